@@ -1,0 +1,81 @@
+//! The one error type of kaigi's core. Each protocol face maps it to its wire form exactly once
+//! (XML: exceptionID + reason; REST: status + Webex error JSON); nothing else invents error text.
+
+use crate::store::StoreError;
+
+/// What kind of thing was not found; the faces choose their code from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Site,
+    User,
+    Meeting,
+    ApiKey,
+}
+
+/// Why an authentication attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No such user on this site.
+    UnknownUser,
+    /// The password did not match.
+    BadPassword,
+    /// Too many bad passwords: locked until the given time (unix seconds).
+    Locked { until_unix: i64 },
+    /// The user exists but is deactivated.
+    Inactive,
+    /// An unknown or expired session ticket.
+    BadTicket,
+    /// An unknown, revoked or malformed API key.
+    BadApiKey,
+    /// The request named no user where one is needed.
+    MissingCredentials,
+}
+
+/// Which value broke a uniqueness rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicate {
+    WebExId,
+    Email,
+}
+
+/// A licence rule said no.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LicenseError {
+    /// Activating or granting host to this user would exceed the site's host seats.
+    ExceededSiteHostLimit { seats: u32 },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0:?} not found")]
+    NotFound(Entity),
+    /// A list or lookup that found nothing.
+    #[error("no record found")]
+    NoRecords,
+    #[error("access denied, additional privileges are required")]
+    AccessDenied,
+    #[error("authentication failed: {0:?}")]
+    Auth(AuthFailure),
+    #[error("invalid {field}: {why}")]
+    Invalid { field: &'static str, why: String },
+    #[error("{0:?} already exists")]
+    Duplicate(Duplicate),
+    #[error("licence: {0:?}")]
+    License(LicenseError),
+    /// PMR cannot be enabled for a user whose only meeting types are end-to-end encrypted (40.6.1).
+    #[error("the user must have at least one non-E2EE meeting type to enable PMR")]
+    PmrNeedsNonE2eeType,
+    /// The per-caller usage limit of an operation was reached (40.4.5).
+    #[error("usage limit reached")]
+    UsageLimited,
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, why: impl Into<String>) -> Self {
+        Error::Invalid { field, why: why.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,16 @@
+//! kaigi-core: the domain of a Webex-compatible meeting server. It holds every rule and knows
+//! nothing of HTTP, XML or SQL; the protocol faces call its use cases and storage sits behind the
+//! [`store::Store`] port.
+
+pub mod clock;
+pub mod error;
+pub mod keys;
+pub mod language;
+pub mod license;
+pub mod mail;
+pub mod site;
+pub mod store;
+pub mod timezone;
+pub mod user;
+
+pub use error::{Error, Result};

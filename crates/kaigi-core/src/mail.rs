@@ -1,0 +1,155 @@
+//! Mails kaigi sends. They are kept in an outbox table (and may be relayed by SMTP); the texts are
+//! chosen here, in the language the request asked for.
+
+use chrono::{DateTime, Utc};
+
+use crate::language::{self, Language};
+use crate::site::SiteId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Welcome,
+    EmailChangeConfirmation,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Welcome => "welcome",
+            MailKind::EmailChangeConfirmation => "email-change",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "welcome" => Some(MailKind::Welcome),
+            "email-change" => Some(MailKind::EmailChangeConfirmation),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// 0 until stored.
+    pub id: i64,
+    pub site_id: SiteId,
+    pub kind: MailKind,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub html: bool,
+    /// BCP 47 tag of the language the mail is written in.
+    pub language: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Greeting and sign-in line of the welcome mail, per language.
+fn welcome_texts(lang: &Language) -> (&'static str, &'static str, &'static str) {
+    // (subject, greeting, "your user name is")
+    match lang.id {
+        3 => ("欢迎使用 Webex", "您好", "您的用户名"),
+        4 => ("歡迎使用 Webex", "您好", "您的使用者名稱"),
+        5 => ("Webex へようこそ", "こんにちは", "ユーザー名"),
+        6 => ("Webex에 오신 것을 환영합니다", "안녕하세요", "사용자 이름"),
+        7 | 8 => ("Bienvenue sur Webex", "Bonjour", "Votre nom d'utilisateur"),
+        9 => ("Willkommen bei Webex", "Hallo", "Ihr Benutzername"),
+        10 => ("Benvenuto in Webex", "Ciao", "Il tuo nome utente"),
+        11 | 12 => ("Bienvenido a Webex", "Hola", "Su nombre de usuario"),
+        13 => ("Välkommen till Webex", "Hej", "Ditt användarnamn"),
+        14 => ("Welkom bij Webex", "Hallo", "Uw gebruikersnaam"),
+        15 | 16 => ("Bem-vindo ao Webex", "Olá", "Seu nome de usuário"),
+        17 => ("Добро пожаловать в Webex", "Здравствуйте", "Ваше имя пользователя"),
+        18 => ("Webex'e hoş geldiniz", "Merhaba", "Kullanıcı adınız"),
+        19 => ("Vítejte ve Webexu", "Dobrý den", "Vaše uživatelské jméno"),
+        20 => ("Witamy w Webex", "Dzień dobry", "Twoja nazwa użytkownika"),
+        21 => ("Üdvözöljük a Webexben", "Üdvözöljük", "Az Ön felhasználóneve"),
+        22 => ("Bun venit în Webex", "Bună ziua", "Numele dvs. de utilizator"),
+        _ => ("Welcome to Webex", "Hello", "Your user name"),
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The welcome mail CreateUser sends when asked (`sendWelcome`), HTML when `isHTMLEmail`.
+pub fn welcome(
+    site_id: SiteId,
+    to: &str,
+    display_name: &str,
+    webex_id: &str,
+    site_url: &str,
+    language_id: u16,
+    html: bool,
+    now: DateTime<Utc>,
+) -> Mail {
+    let lang = language::or_english(language_id);
+    let (subject, hello, user_name) = welcome_texts(lang);
+    let body = if html {
+        format!(
+            "<!DOCTYPE html><html lang=\"{tag}\"><body><p>{hello} {name},</p><p>{user_name}: <b>{id}</b></p>\
+             <p><a href=\"{url}\">{url}</a></p></body></html>",
+            tag = lang.tag,
+            name = escape_html(display_name),
+            id = escape_html(webex_id),
+            url = escape_html(site_url),
+        )
+    } else {
+        format!("{hello} {display_name},\n\n{user_name}: {webex_id}\n\n{site_url}\n")
+    };
+    Mail {
+        id: 0,
+        site_id,
+        kind: MailKind::Welcome,
+        to: to.to_string(),
+        subject: subject.to_string(),
+        body,
+        html,
+        language: lang.tag.to_string(),
+        created_at: now,
+    }
+}
+
+/// "Webex Account Change Confirmation": sent to the new address of a pending email change.
+pub fn email_change_confirmation(
+    site_id: SiteId,
+    to: &str,
+    display_name: &str,
+    confirm_url: &str,
+    language_id: u16,
+    now: DateTime<Utc>,
+) -> Mail {
+    let lang = language::or_english(language_id);
+    Mail {
+        id: 0,
+        site_id,
+        kind: MailKind::EmailChangeConfirmation,
+        to: to.to_string(),
+        subject: "Webex Account Change Confirmation".to_string(),
+        body: format!(
+            "Hello {display_name},\n\nSomeone asked to change the email address of your account to {to}.\n\
+             Follow this link to confirm the change; until then your current address stays in use:\n\n{confirm_url}\n"
+        ),
+        html: false,
+        language: lang.tag.to_string(),
+        created_at: now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welcome_speaks_the_asked_language() {
+        let now = DateTime::from_timestamp(0, 0).unwrap();
+        let cz = welcome(1, "a@b.c", "Jan Novák", "jan", "http://x", 19, true, now);
+        assert_eq!(cz.language, "cs-CZ");
+        assert!(cz.subject.contains("Vítejte"));
+        assert!(cz.body.starts_with("<!DOCTYPE html>"));
+        let en = welcome(1, "a@b.c", "<x>", "x", "http://x", 99, false, now);
+        assert_eq!(en.language, "en-US");
+        assert!(!en.html && en.body.contains("<x>"));
+    }
+}

@@ -1,0 +1,120 @@
+//! The site is the tenant: every user, meeting and setting belongs to exactly one, and nothing
+//! crosses sites.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub type SiteId = i64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub id: SiteId,
+    /// The subdomain-like name clients send as `securityContext/siteName` (matched case-insensitively).
+    pub name: String,
+    /// The numeric `siteID` some clients send instead of the name.
+    pub site_number: i64,
+    pub settings: SiteSettings,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A meeting type the site offers (the XML API's `meetingTypeID`, a product-code prefix and limits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingTypeDef {
+    pub id: u32,
+    /// Product-code prefix: PRO, STD, ONS, TRS, SC3 ...
+    pub code: String,
+    pub display_name: String,
+    /// `MeetingCenter`, `EventCenter`, `TrainingCenter` or `SupportCenter`.
+    pub service: String,
+    /// End-to-end encrypted: such a type cannot host a personal room (40.6.1).
+    #[serde(default)]
+    pub e2ee: bool,
+    pub max_users: u32,
+}
+
+/// Per-site settings. Stored as one document so that a new setting needs no migration; every field
+/// has a default so older documents keep loading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SiteSettings {
+    pub brand_name: String,
+    /// The site's time zone (XML API timeZoneID, 0..=61).
+    pub time_zone_id: u16,
+    pub language_id: u16,
+    /// "All meetings, events and sessions must have a password" (drives 40.1.2 generated passwords).
+    pub require_meeting_password: bool,
+    /// "Confirmation required to change email" (40.4.0).
+    pub require_email_change_confirmation: bool,
+    /// Personal meeting rooms enabled on the site.
+    pub pmr_enabled: bool,
+    /// Advertised as `siteCommonOptions/SupportXMLAPIReturnScheduledPMR` (40.6.0).
+    pub support_return_scheduled_pmr: bool,
+    /// Most bodyContent elements one XML request may carry (40.4.4: 000053 beyond it).
+    pub max_body_contents: u32,
+    /// Bad passwords in a row that lock an account ...
+    pub lockout_threshold: u32,
+    /// ... for this many minutes.
+    pub lockout_minutes: u32,
+    /// Lifetime of a session ticket from AuthenticateUser, in seconds.
+    pub session_ticket_ttl_secs: u32,
+    /// Calls per minute one caller may make to GetUserCard / GetSessionInfo (40.4.5).
+    pub usage_limit_per_minute: u32,
+    pub min_password_length: u32,
+    pub meeting_types: Vec<MeetingTypeDef>,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            brand_name: String::new(),
+            time_zone_id: 20,
+            language_id: 1,
+            require_meeting_password: true,
+            require_email_change_confirmation: false,
+            pmr_enabled: true,
+            support_return_scheduled_pmr: true,
+            max_body_contents: 10,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            session_ticket_ttl_secs: 5400,
+            usage_limit_per_minute: 60,
+            min_password_length: 4,
+            meeting_types: default_meeting_types(),
+        }
+    }
+}
+
+/// The meeting types a new site gets: a Pro meeting, its end-to-end encrypted twin, and one type
+/// for each of Event, Training and Support Center.
+pub fn default_meeting_types() -> Vec<MeetingTypeDef> {
+    let t = |id, code: &str, name: &str, service: &str, e2ee, max_users| MeetingTypeDef {
+        id,
+        code: code.into(),
+        display_name: name.into(),
+        service: service.into(),
+        e2ee,
+        max_users,
+    };
+    vec![
+        t(214, "PRO", "Pro Meeting", "MeetingCenter", false, 1000),
+        t(215, "PRO", "Pro Meeting (End-to-End Encryption)", "MeetingCenter", true, 200),
+        t(216, "ONS", "Webex Events", "EventCenter", false, 3000),
+        t(217, "TRS", "Training Session", "TrainingCenter", false, 1000),
+        t(218, "SC3", "Support Session", "SupportCenter", false, 10),
+    ]
+}
+
+impl SiteSettings {
+    pub fn meeting_type(&self, id: u32) -> Option<&MeetingTypeDef> {
+        self.meeting_types.iter().find(|t| t.id == id)
+    }
+}
+
+/// What `create_site` needs.
+#[derive(Debug, Clone)]
+pub struct NewSite {
+    pub name: String,
+    pub site_number: Option<i64>,
+    pub settings: SiteSettings,
+}

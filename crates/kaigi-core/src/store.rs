@@ -1,0 +1,173 @@
+//! The storage port. kaigi-store implements it for SQLite and PostgreSQL; the core holds the rules
+//! and calls it, and never sees SQL.
+//!
+//! Each method that writes is one transaction: it either does everything it names or nothing.
+//! Uniqueness (webExId and email per site, site names, meeting keys) is enforced by the database,
+//! so several kaigi instances may share one.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::license::{DatedPlan, SeatChange};
+use crate::mail::Mail;
+use crate::site::{NewSite, Site, SiteId, SiteSettings};
+use crate::user::{ActiveState, User, UserId};
+
+/// Which uniqueness rule a write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictOn {
+    SiteName,
+    SiteNumber,
+    WebExId,
+    Email,
+    MeetingKey,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("already exists: {0:?}")]
+    Conflict(ConflictOn),
+    /// Taking a host seat would exceed this many seats on the site.
+    #[error("host seat limit of {0} reached")]
+    SeatLimit(u32),
+    #[error("the row to change does not exist")]
+    Missing,
+    /// The database failed or is unreachable; the text is for logs, not for clients.
+    #[error("backend: {0}")]
+    Backend(String),
+}
+
+/// A session ticket from AuthenticateUser. Only the hash of the ticket is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionTicket {
+    pub token_hash: String,
+    pub site_id: SiteId,
+    pub user_id: UserId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A site-level API key (sent as the `JWTToken` HTTP header). Only its hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: i64,
+    pub site_id: SiteId,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// One stretch of time a user held a host seat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatPeriod {
+    pub user_id: UserId,
+    pub assigned_at: DateTime<Utc>,
+    pub released_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserOrderBy {
+    Id,
+    WebExId,
+    FirstName,
+    LastName,
+    Email,
+    Active,
+    RegistrationDate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// Case-insensitive exact matches.
+    pub webex_id: Option<String>,
+    pub email: Option<String>,
+    /// Case-insensitive prefix matches.
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub active: Option<ActiveState>,
+    pub registered_from: Option<DateTime<Utc>>,
+    pub registered_to: Option<DateTime<Utc>>,
+    /// true: a user matches when any given filter matches (listMethod OR); false: all must (AND).
+    pub match_any: bool,
+    /// Restricts the list to this one user (a caller who may see only themselves).
+    pub only_user: Option<UserId>,
+    /// (field, descending); empty = by id ascending.
+    pub order: Vec<(UserOrderBy, bool)>,
+    /// Rows to skip.
+    pub offset: u32,
+    /// Most rows to return.
+    pub limit: u32,
+}
+
+/// One page of a list and the number of matches in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers once the database is reachable and migrated.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    // ---- sites
+    /// Creates a site; its numeric siteID is `site.site_number` or one the store picks.
+    async fn create_site(&self, site: &NewSite, now: DateTime<Utc>) -> Result<Site, StoreError>;
+    /// Case-insensitive.
+    async fn site_by_name(&self, name: &str) -> Result<Option<Site>, StoreError>;
+    async fn site_by_number(&self, number: i64) -> Result<Option<Site>, StoreError>;
+    async fn site_by_id(&self, id: SiteId) -> Result<Option<Site>, StoreError>;
+    async fn list_sites(&self) -> Result<Vec<Site>, StoreError>;
+    async fn update_site_settings(&self, id: SiteId, settings: &SiteSettings) -> Result<(), StoreError>;
+
+    // ---- licence plans and seats
+    async fn add_license_plan(&self, site: SiteId, plan: &DatedPlan) -> Result<(), StoreError>;
+    /// Every plan the site has had, oldest first.
+    async fn license_plans(&self, site: SiteId) -> Result<Vec<DatedPlan>, StoreError>;
+    /// Seats held now (periods not yet released).
+    async fn seats_held(&self, site: SiteId) -> Result<u32, StoreError>;
+    /// Every seat period of the site, oldest first.
+    async fn seat_history(&self, site: SiteId) -> Result<Vec<SeatPeriod>, StoreError>;
+
+    // ---- users
+    /// Inserts `user` (its `id` is ignored) with its seat change and mails, in one transaction.
+    /// Conflict(WebExId | Email) on a duplicate; SeatLimit when `seat.limit` would be exceeded.
+    async fn insert_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<UserId, StoreError>;
+    /// Replaces the stored user `user.id` (same site) with `user`, records the seat change and
+    /// queues the mails, in one transaction. Missing when there is no such user.
+    async fn update_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<(), StoreError>;
+    async fn user_by_id(&self, site: SiteId, id: UserId) -> Result<Option<User>, StoreError>;
+    /// Case-insensitive.
+    async fn user_by_webex_id(&self, site: SiteId, webex_id: &str) -> Result<Option<User>, StoreError>;
+    /// Case-insensitive.
+    async fn user_by_email(&self, site: SiteId, email: &str) -> Result<Option<User>, StoreError>;
+    async fn user_by_pending_email_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+    async fn list_users(&self, site: SiteId, query: &UserQuery) -> Result<Page<User>, StoreError>;
+    /// Saves the sign-in counters alone (cheaper than update_user, and never races a profile edit).
+    async fn record_login_state(
+        &self,
+        user: UserId,
+        failed_logins: u32,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
+
+    // ---- credentials
+    async fn insert_session_ticket(&self, ticket: &SessionTicket) -> Result<(), StoreError>;
+    async fn session_ticket(&self, token_hash: &str) -> Result<Option<SessionTicket>, StoreError>;
+    /// Removes tickets that expired before `before`; returns how many.
+    async fn purge_session_tickets(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Inserts the key (its `id` is ignored) and returns its id.
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<i64, StoreError>;
+    async fn api_key_by_hash(&self, token_hash: &str) -> Result<Option<ApiKey>, StoreError>;
+
+    // ---- keys
+    /// Reserves a meeting key for ever (keys are unique on the whole server and never reused).
+    /// Ok(false) when the key was ever reserved before.
+    async fn reserve_meeting_key(&self, key: u64, site: SiteId, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    // ---- mail outbox
+    /// The newest mails first; all sites when `site` is None.
+    async fn outbox(&self, site: Option<SiteId>, limit: u32) -> Result<Vec<Mail>, StoreError>;
+}

@@ -1,0 +1,166 @@
+//! A person on a site: identity, privileges, state, personal room.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::site::SiteId;
+
+pub type UserId = i64;
+
+/// The XML API's `privilege` block. Unknown privileges keep their default (false).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Privileges {
+    pub host: bool,
+    pub tele_conf_call_out: bool,
+    pub tele_conf_call_out_international: bool,
+    pub tele_conf_call_in: bool,
+    pub tele_conf_toll_free_call_in: bool,
+    pub site_admin: bool,
+    pub voice_over_ip: bool,
+    pub ro_site_admin: bool,
+    pub lab_admin: bool,
+    pub other_telephony: bool,
+    pub tele_conf_call_in_international: bool,
+    pub attendee_only: bool,
+    pub recording_editor: bool,
+    pub meeting_assist: bool,
+    pub hq_video: bool,
+    pub hd_video: bool,
+    pub is_enable_cet: bool,
+    pub is_enable_pmr: bool,
+    /// The user-management administrator role (40.6.0): manages users, not the site.
+    pub um_site_admin: bool,
+}
+
+impl Privileges {
+    /// May create, change and deactivate other users.
+    pub fn manages_users(&self) -> bool {
+        self.site_admin || self.um_site_admin
+    }
+
+    /// May read every user and session on the site.
+    pub fn reads_site(&self) -> bool {
+        self.manages_users() || self.ro_site_admin
+    }
+
+    /// The privileges a new ordinary host gets when the request names none besides `host`.
+    pub fn default_for_new_user() -> Self {
+        Self {
+            tele_conf_call_in: true,
+            tele_conf_toll_free_call_in: true,
+            voice_over_ip: true,
+            hq_video: true,
+            hd_video: true,
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActiveState {
+    Activated,
+    RequestToActivate,
+    Deactivated,
+}
+
+impl ActiveState {
+    pub fn wire(self) -> &'static str {
+        match self {
+            ActiveState::Activated => "ACTIVATED",
+            ActiveState::RequestToActivate => "REQUEST_TO_ACTIVATE",
+            ActiveState::Deactivated => "DEACTIVATED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "ACTIVATED" => Some(ActiveState::Activated),
+            "REQUEST_TO_ACTIVATE" => Some(ActiveState::RequestToActivate),
+            "DEACTIVATED" => Some(ActiveState::Deactivated),
+            _ => None,
+        }
+    }
+}
+
+/// Contact details kept as given and returned as given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Profile {
+    pub title: String,
+    pub company: String,
+    pub description: String,
+    pub phone: String,
+    pub mobile_phone: String,
+    pub fax: String,
+    pub address1: String,
+    pub address2: String,
+    pub city: String,
+    pub state: String,
+    pub zip_code: String,
+    pub country: String,
+}
+
+/// A personal meeting room. Its meeting key and access code survive a deactivation or a disabled
+/// PMR that is undone within a week (40.6.0); `released_at` marks when it was given up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonalRoom {
+    pub meeting_key: u64,
+    pub host_pin: String,
+    pub released_at: Option<DateTime<Utc>>,
+}
+
+/// An email change waiting for its confirmation link (40.4.0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingEmail {
+    pub address: String,
+    pub token_hash: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub site_id: SiteId,
+    pub webex_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// argon2id PHC string; None for a user who cannot sign in with a password.
+    pub password_hash: Option<String>,
+    pub privileges: Privileges,
+    pub active: ActiveState,
+    pub language_id: u16,
+    pub time_zone_id: u16,
+    /// webExIds of users who may schedule meetings on this user's behalf.
+    pub scheduling_permission: Vec<String>,
+    pub meeting_types: Vec<u32>,
+    pub profile: Profile,
+    pub personal_room: Option<PersonalRoom>,
+    pub pending_email: Option<PendingEmail>,
+    pub failed_logins: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub registered_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn is_active(&self) -> bool {
+        self.active == ActiveState::Activated
+    }
+
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.first_name, self.last_name);
+        let name = name.trim();
+        if name.is_empty() {
+            self.webex_id.clone()
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// Whether `webex_id` is on this user's scheduling-permission list.
+    pub fn permits_scheduling_by(&self, webex_id: &str) -> bool {
+        self.scheduling_permission.iter().any(|w| w.eq_ignore_ascii_case(webex_id))
+    }
+}
