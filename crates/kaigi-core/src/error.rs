@@ -27,6 +27,9 @@ pub enum AuthFailure {
     BadTicket,
     /// An unknown, revoked or malformed API key.
     BadApiKey,
+    /// An OAuth access token (`webExAccessToken` or AuthenticateUser `accessToken`) that kaigi
+    /// does not know.
+    BadAccessToken,
     /// The request named no user where one is needed.
     MissingCredentials,
 }

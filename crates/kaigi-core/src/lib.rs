@@ -2,15 +2,22 @@
 //! nothing of HTTP, XML or SQL; the protocol faces call its use cases and storage sits behind the
 //! [`store::Store`] port.
 
+pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod keys;
 pub mod language;
 pub mod license;
 pub mod mail;
+pub mod secrets;
+pub mod service;
 pub mod site;
 pub mod store;
 pub mod timezone;
+pub mod usage;
 pub mod user;
+pub mod users;
 
 pub use error::{Error, Result};
+
+pub use service::{Config, Kaigi};

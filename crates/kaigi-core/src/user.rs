@@ -164,3 +164,93 @@ impl User {
         self.scheduling_permission.iter().any(|w| w.eq_ignore_ascii_case(webex_id))
     }
 }
+
+/// The privilege names as the XML API spells them, in the order GetUser returns them.
+pub const PRIVILEGE_NAMES: &[&str] = &[
+    "host",
+    "teleConfCallOut",
+    "teleConfCallOutInternational",
+    "teleConfCallIn",
+    "teleConfTollFreeCallIn",
+    "siteAdmin",
+    "voiceOverIp",
+    "roSiteAdmin",
+    "labAdmin",
+    "otherTelephony",
+    "teleConfCallInInternational",
+    "attendeeOnly",
+    "recordingEditor",
+    "meetingAssist",
+    "HQvideo",
+    "HDvideo",
+    "isEnableCET",
+    "isEnablePMR",
+    "umSiteAdmin",
+];
+
+impl Privileges {
+    fn slot(&mut self, name: &str) -> Option<&mut bool> {
+        let i = PRIVILEGE_NAMES.iter().position(|n| n.eq_ignore_ascii_case(name))?;
+        Some(match i {
+            0 => &mut self.host,
+            1 => &mut self.tele_conf_call_out,
+            2 => &mut self.tele_conf_call_out_international,
+            3 => &mut self.tele_conf_call_in,
+            4 => &mut self.tele_conf_toll_free_call_in,
+            5 => &mut self.site_admin,
+            6 => &mut self.voice_over_ip,
+            7 => &mut self.ro_site_admin,
+            8 => &mut self.lab_admin,
+            9 => &mut self.other_telephony,
+            10 => &mut self.tele_conf_call_in_international,
+            11 => &mut self.attendee_only,
+            12 => &mut self.recording_editor,
+            13 => &mut self.meeting_assist,
+            14 => &mut self.hq_video,
+            15 => &mut self.hd_video,
+            16 => &mut self.is_enable_cet,
+            17 => &mut self.is_enable_pmr,
+            _ => &mut self.um_site_admin,
+        })
+    }
+
+    /// Sets a privilege by its wire name (case-insensitive); false for an unknown name.
+    pub fn set_by_name(&mut self, name: &str, value: bool) -> bool {
+        match self.slot(name) {
+            Some(slot) => {
+                *slot = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// (wire name, value) pairs in wire order.
+    pub fn entries(&self) -> Vec<(&'static str, bool)> {
+        let mut copy = self.clone();
+        PRIVILEGE_NAMES.iter().map(|n| (*n, copy.slot(n).map(|v| *v).unwrap_or(false))).collect()
+    }
+
+    /// Whether any administrator privilege is set.
+    pub fn is_any_admin(&self) -> bool {
+        self.site_admin || self.um_site_admin || self.ro_site_admin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn privileges_by_wire_name() {
+        let mut p = Privileges::default();
+        assert!(p.set_by_name("UMSITEADMIN", true));
+        assert!(p.set_by_name("HQvideo", true));
+        assert!(!p.set_by_name("flyPlanes", true));
+        assert!(p.um_site_admin && p.hq_video);
+        let entries = p.entries();
+        assert_eq!(entries.len(), PRIVILEGE_NAMES.len());
+        assert!(entries.contains(&("umSiteAdmin", true)));
+        assert!(entries.contains(&("host", false)));
+    }
+}

@@ -1,1 +1,164 @@
+//! kaigi-xmlapi: the Webex Meetings XML API face. It decodes a `serv:message`, authenticates the
+//! security context, runs one core use case per bodyContent and encodes the answers in the shape
+//! real clients parse. It holds no rules of its own.
 
+pub mod codes;
+pub mod element;
+pub mod envelope;
+mod ep;
+pub mod registry;
+mod site;
+mod user;
+pub mod values;
+pub mod writer;
+
+use std::sync::Arc;
+
+use kaigi_core::auth::Caller;
+use kaigi_core::error::{AuthFailure, Entity};
+use kaigi_core::{Error, Kaigi};
+
+use codes::Failure;
+use element::Element;
+use envelope::{Answer, Request};
+use registry::{Op, OpDef, Status};
+use writer::BodyWriter;
+
+/// The default cap on bodyContent elements when a request names no site.
+pub const DEFAULT_MAX_BODIES: u32 = 10;
+
+/// What one use-case call needs: the application, the caller and the bodyContent element.
+pub struct Ctx<'a> {
+    pub kaigi: &'a Kaigi,
+    pub caller: &'a Caller,
+    pub body: &'a Element,
+}
+
+/// An HTTP answer: status and the XML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+pub struct XmlApi {
+    kaigi: Arc<Kaigi>,
+}
+
+impl XmlApi {
+    pub fn new(kaigi: Arc<Kaigi>) -> Self {
+        Self { kaigi }
+    }
+
+    /// Answers one POST to /WBXService/XMLService. `jwt` is the `JWTToken` HTTP header.
+    pub async fn handle(&self, raw: &[u8], jwt: Option<&str>) -> Reply {
+        let (status, body) = match envelope::decode(raw) {
+            Ok(request) => envelope::encode(&self.answer(&request, jwt).await),
+            Err(failure) => envelope::encode_unreadable(&failure),
+        };
+        Reply { status, body }
+    }
+
+    async fn answer(&self, request: &Request, jwt: Option<&str>) -> Vec<Answer> {
+        let ops: Vec<Result<&'static OpDef, Failure>> = request
+            .bodies
+            .iter()
+            .map(|b| {
+                let ty = b.attribute("type").ok_or_else(|| Failure::not_forwarded("null"))?;
+                registry::resolve(ty).ok_or_else(|| Failure::not_forwarded(format!(" unknown operation {}", ty.trim())))
+            })
+            .collect();
+        let fail_all = |f: Failure| {
+            vec![Answer { op: ops.first().and_then(|o| o.as_ref().ok().copied()), outcome: Err(f) }]
+        };
+        let credentials = match request.security.credentials(jwt) {
+            Ok(c) => c,
+            Err(f) => return fail_all(f),
+        };
+        // The site decides how many bodyContent elements one request may carry.
+        let (site, limit) = match &credentials {
+            Some(c) => match self.kaigi.resolve_site(&c.site).await {
+                Ok(site) => {
+                    let limit = site.settings.max_body_contents;
+                    (Some(site), limit)
+                }
+                Err(e) => return fail_all(Failure::from(&e)),
+            },
+            None => (None, DEFAULT_MAX_BODIES),
+        };
+        if request.bodies.len() > limit as usize {
+            return vec![Answer { op: None, outcome: Err(Failure::too_many_bodies(limit)) }];
+        }
+        let caller: Result<Option<Caller>, Failure> = match (site, &credentials) {
+            (Some(site), Some(c)) => self.kaigi.authenticate_at(site, c).await.map(Some).map_err(|e| Failure::from(&e)),
+            _ => Ok(None),
+        };
+        let mut answers = Vec::with_capacity(request.bodies.len());
+        for (body, op) in request.bodies.iter().zip(ops) {
+            let outcome = match op {
+                Ok(def) => self.run(def, caller.as_ref(), body).await,
+                Err(f) => Err(f),
+            };
+            answers.push(Answer { op: op_def_of(&outcome, body), outcome });
+        }
+        answers
+    }
+
+    async fn run(&self, def: &'static OpDef, caller: Result<&Option<Caller>, &Failure>, body: &Element) -> Result<String, Failure> {
+        let op = match def.status {
+            Status::Served(op) => op,
+            Status::Planned(issue) => return Err(Failure::not_served(def.name, Some(issue))),
+            Status::NotPlanned => return Err(Failure::not_served(def.name, None)),
+        };
+        let mut w = BodyWriter::new(def.service.prefix());
+        if op == Op::GetAPIVersion {
+            ep::get_api_version(body, &mut w)?;
+            return Ok(w.finish());
+        }
+        let caller = match caller {
+            Ok(Some(c)) => c,
+            Ok(None) => return Err(Failure::from(&Error::NotFound(Entity::Site))),
+            Err(f) => return Err(f.clone()),
+        };
+        if matches!(caller.principal, kaigi_core::auth::Principal::ApiKey(_)) && op != Op::GetUserCard {
+            // 40.6.0: API keys open GetUserCard only.
+            return Err(Failure::from(&Error::AccessDenied));
+        }
+        if matches!(caller.principal, kaigi_core::auth::Principal::Anonymous) && !op_allows_anonymous(op) {
+            return Err(Failure::from(&Error::Auth(AuthFailure::MissingCredentials)));
+        }
+        let ctx = Ctx { kaigi: &self.kaigi, caller, body };
+        match op {
+            Op::AuthenticateUser => user::authenticate_user(&ctx, &mut w).await?,
+            Op::CreateUser => user::create_user(&ctx, &mut w).await?,
+            Op::SetUser => user::set_user(&ctx, &mut w).await?,
+            Op::GetUser => user::get_user(&ctx, &mut w).await?,
+            Op::DelUser => user::del_user(&ctx, &mut w).await?,
+            Op::LstsummaryUser => user::lstsummary_user(&ctx, &mut w).await?,
+            Op::GetloginurlUser => user::getloginurl_user(&ctx, &mut w).await?,
+            Op::GetlogouturlUser => user::getlogouturl_user(&ctx, &mut w).await?,
+            Op::GetLoginTicket => user::get_login_ticket(&ctx, &mut w).await?,
+            Op::GetUserCard => user::get_user_card(&ctx, &mut w).await?,
+            Op::GetMe => user::get_me(&ctx, &mut w).await?,
+            Op::GetSite => site::get_site(&ctx, &mut w).await?,
+            Op::LstTimeZone => site::lst_time_zone(&ctx, &mut w).await?,
+            Op::GetAPIVersion => ep::get_api_version(body, &mut w)?,
+        }
+        Ok(w.finish())
+    }
+}
+
+/// Operations that answer a caller who named only the site.
+fn op_allows_anonymous(op: Op) -> bool {
+    matches!(op, Op::GetAPIVersion | Op::LstTimeZone)
+}
+
+fn op_def_of(_outcome: &Result<String, Failure>, body: &Element) -> Option<&'static OpDef> {
+    body.attribute("type").and_then(registry::resolve)
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::from(&e)
+    }
+}

@@ -1,0 +1,258 @@
+//! Who is calling: turns the credentials a request carries into a [`Caller`], applying the lockout
+//! rule for repeated bad passwords.
+
+use base64::Engine;
+use chrono::Duration;
+
+use crate::error::{AuthFailure, Entity, Error, Result};
+use crate::secrets::{token_hash, verify_password};
+use crate::service::Kaigi;
+use crate::site::Site;
+use crate::store::{ApiKey, SessionTicket};
+use crate::user::User;
+
+/// How a request names its site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiteRef {
+    Name(String),
+    Number(i64),
+}
+
+/// How a request names its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRef {
+    WebExId(String),
+    Email(String),
+}
+
+/// The proof a request offers, most specific first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// A site API key (the `JWTToken` HTTP header).
+    ApiKey(String),
+    SessionTicket(String),
+    /// A Webex OAuth access token (`webExAccessToken`).
+    AccessToken(String),
+    Password(String),
+    /// Nothing but the site: allowed for a few public operations.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub site: SiteRef,
+    pub user: Option<UserRef>,
+    pub proof: Proof,
+}
+
+#[derive(Debug, Clone)]
+pub enum Principal {
+    User(Box<User>),
+    ApiKey(ApiKey),
+    Anonymous,
+}
+
+/// An authenticated (or knowingly anonymous) caller, always bound to one site.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub site: Site,
+    pub principal: Principal,
+}
+
+impl Caller {
+    pub fn user(&self) -> Option<&User> {
+        match &self.principal {
+            Principal::User(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The signed-in user, or the error an operation that needs one gives.
+    pub fn require_user(&self) -> Result<&User> {
+        match &self.principal {
+            Principal::User(u) => Ok(u),
+            Principal::ApiKey(_) => Err(Error::AccessDenied),
+            Principal::Anonymous => Err(Error::Auth(AuthFailure::MissingCredentials)),
+        }
+    }
+
+    /// A stable name for usage counting.
+    pub fn usage_key(&self) -> String {
+        match &self.principal {
+            Principal::User(u) => format!("u{}", u.id),
+            Principal::ApiKey(k) => format!("k{}", k.id),
+            Principal::Anonymous => format!("s{}", self.site.id),
+        }
+    }
+}
+
+/// What AuthenticateUser hands back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedTicket {
+    pub ticket: String,
+    pub created_at_ms: i64,
+    pub time_to_live_secs: u32,
+}
+
+impl Kaigi {
+    pub async fn resolve_site(&self, site: &SiteRef) -> Result<Site> {
+        let found = match site {
+            SiteRef::Name(name) => self.store.site_by_name(name.trim()).await?,
+            SiteRef::Number(n) => self.store.site_by_number(*n).await?,
+        };
+        found.ok_or(Error::NotFound(Entity::Site))
+    }
+
+    async fn find_user(&self, site: &Site, user: &UserRef) -> Result<Option<User>> {
+        Ok(match user {
+            UserRef::WebExId(id) => self.store.user_by_webex_id(site.id, id.trim()).await?,
+            UserRef::Email(email) => self.store.user_by_email(site.id, email.trim()).await?,
+        })
+    }
+
+    /// Checks the credentials. Anonymous callers are returned as such; each operation decides
+    /// whether it accepts them.
+    pub async fn authenticate(&self, credentials: &Credentials) -> Result<Caller> {
+        let site = self.resolve_site(&credentials.site).await?;
+        self.authenticate_at(site, credentials).await
+    }
+
+    /// Like [`Kaigi::authenticate`] for a site already resolved.
+    pub async fn authenticate_at(&self, site: Site, credentials: &Credentials) -> Result<Caller> {
+        let principal = match &credentials.proof {
+            Proof::ApiKey(token) => Principal::ApiKey(self.check_api_key(&site, token).await?),
+            Proof::SessionTicket(ticket) => {
+                Principal::User(Box::new(self.check_ticket(&site, credentials.user.as_ref(), ticket).await?))
+            }
+            // OAuth access tokens arrive with the REST API (issue #5); until then none is valid.
+            Proof::AccessToken(_) => return Err(Error::Auth(AuthFailure::BadAccessToken)),
+            Proof::Password(password) => {
+                let user_ref = credentials.user.as_ref().ok_or(Error::Auth(AuthFailure::MissingCredentials))?;
+                Principal::User(Box::new(self.check_password(&site, user_ref, password).await?))
+            }
+            Proof::None => match &credentials.user {
+                // A user named without any proof is an authentication failure, not an anonymous call.
+                Some(_) => return Err(Error::Auth(AuthFailure::BadPassword)),
+                None => Principal::Anonymous,
+            },
+        };
+        Ok(Caller { site, principal })
+    }
+
+    async fn check_api_key(&self, site: &Site, token: &str) -> Result<ApiKey> {
+        let key = self.store.api_key_by_hash(&token_hash(token.trim())).await?;
+        match key {
+            Some(k) if k.site_id == site.id && k.revoked_at.is_none() => Ok(k),
+            _ => Err(Error::Auth(AuthFailure::BadApiKey)),
+        }
+    }
+
+    async fn check_ticket(&self, site: &Site, user_ref: Option<&UserRef>, ticket: &str) -> Result<User> {
+        let now = self.now();
+        let record = self.store.session_ticket(&token_hash(ticket.trim())).await?;
+        let record = match record {
+            Some(t) if t.site_id == site.id && t.expires_at > now => t,
+            _ => return Err(Error::Auth(AuthFailure::BadTicket)),
+        };
+        let user = self.store.user_by_id(site.id, record.user_id).await?.ok_or(Error::Auth(AuthFailure::BadTicket))?;
+        // A ticket speaks only for the user it was issued to.
+        let same_user = match user_ref {
+            None => true,
+            Some(UserRef::WebExId(id)) => user.webex_id.eq_ignore_ascii_case(id.trim()),
+            Some(UserRef::Email(e)) => user.email.eq_ignore_ascii_case(e.trim()),
+        };
+        if !same_user {
+            return Err(Error::Auth(AuthFailure::BadTicket));
+        }
+        if !user.is_active() {
+            return Err(Error::Auth(AuthFailure::Inactive));
+        }
+        Ok(user)
+    }
+
+    async fn check_password(&self, site: &Site, user_ref: &UserRef, password: &str) -> Result<User> {
+        let now = self.now();
+        let user = self.find_user(site, user_ref).await?.ok_or(Error::Auth(AuthFailure::UnknownUser))?;
+        if let Some(until) = user.locked_until {
+            if until > now {
+                return Err(Error::Auth(AuthFailure::Locked { until_unix: until.timestamp() }));
+            }
+        }
+        let Some(phc) = user.password_hash.clone() else {
+            return Err(Error::Auth(AuthFailure::BadPassword));
+        };
+        let good = if self.verified.recently_verified(user.id, &phc, password, now) {
+            true
+        } else {
+            let (pw, hash) = (password.to_string(), phc.clone());
+            let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+            if ok {
+                self.verified.remember(user.id, &phc, password, now);
+            }
+            ok
+        };
+        if !good {
+            let failed = user.failed_logins + 1;
+            let threshold = site.settings.lockout_threshold.max(1);
+            if failed >= threshold {
+                let until = now + Duration::minutes(i64::from(site.settings.lockout_minutes));
+                self.store.record_login_state(user.id, 0, Some(until)).await?;
+                tracing::info!(site = %site.name, user = %user.webex_id, "account locked after {failed} bad passwords");
+            } else {
+                self.store.record_login_state(user.id, failed, None).await?;
+            }
+            return Err(Error::Auth(AuthFailure::BadPassword));
+        }
+        if user.failed_logins > 0 || user.locked_until.is_some() {
+            self.store.record_login_state(user.id, 0, None).await?;
+        }
+        if !user.is_active() {
+            return Err(Error::Auth(AuthFailure::Inactive));
+        }
+        Ok(user)
+    }
+
+    /// AuthenticateUser: a session ticket that replaces the password in later requests.
+    pub async fn issue_session_ticket(&self, caller: &Caller) -> Result<IssuedTicket> {
+        let user = caller.require_user()?;
+        let now = self.now();
+        let mut raw = [0u8; 48];
+        self.keys.fill(&mut raw);
+        let ticket = base64::engine::general_purpose::STANDARD.encode(raw);
+        let ttl = caller.site.settings.session_ticket_ttl_secs.max(60);
+        self.store
+            .insert_session_ticket(&SessionTicket {
+                token_hash: token_hash(&ticket),
+                site_id: caller.site.id,
+                user_id: user.id,
+                created_at: now,
+                expires_at: now + Duration::seconds(i64::from(ttl)),
+            })
+            .await?;
+        Ok(IssuedTicket { ticket, created_at_ms: now.timestamp_millis(), time_to_live_secs: ttl })
+    }
+
+    /// Creates a site API key (`kaigi apikey create`). The token is shaped like a JWT (header,
+    /// claims naming the site and key, random signature) and is shown once; only its hash is kept.
+    pub async fn create_api_key(&self, site: &Site, name: &str) -> Result<String> {
+        let now = self.now();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = b64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let jti = self.keys.hex(16);
+        let claims = serde_json::json!({ "iss": "kaigi", "site": site.name, "name": name, "jti": jti, "iat": now.timestamp() });
+        let mut signature = [0u8; 32];
+        self.keys.fill(&mut signature);
+        let token = format!("{header}.{}.{}", b64.encode(claims.to_string()), b64.encode(signature));
+        self.store
+            .insert_api_key(&ApiKey {
+                id: 0,
+                site_id: site.id,
+                name: name.to_string(),
+                token_hash: token_hash(&token),
+                created_at: now,
+                revoked_at: None,
+            })
+            .await?;
+        Ok(token)
+    }
+}

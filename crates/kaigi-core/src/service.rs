@@ -1,0 +1,64 @@
+//! The application object: the ports (store, clock, keys) and the settings every use case needs.
+//! Use cases are methods on [`Kaigi`], grouped by subject in their own modules (auth, users, ...).
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use crate::clock::Clock;
+use crate::keys::KeyGen;
+use crate::secrets::{HashCost, VerifiedPasswords};
+use crate::store::Store;
+use crate::usage::UsageLimiter;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Base of every link kaigi hands out (join, host, iCalendar, personal rooms), without a
+    /// trailing slash, e.g. `http://127.0.0.1:8080`.
+    pub public_url: String,
+    pub hash_cost: HashCost,
+}
+
+impl Config {
+    pub fn new(public_url: &str) -> Self {
+        Self { public_url: public_url.trim_end_matches('/').to_string(), hash_cost: HashCost::RECOMMENDED }
+    }
+
+    /// The host part of the public URL (for SIP addresses), e.g. `127.0.0.1:8080` → `127.0.0.1`.
+    pub fn public_host(&self) -> &str {
+        let rest = self.public_url.split("://").nth(1).unwrap_or(&self.public_url);
+        let host_port = rest.split('/').next().unwrap_or(rest);
+        host_port.rsplit_once(':').map(|(h, _)| h).unwrap_or(host_port)
+    }
+}
+
+pub struct Kaigi {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Arc<dyn KeyGen>,
+    pub config: Config,
+    pub(crate) verified: VerifiedPasswords,
+    pub(crate) usage: UsageLimiter,
+}
+
+impl Kaigi {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, keys: Arc<dyn KeyGen>, config: Config) -> Self {
+        let verified = VerifiedPasswords::new(keys.as_ref(), Duration::minutes(10), 100_000);
+        Self { store, clock, keys, config, verified, usage: UsageLimiter::default() }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_host_drops_scheme_and_port() {
+        assert_eq!(Config::new("http://127.0.0.1:8080/").public_host(), "127.0.0.1");
+        assert_eq!(Config::new("https://meet.example.com").public_host(), "meet.example.com");
+    }
+}

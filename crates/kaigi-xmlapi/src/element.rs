@@ -1,0 +1,207 @@
+//! A small, tolerant XML tree for requests. Names are matched by local name (any prefix is
+//! dropped, namespace declarations are noise) and case-insensitively, as the real service does;
+//! children may come in any order; text is trimmed.
+//!
+//! No DTD is ever processed: a DOCTYPE or an entity declaration is refused, and only the five
+//! predefined entities and character references are expanded.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// Deepest element nesting accepted.
+pub const MAX_DEPTH: usize = 64;
+/// Most elements one request may hold.
+pub const MAX_ELEMENTS: usize = 50_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    /// Local name as written (prefix removed).
+    pub name: String,
+    /// (local name, value) of each attribute; `xsi:type` is ("type", ...).
+    pub attributes: Vec<(String, String)>,
+    pub text: String,
+    pub children: Vec<Element>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("the request is not well-formed XML: {0}")]
+    Malformed(String),
+    #[error("DOCTYPE and entity declarations are not accepted")]
+    Doctype,
+    #[error("elements are nested deeper than {MAX_DEPTH}")]
+    TooDeep,
+    #[error("the request has more than {MAX_ELEMENTS} elements")]
+    TooMany,
+    #[error("the request has no root element")]
+    Empty,
+}
+
+fn local(qname: &[u8]) -> String {
+    let name = String::from_utf8_lossy(qname);
+    match name.rsplit_once(':') {
+        Some((_, l)) => l.to_string(),
+        None => name.into_owned(),
+    }
+}
+
+impl Element {
+    fn new(name: String) -> Self {
+        Self { name, attributes: Vec::new(), text: String::new(), children: Vec::new() }
+    }
+
+    /// Parses a whole document held in a string.
+    pub fn parse(doc: &str) -> Result<Element, ParseError> {
+        let mut reader = Reader::from_str(doc);
+        reader.config_mut().check_end_names = true;
+        reader.config_mut().trim_text(false);
+        let mut stack: Vec<Element> = Vec::new();
+        let mut root: Option<Element> = None;
+        let mut count = 0usize;
+        let malformed = |e: &dyn std::fmt::Display| ParseError::Malformed(e.to_string());
+        loop {
+            let event = reader.read_event().map_err(|e| malformed(&e))?;
+            match event {
+                Event::Start(start) | Event::Empty(start) if root.is_some() => {
+                    let _ = start;
+                    return Err(ParseError::Malformed("content after the root element".into()));
+                }
+                Event::Start(ref start) | Event::Empty(ref start) => {
+                    count += 1;
+                    if count > MAX_ELEMENTS {
+                        return Err(ParseError::TooMany);
+                    }
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(ParseError::TooDeep);
+                    }
+                    let mut el = Element::new(local(start.name().as_ref()));
+                    for attr in start.attributes() {
+                        let attr = attr.map_err(|e| malformed(&e))?;
+                        let key = attr.key.as_ref();
+                        if key.starts_with(b"xmlns") {
+                            continue;
+                        }
+                        let value = attr.unescape_value().map_err(|e| malformed(&e))?;
+                        el.attributes.push((local(key), value.into_owned()));
+                    }
+                    if matches!(event, Event::Empty(_)) {
+                        match stack.last_mut() {
+                            Some(parent) => parent.children.push(el),
+                            None => root = Some(el),
+                        }
+                    } else {
+                        stack.push(el);
+                    }
+                }
+                Event::End(_) => {
+                    let mut el = stack.pop().ok_or_else(|| ParseError::Malformed("unbalanced end tag".into()))?;
+                    el.text = el.text.trim().to_string();
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(el),
+                        None => root = Some(el),
+                    }
+                }
+                Event::Text(text) => {
+                    let value = text.unescape().map_err(|e| malformed(&e))?;
+                    match stack.last_mut() {
+                        Some(el) => el.text.push_str(&value),
+                        None if value.trim().is_empty() => {}
+                        None => return Err(ParseError::Malformed("text outside the root element".into())),
+                    }
+                }
+                Event::CData(data) => {
+                    let value = String::from_utf8_lossy(&data.into_inner()).into_owned();
+                    match stack.last_mut() {
+                        Some(el) => el.text.push_str(&value),
+                        None => return Err(ParseError::Malformed("CDATA outside the root element".into())),
+                    }
+                }
+                Event::DocType(_) => return Err(ParseError::Doctype),
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+                Event::Eof => break,
+            }
+        }
+        if !stack.is_empty() {
+            return Err(ParseError::Malformed("the document ends inside an element".into()));
+        }
+        root.ok_or(ParseError::Empty)
+    }
+
+    /// Whether this element's local name is `name` (case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// The first child called `name`.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.is(name))
+    }
+
+    /// Every child called `name`, in document order.
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.is(name))
+    }
+
+    /// The trimmed text of the first child called `name`, if present.
+    pub fn text_of(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.as_str())
+    }
+
+    /// Like [`Element::text_of`], but an empty element counts as absent.
+    pub fn value_of(&self, name: &str) -> Option<&str> {
+        self.text_of(name).filter(|t| !t.is_empty())
+    }
+
+    /// Follows a path of child names.
+    pub fn path(&self, names: &[&str]) -> Option<&Element> {
+        let mut at = self;
+        for n in names {
+            at = at.child(n)?;
+        }
+        Some(at)
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_case_are_ignored() {
+        let doc = r#"<serv:message xmlns:serv="x"><use:Header><WEBEXID> bob </WEBEXID></use:Header></serv:message>"#;
+        let root = Element::parse(doc).unwrap();
+        assert!(root.is("message"));
+        assert_eq!(root.path(&["header", "webExID"]).map(|e| e.text.as_str()), Some("bob"));
+    }
+
+    #[test]
+    fn entities_expand_but_doctype_is_refused() {
+        let root = Element::parse("<a>x &amp; &#x41;<![CDATA[<b>]]></a>").unwrap();
+        assert_eq!(root.text, "x & A<b>");
+        let bomb = r#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>"#;
+        assert_eq!(Element::parse(bomb), Err(ParseError::Doctype));
+        assert!(matches!(Element::parse("<a>&x;</a>"), Err(ParseError::Malformed(_))));
+    }
+
+    #[test]
+    fn depth_and_balance_are_checked() {
+        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
+        assert_eq!(Element::parse(&deep), Err(ParseError::TooDeep));
+        let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(Element::parse(&ok).is_ok());
+        assert!(matches!(Element::parse("<a><b></a>"), Err(ParseError::Malformed(_))));
+        assert!(matches!(Element::parse("<a></a><b/>"), Err(ParseError::Malformed(_))));
+        assert!(matches!(Element::parse("<a>"), Err(ParseError::Malformed(_))));
+        assert_eq!(Element::parse("  "), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn xsi_type_is_an_attribute_by_local_name() {
+        let root = Element::parse(r#"<bodyContent xsi:type="java:com.webex.service.binding.user.GetUser"/>"#).unwrap();
+        assert_eq!(root.attribute("type"), Some("java:com.webex.service.binding.user.GetUser"));
+    }
+}

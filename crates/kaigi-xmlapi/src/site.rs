@@ -1,0 +1,147 @@
+//! The site service (`ns1:` on the wire): GetSite and LstTimeZone.
+
+use kaigi_core::language;
+use kaigi_core::timezone::{self, TimeZoneInfo};
+
+use crate::codes::Failure;
+use crate::values::{opt_gmt, parse_num};
+use crate::writer::BodyWriter;
+use crate::Ctx;
+
+fn service_label(service: &str) -> &'static str {
+    match service {
+        "EventCenter" => "Event Center",
+        "TrainingCenter" => "Training Center",
+        "SupportCenter" => "Support Center",
+        "SalesCenter" => "Sales Center",
+        _ => "Meeting Center",
+    }
+}
+
+pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    ctx.caller.require_user()?;
+    let site = &ctx.caller.site;
+    let s = &site.settings;
+    let now = ctx.kaigi.now();
+    let tz = timezone::by_id(s.time_zone_id).or_else(|| timezone::by_id(timezone::GMT_ID));
+    let lang = language::or_english(s.language_id);
+    let host = ctx.kaigi.config.public_host().to_string();
+    let site_url = ctx.kaigi.site_url(site);
+    let mut services: Vec<&str> = s.meeting_types.iter().map(|t| service_label(&t.service)).collect();
+    services.dedup();
+    w.node("siteInstance", |w| {
+        w.node("metaData", |w| {
+            w.flag("isEnterprise", true);
+            for label in &services {
+                w.leaf("serviceType", label);
+            }
+            for t in &s.meeting_types {
+                w.node("meetingTypes", |w| {
+                    w.leaf("meetingTypeID", t.id).leaf("meetingTypeName", &t.code).flag("hideInScheduler", false);
+                });
+            }
+            w.leaf("siteName", &site.name);
+            w.leaf("brandName", if s.brand_name.is_empty() { &site.name } else { &s.brand_name });
+            w.leaf("region", lang.locale).leaf("currency", "US Dollars");
+            w.leaf("timeZoneID", s.time_zone_id);
+            if let Some(tz) = tz {
+                w.leaf("timeZone", tz.name);
+            }
+            w.leaf("webDomain", &host).leaf("meetingDomain", &host).leaf("telephonyDomain", &host);
+            w.leaf("pageVersion", "T40L").leaf("clientVersion", "T40L").leaf("pageLanguage", lang.name);
+            w.leaf("activateStatus", "true").leaf("webPageType", "J2EE").flag("iCalendar", true);
+            w.leaf("myWebExDefaultPage", "My Meetings").leaf("componentVersion", "cmp3100");
+            w.flag("displayMeetingActualTime", true).flag("displayOffset", true);
+            w.leaf("siteID", site.site_number).leaf("siteURL", &site_url);
+        });
+        w.node("ucf", |w| {
+            w.leaf("ucfConfiguration", "UCF 2.1");
+        });
+        w.node("clientPlatforms", |w| {
+            for name in ["msWindows", "macOS9", "macOSX", "sunSolaris", "linux", "hpUnix", "java", "palm"] {
+                w.flag(name, matches!(name, "msWindows" | "macOSX" | "linux" | "java"));
+            }
+        });
+        w.node("resourceRestrictions", |w| {
+            w.flag("isLicenseManager", true).leaf("concurrentLicense", 0).leaf("fileFolderCapacity", 1000);
+            w.leaf("maxConcurrentEvents", 0).leaf("archiveStorageLimit", 0);
+        });
+        w.node("supportAPI", |w| {
+            w.flag("autoLogin", true).flag("aspAndPHPAPI", true).flag("backwardAPI", false);
+            w.flag("xmlAPI", true).flag("cAPI", false).flag("scorm", false);
+        });
+        w.node("securityOptions", |w| {
+            w.flag("passwordExpires", false).leaf("passwordLifetime", 0);
+            w.flag("allMeetingsUnlisted", false).flag("allMeetingsPassword", s.require_meeting_password);
+            w.flag("joinBeforeHost", true).flag("audioBeforeHost", true);
+            w.flag("changePersonalURL", false).flag("changeUserName", false);
+            w.flag("requireStrongPassword", true).flag("requireLoginBeforeSiteAccess", false);
+            w.flag("changeEmailRequiresConfirmation", s.require_email_change_confirmation);
+        });
+        w.node("defaults", |w| {
+            w.flag("emailReminders", true).leaf("entryExitTone", "BEEP").flag("voip", true);
+            w.node("teleconference", |w| {
+                w.leaf("telephonySupport", "CALLIN").flag("tollFree", false).flag("intlLocalCallIn", false);
+            });
+        });
+        w.node("scheduleMeetingOptions", |w| {
+            w.flag("scheduleOnBehalf", true).flag("saveSessionTemplate", true);
+        });
+        w.node("passwordCriteria", |w| {
+            w.flag("mixedCase", false).leaf("minLength", s.min_password_length).leaf("minAlpha", 0);
+            w.leaf("minNumeric", 0).leaf("minSpecial", 0);
+            w.flag("disallowWebTextSessions", false).flag("disallowWebTextAccounts", false).flag("disallowList", false);
+        });
+        w.node("accountPasswordCriteria", |w| {
+            w.flag("mixedCase", false).leaf("minLength", s.min_password_length).leaf("minNumeric", 0);
+            w.leaf("minAlpha", 0).leaf("minSpecial", 0).flag("disallow3XRepeatedChar", false);
+            w.flag("disallowWebTextAccounts", false).flag("disallowList", false);
+        });
+        w.node("productivityTools", |w| {
+            w.flag("enable", true).flag("installOpts", true);
+        });
+        w.node("siteCommonOptions", |w| {
+            w.flag("SupportCustomDialRestriction", false).flag("SupportTelePresence", false);
+            w.flag("SupportXMLAPIReturnScheduledPMR", s.support_return_scheduled_pmr);
+            w.flag("enablePersonalMeetingRoom", s.pmr_enabled);
+        });
+    });
+    let _ = now;
+    Ok(())
+}
+
+fn write_zone(w: &mut BodyWriter, tz: &TimeZoneInfo, at: chrono::DateTime<chrono::Utc>) {
+    w.node("timeZone", |w| {
+        w.leaf("timeZoneID", tz.id)
+            .leaf("gmtOffset", tz.gmt_offset_minutes(at))
+            .leaf("description", tz.name)
+            .leaf("shortName", tz.short_name)
+            .flag("hideTimeZoneName", false)
+            .flag("fallInDST", tz.in_dst(at))
+            .leaf("standardLabel", tz.standard_label)
+            .leaf("daylightLabel", tz.daylight_label);
+    });
+}
+
+/// LstTimeZone: the named zones (all 62 when none is named) with their offset on `date` (GMT),
+/// or now.
+pub async fn lst_time_zone(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let at = opt_gmt(ctx.body, "date")?.unwrap_or_else(|| ctx.kaigi.now());
+    let ids: Vec<u16> = ctx
+        .body
+        .children_named("timeZoneID")
+        .filter(|e| !e.text.is_empty())
+        .map(|e| parse_num::<u16>("timeZoneID", &e.text))
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        for tz in timezone::all() {
+            write_zone(w, tz, at);
+        }
+        return Ok(());
+    }
+    for id in ids {
+        let tz = timezone::by_id(id).ok_or_else(|| Failure::invalid("timeZoneID", "must be one of the 62 time zones (0-61)"))?;
+        write_zone(w, tz, at);
+    }
+    Ok(())
+}
