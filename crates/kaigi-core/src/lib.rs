@@ -2,6 +2,7 @@
 //! nothing of HTTP, XML or SQL; the protocol faces call its use cases and storage sits behind the
 //! [`store::Store`] port.
 
+pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod error;

@@ -319,6 +319,11 @@ impl Kaigi {
             return Err(Error::AccessDenied);
         }
         Self::check_pmr_meeting_types(site, &user)?;
+        // The database enforces both rules; asking first makes a clash on both report the webExId,
+        // as the service does.
+        if self.store.user_by_webex_id(site.id, &user.webex_id).await?.is_some() {
+            return Err(Error::Duplicate(Duplicate::WebExId));
+        }
         let plan = self.plan_now(site).await?;
         let seat = SeatChange::new(false, holds_seat(user.privileges.host, user.is_active()), &plan);
         self.settle_personal_room(site, &mut user, now).await?;

@@ -1,1 +1,72 @@
+//! kaigi-server: HTTP wiring. It mounts the XML API, health and the small control surface on one
+//! axum router, opens the store the configuration names, and seeds the demo site when asked.
 
+pub mod app;
+pub mod demo;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use kaigi_core::clock::SystemClock;
+use kaigi_core::keys::RandomKeys;
+use kaigi_core::{Config, Kaigi};
+use tokio::net::TcpListener;
+
+/// Everything `kaigi serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// None: `http://` + the listen address.
+    pub public_url: Option<String>,
+    pub demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot open the database: {0}")]
+    Store(#[from] kaigi_store::OpenError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("seeding the demo site failed: {0}")]
+    Demo(kaigi_core::Error),
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Builds the application on the store `url` names, with the real clock and randomness.
+pub async fn open_kaigi(url: &str, public_url: &str) -> Result<Arc<Kaigi>, kaigi_store::OpenError> {
+    let store = kaigi_store::open(url).await?;
+    Ok(Arc::new(Kaigi::new(Arc::new(store), Arc::new(SystemClock), Arc::new(RandomKeys), Config::new(public_url))))
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+    let kaigi = open_kaigi(&config.database_url, &public_url).await?;
+    if config.demo {
+        demo::seed(&kaigi).await.map_err(ServeError::Demo)?;
+        tracing::info!("demo site ready: siteName demo, admin / demo-admin-pass, host01..host10 and emp001..emp090 / demo-pass");
+    }
+    let listener = TcpListener::bind(config.listen).await.map_err(|source| ServeError::Listen { addr: config.listen, source })?;
+    tracing::info!(listen = %config.listen, public_url = %public_url, "kaigi is serving");
+    axum::serve(listener, app::router(kaigi)).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

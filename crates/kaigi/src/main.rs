@@ -1,1 +1,113 @@
-fn main() {}
+//! `kaigi`: the server and its administration commands.
+
+mod commands;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "kaigi", version, about = "A self-hosted meeting scheduling server that speaks the Webex Meetings APIs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Database: a SQLite path or sqlite:// URL (created if missing), or a postgres:// URL.
+    #[arg(long = "database", env = "KAIGI_DATABASE_URL", default_value = "sqlite://kaigi.db", global = true)]
+    pub url: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "KAIGI_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Base of every link kaigi hands out (default: http:// + the listen address).
+        #[arg(long, env = "KAIGI_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Create the demo site (siteName `demo`) if it is missing. For trying kaigi only.
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage sites.
+    Site {
+        #[command(subcommand)]
+        command: commands::SiteCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: commands::UserCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Assign host licences and set a site's licence plan.
+    License {
+        #[command(subcommand)]
+        command: commands::LicenseCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Issue site API keys (sent as the `JWTToken` header, e.g. for GetUserCard).
+    Apikey {
+        #[command(subcommand)]
+        command: commands::ApiKeyCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Where a secret comes from: a file, or a prompt on the terminal. Never the command line.
+#[derive(Args, Clone, Default)]
+pub struct SecretArgs {
+    /// Read the password from the first line of this file (otherwise it is asked for on stdin).
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
+}
+
+fn init_logging() {
+    let level = std::env::var("KAIGI_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kaigi: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Serve { listen, public_url, demo, db } => {
+                let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo };
+                kaigi_server::serve(config).await.map_err(|e| e.to_string())
+            }
+            Command::Site { command, db } => commands::site(command, &db).await,
+            Command::User { command, db } => commands::user(command, &db).await,
+            Command::License { command, db } => commands::license(command, &db).await,
+            Command::Apikey { command, db } => commands::apikey(command, &db).await,
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kaigi: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Operator use cases: what `kaigi site|user|license|apikey` and the demo seeding do. The operator
+//! acts with full rights on one site, through the same use cases the protocol faces call, so the
+//! same rules apply (seat limits, uniqueness, personal rooms).
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::{Caller, Principal};
+use crate::error::{Entity, Error, Result};
+use crate::license::{DatedPlan, LicensePlan};
+use crate::service::Kaigi;
+use crate::site::{NewSite, Site, SiteSettings};
+use crate::store::{ConflictOn, StoreError};
+use crate::user::{ActiveState, Privileges, Profile, User};
+use crate::users::{UserChange, UserFields};
+
+impl Caller {
+    /// The operator of `site`: a site administrator that is no stored user (id 0).
+    pub fn operator(site: Site) -> Caller {
+        let now = DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default();
+        let user = User {
+            id: 0,
+            site_id: site.id,
+            webex_id: "(operator)".into(),
+            email: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            password_hash: None,
+            privileges: Privileges { site_admin: true, ..Privileges::default() },
+            active: ActiveState::Activated,
+            language_id: 1,
+            time_zone_id: site.settings.time_zone_id,
+            scheduling_permission: Vec::new(),
+            meeting_types: Vec::new(),
+            profile: Profile::default(),
+            personal_room: None,
+            pending_email: None,
+            failed_logins: 0,
+            locked_until: None,
+            registered_at: now,
+            updated_at: now,
+        };
+        Caller { site, principal: Principal::User(Box::new(user)) }
+    }
+}
+
+impl Kaigi {
+    /// Creates a site with its first licence plan (in force from now).
+    pub async fn create_site(&self, name: &str, settings: SiteSettings, plan: LicensePlan) -> Result<Site> {
+        let name = name.trim();
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(Error::invalid("siteName", "use 1-64 letters, digits, '-' or '_'"));
+        }
+        let site = self
+            .store
+            .create_site(&NewSite { name: name.to_string(), site_number: None, settings }, self.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(ConflictOn::SiteName) => Error::invalid("siteName", "a site with this name exists"),
+                other => Error::Store(other),
+            })?;
+        self.store.add_license_plan(site.id, &DatedPlan { effective_from: self.now(), plan }).await?;
+        Ok(site)
+    }
+
+    /// Changes the site's plan from now on; the earlier plans stay in the history.
+    pub async fn change_license_plan(&self, site: &Site, plan: LicensePlan) -> Result<()> {
+        self.store.add_license_plan(site.id, &DatedPlan { effective_from: self.now(), plan }).await?;
+        Ok(())
+    }
+
+    pub async fn site_named(&self, name: &str) -> Result<Site> {
+        self.store.site_by_name(name).await?.ok_or(Error::NotFound(Entity::Site))
+    }
+
+    /// Gives a user a host licence (host privilege; a seat on a Named User plan).
+    pub async fn assign_license(&self, site: &Site, webex_id: &str) -> Result<User> {
+        self.set_host(site, webex_id, true).await
+    }
+
+    /// Takes a user's host licence away, freeing the seat.
+    pub async fn unassign_license(&self, site: &Site, webex_id: &str) -> Result<User> {
+        self.set_host(site, webex_id, false).await
+    }
+
+    async fn set_host(&self, site: &Site, webex_id: &str, host: bool) -> Result<User> {
+        let change = UserChange {
+            webex_id: webex_id.to_string(),
+            new_webex_id: None,
+            fields: UserFields { privileges: vec![("host".into(), host)], ..UserFields::default() },
+        };
+        self.set_user(&Caller::operator(site.clone()), &change).await
+    }
+}

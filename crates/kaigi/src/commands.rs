@@ -1,0 +1,310 @@
+//! The administration commands. Each one opens the store and calls the core as the site's
+//! operator, so the same rules apply as over the APIs.
+
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use kaigi_core::auth::Caller;
+use kaigi_core::license::LicensePlan;
+use kaigi_core::site::SiteSettings;
+use kaigi_core::store::UserQuery;
+use kaigi_core::user::ActiveState;
+use kaigi_core::users::{NewUser, UserChange, UserFields};
+use kaigi_core::Kaigi;
+
+use crate::{DbArgs, SecretArgs};
+
+#[derive(Args, Clone)]
+pub struct PlanArgs {
+    /// Named User plan with this many seats.
+    #[arg(long, conflicts_with_all = ["active_users", "enterprise"])]
+    pub named_seats: Option<u32>,
+    /// Active User plan: licences purchased.
+    #[arg(long, requires = "minimum")]
+    pub active_users: Option<u32>,
+    /// Active User plan: contractual minimum.
+    #[arg(long)]
+    pub minimum: Option<u32>,
+    /// Enterprise Agreement (not limited).
+    #[arg(long)]
+    pub enterprise: bool,
+}
+
+impl PlanArgs {
+    fn plan(&self) -> Option<LicensePlan> {
+        if let Some(seats) = self.named_seats {
+            Some(LicensePlan::NamedUser { seats })
+        } else if let Some(purchased) = self.active_users {
+            Some(LicensePlan::ActiveUser { purchased, minimum: self.minimum.unwrap_or(0) })
+        } else if self.enterprise {
+            Some(LicensePlan::EnterpriseAgreement)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum SiteCommand {
+    /// Create a site and its first administrator.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// XML API timeZoneID (0-61) of the site.
+        #[arg(long, default_value_t = 20)]
+        time_zone: u16,
+        /// XML API languageID of the site.
+        #[arg(long, default_value_t = 1)]
+        language: u16,
+        #[command(flatten)]
+        plan: PlanArgs,
+        /// webExId of the first site administrator.
+        #[arg(long)]
+        admin: String,
+        #[arg(long)]
+        admin_email: String,
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
+    /// List the sites.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        webex_id: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        first_name: String,
+        #[arg(long, default_value = "")]
+        last_name: String,
+        /// Give the user a host licence.
+        #[arg(long)]
+        host: bool,
+        #[arg(long)]
+        site_admin: bool,
+        /// Give the user a personal meeting room.
+        #[arg(long)]
+        pmr: bool,
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
+    /// Set a user's password.
+    SetPassword {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        webex_id: String,
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
+    /// Deactivate a user (frees their seat; their personal room comes back within a week).
+    Deactivate {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        webex_id: String,
+    },
+    /// List a site's users.
+    List {
+        #[arg(long)]
+        site: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LicenseCommand {
+    /// Give a user a host licence.
+    Assign {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Take a user's host licence away.
+    Unassign {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Change the site's licence plan from now on.
+    Plan {
+        #[arg(long)]
+        site: String,
+        #[command(flatten)]
+        plan: PlanArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key and print it (shown once).
+    Create {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+async fn open(db: &DbArgs) -> Result<Arc<Kaigi>, String> {
+    let public_url = std::env::var("KAIGI_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+    kaigi_server::open_kaigi(&db.url, &public_url).await.map_err(|e| e.to_string())
+}
+
+/// The password from `--password-file`, or asked for on the terminal.
+fn read_secret(secret: &SecretArgs, prompt: &str) -> Result<String, String> {
+    let line = match &secret.password_file {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        None => {
+            eprint!("{prompt}: ");
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+            line
+        }
+    };
+    let password = line.lines().next().unwrap_or_default().to_string();
+    if password.is_empty() {
+        return Err("the password is empty".into());
+    }
+    Ok(password)
+}
+
+fn err(e: kaigi_core::Error) -> String {
+    e.to_string()
+}
+
+pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
+    let kaigi = open(db).await?;
+    match command {
+        SiteCommand::Create { name, time_zone, language, plan, admin, admin_email, secret } => {
+            let password = read_secret(&secret, "password for the site administrator")?;
+            let settings = SiteSettings { time_zone_id: time_zone, language_id: language, ..SiteSettings::default() };
+            let plan = plan.plan().unwrap_or(LicensePlan::EnterpriseAgreement);
+            let site = kaigi.create_site(&name, settings, plan).await.map_err(err)?;
+            let req = NewUser {
+                webex_id: admin.clone(),
+                fields: UserFields {
+                    email: Some(admin_email),
+                    password: Some(password),
+                    privileges: vec![("siteAdmin".into(), true)],
+                    ..UserFields::default()
+                },
+                ..NewUser::default()
+            };
+            kaigi.create_user(&Caller::operator(site.clone()), &req).await.map_err(err)?;
+            println!("site {} created (siteID {}), administrator {admin}", site.name, site.site_number);
+        }
+        SiteCommand::List => {
+            for site in kaigi.store.list_sites().await.map_err(|e| e.to_string())? {
+                println!("{}\t{}", site.name, site.site_number);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn user(command: UserCommand, db: &DbArgs) -> Result<(), String> {
+    let kaigi = open(db).await?;
+    match command {
+        UserCommand::Create { site, webex_id, email, first_name, last_name, host, site_admin, pmr, secret } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let password = read_secret(&secret, &format!("password for {webex_id}"))?;
+            let req = NewUser {
+                webex_id,
+                fields: UserFields {
+                    first_name: Some(first_name),
+                    last_name: Some(last_name),
+                    email: Some(email),
+                    password: Some(password),
+                    privileges: vec![("host".into(), host), ("siteAdmin".into(), site_admin), ("isEnablePMR".into(), pmr)],
+                    ..UserFields::default()
+                },
+                ..NewUser::default()
+            };
+            let user = kaigi.create_user(&Caller::operator(site), &req).await.map_err(err)?;
+            println!("user {} created (userId {})", user.webex_id, user.id);
+        }
+        UserCommand::SetPassword { site, webex_id, secret } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let password = read_secret(&secret, &format!("new password for {webex_id}"))?;
+            let change = UserChange {
+                webex_id: webex_id.clone(),
+                new_webex_id: None,
+                fields: UserFields { password: Some(password), ..UserFields::default() },
+            };
+            kaigi.set_user(&Caller::operator(site), &change).await.map_err(err)?;
+            println!("password of {webex_id} changed");
+        }
+        UserCommand::Deactivate { site, webex_id } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let change = UserChange {
+                webex_id: webex_id.clone(),
+                new_webex_id: None,
+                fields: UserFields { active: Some(ActiveState::Deactivated), ..UserFields::default() },
+            };
+            kaigi.set_user(&Caller::operator(site), &change).await.map_err(err)?;
+            println!("{webex_id} deactivated");
+        }
+        UserCommand::List { site } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let mut offset = 0;
+            loop {
+                let query = UserQuery { offset, limit: 500, ..UserQuery::default() };
+                let page = kaigi.store.list_users(site.id, &query).await.map_err(|e| e.to_string())?;
+                for u in &page.items {
+                    println!("{}\t{}\t{}\thost={}", u.webex_id, u.email, u.active.wire(), u.privileges.host);
+                }
+                offset += page.items.len() as u32;
+                if page.items.is_empty() || u64::from(offset) >= page.total {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String> {
+    let kaigi = open(db).await?;
+    match command {
+        LicenseCommand::Assign { site, user } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            kaigi.assign_license(&site, &user).await.map_err(err)?;
+            println!("{user} holds a host licence");
+        }
+        LicenseCommand::Unassign { site, user } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            kaigi.unassign_license(&site, &user).await.map_err(err)?;
+            println!("{user} no longer holds a host licence");
+        }
+        LicenseCommand::Plan { site, plan } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let plan = plan.plan().ok_or("name a plan: --named-seats N, --active-users N --minimum M, or --enterprise")?;
+            kaigi.change_license_plan(&site, plan.clone()).await.map_err(err)?;
+            println!("{} is on {} from now on", site.name, plan.name());
+        }
+    }
+    Ok(())
+}
+
+pub async fn apikey(command: ApiKeyCommand, db: &DbArgs) -> Result<(), String> {
+    let kaigi = open(db).await?;
+    match command {
+        ApiKeyCommand::Create { site, name } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let token = kaigi.create_api_key(&site, &name).await.map_err(err)?;
+            println!("{token}");
+        }
+    }
+    Ok(())
+}
