@@ -58,7 +58,9 @@ impl Kaigi {
             .create_site(&NewSite { name: name.to_string(), site_number: None, settings }, self.now())
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(ConflictOn::SiteName) => Error::invalid("siteName", "a site with this name exists"),
+                StoreError::Conflict(ConflictOn::SiteName) => {
+                    Error::invalid("siteName", "a site with this name exists")
+                }
                 other => Error::Store(other),
             })?;
         self.store.add_license_plan(site.id, &DatedPlan { effective_from: self.now(), plan }).await?;
@@ -92,5 +94,25 @@ impl Kaigi {
             fields: UserFields { privileges: vec![("host".into(), host)], ..UserFields::default() },
         };
         self.set_user(&Caller::operator(site.clone()), &change).await
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A user for tests that need one: the operator of a throw-away site.
+    pub(crate) fn sample_user() -> User {
+        let site = Site {
+            id: 1,
+            name: "t".into(),
+            site_number: 10000,
+            settings: SiteSettings::default(),
+            created_at: DateTime::from_timestamp(0, 0).unwrap(),
+        };
+        match Caller::operator(site).principal {
+            Principal::User(u) => *u,
+            _ => unreachable!(),
+        }
     }
 }

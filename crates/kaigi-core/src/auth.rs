@@ -239,7 +239,8 @@ impl Kaigi {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let header = b64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
         let jti = self.keys.hex(16);
-        let claims = serde_json::json!({ "iss": "kaigi", "site": site.name, "name": name, "jti": jti, "iat": now.timestamp() });
+        let claims =
+            serde_json::json!({ "iss": "kaigi", "site": site.name, "name": name, "jti": jti, "iat": now.timestamp() });
         let mut signature = [0u8; 32];
         self.keys.fill(&mut signature);
         let token = format!("{header}.{}.{}", b64.encode(claims.to_string()), b64.encode(signature));

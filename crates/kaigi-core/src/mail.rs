@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::language::{self, Language};
 use crate::site::SiteId;
+use crate::user::User;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MailKind {
@@ -73,25 +74,18 @@ fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The welcome mail CreateUser sends when asked (`sendWelcome`), HTML when `isHTMLEmail`.
-pub fn welcome(
-    site_id: SiteId,
-    to: &str,
-    display_name: &str,
-    webex_id: &str,
-    site_url: &str,
-    language_id: u16,
-    html: bool,
-    now: DateTime<Utc>,
-) -> Mail {
-    let lang = language::or_english(language_id);
+/// The welcome mail CreateUser sends when asked (`sendWelcome`), in the user's language; HTML when
+/// `isHTMLEmail`.
+pub fn welcome(user: &User, site_url: &str, html: bool, now: DateTime<Utc>) -> Mail {
+    let lang = language::or_english(user.language_id);
     let (subject, hello, user_name) = welcome_texts(lang);
+    let (display_name, webex_id) = (user.display_name(), &user.webex_id);
     let body = if html {
         format!(
             "<!DOCTYPE html><html lang=\"{tag}\"><body><p>{hello} {name},</p><p>{user_name}: <b>{id}</b></p>\
              <p><a href=\"{url}\">{url}</a></p></body></html>",
             tag = lang.tag,
-            name = escape_html(display_name),
+            name = escape_html(&display_name),
             id = escape_html(webex_id),
             url = escape_html(site_url),
         )
@@ -100,9 +94,9 @@ pub fn welcome(
     };
     Mail {
         id: 0,
-        site_id,
+        site_id: user.site_id,
         kind: MailKind::Welcome,
-        to: to.to_string(),
+        to: user.email.clone(),
         subject: subject.to_string(),
         body,
         html,
@@ -144,11 +138,16 @@ mod tests {
     #[test]
     fn welcome_speaks_the_asked_language() {
         let now = DateTime::from_timestamp(0, 0).unwrap();
-        let cz = welcome(1, "a@b.c", "Jan Novák", "jan", "http://x", 19, true, now);
+        let mut user = crate::admin::tests::sample_user();
+        user.language_id = 19;
+        user.first_name = "Jan".into();
+        let cz = welcome(&user, "http://x", true, now);
         assert_eq!(cz.language, "cs-CZ");
         assert!(cz.subject.contains("Vítejte"));
-        assert!(cz.body.starts_with("<!DOCTYPE html>"));
-        let en = welcome(1, "a@b.c", "<x>", "x", "http://x", 99, false, now);
+        assert!(cz.body.starts_with("<!DOCTYPE html>") && cz.body.contains("Jan"));
+        user.language_id = 99;
+        user.first_name = "<x>".into();
+        let en = welcome(&user, "http://x", false, now);
         assert_eq!(en.language, "en-US");
         assert!(!en.html && en.body.contains("<x>"));
     }

@@ -24,7 +24,8 @@ pub struct HashCost {
 }
 
 impl HashCost {
-    pub const RECOMMENDED: HashCost = HashCost { memory_kib: Params::DEFAULT_M_COST, iterations: Params::DEFAULT_T_COST };
+    pub const RECOMMENDED: HashCost =
+        HashCost { memory_kib: Params::DEFAULT_M_COST, iterations: Params::DEFAULT_T_COST };
     /// For tests only: fast, and still a real argon2id hash.
     pub const MINIMAL: HashCost = HashCost { memory_kib: 64, iterations: 1 };
 }
@@ -38,11 +39,9 @@ fn argon2(cost: HashCost) -> Argon2<'static> {
 pub fn hash_password(password: &str, cost: HashCost, keys: &dyn KeyGen) -> String {
     let mut salt = [0u8; 16];
     keys.fill(&mut salt);
-    let salt = SaltString::encode_b64(&salt).unwrap_or_else(|_| SaltString::from_b64("c2FsdHNhbHRzYWx0").expect("static salt"));
-    argon2(cost)
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_default()
+    let salt = SaltString::encode_b64(&salt)
+        .unwrap_or_else(|_| SaltString::from_b64("c2FsdHNhbHRzYWx0").expect("static salt"));
+    argon2(cost).hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
 }
 
 /// Checks `password` against a PHC string (its own parameters are used).

@@ -5,9 +5,7 @@
 //! spring-forward gap move forward by the gap, repeated fall-back times resolve to their first
 //! occurrence. See docs/timezones.md for the table and the reasoning behind each choice.
 
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::{GapInfo, OffsetComponents, Tz, TzOffset};
 
 /// timeZoneID 20, "GMT+00:00, Greenwich (Casablanca)": plain GMT in kaigi, the zone integrations
@@ -54,15 +52,7 @@ const fn tz(
     daylight_label: &'static str,
     city: &'static str,
 ) -> TimeZoneInfo {
-    TimeZoneInfo {
-        id,
-        name,
-        iana,
-        short_name,
-        standard_label,
-        daylight_label,
-        city,
-    }
+    TimeZoneInfo { id, name, iana, short_name, standard_label, daylight_label, city }
 }
 
 /// The table, indexed by `timeZoneID`. Columns: id, wire name, IANA zone, short name, standard
@@ -157,15 +147,9 @@ pub fn by_id(id: u16) -> Option<&'static TimeZoneInfo> {
 /// also accepts the 2011 XSD spellings of 35, 38 and 51 and "Anchorage" for 3.
 pub fn by_name(name: &str) -> Option<&'static TimeZoneInfo> {
     let name = name.trim();
-    ZONES
-        .iter()
-        .find(|z| z.name.eq_ignore_ascii_case(name))
-        .or_else(|| {
-            NAME_ALIASES
-                .iter()
-                .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
-                .and_then(|&(_, id)| by_id(id))
-        })
+    ZONES.iter().find(|z| z.name.eq_ignore_ascii_case(name)).or_else(|| {
+        NAME_ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(name)).and_then(|&(_, id)| by_id(id))
+    })
 }
 
 /// "GMT+02:00", "GMT-03:30", "GMT+00:00" for an offset in minutes east of GMT.
@@ -220,10 +204,7 @@ impl TimeZoneInfo {
     ///   moves it forward by the gap's length (02:30 in a one-hour gap is 03:30 DST);
     /// - in a fall-back overlap the first occurrence (still on DST) is taken.
     pub fn to_utc(&self, local: NaiveDateTime) -> Result<DateTime<Utc>, LocalTimeError> {
-        let out_of_range = LocalTimeError::OutOfRange {
-            local,
-            zone: self.id,
-        };
+        let out_of_range = LocalTimeError::OutOfRange { local, zone: self.id };
         let resolved = self.iana.from_local_datetime(&local);
         if let Some(first) = resolved.earliest() {
             return Ok(first.with_timezone(&Utc));
@@ -233,27 +214,16 @@ impl TimeZoneInfo {
             return Err(out_of_range);
         };
         let Some((_, before)) = gap.begin else {
-            return Err(LocalTimeError::Nonexistent {
-                local,
-                zone: self.id,
-            });
+            return Err(LocalTimeError::Nonexistent { local, zone: self.id });
         };
         let offset = Duration::seconds(i64::from(before.fix().local_minus_utc()));
-        local
-            .checked_sub_signed(offset)
-            .map(|utc| utc.and_utc())
-            .ok_or(out_of_range)
+        local.checked_sub_signed(offset).map(|utc| utc.and_utc()).ok_or(out_of_range)
     }
 
     /// The `timeZoneWithDST` text at an instant: city, current label and current offset, e.g.
     /// "Berlin (Europe Summer Time, GMT+02:00)".
     pub fn with_dst_label(&self, at: DateTime<Utc>) -> String {
-        format!(
-            "{} ({}, {})",
-            self.city,
-            self.label_at(at),
-            format_gmt_offset(self.gmt_offset_minutes(at))
-        )
+        format!("{} ({}, {})", self.city, self.label_at(at), format_gmt_offset(self.gmt_offset_minutes(at)))
     }
 }
 
@@ -309,15 +279,7 @@ fn digits(part: &str, min: usize, max: usize) -> Option<u32> {
 
 /// Formats a date-time the way responses carry it: zero-padded `MM/DD/YYYY HH:MM:SS`.
 pub fn format_wire_datetime(dt: NaiveDateTime) -> String {
-    format!(
-        "{:02}/{:02}/{:04} {:02}:{:02}:{:02}",
-        dt.month(),
-        dt.day(),
-        dt.year(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    )
+    format!("{:02}/{:02}/{:04} {:02}:{:02}:{:02}", dt.month(), dt.day(), dt.year(), dt.hour(), dt.minute(), dt.second())
 }
 
 #[cfg(test)]
@@ -325,15 +287,11 @@ mod tests {
     use super::*;
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
-            .single()
-            .expect("valid UTC time")
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("valid UTC time")
     }
 
     fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, mo, d)
-            .and_then(|date| date.and_hms_opt(h, mi, 0))
-            .expect("valid local time")
+        NaiveDate::from_ymd_opt(y, mo, d).and_then(|date| date.and_hms_opt(h, mi, 0)).expect("valid local time")
     }
 
     fn zone(id: u16) -> &'static TimeZoneInfo {
@@ -392,38 +350,18 @@ mod tests {
                 43 => 300,
                 _ => name_offset(zone.name),
             };
-            assert_eq!(
-                zone.standard_offset_minutes(at),
-                expected,
-                "zone {}",
-                zone.id
-            );
+            assert_eq!(zone.standard_offset_minutes(at), expected, "zone {}", zone.id);
         }
     }
 
     #[test]
     fn lookup_by_name_and_aliases() {
-        assert_eq!(
-            by_name("GMT+01:00, Europe (Berlin)").map(|z| z.id),
-            Some(25)
-        );
-        assert_eq!(
-            by_name("  gmt-08:00, pacific (san jose) ").map(|z| z.id),
-            Some(4)
-        );
+        assert_eq!(by_name("GMT+01:00, Europe (Berlin)").map(|z| z.id), Some(25));
+        assert_eq!(by_name("  gmt-08:00, pacific (san jose) ").map(|z| z.id), Some(4));
         assert_eq!(by_name("GMT+03:00, Iran (Tehran)").map(|z| z.id), Some(35));
-        assert_eq!(
-            by_name("GMT+04:00, Afghanistan (Kabul)").map(|z| z.id),
-            Some(38)
-        );
-        assert_eq!(
-            by_name("GMT+09:30, Yakutsk (Yakutsk)").map(|z| z.id),
-            Some(51)
-        );
-        assert_eq!(
-            by_name("GMT-09:00, Alaska (Anchorage)").map(|z| z.id),
-            Some(3)
-        );
+        assert_eq!(by_name("GMT+04:00, Afghanistan (Kabul)").map(|z| z.id), Some(38));
+        assert_eq!(by_name("GMT+09:30, Yakutsk (Yakutsk)").map(|z| z.id), Some(51));
+        assert_eq!(by_name("GMT-09:00, Alaska (Anchorage)").map(|z| z.id), Some(3));
         assert!(by_name("GMT+01:00, Europe (Rome)").is_none());
     }
 
@@ -446,12 +384,7 @@ mod tests {
         assert!(!zone(55).in_dst(july));
         assert_eq!(zone(55).standard_offset_minutes(january), 600);
 
-        for at in [
-            january,
-            july,
-            utc(2026, 3, 8, 12, 0),
-            utc(2026, 11, 1, 12, 0),
-        ] {
+        for at in [january, july, utc(2026, 3, 8, 12, 0), utc(2026, 11, 1, 12, 0)] {
             assert_eq!(zone(5).gmt_offset_minutes(at), -420);
             assert!(!zone(5).in_dst(at));
         }
@@ -470,22 +403,10 @@ mod tests {
 
     #[test]
     fn dst_labels() {
-        assert_eq!(
-            zone(25).with_dst_label(utc(2016, 7, 20, 12, 0)),
-            "Berlin (Europe Summer Time, GMT+02:00)"
-        );
-        assert_eq!(
-            zone(25).with_dst_label(utc(2016, 1, 20, 12, 0)),
-            "Berlin (Europe Time, GMT+01:00)"
-        );
-        assert_eq!(
-            zone(4).with_dst_label(utc(2020, 2, 1, 12, 0)),
-            "San Francisco (Pacific Standard Time, GMT-08:00)"
-        );
-        assert_eq!(
-            zone(4).with_dst_label(utc(2020, 8, 1, 12, 0)),
-            "San Francisco (Pacific Daylight Time, GMT-07:00)"
-        );
+        assert_eq!(zone(25).with_dst_label(utc(2016, 7, 20, 12, 0)), "Berlin (Europe Summer Time, GMT+02:00)");
+        assert_eq!(zone(25).with_dst_label(utc(2016, 1, 20, 12, 0)), "Berlin (Europe Time, GMT+01:00)");
+        assert_eq!(zone(4).with_dst_label(utc(2020, 2, 1, 12, 0)), "San Francisco (Pacific Standard Time, GMT-08:00)");
+        assert_eq!(zone(4).with_dst_label(utc(2020, 8, 1, 12, 0)), "San Francisco (Pacific Daylight Time, GMT-07:00)");
         assert_eq!(
             zone(15).with_dst_label(utc(2026, 1, 1, 12, 0)),
             "Newfoundland (Newfoundland Standard Time, GMT-03:30)"
@@ -499,83 +420,41 @@ mod tests {
     fn to_utc_berlin() {
         let berlin = zone(25);
         // Normal summer time.
-        assert_eq!(
-            berlin.to_utc(local(2026, 7, 1, 12, 0)),
-            Ok(utc(2026, 7, 1, 10, 0))
-        );
+        assert_eq!(berlin.to_utc(local(2026, 7, 1, 12, 0)), Ok(utc(2026, 7, 1, 10, 0)));
         // Spring forward, Sunday 29 March 2026: 02:00 CET becomes 03:00 CEST.
-        assert_eq!(
-            berlin.to_utc(local(2026, 3, 29, 1, 59)),
-            Ok(utc(2026, 3, 29, 0, 59))
-        );
-        let gap = berlin
-            .to_utc(local(2026, 3, 29, 2, 30))
-            .expect("gap resolves");
+        assert_eq!(berlin.to_utc(local(2026, 3, 29, 1, 59)), Ok(utc(2026, 3, 29, 0, 59)));
+        let gap = berlin.to_utc(local(2026, 3, 29, 2, 30)).expect("gap resolves");
         assert_eq!(gap, utc(2026, 3, 29, 1, 30));
         assert_eq!(berlin.to_local(gap), local(2026, 3, 29, 3, 30));
-        assert_eq!(
-            berlin.to_utc(local(2026, 3, 29, 2, 0)),
-            Ok(utc(2026, 3, 29, 1, 0))
-        );
-        assert_eq!(
-            berlin.to_utc(local(2026, 3, 29, 3, 0)),
-            Ok(utc(2026, 3, 29, 1, 0))
-        );
+        assert_eq!(berlin.to_utc(local(2026, 3, 29, 2, 0)), Ok(utc(2026, 3, 29, 1, 0)));
+        assert_eq!(berlin.to_utc(local(2026, 3, 29, 3, 0)), Ok(utc(2026, 3, 29, 1, 0)));
         // Fall back, Sunday 25 October 2026: 02:00-03:00 happens twice; first (CEST) wins.
-        assert_eq!(
-            berlin.to_utc(local(2026, 10, 25, 2, 30)),
-            Ok(utc(2026, 10, 25, 0, 30))
-        );
-        assert_eq!(
-            berlin.to_utc(local(2026, 10, 25, 3, 0)),
-            Ok(utc(2026, 10, 25, 2, 0))
-        );
+        assert_eq!(berlin.to_utc(local(2026, 10, 25, 2, 30)), Ok(utc(2026, 10, 25, 0, 30)));
+        assert_eq!(berlin.to_utc(local(2026, 10, 25, 3, 0)), Ok(utc(2026, 10, 25, 2, 0)));
     }
 
     #[test]
     fn to_utc_new_york() {
         let new_york = zone(11);
-        assert_eq!(
-            new_york.to_utc(local(2026, 1, 15, 9, 0)),
-            Ok(utc(2026, 1, 15, 14, 0))
-        );
+        assert_eq!(new_york.to_utc(local(2026, 1, 15, 9, 0)), Ok(utc(2026, 1, 15, 14, 0)));
         // Spring forward, Sunday 8 March 2026, 02:00 EST -> 03:00 EDT.
-        let gap = new_york
-            .to_utc(local(2026, 3, 8, 2, 30))
-            .expect("gap resolves");
+        let gap = new_york.to_utc(local(2026, 3, 8, 2, 30)).expect("gap resolves");
         assert_eq!(gap, utc(2026, 3, 8, 7, 30));
         assert_eq!(new_york.to_local(gap), local(2026, 3, 8, 3, 30));
         // Fall back, Sunday 1 November 2026, 02:00 EDT -> 01:00 EST; 01:30 is read as EDT.
-        assert_eq!(
-            new_york.to_utc(local(2026, 11, 1, 1, 30)),
-            Ok(utc(2026, 11, 1, 5, 30))
-        );
-        assert_eq!(
-            new_york.to_utc(local(2026, 11, 1, 2, 30)),
-            Ok(utc(2026, 11, 1, 7, 30))
-        );
+        assert_eq!(new_york.to_utc(local(2026, 11, 1, 1, 30)), Ok(utc(2026, 11, 1, 5, 30)));
+        assert_eq!(new_york.to_utc(local(2026, 11, 1, 2, 30)), Ok(utc(2026, 11, 1, 7, 30)));
     }
 
     #[test]
     fn to_utc_sydney() {
         let sydney = zone(55);
-        assert_eq!(
-            sydney.to_utc(local(2026, 7, 1, 9, 0)),
-            Ok(utc(2026, 6, 30, 23, 0))
-        );
+        assert_eq!(sydney.to_utc(local(2026, 7, 1, 9, 0)), Ok(utc(2026, 6, 30, 23, 0)));
         // DST ends Sunday 5 April 2026, 03:00 AEDT -> 02:00 AEST; 02:30 is read as AEDT.
-        assert_eq!(
-            sydney.to_utc(local(2026, 4, 5, 2, 30)),
-            Ok(utc(2026, 4, 4, 15, 30))
-        );
-        assert_eq!(
-            sydney.to_utc(local(2026, 4, 5, 3, 0)),
-            Ok(utc(2026, 4, 4, 17, 0))
-        );
+        assert_eq!(sydney.to_utc(local(2026, 4, 5, 2, 30)), Ok(utc(2026, 4, 4, 15, 30)));
+        assert_eq!(sydney.to_utc(local(2026, 4, 5, 3, 0)), Ok(utc(2026, 4, 4, 17, 0)));
         // DST starts Sunday 4 October 2026, 02:00 AEST -> 03:00 AEDT.
-        let gap = sydney
-            .to_utc(local(2026, 10, 4, 2, 30))
-            .expect("gap resolves");
+        let gap = sydney.to_utc(local(2026, 10, 4, 2, 30)).expect("gap resolves");
         assert_eq!(gap, utc(2026, 10, 3, 16, 30));
         assert_eq!(sydney.to_local(gap), local(2026, 10, 4, 3, 30));
     }
@@ -623,16 +502,10 @@ mod tests {
         };
         expect("07/20/2016 15:30:00", local(2016, 7, 20, 15, 30));
         expect("11/01/2019 8:0:0", local(2019, 11, 1, 8, 0));
-        expect(
-            "9/29/2019 02:42:34",
-            local(2019, 9, 29, 2, 42) + Duration::seconds(34),
-        );
+        expect("9/29/2019 02:42:34", local(2019, 9, 29, 2, 42) + Duration::seconds(34));
         expect("6/9/2019 15:51", local(2019, 6, 9, 15, 51));
         expect("1/2/2020", local(2020, 1, 2, 0, 0));
-        expect(
-            "  12/31/2049 23:59:59\n",
-            local(2049, 12, 31, 23, 59) + Duration::seconds(59),
-        );
+        expect("  12/31/2049 23:59:59\n", local(2049, 12, 31, 23, 59) + Duration::seconds(59));
         expect("02/29/2024 00:00:00", local(2024, 2, 29, 0, 0));
 
         for bad in [
@@ -665,16 +538,8 @@ mod tests {
     fn format_wire_is_zero_padded() {
         let dt = parse_wire_datetime("9/2/2019 8:5:7").expect("parses");
         assert_eq!(format_wire_datetime(dt), "09/02/2019 08:05:07");
-        assert_eq!(
-            format_wire_datetime(local(2016, 7, 20, 15, 30)),
-            "07/20/2016 15:30:00"
-        );
+        assert_eq!(format_wire_datetime(local(2016, 7, 20, 15, 30)), "07/20/2016 15:30:00");
         let text = "02/27/2020 22:03:57";
-        assert_eq!(
-            parse_wire_datetime(text)
-                .map(format_wire_datetime)
-                .as_deref(),
-            Some(text)
-        );
+        assert_eq!(parse_wire_datetime(text).map(format_wire_datetime).as_deref(), Some(text));
     }
 }

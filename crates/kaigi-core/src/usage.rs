@@ -6,10 +6,14 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 
+/// (caller, operation group)
+type Counter = (String, &'static str);
+/// (minute window, calls in it)
+type Window = (i64, u32);
+
 #[derive(Default)]
 pub struct UsageLimiter {
-    /// (caller, operation group) → (minute window, calls in it)
-    windows: Mutex<HashMap<(String, &'static str), (i64, u32)>>,
+    windows: Mutex<HashMap<Counter, Window>>,
 }
 
 impl UsageLimiter {

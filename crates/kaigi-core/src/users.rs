@@ -147,7 +147,9 @@ fn valid_webex_id(value: &str) -> Result<String> {
 fn valid_email(value: &str) -> Result<String> {
     let v = clean("email", value, MAX_EMAIL)?;
     let well_formed = match v.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !v.contains(char::is_whitespace),
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !v.contains(char::is_whitespace)
+        }
         None => false,
     };
     if !well_formed {
@@ -329,16 +331,7 @@ impl Kaigi {
         self.settle_personal_room(site, &mut user, now).await?;
         let mut mails = Vec::new();
         if req.send_welcome {
-            mails.push(mail::welcome(
-                site.id,
-                &user.email,
-                &user.display_name(),
-                &user.webex_id,
-                &self.site_url(site),
-                user.language_id,
-                req.html_email,
-                now,
-            ));
+            mails.push(mail::welcome(&user, &self.site_url(site), req.html_email, now));
         }
         let id = self.store.insert_user(&user, seat, &mails).await.map_err(store_conflict)?;
         user.id = id;
@@ -352,11 +345,8 @@ impl Kaigi {
         let site = &caller.site;
         let now = self.now();
         let is_admin = me.privileges.manages_users();
-        let mut user = self
-            .store
-            .user_by_webex_id(site.id, req.webex_id.trim())
-            .await?
-            .ok_or(Error::NotFound(Entity::User))?;
+        let mut user =
+            self.store.user_by_webex_id(site.id, req.webex_id.trim()).await?.ok_or(Error::NotFound(Entity::User))?;
         if !is_admin && user.id != me.id {
             return Err(Error::AccessDenied);
         }
@@ -388,9 +378,17 @@ impl Kaigi {
                 }
                 let token = self.keys.hex(24);
                 let link = format!("{}/_kaigi/confirm-email?token={token}", self.config.public_url);
-                mails.push(mail::email_change_confirmation(site.id, &email, &user.display_name(), &link, user.language_id, now));
+                mails.push(mail::email_change_confirmation(
+                    site.id,
+                    &email,
+                    &user.display_name(),
+                    &link,
+                    user.language_id,
+                    now,
+                ));
                 // The latest request wins: an earlier pending address and its link are forgotten.
-                user.pending_email = Some(PendingEmail { address: email, token_hash: token_hash(&token), requested_at: now });
+                user.pending_email =
+                    Some(PendingEmail { address: email, token_hash: token_hash(&token), requested_at: now });
             } else {
                 user.email = email;
                 user.pending_email = None;
@@ -428,11 +426,8 @@ impl Kaigi {
     /// GetUser: a user reads themselves; administrators (and read-only administrators) anyone.
     pub async fn get_user(&self, caller: &Caller, webex_id: &str) -> Result<User> {
         let me = caller.require_user()?;
-        let user = self
-            .store
-            .user_by_webex_id(caller.site.id, webex_id.trim())
-            .await?
-            .ok_or(Error::NotFound(Entity::User))?;
+        let user =
+            self.store.user_by_webex_id(caller.site.id, webex_id.trim()).await?.ok_or(Error::NotFound(Entity::User))?;
         if user.id != me.id && !me.privileges.reads_site() {
             return Err(Error::AccessDenied);
         }
@@ -521,7 +516,8 @@ impl Kaigi {
     /// `back_url`.
     pub async fn login_url(&self, caller: &Caller, webex_id: &str, back_url: Option<&str>) -> Result<String> {
         let user = self.target_user(caller, webex_id).await?;
-        let as_user = Caller { site: caller.site.clone(), principal: crate::auth::Principal::User(Box::new(user.clone())) };
+        let as_user =
+            Caller { site: caller.site.clone(), principal: crate::auth::Principal::User(Box::new(user.clone())) };
         let ticket = self.issue_session_ticket(&as_user).await?;
         let mut url = format!(
             "{}/p.php?AT=LI&WID={}&TK={}",
@@ -551,14 +547,16 @@ impl Kaigi {
         if matches!(caller.principal, crate::auth::Principal::Anonymous) {
             return Err(Error::Auth(crate::error::AuthFailure::MissingCredentials));
         }
-        if !self.usage.allow(&caller.usage_key(), "GetUserCard", caller.site.settings.usage_limit_per_minute, self.now()) {
+        if !self.usage.allow(
+            &caller.usage_key(),
+            "GetUserCard",
+            caller.site.settings.usage_limit_per_minute,
+            self.now(),
+        ) {
             return Err(Error::UsageLimited);
         }
-        let user = self
-            .store
-            .user_by_webex_id(caller.site.id, webex_id.trim())
-            .await?
-            .ok_or(Error::NotFound(Entity::User))?;
+        let user =
+            self.store.user_by_webex_id(caller.site.id, webex_id.trim()).await?.ok_or(Error::NotFound(Entity::User))?;
         Ok(UserCard {
             avatar_url: format!("{}/avatar/{}.png", self.site_url(&caller.site), url_encode(&user.webex_id)),
             avatar_modified_ms: user.updated_at.timestamp_millis(),

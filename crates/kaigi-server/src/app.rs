@@ -84,10 +84,14 @@ struct TokenQuery {
 /// The link of an email-change confirmation mail (40.4.0).
 async fn confirm_email(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
     match state.kaigi.confirm_email_change(&q.token).await {
-        Ok(user) => page(StatusCode::OK, "Email address confirmed", &format!("Your email address is now {}.", user.email)),
-        Err(kaigi_core::Error::NotFound(_)) => {
-            page(StatusCode::NOT_FOUND, "Link not valid", "This confirmation link is unknown, already used, or replaced by a newer request.")
+        Ok(user) => {
+            page(StatusCode::OK, "Email address confirmed", &format!("Your email address is now {}.", user.email))
         }
+        Err(kaigi_core::Error::NotFound(_)) => page(
+            StatusCode::NOT_FOUND,
+            "Link not valid",
+            "This confirmation link is unknown, already used, or replaced by a newer request.",
+        ),
         Err(kaigi_core::Error::Duplicate(_)) => {
             page(StatusCode::CONFLICT, "Address in use", "Another user of the site has this email address now.")
         }
@@ -109,6 +113,10 @@ fn page(status: StatusCode, title: &str, text: &str) -> Response {
 }
 
 async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "application/json")], "{\"message\":\"The requested resource could not be found.\"}")
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "application/json")],
+        "{\"message\":\"The requested resource could not be found.\"}",
+    )
         .into_response()
 }

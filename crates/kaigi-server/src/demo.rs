@@ -34,7 +34,9 @@ async fn demo_site(kaigi: &Kaigi) -> Result<Site, Error> {
 }
 
 /// (webExId, first name, last name, password, privileges)
-fn people() -> Vec<(String, String, String, &'static str, Vec<(String, bool)>)> {
+type Person = (String, String, String, &'static str, Vec<(String, bool)>);
+
+fn people() -> Vec<Person> {
     let mut out = vec![(
         ADMIN.to_string(),
         "Site".to_string(),
@@ -52,7 +54,13 @@ fn people() -> Vec<(String, String, String, &'static str, Vec<(String, bool)>)> 
         ));
     }
     for i in 1..=EMPLOYEES {
-        out.push((format!("emp{i:03}"), "Employee".into(), format!("{i:03}"), USER_PASSWORD, vec![("host".into(), false)]));
+        out.push((
+            format!("emp{i:03}"),
+            "Employee".into(),
+            format!("{i:03}"),
+            USER_PASSWORD,
+            vec![("host".into(), false)],
+        ));
     }
     out
 }

@@ -46,9 +46,12 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let kaigi = open_kaigi(&config.database_url, &public_url).await?;
     if config.demo {
         demo::seed(&kaigi).await.map_err(ServeError::Demo)?;
-        tracing::info!("demo site ready: siteName demo, admin / demo-admin-pass, host01..host10 and emp001..emp090 / demo-pass");
+        tracing::info!(
+            "demo site ready: siteName demo, admin / demo-admin-pass, host01..host10 and emp001..emp090 / demo-pass"
+        );
     }
-    let listener = TcpListener::bind(config.listen).await.map_err(|source| ServeError::Listen { addr: config.listen, source })?;
+    let listener =
+        TcpListener::bind(config.listen).await.map_err(|source| ServeError::Listen { addr: config.listen, source })?;
     tracing::info!(listen = %config.listen, public_url = %public_url, "kaigi is serving");
     axum::serve(listener, app::router(kaigi)).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)
 }

@@ -1,1 +1,232 @@
+//! kaigi-store: the [`Store`] port for SQLite (the embedded default) and PostgreSQL (several
+//! instances sharing one database), on sqlx's `Any` driver so both engines run the same queries.
+//!
+//! The engine is chosen by URL (see [`open`]); each engine has its own migrations folder, applied
+//! at open. Uniqueness is enforced by the database, and every write is one transaction.
 
+mod codec;
+mod connect;
+mod credentials;
+mod errors;
+mod licenses;
+mod migrate;
+mod outbox;
+mod sites;
+mod tx;
+mod user_query;
+mod users;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kaigi_core::license::{DatedPlan, SeatChange};
+use kaigi_core::mail::Mail;
+use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
+use kaigi_core::store::{ApiKey, Page, SeatPeriod, SessionTicket, Store, StoreError, UserQuery};
+use kaigi_core::user::{User, UserId};
+use sqlx::AnyPool;
+use tokio::sync::Mutex;
+
+use crate::codec::{lc, Value};
+pub use crate::connect::{Engine, SQLITE_BUSY_TIMEOUT_MS, SQLITE_SYNCHRONOUS};
+pub use crate::errors::OpenError;
+
+/// Where kaigi keeps its data when not told otherwise: `kaigi.db` in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kaigi.db";
+
+/// The SQL store. Cloning is cheap and shares the pool.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite: one writer at a time in this process (see `tx`).
+    write_lock: Arc<Mutex<()>>,
+    applied_at_open: Arc<[i64]>,
+}
+
+/// Opens (and migrates) the database `url` names:
+/// `sqlite://PATH`, `sqlite:PATH` or a bare file path for SQLite (the file is created when
+/// missing); `postgres://…` or `postgresql://…` for PostgreSQL. Anything else is refused.
+pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
+    let target = connect::resolve(url)?;
+    finish_open(target, None).await
+}
+
+/// Like [`open`], for PostgreSQL only: every connection works in `schema`, created if needed.
+/// Lets several independent stores (tests, say) share one database.
+pub async fn open_in_schema(url: &str, schema: &str) -> Result<SqlStore, OpenError> {
+    let target = connect::resolve(url)?;
+    if target.engine != Engine::Postgres {
+        return Err(OpenError::SchemaNeedsPostgres);
+    }
+    let quoted = connect::quoted_schema(schema)?;
+    connect::admin_statement(
+        &target.url,
+        // One batch is one transaction: instances creating the same schema queue on the lock
+        // instead of racing on the catalog.
+        &format!(
+            "SELECT 1 AS locked FROM pg_advisory_xact_lock({}, hashtext('{schema}')); \
+             CREATE SCHEMA IF NOT EXISTS {quoted}",
+            migrate::MIGRATION_LOCK
+        ),
+    )
+    .await?;
+    finish_open(target, Some(quoted)).await
+}
+
+/// Drops a PostgreSQL schema made by [`open_in_schema`] and everything in it (test clean-up).
+pub async fn drop_schema(url: &str, schema: &str) -> Result<(), OpenError> {
+    let target = connect::resolve(url)?;
+    if target.engine != Engine::Postgres {
+        return Err(OpenError::SchemaNeedsPostgres);
+    }
+    let quoted = connect::quoted_schema(schema)?;
+    connect::admin_statement(&target.url, &format!("DROP SCHEMA IF EXISTS {quoted} CASCADE")).await
+}
+
+async fn finish_open(target: connect::Target, schema: Option<String>) -> Result<SqlStore, OpenError> {
+    let pool = connect::pool(&target, schema).await?;
+    let mut store = SqlStore {
+        pool,
+        engine: target.engine,
+        write_lock: Arc::new(Mutex::new(())),
+        applied_at_open: Arc::from(Vec::new()),
+    };
+    store.applied_at_open = migrate::run(&store).await?.into();
+    Ok(store)
+}
+
+impl SqlStore {
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The migration versions this `open` applied (empty when the database was up to date).
+    pub fn migrations_applied_at_open(&self) -> &[i64] {
+        &self.applied_at_open
+    }
+
+    /// Every migration recorded in the database: (version, applied at).
+    pub async fn migrations(&self) -> Result<Vec<(i64, DateTime<Utc>)>, StoreError> {
+        migrate::recorded(self).await?.into_iter().map(|(v, at)| Ok((v, codec::time(at, "applied_at")?))).collect()
+    }
+
+    /// Closes the pool, waiting for connections in use to come back.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT COUNT(*) AS n FROM kaigi_migrations").execute(&self.pool).await.map_err(errors::db)?;
+        Ok(())
+    }
+
+    async fn create_site(&self, site: &NewSite, now: DateTime<Utc>) -> Result<Site, StoreError> {
+        self.create_site_impl(site, now).await
+    }
+
+    async fn site_by_name(&self, name: &str) -> Result<Option<Site>, StoreError> {
+        self.site_where("name_lc", Value::text(lc(name))).await
+    }
+
+    async fn site_by_number(&self, number: i64) -> Result<Option<Site>, StoreError> {
+        self.site_where("site_number", Value::int(number)).await
+    }
+
+    async fn site_by_id(&self, id: SiteId) -> Result<Option<Site>, StoreError> {
+        self.site_where("id", Value::int(id)).await
+    }
+
+    async fn list_sites(&self) -> Result<Vec<Site>, StoreError> {
+        self.list_sites_impl().await
+    }
+
+    async fn update_site_settings(&self, id: SiteId, settings: &SiteSettings) -> Result<(), StoreError> {
+        self.update_site_settings_impl(id, settings).await
+    }
+
+    async fn add_license_plan(&self, site: SiteId, plan: &DatedPlan) -> Result<(), StoreError> {
+        self.add_license_plan_impl(site, plan).await
+    }
+
+    async fn license_plans(&self, site: SiteId) -> Result<Vec<DatedPlan>, StoreError> {
+        self.license_plans_impl(site).await
+    }
+
+    async fn seats_held(&self, site: SiteId) -> Result<u32, StoreError> {
+        self.seats_held_impl(site).await
+    }
+
+    async fn seat_history(&self, site: SiteId) -> Result<Vec<SeatPeriod>, StoreError> {
+        self.seat_history_impl(site).await
+    }
+
+    async fn insert_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<UserId, StoreError> {
+        self.insert_user_impl(user, seat, mails).await
+    }
+
+    async fn update_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<(), StoreError> {
+        self.update_user_impl(user, seat, mails).await
+    }
+
+    async fn user_by_id(&self, site: SiteId, id: UserId) -> Result<Option<User>, StoreError> {
+        self.user_where(Some(site), "id", Value::int(id)).await
+    }
+
+    async fn user_by_webex_id(&self, site: SiteId, webex_id: &str) -> Result<Option<User>, StoreError> {
+        self.user_where(Some(site), "webex_id_lc", Value::text(lc(webex_id))).await
+    }
+
+    async fn user_by_email(&self, site: SiteId, email: &str) -> Result<Option<User>, StoreError> {
+        self.user_where(Some(site), "email_lc", Value::text(lc(email))).await
+    }
+
+    async fn user_by_pending_email_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        self.user_where(None, "pending_email_token_hash", Value::text(token_hash)).await
+    }
+
+    async fn list_users(&self, site: SiteId, query: &UserQuery) -> Result<Page<User>, StoreError> {
+        self.list_users_impl(site, query).await
+    }
+
+    async fn record_login_state(
+        &self,
+        user: UserId,
+        failed_logins: u32,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.record_login_state_impl(user, failed_logins, locked_until).await
+    }
+
+    async fn insert_session_ticket(&self, ticket: &SessionTicket) -> Result<(), StoreError> {
+        self.insert_session_ticket_impl(ticket).await
+    }
+
+    async fn session_ticket(&self, token_hash: &str) -> Result<Option<SessionTicket>, StoreError> {
+        self.session_ticket_impl(token_hash).await
+    }
+
+    async fn purge_session_tickets(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.purge_session_tickets_impl(before).await
+    }
+
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<i64, StoreError> {
+        self.insert_api_key_impl(key).await
+    }
+
+    async fn api_key_by_hash(&self, token_hash: &str) -> Result<Option<ApiKey>, StoreError> {
+        self.api_key_by_hash_impl(token_hash).await
+    }
+
+    async fn reserve_meeting_key(&self, key: u64, site: SiteId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.reserve_meeting_key_impl(key, site, at).await
+    }
+
+    async fn outbox(&self, site: Option<SiteId>, limit: u32) -> Result<Vec<Mail>, StoreError> {
+        self.outbox_impl(site, limit).await
+    }
+}

@@ -93,8 +93,9 @@ fn auth_failure(failure: AuthFailure) -> Failure {
         AuthFailure::BadTicket => Failure::new("030047", "Not a valid session ticket"),
         AuthFailure::BadApiKey => Failure::new("030047", "Not a valid API key (JWTToken)"),
         AuthFailure::BadAccessToken => Failure::new("030047", "WebEx access token is invalid"),
-        AuthFailure::MissingCredentials => {
-            Failure::new("030001", "Corresponding User not found: securityContext needs webExID (or email) and a password or sessionTicket")
-        }
+        AuthFailure::MissingCredentials => Failure::new(
+            "030001",
+            "Corresponding User not found: securityContext needs webExID (or email) and a password or sessionTicket",
+        ),
     }
 }

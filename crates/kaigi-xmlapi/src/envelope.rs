@@ -44,7 +44,9 @@ impl SecurityContext {
     pub fn credentials(&self, jwt: Option<&str>) -> Result<Option<Credentials>, Failure> {
         let site = match (&self.site_name, &self.site_id) {
             (Some(name), _) => SiteRef::Name(name.clone()),
-            (None, Some(id)) => SiteRef::Number(id.parse().map_err(|_| Failure::invalid("siteID", "must be a number"))?),
+            (None, Some(id)) => {
+                SiteRef::Number(id.parse().map_err(|_| Failure::invalid("siteID", "must be a number"))?)
+            }
             (None, None) => return Ok(None),
         };
         let user = match (&self.webex_id, &self.email) {
@@ -165,10 +167,8 @@ pub fn decode(raw: &[u8]) -> Result<Request, Failure> {
         return Err(Failure::not_forwarded(format!(" the root element is {}, not serv:message", root.name)));
     }
     let security = root.path(&["header", "securityContext"]).map(SecurityContext::read).unwrap_or_default();
-    let bodies: Vec<Element> = root
-        .child("body")
-        .map(|b| b.children_named("bodyContent").cloned().collect())
-        .unwrap_or_default();
+    let bodies: Vec<Element> =
+        root.child("body").map(|b| b.children_named("bodyContent").cloned().collect()).unwrap_or_default();
     if bodies.is_empty() {
         return Err(Failure::not_forwarded("null"));
     }
@@ -265,7 +265,8 @@ mod tests {
     fn form_prefix_is_dropped() {
         let plain = b"XML=<message><body><bodyContent/></body></message>";
         assert_eq!(decode(plain).unwrap().bodies.len(), 1);
-        let encoded = b"XML=%3Cmessage%3E%3Cbody%3E%3CbodyContent%3Ea+b%3C%2FbodyContent%3E%3C%2Fbody%3E%3C%2Fmessage%3E";
+        let encoded =
+            b"XML=%3Cmessage%3E%3Cbody%3E%3CbodyContent%3Ea+b%3C%2FbodyContent%3E%3C%2Fbody%3E%3C%2Fmessage%3E";
         assert_eq!(decode(encoded).unwrap().bodies[0].text, "a b");
     }
 

@@ -1,9 +1,9 @@
 //! The general session service (`ep:`): GetAPIVersion for now; sessions arrive with issue #3.
 
 use crate::codes::Failure;
+use crate::element::Element;
 use crate::values::opt_bool;
 use crate::writer::BodyWriter;
-use crate::element::Element;
 
 /// What GetAPIVersion reports. `apiVer` names the schema level kaigi follows (40.x behaviours).
 pub const API_VERSION: &str = "WebEx XML API V40.7.0";

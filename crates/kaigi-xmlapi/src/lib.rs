@@ -68,9 +68,8 @@ impl XmlApi {
                 registry::resolve(ty).ok_or_else(|| Failure::not_forwarded(format!(" unknown operation {}", ty.trim())))
             })
             .collect();
-        let fail_all = |f: Failure| {
-            vec![Answer { op: ops.first().and_then(|o| o.as_ref().ok().copied()), outcome: Err(f) }]
-        };
+        let fail_all =
+            |f: Failure| vec![Answer { op: ops.first().and_then(|o| o.as_ref().ok().copied()), outcome: Err(f) }];
         let credentials = match request.security.credentials(jwt) {
             Ok(c) => c,
             Err(f) => return fail_all(f),
@@ -104,7 +103,12 @@ impl XmlApi {
         answers
     }
 
-    async fn run(&self, def: &'static OpDef, caller: Result<&Option<Caller>, &Failure>, body: &Element) -> Result<String, Failure> {
+    async fn run(
+        &self,
+        def: &'static OpDef,
+        caller: Result<&Option<Caller>, &Failure>,
+        body: &Element,
+    ) -> Result<String, Failure> {
         let op = match def.status {
             Status::Served(op) => op,
             Status::Planned(issue) => return Err(Failure::not_served(def.name, Some(issue))),

@@ -310,9 +310,9 @@ pub static OPERATIONS: &[OpDef] = &[
 ];
 
 fn service_for(package: &str) -> Option<Service> {
-    Service::ALL
-        .into_iter()
-        .find(|s| s.package().eq_ignore_ascii_case(package) || s.aliases().iter().any(|a| a.eq_ignore_ascii_case(package)))
+    Service::ALL.into_iter().find(|s| {
+        s.package().eq_ignore_ascii_case(package) || s.aliases().iter().any(|a| a.eq_ignore_ascii_case(package))
+    })
 }
 
 /// Finds the operation an `xsi:type` names. Accepted forms: `java:com.webex.service.binding.<pkg>.<Op>`
@@ -349,7 +349,9 @@ pub fn coverage_markdown() -> String {
     md.push_str("# XML API coverage\n\n");
     md.push_str("Generated from the operation registry (`crates/kaigi-xmlapi/src/registry.rs`) by the test\n");
     md.push_str("`coverage_doc_is_current`; do not edit by hand. Run\n");
-    md.push_str("`KAIGI_UPDATE_DOCS=1 cargo test -p kaigi-xmlapi coverage_doc_is_current` after changing the registry.\n\n");
+    md.push_str(
+        "`KAIGI_UPDATE_DOCS=1 cargo test -p kaigi-xmlapi coverage_doc_is_current` after changing the registry.\n\n",
+    );
     md.push_str(&format!("{served} of {} operations are served.\n\n", OPERATIONS.len()));
     md.push_str("| service (package) | operation | response type | state |\n|---|---|---|---|\n");
     for d in OPERATIONS {
@@ -389,6 +391,21 @@ mod tests {
                 assert!(!(a.service == b.service && a.name.eq_ignore_ascii_case(b.name)), "{}", a.name);
             }
         }
+    }
+
+    /// docs/xmlapi-coverage.md must say what the registry says.
+    #[test]
+    fn coverage_doc_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/xmlapi-coverage.md");
+        let want = coverage_markdown();
+        if std::env::var_os("KAIGI_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &want).expect("write docs/xmlapi-coverage.md");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/xmlapi-coverage.md is stale: run KAIGI_UPDATE_DOCS=1 cargo test -p kaigi-xmlapi coverage_doc_is_current"
+        );
     }
 
     #[test]

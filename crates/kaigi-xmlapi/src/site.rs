@@ -140,7 +140,8 @@ pub async fn lst_time_zone(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Fail
         return Ok(());
     }
     for id in ids {
-        let tz = timezone::by_id(id).ok_or_else(|| Failure::invalid("timeZoneID", "must be one of the 62 time zones (0-61)"))?;
+        let tz = timezone::by_id(id)
+            .ok_or_else(|| Failure::invalid("timeZoneID", "must be one of the 62 time zones (0-61)"))?;
         write_zone(w, tz, at);
     }
     Ok(())

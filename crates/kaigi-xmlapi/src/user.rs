@@ -47,7 +47,10 @@ fn user_fields(body: &Element) -> Result<UserFields, Failure> {
     };
     let active = body
         .value_of("active")
-        .map(|a| ActiveState::parse(a).ok_or_else(|| Failure::invalid("active", "must be ACTIVATED, REQUEST_TO_ACTIVATE or DEACTIVATED")))
+        .map(|a| {
+            ActiveState::parse(a)
+                .ok_or_else(|| Failure::invalid("active", "must be ACTIVATED, REQUEST_TO_ACTIVATE or DEACTIVATED"))
+        })
         .transpose()?;
     let language = match (opt_num::<u16>(body, "languageID")?, body.value_of("language")) {
         (Some(id), _) => Some(LanguageChoice::Id(id)),
@@ -59,7 +62,9 @@ fn user_fields(body: &Element) -> Result<UserFields, Failure> {
         .map(|s| s.split([';', ',']).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect());
     let meeting_types = body
         .child("meetingTypes")
-        .map(|mt| mt.children_named("meetingType").map(|t| crate::values::parse_num::<u32>("meetingType", &t.text)).collect())
+        .map(|mt| {
+            mt.children_named("meetingType").map(|t| crate::values::parse_num::<u32>("meetingType", &t.text)).collect()
+        })
         .transpose()?;
     Ok(UserFields {
         first_name: opt_string(body, "firstName"),
@@ -119,11 +124,15 @@ fn write_user(ctx: &Ctx<'_>, w: &mut BodyWriter, user: &User) {
         }
     });
     w.node("phones", |w| {
-        w.leaf_in("com", "phone", &p.phone).leaf_in("com", "mobilePhone", &p.mobile_phone).leaf_in("com", "fax", &p.fax);
+        w.leaf_in("com", "phone", &p.phone)
+            .leaf_in("com", "mobilePhone", &p.mobile_phone)
+            .leaf_in("com", "fax", &p.fax);
     });
     w.leaf("email", &user.email).leaf("password", "******").leaf("expirationDate", "none");
     w.node("commOptions", |w| {
-        for name in ["prodAnnounce", "trainingInfo", "electronicInfo", "promos", "press", "email", "fax", "phone", "mail"] {
+        for name in
+            ["prodAnnounce", "trainingInfo", "electronicInfo", "promos", "press", "email", "fax", "phone", "mail"]
+        {
             w.flag(name, false);
         }
     });
@@ -192,7 +201,9 @@ fn write_user(ctx: &Ctx<'_>, w: &mut BodyWriter, user: &User) {
     w.node("sessionOptions", |w| {
         let default_type = user.meeting_types.first().copied().unwrap_or(0);
         w.leaf("defaultSessionType", default_type).leaf("defaultServiceType", "MeetingCenter");
-        w.flag("autoDeleteAfterMeetingEnd", false).flag("displayQuickStartHost", true).flag("displayQuickStartAttendees", false);
+        w.flag("autoDeleteAfterMeetingEnd", false)
+            .flag("displayQuickStartHost", true)
+            .flag("displayQuickStartAttendees", false);
     });
     w.node("supportCenter", |w| {
         w.node("serviceDesk", |w| {
@@ -214,7 +225,9 @@ pub async fn authenticate_user(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), 
         return Err(Failure::from(&Error::Auth(kaigi_core::error::AuthFailure::BadAccessToken)));
     }
     let ticket = ctx.kaigi.issue_session_ticket(ctx.caller).await?;
-    w.leaf("sessionTicket", &ticket.ticket).leaf("createTime", ticket.created_at_ms).leaf("timeToLive", ticket.time_to_live_secs);
+    w.leaf("sessionTicket", &ticket.ticket)
+        .leaf("createTime", ticket.created_at_ms)
+        .leaf("timeToLive", ticket.time_to_live_secs);
     Ok(())
 }
 
@@ -255,7 +268,8 @@ pub async fn get_me(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
 }
 
 pub async fn del_user(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let ids: Vec<String> = ctx.body.children_named("webExId").map(|e| e.text.clone()).filter(|t| !t.is_empty()).collect();
+    let ids: Vec<String> =
+        ctx.body.children_named("webExId").map(|e| e.text.clone()).filter(|t| !t.is_empty()).collect();
     let results = ctx.kaigi.deactivate_users(ctx.caller, &ids).await?;
     // A single user answers with that user's own failure, as the one-user form always did.
     if let [only] = results.as_slice() {
@@ -280,7 +294,12 @@ fn user_order(field: &str) -> Result<UserOrderBy, Failure> {
         "EMAIL" => UserOrderBy::Email,
         "ACTIVE" => UserOrderBy::Active,
         "REGDATE" | "REGISTRATIONDATE" => UserOrderBy::RegistrationDate,
-        _ => return Err(Failure::invalid("orderBy", "must be UID, WEBEXID, FIRSTNAME, LASTNAME, EMAIL, ACTIVE or REGDATE")),
+        _ => {
+            return Err(Failure::invalid(
+                "orderBy",
+                "must be UID, WEBEXID, FIRSTNAME, LASTNAME, EMAIL, ACTIVE or REGDATE",
+            ))
+        }
     })
 }
 
@@ -289,7 +308,10 @@ pub async fn lstsummary_user(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Fa
     let window = list_control(body, 50)?;
     let active = body
         .value_of("active")
-        .map(|a| ActiveState::parse(a).ok_or_else(|| Failure::invalid("active", "must be ACTIVATED, REQUEST_TO_ACTIVATE or DEACTIVATED")))
+        .map(|a| {
+            ActiveState::parse(a)
+                .ok_or_else(|| Failure::invalid("active", "must be ACTIVATED, REQUEST_TO_ACTIVATE or DEACTIVATED"))
+        })
         .transpose()?;
     let scope = body.child("dataScope");
     let query = UserQuery {
@@ -348,11 +370,15 @@ pub async fn get_login_ticket(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), F
 pub async fn get_user_card(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let card = ctx.kaigi.user_card(ctx.caller, required(ctx.body, "webExId")?).await?;
     w.node("avatar", |w| {
-        w.leaf("url", &card.avatar_url).leaf("lastModifiedTime", card.avatar_modified_ms).flag("isUploaded", card.avatar_uploaded);
+        w.leaf("url", &card.avatar_url)
+            .leaf("lastModifiedTime", card.avatar_modified_ms)
+            .flag("isUploaded", card.avatar_uploaded);
     });
     if let Some(room) = &card.personal_room {
         w.node("personalMeetingRoom", |w| {
-            w.leaf("title", &room.title).leaf("personalMeetingRoomURL", &room.url).leaf("accessCode", &room.access_code);
+            w.leaf("title", &room.title)
+                .leaf("personalMeetingRoomURL", &room.url)
+                .leaf("accessCode", &room.access_code);
         });
     }
     Ok(())

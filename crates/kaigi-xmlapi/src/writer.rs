@@ -77,7 +77,11 @@ impl BodyWriter {
     /// `matchingRecords` with its `serv:` children.
     pub fn matching_records(&mut self, total: u64, returned: usize, start_from: u64) -> &mut Self {
         self.node("matchingRecords", |w| {
-            w.leaf_in("serv", "total", total).leaf_in("serv", "returned", returned).leaf_in("serv", "startFrom", start_from);
+            w.leaf_in("serv", "total", total).leaf_in("serv", "returned", returned).leaf_in(
+                "serv",
+                "startFrom",
+                start_from,
+            );
         })
     }
 
@@ -96,6 +100,9 @@ mod tests {
         w.leaf("webExId", "a<b&c").node("phones", |w| {
             w.leaf_in("com", "phone", 42);
         });
-        assert_eq!(w.finish(), "<use:webExId>a&lt;b&amp;c</use:webExId><use:phones><com:phone>42</com:phone></use:phones>");
+        assert_eq!(
+            w.finish(),
+            "<use:webExId>a&lt;b&amp;c</use:webExId><use:phones><com:phone>42</com:phone></use:phones>"
+        );
     }
 }

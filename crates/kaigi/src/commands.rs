@@ -226,7 +226,11 @@ pub async fn user(command: UserCommand, db: &DbArgs) -> Result<(), String> {
                     last_name: Some(last_name),
                     email: Some(email),
                     password: Some(password),
-                    privileges: vec![("host".into(), host), ("siteAdmin".into(), site_admin), ("isEnablePMR".into(), pmr)],
+                    privileges: vec![
+                        ("host".into(), host),
+                        ("siteAdmin".into(), site_admin),
+                        ("isEnablePMR".into(), pmr),
+                    ],
                     ..UserFields::default()
                 },
                 ..NewUser::default()
@@ -289,7 +293,8 @@ pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String>
         }
         LicenseCommand::Plan { site, plan } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
-            let plan = plan.plan().ok_or("name a plan: --named-seats N, --active-users N --minimum M, or --enterprise")?;
+            let plan =
+                plan.plan().ok_or("name a plan: --named-seats N, --active-users N --minimum M, or --enterprise")?;
             kaigi.change_license_plan(&site, plan.clone()).await.map_err(err)?;
             println!("{} is on {} from now on", site.name, plan.name());
         }

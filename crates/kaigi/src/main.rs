@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "kaigi", version, about = "A self-hosted meeting scheduling server that speaks the Webex Meetings APIs")]
+#[command(
+    name = "kaigi",
+    version,
+    about = "A self-hosted meeting scheduling server that speaks the Webex Meetings APIs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,6 +1,8 @@
 //! End-to-end tests: a real kaigi on 127.0.0.1:0 with its own SQLite file, spoken to over HTTP
 //! with request shapes modelled on public XML API clients (written by us, not copied).
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod xml_envelope;

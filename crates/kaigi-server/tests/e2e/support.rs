@@ -52,12 +52,17 @@ impl TestServer {
     /// in `hosts` (each a licensed host with a personal room, password `user-pass`).
     pub async fn start_with(seats: u32, hosts: &[&str]) -> TestServer {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let db = std::env::temp_dir().join(format!("kaigi-e2e-{}-{n}-{}.db", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or(0)));
+        let db = std::env::temp_dir().join(format!(
+            "kaigi-e2e-{}-{n}-{}.db",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or(0)
+        ));
         let store = kaigi_store::open(&db.display().to_string()).await.expect("open store");
         let clock = Arc::new(AdjustableClock::pinned(start_time()));
         let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
         let kaigi = Arc::new(Kaigi::new(Arc::new(store), clock.clone(), Arc::new(SeededKeys::new(n)), config));
-        let settings = SiteSettings { time_zone_id: 4, require_email_change_confirmation: true, ..SiteSettings::default() };
+        let settings =
+            SiteSettings { time_zone_id: 4, require_email_change_confirmation: true, ..SiteSettings::default() };
         let site = kaigi.create_site(SITE, settings, LicensePlan::NamedUser { seats }).await.expect("site");
         let op = Caller::operator(site.clone());
         let admin = NewUser {
@@ -102,7 +107,12 @@ impl TestServer {
     }
 
     /// POSTs a raw body to the XML service with an optional content type and JWTToken header.
-    pub async fn post_raw(&self, body: impl Into<reqwest::Body>, content_type: Option<&str>, jwt: Option<&str>) -> (u16, String) {
+    pub async fn post_raw(
+        &self,
+        body: impl Into<reqwest::Body>,
+        content_type: Option<&str>,
+        jwt: Option<&str>,
+    ) -> (u16, String) {
         let mut req = self.client.post(format!("{}/WBXService/XMLService", self.base)).body(body);
         if let Some(ct) = content_type {
             req = req.header("Content-Type", ct);

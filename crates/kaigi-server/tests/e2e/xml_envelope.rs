@@ -30,7 +30,8 @@ async fn success_has_the_real_shape() {
 #[tokio::test]
 async fn failure_has_the_real_shape_and_http_200() {
     let s = TestServer::start().await;
-    let (status, text) = s.post(&envelope(&security(SITE, ADMIN, ADMIN_PW), "user.GetUser", "<webExId>nobody</webExId>")).await;
+    let (status, text) =
+        s.post(&envelope(&security(SITE, ADMIN, ADMIN_PW), "user.GetUser", "<webExId>nobody</webExId>")).await;
     assert_eq!(status, 200);
     assert_in_order(
         &text,
@@ -171,7 +172,8 @@ async fn several_body_contents_answer_in_order() {
 #[tokio::test]
 async fn too_many_body_contents_is_000053() {
     let s = TestServer::start().await;
-    let one = "<bodyContent xsi:type=\"java:com.webex.service.binding.user.GetUser\"><webExId>alice</webExId></bodyContent>";
+    let one =
+        "<bodyContent xsi:type=\"java:com.webex.service.binding.user.GetUser\"><webExId>alice</webExId></bodyContent>";
     let doc = |n: usize| {
         format!(
             "<serv:message xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><header>{}</header><body>{}</body></serv:message>",
@@ -214,10 +216,7 @@ async fn bad_input_is_refused_with_000000() {
     let doctype = create_mallory().replacen("<serv:message", "<!DOCTYPE message [<!ENTITY e \"x\">]><serv:message", 1);
     assert_refused_and_nothing_written(&s, doctype, "DOCTYPE").await;
     // Nesting deeper than 64.
-    let deep = create_mallory().replace(
-        "<password>",
-        &format!("{}{}<password>", "<x>".repeat(70), "</x>".repeat(70)),
-    );
+    let deep = create_mallory().replace("<password>", &format!("{}{}<password>", "<x>".repeat(70), "</x>".repeat(70)));
     assert_refused_and_nothing_written(&s, deep, "deeper than 64").await;
     // Bytes that are not UTF-8 where UTF-8 is declared.
     let mut bad_bytes = create_mallory().into_bytes();
@@ -238,7 +237,8 @@ async fn unknown_operation_and_missing_type_are_000000() {
     let r = s.as_admin("user.FlyToTheMoon", "").await;
     r.assert_failure("000000");
     assert!(r.reason().contains("FlyToTheMoon"));
-    let untyped = envelope(&security(SITE, ADMIN, ADMIN_PW), "user.GetUser", GET_ALICE).replace(" xsi:type=\"java:com.webex.service.binding.user.GetUser\"", "");
+    let untyped = envelope(&security(SITE, ADMIN, ADMIN_PW), "user.GetUser", GET_ALICE)
+        .replace(" xsi:type=\"java:com.webex.service.binding.user.GetUser\"", "");
     let r = Reply::parse(s.post(&untyped).await.1);
     r.assert_failure("000000");
     assert_eq!(r.reason(), "Fail to forward request:null");
@@ -254,7 +254,8 @@ async fn wrong_method_and_unknown_site_keep_the_protocol_shape() {
     let (status, text) = s.get("/WBXService/XMLService").await;
     assert_eq!(status, 405);
     Reply::parse(text).assert_failure("000000");
-    let r = Reply::parse(s.post(&envelope(&security("nosuchsite", ADMIN, ADMIN_PW), "user.GetUser", GET_ALICE)).await.1);
+    let r =
+        Reply::parse(s.post(&envelope(&security("nosuchsite", ADMIN, ADMIN_PW), "user.GetUser", GET_ALICE)).await.1);
     r.assert_failure("000000");
     assert!(r.reason().contains("site"));
 }

@@ -12,7 +12,12 @@ fn create_body(id: &str, extra: &str) -> String {
 #[tokio::test]
 async fn create_user_then_sign_in() {
     let s = TestServer::start().await;
-    let r = s.as_admin("user.CreateUser", &create_body("carol", "<privilege><host>FALSE</host></privilege><active>ACTIVATED</active>")).await;
+    let r = s
+        .as_admin(
+            "user.CreateUser",
+            &create_body("carol", "<privilege><host>FALSE</host></privilege><active>ACTIVATED</active>"),
+        )
+        .await;
     r.assert_success();
     assert!(r.text.contains("xsi:type=\"use:createUserResponse\""));
     let user_id = r.value(&["userId"]);
@@ -39,12 +44,24 @@ async fn only_user_admins_create_users_and_duplicates_are_refused() {
 #[tokio::test]
 async fn um_site_admin_manages_users_not_admins() {
     let s = TestServer::start().await;
-    s.as_admin("user.CreateUser", &create_body("uma", "<privilege><umSiteAdmin>true</umSiteAdmin><host>false</host></privilege>")).await.assert_success();
+    s.as_admin(
+        "user.CreateUser",
+        &create_body("uma", "<privilege><umSiteAdmin>true</umSiteAdmin><host>false</host></privilege>"),
+    )
+    .await
+    .assert_success();
     let r = s.call("uma", "pass-uma", "user.GetMe", "").await;
     r.assert_success();
     assert_eq!(r.value(&["privilege", "umSiteAdmin"]), "true");
     s.call("uma", "pass-uma", "user.CreateUser", &create_body("erin", "")).await.assert_success();
-    s.call("uma", "pass-uma", "user.CreateUser", &create_body("evil", "<privilege><siteAdmin>true</siteAdmin></privilege>")).await.assert_failure("000001");
+    s.call(
+        "uma",
+        "pass-uma",
+        "user.CreateUser",
+        &create_body("evil", "<privilege><siteAdmin>true</siteAdmin></privilege>"),
+    )
+    .await
+    .assert_failure("000001");
     let list = s.as_admin("user.LstsummaryUser", "<webExId>uma</webExId>").await;
     assert_eq!(list.value(&["user", "umSiteAdmin"]), "true");
 }
@@ -53,8 +70,18 @@ async fn um_site_admin_manages_users_not_admins() {
 #[tokio::test]
 async fn welcome_mail_in_the_requested_language() {
     let s = TestServer::start().await;
-    s.as_admin("user.CreateUser", &create_body("jan", "<languageID>19</languageID><sendWelcome>true</sendWelcome><isHTMLEmail>true</isHTMLEmail>")).await.assert_success();
-    s.as_admin("user.CreateUser", &create_body("ana", "<language>Romanian</language><sendWelcome>TRUE</sendWelcome>")).await.assert_success();
+    s.as_admin(
+        "user.CreateUser",
+        &create_body(
+            "jan",
+            "<languageID>19</languageID><sendWelcome>true</sendWelcome><isHTMLEmail>true</isHTMLEmail>",
+        ),
+    )
+    .await
+    .assert_success();
+    s.as_admin("user.CreateUser", &create_body("ana", "<language>Romanian</language><sendWelcome>TRUE</sendWelcome>"))
+        .await
+        .assert_success();
     s.as_admin("user.CreateUser", &create_body("quiet", "<languageID>20</languageID>")).await.assert_success();
     let outbox = s.outbox().await;
     let jan = outbox.iter().find(|m| m.to == "jan@acme.example").expect("mail to jan");
@@ -74,15 +101,28 @@ async fn welcome_mail_in_the_requested_language() {
 async fn users_read_and_change_only_themselves() {
     let s = TestServer::start().await;
     s.call("alice", PW, "user.GetUser", "<webExId>bob</webExId>").await.assert_failure("000001");
-    s.call("alice", PW, "user.SetUser", "<webExId>bob</webExId><firstName>Hacked</firstName>").await.assert_failure("000001");
-    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><privilege><siteAdmin>true</siteAdmin></privilege>").await.assert_failure("000001");
-    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><firstName>Alicia</firstName><timeZoneID>25</timeZoneID>").await.assert_success();
+    s.call("alice", PW, "user.SetUser", "<webExId>bob</webExId><firstName>Hacked</firstName>")
+        .await
+        .assert_failure("000001");
+    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><privilege><siteAdmin>true</siteAdmin></privilege>")
+        .await
+        .assert_failure("000001");
+    s.call(
+        "alice",
+        PW,
+        "user.SetUser",
+        "<webExId>alice</webExId><firstName>Alicia</firstName><timeZoneID>25</timeZoneID>",
+    )
+    .await
+    .assert_success();
     let r = s.call("alice", PW, "user.GetUser", "<webExId>alice</webExId>").await;
     assert_eq!(r.value(&["firstName"]), "Alicia");
     assert_eq!(r.value(&["timeZone"]), "GMT+01:00, Europe (Berlin)");
     // June: Berlin is on summer time.
     assert_eq!(r.value(&["timeZoneWithDST"]), "Berlin (Europe Summer Time, GMT+02:00)");
-    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><timeZoneID>62</timeZoneID>").await.assert_failure("000000");
+    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><timeZoneID>62</timeZoneID>")
+        .await
+        .assert_failure("000000");
 }
 
 /// 40.4.0: with confirmation required, a user's own email change waits for the link; the latest
@@ -90,8 +130,12 @@ async fn users_read_and_change_only_themselves() {
 #[tokio::test]
 async fn email_change_waits_for_confirmation() {
     let s = TestServer::start().await;
-    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><email>first@new.example</email>").await.assert_success();
-    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><email>second@new.example</email>").await.assert_success();
+    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><email>first@new.example</email>")
+        .await
+        .assert_success();
+    s.call("alice", PW, "user.SetUser", "<webExId>alice</webExId><email>second@new.example</email>")
+        .await
+        .assert_success();
     let r = s.call("alice", PW, "user.GetUser", "<webExId>alice</webExId>").await;
     assert_eq!(r.value(&["email"]), "alice@acme.example", "the old address stays until confirmed");
     let mails = s.outbox().await;
@@ -122,7 +166,10 @@ async fn personal_room_key_survives_a_week() {
     let code = |r: &Reply| r.value(&["personalMeetingRoom", "accessCode"]);
     let original = code(&s.as_admin("user.GetUser", "<webExId>alice</webExId>").await);
     assert_eq!(original.len(), 9);
-    let url = s.as_admin("user.GetUser", "<webExId>alice</webExId>").await.value(&["personalMeetingRoom", "personalMeetingRoomURL"]);
+    let url = s
+        .as_admin("user.GetUser", "<webExId>alice</webExId>")
+        .await
+        .value(&["personalMeetingRoom", "personalMeetingRoomURL"]);
     assert_eq!(url, "http://kaigi.test/acme/meet/alice");
     s.as_admin("user.SetUser", "<webExId>alice</webExId><active>DEACTIVATED</active>").await.assert_success();
     assert!(s.as_admin("user.GetUser", "<webExId>alice</webExId>").await.body().child("personalMeetingRoom").is_none());
@@ -152,7 +199,9 @@ async fn pmr_needs_a_non_e2ee_meeting_type() {
     s.as_admin("user.SetUser", set).await.assert_failure("110063");
     let both = "<privilege><isEnablePMR>true</isEnablePMR></privilege><meetingTypes><meetingType>215</meetingType><meetingType>214</meetingType></meetingTypes>";
     s.as_admin("user.CreateUser", &create_body("eve", both)).await.assert_success();
-    s.as_admin("user.CreateUser", &create_body("zed", "<meetingTypes><meetingType>999</meetingType></meetingTypes>")).await.assert_failure("000000");
+    s.as_admin("user.CreateUser", &create_body("zed", "<meetingTypes><meetingType>999</meetingType></meetingTypes>"))
+        .await
+        .assert_failure("000000");
 }
 
 /// A Named User site with 3 seats: a fourth host is refused and not written; freeing a seat
@@ -179,7 +228,11 @@ async fn del_user_takes_up_to_fifty() {
     let s = TestServer::start().await;
     let r = s.as_admin("user.DelUser", "<webExId>alice</webExId><webExId>ghost</webExId>").await;
     r.assert_success();
-    let users = r.body().children_named("user").map(|u| (u.text_of("webExId").unwrap().to_string(), u.text_of("status").unwrap().to_string())).collect::<Vec<_>>();
+    let users = r
+        .body()
+        .children_named("user")
+        .map(|u| (u.text_of("webExId").unwrap().to_string(), u.text_of("status").unwrap().to_string()))
+        .collect::<Vec<_>>();
     assert_eq!(users, [("alice".into(), "SUCCESS".into()), ("ghost".into(), "FAILURE".into())]);
     assert_eq!(s.as_admin("user.GetUser", "<webExId>alice</webExId>").await.value(&["active"]), "DEACTIVATED");
     s.call("alice", PW, "user.GetUser", "<webExId>alice</webExId>").await.assert_failure("030002");
@@ -246,7 +299,11 @@ async fn nothing_crosses_sites() {
     let s = TestServer::start().await;
     let other = s
         .kaigi
-        .create_site("globex", kaigi_core::site::SiteSettings::default(), kaigi_core::license::LicensePlan::EnterpriseAgreement)
+        .create_site(
+            "globex",
+            kaigi_core::site::SiteSettings::default(),
+            kaigi_core::license::LicensePlan::EnterpriseAgreement,
+        )
         .await
         .unwrap();
     let op = kaigi_core::auth::Caller::operator(other);
@@ -270,7 +327,14 @@ async fn nothing_crosses_sites() {
 #[tokio::test]
 async fn login_and_logout_urls() {
     let s = TestServer::start().await;
-    let r = s.call("alice", PW, "user.GetloginurlUser", "<webExID>alice</webExID><backURL>https://lms.example/back?x=1</backURL>").await;
+    let r = s
+        .call(
+            "alice",
+            PW,
+            "user.GetloginurlUser",
+            "<webExID>alice</webExID><backURL>https://lms.example/back?x=1</backURL>",
+        )
+        .await;
     r.assert_success();
     let url = r.value(&["userLoginURL"]);
     assert!(url.starts_with("http://kaigi.test/acme/p.php?AT=LI&WID=alice&TK="), "{url}");

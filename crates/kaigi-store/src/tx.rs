@@ -1,0 +1,59 @@
+//! Write transactions.
+//!
+//! SQLite allows one writer at a time: writes in this process take a mutex first and then open the
+//! transaction with `BEGIN IMMEDIATE`, so a transaction never has to upgrade a read lock to a
+//! write lock (the cause of SQLITE_BUSY that waiting cannot cure); another process writing the
+//! same file is waited for by the busy timeout. PostgreSQL needs no mutex: rows are locked where a
+//! rule depends on them (see `licenses::lock_site`).
+
+use kaigi_core::store::StoreError;
+use sqlx::{Any, AnyConnection, Transaction};
+use tokio::sync::MutexGuard;
+
+use crate::errors::db;
+use crate::{Engine, SqlStore};
+
+pub(crate) struct WriteTx<'a> {
+    tx: Transaction<'static, Any>,
+    // Declared after `tx` and released only after commit or rollback.
+    _turn: Option<MutexGuard<'a, ()>>,
+}
+
+impl SqlStore {
+    pub(crate) async fn write(&self) -> Result<WriteTx<'_>, StoreError> {
+        match self.engine {
+            Engine::Sqlite => {
+                let turn = self.write_lock.lock().await;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+                Ok(WriteTx { tx, _turn: Some(turn) })
+            }
+            Engine::Postgres => {
+                let tx = self.pool.begin().await.map_err(db)?;
+                Ok(WriteTx { tx, _turn: None })
+            }
+        }
+    }
+}
+
+impl WriteTx<'_> {
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits when `result` is Ok, rolls back otherwise, and passes `result` on.
+    pub(crate) async fn finish<T>(self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let WriteTx { tx, _turn } = self;
+        match result {
+            Ok(value) => {
+                tx.commit().await.map_err(db)?;
+                Ok(value)
+            }
+            Err(e) => {
+                if let Err(rollback) = tx.rollback().await {
+                    tracing::warn!(error = %rollback, "rollback failed");
+                }
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Users: one row per user; the row is written from one column list and read by one function.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use kaigi_core::license::SeatChange;
+use kaigi_core::mail::Mail;
+use kaigi_core::site::SiteId;
+use kaigi_core::store::StoreError;
+use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, User, UserId};
+use sqlx::any::AnyRow;
+
+use crate::codec::{
+    bind, bind_all, get, get_json, get_num, get_opt_time, get_time, json, key_to_db, lc, ms, opt_ms, Value,
+};
+use crate::errors::{corrupt, db};
+use crate::licenses::{apply_seat_change, lock_site, takes_seat};
+use crate::outbox::insert_mails;
+use crate::SqlStore;
+
+/// Every column a user is read from, in `SELECT` form.
+pub(crate) const USER_COLUMNS: &str = "id, site_id, webex_id, email, first_name, last_name, password_hash, \
+     privileges, active, language_id, time_zone_id, scheduling_permission, meeting_types, profile, \
+     pmr_meeting_key, pmr_host_pin, pmr_released_at, pending_email, pending_email_token_hash, \
+     pending_email_requested_at, failed_logins, locked_until, registered_at, updated_at";
+
+/// The columns `user_values` fills, in its order (everything but `id` and `site_id`).
+const WRITE_COLUMNS: [&str; 26] = [
+    "webex_id",
+    "webex_id_lc",
+    "email",
+    "email_lc",
+    "first_name",
+    "first_name_lc",
+    "last_name",
+    "last_name_lc",
+    "password_hash",
+    "privileges",
+    "active",
+    "language_id",
+    "time_zone_id",
+    "scheduling_permission",
+    "meeting_types",
+    "profile",
+    "pmr_meeting_key",
+    "pmr_host_pin",
+    "pmr_released_at",
+    "pending_email",
+    "pending_email_token_hash",
+    "pending_email_requested_at",
+    "failed_logins",
+    "locked_until",
+    "registered_at",
+    "updated_at",
+];
+
+/// The values of [`WRITE_COLUMNS`] for `u`, in the same order.
+fn user_values(u: &User) -> Result<[Value; 26], StoreError> {
+    let room = u.personal_room.as_ref();
+    let pending = u.pending_email.as_ref();
+    Ok([
+        Value::text(&u.webex_id),
+        Value::text(lc(&u.webex_id)),
+        Value::text(&u.email),
+        Value::text(lc(&u.email)),
+        Value::text(&u.first_name),
+        Value::text(lc(&u.first_name)),
+        Value::text(&u.last_name),
+        Value::text(lc(&u.last_name)),
+        Value::Text(u.password_hash.clone()),
+        json(&u.privileges, "privileges")?,
+        Value::text(u.active.wire()),
+        Value::int(i64::from(u.language_id)),
+        Value::int(i64::from(u.time_zone_id)),
+        json(&u.scheduling_permission, "scheduling permission")?,
+        json(&u.meeting_types, "meeting types")?,
+        json(&u.profile, "profile")?,
+        Value::Int(room.map(|r| key_to_db(r.meeting_key)).transpose()?),
+        Value::Text(room.map(|r| r.host_pin.clone())),
+        opt_ms(room.and_then(|r| r.released_at)),
+        Value::Text(pending.map(|p| p.address.clone())),
+        Value::Text(pending.map(|p| p.token_hash.clone())),
+        opt_ms(pending.map(|p| p.requested_at)),
+        Value::int(i64::from(u.failed_logins)),
+        opt_ms(u.locked_until),
+        Value::int(ms(u.registered_at)),
+        Value::int(ms(u.updated_at)),
+    ])
+}
+
+/// The one place a row becomes a [`User`].
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+    let active: String = get(row, "active")?;
+    let personal_room = match get::<Option<i64>>(row, "pmr_meeting_key")? {
+        Some(key) => Some(PersonalRoom {
+            meeting_key: u64::try_from(key).map_err(|_| corrupt("pmr_meeting_key", key))?,
+            host_pin: get::<Option<String>>(row, "pmr_host_pin")?.unwrap_or_default(),
+            released_at: get_opt_time(row, "pmr_released_at")?,
+        }),
+        None => None,
+    };
+    let pending_email = match get::<Option<String>>(row, "pending_email")? {
+        Some(address) => Some(PendingEmail {
+            address,
+            token_hash: get::<Option<String>>(row, "pending_email_token_hash")?.unwrap_or_default(),
+            requested_at: get_opt_time(row, "pending_email_requested_at")?
+                .ok_or_else(|| corrupt("pending_email_requested_at", "missing"))?,
+        }),
+        None => None,
+    };
+    Ok(User {
+        id: get(row, "id")?,
+        site_id: get(row, "site_id")?,
+        webex_id: get(row, "webex_id")?,
+        email: get(row, "email")?,
+        first_name: get(row, "first_name")?,
+        last_name: get(row, "last_name")?,
+        password_hash: get(row, "password_hash")?,
+        privileges: get_json(row, "privileges")?,
+        active: ActiveState::parse(&active).ok_or_else(|| corrupt("active", &active))?,
+        language_id: get_num(row, "language_id")?,
+        time_zone_id: get_num(row, "time_zone_id")?,
+        scheduling_permission: get_json(row, "scheduling_permission")?,
+        meeting_types: get_json(row, "meeting_types")?,
+        profile: get_json(row, "profile")?,
+        personal_room,
+        pending_email,
+        failed_logins: get_num(row, "failed_logins")?,
+        locked_until: get_opt_time(row, "locked_until")?,
+        registered_at: get_time(row, "registered_at")?,
+        updated_at: get_time(row, "updated_at")?,
+    })
+}
+
+static INSERT_SQL: LazyLock<String> = LazyLock::new(|| {
+    let placeholders: Vec<String> = (1..=WRITE_COLUMNS.len() + 1).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO users (site_id, {}) VALUES ({}) RETURNING id",
+        WRITE_COLUMNS.join(", "),
+        placeholders.join(", ")
+    )
+});
+
+static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = WRITE_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 3)).collect();
+    format!("UPDATE users SET {} WHERE id = $1 AND site_id = $2", sets.join(", "))
+});
+
+impl SqlStore {
+    pub(crate) async fn insert_user_impl(
+        &self,
+        user: &User,
+        seat: SeatChange,
+        mails: &[Mail],
+    ) -> Result<UserId, StoreError> {
+        let values = user_values(user)?;
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            if takes_seat(&seat) {
+                lock_site(self.engine, conn, user.site_id).await?;
+            }
+            let q = bind_all(sqlx::query(&INSERT_SQL).bind(user.site_id), values);
+            let row = q.fetch_one(&mut *conn).await.map_err(db)?;
+            let id: UserId = get(&row, "id")?;
+            apply_seat_change(conn, user.site_id, id, seat, user.updated_at).await?;
+            insert_mails(conn, mails).await?;
+            Ok(id)
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    pub(crate) async fn update_user_impl(
+        &self,
+        user: &User,
+        seat: SeatChange,
+        mails: &[Mail],
+    ) -> Result<(), StoreError> {
+        let values = user_values(user)?;
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            if takes_seat(&seat) {
+                lock_site(self.engine, conn, user.site_id).await?;
+            }
+            let q = bind_all(sqlx::query(&UPDATE_SQL).bind(user.id).bind(user.site_id), values);
+            if q.execute(&mut *conn).await.map_err(db)?.rows_affected() == 0 {
+                return Err(StoreError::Missing);
+            }
+            apply_seat_change(conn, user.site_id, user.id, seat, user.updated_at).await?;
+            insert_mails(conn, mails).await
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    /// The user of `site` whose `column` equals `value` (None = any site).
+    pub(crate) async fn user_where(
+        &self,
+        site: Option<SiteId>,
+        column: &str,
+        value: Value,
+    ) -> Result<Option<User>, StoreError> {
+        let row = match site {
+            Some(site) => {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE site_id = $1 AND {column} = $2");
+                bind(sqlx::query(&sql).bind(site), value).fetch_optional(&self.pool).await
+            }
+            None => {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
+                bind(sqlx::query(&sql), value).fetch_optional(&self.pool).await
+            }
+        }
+        .map_err(db)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub(crate) async fn record_login_state_impl(
+        &self,
+        user: UserId,
+        failed_logins: u32,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let q = sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+            .bind(i64::from(failed_logins));
+        let result = bind(q, opt_ms(locked_until)).bind(user).execute(w.conn()).await.map_err(db);
+        let result = match result {
+            Ok(done) if done.rows_affected() == 0 => Err(StoreError::Missing),
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        };
+        w.finish(result).await
+    }
+}
