@@ -10,6 +10,7 @@ pub mod keys;
 pub mod language;
 pub mod license;
 pub mod mail;
+pub mod meeting;
 pub mod secrets;
 pub mod service;
 pub mod site;

@@ -4,6 +4,7 @@
 //! The engine is chosen by URL (see [`open`]); each engine has its own migrations folder, applied
 //! at open. Uniqueness is enforced by the database, and every write is one transaction.
 
+mod cache;
 mod codec;
 mod connect;
 mod credentials;
@@ -28,6 +29,8 @@ use kaigi_core::user::{User, UserId};
 use sqlx::AnyPool;
 use tokio::sync::Mutex;
 
+pub use crate::cache::DEFAULT_TTL as DEFAULT_CACHE_TTL;
+use crate::cache::{ReadCache, SiteKey, UserKey};
 use crate::codec::{lc, Value};
 pub use crate::connect::{Engine, SQLITE_BUSY_TIMEOUT_MS, SQLITE_SYNCHRONOUS};
 pub use crate::errors::OpenError;
@@ -43,6 +46,8 @@ pub struct SqlStore {
     /// SQLite: one writer at a time in this process (see `tx`).
     write_lock: Arc<Mutex<()>>,
     applied_at_open: Arc<[i64]>,
+    /// None: every read goes to the database.
+    cache: Option<Arc<ReadCache>>,
 }
 
 /// Opens (and migrates) the database `url` names:
@@ -92,12 +97,60 @@ async fn finish_open(target: connect::Target, schema: Option<String>) -> Result<
         engine: target.engine,
         write_lock: Arc::new(Mutex::new(())),
         applied_at_open: Arc::from(Vec::new()),
+        cache: None,
     };
     store.applied_at_open = migrate::run(&store).await?.into();
     Ok(store)
 }
 
 impl SqlStore {
+    /// Serves the lookups every request makes (site, user, licence plans) from memory for up to
+    /// `ttl`; writes through this store forget what they touch at once. See `cache.rs`.
+    pub fn with_read_cache(mut self, ttl: std::time::Duration) -> Self {
+        self.cache = Some(Arc::new(ReadCache::new(ttl)));
+        self
+    }
+
+    async fn cached_site(
+        &self,
+        key: SiteKey,
+        load: impl std::future::Future<Output = Result<Option<Site>, StoreError>>,
+    ) -> Result<Option<Site>, StoreError> {
+        let Some(cache) = &self.cache else { return load.await };
+        if let Some(hit) = cache.site(&key) {
+            return Ok(hit);
+        }
+        let site = load.await?;
+        cache.put_site(key, site.clone());
+        Ok(site)
+    }
+
+    async fn cached_user(
+        &self,
+        key: UserKey,
+        load: impl std::future::Future<Output = Result<Option<User>, StoreError>>,
+    ) -> Result<Option<User>, StoreError> {
+        let Some(cache) = &self.cache else { return load.await };
+        if let Some(hit) = cache.user(&key) {
+            return Ok(hit);
+        }
+        let user = load.await?;
+        cache.put_user(key, user.clone());
+        Ok(user)
+    }
+
+    fn forget_sites(&self) {
+        if let Some(cache) = &self.cache {
+            cache.forget_sites();
+        }
+    }
+
+    fn forget_users(&self, site: Option<SiteId>) {
+        if let Some(cache) = &self.cache {
+            cache.forget_users(site);
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }
@@ -126,19 +179,22 @@ impl Store for SqlStore {
     }
 
     async fn create_site(&self, site: &NewSite, now: DateTime<Utc>) -> Result<Site, StoreError> {
-        self.create_site_impl(site, now).await
+        let created = self.create_site_impl(site, now).await;
+        self.forget_sites();
+        created
     }
 
     async fn site_by_name(&self, name: &str) -> Result<Option<Site>, StoreError> {
-        self.site_where("name_lc", Value::text(lc(name))).await
+        let name = lc(name);
+        self.cached_site(SiteKey::Name(name.clone()), self.site_where("name_lc", Value::text(name))).await
     }
 
     async fn site_by_number(&self, number: i64) -> Result<Option<Site>, StoreError> {
-        self.site_where("site_number", Value::int(number)).await
+        self.cached_site(SiteKey::Number(number), self.site_where("site_number", Value::int(number))).await
     }
 
     async fn site_by_id(&self, id: SiteId) -> Result<Option<Site>, StoreError> {
-        self.site_where("id", Value::int(id)).await
+        self.cached_site(SiteKey::Id(id), self.site_where("id", Value::int(id))).await
     }
 
     async fn list_sites(&self) -> Result<Vec<Site>, StoreError> {
@@ -146,15 +202,25 @@ impl Store for SqlStore {
     }
 
     async fn update_site_settings(&self, id: SiteId, settings: &SiteSettings) -> Result<(), StoreError> {
-        self.update_site_settings_impl(id, settings).await
+        let updated = self.update_site_settings_impl(id, settings).await;
+        self.forget_sites();
+        updated
     }
 
     async fn add_license_plan(&self, site: SiteId, plan: &DatedPlan) -> Result<(), StoreError> {
-        self.add_license_plan_impl(site, plan).await
+        let added = self.add_license_plan_impl(site, plan).await;
+        self.forget_sites();
+        added
     }
 
     async fn license_plans(&self, site: SiteId) -> Result<Vec<DatedPlan>, StoreError> {
-        self.license_plans_impl(site).await
+        let Some(cache) = &self.cache else { return self.license_plans_impl(site).await };
+        if let Some(hit) = cache.plans(site) {
+            return Ok(hit);
+        }
+        let plans = self.license_plans_impl(site).await?;
+        cache.put_plans(site, plans.clone());
+        Ok(plans)
     }
 
     async fn seats_held(&self, site: SiteId) -> Result<u32, StoreError> {
@@ -166,19 +232,28 @@ impl Store for SqlStore {
     }
 
     async fn insert_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<UserId, StoreError> {
-        self.insert_user_impl(user, seat, mails).await
+        let inserted = self.insert_user_impl(user, seat, mails).await;
+        self.forget_users(Some(user.site_id));
+        inserted
     }
 
     async fn update_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<(), StoreError> {
-        self.update_user_impl(user, seat, mails).await
+        let updated = self.update_user_impl(user, seat, mails).await;
+        self.forget_users(Some(user.site_id));
+        updated
     }
 
     async fn user_by_id(&self, site: SiteId, id: UserId) -> Result<Option<User>, StoreError> {
-        self.user_where(Some(site), "id", Value::int(id)).await
+        self.cached_user(UserKey::Id(site, id), self.user_where(Some(site), "id", Value::int(id))).await
     }
 
     async fn user_by_webex_id(&self, site: SiteId, webex_id: &str) -> Result<Option<User>, StoreError> {
-        self.user_where(Some(site), "webex_id_lc", Value::text(lc(webex_id))).await
+        let id = lc(webex_id);
+        self.cached_user(
+            UserKey::WebExId(site, id.clone()),
+            self.user_where(Some(site), "webex_id_lc", Value::text(id)),
+        )
+        .await
     }
 
     async fn user_by_email(&self, site: SiteId, email: &str) -> Result<Option<User>, StoreError> {
@@ -199,7 +274,9 @@ impl Store for SqlStore {
         failed_logins: u32,
         locked_until: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        self.record_login_state_impl(user, failed_logins, locked_until).await
+        let recorded = self.record_login_state_impl(user, failed_logins, locked_until).await;
+        self.forget_users(None);
+        recorded
     }
 
     async fn insert_session_ticket(&self, ticket: &SessionTicket) -> Result<(), StoreError> {

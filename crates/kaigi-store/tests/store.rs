@@ -171,6 +171,7 @@ on_both_engines!(
     reopening_applies_no_migration,
     instances_starting_together_migrate_once,
     corrupt_rows_are_backend_errors,
+    the_read_cache_forgets_its_own_writes_and_expires_others,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -762,4 +763,37 @@ async fn sqlite_in_memory_is_one_database() {
     assert_eq!(x.expect("list").len(), 5);
     assert!(y.expect("get").is_some());
     store.close().await;
+}
+
+/// With the read cache on, this store's writes are seen at once; another instance's writes after
+/// at most the time-to-live.
+async fn the_read_cache_forgets_its_own_writes_and_expires_others(ctx: Ctx) {
+    let ttl = std::time::Duration::from_millis(200);
+    let cached = ctx.reopen().await.with_read_cache(ttl);
+    let site = new_site(&cached, "cachesite").await;
+    let ann = add(&cached, &person(site.id, "ann", "Ann", "One")).await;
+    assert_eq!(cached.user_by_webex_id(site.id, "ANN").await.unwrap().unwrap().first_name, "Ann");
+    // Its own write: seen at once.
+    let renamed = User { first_name: "Anna".into(), ..ann.clone() };
+    cached.update_user(&renamed, NO_SEAT, &[]).await.unwrap();
+    assert_eq!(cached.user_by_webex_id(site.id, "ann").await.unwrap().unwrap().first_name, "Anna");
+    assert_eq!(cached.user_by_id(site.id, ann.id).await.unwrap().unwrap().first_name, "Anna");
+    // Another instance's write: served stale for a while, then seen.
+    let other = User { first_name: "Annie".into(), ..renamed.clone() };
+    ctx.store.update_user(&other, NO_SEAT, &[]).await.unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let seen = cached.user_by_webex_id(site.id, "ann").await.unwrap().unwrap().first_name;
+        if seen == "Annie" {
+            break;
+        }
+        assert_eq!(seen, "Anna");
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "the cache never expired");
+        tokio::task::yield_now().await;
+    }
+    // Sites too: a settings change through the cached store is seen at once.
+    let mut settings = site.settings.clone();
+    settings.max_body_contents = 3;
+    cached.update_site_settings(site.id, &settings).await.unwrap();
+    assert_eq!(cached.site_by_name("CACHESITE").await.unwrap().unwrap().settings.max_body_contents, 3);
 }

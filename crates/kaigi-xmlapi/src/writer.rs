@@ -4,6 +4,10 @@ use std::fmt::Display;
 use std::fmt::Write as _;
 
 pub fn escape_into(out: &mut String, text: &str) {
+    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -17,6 +21,16 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+/// Escapes whatever is formatted into it, without an intermediate string.
+struct Escaping<'a>(&'a mut String);
+
+impl std::fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        escape_into(self.0, s);
+        Ok(())
+    }
+}
+
 /// The children of one `serv:bodyContent`, every element prefixed with `prefix` unless a shared
 /// type asks for its own (`serv:`, `com:`).
 pub struct BodyWriter {
@@ -26,7 +40,7 @@ pub struct BodyWriter {
 
 impl BodyWriter {
     pub fn new(prefix: &'static str) -> Self {
-        Self { out: String::with_capacity(512), prefix }
+        Self { out: String::with_capacity(2048), prefix }
     }
 
     pub fn prefix(&self) -> &'static str {
@@ -41,11 +55,18 @@ impl BodyWriter {
 
     /// A leaf with another prefix (`serv:total`, `com:email`).
     pub fn leaf_in(&mut self, prefix: &str, name: &str, value: impl Display) -> &mut Self {
-        let _ = write!(self.out, "<{prefix}:{name}>");
-        let text = value.to_string();
-        escape_into(&mut self.out, &text);
-        let _ = write!(self.out, "</{prefix}:{name}>");
+        self.tag(prefix, name, false);
+        let _ = write!(Escaping(&mut self.out), "{value}");
+        self.tag(prefix, name, true);
         self
+    }
+
+    fn tag(&mut self, prefix: &str, name: &str, close: bool) {
+        self.out.push_str(if close { "</" } else { "<" });
+        self.out.push_str(prefix);
+        self.out.push(':');
+        self.out.push_str(name);
+        self.out.push('>');
     }
 
     /// A leaf only when there is a value.
@@ -68,9 +89,9 @@ impl BodyWriter {
     }
 
     pub fn node_in(&mut self, prefix: &str, name: &str, f: impl FnOnce(&mut Self)) -> &mut Self {
-        let _ = write!(self.out, "<{prefix}:{name}>");
+        self.tag(prefix, name, false);
         f(self);
-        let _ = write!(self.out, "</{prefix}:{name}>");
+        self.tag(prefix, name, true);
         self
     }
 

@@ -57,7 +57,10 @@ impl TestServer {
             std::process::id(),
             Utc::now().timestamp_nanos_opt().unwrap_or(0)
         ));
-        let store = kaigi_store::open(&db.display().to_string()).await.expect("open store");
+        let store = kaigi_store::open(&db.display().to_string())
+            .await
+            .expect("open store")
+            .with_read_cache(kaigi_store::DEFAULT_CACHE_TTL);
         let clock = Arc::new(AdjustableClock::pinned(start_time()));
         let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
         let kaigi = Arc::new(Kaigi::new(Arc::new(store), clock.clone(), Arc::new(SeededKeys::new(n)), config));
