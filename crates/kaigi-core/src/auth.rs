@@ -185,7 +185,7 @@ impl Kaigi {
             true
         } else {
             let (pw, hash) = (password.to_string(), phc.clone());
-            let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+            let ok = self.hashing(move || verify_password(&pw, &hash)).await.unwrap_or(false);
             if ok {
                 self.verified.remember(user.id, &phc, password, now);
             }
@@ -210,6 +210,21 @@ impl Kaigi {
             return Err(Error::Auth(AuthFailure::Inactive));
         }
         Ok(user)
+    }
+
+    /// Runs argon2 work off the async threads, a few at a time: each check holds tens of MB for a
+    /// moment, and a burst of sign-ins must not take all memory or every core.
+    pub(crate) async fn hashing<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let _permit = self.hashing_slots.acquire().await.ok()?;
+        tokio::task::spawn_blocking(work).await.ok()
+    }
+
+    /// An argon2id hash of `password` at the configured cost.
+    pub(crate) async fn hash_password(&self, password: &str) -> String {
+        let (pw, cost) = (password.to_string(), self.config.hash_cost);
+        let mut salt = [0u8; 16];
+        self.keys.fill(&mut salt);
+        self.hashing(move || crate::secrets::hash_password_with_salt(&pw, cost, &salt)).await.unwrap_or_default()
     }
 
     /// AuthenticateUser: a session ticket that replaces the password in later requests.

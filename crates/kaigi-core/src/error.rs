@@ -46,6 +46,19 @@ pub enum Duplicate {
 pub enum LicenseError {
     /// Activating or granting host to this user would exceed the site's host seats.
     ExceededSiteHostLimit { seats: u32 },
+    /// This person would host (or be scheduled as host) without a host licence.
+    HostLicenseRequired { webex_id: String, plan: &'static str },
+}
+
+/// Why a scheduling request was refused before any licence question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleError {
+    /// `schedule/hostWebExID` names nobody on the site (060019).
+    UnknownHost,
+    /// The caller may not schedule for that host (060021).
+    NotPermittedForHost,
+    /// The start is not after now (060016, 40.2.0).
+    StartNotInFuture,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +78,8 @@ pub enum Error {
     Duplicate(Duplicate),
     #[error("licence: {0:?}")]
     License(LicenseError),
+    #[error("scheduling: {0:?}")]
+    Schedule(ScheduleError),
     /// PMR cannot be enabled for a user whose only meeting types are end-to-end encrypted (40.6.1).
     #[error("the user must have at least one non-E2EE meeting type to enable PMR")]
     PmrNeedsNonE2eeType,

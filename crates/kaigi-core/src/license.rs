@@ -78,6 +78,16 @@ impl SeatChange {
     }
 }
 
+/// Whether `user` may host (or be scheduled as host) under `plan`. Every plan asks for an active
+/// user with host rights; on a Named User site that is the same as holding a seat.
+pub fn may_host(plan: &LicensePlan, user: &crate::user::User) -> Result<(), crate::error::LicenseError> {
+    if holds_seat(user.privileges.host, user.is_active()) {
+        Ok(())
+    } else {
+        Err(crate::error::LicenseError::HostLicenseRequired { webex_id: user.webex_id.clone(), plan: plan.name() })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

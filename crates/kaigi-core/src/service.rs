@@ -39,12 +39,16 @@ pub struct Kaigi {
     pub config: Config,
     pub(crate) verified: VerifiedPasswords,
     pub(crate) usage: UsageLimiter,
+    /// Password hashing and checking slots (one per core).
+    pub(crate) hashing_slots: tokio::sync::Semaphore,
 }
 
 impl Kaigi {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, keys: Arc<dyn KeyGen>, config: Config) -> Self {
         let verified = VerifiedPasswords::new(keys.as_ref(), Duration::minutes(10), 100_000);
-        Self { store, clock, keys, config, verified, usage: UsageLimiter::default() }
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let hashing_slots = tokio::sync::Semaphore::new(cores);
+        Self { store, clock, keys, config, verified, usage: UsageLimiter::default(), hashing_slots }
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

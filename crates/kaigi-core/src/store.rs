@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::license::{DatedPlan, SeatChange};
 use crate::mail::Mail;
+use crate::meeting::{Meeting, MeetingId, MeetingQuery};
 use crate::site::{NewSite, Site, SiteId, SiteSettings};
 use crate::user::{ActiveState, User, UserId};
 
@@ -166,6 +167,25 @@ pub trait Store: Send + Sync + 'static {
     /// Reserves a meeting key for ever (keys are unique on the whole server and never reused).
     /// Ok(false) when the key was ever reserved before.
     async fn reserve_meeting_key(&self, key: u64, site: SiteId, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    // ---- meetings
+    /// Inserts the meeting (its `id` is ignored) and reserves its key for ever, in one
+    /// transaction. Conflict(MeetingKey) when the key was ever used.
+    async fn insert_meeting(&self, meeting: &Meeting) -> Result<MeetingId, StoreError>;
+    /// Replaces the stored meeting `meeting.id` of the same site. Missing when there is none or it
+    /// was deleted.
+    async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError>;
+    /// A meeting that is not deleted.
+    async fn meeting_by_key(&self, site: SiteId, key: u64) -> Result<Option<Meeting>, StoreError>;
+    /// A meeting that is not deleted; `uuid` matched case-insensitively.
+    async fn meeting_by_uuid(&self, site: SiteId, uuid: &str) -> Result<Option<Meeting>, StoreError>;
+    /// A meeting whose uuid or host token is `token`, deleted or not (calendar links outlive
+    /// the meeting, to carry its cancellation).
+    async fn meeting_by_calendar_token(&self, site: SiteId, token: &str) -> Result<Option<Meeting>, StoreError>;
+    /// Marks the meeting deleted at `at`. Missing when there is none or it was already deleted.
+    async fn delete_meeting(&self, site: SiteId, id: MeetingId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Meetings that are not deleted and match the query, by start then id.
+    async fn list_meetings(&self, site: SiteId, query: &MeetingQuery) -> Result<Vec<Meeting>, StoreError>;
 
     // ---- mail outbox
     /// The newest mails first; all sites when `site` is None.

@@ -8,7 +8,7 @@ use crate::error::{Duplicate, Entity, Error, LicenseError, Result};
 use crate::language;
 use crate::license::{holds_seat, plan_in_force, LicensePlan, SeatChange};
 use crate::mail::{self, Mail};
-use crate::secrets::{hash_password, token_hash};
+use crate::secrets::token_hash;
 use crate::service::Kaigi;
 use crate::site::Site;
 use crate::store::{ConflictOn, Page, StoreError, UserQuery};
@@ -199,7 +199,6 @@ impl Kaigi {
             if pw.len() > 256 {
                 return Err(Error::invalid("password", "is too long"));
             }
-            user.password_hash = Some(hash_password(pw, self.config.hash_cost, self.keys.as_ref()));
         }
         for (name, value) in &fields.privileges {
             if !user.privileges.set_by_name(name, *value) {
@@ -333,6 +332,9 @@ impl Kaigi {
         if req.send_welcome {
             mails.push(mail::welcome(&user, &self.site_url(site), req.html_email, now));
         }
+        if let Some(pw) = &req.fields.password {
+            user.password_hash = Some(self.hash_password(pw).await);
+        }
         let id = self.store.insert_user(&user, seat, &mails).await.map_err(store_conflict)?;
         user.id = id;
         Ok(user)
@@ -403,6 +405,9 @@ impl Kaigi {
         );
         self.settle_personal_room(site, &mut user, now).await?;
         user.updated_at = now;
+        if let Some(pw) = &req.fields.password {
+            user.password_hash = Some(self.hash_password(pw).await);
+        }
         self.store.update_user(&user, seat, &mails).await.map_err(store_conflict)?;
         Ok(user)
     }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,6 +27,7 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/WBXService/XMLService", post(xml_service).get(xml_wrong_method))
         .route("/healthz", get(healthz))
         .route("/_kaigi/confirm-email", get(confirm_email))
+        .route("/{site}/j.php", get(meeting_link))
         .fallback(not_found)
         .with_state(state)
 }
@@ -74,6 +75,60 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
+}
+
+#[derive(Deserialize)]
+struct MeetingLinkQuery {
+    #[serde(rename = "MTID")]
+    mtid: Option<String>,
+    #[serde(rename = "ICS")]
+    ics: Option<String>,
+}
+
+/// `j.php?MTID=m…`: with `ICS` the meeting's iCalendar file; without, the invitation page.
+async fn meeting_link(
+    State(state): State<AppState>,
+    Path(site): Path<String>,
+    Query(q): Query<MeetingLinkQuery>,
+) -> Response {
+    let Some(token) = q.mtid.filter(|t| !t.is_empty()) else {
+        return page(StatusCode::NOT_FOUND, "Meeting not found", "This link names no meeting.");
+    };
+    let entry = match state.kaigi.calendar_entry(&site, &token).await {
+        Ok(entry) => entry,
+        Err(kaigi_core::Error::NotFound(_)) => {
+            return page(StatusCode::NOT_FOUND, "Meeting not found", "This link names no meeting.")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "meeting link failed");
+            return page(StatusCode::SERVICE_UNAVAILABLE, "Try again later", "The meeting could not be read.");
+        }
+    };
+    let host_name = entry.host.display_name();
+    if q.ics.is_some() {
+        let body = crate::ical::render(&entry, &host_name);
+        let name = format!("attachment; filename=\"{}.ics\"", entry.meeting.meeting_key);
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)],
+            body,
+        )
+            .into_response();
+    }
+    let m = &entry.meeting;
+    if m.deleted_at.is_some() {
+        return page(StatusCode::GONE, "Meeting cancelled", &format!("{} was cancelled.", m.name));
+    }
+    let text = format!(
+        "{} — hosted by {}. Starts {} UTC, {} minutes. Meeting number {}. Join: {}",
+        m.name,
+        host_name,
+        m.start.format("%Y-%m-%d %H:%M"),
+        m.duration_minutes,
+        m.meeting_key,
+        entry.links.join
+    );
+    page(StatusCode::OK, &m.name, &text)
 }
 
 #[derive(Deserialize)]

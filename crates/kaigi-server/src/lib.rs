@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod demo;
+pub mod ical;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -40,6 +40,23 @@ pub(crate) fn bind(q: AnyQuery<'_>, v: Value) -> AnyQuery<'_> {
     }
 }
 
+/// Parameters of a statement built piece by piece, numbered as they are added.
+#[derive(Default)]
+pub(crate) struct Params(pub(crate) Vec<Value>);
+
+impl Params {
+    /// Adds a parameter and returns its placeholder.
+    pub(crate) fn add(&mut self, v: Value) -> String {
+        self.0.push(v);
+        format!("${}", self.0.len())
+    }
+
+    /// Adds each value and returns their placeholders as a list: `$3, $4, $5`.
+    pub(crate) fn add_list(&mut self, values: impl IntoIterator<Item = Value>) -> String {
+        values.into_iter().map(|v| self.add(v)).collect::<Vec<_>>().join(", ")
+    }
+}
+
 pub(crate) fn bind_all(q: AnyQuery<'_>, values: impl IntoIterator<Item = Value>) -> AnyQuery<'_> {
     values.into_iter().fold(q, bind)
 }
@@ -102,5 +119,10 @@ pub(crate) fn json<T: Serialize + ?Sized>(v: &T, what: &str) -> Result<Value, St
 
 /// Meeting keys are u64 in the domain and BIGINT in the database.
 pub(crate) fn key_to_db(key: u64) -> Result<i64, StoreError> {
-    i64::try_from(key).map_err(|_| StoreError::Backend(format!("meeting key {key} is too large to store")))
+    big(key, "meeting key")
+}
+
+/// A u64 as BIGINT (refused above i64::MAX).
+pub(crate) fn big(v: u64, what: &str) -> Result<i64, StoreError> {
+    i64::try_from(v).map_err(|_| StoreError::Backend(format!("{what} {v} is too large to store")))
 }

@@ -33,6 +33,7 @@ const UNIQUE_RULES: &[(&str, &str, ConflictOn)] = &[
     ("users_webex_id_key", "users.webex_id_lc", ConflictOn::WebExId),
     ("users_email_key", "users.email_lc", ConflictOn::Email),
     ("meeting_keys_pkey", "meeting_keys.key", ConflictOn::MeetingKey),
+    ("meetings_meeting_key_key", "meetings.meeting_key", ConflictOn::MeetingKey),
 ];
 
 /// Maps a database error: unique violations on a known index become `Conflict`, a foreign key

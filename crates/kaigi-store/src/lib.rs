@@ -10,6 +10,7 @@ mod connect;
 mod credentials;
 mod errors;
 mod licenses;
+mod meetings;
 mod migrate;
 mod outbox;
 mod sites;
@@ -23,6 +24,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaigi_core::license::{DatedPlan, SeatChange};
 use kaigi_core::mail::Mail;
+use kaigi_core::meeting::{Meeting, MeetingId, MeetingQuery};
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, Page, SeatPeriod, SessionTicket, Store, StoreError, UserQuery};
 use kaigi_core::user::{User, UserId};
@@ -31,17 +33,20 @@ use tokio::sync::Mutex;
 
 pub use crate::cache::DEFAULT_TTL as DEFAULT_CACHE_TTL;
 use crate::cache::{ReadCache, SiteKey, UserKey};
-use crate::codec::{lc, Value};
+use crate::codec::{key_to_db, lc, Value};
 pub use crate::connect::{Engine, SQLITE_BUSY_TIMEOUT_MS, SQLITE_SYNCHRONOUS};
 pub use crate::errors::OpenError;
 
 /// Where kaigi keeps its data when not told otherwise: `kaigi.db` in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kaigi.db";
 
-/// The SQL store. Cloning is cheap and shares the pool.
+/// The SQL store. Cloning is cheap and shares the pools.
 #[derive(Clone)]
 pub struct SqlStore {
+    /// Reads.
     pool: AnyPool,
+    /// Write transactions (see `connect::pools`): SQLite files have a connection of their own.
+    write_pool: AnyPool,
     engine: Engine,
     /// SQLite: one writer at a time in this process (see `tx`).
     write_lock: Arc<Mutex<()>>,
@@ -91,9 +96,10 @@ pub async fn drop_schema(url: &str, schema: &str) -> Result<(), OpenError> {
 }
 
 async fn finish_open(target: connect::Target, schema: Option<String>) -> Result<SqlStore, OpenError> {
-    let pool = connect::pool(&target, schema).await?;
+    let pools = connect::pools(&target, schema).await?;
     let mut store = SqlStore {
-        pool,
+        pool: pools.read,
+        write_pool: pools.write,
         engine: target.engine,
         write_lock: Arc::new(Mutex::new(())),
         applied_at_open: Arc::from(Vec::new()),
@@ -165,8 +171,9 @@ impl SqlStore {
         migrate::recorded(self).await?.into_iter().map(|(v, at)| Ok((v, codec::time(at, "applied_at")?))).collect()
     }
 
-    /// Closes the pool, waiting for connections in use to come back.
+    /// Closes the pools, waiting for connections in use to come back.
     pub async fn close(&self) {
+        self.write_pool.close().await;
         self.pool.close().await;
     }
 }
@@ -301,6 +308,35 @@ impl Store for SqlStore {
 
     async fn reserve_meeting_key(&self, key: u64, site: SiteId, at: DateTime<Utc>) -> Result<bool, StoreError> {
         self.reserve_meeting_key_impl(key, site, at).await
+    }
+
+    async fn insert_meeting(&self, meeting: &Meeting) -> Result<MeetingId, StoreError> {
+        self.insert_meeting_impl(meeting).await
+    }
+
+    async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError> {
+        self.update_meeting_impl(meeting).await
+    }
+
+    async fn meeting_by_key(&self, site: SiteId, key: u64) -> Result<Option<Meeting>, StoreError> {
+        self.live_meeting_where(site, "meeting_key", Value::int(key_to_db(key)?)).await
+    }
+
+    async fn meeting_by_uuid(&self, site: SiteId, uuid: &str) -> Result<Option<Meeting>, StoreError> {
+        self.live_meeting_where(site, "uuid", Value::text(lc(uuid))).await
+    }
+
+    async fn meeting_by_calendar_token(&self, site: SiteId, token: &str) -> Result<Option<Meeting>, StoreError> {
+        self.meeting_by_calendar_token_impl(site, token).await
+    }
+
+    async fn delete_meeting(&self, site: SiteId, id: MeetingId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.delete_meeting_impl(site, id, at).await
+    }
+
+    /// Live meetings matching `query`, by start then id; `query.limit == 0` returns none.
+    async fn list_meetings(&self, site: SiteId, query: &MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
+        self.list_meetings_impl(site, query).await
     }
 
     async fn outbox(&self, site: Option<SiteId>, limit: u32) -> Result<Vec<Mail>, StoreError> {

@@ -15,9 +15,15 @@ struct Migration {
     sql: &'static str,
 }
 
-const SQLITE: &[Migration] = &[Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_init.sql") }];
+const SQLITE: &[Migration] = &[
+    Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_init.sql") },
+    Migration { version: 2, sql: include_str!("../migrations/sqlite/0002_meetings.sql") },
+];
 
-const POSTGRES: &[Migration] = &[Migration { version: 1, sql: include_str!("../migrations/postgres/0001_init.sql") }];
+const POSTGRES: &[Migration] = &[
+    Migration { version: 1, sql: include_str!("../migrations/postgres/0001_init.sql") },
+    Migration { version: 2, sql: include_str!("../migrations/postgres/0002_meetings.sql") },
+];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's
 /// hash, so stores in different schemas of one database do not wait for each other.

@@ -1,4 +1,4 @@
-//! Write transactions.
+//! Transactions: writes, and read snapshots.
 //!
 //! SQLite allows one writer at a time: writes in this process take a mutex first and then open the
 //! transaction with `BEGIN IMMEDIATE`, so a transaction never has to upgrade a read lock to a
@@ -24,14 +24,28 @@ impl SqlStore {
         match self.engine {
             Engine::Sqlite => {
                 let turn = self.write_lock.lock().await;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+                let tx = self.write_pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
                 Ok(WriteTx { tx, _turn: Some(turn) })
             }
             Engine::Postgres => {
-                let tx = self.pool.begin().await.map_err(db)?;
+                let tx = self.write_pool.begin().await.map_err(db)?;
                 Ok(WriteTx { tx, _turn: None })
             }
         }
+    }
+}
+
+impl SqlStore {
+    /// A read-only transaction whose statements all see one snapshot, for reads of several
+    /// statements that must agree (a meeting and its invitees). End it with `commit`.
+    pub(crate) async fn snapshot(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        let begin = match self.engine {
+            // WAL: a deferred transaction reads one snapshot from its first read on, and never
+            // blocks the writer.
+            Engine::Sqlite => "BEGIN",
+            Engine::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        };
+        self.pool.begin_with(begin).await.map_err(db)
     }
 }
 

@@ -4,22 +4,10 @@ use kaigi_core::site::SiteId;
 use kaigi_core::store::{Page, StoreError, UserOrderBy, UserQuery};
 use kaigi_core::user::User;
 
-use crate::codec::{bind_all, get, lc, ms, Value};
+use crate::codec::{bind_all, get, lc, ms, Params, Value};
 use crate::errors::db;
 use crate::users::{user_from_row, USER_COLUMNS};
 use crate::SqlStore;
-
-/// SQL text and its parameters, numbered as they are added.
-#[derive(Default)]
-struct Params(Vec<Value>);
-
-impl Params {
-    /// Adds a parameter and returns its placeholder.
-    fn add(&mut self, v: Value) -> String {
-        self.0.push(v);
-        format!("${}", self.0.len())
-    }
-}
 
 /// `%`, `_` and the escape character itself match literally after this (with `ESCAPE '\'`).
 fn like_prefix(s: &str) -> String {

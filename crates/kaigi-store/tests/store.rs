@@ -8,9 +8,12 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use kaigi_core::license::{DatedPlan, LicensePlan, SeatChange};
 use kaigi_core::mail::{self, Mail};
+use kaigi_core::meeting::{
+    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingQuery, Recurrence, RepeatKind, SessionKind, SessionStatus,
+};
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
 use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, Privileges, Profile, User, UserId};
@@ -172,6 +175,13 @@ on_both_engines!(
     instances_starting_together_migrate_once,
     corrupt_rows_are_backend_errors,
     the_read_cache_forgets_its_own_writes_and_expires_others,
+    meetings_round_trip_every_field,
+    a_used_meeting_key_is_a_conflict_and_writes_nothing,
+    update_meeting_replaces_the_row_and_its_invitees,
+    deleted_meetings_are_hidden_but_calendar_links_find_them,
+    list_meetings_filters_and_orders,
+    concurrent_meeting_inserts,
+    corrupt_meeting_rows_are_backend_errors,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -231,6 +241,66 @@ fn welcome(site: SiteId, to: &str, at: DateTime<Utc>) -> Mail {
 async fn add(s: &SqlStore, u: &User) -> User {
     let id = s.insert_user(u, NO_SEAT, &[]).await.expect("insert user");
     User { id, ..u.clone() }
+}
+
+/// A plain one-hour meeting starting at `t(start)`, with everything derived from its key.
+fn meeting(site: SiteId, host: UserId, key: u64, start: i64) -> Meeting {
+    Meeting {
+        id: 0,
+        site_id: site,
+        kind: SessionKind::Meeting,
+        meeting_key: key,
+        uuid: format!("{key:032x}"),
+        conf_id: 100_000_000_000_000_000 + key % 1_000_000_000_000,
+        host_id: host,
+        scheduled_by: host,
+        name: format!("Meeting {key}"),
+        meeting_type: 214,
+        agenda: String::new(),
+        greeting: String::new(),
+        location: String::new(),
+        invitation: String::new(),
+        is_internal: false,
+        start: t(start),
+        time_zone_id: 20,
+        duration_minutes: 60,
+        open_time_secs: 900,
+        join_teleconf_before_host: false,
+        list_status: ListStatus::Public,
+        password: Some("pass123".into()),
+        enforce_password: false,
+        audio_password: Some("12345678".into()),
+        enforce_audio_password: false,
+        enforce_audio_login: false,
+        host_key: "123456".into(),
+        guest_token: format!("guest-{key}"),
+        host_token: format!("host-{key}"),
+        max_user_number: 100,
+        invitees: vec![],
+        enable_options: vec![],
+        telephony: vec![],
+        tracking: vec![],
+        remind: vec![],
+        repeat: Recurrence::none(),
+        series_end: Some(t(start + 3600)),
+        attendee_options: AttendeeOptions::default(),
+        registration_required: vec![],
+        status: SessionStatus::NotInProgress,
+        host_joined: false,
+        participants_joined: false,
+        created_at: t(0),
+        updated_at: t(0),
+        deleted_at: None,
+    }
+}
+
+fn invitee(name: &str, email: &str, role: &str) -> Invitee {
+    Invitee { name: name.into(), email: email.into(), role: role.into() }
+}
+
+async fn schedule(s: &SqlStore, m: &Meeting) -> Meeting {
+    let id = s.insert_meeting(m).await.expect("insert meeting");
+    Meeting { id, ..m.clone() }
 }
 
 // ---------------------------------------------------------------- tests
@@ -675,9 +745,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -692,7 +762,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     let (a, b, c) = tokio::join!(fresh.0.open(), fresh.0.open(), fresh.0.open());
     let mut applied: Vec<&[i64]> = [&a, &b, &c].iter().map(|s| s.migrations_applied_at_open()).collect();
     applied.sort();
-    assert_eq!(applied, [&[][..], &[], &[1]]);
+    assert_eq!(applied, [&[][..], &[], &[1, 2]]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -796,4 +866,478 @@ async fn the_read_cache_forgets_its_own_writes_and_expires_others(ctx: Ctx) {
     settings.max_body_contents = 3;
     cached.update_site_settings(site.id, &settings).await.unwrap();
     assert_eq!(cached.site_by_name("CACHESITE").await.unwrap().unwrap().settings.max_body_contents, 3);
+}
+
+// ---------------------------------------------------------------- meetings
+
+async fn meetings_round_trip_every_field(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let admin = add(s, &person(site.id, "admin", "Admin", "A")).await;
+
+    let full = Meeting {
+        kind: SessionKind::Training,
+        uuid: "0123456789abcdef0123456789abcdef".into(),
+        conf_id: 987_654_321_098_765_432,
+        scheduled_by: admin.id,
+        name: "Quarterly \"review\" — Ček".into(),
+        meeting_type: 218,
+        agenda: "line one\nline 'two'".into(),
+        greeting: "Welcome!".into(),
+        location: "Room 7 <b>".into(),
+        invitation: "Join us & bring coffee".into(),
+        is_internal: true,
+        time_zone_id: 61,
+        duration_minutes: 90,
+        open_time_secs: 300,
+        join_teleconf_before_host: true,
+        list_status: ListStatus::Unlisted,
+        password: Some("Pa$$w0rd".into()),
+        enforce_password: true,
+        audio_password: Some("00424242".into()),
+        enforce_audio_password: true,
+        enforce_audio_login: true,
+        host_key: "654321".into(),
+        max_user_number: 500,
+        invitees: vec![
+            invitee("Zoe", "zoe@example.com", "ATTENDEE"),
+            invitee("Alt Host", "alt@example.com", "HOST"),
+            invitee("Ann", "ann@example.com", "PRESENTER"),
+            invitee("Lim", "lim@example.com", "LIMITED"),
+        ],
+        enable_options: vec![("chat".into(), "true".into()), ("poll".into(), "false".into())],
+        telephony: vec![("telephonySupport".into(), "CALLIN".into()), ("numPhoneLines".into(), "4".into())],
+        tracking: vec![("trackingCode1".into(), "Sales & <Ops>".into())],
+        remind: vec![("enableReminder".into(), "true".into()), ("minutesAhead".into(), "15".into())],
+        repeat: Recurrence {
+            kind: RepeatKind::Weekly,
+            interval: 2,
+            days_in_week: vec![Weekday::Mon, Weekday::Wed, Weekday::Fri],
+            day_in_month: Some(15),
+            week_in_month: Some(5),
+            month_in_year: Some(12),
+            expiration: NaiveDate::from_ymd_opt(2030, 12, 31),
+            occurrences: Some(10),
+        },
+        series_end: Some(t(90_000)),
+        attendee_options: AttendeeOptions {
+            request: true,
+            registration: true,
+            auto: false,
+            email_invitations: true,
+            participant_limit: 250,
+            exclude_password: true,
+            join_requires_account: true,
+        },
+        registration_required: vec!["phone".into(), "company".into(), "country".into()],
+        status: SessionStatus::InProgress,
+        host_joined: true,
+        participants_joined: true,
+        created_at: t(-50),
+        updated_at: t(-10),
+        ..meeting(site.id, host.id, 123_456_789, 1_000)
+    };
+    let full = schedule(s, &full).await;
+    assert!(full.id > 0);
+    assert_eq!(s.meeting_by_key(site.id, 123_456_789).await.expect("by key"), Some(full.clone()));
+    assert_eq!(
+        s.meeting_by_uuid(site.id, "0123456789ABCDEF0123456789ABCDEF").await.expect("by uuid"),
+        Some(full.clone())
+    );
+    assert_eq!(s.meeting_by_calendar_token(site.id, &full.host_token).await.expect("by token"), Some(full.clone()));
+
+    // The empty forms: no passwords, no end, no invitees, no repeat.
+    let bare = Meeting {
+        kind: SessionKind::Support,
+        password: None,
+        audio_password: None,
+        series_end: None,
+        repeat: Recurrence { kind: RepeatKind::Constant, ..Recurrence::none() },
+        list_status: ListStatus::Private,
+        ..meeting(site.id, host.id, 2, 2_000)
+    };
+    let bare = schedule(s, &bare).await;
+    assert_ne!(bare.id, full.id);
+    assert_eq!(s.meeting_by_key(site.id, 2).await.expect("by key"), Some(bare.clone()));
+    assert_eq!(s.meeting_by_uuid(site.id, &bare.uuid).await.expect("by uuid"), Some(bare.clone()));
+
+    // The uuid and invitee emails are kept lower-cased.
+    let shouting = Meeting {
+        uuid: "ABCDEF0123456789ABCDEF0123456789".into(),
+        invitees: vec![invitee("Bo", "Bo@Example.COM", "HOST")],
+        ..meeting(site.id, host.id, 3, 3_000)
+    };
+    schedule(s, &shouting).await;
+    let got = s.meeting_by_key(site.id, 3).await.expect("by key").expect("meeting");
+    assert_eq!(got.uuid, "abcdef0123456789abcdef0123456789");
+    assert_eq!(got.invitees, [invitee("Bo", "bo@example.com", "HOST")]);
+    assert_eq!(
+        s.meeting_by_uuid(site.id, "abcdef0123456789ABCDEF0123456789").await.expect("uuid").map(|m| m.id),
+        Some(got.id)
+    );
+
+    // Nothing crosses sites.
+    assert_eq!(s.meeting_by_key(other.id, 123_456_789).await.expect("by key"), None);
+    assert_eq!(s.meeting_by_uuid(other.id, &full.uuid).await.expect("by uuid"), None);
+    assert_eq!(s.meeting_by_calendar_token(other.id, &full.uuid).await.expect("by token"), None);
+    assert_eq!(s.meeting_by_key(site.id, 999).await.expect("by key"), None);
+
+    // An unknown site or host: Missing, and the key stays free.
+    let r = s.insert_meeting(&meeting(999_999, host.id, 77, 0)).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+    let r = s.insert_meeting(&meeting(site.id, 999_999, 77, 0)).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+    assert!(s.reserve_meeting_key(77, site.id, t(0)).await.expect("reserve"));
+    // Keys the database cannot hold.
+    let r = s.insert_meeting(&meeting(site.id, host.id, u64::MAX, 0)).await;
+    assert!(matches!(r, Err(StoreError::Backend(_))), "{r:?}");
+}
+
+async fn a_used_meeting_key_is_a_conflict_and_writes_nothing(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let elsewhere = add(s, &person(other.id, "host", "Host", "H")).await;
+
+    // Reserved before (by reserve_meeting_key) …
+    assert!(s.reserve_meeting_key(111_111_111, other.id, t(0)).await.expect("reserve"));
+    let r = s.insert_meeting(&meeting(site.id, host.id, 111_111_111, 100)).await;
+    assert!(matches!(r, Err(StoreError::Conflict(ConflictOn::MeetingKey))), "{r:?}");
+
+    // … or by another meeting, on any site.
+    let first = schedule(s, &meeting(site.id, host.id, 222_222_222, 100)).await;
+    assert!(!s.reserve_meeting_key(222_222_222, site.id, t(1)).await.expect("reserve"), "insert reserves its key");
+    let dup = Meeting {
+        uuid: "ffffffffffffffffffffffffffffffff".into(),
+        invitees: vec![invitee("Alt", "alt@example.com", "HOST")],
+        ..meeting(other.id, elsewhere.id, 222_222_222, 50)
+    };
+    let r = s.insert_meeting(&dup).await;
+    assert!(matches!(r, Err(StoreError::Conflict(ConflictOn::MeetingKey))), "{r:?}");
+    let r = s.insert_meeting(&Meeting { site_id: site.id, host_id: host.id, ..dup.clone() }).await;
+    assert!(matches!(r, Err(StoreError::Conflict(ConflictOn::MeetingKey))), "{r:?}");
+
+    // Nothing of the failed inserts remains: no meeting row, no invitee.
+    assert_eq!(s.meeting_by_uuid(other.id, &dup.uuid).await.expect("by uuid"), None);
+    assert_eq!(s.meeting_by_uuid(site.id, &dup.uuid).await.expect("by uuid"), None);
+    assert_eq!(s.meeting_by_key(other.id, 111_111_111).await.expect("by key"), None);
+    let all = MeetingQuery { limit: 100, ..MeetingQuery::default() };
+    assert_eq!(s.list_meetings(site.id, &all).await.expect("list"), std::slice::from_ref(&first));
+    assert!(s.list_meetings(other.id, &all).await.expect("list").is_empty());
+    let by_alt = MeetingQuery { hosts: Some(vec![(0, "alt@example.com".into())]), ..all.clone() };
+    assert!(s.list_meetings(site.id, &by_alt).await.expect("list").is_empty());
+    assert!(s.list_meetings(other.id, &by_alt).await.expect("list").is_empty());
+
+    // A deleted meeting's key stays taken.
+    s.delete_meeting(site.id, first.id, t(5)).await.expect("delete");
+    let r = s.insert_meeting(&meeting(site.id, host.id, 222_222_222, 100)).await;
+    assert!(matches!(r, Err(StoreError::Conflict(ConflictOn::MeetingKey))), "{r:?}");
+}
+
+async fn update_meeting_replaces_the_row_and_its_invitees(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let new_host = add(s, &person(site.id, "newhost", "New", "Host")).await;
+    let m = Meeting {
+        invitees: vec![
+            invitee("A", "a@example.com", "ATTENDEE"),
+            invitee("B", "b@example.com", "HOST"),
+            invitee("C", "c@example.com", "PRESENTER"),
+        ],
+        ..meeting(site.id, host.id, 500_000_001, 100)
+    };
+    let m = schedule(s, &m).await;
+    let neighbour = schedule(
+        s,
+        &Meeting {
+            invitees: vec![invitee("N", "n@example.com", "HOST")],
+            ..meeting(site.id, host.id, 500_000_002, 200)
+        },
+    )
+    .await;
+
+    let changed = Meeting {
+        host_id: new_host.id,
+        name: "Renamed".into(),
+        start: t(150),
+        series_end: None,
+        repeat: Recurrence { kind: RepeatKind::Daily, ..Recurrence::none() },
+        password: None,
+        audio_password: Some("999".into()),
+        attendee_options: AttendeeOptions { registration: true, ..AttendeeOptions::default() },
+        registration_required: vec!["fax".into()],
+        enable_options: vec![("chat".into(), "false".into())],
+        invitees: vec![invitee("C", "c@example.com", "HOST"), invitee("D", "d@example.com", "ATTENDEE")],
+        updated_at: t(20),
+        ..m.clone()
+    };
+    s.update_meeting(&changed).await.expect("update");
+    assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), Some(changed.clone()));
+    // The old alternate host is gone from listings, the new one is found.
+    let alt = |email: &str| MeetingQuery { hosts: Some(vec![(0, email.into())]), limit: 10, ..MeetingQuery::default() };
+    assert!(s.list_meetings(site.id, &alt("b@example.com")).await.expect("list").is_empty());
+    assert_eq!(s.list_meetings(site.id, &alt("c@example.com")).await.expect("list"), std::slice::from_ref(&changed));
+    // Other meetings' invitees are untouched.
+    assert_eq!(s.meeting_by_key(site.id, neighbour.meeting_key).await.expect("by key"), Some(neighbour.clone()));
+
+    let emptied = Meeting { invitees: vec![], ..changed.clone() };
+    s.update_meeting(&emptied).await.expect("update");
+    assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), Some(emptied.clone()));
+
+    // No such meeting, another site's, or a deleted one: Missing, and nothing changes.
+    let r = s.update_meeting(&Meeting { id: 999_999, ..changed.clone() }).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+    let r = s.update_meeting(&Meeting { site_id: other.id, ..changed.clone() }).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+    assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), Some(emptied.clone()));
+    s.delete_meeting(site.id, m.id, t(30)).await.expect("delete");
+    let r = s.update_meeting(&changed).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+    let gone = s.meeting_by_calendar_token(site.id, &m.uuid).await.expect("by token").expect("meeting");
+    assert_eq!(gone, Meeting { deleted_at: Some(t(30)), ..emptied });
+}
+
+async fn deleted_meetings_are_hidden_but_calendar_links_find_them(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = Meeting {
+        uuid: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
+        host_token: "HostTokenCaseMatters".into(),
+        invitees: vec![invitee("Alt", "alt@example.com", "HOST")],
+        ..meeting(site.id, host.id, 600_000_001, 100)
+    };
+    let m = schedule(s, &m).await;
+    let kept = schedule(s, &meeting(site.id, host.id, 600_000_002, 200)).await;
+
+    // Live: found by either token.
+    assert_eq!(
+        s.meeting_by_calendar_token(site.id, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await.expect("t"),
+        Some(m.clone())
+    );
+    assert_eq!(s.meeting_by_calendar_token(site.id, "HostTokenCaseMatters").await.expect("t"), Some(m.clone()));
+    assert_eq!(s.meeting_by_calendar_token(site.id, "hosttokencasematters").await.expect("t"), None);
+
+    // Deleting on another site, or something that is not there: Missing.
+    assert!(matches!(s.delete_meeting(other.id, m.id, t(10)).await, Err(StoreError::Missing)));
+    assert!(matches!(s.delete_meeting(site.id, 999_999, t(10)).await, Err(StoreError::Missing)));
+    s.delete_meeting(site.id, m.id, t(10)).await.expect("delete");
+    assert!(matches!(s.delete_meeting(site.id, m.id, t(11)).await, Err(StoreError::Missing)));
+
+    assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), None);
+    assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), None);
+    let all = MeetingQuery { limit: 100, ..MeetingQuery::default() };
+    assert_eq!(s.list_meetings(site.id, &all).await.expect("list"), std::slice::from_ref(&kept));
+    let alt = MeetingQuery { hosts: Some(vec![(host.id, "alt@example.com".into())]), ..all.clone() };
+    assert_eq!(s.list_meetings(site.id, &alt).await.expect("list"), [kept]);
+    let by_key = MeetingQuery { meeting_key: Some(m.meeting_key), ..all };
+    assert!(s.list_meetings(site.id, &by_key).await.expect("list").is_empty());
+
+    // Calendar links still find it, deleted at the first deletion's time, invitees and all.
+    let deleted = Meeting { deleted_at: Some(t(10)), ..m.clone() };
+    assert_eq!(s.meeting_by_calendar_token(site.id, &m.uuid).await.expect("t"), Some(deleted.clone()));
+    assert_eq!(s.meeting_by_calendar_token(site.id, "HostTokenCaseMatters").await.expect("t"), Some(deleted));
+    assert_eq!(s.meeting_by_calendar_token(other.id, &m.uuid).await.expect("t"), None);
+    assert_eq!(s.meeting_by_calendar_token(site.id, "nope").await.expect("t"), None);
+}
+
+async fn list_meetings_filters_and_orders(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let alice = add(s, &person(site.id, "alice", "Alice", "A")).await;
+    let bob = add(s, &person(site.id, "bob", "Bob", "B")).await;
+    let carol = add(s, &person(site.id, "carol", "Carol", "C")).await;
+    let outsider = add(s, &person(other.id, "alice", "Alice", "Elsewhere")).await;
+
+    let at = |host: &User, key: u64, kind: SessionKind, start: i64, end: Option<i64>| Meeting {
+        kind,
+        series_end: end.map(t),
+        ..meeting(site.id, host.id, key, start)
+    };
+    use SessionKind::{Event, Support, Training};
+    // m4 starts with m1 and sorts after it by id.
+    let m1 = schedule(s, &at(&alice, 700_000_001, SessionKind::Meeting, 100, Some(200))).await;
+    let m2 = Meeting {
+        invitees: vec![invitee("Alice", "alice@example.com", "HOST"), invitee("Dan", "dan@example.com", "ATTENDEE")],
+        ..at(&bob, 700_000_002, Training, 50, None)
+    };
+    let m2 = schedule(s, &m2).await;
+    let m3 = Meeting {
+        invitees: vec![invitee("Alice", "alice@example.com", "ATTENDEE")],
+        ..at(&bob, 700_000_003, SessionKind::Meeting, 300, Some(400))
+    };
+    let m3 = schedule(s, &m3).await;
+    let m4 = schedule(s, &at(&carol, 700_000_004, Event, 100, Some(150))).await;
+    let gone = schedule(s, &at(&alice, 700_000_005, SessionKind::Meeting, 120, Some(130))).await;
+    s.delete_meeting(site.id, gone.id, t(1)).await.expect("delete");
+    let foreign = schedule(
+        s,
+        &Meeting {
+            invitees: vec![invitee("Alice", "alice@example.com", "HOST")],
+            ..meeting(other.id, outsider.id, 700_000_006, 100)
+        },
+    )
+    .await;
+
+    let list = |q: MeetingQuery| async move {
+        let got = s.list_meetings(site.id, &MeetingQuery { limit: 100, ..q }).await.expect("list");
+        got.into_iter().map(|m| m.meeting_key).collect::<Vec<u64>>()
+    };
+    let keys = |ms: &[&Meeting]| ms.iter().map(|m| m.meeting_key).collect::<Vec<u64>>();
+    let q = MeetingQuery::default;
+
+    // Everything live, by start then id; with invitees.
+    assert_eq!(list(q()).await, keys(&[&m2, &m1, &m4, &m3]));
+    let all = s.list_meetings(site.id, &MeetingQuery { limit: 100, ..q() }).await.expect("list");
+    assert_eq!(all, [m2.clone(), m1.clone(), m4.clone(), m3.clone()]);
+
+    // Kinds.
+    assert_eq!(list(MeetingQuery { kinds: vec![SessionKind::Meeting], ..q() }).await, keys(&[&m1, &m3]));
+    assert_eq!(list(MeetingQuery { kinds: vec![Event, Training], ..q() }).await, keys(&[&m2, &m4]));
+    assert!(list(MeetingQuery { kinds: vec![Support], ..q() }).await.is_empty());
+
+    // Hosts: by id, or alternate host (role HOST) by email, case-insensitively; attendees don't count.
+    let hosts = |h: Vec<(UserId, &str)>| MeetingQuery {
+        hosts: Some(h.into_iter().map(|(id, e)| (id, e.to_string())).collect()),
+        ..q()
+    };
+    assert_eq!(list(hosts(vec![(alice.id, "ALICE@Example.com")])).await, keys(&[&m2, &m1]));
+    assert_eq!(list(hosts(vec![(bob.id, "bob@example.com")])).await, keys(&[&m2, &m3]));
+    assert_eq!(list(hosts(vec![(999_999, "alice@example.com")])).await, keys(&[&m2]));
+    assert_eq!(
+        list(hosts(vec![(carol.id, "carol@example.com"), (bob.id, "bob@example.com")])).await,
+        keys(&[&m2, &m4, &m3])
+    );
+    assert!(list(hosts(vec![])).await.is_empty());
+    assert!(list(hosts(vec![(outsider.id, "nobody@example.com")])).await.is_empty());
+
+    // One key; another site's key finds nothing.
+    assert_eq!(list(MeetingQuery { meeting_key: Some(m3.meeting_key), ..q() }).await, keys(&[&m3]));
+    assert!(list(MeetingQuery { meeting_key: Some(foreign.meeting_key), ..q() }).await.is_empty());
+
+    // Overlap with [from, to], both ends inclusive; a series without an end overlaps any later time.
+    assert_eq!(list(MeetingQuery { to: Some(t(99)), ..q() }).await, keys(&[&m2]));
+    assert_eq!(list(MeetingQuery { to: Some(t(100)), ..q() }).await, keys(&[&m2, &m1, &m4]));
+    assert_eq!(list(MeetingQuery { from: Some(t(201)), ..q() }).await, keys(&[&m2, &m3]));
+    assert_eq!(list(MeetingQuery { from: Some(t(5_000)), ..q() }).await, keys(&[&m2]));
+    let window = |from, to| MeetingQuery { from: Some(t(from)), to: Some(t(to)), ..q() };
+    assert_eq!(list(window(150, 300)).await, keys(&[&m2, &m1, &m4, &m3]));
+    assert_eq!(list(window(151, 299)).await, keys(&[&m2, &m1]));
+    assert_eq!(list(window(0, 10)).await, Vec::<u64>::new());
+
+    // All together.
+    let q_all = MeetingQuery {
+        kinds: vec![Training, SessionKind::Meeting],
+        hosts: Some(vec![(alice.id, "alice@example.com".into())]),
+        from: Some(t(0)),
+        to: Some(t(1_000)),
+        meeting_key: Some(m2.meeting_key),
+        limit: 100,
+    };
+    assert_eq!(s.list_meetings(site.id, &q_all).await.expect("list"), std::slice::from_ref(&m2));
+
+    // The limit; 0 asks for nothing.
+    let limited = |limit| MeetingQuery { limit, ..MeetingQuery::default() };
+    assert_eq!(s.list_meetings(site.id, &limited(2)).await.expect("list"), [m2.clone(), m1.clone()]);
+    assert!(s.list_meetings(site.id, &limited(0)).await.expect("list").is_empty());
+
+    // Nothing crosses sites.
+    assert_eq!(s.list_meetings(other.id, &limited(100)).await.expect("list"), [foreign]);
+    let alice_elsewhere = MeetingQuery { hosts: Some(vec![(alice.id, "alice@example.com".into())]), limit: 100, ..q() };
+    assert_eq!(s.list_meetings(other.id, &alice_elsewhere).await.expect("list").len(), 1);
+    assert!(s.list_meetings(999_999, &limited(100)).await.expect("list").is_empty());
+}
+
+async fn concurrent_meeting_inserts(ctx: Ctx) {
+    let site = new_site(&ctx.store, "acme").await;
+    let host = add(&ctx.store, &person(site.id, "host", "Host", "H")).await;
+    // Two stores on one database, as two kaigi instances would be.
+    let stores = [ctx.store.clone(), ctx.reopen().await];
+
+    // Distinct keys: all succeed.
+    let mut tasks = Vec::new();
+    for i in 0..16u64 {
+        let store = stores[usize::from(i % 2 == 1)].clone();
+        let m = Meeting {
+            invitees: vec![
+                invitee("A", &format!("a{i}@example.com"), "HOST"),
+                invitee("B", "b@example.com", "ATTENDEE"),
+            ],
+            ..meeting(site.id, host.id, 800_000_000 + i, 100 + i64::try_from(i).unwrap())
+        };
+        tasks.push(tokio::spawn(async move { store.insert_meeting(&m).await }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.expect("task").expect("insert"));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 16);
+    let all = ctx.store.list_meetings(site.id, &MeetingQuery { limit: 100, ..MeetingQuery::default() }).await.unwrap();
+    assert_eq!(all.len(), 16);
+    assert!(all.iter().all(|m| m.invitees.len() == 2));
+
+    // The same key: exactly one wins, the others conflict.
+    let mut tasks = Vec::new();
+    for i in 0..16u64 {
+        let store = stores[usize::from(i % 2 == 1)].clone();
+        let m = Meeting {
+            uuid: format!("{:032x}", 0xdead_0000 + i),
+            invitees: vec![invitee("A", &format!("same{i}@example.com"), "HOST")],
+            ..meeting(site.id, host.id, 900_000_000, 1_000)
+        };
+        tasks.push(tokio::spawn(async move { store.insert_meeting(&m).await }));
+    }
+    let (mut won, mut conflicts) = (0, 0);
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(_) => won += 1,
+            Err(StoreError::Conflict(ConflictOn::MeetingKey)) => conflicts += 1,
+            Err(e) => panic!("unexpected error: {e:?}"),
+        }
+    }
+    assert_eq!((won, conflicts), (1, 15));
+    let q = MeetingQuery { meeting_key: Some(900_000_000), limit: 100, ..MeetingQuery::default() };
+    let winner = ctx.store.list_meetings(site.id, &q).await.unwrap();
+    assert_eq!(winner.len(), 1);
+    assert_eq!(winner[0].invitees.len(), 1);
+    let all = ctx.store.list_meetings(site.id, &MeetingQuery { limit: 100, ..MeetingQuery::default() }).await.unwrap();
+    assert_eq!(all.len(), 17);
+    stores[1].close().await;
+}
+
+async fn corrupt_meeting_rows_are_backend_errors(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 42, 100)).await;
+    ctx.raw("UPDATE meetings SET recurrence = '{not json' WHERE meeting_key = 42").await;
+    assert!(matches!(s.meeting_by_key(site.id, 42).await, Err(StoreError::Backend(_))));
+    let q = MeetingQuery { limit: 10, ..MeetingQuery::default() };
+    assert!(matches!(s.list_meetings(site.id, &q).await, Err(StoreError::Backend(_))));
+    ctx.raw("UPDATE meetings SET recurrence = '{\"kind\":\"NoRepeat\"}' WHERE meeting_key = 42").await;
+    assert!(matches!(s.meeting_by_uuid(site.id, &m.uuid).await, Err(StoreError::Backend(_))));
+    ctx.raw(&format!(
+        "UPDATE meetings SET recurrence = '{}', status = 'LATE' WHERE meeting_key = 42",
+        recurrence_json()
+    ))
+    .await;
+    assert!(matches!(s.meeting_by_key(site.id, 42).await, Err(StoreError::Backend(_))));
+    ctx.raw("UPDATE meetings SET status = 'INPROGRESS', kind = 'webinar' WHERE meeting_key = 42").await;
+    assert!(matches!(s.meeting_by_calendar_token(site.id, &m.host_token).await, Err(StoreError::Backend(_))));
+    ctx.raw("UPDATE meetings SET kind = 'meeting' WHERE meeting_key = 42").await;
+    let back = s.meeting_by_key(site.id, 42).await.expect("by key").expect("meeting");
+    assert_eq!(back, Meeting { status: SessionStatus::InProgress, ..m });
+}
+
+fn recurrence_json() -> String {
+    serde_json::to_string(&Recurrence::none()).expect("json")
 }

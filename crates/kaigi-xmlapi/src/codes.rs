@@ -2,7 +2,7 @@
 //! here once; no other module builds error text. See docs/xmlapi.md for the table and for which
 //! codes are kaigi's choice where the real service's code is not known.
 
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError};
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError};
 use kaigi_core::Error;
 
 /// A FAILURE answer: the HTTP status (200, except the usage limit's 403), exceptionID and reason.
@@ -63,6 +63,24 @@ impl From<&Error> for Failure {
                      or remove the host privilege) or add seats to the site's plan"
                 ),
             ),
+            Error::License(LicenseError::HostLicenseRequired { webex_id, plan }) => Failure::new(
+                "000001",
+                format!(
+                    "Access denied, additional privileges are required: {webex_id} holds no host licence on this site \
+                     ({plan} plan); a site administrator can assign one"
+                ),
+            ),
+            Error::Schedule(ScheduleError::UnknownHost) => {
+                Failure::new("060019", "Corresponding host webExId not found (schedule/hostWebExID)")
+            }
+            Error::Schedule(ScheduleError::NotPermittedForHost) => Failure::new(
+                "060021",
+                "You are not allowed to schedule meetings for this host: only a site administrator or a user on the \
+                 host's schedulingPermission list may",
+            ),
+            Error::Schedule(ScheduleError::StartNotInFuture) => {
+                Failure::new("060016", "The session start time must be later than the current time.")
+            }
             Error::PmrNeedsNonE2eeType => {
                 Failure::new("110063", "The user must have at least one non-E2EE meeting type to enable PMR.")
             }

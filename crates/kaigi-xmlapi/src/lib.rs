@@ -2,11 +2,15 @@
 //! security context, runs one core use case per bodyContent and encodes the answers in the shape
 //! real clients parse. It holds no rules of its own.
 
+mod auo;
 pub mod codes;
 pub mod element;
 pub mod envelope;
 mod ep;
+mod meeting;
+mod meetingtype;
 pub mod registry;
+mod session;
 mod site;
 mod user;
 pub mod values;
@@ -147,6 +151,23 @@ impl XmlApi {
             Op::GetSite => site::get_site(&ctx, &mut w).await?,
             Op::LstTimeZone => site::lst_time_zone(&ctx, &mut w).await?,
             Op::GetAPIVersion => ep::get_api_version(body, &mut w)?,
+            Op::CreateMeeting => meeting::create_meeting(&ctx, &mut w).await?,
+            Op::SetMeeting => meeting::set_meeting(&ctx, &mut w).await?,
+            Op::GetMeeting => meeting::get_meeting(&ctx, &mut w).await?,
+            Op::DelMeeting => meeting::del_meeting(&ctx, &mut w).await?,
+            Op::LstsummaryMeeting => meeting::lstsummary_meeting(&ctx, &mut w).await?,
+            Op::GethosturlMeeting => meeting::gethosturl_meeting(&ctx, &mut w).await?,
+            Op::GetjoinurlMeeting => meeting::getjoinurl_meeting(&ctx, &mut w).await?,
+            Op::CreateTeleconferenceSession => auo::create(&ctx, &mut w).await?,
+            Op::GetTeleconferenceSession => auo::get(&ctx, &mut w).await?,
+            Op::SetTeleconferenceSession => auo::set(&ctx, &mut w).await?,
+            Op::LstsummarySession => session::lstsummary_session(&ctx, &mut w).await?,
+            Op::GetSessionInfo => session::get_session_info(&ctx, &mut w).await?,
+            Op::LstOpenSession => session::lst_open_session(&ctx, &mut w).await?,
+            Op::DelSession => session::del_session(&ctx, &mut w).await?,
+            Op::LstCalendarSession => session::lst_calendar_session(&ctx, &mut w).await?,
+            Op::LstMeetingType => meetingtype::lst_meeting_type(&ctx, &mut w).await?,
+            Op::GetMeetingType => meetingtype::get_meeting_type(&ctx, &mut w).await?,
         }
         Ok(w.finish())
     }
@@ -154,7 +175,8 @@ impl XmlApi {
 
 /// Operations that answer a caller who named only the site.
 fn op_allows_anonymous(op: Op) -> bool {
-    matches!(op, Op::GetAPIVersion | Op::LstTimeZone)
+    // LstsummarySession answers anonymous callers itself, with 000015 (40.2.0).
+    matches!(op, Op::GetAPIVersion | Op::LstTimeZone | Op::GetSessionInfo | Op::LstsummarySession)
 }
 
 fn op_def_of(_outcome: &Result<String, Failure>, body: &Element) -> Option<&'static OpDef> {

@@ -1,8 +1,5 @@
 //! Writes response elements with the service's prefix, escaping text.
 
-use std::fmt::Display;
-use std::fmt::Write as _;
-
 pub fn escape_into(out: &mut String, text: &str) {
     if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20) {
         out.push_str(text);
@@ -21,15 +18,74 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
-/// Escapes whatever is formatted into it, without an intermediate string.
-struct Escaping<'a>(&'a mut String);
+/// A value written as element text. Strings are escaped; numbers and booleans are written
+/// without going through the formatting machinery (a GetUser answer has ~250 elements).
+pub trait Text {
+    fn write_text(&self, out: &mut String);
+}
 
-impl std::fmt::Write for Escaping<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        escape_into(self.0, s);
-        Ok(())
+impl Text for str {
+    fn write_text(&self, out: &mut String) {
+        escape_into(out, self);
     }
 }
+
+impl Text for String {
+    fn write_text(&self, out: &mut String) {
+        escape_into(out, self);
+    }
+}
+
+impl<T: Text + ?Sized> Text for &T {
+    fn write_text(&self, out: &mut String) {
+        (**self).write_text(out);
+    }
+}
+
+impl Text for bool {
+    fn write_text(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+}
+
+macro_rules! unsigned_text {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            fn write_text(&self, out: &mut String) {
+                push_u64(out, *self as u64);
+            }
+        }
+    )*};
+}
+unsigned_text!(u8, u16, u32, u64, usize);
+
+macro_rules! signed_text {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            fn write_text(&self, out: &mut String) {
+                if *self < 0 {
+                    out.push('-');
+                }
+                push_u64(out, self.unsigned_abs() as u64);
+            }
+        }
+    )*};
+}
+signed_text!(i32, i64);
 
 /// The children of one `serv:bodyContent`, every element prefixed with `prefix` unless a shared
 /// type asks for its own (`serv:`, `com:`).
@@ -48,15 +104,15 @@ impl BodyWriter {
     }
 
     /// `<pfx:name>value</pfx:name>`
-    pub fn leaf(&mut self, name: &str, value: impl Display) -> &mut Self {
+    pub fn leaf(&mut self, name: &str, value: impl Text) -> &mut Self {
         let prefix = self.prefix;
         self.leaf_in(prefix, name, value)
     }
 
     /// A leaf with another prefix (`serv:total`, `com:email`).
-    pub fn leaf_in(&mut self, prefix: &str, name: &str, value: impl Display) -> &mut Self {
+    pub fn leaf_in(&mut self, prefix: &str, name: &str, value: impl Text) -> &mut Self {
         self.tag(prefix, name, false);
-        let _ = write!(Escaping(&mut self.out), "{value}");
+        value.write_text(&mut self.out);
         self.tag(prefix, name, true);
         self
     }
@@ -70,7 +126,7 @@ impl BodyWriter {
     }
 
     /// A leaf only when there is a value.
-    pub fn leaf_opt(&mut self, name: &str, value: Option<impl Display>) -> &mut Self {
+    pub fn leaf_opt(&mut self, name: &str, value: Option<impl Text>) -> &mut Self {
         if let Some(v) = value {
             self.leaf(name, v);
         }
@@ -79,7 +135,7 @@ impl BodyWriter {
 
     /// A boolean leaf, lower case as the service writes them.
     pub fn flag(&mut self, name: &str, value: bool) -> &mut Self {
-        self.leaf(name, if value { "true" } else { "false" })
+        self.leaf(name, value)
     }
 
     /// `<pfx:name>` … children written by `f` … `</pfx:name>`
@@ -124,6 +180,21 @@ mod tests {
         assert_eq!(
             w.finish(),
             "<use:webExId>a&lt;b&amp;c</use:webExId><use:phones><com:phone>42</com:phone></use:phones>"
+        );
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_exactly() {
+        let mut w = BodyWriter::new("x");
+        w.leaf("a", 0u32).leaf("b", u64::MAX).leaf("c", -42i64).leaf("d", i64::MIN).leaf("e", true);
+        assert_eq!(
+            w.finish(),
+            "<x:a>0</x:a><x:b>18446744073709551615</x:b><x:c>-42</x:c><x:d>-9223372036854775808</x:d><x:e>true</x:e>"
         );
     }
 }

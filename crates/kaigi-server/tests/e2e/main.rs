@@ -6,5 +6,7 @@
 mod support;
 
 mod xml_envelope;
+mod xml_meeting;
+mod xml_session;
 mod xml_site;
 mod xml_user;

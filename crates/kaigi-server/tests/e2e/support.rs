@@ -159,6 +159,24 @@ impl TestServer {
         self.kaigi.store.outbox(Some(self.site.id), 100).await.expect("outbox")
     }
 
+    /// Adds a user with password `user-pass`, a host or not, with extra privileges.
+    pub async fn add_user(&self, webex_id: &str, host: bool, extra: &[(&str, bool)]) {
+        let mut privileges = vec![("host".to_string(), host)];
+        privileges.extend(extra.iter().map(|(n, v)| (n.to_string(), *v)));
+        let req = NewUser {
+            webex_id: webex_id.into(),
+            fields: UserFields {
+                email: Some(format!("{webex_id}@acme.example")),
+                password: Some(PW.into()),
+                first_name: Some(capitalise(webex_id)),
+                privileges,
+                ..UserFields::default()
+            },
+            ..NewUser::default()
+        };
+        self.kaigi.create_user(&Caller::operator(self.site.clone()), &req).await.expect("add user");
+    }
+
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }

@@ -243,9 +243,9 @@ async fn unknown_operation_and_missing_type_are_000000() {
     r.assert_failure("000000");
     assert_eq!(r.reason(), "Fail to forward request:null");
     // A known operation not served yet says so.
-    let r = s.as_admin("meeting.CreateMeeting", "").await;
+    let r = s.as_admin("attendee.CreateMeetingAttendee", "").await;
     r.assert_failure("000000");
-    assert!(r.reason().contains("CreateMeeting"));
+    assert!(r.reason().contains("CreateMeetingAttendee"));
 }
 
 #[tokio::test]

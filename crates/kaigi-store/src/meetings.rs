@@ -1,0 +1,465 @@
+//! Meetings: one row per meeting in `meetings` (written from one column list, read by one
+//! function) and its invitees in `meeting_invitees`, replaced together with it. Deleting only marks
+//! the row: calendar links outlive the meeting, and its key stays reserved in `meeting_keys`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus};
+use kaigi_core::site::SiteId;
+use kaigi_core::store::{ConflictOn, StoreError};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+use crate::codec::{
+    big, bind_all, get, get_flag, get_json, get_num, get_opt_time, get_time, json, key_to_db, lc, ms, opt_ms, Params,
+    Value,
+};
+use crate::errors::{corrupt, db};
+use crate::SqlStore;
+
+/// The columns `meeting_values` fills, in its order: everything an update replaces (all but `id`,
+/// `site_id`, `meeting_key` and `deleted_at`).
+const WRITE_COLUMNS: [&str; 40] = [
+    "kind",
+    "uuid",
+    "conf_id",
+    "host_id",
+    "scheduled_by",
+    "name",
+    "meeting_type",
+    "agenda",
+    "greeting",
+    "location",
+    "invitation",
+    "is_internal",
+    "start_ms",
+    "time_zone_id",
+    "duration_minutes",
+    "open_time_secs",
+    "join_teleconf_before_host",
+    "list_status",
+    "password",
+    "enforce_password",
+    "audio_password",
+    "enforce_audio_password",
+    "enforce_audio_login",
+    "host_key",
+    "guest_token",
+    "host_token",
+    "max_user_number",
+    "enable_options",
+    "telephony",
+    "tracking",
+    "remind",
+    "recurrence",
+    "series_end_ms",
+    "attendee_options",
+    "registration_required",
+    "status",
+    "host_joined",
+    "participants_joined",
+    "created_at",
+    "updated_at",
+];
+
+/// The values of [`WRITE_COLUMNS`] for `m`, in the same order.
+fn meeting_values(m: &Meeting) -> Result<[Value; 40], StoreError> {
+    Ok([
+        Value::text(m.kind.as_str()),
+        Value::text(lc(&m.uuid)),
+        Value::int(big(m.conf_id, "conference id")?),
+        Value::int(m.host_id),
+        Value::int(m.scheduled_by),
+        Value::text(&m.name),
+        Value::int(i64::from(m.meeting_type)),
+        Value::text(&m.agenda),
+        Value::text(&m.greeting),
+        Value::text(&m.location),
+        Value::text(&m.invitation),
+        Value::flag(m.is_internal),
+        Value::int(ms(m.start)),
+        Value::int(i64::from(m.time_zone_id)),
+        Value::int(i64::from(m.duration_minutes)),
+        Value::int(i64::from(m.open_time_secs)),
+        Value::flag(m.join_teleconf_before_host),
+        Value::text(m.list_status.wire()),
+        Value::Text(m.password.clone()),
+        Value::flag(m.enforce_password),
+        Value::Text(m.audio_password.clone()),
+        Value::flag(m.enforce_audio_password),
+        Value::flag(m.enforce_audio_login),
+        Value::text(&m.host_key),
+        Value::text(&m.guest_token),
+        Value::text(&m.host_token),
+        Value::int(i64::from(m.max_user_number)),
+        json(&m.enable_options, "enable options")?,
+        json(&m.telephony, "telephony options")?,
+        json(&m.tracking, "tracking codes")?,
+        json(&m.remind, "remind options")?,
+        json(&m.repeat, "recurrence")?,
+        opt_ms(m.series_end),
+        json(&m.attendee_options, "attendee options")?,
+        json(&m.registration_required, "registration fields")?,
+        Value::text(m.status.wire()),
+        Value::flag(m.host_joined),
+        Value::flag(m.participants_joined),
+        Value::int(ms(m.created_at)),
+        Value::int(ms(m.updated_at)),
+    ])
+}
+
+/// Every column a meeting is read from, in `SELECT` form.
+static SELECT_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| format!("id, site_id, meeting_key, deleted_at, {}", WRITE_COLUMNS.join(", ")));
+
+static INSERT_SQL: LazyLock<String> = LazyLock::new(|| {
+    let placeholders: Vec<String> = (1..=WRITE_COLUMNS.len() + 2).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO meetings (site_id, meeting_key, {}) VALUES ({}) RETURNING id",
+        WRITE_COLUMNS.join(", "),
+        placeholders.join(", ")
+    )
+});
+
+static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = WRITE_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 3)).collect();
+    format!("UPDATE meetings SET {} WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL", sets.join(", "))
+});
+
+fn session_status(s: &str) -> Option<SessionStatus> {
+    [SessionStatus::NotInProgress, SessionStatus::InProgress].into_iter().find(|v| v.wire() == s)
+}
+
+/// The one place a row becomes a [`Meeting`]; its invitees are read apart (`attach_invitees`).
+fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
+    let kind: String = get(row, "kind")?;
+    let list_status: String = get(row, "list_status")?;
+    let status: String = get(row, "status")?;
+    Ok(Meeting {
+        id: get(row, "id")?,
+        site_id: get(row, "site_id")?,
+        kind: SessionKind::parse(&kind).ok_or_else(|| corrupt("meeting kind", &kind))?,
+        meeting_key: get_num(row, "meeting_key")?,
+        uuid: get(row, "uuid")?,
+        conf_id: get_num(row, "conf_id")?,
+        host_id: get(row, "host_id")?,
+        scheduled_by: get(row, "scheduled_by")?,
+        name: get(row, "name")?,
+        meeting_type: get_num(row, "meeting_type")?,
+        agenda: get(row, "agenda")?,
+        greeting: get(row, "greeting")?,
+        location: get(row, "location")?,
+        invitation: get(row, "invitation")?,
+        is_internal: get_flag(row, "is_internal")?,
+        start: get_time(row, "start_ms")?,
+        time_zone_id: get_num(row, "time_zone_id")?,
+        duration_minutes: get_num(row, "duration_minutes")?,
+        open_time_secs: get_num(row, "open_time_secs")?,
+        join_teleconf_before_host: get_flag(row, "join_teleconf_before_host")?,
+        list_status: ListStatus::parse(&list_status).ok_or_else(|| corrupt("list status", &list_status))?,
+        password: get(row, "password")?,
+        enforce_password: get_flag(row, "enforce_password")?,
+        audio_password: get(row, "audio_password")?,
+        enforce_audio_password: get_flag(row, "enforce_audio_password")?,
+        enforce_audio_login: get_flag(row, "enforce_audio_login")?,
+        host_key: get(row, "host_key")?,
+        guest_token: get(row, "guest_token")?,
+        host_token: get(row, "host_token")?,
+        max_user_number: get_num(row, "max_user_number")?,
+        invitees: Vec::new(),
+        enable_options: get_json(row, "enable_options")?,
+        telephony: get_json(row, "telephony")?,
+        tracking: get_json(row, "tracking")?,
+        remind: get_json(row, "remind")?,
+        repeat: get_json(row, "recurrence")?,
+        series_end: get_opt_time(row, "series_end_ms")?,
+        attendee_options: get_json(row, "attendee_options")?,
+        registration_required: get_json(row, "registration_required")?,
+        status: session_status(&status).ok_or_else(|| corrupt("session status", &status))?,
+        host_joined: get_flag(row, "host_joined")?,
+        participants_joined: get_flag(row, "participants_joined")?,
+        created_at: get_time(row, "created_at")?,
+        updated_at: get_time(row, "updated_at")?,
+        deleted_at: get_opt_time(row, "deleted_at")?,
+    })
+}
+
+/// Invitee rows per `INSERT` (6 parameters each; well under both engines' parameter limits).
+const INVITEES_PER_INSERT: usize = 500;
+
+/// Writes `invitees` of meeting `id` at positions 0, 1, … (the meeting has none yet).
+async fn insert_invitees(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    id: MeetingId,
+    invitees: &[Invitee],
+) -> Result<(), StoreError> {
+    let numbered: Vec<(i64, &Invitee)> = (0..).zip(invitees).collect();
+    for chunk in numbered.chunks(INVITEES_PER_INSERT) {
+        let mut p = Params::default();
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(position, i)| {
+                let values = [
+                    Value::int(id),
+                    Value::int(site),
+                    Value::int(*position),
+                    Value::text(&i.name),
+                    Value::text(lc(&i.email)),
+                    Value::text(&i.role),
+                ];
+                format!("({})", p.add_list(values))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO meeting_invitees (meeting_id, site_id, position, name, email_lc, role) VALUES {}",
+            rows.join(", ")
+        );
+        bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Reads the invitees of `meetings` into them, in position order. `chosen` is a query for the
+/// ids of exactly these meetings (the one that found them, run again in the same snapshot), so
+/// that any number of meetings takes one statement with few parameters.
+async fn attach_invitees(
+    conn: &mut AnyConnection,
+    meetings: &mut [Meeting],
+    chosen: &str,
+    params: Vec<Value>,
+) -> Result<(), StoreError> {
+    let index: HashMap<MeetingId, usize> = meetings.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let sql = format!(
+        "SELECT meeting_id, name, email_lc, role FROM meeting_invitees WHERE meeting_id IN ({chosen}) \
+         ORDER BY meeting_id, position"
+    );
+    let rows = bind_all(sqlx::query(&sql), params).fetch_all(&mut *conn).await.map_err(db)?;
+    for row in &rows {
+        let id: MeetingId = get(row, "meeting_id")?;
+        let at = *index.get(&id).ok_or_else(|| corrupt("meeting_invitees", format!("unasked meeting {id}")))?;
+        meetings[at].invitees.push(Invitee {
+            name: get(row, "name")?,
+            email: get(row, "email_lc")?,
+            role: get(row, "role")?,
+        });
+    }
+    Ok(())
+}
+
+/// Inserts `m` (its `key` and `values` made beforehand) and reserves its key inside the caller's
+/// transaction: a key ever used, by any site, is a conflict, found before anything is written.
+async fn insert_meeting(
+    conn: &mut AnyConnection,
+    m: &Meeting,
+    key: i64,
+    values: [Value; 40],
+) -> Result<MeetingId, StoreError> {
+    let reserved = sqlx::query(
+        "INSERT INTO meeting_keys (key, site_id, reserved_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(m.site_id)
+    .bind(ms(m.created_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    if reserved.rows_affected() == 0 {
+        return Err(StoreError::Conflict(ConflictOn::MeetingKey));
+    }
+    let q = bind_all(sqlx::query(&INSERT_SQL).bind(m.site_id).bind(key), values);
+    let id: MeetingId = get(&q.fetch_one(&mut *conn).await.map_err(db)?, "id")?;
+    insert_invitees(conn, m.site_id, id, &m.invitees).await?;
+    Ok(id)
+}
+
+/// The `WHERE` clause of a listing: live meetings of `site` that match `q`.
+fn list_filter(site: SiteId, q: &MeetingQuery, p: &mut Params) -> Result<String, StoreError> {
+    let mut clause = match &q.hosts {
+        None => format!("site_id = {}", p.add(Value::int(site))),
+        Some(hosts) if hosts.is_empty() => "1 = 0".to_string(),
+        // The site is named inside: the ids then come from the host and alternate-host indexes
+        // instead of a scan of all the site's meetings by start (SQLite's planner would pick the
+        // (site_id, start_ms) index for a `site_id = ?` here). Invitee rows carry their meeting's
+        // site. The literal role lets both engines use the partial index of alternate hosts.
+        Some(hosts) => {
+            let site_hosts = p.add(Value::int(site));
+            let ids = p.add_list(hosts.iter().map(|(id, _)| Value::int(*id)));
+            let site_invitees = p.add(Value::int(site));
+            let emails = p.add_list(hosts.iter().map(|(_, email)| Value::text(lc(email))));
+            format!(
+                "id IN (SELECT id FROM meetings WHERE site_id = {site_hosts} AND host_id IN ({ids}) \
+                 UNION ALL SELECT meeting_id FROM meeting_invitees \
+                 WHERE site_id = {site_invitees} AND role = 'HOST' AND email_lc IN ({emails}))"
+            )
+        }
+    };
+    clause.push_str(" AND deleted_at IS NULL");
+    if !q.kinds.is_empty() {
+        let kinds = p.add_list(q.kinds.iter().map(|k| Value::text(k.as_str())));
+        clause.push_str(&format!(" AND kind IN ({kinds})"));
+    }
+    if let Some(key) = q.meeting_key {
+        clause.push_str(&format!(" AND meeting_key = {}", p.add(Value::int(key_to_db(key)?))));
+    }
+    // Series that overlap [from, to]: started by `to`, and not ended before `from`.
+    if let Some(to) = q.to {
+        clause.push_str(&format!(" AND start_ms <= {}", p.add(Value::int(ms(to)))));
+    }
+    if let Some(from) = q.from {
+        clause.push_str(&format!(" AND (series_end_ms IS NULL OR series_end_ms >= {})", p.add(Value::int(ms(from)))));
+    }
+    Ok(clause)
+}
+
+impl SqlStore {
+    /// Stores `m` live (its `id` and `deleted_at` are not written) with its invitees, and reserves
+    /// its key, in one transaction of three statements.
+    pub(crate) async fn insert_meeting_impl(&self, m: &Meeting) -> Result<MeetingId, StoreError> {
+        let key = key_to_db(m.meeting_key)?;
+        let values = meeting_values(m)?;
+        let mut w = self.write().await?;
+        let result = insert_meeting(w.conn(), m, key, values).await;
+        w.finish(result).await
+    }
+
+    pub(crate) async fn update_meeting_impl(&self, m: &Meeting) -> Result<(), StoreError> {
+        let values = meeting_values(m)?;
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            let q = bind_all(sqlx::query(&UPDATE_SQL).bind(m.id).bind(m.site_id), values);
+            if q.execute(&mut *conn).await.map_err(db)?.rows_affected() == 0 {
+                return Err(StoreError::Missing);
+            }
+            sqlx::query("DELETE FROM meeting_invitees WHERE meeting_id = $1")
+                .bind(m.id)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            insert_invitees(conn, m.site_id, m.id, &m.invitees).await
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    pub(crate) async fn delete_meeting_impl(
+        &self,
+        site: SiteId,
+        id: MeetingId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result =
+            sqlx::query("UPDATE meetings SET deleted_at = $1 WHERE id = $2 AND site_id = $3 AND deleted_at IS NULL")
+                .bind(ms(at))
+                .bind(id)
+                .bind(site)
+                .execute(w.conn())
+                .await
+                .map_err(db);
+        let result = match result {
+            Ok(done) if done.rows_affected() == 0 => Err(StoreError::Missing),
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        };
+        w.finish(result).await
+    }
+
+    /// The live meeting of `site` whose `column` equals `value`.
+    pub(crate) async fn live_meeting_where(
+        &self,
+        site: SiteId,
+        column: &str,
+        value: Value,
+    ) -> Result<Option<Meeting>, StoreError> {
+        let mut p = Params::default();
+        let filter =
+            format!("site_id = {} AND {column} = {} AND deleted_at IS NULL", p.add(Value::int(site)), p.add(value));
+        Ok(self.meetings_where(&filter, p, 1).await?.pop())
+    }
+
+    pub(crate) async fn meeting_by_calendar_token_impl(
+        &self,
+        site: SiteId,
+        token: &str,
+    ) -> Result<Option<Meeting>, StoreError> {
+        let mut p = Params::default();
+        // Two index lookups (an OR here would make SQLite scan the site).
+        let filter = format!(
+            "id IN (SELECT id FROM meetings WHERE site_id = {} AND uuid = {} \
+             UNION ALL SELECT id FROM meetings WHERE site_id = {} AND host_token = {})",
+            p.add(Value::int(site)),
+            p.add(Value::text(lc(token))),
+            p.add(Value::int(site)),
+            p.add(Value::text(token))
+        );
+        Ok(self.meetings_where(&filter, p, 1).await?.pop())
+    }
+
+    /// `limit == 0` asks for nothing and gets nothing.
+    pub(crate) async fn list_meetings_impl(&self, site: SiteId, q: &MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
+        if q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut p = Params::default();
+        let filter = list_filter(site, q, &mut p)?;
+        self.meetings_where(&filter, p, q.limit).await
+    }
+
+    /// At most `limit` meetings matching `filter` (whose parameters `p` holds) with their
+    /// invitees, by start then id, read in one snapshot.
+    async fn meetings_where(&self, filter: &str, mut p: Params, limit: u32) -> Result<Vec<Meeting>, StoreError> {
+        let limit = p.add(Value::int(i64::from(limit)));
+        let chosen = |columns: &str| {
+            format!("SELECT {columns} FROM meetings WHERE {filter} ORDER BY start_ms, id LIMIT {limit}")
+        };
+        let mut tx = self.snapshot().await?;
+        let rows =
+            bind_all(sqlx::query(&chosen(&SELECT_COLUMNS)), p.0.clone()).fetch_all(&mut *tx).await.map_err(db)?;
+        let mut meetings = rows.iter().map(meeting_from_row).collect::<Result<Vec<_>, _>>()?;
+        if !meetings.is_empty() {
+            attach_invitees(&mut tx, &mut meetings, &chosen("id"), p.0).await?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(meetings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_reads_back() {
+        for s in [SessionStatus::NotInProgress, SessionStatus::InProgress] {
+            assert_eq!(session_status(s.wire()), Some(s));
+        }
+        assert_eq!(session_status("LATE"), None);
+    }
+
+    #[test]
+    fn listing_filters_are_numbered_in_order() {
+        let q = MeetingQuery {
+            kinds: vec![SessionKind::Meeting, SessionKind::Event],
+            hosts: Some(vec![(7, "A@X.org".into())]),
+            meeting_key: Some(123),
+            from: DateTime::from_timestamp_millis(1),
+            to: DateTime::from_timestamp_millis(2),
+            limit: 5,
+        };
+        let mut p = Params::default();
+        let clause = list_filter(3, &q, &mut p).expect("filter");
+        assert_eq!(
+            clause,
+            "id IN (SELECT id FROM meetings WHERE site_id = $1 AND host_id IN ($2) UNION ALL SELECT meeting_id \
+             FROM meeting_invitees WHERE site_id = $3 AND role = 'HOST' AND email_lc IN ($4)) AND deleted_at IS NULL \
+             AND kind IN ($5, $6) AND meeting_key = $7 AND start_ms <= $8 \
+             AND (series_end_ms IS NULL OR series_end_ms >= $9)"
+        );
+        assert!(matches!(&p.0[3], Value::Text(Some(e)) if e == "a@x.org"));
+        assert_eq!(p.0.len(), 9);
+    }
+}

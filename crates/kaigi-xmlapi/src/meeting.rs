@@ -1,0 +1,466 @@
+//! The meeting service (`meet:`): CreateMeeting, SetMeeting, GetMeeting, DelMeeting,
+//! LstsummaryMeeting, GethosturlMeeting, GetjoinurlMeeting; and the request parts the other
+//! scheduling services share (schedule, repeat, attendees, options).
+
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use kaigi_core::meeting::{Invitee, ListStatus, Meeting, Options, Recurrence, RepeatKind, SessionKind};
+use kaigi_core::meetings::{MeetingFields, MeetingListing, MeetingOrder, MeetingRef};
+use kaigi_core::timezone::{self, TimeZoneInfo};
+use kaigi_core::user::User;
+
+use crate::codes::Failure;
+use crate::element::Element;
+use crate::values::{list_control, opt_bool, opt_datetime, opt_num, opt_string, order, parse_num};
+use crate::writer::BodyWriter;
+use crate::Ctx;
+
+/// The meeting a request names: `meetingKey`/`meetingkey`/`sessionKey` or `meetingUUID` (40.6.0).
+pub fn meeting_ref(body: &Element) -> Result<MeetingRef, Failure> {
+    for name in ["meetingKey", "sessionKey"] {
+        if let Some(k) = body.value_of(name) {
+            return Ok(MeetingRef::Key(parse_num(name, k)?));
+        }
+    }
+    if let Some(u) = body.value_of("meetingUUID") {
+        return Ok(MeetingRef::Uuid(u.to_string()));
+    }
+    Err(Failure::invalid("meetingKey", "is required (or meetingUUID)"))
+}
+
+fn options(el: Option<&Element>) -> Option<Options> {
+    el.map(|e| {
+        e.children
+            .iter()
+            .map(|c| {
+                let value = if c.children.is_empty() {
+                    c.text.clone()
+                } else {
+                    c.children.iter().map(|g| g.text.as_str()).collect::<Vec<_>>().join(";")
+                };
+                (c.name.clone(), value)
+            })
+            .collect()
+    })
+}
+
+fn weekday(s: &str) -> Result<Weekday, Failure> {
+    s.trim().parse::<Weekday>().map_err(|_| Failure::invalid("day", "must be SUNDAY … SATURDAY"))
+}
+
+fn wire_day(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Sun => "SUNDAY",
+        Weekday::Mon => "MONDAY",
+        Weekday::Tue => "TUESDAY",
+        Weekday::Wed => "WEDNESDAY",
+        Weekday::Thu => "THURSDAY",
+        Weekday::Fri => "FRIDAY",
+        Weekday::Sat => "SATURDAY",
+    }
+}
+
+fn repeat(el: &Element) -> Result<Recurrence, Failure> {
+    let kind = el
+        .value_of("repeatType")
+        .map(|t| {
+            RepeatKind::parse(t).ok_or_else(|| {
+                Failure::invalid("repeatType", "must be NO_REPEAT, DAILY, WEEKLY, MONTHLY, YEARLY or CONSTANT")
+            })
+        })
+        .transpose()?
+        .unwrap_or(RepeatKind::NoRepeat);
+    let days = el
+        .child("dayInWeek")
+        .map(|d| {
+            d.children_named("day")
+                .filter(|x| !x.text.is_empty())
+                .map(|x| weekday(&x.text))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let expiration = match el.value_of("expirationDate") {
+        Some(t) => Some(
+            timezone::parse_wire_datetime(t)
+                .map(|d| d.date())
+                .ok_or_else(|| Failure::invalid("expirationDate", "must be MM/DD/YYYY HH:MM:SS"))?,
+        ),
+        None => None,
+    };
+    Ok(Recurrence {
+        kind,
+        interval: opt_num(el, "interval")?.unwrap_or(1),
+        days_in_week: days,
+        day_in_month: opt_num(el, "dayInMonth")?,
+        week_in_month: opt_num(el, "weekInMonth")?,
+        month_in_year: opt_num(el, "monthInYear")?,
+        expiration,
+        occurrences: opt_num(el, "afterMeetingNumber")?,
+    })
+}
+
+fn person_invitee(attendee: &Element) -> Option<Invitee> {
+    let person = attendee.child("person").unwrap_or(attendee);
+    let email = person.value_of("email")?.to_string();
+    let name = person.value_of("name").map(str::to_string).unwrap_or_else(|| {
+        format!("{} {}", person.text_of("firstName").unwrap_or(""), person.text_of("lastName").unwrap_or(""))
+            .trim()
+            .to_string()
+    });
+    Some(Invitee { name, email, role: attendee.text_of("role").unwrap_or("ATTENDEE").to_string() })
+}
+
+fn zone_id(schedule: &Element) -> Result<Option<u16>, Failure> {
+    let by_id = schedule
+        .value_of("timeZoneID")
+        .or_else(|| schedule.value_of("timezoneID"))
+        .map(|t| parse_num::<u16>("timeZoneID", t))
+        .transpose()?;
+    if by_id.is_some() {
+        return Ok(by_id);
+    }
+    Ok(schedule.value_of("timeZone").and_then(timezone::by_name).map(|z| z.id))
+}
+
+/// The scheduling fields of CreateMeeting/SetMeeting (and the teleconference, training and event
+/// requests, whose blocks have the same names where they overlap).
+pub fn meeting_fields(body: &Element) -> Result<MeetingFields, Failure> {
+    let mut f = MeetingFields::default();
+    if let Some(ac) = body.child("accessControl") {
+        f.password = ac.text_of("meetingPassword").or_else(|| ac.text_of("sessionPassword")).map(str::to_string);
+        f.enforce_password = opt_bool(ac, "enforcePassword")?;
+        f.audio_password = opt_string(ac, "audioPassword");
+        f.enforce_audio_password = opt_bool(ac, "isEnforceAudioPassword")?;
+        f.enforce_audio_login = opt_bool(ac, "isEnforceAudioLogin")?;
+        let listing = ac.value_of("listing").or_else(|| ac.value_of("listStatus"));
+        f.list_status = match (listing, opt_bool(ac, "listToPublic")?, opt_bool(ac, "isPublic")?) {
+            (Some(l), _, _) => Some(
+                ListStatus::parse(l)
+                    .ok_or_else(|| Failure::invalid("listing", "must be PUBLIC, PRIVATE or UNLISTED"))?,
+            ),
+            (None, _, Some(false)) => Some(ListStatus::Private),
+            (None, Some(true), _) => Some(ListStatus::Public),
+            (None, Some(false), _) => Some(ListStatus::Unlisted),
+            (None, None, _) => None,
+        };
+    }
+    if let Some(md) = body.child("metaData") {
+        f.name = md.text_of("confName").or_else(|| md.text_of("sessionName")).map(str::to_string);
+        f.meeting_type = opt_num(md, "meetingType")?.or(opt_num(md, "sessionType")?);
+        f.agenda = opt_string(md, "agenda").or_else(|| opt_string(md, "description"));
+        f.greeting = opt_string(md, "greeting");
+        f.location = opt_string(md, "location");
+        f.invitation = opt_string(md, "invitation");
+        f.is_internal = opt_bool(md, "isInternal")?;
+    }
+    if let Some(p) = body.child("participants") {
+        f.max_user_number = opt_num(p, "maxUserNumber")?;
+        if let Some(list) = p.child("attendees") {
+            f.invitees = Some(list.children_named("attendee").filter_map(person_invitee).collect());
+        }
+    }
+    if let Some(s) = body.child("schedule") {
+        f.start = opt_datetime(s, "startDate")?;
+        f.time_zone_id = zone_id(s)?;
+        f.duration_minutes = opt_num(s, "duration")?;
+        f.open_time_secs = opt_num(s, "openTime")?;
+        f.join_teleconf_before_host = opt_bool(s, "joinTeleconfBeforeHost")?;
+        f.host_webex_id = s.value_of("hostWebExID").map(str::to_string);
+    }
+    f.enable_options = options(body.child("enableOptions"));
+    f.telephony = options(body.child("telephony"));
+    f.tracking = options(body.child("tracking"));
+    f.remind = options(body.child("remind"));
+    if let Some(r) = body.child("repeat") {
+        f.repeat = Some(repeat(r)?);
+    }
+    f.attendee_options = options(body.child("attendeeOptions"));
+    if let Some(form) = body.child("registrationForm") {
+        f.registration_form = Some(
+            form.children
+                .iter()
+                .map(|field| {
+                    let req = field
+                        .value_of("req")
+                        .map(|v| crate::values::parse_bool("req", v))
+                        .transpose()?
+                        .unwrap_or(false);
+                    Ok((field.name.clone(), req))
+                })
+                .collect::<Result<_, Failure>>()?,
+        );
+    }
+    Ok(f)
+}
+
+pub fn zone(id: u16) -> &'static TimeZoneInfo {
+    timezone::by_id(id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)])
+}
+
+/// `MM/DD/YYYY HH:MM:SS` of `at` in zone `id`.
+pub fn local(at: DateTime<Utc>, id: u16) -> String {
+    timezone::format_wire_datetime(zone(id).to_local(at))
+}
+
+fn write_options(w: &mut BodyWriter, name: &str, opts: &Options) {
+    w.node(name, |w| {
+        for (k, v) in opts {
+            w.leaf(k, v);
+        }
+    });
+}
+
+fn write_ical(w: &mut BodyWriter, host: &str, attendee: &str) {
+    w.node("iCalendarURL", |w| {
+        w.leaf_in("serv", "host", host).leaf_in("serv", "attendee", attendee);
+    });
+}
+
+fn wire_date(d: NaiveDate) -> String {
+    d.format("%m/%d/%Y 00:00:00").to_string()
+}
+
+/// The `repeat` block as GetMeeting returns it.
+pub fn write_repeat(w: &mut BodyWriter, r: &Recurrence) {
+    w.node("repeat", |w| {
+        w.leaf("repeatType", r.kind.wire());
+        if r.is_recurring() {
+            w.leaf("interval", r.interval);
+            if let Some(n) = r.occurrences {
+                w.leaf("afterMeetingNumber", n);
+            }
+            if !r.days_in_week.is_empty() {
+                w.node("dayInWeek", |w| {
+                    for d in &r.days_in_week {
+                        w.leaf("day", wire_day(*d));
+                    }
+                });
+            }
+            if let Some(e) = r.expiration {
+                w.leaf("expirationDate", wire_date(e));
+            }
+            w.leaf_opt("dayInMonth", r.day_in_month)
+                .leaf_opt("weekInMonth", r.week_in_month)
+                .leaf_opt("monthInYear", r.month_in_year);
+        }
+    });
+}
+
+pub async fn create_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let fields = meeting_fields(ctx.body)?;
+    let m = ctx.kaigi.create_meeting(ctx.caller, SessionKind::Meeting, &fields).await?;
+    let links = ctx.kaigi.meeting_links(&ctx.caller.site, &m);
+    w.leaf("meetingkey", m.meeting_key).leaf("meetingUUID", &m.uuid);
+    w.leaf_opt("meetingPassword", m.password.as_deref());
+    write_ical(w, &links.host_calendar, &links.attendee_calendar);
+    w.leaf("guestToken", &m.guest_token);
+    Ok(())
+}
+
+pub async fn set_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let fields = meeting_fields(ctx.body)?;
+    let m = ctx.kaigi.set_meeting(ctx.caller, &meeting_ref(ctx.body)?, &[SessionKind::Meeting], &fields).await?;
+    let links = ctx.kaigi.meeting_links(&ctx.caller.site, &m);
+    write_ical(w, &links.host_calendar, &links.attendee_calendar);
+    Ok(())
+}
+
+pub async fn del_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let m = ctx.kaigi.delete_meeting(ctx.caller, &meeting_ref(ctx.body)?, &[SessionKind::Meeting]).await?;
+    let links = ctx.kaigi.meeting_links(&ctx.caller.site, &m);
+    write_ical(w, &links.host_calendar, &links.attendee_calendar);
+    Ok(())
+}
+
+const DEFAULT_ENABLE_OPTIONS: [(&str, bool); 12] = [
+    ("chat", true),
+    ("poll", true),
+    ("audioVideo", true),
+    ("attendeeList", true),
+    ("fileShare", true),
+    ("presentation", true),
+    ("applicationShare", true),
+    ("desktopShare", true),
+    ("meetingRecord", true),
+    ("annotation", true),
+    ("voip", true),
+    ("supportE2E", false),
+];
+
+fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
+    let links = ctx.kaigi.meeting_links(&ctx.caller.site, m);
+    let tz = zone(m.time_zone_id);
+    w.node("accessControl", |w| {
+        w.flag("listToPublic", m.list_status == ListStatus::Public);
+        w.flag("isPublic", m.list_status != ListStatus::Private);
+        w.leaf_opt("meetingPassword", m.password.as_deref());
+        w.leaf_opt("audioPassword", m.audio_password.as_deref());
+        w.flag("isEnforceAudioPassword", m.enforce_audio_password).flag("isEnforceAudioLogin", m.enforce_audio_login);
+        w.flag("enforcePassword", m.enforce_password);
+    });
+    w.node("metaData", |w| {
+        w.leaf("confName", &m.name).leaf("meetingType", m.meeting_type).leaf("agenda", &m.agenda);
+        w.leaf("greeting", &m.greeting).leaf("location", &m.location).leaf("invitation", &m.invitation);
+        w.flag("isInternal", m.is_internal);
+    });
+    w.node("participants", |w| {
+        w.leaf("maxUserNumber", m.max_user_number);
+        w.node("attendees", |w| {
+            for i in &m.invitees {
+                w.node("attendee", |w| {
+                    w.node("person", |w| {
+                        w.leaf_in("com", "name", &i.name)
+                            .leaf_in("com", "email", &i.email)
+                            .leaf_in("com", "type", "VISITOR");
+                    });
+                    w.leaf("role", &i.role);
+                });
+            }
+        });
+    });
+    w.node("enableOptions", |w| {
+        let given = |n: &str| m.enable_options.iter().find(|(k, _)| k.eq_ignore_ascii_case(n));
+        for (name, default) in DEFAULT_ENABLE_OPTIONS {
+            if given(name).is_none() {
+                w.flag(name, default);
+            }
+        }
+        for (k, v) in &m.enable_options {
+            w.leaf(k, v);
+        }
+    });
+    w.node("schedule", |w| {
+        w.leaf("startDate", local(m.start, m.time_zone_id))
+            .leaf("timeZoneID", m.time_zone_id)
+            .leaf("timeZone", tz.name);
+        w.leaf("duration", m.duration_minutes).leaf("openTime", m.open_time_secs).leaf("hostWebExID", &host.webex_id);
+        w.flag("showFileStartMode", false).flag("showFileContPlayFlag", false).leaf("showFileInterVal", 0);
+        w.leaf("entryExitTone", 0).leaf("extNotifyTime", 0).flag("joinTeleconfBeforeHost", m.join_teleconf_before_host);
+        w.flag("firstAttendeeAsPresenter", false);
+    });
+    if m.telephony.is_empty() {
+        w.node("telephony", |w| {
+            w.leaf("telephonySupport", "CALLIN").leaf("numPhoneLines", 50).flag("enableTSP", false);
+            w.flag("intlLocalCallIn", false).node("callInNum", |_| {}).flag("isMPAudio", false);
+        });
+    } else {
+        write_options(w, "telephony", &m.telephony);
+    }
+    write_options(w, "tracking", &m.tracking);
+    write_repeat(w, &m.repeat);
+    write_options(w, "remind", &m.remind);
+    let o = &m.attendee_options;
+    w.node("attendeeOptions", |w| {
+        w.flag("request", o.request).flag("registration", o.registration).flag("auto", o.auto);
+        w.flag("emailInvitations", o.email_invitations).leaf("participantLimit", o.participant_limit);
+        w.flag("excludePassword", o.exclude_password).flag("joinRequiresAccount", o.join_requires_account);
+    });
+    w.leaf("meetingkey", m.meeting_key).leaf("status", m.status.wire());
+    w.flag("hostJoined", m.host_joined).flag("participantsJoined", m.participants_joined).flag("telePresence", false);
+    w.leaf("hostKey", &m.host_key).leaf("eventID", m.id).leaf("guestToken", &m.guest_token).leaf("hostType", "1019001");
+    w.leaf("meetingLink", &links.invite).leaf("sipURL", &links.sip).leaf("displayMeetingUrl", &links.invite);
+    w.node("registrationForm", |w| {
+        for field in kaigi_core::meeting::REGISTRATION_FIELDS {
+            w.node(field, |w| {
+                w.flag("req", m.registration_required.iter().any(|r| r == field));
+            });
+        }
+    });
+    w.flag("isPrivateMeeting", m.list_status == ListStatus::Private);
+    w.leaf("meetingUUID", &m.uuid);
+}
+
+pub async fn get_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &meeting_ref(ctx.body)?, &[SessionKind::Meeting]).await?;
+    write_meeting(ctx, w, &m, &host);
+    Ok(())
+}
+
+pub async fn gethosturl_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let (m, url) = ctx.kaigi.host_url(ctx.caller, &meeting_ref(ctx.body)?).await?;
+    w.leaf("hostMeetingURL", url).leaf("meetingUUID", &m.uuid);
+    Ok(())
+}
+
+pub async fn getjoinurl_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let b = ctx.body;
+    let (m, links, join) = ctx
+        .kaigi
+        .join_url(
+            ctx.caller,
+            &meeting_ref(b)?,
+            b.value_of("attendeeName"),
+            b.value_of("attendeeEmail"),
+            b.value_of("meetingPW"),
+        )
+        .await?;
+    w.leaf("joinMeetingURL", join).leaf("inviteMeetingURL", &links.invite);
+    w.leaf_opt("registerMeetingURL", links.register.as_deref());
+    w.leaf("meetingUUID", &m.uuid);
+    Ok(())
+}
+
+fn meeting_order(field: &str) -> Result<MeetingOrder, Failure> {
+    Ok(match field {
+        "STARTTIME" | "STARTDATE" => MeetingOrder::StartTime,
+        "CONFNAME" => MeetingOrder::Name,
+        "HOSTWEBEXID" => MeetingOrder::HostWebExId,
+        "HOSTNAME" => MeetingOrder::HostName,
+        "STATUS" => MeetingOrder::Status,
+        f if f.starts_with("TRACKINGCODE") => MeetingOrder::StartTime,
+        _ => return Err(Failure::invalid("orderBy", "must be STARTTIME, CONFNAME, HOSTWEBEXID, HOSTNAME or STATUS")),
+    })
+}
+
+/// `dateScope` (start and end ranges, read in its `timeZoneID`, else GMT) and `order`, shared by
+/// the meeting and session listings.
+pub fn listing(body: &Element, kinds: Vec<SessionKind>, default_max: u32) -> Result<(MeetingListing, u32), Failure> {
+    let window = list_control(body, default_max)?;
+    let mut q =
+        MeetingListing { kinds, offset: window.start_from - 1, limit: window.maximum, ..MeetingListing::default() };
+    if let Some(scope) = body.child("dateScope") {
+        let tz = zone(opt_num::<u16>(scope, "timeZoneID")?.unwrap_or(timezone::GMT_ID));
+        let read = |name: &str| -> Result<Option<DateTime<Utc>>, Failure> {
+            opt_datetime(scope, name)?
+                .map(|l| {
+                    tz.to_utc(l).map_err(|_| Failure::invalid("dateScope", "is not a time that exists in its zone"))
+                })
+                .transpose()
+        };
+        q.start_from = read("startDateStart")?;
+        q.start_to = read("startDateEnd")?;
+        q.end_from = read("endDateStart")?;
+        q.end_to = read("endDateEnd")?;
+    }
+    q.meeting_key = body
+        .value_of("meetingKey")
+        .or_else(|| body.value_of("sessionKey"))
+        .map(|k| parse_num("meetingKey", k))
+        .transpose()?;
+    q.host_webex_id = body.value_of("hostWebExID").map(str::to_string);
+    q.host_email = body.value_of("hostEmail").map(str::to_string);
+    q.name_prefix = body.value_of("confName").map(str::to_string);
+    q.order = order(body)?.into_iter().map(|(f, d)| Ok((meeting_order(&f)?, d))).collect::<Result<_, Failure>>()?;
+    Ok((q, window.start_from))
+}
+
+pub async fn lstsummary_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let (q, start_from) = listing(ctx.body, vec![SessionKind::Meeting], 10)?;
+    let page = ctx.kaigi.list_meetings(ctx.caller, &q).await?;
+    for o in &page.items {
+        let m = &o.meeting;
+        let others: Vec<&str> =
+            m.invitees.iter().filter(|i| i.role.eq_ignore_ascii_case("HOST")).map(|i| i.email.as_str()).collect();
+        w.node("meeting", |w| {
+            w.leaf("meetingKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("confName", &m.name);
+            w.leaf("meetingType", m.meeting_type).leaf("hostWebExID", &o.host.webex_id);
+            w.leaf("otherHostWebExID", others.join(";"));
+            w.leaf("timeZoneID", m.time_zone_id).leaf("timeZone", zone(m.time_zone_id).name);
+            w.leaf("status", m.status.wire()).leaf("startDate", local(o.start, m.time_zone_id));
+            w.leaf("duration", m.duration_minutes).leaf("listStatus", m.list_status.wire());
+            w.flag("hostJoined", m.host_joined).flag("participantsJoined", m.participants_joined);
+        });
+    }
+    w.matching_records(page.total, page.items.len(), u64::from(start_from));
+    Ok(())
+}
