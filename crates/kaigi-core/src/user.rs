@@ -166,7 +166,7 @@ impl User {
 }
 
 /// The privilege names as the XML API spells them, in the order GetUser returns them.
-pub const PRIVILEGE_NAMES: &[&str] = &[
+pub const PRIVILEGE_NAMES: [&str; 19] = [
     "host",
     "teleConfCallOut",
     "teleConfCallOutInternational",
@@ -226,9 +226,29 @@ impl Privileges {
     }
 
     /// (wire name, value) pairs in wire order.
-    pub fn entries(&self) -> Vec<(&'static str, bool)> {
-        let mut copy = self.clone();
-        PRIVILEGE_NAMES.iter().map(|n| (*n, copy.slot(n).map(|v| *v).unwrap_or(false))).collect()
+    pub fn entries(&self) -> [(&'static str, bool); 19] {
+        let n = PRIVILEGE_NAMES;
+        [
+            (n[0], self.host),
+            (n[1], self.tele_conf_call_out),
+            (n[2], self.tele_conf_call_out_international),
+            (n[3], self.tele_conf_call_in),
+            (n[4], self.tele_conf_toll_free_call_in),
+            (n[5], self.site_admin),
+            (n[6], self.voice_over_ip),
+            (n[7], self.ro_site_admin),
+            (n[8], self.lab_admin),
+            (n[9], self.other_telephony),
+            (n[10], self.tele_conf_call_in_international),
+            (n[11], self.attendee_only),
+            (n[12], self.recording_editor),
+            (n[13], self.meeting_assist),
+            (n[14], self.hq_video),
+            (n[15], self.hd_video),
+            (n[16], self.is_enable_cet),
+            (n[17], self.is_enable_pmr),
+            (n[18], self.um_site_admin),
+        ]
     }
 
     /// Whether any administrator privilege is set.
@@ -244,6 +264,12 @@ mod tests {
     #[test]
     fn privileges_by_wire_name() {
         let mut p = Privileges::default();
+        for (i, name) in PRIVILEGE_NAMES.iter().enumerate() {
+            let mut one = Privileges::default();
+            assert!(one.set_by_name(name, true));
+            let set: Vec<usize> = one.entries().iter().enumerate().filter(|(_, (_, v))| *v).map(|(j, _)| j).collect();
+            assert_eq!(set, [i], "{name} sets its own slot and only it");
+        }
         assert!(p.set_by_name("UMSITEADMIN", true));
         assert!(p.set_by_name("HQvideo", true));
         assert!(!p.set_by_name("flyPlanes", true));

@@ -9,9 +9,37 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::errors::OpenError;
 
-/// SQLite `synchronous` level. FULL makes every acknowledged commit durable on power loss even in
-/// WAL mode; NORMAL is faster but may lose the last commits.
-pub const SQLITE_SYNCHRONOUS: &str = "FULL";
+/// SQLite's `synchronous` level, chosen by the URL: `sqlite://kaigi.db?synchronous=full`.
+///
+/// In WAL mode (kaigi's), NORMAL, the default, writes each commit to the WAL file before it is
+/// acknowledged and syncs the file only at checkpoints: an acknowledged write survives a crash or
+/// `kill -9` of kaigi, but the last ones may be lost if the machine loses power or the OS
+/// crashes. FULL also syncs the WAL at every commit, so acknowledged writes survive power loss too,
+/// at the cost of one fsync per transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    #[default]
+    Normal,
+    Full,
+}
+
+impl Synchronous {
+    fn parse(value: &str) -> Result<Self, OpenError> {
+        match value.to_ascii_lowercase().as_str() {
+            "normal" => Ok(Synchronous::Normal),
+            "full" => Ok(Synchronous::Full),
+            _ => Err(OpenError::BadSynchronous(value.to_string())),
+        }
+    }
+
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Normal => "NORMAL",
+            Synchronous::Full => "FULL",
+        }
+    }
+}
+
 /// How long SQLite waits for another writer (another process) before failing with SQLITE_BUSY.
 pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
@@ -33,10 +61,14 @@ pub(crate) struct Target {
     pub url: String,
     /// `sqlite::memory:`: the database lives as long as its one connection.
     pub in_memory: bool,
+    /// SQLite only.
+    pub synchronous: Synchronous,
 }
 
-/// `sqlite://PATH`, `sqlite:PATH` or a bare path → SQLite (the file is created when missing);
-/// `sqlite::memory:` → a private in-memory SQLite database (tests, demos);
+/// `sqlite://PATH`, `sqlite:PATH` or a bare path → SQLite (the file is created when missing; the
+/// URL forms may end in `?synchronous=normal|full`, see [`Synchronous`], which a bare path, where
+/// `?` is part of the file name, cannot); `sqlite::memory:` → a private in-memory SQLite database
+/// (tests, demos);
 /// `postgres://` or `postgresql://` → PostgreSQL; anything else is refused.
 pub(crate) fn resolve(url: &str) -> Result<Target, OpenError> {
     let url = url.trim();
@@ -44,15 +76,18 @@ pub(crate) fn resolve(url: &str) -> Result<Target, OpenError> {
         return Err(OpenError::EmptyUrl);
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Target { engine: Engine::Postgres, url: url.to_string(), in_memory: false });
+        let url = url.to_string();
+        return Ok(Target { engine: Engine::Postgres, url, in_memory: false, synchronous: Synchronous::default() });
     }
     if url.starts_with("sqlite:") {
+        let (url, synchronous) = take_synchronous(url)?;
         let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
         let in_memory = rest.starts_with(":memory:") || rest.contains("mode=memory");
         return Ok(Target {
             engine: Engine::Sqlite,
-            url: if in_memory { url.to_string() } else { with_create_mode(url) },
+            url: if in_memory { url } else { with_create_mode(&url) },
             in_memory,
+            synchronous,
         });
     }
     if let Some(scheme) = scheme_of(url) {
@@ -66,7 +101,23 @@ pub(crate) fn resolve(url: &str) -> Result<Target, OpenError> {
         std::env::current_dir().map_err(|e| OpenError::Connect(e.to_string()))?.join(path)
     };
     let path = path.to_str().ok_or_else(|| OpenError::Connect("the database path is not UTF-8".into()))?;
-    Ok(Target { engine: Engine::Sqlite, url: format!("sqlite://{}?mode=rwc", encode_path(path)), in_memory: false })
+    let url = format!("sqlite://{}?mode=rwc", encode_path(path));
+    Ok(Target { engine: Engine::Sqlite, url, in_memory: false, synchronous: Synchronous::default() })
+}
+
+/// Removes the `synchronous` parameter (kaigi's, unknown to sqlx) from an SQLite URL and reads it.
+fn take_synchronous(url: &str) -> Result<(String, Synchronous), OpenError> {
+    let Some((base, params)) = url.split_once('?') else { return Ok((url.to_string(), Synchronous::default())) };
+    let mut synchronous = Synchronous::default();
+    let mut kept = Vec::new();
+    for param in params.split('&') {
+        match param.split_once('=') {
+            Some(("synchronous", value)) => synchronous = Synchronous::parse(value)?,
+            _ => kept.push(param),
+        }
+    }
+    let url = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    Ok((url, synchronous))
 }
 
 /// The scheme of something that looks like a URL (`word:` followed by anything), if any.
@@ -156,7 +207,8 @@ async fn pool(target: &Target, schema: Option<String>, writer: bool) -> Result<A
         Engine::Sqlite => {
             let pragmas: Arc<str> = format!(
                 "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON; \
-                 PRAGMA journal_mode = WAL; PRAGMA synchronous = {SQLITE_SYNCHRONOUS};"
+                 PRAGMA journal_mode = WAL; PRAGMA synchronous = {};",
+                target.synchronous.pragma()
             )
             .into();
             let options = if target.in_memory || writer {
@@ -205,6 +257,27 @@ mod tests {
         assert!(matches!(resolve("http://x"), Err(OpenError::UnsupportedUrl(_))));
         assert!(matches!(resolve("mysql:x"), Err(OpenError::UnsupportedUrl(_))));
         assert!(matches!(resolve(" "), Err(OpenError::EmptyUrl)));
+    }
+
+    #[test]
+    fn sqlite_urls_choose_the_synchronous_level() {
+        let t = resolve("sqlite://kaigi.db").expect("s");
+        assert_eq!(t.synchronous, Synchronous::Normal);
+        let t = resolve("sqlite://kaigi.db?synchronous=full").expect("s");
+        assert_eq!((t.url.as_str(), t.synchronous), ("sqlite://kaigi.db?mode=rwc", Synchronous::Full));
+        let t = resolve("sqlite:k.db?cache=private&synchronous=NORMAL&mode=ro").expect("s");
+        assert_eq!((t.url.as_str(), t.synchronous), ("sqlite:k.db?cache=private&mode=ro", Synchronous::Normal));
+        let t = resolve("sqlite::memory:?synchronous=Full").expect("memory");
+        assert!(t.in_memory && t.url == "sqlite::memory:" && t.synchronous == Synchronous::Full);
+        for bad in ["sqlite://k.db?synchronous=off", "sqlite:k.db?synchronous=", "sqlite:k.db?synchronous=extra"] {
+            assert!(matches!(resolve(bad), Err(OpenError::BadSynchronous(_))), "{bad}");
+        }
+        // In a bare path, `?` belongs to the file name.
+        let t = resolve("/tmp/k.db?synchronous=full").expect("s");
+        assert_eq!(
+            (t.url.as_str(), t.synchronous),
+            ("sqlite:///tmp/k.db%3Fsynchronous=full?mode=rwc", Synchronous::Normal)
+        );
     }
 
     #[test]

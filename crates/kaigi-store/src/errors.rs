@@ -17,6 +17,8 @@ pub enum OpenError {
     /// Schema names are limited to letters, digits and `_` (they are spliced into SQL).
     #[error("invalid schema name `{0}`: use letters, digits and _ (at most 63, not starting with a digit)")]
     BadSchema(String),
+    #[error("invalid SQLite synchronous level `{0}`: use synchronous=normal (the default) or synchronous=full")]
+    BadSynchronous(String),
     #[error("schemas are a PostgreSQL feature; this URL opens SQLite")]
     SchemaNeedsPostgres,
     #[error("cannot connect to the database: {0}")]

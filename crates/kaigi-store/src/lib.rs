@@ -2,13 +2,15 @@
 //! instances sharing one database), on sqlx's `Any` driver so both engines run the same queries.
 //!
 //! The engine is chosen by URL (see [`open`]); each engine has its own migrations folder, applied
-//! at open. Uniqueness is enforced by the database, and every write is one transaction.
+//! at open. Uniqueness is enforced by the database, and every write is one transaction (on
+//! SQLite, concurrent meeting inserts share one: see `group_commit`).
 
 mod cache;
 mod codec;
 mod connect;
 mod credentials;
 mod errors;
+mod group_commit;
 mod licenses;
 mod meetings;
 mod migrate;
@@ -34,8 +36,9 @@ use tokio::sync::Mutex;
 pub use crate::cache::DEFAULT_TTL as DEFAULT_CACHE_TTL;
 use crate::cache::{ReadCache, SiteKey, UserKey};
 use crate::codec::{key_to_db, lc, Value};
-pub use crate::connect::{Engine, SQLITE_BUSY_TIMEOUT_MS, SQLITE_SYNCHRONOUS};
+pub use crate::connect::{Engine, Synchronous, SQLITE_BUSY_TIMEOUT_MS};
 pub use crate::errors::OpenError;
+use crate::group_commit::GroupCommit;
 
 /// Where kaigi keeps its data when not told otherwise: `kaigi.db` in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kaigi.db";
@@ -50,6 +53,8 @@ pub struct SqlStore {
     engine: Engine,
     /// SQLite: one writer at a time in this process (see `tx`).
     write_lock: Arc<Mutex<()>>,
+    /// SQLite: the meeting inserts' writer task.
+    group_commit: Option<GroupCommit>,
     applied_at_open: Arc<[i64]>,
     /// None: every read goes to the database.
     cache: Option<Arc<ReadCache>>,
@@ -57,7 +62,8 @@ pub struct SqlStore {
 
 /// Opens (and migrates) the database `url` names:
 /// `sqlite://PATH`, `sqlite:PATH` or a bare file path for SQLite (the file is created when
-/// missing); `postgres://…` or `postgresql://…` for PostgreSQL. Anything else is refused.
+/// missing; the URL forms take `?synchronous=normal` (the default) or `?synchronous=full`, see
+/// [`Synchronous`]); `postgres://…` or `postgresql://…` for PostgreSQL. Anything else is refused.
 pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
     let target = connect::resolve(url)?;
     finish_open(target, None).await
@@ -97,11 +103,15 @@ pub async fn drop_schema(url: &str, schema: &str) -> Result<(), OpenError> {
 
 async fn finish_open(target: connect::Target, schema: Option<String>) -> Result<SqlStore, OpenError> {
     let pools = connect::pools(&target, schema).await?;
+    let write_lock = Arc::new(Mutex::new(()));
+    let group_commit =
+        (target.engine == Engine::Sqlite).then(|| GroupCommit::spawn(pools.write.clone(), write_lock.clone()));
     let mut store = SqlStore {
         pool: pools.read,
         write_pool: pools.write,
         engine: target.engine,
-        write_lock: Arc::new(Mutex::new(())),
+        write_lock,
+        group_commit,
         applied_at_open: Arc::from(Vec::new()),
         cache: None,
     };
@@ -341,5 +351,29 @@ impl Store for SqlStore {
 
     async fn outbox(&self, site: Option<SiteId>, limit: u32) -> Result<Vec<Mail>, StoreError> {
         self.outbox_impl(site, limit).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The level the URL asks for is the one every connection runs with.
+    #[tokio::test]
+    async fn the_url_sets_synchronous_on_every_connection() {
+        for (i, (param, level)) in
+            [("", 1), ("?synchronous=normal", 1), ("?synchronous=FULL", 2)].into_iter().enumerate()
+        {
+            let path = std::env::temp_dir().join(format!("kaigi-store-unit-{}-{i}.db", std::process::id()));
+            let store = open(&format!("sqlite://{}{param}", path.display())).await.expect("open");
+            for pool in [&store.pool, &store.write_pool] {
+                let row = sqlx::query("PRAGMA synchronous").fetch_one(pool).await.expect("pragma");
+                assert_eq!(codec::get::<i64>(&row, "synchronous").expect("level"), level, "{param}");
+            }
+            store.close().await;
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
     }
 }

@@ -249,30 +249,47 @@ async fn attach_invitees(
     Ok(())
 }
 
-/// Inserts `m` (its `key` and `values` made beforehand) and reserves its key inside the caller's
-/// transaction: a key ever used, by any site, is a conflict, found before anything is written.
-async fn insert_meeting(
-    conn: &mut AnyConnection,
-    m: &Meeting,
+/// A meeting ready to insert, converted to columns beforehand: a value the database cannot hold
+/// fails at once, and the insert can wait in SQLite's group-commit queue (see `group_commit`).
+pub(crate) struct NewMeeting {
+    site: SiteId,
     key: i64,
+    reserved_at: i64,
     values: [Value; 40],
-) -> Result<MeetingId, StoreError> {
-    let reserved = sqlx::query(
-        "INSERT INTO meeting_keys (key, site_id, reserved_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(key)
-    .bind(m.site_id)
-    .bind(ms(m.created_at))
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
-    if reserved.rows_affected() == 0 {
-        return Err(StoreError::Conflict(ConflictOn::MeetingKey));
+    invitees: Vec<Invitee>,
+}
+
+impl NewMeeting {
+    pub(crate) fn new(m: &Meeting) -> Result<Self, StoreError> {
+        Ok(NewMeeting {
+            site: m.site_id,
+            key: key_to_db(m.meeting_key)?,
+            reserved_at: ms(m.created_at),
+            values: meeting_values(m)?,
+            invitees: m.invitees.clone(),
+        })
     }
-    let q = bind_all(sqlx::query(&INSERT_SQL).bind(m.site_id).bind(key), values);
-    let id: MeetingId = get(&q.fetch_one(&mut *conn).await.map_err(db)?, "id")?;
-    insert_invitees(conn, m.site_id, id, &m.invitees).await?;
-    Ok(id)
+
+    /// Inserts the meeting and reserves its key inside the caller's transaction: a key ever used,
+    /// by any site, is a conflict, found before anything is written.
+    pub(crate) async fn insert(self, conn: &mut AnyConnection) -> Result<MeetingId, StoreError> {
+        let reserved = sqlx::query(
+            "INSERT INTO meeting_keys (key, site_id, reserved_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(self.key)
+        .bind(self.site)
+        .bind(self.reserved_at)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+        if reserved.rows_affected() == 0 {
+            return Err(StoreError::Conflict(ConflictOn::MeetingKey));
+        }
+        let q = bind_all(sqlx::query(&INSERT_SQL).bind(self.site).bind(self.key), self.values);
+        let id: MeetingId = get(&q.fetch_one(&mut *conn).await.map_err(db)?, "id")?;
+        insert_invitees(conn, self.site, id, &self.invitees).await?;
+        Ok(id)
+    }
 }
 
 /// The `WHERE` clause of a listing: live meetings of `site` that match `q`.
@@ -316,12 +333,15 @@ fn list_filter(site: SiteId, q: &MeetingQuery, p: &mut Params) -> Result<String,
 
 impl SqlStore {
     /// Stores `m` live (its `id` and `deleted_at` are not written) with its invitees, and reserves
-    /// its key, in one transaction of three statements.
+    /// its key, in one transaction of three statements; on SQLite, a transaction shared with the
+    /// inserts queued at the same time (see `group_commit`).
     pub(crate) async fn insert_meeting_impl(&self, m: &Meeting) -> Result<MeetingId, StoreError> {
-        let key = key_to_db(m.meeting_key)?;
-        let values = meeting_values(m)?;
+        let new = NewMeeting::new(m)?;
+        if let Some(group) = &self.group_commit {
+            return group.insert(new).await;
+        }
         let mut w = self.write().await?;
-        let result = insert_meeting(w.conn(), m, key, values).await;
+        let result = new.insert(w.conn()).await;
         w.finish(result).await
     }
 

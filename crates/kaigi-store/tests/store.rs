@@ -4,15 +4,21 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::io::BufRead;
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use kaigi_core::license::{DatedPlan, LicensePlan, SeatChange};
 use kaigi_core::mail::{self, Mail};
 use kaigi_core::meeting::{
-    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingQuery, Recurrence, RepeatKind, SessionKind, SessionStatus,
+    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, RepeatKind, SessionKind,
+    SessionStatus,
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
@@ -182,6 +188,9 @@ on_both_engines!(
     list_meetings_filters_and_orders,
     concurrent_meeting_inserts,
     corrupt_meeting_rows_are_backend_errors,
+    sixty_four_concurrent_inserts_are_all_stored,
+    a_used_key_fails_only_its_own_insert_in_a_batch,
+    an_unknown_host_fails_only_its_own_insert_in_a_batch,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -1341,4 +1350,216 @@ async fn corrupt_meeting_rows_are_backend_errors(ctx: Ctx) {
 
 fn recurrence_json() -> String {
     serde_json::to_string(&Recurrence::none()).expect("json")
+}
+
+// ---------------------------------------------------------------- group commit (SQLite)
+
+/// Inserts `meetings` concurrently, all launched before any is awaited, so that SQLite's writer
+/// commits them in few transactions (see `group_commit`); the outcome of each, in order.
+async fn insert_together(s: &SqlStore, meetings: &[Meeting]) -> Vec<Result<MeetingId, StoreError>> {
+    let tasks: Vec<_> = meetings
+        .iter()
+        .map(|m| {
+            let (s, m) = (s.clone(), m.clone());
+            tokio::spawn(async move { s.insert_meeting(&m).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.expect("task"));
+    }
+    outcomes
+}
+
+async fn sixty_four_concurrent_inserts_are_all_stored(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let meetings: Vec<Meeting> = (0..64)
+        .map(|i| Meeting {
+            invitees: vec![invitee("A", &format!("a{i}@example.com"), "HOST")],
+            ..meeting(site.id, host.id, 300_000_000 + i, i64::try_from(i).unwrap())
+        })
+        .collect();
+    let outcomes = insert_together(s, &meetings).await;
+    for (m, outcome) in meetings.iter().zip(outcomes) {
+        let stored = Meeting { id: outcome.expect("insert"), ..m.clone() };
+        assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), Some(stored));
+    }
+    let all = s.list_meetings(site.id, &MeetingQuery { limit: 100, ..MeetingQuery::default() }).await.unwrap();
+    assert_eq!(all.len(), 64);
+}
+
+async fn a_used_key_fails_only_its_own_insert_in_a_batch(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    // Every third insert wants the same key; the others have keys of their own.
+    let contested = 310_000_000;
+    let meetings: Vec<Meeting> = (0..48)
+        .map(|i| Meeting {
+            uuid: format!("{:032x}", 0xbeef_0000 + i),
+            invitees: vec![invitee("A", &format!("a{i}@example.com"), "HOST")],
+            ..meeting(site.id, host.id, if i % 3 == 0 { contested } else { contested + i }, 0)
+        })
+        .collect();
+    let outcomes = insert_together(s, &meetings).await;
+    let mut winners = 0;
+    for (m, outcome) in meetings.iter().zip(outcomes) {
+        let stored = s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid");
+        match outcome {
+            Ok(id) => {
+                assert_eq!(stored, Some(Meeting { id, ..m.clone() }));
+                winners += usize::from(m.meeting_key == contested);
+            }
+            Err(StoreError::Conflict(ConflictOn::MeetingKey)) if m.meeting_key == contested => {
+                assert_eq!(stored, None);
+            }
+            Err(e) => panic!("meeting {}: {e:?}", m.meeting_key),
+        }
+    }
+    assert_eq!(winners, 1);
+    let all = s.list_meetings(site.id, &MeetingQuery { limit: 100, ..MeetingQuery::default() }).await.unwrap();
+    assert_eq!(all.len(), 33);
+}
+
+async fn an_unknown_host_fails_only_its_own_insert_in_a_batch(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    // Every fourth insert names a host that does not exist.
+    let meetings: Vec<Meeting> = (0..32)
+        .map(|i| Meeting {
+            invitees: vec![invitee("A", &format!("a{i}@example.com"), "HOST")],
+            ..meeting(site.id, if i % 4 == 1 { 999_999 } else { host.id }, 320_000_000 + i, 0)
+        })
+        .collect();
+    let outcomes = insert_together(s, &meetings).await;
+    for (m, outcome) in meetings.iter().zip(outcomes) {
+        let stored = s.meeting_by_key(site.id, m.meeting_key).await.expect("by key");
+        if m.host_id == host.id {
+            assert_eq!(stored, Some(Meeting { id: outcome.expect("insert"), ..m.clone() }));
+        } else {
+            assert!(matches!(outcome, Err(StoreError::Missing)), "{outcome:?}");
+            assert_eq!(stored, None);
+            // Its key reservation was undone with it.
+            assert!(s.reserve_meeting_key(m.meeting_key, site.id, t(1)).await.expect("reserve"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn sqlite_synchronous_is_chosen_by_the_url() {
+    let path = temp_db();
+    let _cleanup = Cleanup(Location::Sqlite(path.clone()));
+    let p = path.display();
+    let good = [
+        format!("sqlite://{p}?synchronous=full"),
+        format!("sqlite:{p}?cache=private&synchronous=NORMAL"),
+        format!("sqlite://{p}?synchronous=normal&mode=rwc"),
+    ];
+    for (i, url) in good.iter().enumerate() {
+        let store = open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        new_site(&store, &format!("site{i}")).await;
+        assert_eq!(store.list_sites().await.expect("list").len(), i + 1);
+        store.close().await;
+    }
+    for level in ["off", "extra", "", "fully"] {
+        let r = open(&format!("sqlite://{p}?synchronous={level}")).await;
+        assert!(matches!(&r, Err(OpenError::BadSynchronous(v)) if v == level), "{level}: {:?}", r.err());
+        assert!(r.err().expect("refused").to_string().contains("synchronous=full"));
+    }
+}
+
+// ---------------------------------------------------------------- crash safety (SQLite)
+
+/// In the crash test's child process: the database file to insert into.
+const CRASH_CHILD: &str = "KAIGI_CRASH_CHILD";
+const CRASH_SITE: &str = "crashsite";
+/// Acknowledged inserts to wait for before killing the child.
+const ACKS_BEFORE_KILL: usize = 500;
+
+/// With the default `synchronous` level, every insert acknowledged before a `kill -9` of the
+/// process is there when the database is opened again.
+#[tokio::test]
+async fn acknowledged_meetings_survive_kill_9() {
+    let path = temp_db();
+    let _cleanup = Cleanup(Location::Sqlite(path.clone()));
+    let url = path.to_str().expect("utf-8 path");
+    let store = open(url).await.expect("open");
+    let site = new_site(&store, CRASH_SITE).await;
+    add(&store, &person(site.id, "host", "Host", "H")).await;
+    store.close().await;
+
+    let exe = std::env::current_exe().expect("test binary");
+    let mut child = Command::new(exe)
+        .args(["--exact", "crash_child", "--nocapture"])
+        .env(CRASH_CHILD, url)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn the child");
+    let stdout = child.stdout.take().expect("child stdout");
+    let (lines, printed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    // Reads the child's acknowledgements until `enough` or its end (`None`: any number).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut acked: Vec<u64> = Vec::new();
+    let mut read_acks = |enough: Option<usize>| loop {
+        if enough.is_some_and(|n| acked.len() >= n) {
+            return Ok(());
+        }
+        match printed.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(line) => acked.extend(line.strip_prefix("acked ").map(|key| key.parse::<u64>().expect("key"))),
+            Err(RecvTimeoutError::Disconnected) if enough.is_none() => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    };
+    let before_kill = read_acks(Some(ACKS_BEFORE_KILL));
+    child.kill().expect("SIGKILL the child");
+    let status = child.wait().expect("wait for the child");
+    before_kill.unwrap_or_else(|e| panic!("the child did not acknowledge {ACKS_BEFORE_KILL} inserts: {e}, {status}"));
+    // What it printed before it died was acknowledged too.
+    read_acks(None).expect("the child's last lines");
+    assert!(acked.len() >= ACKS_BEFORE_KILL);
+
+    let store = open(url).await.expect("reopen after the crash");
+    let q = MeetingQuery { limit: u32::MAX, ..MeetingQuery::default() };
+    let stored: HashSet<u64> =
+        store.list_meetings(site.id, &q).await.expect("list").iter().map(|m| m.meeting_key).collect();
+    let lost: Vec<&u64> = acked.iter().filter(|key| !stored.contains(key)).collect();
+    assert!(lost.is_empty(), "{} of {} acknowledged meetings lost: {lost:?}", lost.len(), acked.len());
+    store.close().await;
+}
+
+/// The child process of `acknowledged_meetings_survive_kill_9` (does nothing unless
+/// `KAIGI_CRASH_CHILD` names a database): 16 tasks insert meetings, printing `acked KEY` for each
+/// acknowledged insert, until the process is killed (or after a minute).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_child() {
+    let Ok(url) = std::env::var(CRASH_CHILD) else { return };
+    let store = open(&url).await.expect("open");
+    let site = store.site_by_name(CRASH_SITE).await.expect("site").expect("site");
+    let host = store.user_by_webex_id(site.id, "host").await.expect("host").expect("host");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let tasks: Vec<_> = (0..16)
+        .map(|task| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for key in (400_000_000 + task..).step_by(16) {
+                    if Instant::now() > deadline {
+                        break;
+                    }
+                    store.insert_meeting(&meeting(site.id, host.id, key, 0)).await.expect("insert");
+                    println!("acked {key}");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task");
+    }
 }

@@ -38,10 +38,13 @@ pub enum ParseError {
 }
 
 fn local(qname: &[u8]) -> String {
-    let name = String::from_utf8_lossy(qname);
-    match name.rsplit_once(':') {
-        Some((_, l)) => l.to_string(),
-        None => name.into_owned(),
+    let local = match qname.iter().rposition(|b| *b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    };
+    match std::str::from_utf8(local) {
+        Ok(s) => s.to_string(),
+        Err(_) => String::from_utf8_lossy(local).into_owned(),
     }
 }
 

@@ -194,10 +194,15 @@ pub fn encode(answers: &[Answer]) -> (u16, String) {
             }
         }
     }
-    let mut out = String::with_capacity(1024);
+    let bodies: usize = answers.iter().map(|a| a.outcome.as_ref().map(String::len).unwrap_or(0)).sum();
+    let mut out = String::with_capacity(bodies + 1024 + 256 * answers.len());
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<serv:message");
     for p in &prefixes {
-        out.push_str(&format!(" xmlns:{p}=\"{}\"", namespace_of(p)));
+        out.push_str(" xmlns:");
+        out.push_str(p);
+        out.push_str("=\"");
+        out.push_str(namespace_of(p));
+        out.push('"');
     }
     out.push_str("><serv:header>");
     for a in answers {
@@ -218,10 +223,11 @@ pub fn encode(answers: &[Answer]) -> (u16, String) {
     for a in answers {
         match (&a.outcome, a.op) {
             (Ok(children), Some(def)) => {
-                out.push_str(&format!(
-                    "<serv:bodyContent xsi:type=\"{}\" xmlns:xsi=\"{XSI_NS}\">",
-                    def.response_type()
-                ));
+                out.push_str("<serv:bodyContent xsi:type=\"");
+                out.push_str(&def.response_type());
+                out.push_str("\" xmlns:xsi=\"");
+                out.push_str(XSI_NS);
+                out.push_str("\">");
                 out.push_str(children);
                 out.push_str("</serv:bodyContent>");
             }

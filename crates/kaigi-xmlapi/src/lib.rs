@@ -98,11 +98,11 @@ impl XmlApi {
         };
         let mut answers = Vec::with_capacity(request.bodies.len());
         for (body, op) in request.bodies.iter().zip(ops) {
-            let outcome = match op {
+            let outcome = match &op {
                 Ok(def) => self.run(def, caller.as_ref(), body).await,
-                Err(f) => Err(f),
+                Err(f) => Err(f.clone()),
             };
-            answers.push(Answer { op: op_def_of(&outcome, body), outcome });
+            answers.push(Answer { op: op.ok(), outcome });
         }
         answers
     }
@@ -177,10 +177,6 @@ impl XmlApi {
 fn op_allows_anonymous(op: Op) -> bool {
     // LstsummarySession answers anonymous callers itself, with 000015 (40.2.0).
     matches!(op, Op::GetAPIVersion | Op::LstTimeZone | Op::GetSessionInfo | Op::LstsummarySession)
-}
-
-fn op_def_of(_outcome: &Result<String, Failure>, body: &Element) -> Option<&'static OpDef> {
-    body.attribute("type").and_then(registry::resolve)
 }
 
 impl From<Error> for Failure {

@@ -22,7 +22,6 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
     ctx.caller.require_user()?;
     let site = &ctx.caller.site;
     let s = &site.settings;
-    let now = ctx.kaigi.now();
     let tz = timezone::by_id(s.time_zone_id).or_else(|| timezone::by_id(timezone::GMT_ID));
     let lang = language::or_english(s.language_id);
     let host = ctx.kaigi.config.public_host().to_string();
@@ -106,7 +105,6 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
             w.flag("enablePersonalMeetingRoom", s.pmr_enabled);
         });
     });
-    let _ = now;
     Ok(())
 }
 

@@ -329,7 +329,6 @@ pub async fn lstsummary_user(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Fa
         limit: window.maximum,
     };
     let page = ctx.kaigi.list_users(ctx.caller, query).await?;
-    let tz_now = ctx.kaigi.now();
     for user in &page.items {
         w.node("user", |w| {
             w.leaf("webExId", &user.webex_id)
@@ -342,7 +341,6 @@ pub async fn lstsummary_user(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Fa
                 .flag("umSiteAdmin", user.privileges.um_site_admin);
         });
     }
-    let _ = tz_now;
     w.matching_records(page.total, page.items.len(), u64::from(window.start_from));
     Ok(())
 }

@@ -1,0 +1,88 @@
+//! Canned-response baseline for the kaigi benchmark.
+//!
+//! Usage: `kaigi-bench-canned LISTEN_ADDR RESPONSE_FILE`
+//!
+//! Serves, on the same HTTP stack kaigi uses (axum 0.8 / hyper 1 / tokio multi-thread runtime),
+//! the bytes of RESPONSE_FILE to every POST, with the headers kaigi puts on its XML API replies.
+//! The request body is read in full (as kaigi does) and then dropped. `GET /healthz` answers 200
+//! so the benchmark script can poll for readiness. Whatever kaigi costs above this server is the
+//! cost of its own work per request: XML parsing, authentication, the database, encoding.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+/// The same limit kaigi puts on a request body is not needed here; a generous bound suffices.
+const MAX_BODY: usize = 1 << 20;
+
+async fn any(State(canned): State<Bytes>, method: Method, body: Body) -> Response {
+    if method != Method::POST {
+        return (StatusCode::METHOD_NOT_ALLOWED, "POST only\n").into_response();
+    }
+    if to_bytes(body, MAX_BODY).await.is_err() {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "too large\n").into_response();
+    }
+    let mut response = (StatusCode::OK, canned).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml;charset=UTF-8"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::EXPIRES, HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"));
+    response
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("usage: kaigi-bench-canned LISTEN_ADDR RESPONSE_FILE");
+        return ExitCode::from(2);
+    }
+    let addr: SocketAddr = match args[1].parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("kaigi-bench-canned: bad listen address {:?}: {e}", args[1]);
+            return ExitCode::from(2);
+        }
+    };
+    let canned = match std::fs::read(&args[2]) {
+        Ok(b) => Bytes::from(b),
+        Err(e) => {
+            eprintln!("kaigi-bench-canned: cannot read {:?}: {e}", args[2]);
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kaigi-bench-canned: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        eprintln!("kaigi-bench-canned: serving {} bytes on {addr}", canned.len());
+        let app = Router::new().route("/healthz", get(healthz)).fallback(any).with_state(canned);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kaigi-bench-canned: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
