@@ -10,35 +10,16 @@ use crate::license::{DatedPlan, LicensePlan};
 use crate::service::Kaigi;
 use crate::site::{NewSite, Site, SiteSettings};
 use crate::store::{ConflictOn, StoreError};
-use crate::user::{ActiveState, Privileges, Profile, User};
+use crate::user::{Privileges, User};
 use crate::users::{UserChange, UserFields};
 
 impl Caller {
     /// The operator of `site`: a site administrator that is no stored user (id 0).
     pub fn operator(site: Site) -> Caller {
         let now = DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default();
-        let user = User {
-            id: 0,
-            site_id: site.id,
-            webex_id: "(operator)".into(),
-            email: String::new(),
-            first_name: String::new(),
-            last_name: String::new(),
-            password_hash: None,
-            privileges: Privileges { site_admin: true, ..Privileges::default() },
-            active: ActiveState::Activated,
-            language_id: 1,
-            time_zone_id: site.settings.time_zone_id,
-            scheduling_permission: Vec::new(),
-            meeting_types: Vec::new(),
-            profile: Profile::default(),
-            personal_room: None,
-            pending_email: None,
-            failed_logins: 0,
-            locked_until: None,
-            registered_at: now,
-            updated_at: now,
-        };
+        let mut user = User::new_on_site(&site, "(operator)".into(), String::new(), now);
+        user.privileges = Privileges { site_admin: true, ..Privileges::default() };
+        user.meeting_types = Vec::new();
         Caller { site, principal: Principal::User(Box::new(user)) }
     }
 }

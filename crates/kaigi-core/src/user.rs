@@ -145,6 +145,33 @@ pub struct User {
 }
 
 impl User {
+    /// A new, active user of `site` with the site's language, time zone and meeting types, and
+    /// the privileges a new user gets; not stored yet (id 0).
+    pub fn new_on_site(site: &crate::site::Site, webex_id: String, email: String, now: DateTime<Utc>) -> User {
+        User {
+            id: 0,
+            site_id: site.id,
+            webex_id,
+            email,
+            first_name: String::new(),
+            last_name: String::new(),
+            password_hash: None,
+            privileges: Privileges::default_for_new_user(),
+            active: ActiveState::Activated,
+            language_id: site.settings.language_id,
+            time_zone_id: site.settings.time_zone_id,
+            scheduling_permission: Vec::new(),
+            meeting_types: site.settings.meeting_types.iter().map(|t| t.id).collect(),
+            profile: Profile::default(),
+            personal_room: None,
+            pending_email: None,
+            failed_logins: 0,
+            locked_until: None,
+            registered_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.active == ActiveState::Activated
     }

@@ -12,7 +12,7 @@ use crate::secrets::token_hash;
 use crate::service::Kaigi;
 use crate::site::Site;
 use crate::store::{ConflictOn, Page, StoreError, UserQuery};
-use crate::user::{ActiveState, PendingEmail, PersonalRoom, Privileges, Profile, User};
+use crate::user::{ActiveState, PendingEmail, PersonalRoom, Profile, User};
 
 /// A personal room keeps its key when it comes back within this long (40.6.0).
 pub const PERSONAL_ROOM_GRACE: Duration = Duration::days(7);
@@ -293,28 +293,7 @@ impl Kaigi {
         if req.fields.password.is_none() {
             return Err(Error::invalid("password", "is required"));
         }
-        let mut user = User {
-            id: 0,
-            site_id: site.id,
-            webex_id,
-            email,
-            first_name: String::new(),
-            last_name: String::new(),
-            password_hash: None,
-            privileges: Privileges::default_for_new_user(),
-            active: ActiveState::Activated,
-            language_id: site.settings.language_id,
-            time_zone_id: site.settings.time_zone_id,
-            scheduling_permission: Vec::new(),
-            meeting_types: site.settings.meeting_types.iter().map(|t| t.id).collect(),
-            profile: Profile::default(),
-            personal_room: None,
-            pending_email: None,
-            failed_logins: 0,
-            locked_until: None,
-            registered_at: now,
-            updated_at: now,
-        };
+        let mut user = User::new_on_site(site, webex_id, email, now);
         self.apply_fields(site, &mut user, &req.fields)?;
         if !admin.privileges.site_admin && user.privileges.is_any_admin() {
             return Err(Error::AccessDenied);

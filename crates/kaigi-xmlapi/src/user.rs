@@ -15,6 +15,15 @@ use crate::values::{list_control, opt_bool, opt_gmt, opt_num, opt_string, order,
 use crate::writer::BodyWriter;
 use crate::Ctx;
 
+fn active_state(body: &Element) -> Result<Option<ActiveState>, Failure> {
+    body.value_of("active")
+        .map(|a| {
+            ActiveState::parse(a)
+                .ok_or_else(|| Failure::invalid("active", "must be ACTIVATED, REQUEST_TO_ACTIVATE or DEACTIVATED"))
+        })
+        .transpose()
+}
+
 fn profile_patch(body: &Element) -> ProfilePatch {
     let phones = body.child("phones");
     let address = body.child("address");
@@ -45,13 +54,7 @@ fn user_fields(body: &Element) -> Result<UserFields, Failure> {
             .collect::<Result<Vec<_>, Failure>>()?,
         None => Vec::new(),
     };
-    let active = body
-        .value_of("active")
-        .map(|a| {
-            ActiveState::parse(a)
-                .ok_or_else(|| Failure::invalid("active", "must be ACTIVATED, REQUEST_TO_ACTIVATE or DEACTIVATED"))
-        })
-        .transpose()?;
+    let active = active_state(body)?;
     let language = match (opt_num::<u16>(body, "languageID")?, body.value_of("language")) {
         (Some(id), _) => Some(LanguageChoice::Id(id)),
         (None, Some(name)) => Some(LanguageChoice::Name(name.to_string())),
@@ -306,13 +309,7 @@ fn user_order(field: &str) -> Result<UserOrderBy, Failure> {
 pub async fn lstsummary_user(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let body = ctx.body;
     let window = list_control(body, 50)?;
-    let active = body
-        .value_of("active")
-        .map(|a| {
-            ActiveState::parse(a)
-                .ok_or_else(|| Failure::invalid("active", "must be ACTIVATED, REQUEST_TO_ACTIVATE or DEACTIVATED"))
-        })
-        .transpose()?;
+    let active = active_state(body)?;
     let scope = body.child("dataScope");
     let query = UserQuery {
         webex_id: body.value_of("webExId").map(str::to_string),
