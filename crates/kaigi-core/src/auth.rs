@@ -184,12 +184,21 @@ impl Kaigi {
         let good = if self.verified.recently_verified(user.id, &phc, password, now) {
             true
         } else {
-            let (pw, hash) = (password.to_string(), phc.clone());
-            let ok = self.hashing(move || verify_password(&pw, &hash)).await.unwrap_or(false);
-            if ok {
-                self.verified.remember(user.id, &phc, password, now);
+            // Wait for a hashing slot, then look again: after a restart many requests arrive with
+            // the same password, and only the first of them needs to pay for argon2.
+            let Ok(_slot) = self.hashing_slots.acquire().await else {
+                return Err(Error::Auth(AuthFailure::BadPassword));
+            };
+            if self.verified.recently_verified(user.id, &phc, password, now) {
+                true
+            } else {
+                let (pw, hash) = (password.to_string(), phc.clone());
+                let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+                if ok {
+                    self.verified.remember(user.id, &phc, password, now);
+                }
+                ok
             }
-            ok
         };
         if !good {
             let failed = user.failed_logins + 1;
