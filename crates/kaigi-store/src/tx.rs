@@ -3,8 +3,9 @@
 //! SQLite allows one writer at a time: writes in this process take a mutex first and then open the
 //! transaction with `BEGIN IMMEDIATE`, so a transaction never has to upgrade a read lock to a
 //! write lock (the cause of SQLITE_BUSY that waiting cannot cure); another process writing the
-//! same file is waited for by the busy timeout. PostgreSQL needs no mutex: rows are locked where a
-//! rule depends on them (see `licenses::lock_site`).
+//! same file is waited for by the busy timeout. Batches of meeting inserts take the same mutex
+//! (see `group_commit`). PostgreSQL needs no mutex: rows are locked where a rule depends on them
+//! (see `licenses::lock_site`).
 
 use kaigi_core::store::StoreError;
 use sqlx::{Any, AnyConnection, Transaction};
