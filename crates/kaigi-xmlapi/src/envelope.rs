@@ -162,13 +162,16 @@ pub fn decode(raw: &[u8]) -> Result<Request, Failure> {
     }
     let raw = strip_form_prefix(raw);
     let text = decode_text(&raw)?;
-    let root = Element::parse(&text).map_err(parse_failure)?;
+    let mut root = Element::parse(&text).map_err(parse_failure)?;
     if !root.is("message") {
         return Err(Failure::not_forwarded(format!(" the root element is {}, not serv:message", root.name)));
     }
     let security = root.path(&["header", "securityContext"]).map(SecurityContext::read).unwrap_or_default();
-    let bodies: Vec<Element> =
-        root.child("body").map(|b| b.children_named("bodyContent").cloned().collect()).unwrap_or_default();
+    // The bodies are moved out of the tree, not copied.
+    let bodies: Vec<Element> = match root.children.iter_mut().find(|c| c.is("body")) {
+        Some(body) => std::mem::take(&mut body.children).into_iter().filter(|c| c.is("bodyContent")).collect(),
+        None => Vec::new(),
+    };
     if bodies.is_empty() {
         return Err(Failure::not_forwarded("null"));
     }
