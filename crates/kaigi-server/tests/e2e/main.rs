@@ -5,6 +5,8 @@
 
 mod support;
 
+mod demo;
+
 mod xml_envelope;
 mod xml_meeting;
 mod xml_session;
