@@ -2,6 +2,7 @@
 //! nothing of HTTP, XML or SQL; the protocol faces call its use cases and storage sits behind the
 //! [`store::Store`] port.
 
+pub mod activity_store;
 pub mod admin;
 pub mod auth;
 pub mod clock;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod keys;
 pub mod language;
 pub mod license;
+pub mod lifecycle;
 pub mod mail;
 pub mod meeting;
 pub mod meetings;

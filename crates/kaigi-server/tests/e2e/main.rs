@@ -5,6 +5,7 @@
 
 mod support;
 
+mod lifecycle;
 mod xml_envelope;
 mod xml_meeting;
 mod xml_session;
