@@ -162,6 +162,12 @@ pub struct Recording {
     pub id: i64,
     pub site_id: SiteId,
     pub meeting_id: MeetingId,
+    /// The recorded session's key, meetingUUID, confID, host and kind.
+    pub meeting_key: u64,
+    pub meeting_uuid: String,
+    pub conf_id: u64,
+    pub host_id: UserId,
+    pub kind: SessionKind,
     pub name: String,
     pub description: String,
     pub created_at: DateTime<Utc>,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod history;
 pub mod keys;
 pub mod language;
 pub mod license;

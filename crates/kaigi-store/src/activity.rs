@@ -25,7 +25,7 @@ const USAGE_COLUMNS: &str = "id, site_id, meeting_id, meeting_key, uuid, conf_id
      end_ms, duration_minutes, total_participants, total_people_minutes";
 const ATTENDEE_COLUMNS: &str = "id, site_id, usage_id, meeting_id, name, email, role, joined_at, left_at, \
      duration_minutes, ip_address, client_agent";
-const RECORDING_COLUMNS: &str = "id, site_id, meeting_id, name, description, created_at, duration_s, size_kb, \
+const RECORDING_COLUMNS: &str = "id, site_id, meeting_id, meeting_key, meeting_uuid, conf_id, host_id, kind, name, description, created_at, duration_s, size_kb, \
      format, stream_url, file_url, password, recording_uuid, deleted_at";
 
 fn role(row: &AnyRow) -> Result<Role, StoreError> {
@@ -102,10 +102,16 @@ fn attendee_from_row(row: &AnyRow) -> Result<AttendeeRecord, StoreError> {
 }
 
 fn recording_from_row(row: &AnyRow) -> Result<Recording, StoreError> {
+    let kind: String = get(row, "kind")?;
     Ok(Recording {
         id: get(row, "id")?,
         site_id: get(row, "site_id")?,
         meeting_id: get(row, "meeting_id")?,
+        meeting_key: get_num(row, "meeting_key")?,
+        meeting_uuid: get(row, "meeting_uuid")?,
+        conf_id: get_num(row, "conf_id")?,
+        host_id: get(row, "host_id")?,
+        kind: SessionKind::parse(&kind).ok_or_else(|| corrupt("session kind", &kind))?,
         name: get(row, "name")?,
         description: get(row, "description")?,
         created_at: get_time(row, "created_at")?,
@@ -166,13 +172,19 @@ async fn insert_events(
 
 async fn insert_recording(conn: &mut AnyConnection, r: &Recording) -> Result<(), StoreError> {
     let q = sqlx::query(
-        "INSERT INTO recordings (site_id, meeting_id, name, description, created_at, duration_s, size_kb, format, \
-         stream_url, file_url, password, recording_uuid, deleted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "INSERT INTO recordings (site_id, meeting_id, meeting_key, meeting_uuid, conf_id, host_id, kind, name, \
+         description, created_at, duration_s, size_kb, format, stream_url, file_url, password, recording_uuid, \
+         deleted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     );
     let values = [
         Value::int(r.site_id),
         Value::int(r.meeting_id),
+        Value::int(key_to_db(r.meeting_key)?),
+        Value::text(&r.meeting_uuid),
+        Value::int(big(r.conf_id, "conference id")?),
+        Value::int(r.host_id),
+        Value::text(r.kind.as_str()),
         Value::text(&r.name),
         Value::text(&r.description),
         Value::int(ms(r.created_at)),

@@ -7,6 +7,7 @@ mod support;
 
 mod lifecycle;
 mod xml_envelope;
+mod xml_history;
 mod xml_meeting;
 mod xml_session;
 mod xml_site;
