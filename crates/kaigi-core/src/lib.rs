@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod mail;
 pub mod meeting;
 pub mod meetings;
+pub mod recordings;
 pub mod recurrence;
 pub mod secrets;
 pub mod service;

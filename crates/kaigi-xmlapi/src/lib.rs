@@ -10,6 +10,7 @@ mod ep;
 mod history;
 mod meeting;
 mod meetingtype;
+mod recording;
 pub mod registry;
 mod session;
 mod site;
@@ -180,6 +181,10 @@ impl XmlApi {
             Op::LstsupportattendeeHistory => history::attendee_history(&ctx, &mut w, Center::Support).await?,
             Op::LstrecordaccessHistory => history::record_access_history(&ctx).await?,
             Op::LstAccessAnywhereHistory => history::access_anywhere_history(&ctx).await?,
+            Op::LstRecording => recording::lst_recording(&ctx, &mut w).await?,
+            Op::GetRecordingInfo => recording::get_recording_info(&ctx, &mut w).await?,
+            Op::SetRecordingInfo => recording::set_recording_info(&ctx, &mut w).await?,
+            Op::DelRecording => recording::del_recording(&ctx, &mut w).await?,
         }
         Ok(w.finish())
     }

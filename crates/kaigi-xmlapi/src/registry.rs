@@ -179,6 +179,10 @@ pub enum Op {
     LstsupportattendeeHistory,
     LstrecordaccessHistory,
     LstAccessAnywhereHistory,
+    LstRecording,
+    GetRecordingInfo,
+    SetRecordingInfo,
+    DelRecording,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,10 +253,10 @@ pub static OPERATIONS: &[OpDef] = &[
     op(S::Ep, "GetSessionInfo", Ok_(Op::GetSessionInfo)),
     op(S::Ep, "LstOpenSession", Ok_(Op::LstOpenSession)),
     op(S::Ep, "DelSession", Ok_(Op::DelSession)),
-    op(S::Ep, "LstRecording", P(4)),
-    op(S::Ep, "GetRecordingInfo", P(4)),
-    op(S::Ep, "SetRecordingInfo", P(4)),
-    op(S::Ep, "DelRecording", P(4)),
+    op(S::Ep, "LstRecording", Ok_(Op::LstRecording)),
+    op(S::Ep, "GetRecordingInfo", Ok_(Op::GetRecordingInfo)),
+    op(S::Ep, "SetRecordingInfo", Ok_(Op::SetRecordingInfo)),
+    op(S::Ep, "DelRecording", Ok_(Op::DelRecording)),
     op(S::Ep, "GetJoinSessionInfo", NP),
     op(S::Ep, "CreateContacts", NP),
     op(S::Ep, "LstContact", NP),
