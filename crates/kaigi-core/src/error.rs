@@ -61,6 +61,23 @@ pub enum ScheduleError {
     StartNotInFuture,
 }
 
+/// Why a lifecycle step (join, record, end) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionError {
+    /// The meeting password was missing or wrong.
+    WrongPassword,
+    /// A host key was given and it is not the meeting's.
+    WrongHostKey,
+    /// Attendees may not join before the host, and no host has joined.
+    WaitingForHost,
+    /// Only a host of the running session may do this.
+    NotHost,
+    /// The participant is not (or no longer) in this session.
+    NotInSession,
+    /// The session is not running.
+    NotRunning,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0:?} not found")]
@@ -86,6 +103,8 @@ pub enum Error {
     /// The per-caller usage limit of an operation was reached (40.4.5).
     #[error("usage limit reached")]
     UsageLimited,
+    #[error("session: {0:?}")]
+    Session(SessionError),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
 }

@@ -2,16 +2,20 @@
 //! nothing of HTTP, XML or SQL; the protocol faces call its use cases and storage sits behind the
 //! [`store::Store`] port.
 
+pub mod activity_store;
 pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod history;
 pub mod keys;
 pub mod language;
 pub mod license;
+pub mod lifecycle;
 pub mod mail;
 pub mod meeting;
 pub mod meetings;
+pub mod recordings;
 pub mod recurrence;
 pub mod secrets;
 pub mod service;

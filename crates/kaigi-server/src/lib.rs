@@ -2,6 +2,7 @@
 //! axum router, opens the store the configuration names, and seeds the demo site when asked.
 
 pub mod app;
+pub mod control;
 pub mod demo;
 pub mod ical;
 
@@ -54,7 +55,10 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| ServeError::Listen { addr: config.listen, source })?;
     tracing::info!(listen = %config.listen, public_url = %public_url, "kaigi is serving");
-    axum::serve(listener, app::router(kaigi)).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)
+    axum::serve(listener, app::router(kaigi).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServeError::Serve)
 }
 
 async fn shutdown_signal() {

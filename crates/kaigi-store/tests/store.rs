@@ -14,6 +14,10 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use kaigi_core::activity_store::{
+    ActivityStore, AttendeeRecord, EventKind, Participant, Recording, Role, SessionEnd, SessionEvent, SessionState,
+    UsageRecord,
+};
 use kaigi_core::license::{DatedPlan, LicensePlan, SeatChange};
 use kaigi_core::mail::{self, Mail};
 use kaigi_core::meeting::{
@@ -191,6 +195,9 @@ on_both_engines!(
     sixty_four_concurrent_inserts_are_all_stored,
     a_used_key_fails_only_its_own_insert_in_a_batch,
     an_unknown_host_fails_only_its_own_insert_in_a_batch,
+    a_session_runs_and_ends_into_history,
+    ending_a_session_is_all_or_nothing,
+    recordings_are_edited_and_deleted_per_site,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -754,9 +761,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 4]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 4]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -772,7 +779,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2]);
+    assert_eq!(applied, [1, 2, 4]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -1562,4 +1569,226 @@ async fn crash_child() {
     for task in tasks {
         task.await.expect("task");
     }
+}
+
+// ---------------------------------------------------------------- session activity
+
+fn state(m: &Meeting, status: SessionStatus, host_joined: bool, at: i64) -> SessionState {
+    SessionState {
+        meeting_id: m.id,
+        site_id: m.site_id,
+        status,
+        host_joined,
+        participants_joined: host_joined,
+        at: t(at),
+    }
+}
+
+fn joiner(m: &Meeting, email: &str, role: Role, at: i64) -> Participant {
+    Participant {
+        id: 0,
+        meeting_id: m.id,
+        site_id: m.site_id,
+        name: email.split('@').next().unwrap_or("").to_string(),
+        email: email.into(),
+        user_id: None,
+        role,
+        joined_at: t(at),
+        left_at: None,
+        ip_address: "192.0.2.7".into(),
+        client_agent: "agent/1".into(),
+    }
+}
+
+fn happened(m: &Meeting, kind: EventKind, email: &str, at: i64) -> SessionEvent {
+    SessionEvent {
+        id: 0,
+        meeting_id: m.id,
+        site_id: m.site_id,
+        kind,
+        participant_id: None,
+        user_id: Some(m.host_id),
+        email: email.into(),
+        name: "Someone".into(),
+        at: t(at),
+    }
+}
+
+fn usage_of(m: &Meeting, start: i64, end: i64) -> UsageRecord {
+    UsageRecord {
+        id: 0,
+        site_id: m.site_id,
+        meeting_id: m.id,
+        meeting_key: m.meeting_key,
+        uuid: m.uuid.clone(),
+        conf_id: m.conf_id,
+        name: m.name.clone(),
+        kind: m.kind,
+        host_id: m.host_id,
+        start: t(start),
+        end: t(end),
+        duration_minutes: 30,
+        total_participants: 2,
+        total_people_minutes: 40,
+    }
+}
+
+fn recording_of(m: &Meeting, name: &str, at: i64) -> Recording {
+    Recording {
+        id: 0,
+        site_id: m.site_id,
+        meeting_id: m.id,
+        meeting_key: m.meeting_key,
+        meeting_uuid: m.uuid.clone(),
+        conf_id: m.conf_id,
+        host_id: m.host_id,
+        kind: m.kind,
+        name: name.into(),
+        description: String::new(),
+        created_at: t(at),
+        duration_s: 1800,
+        size_kb: 57_600,
+        format: "MP4".into(),
+        stream_url: "http://x/acme/ldr.php?RCID=1".into(),
+        file_url: "http://x/acme/lsr.php?RCID=1".into(),
+        password: Some("pass123".into()),
+        recording_uuid: format!("{:032x}", at),
+        deleted_at: None,
+    }
+}
+
+async fn a_session_runs_and_ends_into_history(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 600_000_001, 0)).await;
+    assert_eq!(s.site_of_meeting_key(600_000_001).await.unwrap(), Some(site.id));
+    assert_eq!(s.site_of_meeting_key(600_000_002).await.unwrap(), None);
+
+    let guest = joiner(&m, "guest@example.com", Role::Host, 10);
+    let events = [
+        happened(&m, EventKind::Join, "guest@example.com", 10),
+        happened(&m, EventKind::Start, "guest@example.com", 10),
+    ];
+    let g = s.record_join(&state(&m, SessionStatus::InProgress, true, 10), &guest, &events).await.unwrap();
+    let a = s
+        .record_join(
+            &state(&m, SessionStatus::InProgress, true, 20),
+            &joiner(&m, "att@example.com", Role::Attendee, 20),
+            &[happened(&m, EventKind::Join, "att@example.com", 20)],
+        )
+        .await
+        .unwrap();
+    let running = s.meeting_by_key(site.id, m.meeting_key).await.unwrap().unwrap();
+    assert_eq!(
+        (running.status, running.host_joined, running.participants_joined),
+        (SessionStatus::InProgress, true, true)
+    );
+    assert_eq!(s.participant(site.id, g).await.unwrap(), Some(Participant { id: g, ..guest.clone() }));
+    assert_eq!(s.participant(site.id + 1000, g).await.unwrap(), None, "participants stay in their site");
+    s.record_leave(site.id, a, &happened(&m, EventKind::Leave, "att@example.com", 620)).await.unwrap();
+    assert!(matches!(
+        s.record_leave(site.id, a, &happened(&m, EventKind::Leave, "att@example.com", 630)).await,
+        Err(StoreError::Missing)
+    ));
+    s.record_event(&happened(&m, EventKind::RecordStart, "guest@example.com", 30)).await.unwrap();
+    let live = s.session_participants(site.id, m.id).await.unwrap();
+    assert_eq!(live.iter().map(|p| (p.id, p.left_at)).collect::<Vec<_>>(), [(g, None), (a, Some(t(620)))]);
+
+    let attendee = |p: &Participant, left: i64, minutes: u32| AttendeeRecord {
+        id: 0,
+        site_id: site.id,
+        usage_id: 0,
+        meeting_id: m.id,
+        name: p.name.clone(),
+        email: p.email.clone(),
+        role: p.role,
+        joined_at: p.joined_at,
+        left_at: t(left),
+        duration_minutes: minutes,
+        ip_address: p.ip_address.clone(),
+        client_agent: p.client_agent.clone(),
+    };
+    let end = SessionEnd {
+        state: state(&m, SessionStatus::NotInProgress, false, 1810),
+        usage: usage_of(&m, 10, 1810),
+        attendees: vec![attendee(&live[0], 1810, 30), attendee(&live[1], 620, 10)],
+        recording: Some(recording_of(&m, "Meeting", 1810)),
+        events: vec![happened(&m, EventKind::End, "guest@example.com", 1810)],
+    };
+    let usage_id = s.end_session(&end).await.unwrap();
+    let ended = s.meeting_by_key(site.id, m.meeting_key).await.unwrap().unwrap();
+    assert_eq!((ended.status, ended.host_joined), (SessionStatus::NotInProgress, false));
+    assert!(s.session_participants(site.id, m.id).await.unwrap().is_empty(), "the session is over");
+    assert_eq!(s.participant(site.id, g).await.unwrap().unwrap().left_at, Some(t(1810)));
+    assert_eq!(s.usage_history(site.id).await.unwrap(), [UsageRecord { id: usage_id, ..end.usage.clone() }]);
+    let history = s.attendee_history(site.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(history.iter().all(|h| h.usage_id == usage_id && h.id > 0));
+    assert_eq!(history[1], AttendeeRecord { id: history[1].id, usage_id, ..end.attendees[1].clone() });
+    let kinds: Vec<(EventKind, Option<i64>)> =
+        s.session_events(site.id, m.id).await.unwrap().iter().map(|e| (e.kind, e.participant_id)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (EventKind::Join, Some(g)),
+            (EventKind::Start, Some(g)),
+            (EventKind::Join, Some(a)),
+            (EventKind::RecordStart, None),
+            (EventKind::Leave, Some(a)),
+            (EventKind::End, None),
+        ]
+    );
+    assert_eq!(s.recordings(site.id).await.unwrap().len(), 1);
+}
+
+async fn ending_a_session_is_all_or_nothing(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 600_000_011, 0)).await;
+    s.delete_meeting(site.id, m.id, t(5)).await.unwrap();
+    let end = SessionEnd {
+        state: state(&m, SessionStatus::NotInProgress, false, 100),
+        usage: usage_of(&m, 0, 100),
+        attendees: vec![],
+        recording: Some(recording_of(&m, "Meeting", 100)),
+        events: vec![happened(&m, EventKind::End, "host@example.com", 100)],
+    };
+    assert!(matches!(s.end_session(&end).await, Err(StoreError::Missing)));
+    assert!(s.usage_history(site.id).await.unwrap().is_empty());
+    assert!(s.recordings(site.id).await.unwrap().is_empty());
+    assert!(s.session_events(site.id, m.id).await.unwrap().is_empty());
+}
+
+async fn recordings_are_edited_and_deleted_per_site(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 600_000_021, 0)).await;
+    for (name, at) in [("first", 100), ("second", 200)] {
+        let end = SessionEnd {
+            state: state(&m, SessionStatus::NotInProgress, false, at),
+            usage: usage_of(&m, at - 50, at),
+            attendees: vec![],
+            recording: Some(recording_of(&m, name, at)),
+            events: vec![],
+        };
+        s.end_session(&end).await.unwrap();
+    }
+    let list = s.recordings(site.id).await.unwrap();
+    assert_eq!(list.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["second", "first"], "newest first");
+    let edited = Recording { name: "renamed".into(), description: "notes".into(), password: None, ..list[1].clone() };
+    s.update_recording(&edited).await.unwrap();
+    assert_eq!(s.recordings(site.id).await.unwrap()[1], edited);
+    assert!(matches!(
+        s.update_recording(&Recording { site_id: other.id, ..edited.clone() }).await,
+        Err(StoreError::Missing)
+    ));
+    assert!(matches!(s.delete_recording(other.id, edited.id, t(300)).await, Err(StoreError::Missing)));
+    s.delete_recording(site.id, edited.id, t(300)).await.unwrap();
+    assert!(matches!(s.delete_recording(site.id, edited.id, t(301)).await, Err(StoreError::Missing)));
+    assert!(matches!(s.update_recording(&edited).await, Err(StoreError::Missing)));
+    assert_eq!(s.recordings(site.id).await.unwrap().len(), 1);
 }

@@ -7,8 +7,10 @@ pub mod codes;
 pub mod element;
 pub mod envelope;
 mod ep;
+mod history;
 mod meeting;
 mod meetingtype;
+mod recording;
 pub mod registry;
 mod session;
 mod site;
@@ -25,6 +27,7 @@ use kaigi_core::{Error, Kaigi};
 use codes::Failure;
 use element::Element;
 use envelope::{Answer, Request};
+use history::Center;
 use registry::{Op, OpDef, Status};
 use writer::BodyWriter;
 
@@ -168,6 +171,20 @@ impl XmlApi {
             Op::LstCalendarSession => session::lst_calendar_session(&ctx, &mut w).await?,
             Op::LstMeetingType => meetingtype::lst_meeting_type(&ctx, &mut w).await?,
             Op::GetMeetingType => meetingtype::get_meeting_type(&ctx, &mut w).await?,
+            Op::LstmeetingusageHistory => history::session_history(&ctx, &mut w, Center::Meeting).await?,
+            Op::LstmeetingattendeeHistory => history::attendee_history(&ctx, &mut w, Center::Meeting).await?,
+            Op::LsttrainingsessionHistory => history::session_history(&ctx, &mut w, Center::Training).await?,
+            Op::LsttrainingattendeeHistory => history::attendee_history(&ctx, &mut w, Center::Training).await?,
+            Op::LsteventsessionHistory => history::session_history(&ctx, &mut w, Center::Event).await?,
+            Op::LsteventattendeeHistory => history::attendee_history(&ctx, &mut w, Center::Event).await?,
+            Op::LstsupportsessionHistory => history::session_history(&ctx, &mut w, Center::Support).await?,
+            Op::LstsupportattendeeHistory => history::attendee_history(&ctx, &mut w, Center::Support).await?,
+            Op::LstrecordaccessHistory => history::record_access_history(&ctx).await?,
+            Op::LstAccessAnywhereHistory => history::access_anywhere_history(&ctx).await?,
+            Op::LstRecording => recording::lst_recording(&ctx, &mut w).await?,
+            Op::GetRecordingInfo => recording::get_recording_info(&ctx, &mut w).await?,
+            Op::SetRecordingInfo => recording::set_recording_info(&ctx, &mut w).await?,
+            Op::DelRecording => recording::del_recording(&ctx, &mut w).await?,
         }
         Ok(w.finish())
     }

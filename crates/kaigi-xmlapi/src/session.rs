@@ -13,7 +13,7 @@ use crate::values::{opt_bool, opt_num, parse_num};
 use crate::writer::BodyWriter;
 use crate::Ctx;
 
-fn kind_of(service: &str) -> Result<SessionKind, Failure> {
+pub(crate) fn kind_of(service: &str) -> Result<SessionKind, Failure> {
     Ok(match service.trim().to_ascii_lowercase().replace(' ', "").as_str() {
         "meetingcenter" => SessionKind::Meeting,
         "trainingcenter" => SessionKind::Training,

@@ -6,9 +6,11 @@
 mod support;
 
 mod demo;
-
+mod lifecycle;
 mod xml_envelope;
+mod xml_history;
 mod xml_meeting;
+mod xml_recording;
 mod xml_session;
 mod xml_site;
 mod xml_user;

@@ -100,7 +100,7 @@ impl TestServer {
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let app = kaigi_server::app::router(kaigi.clone());
         let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
         });
         TestServer { base, kaigi, clock, site, client: reqwest::Client::new(), db, server }
     }

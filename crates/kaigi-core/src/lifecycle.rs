@@ -1,0 +1,351 @@
+//! The session lifecycle: people join a meeting (as attendee, as its host, or as a guest who
+//! claims the host role with the 6-digit host key), the first host starts it, a host records and
+//! ends it; ending writes the usage and attendee history and, when it was recorded, a recording.
+//!
+//! Who counts as the host: kaigi has no signed-in browser session yet, so "the host" is a joiner
+//! whose email is the meeting host's (or an alternate host's) AND who gives the host key. The host
+//! needs no meeting password. Anyone else who gives the host key also becomes HOST, after giving
+//! the meeting password like any guest; that claim is recorded as a `host_key_claim` event with the
+//! person, so the licence report can tell who actually hosted.
+//!
+//! Join before host: attendees may join a meeting nobody hosts yet only when its enable options
+//! say `joinBeforeHost` true (or it allows joining the teleconference before the host); otherwise
+//! they are refused with [`SessionError::WaitingForHost`].
+
+use chrono::{DateTime, Utc};
+
+use crate::activity_store::{
+    AttendeeRecord, EventKind, Participant, ParticipantId, Recording, Role, SessionEnd, SessionEvent, SessionState,
+    UsageRecord,
+};
+use crate::error::{Entity, Error, Result, SessionError};
+use crate::meeting::{Meeting, SessionStatus};
+use crate::service::Kaigi;
+
+/// What a joiner gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JoinRequest {
+    pub name: String,
+    pub email: String,
+    pub password: Option<String>,
+    pub host_key: Option<String>,
+    /// Where the request came from.
+    pub ip_address: String,
+    pub client_agent: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Joined {
+    pub participant_id: ParticipantId,
+    pub role: Role,
+}
+
+fn option_on(m: &Meeting, names: &[&str]) -> bool {
+    m.enable_options.iter().any(|(k, v)| names.iter().any(|n| k.eq_ignore_ascii_case(n)) && v.trim() == "true")
+}
+
+/// Whole minutes from `a` to `b`, a started minute counting as one.
+fn minutes_between(a: DateTime<Utc>, b: DateTime<Utc>) -> u32 {
+    let secs = (b - a).num_seconds().max(0);
+    u32::try_from((secs + 59) / 60).unwrap_or(u32::MAX)
+}
+
+/// The events of the running session: those since its last start.
+fn current_session(events: &[SessionEvent]) -> &[SessionEvent] {
+    let from = events.iter().rposition(|e| e.kind == EventKind::Start).unwrap_or(0);
+    &events[from..]
+}
+
+/// Whether recording is on now, and the seconds recorded so far (up to `now`).
+fn recording_state(events: &[SessionEvent], now: DateTime<Utc>) -> (bool, i64) {
+    let mut since: Option<DateTime<Utc>> = None;
+    let mut total = 0;
+    for e in current_session(events) {
+        match e.kind {
+            EventKind::RecordStart if since.is_none() => since = Some(e.at),
+            EventKind::RecordStop => {
+                if let Some(s) = since.take() {
+                    total += (e.at - s).num_seconds().max(0);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = since {
+        total += (now - s).num_seconds().max(0);
+    }
+    (since.is_some(), total)
+}
+
+impl Kaigi {
+    /// A meeting by its key alone (keys are unique on the whole server).
+    pub async fn meeting_by_key_anywhere(&self, key: u64) -> Result<Meeting> {
+        let site = self.store.site_of_meeting_key(key).await?.ok_or(Error::NotFound(Entity::Meeting))?;
+        self.store.meeting_by_key(site, key).await?.ok_or(Error::NotFound(Entity::Meeting))
+    }
+
+    fn event(m: &Meeting, kind: EventKind, p: &Participant, at: DateTime<Utc>) -> SessionEvent {
+        SessionEvent {
+            id: 0,
+            meeting_id: m.id,
+            site_id: m.site_id,
+            kind,
+            participant_id: (p.id != 0).then_some(p.id),
+            user_id: p.user_id,
+            email: p.email.clone(),
+            name: p.name.clone(),
+            at,
+        }
+    }
+
+    /// Joins the meeting `key`; see the module documentation for the rules.
+    pub async fn join_session(&self, key: u64, req: &JoinRequest) -> Result<Joined> {
+        let name = req.name.trim();
+        let email = req.email.trim().to_lowercase();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "a name is required"));
+        }
+        if !email.contains('@') {
+            return Err(Error::invalid("email", "a valid email address is required"));
+        }
+        let m = self.meeting_by_key_anywhere(key).await?;
+        let host = self.store.user_by_id(m.site_id, m.host_id).await?.ok_or(Error::NotFound(Entity::User))?;
+        let host_key = req.host_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let key_ok = match host_key {
+            None => false,
+            Some(k) if k == m.host_key => true,
+            Some(_) => return Err(Error::Session(SessionError::WrongHostKey)),
+        };
+        let host_person = host.email.eq_ignore_ascii_case(&email)
+            || m.invitees.iter().any(|i| i.role.eq_ignore_ascii_case("HOST") && i.email.eq_ignore_ascii_case(&email));
+        let is_host = key_ok && host_person;
+        if !is_host {
+            if let Some(pw) = &m.password {
+                if req.password.as_deref().map(str::trim) != Some(pw.as_str()) {
+                    return Err(Error::Session(SessionError::WrongPassword));
+                }
+            }
+        }
+        let role = if key_ok { Role::Host } else { Role::Attendee };
+        let jbh = m.join_teleconf_before_host || option_on(&m, &["joinBeforeHost", "enabledJoinBeforeHost"]);
+        if role == Role::Attendee && !m.host_joined && !jbh {
+            return Err(Error::Session(SessionError::WaitingForHost));
+        }
+        let now = self.now();
+        let user = self.store.user_by_email(m.site_id, &email).await?;
+        let participant = Participant {
+            id: 0,
+            meeting_id: m.id,
+            site_id: m.site_id,
+            name: name.to_string(),
+            email,
+            user_id: user.map(|u| u.id),
+            role,
+            joined_at: now,
+            left_at: None,
+            ip_address: req.ip_address.clone(),
+            client_agent: req.client_agent.clone(),
+        };
+        let starts = role == Role::Host && m.status == SessionStatus::NotInProgress;
+        let mut events = vec![Self::event(&m, EventKind::Join, &participant, now)];
+        if role == Role::Host && !host_person {
+            events.push(Self::event(&m, EventKind::HostKeyClaim, &participant, now));
+        }
+        if starts {
+            events.push(Self::event(&m, EventKind::Start, &participant, now));
+        }
+        let state = SessionState {
+            meeting_id: m.id,
+            site_id: m.site_id,
+            status: if role == Role::Host { SessionStatus::InProgress } else { m.status },
+            host_joined: m.host_joined || role == Role::Host,
+            participants_joined: true,
+            at: now,
+        };
+        let id = self.store.record_join(&state, &participant, &events).await?;
+        Ok(Joined { participant_id: id, role })
+    }
+
+    /// The live participant `id` of meeting `m`.
+    async fn live_participant(&self, m: &Meeting, id: ParticipantId) -> Result<Participant> {
+        self.store
+            .participant(m.site_id, id)
+            .await?
+            .filter(|p| p.meeting_id == m.id && p.left_at.is_none())
+            .ok_or(Error::Session(SessionError::NotInSession))
+    }
+
+    async fn running_host(&self, m: &Meeting, id: ParticipantId) -> Result<Participant> {
+        let p = self.live_participant(m, id).await?;
+        if p.role != Role::Host {
+            return Err(Error::Session(SessionError::NotHost));
+        }
+        if m.status != SessionStatus::InProgress {
+            return Err(Error::Session(SessionError::NotRunning));
+        }
+        Ok(p)
+    }
+
+    pub async fn leave_session(&self, key: u64, participant: ParticipantId) -> Result<()> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        let p = self.live_participant(&m, participant).await?;
+        let event = Self::event(&m, EventKind::Leave, &p, self.now());
+        self.store.record_leave(m.site_id, p.id, &event).await?;
+        Ok(())
+    }
+
+    /// Starts recording, or stops it when it is on; returns whether it is on now. Hosts only.
+    pub async fn toggle_recording(&self, key: u64, participant: ParticipantId) -> Result<bool> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        let p = self.running_host(&m, participant).await?;
+        let now = self.now();
+        let events = self.store.session_events(m.site_id, m.id).await?;
+        let (on, _) = recording_state(&events, now);
+        let kind = if on { EventKind::RecordStop } else { EventKind::RecordStart };
+        self.store.record_event(&Self::event(&m, kind, &p, now)).await?;
+        Ok(!on)
+    }
+
+    /// Ends the running session. Hosts only. Returns its usage record.
+    pub async fn end_session(&self, key: u64, participant: ParticipantId) -> Result<UsageRecord> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        let p = self.running_host(&m, participant).await?;
+        let now = self.now();
+        let events = self.store.session_events(m.site_id, m.id).await?;
+        let start = current_session(&events).first().filter(|e| e.kind == EventKind::Start).map_or(now, |e| e.at);
+        let participants = self.store.session_participants(m.site_id, m.id).await?;
+        let attendees: Vec<AttendeeRecord> = participants
+            .iter()
+            .map(|a| {
+                let left = a.left_at.unwrap_or(now);
+                AttendeeRecord {
+                    id: 0,
+                    site_id: m.site_id,
+                    usage_id: 0,
+                    meeting_id: m.id,
+                    name: a.name.clone(),
+                    email: a.email.clone(),
+                    role: a.role,
+                    joined_at: a.joined_at,
+                    left_at: left,
+                    duration_minutes: minutes_between(a.joined_at, left),
+                    ip_address: a.ip_address.clone(),
+                    client_agent: a.client_agent.clone(),
+                }
+            })
+            .collect();
+        let usage = UsageRecord {
+            id: 0,
+            site_id: m.site_id,
+            meeting_id: m.id,
+            meeting_key: m.meeting_key,
+            uuid: m.uuid.clone(),
+            conf_id: m.conf_id,
+            name: m.name.clone(),
+            kind: m.kind,
+            host_id: m.host_id,
+            start,
+            end: now,
+            duration_minutes: minutes_between(start, now),
+            total_participants: u32::try_from(attendees.len()).unwrap_or(u32::MAX),
+            total_people_minutes: attendees.iter().map(|a| a.duration_minutes).sum(),
+        };
+        let (on, mut recorded_secs) = recording_state(&events, now);
+        let explicit = current_session(&events).iter().any(|e| e.kind == EventKind::RecordStart);
+        let auto = option_on(&m, &["autoRecord", "enabledAutoRecordMeeting"]);
+        if auto && !explicit {
+            recorded_secs = (now - start).num_seconds().max(0);
+        }
+        let recording = if explicit || auto {
+            let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(Entity::Site))?;
+            let uuid = self.keys.hex(16);
+            let base = &self.config.public_url;
+            let duration_s = u32::try_from(recorded_secs).unwrap_or(u32::MAX);
+            Some(Recording {
+                id: 0,
+                site_id: m.site_id,
+                meeting_id: m.id,
+                meeting_key: m.meeting_key,
+                meeting_uuid: m.uuid.clone(),
+                conf_id: m.conf_id,
+                host_id: m.host_id,
+                kind: m.kind,
+                name: format!("{}-{}", m.name, start.format("%Y%m%d %H%M")),
+                description: String::new(),
+                created_at: now,
+                duration_s,
+                // About 256 kbit/s of MP4.
+                size_kb: u64::from(duration_s) * 32,
+                format: "MP4".into(),
+                stream_url: format!("{base}/{}/ldr.php?RCID={uuid}", site.name),
+                file_url: format!("{base}/{}/lsr.php?RCID={uuid}", site.name),
+                password: m.password.clone(),
+                recording_uuid: uuid,
+                deleted_at: None,
+            })
+        } else {
+            None
+        };
+        let mut end_events = Vec::new();
+        if on {
+            end_events.push(Self::event(&m, EventKind::RecordStop, &p, now));
+        }
+        end_events.push(Self::event(&m, EventKind::End, &p, now));
+        let state = SessionState {
+            meeting_id: m.id,
+            site_id: m.site_id,
+            status: SessionStatus::NotInProgress,
+            host_joined: false,
+            participants_joined: false,
+            at: now,
+        };
+        let end = SessionEnd { state, usage: usage.clone(), attendees, recording, events: end_events };
+        let id = self.store.end_session(&end).await?;
+        Ok(UsageRecord { id, ..usage })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap_or_default()
+    }
+
+    fn ev(kind: EventKind, secs: i64) -> SessionEvent {
+        SessionEvent {
+            id: 0,
+            meeting_id: 1,
+            site_id: 1,
+            kind,
+            participant_id: None,
+            user_id: None,
+            email: String::new(),
+            name: String::new(),
+            at: at(secs),
+        }
+    }
+
+    #[test]
+    fn a_started_minute_counts() {
+        assert_eq!(minutes_between(at(0), at(0)), 0);
+        assert_eq!(minutes_between(at(0), at(1)), 1);
+        assert_eq!(minutes_between(at(0), at(120)), 2);
+    }
+
+    #[test]
+    fn recording_time_adds_up_within_the_current_session() {
+        let events = vec![
+            ev(EventKind::Start, 0),
+            ev(EventKind::RecordStart, 10),
+            ev(EventKind::End, 20),
+            ev(EventKind::Start, 100),
+            ev(EventKind::RecordStart, 110),
+            ev(EventKind::RecordStop, 170),
+            ev(EventKind::RecordStart, 200),
+        ];
+        assert_eq!(recording_state(&events, at(230)), (true, 90));
+        assert_eq!(recording_state(&events[..6], at(230)), (false, 60));
+    }
+}

@@ -1,0 +1,179 @@
+//! The session lifecycle's JSON endpoints under `/_kaigi/meetings/{meetingKey}/…` (join, leave,
+//! record, end; see docs/lifecycle.md). Each handler decodes the body, calls one core use case
+//! and encodes its answer; errors are Webex-style JSON with the matching HTTP status.
+
+use std::net::SocketAddr;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kaigi_core::activity_store::ParticipantId;
+use kaigi_core::error::{Entity, SessionError};
+use kaigi_core::lifecycle::JoinRequest;
+use kaigi_core::Error;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::app::AppState;
+
+/// Bodies larger than this are refused.
+const MAX_BODY: usize = 64 * 1024;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JoinBody {
+    name: String,
+    email: String,
+    password: Option<String>,
+    host_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ParticipantBody {
+    participant_id: ParticipantId,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JoinedBody {
+    participant_id: ParticipantId,
+    role: &'static str,
+}
+
+fn error_json(state: &AppState, status: StatusCode, message: &str) -> Response {
+    let tracking = format!("KAIGI_{}", state.kaigi.keys.hex(16));
+    let body = json!({ "message": message, "errors": [{ "description": message }], "trackingId": tracking });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn core_error(state: &AppState, e: &Error) -> Response {
+    let (status, message) = match e {
+        Error::Session(SessionError::WrongPassword) => (StatusCode::FORBIDDEN, "The meeting password is not correct."),
+        Error::Session(SessionError::WrongHostKey) => (StatusCode::FORBIDDEN, "The host key is not correct."),
+        Error::Session(SessionError::NotHost) => (StatusCode::FORBIDDEN, "Only a host of the meeting may do this."),
+        Error::Session(SessionError::WaitingForHost) => {
+            (StatusCode::CONFLICT, "The meeting has not started; waiting for the host.")
+        }
+        Error::Session(SessionError::NotRunning) => (StatusCode::CONFLICT, "The meeting is not in progress."),
+        Error::Session(SessionError::NotInSession) => {
+            (StatusCode::NOT_FOUND, "The participant is not in this meeting.")
+        }
+        Error::NotFound(Entity::Meeting) => (StatusCode::NOT_FOUND, "The meeting could not be found."),
+        Error::NotFound(_) => (StatusCode::NOT_FOUND, "The requested resource could not be found."),
+        Error::Invalid { why, .. } => return error_json(state, StatusCode::BAD_REQUEST, why),
+        other => {
+            tracing::error!(error = %other, "lifecycle request failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again later.")
+        }
+    };
+    error_json(state, status, message)
+}
+
+/// The meeting key of the path and the decoded JSON body, or the error to answer.
+async fn decode<T: DeserializeOwned>(state: &AppState, key: &str, body: Body) -> Result<(u64, T), Response> {
+    let Ok(key) = key.parse::<u64>() else {
+        return Err(error_json(state, StatusCode::NOT_FOUND, "The meeting could not be found."));
+    };
+    let Ok(raw) = to_bytes(body, MAX_BODY).await else {
+        return Err(error_json(state, StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large."));
+    };
+    match serde_json::from_slice(&raw) {
+        Ok(value) => Ok((key, value)),
+        Err(e) => Err(error_json(state, StatusCode::BAD_REQUEST, &format!("The request body is not valid: {e}"))),
+    }
+}
+
+/// The client's address: the first `X-Forwarded-For` entry, else the peer address.
+fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    match (forwarded, peer) {
+        (Some(ip), _) => ip.to_string(),
+        (None, Some(peer)) => peer.ip().to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+/// POST /_kaigi/meetings/{meetingKey}/join
+pub async fn join(State(state): State<AppState>, Path(key): Path<String>, request: Request<Body>) -> Response {
+    let (parts, body) = request.into_parts();
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let (key, body): (u64, JoinBody) = match decode(&state, &key, body).await {
+        Ok(decoded) => decoded,
+        Err(r) => return r,
+    };
+    let req = JoinRequest {
+        name: body.name,
+        email: body.email,
+        password: body.password,
+        host_key: body.host_key,
+        ip_address: client_ip(&parts.headers, peer),
+        client_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(256)
+            .collect(),
+    };
+    match state.kaigi.join_session(key, &req).await {
+        Ok(joined) => {
+            let body = JoinedBody { participant_id: joined.participant_id, role: joined.role.wire() };
+            (StatusCode::OK, axum::Json(body)).into_response()
+        }
+        Err(e) => core_error(&state, &e),
+    }
+}
+
+/// POST /_kaigi/meetings/{meetingKey}/leave
+pub async fn leave(State(state): State<AppState>, Path(key): Path<String>, body: Body) -> Response {
+    let (key, body): (u64, ParticipantBody) = match decode(&state, &key, body).await {
+        Ok(decoded) => decoded,
+        Err(r) => return r,
+    };
+    match state.kaigi.leave_session(key, body.participant_id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => core_error(&state, &e),
+    }
+}
+
+/// POST /_kaigi/meetings/{meetingKey}/record: starts recording, or stops it when it is on.
+pub async fn record(State(state): State<AppState>, Path(key): Path<String>, body: Body) -> Response {
+    let (key, body): (u64, ParticipantBody) = match decode(&state, &key, body).await {
+        Ok(decoded) => decoded,
+        Err(r) => return r,
+    };
+    match state.kaigi.toggle_recording(key, body.participant_id).await {
+        Ok(on) => (StatusCode::OK, axum::Json(json!({ "recording": on }))).into_response(),
+        Err(e) => core_error(&state, &e),
+    }
+}
+
+/// POST /_kaigi/meetings/{meetingKey}/end
+pub async fn end(State(state): State<AppState>, Path(key): Path<String>, body: Body) -> Response {
+    let (key, body): (u64, ParticipantBody) = match decode(&state, &key, body).await {
+        Ok(decoded) => decoded,
+        Err(r) => return r,
+    };
+    match state.kaigi.end_session(key, body.participant_id).await {
+        Ok(usage) => {
+            let body = json!({
+                "meetingKey": usage.meeting_key.to_string(),
+                "start": usage.start.to_rfc3339(),
+                "end": usage.end.to_rfc3339(),
+                "durationMinutes": usage.duration_minutes,
+                "participants": usage.total_participants,
+            });
+            (StatusCode::OK, axum::Json(body)).into_response()
+        }
+        Err(e) => core_error(&state, &e),
+    }
+}
