@@ -3,6 +3,8 @@
 //! [`store::Store`] port.
 
 pub mod admin;
+pub mod attendee_store;
+pub mod attendees;
 pub mod auth;
 pub mod clock;
 pub mod error;

@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::attendee_store::AttendeeStore;
 use crate::license::{DatedPlan, SeatChange};
 use crate::mail::Mail;
 use crate::meeting::{Meeting, MeetingId, MeetingQuery};
@@ -109,7 +110,7 @@ pub struct Page<T> {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AttendeeStore + Send + Sync + 'static {
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -146,7 +146,11 @@ async fn main() {
     let syncs: Vec<String> =
         std::env::var("BENCH_SYNCS").unwrap_or_else(|_| "normal,full".into()).split(',').map(String::from).collect();
     for round in 0..rounds {
-        let tasks_list: Vec<u64> = std::env::var("BENCH_TASKS").unwrap_or_else(|_| "1,16".into()).split(',').map(|s| s.parse().unwrap()).collect();
+        let tasks_list: Vec<u64> = std::env::var("BENCH_TASKS")
+            .unwrap_or_else(|_| "1,16".into())
+            .split(',')
+            .map(|s| s.parse().unwrap())
+            .collect();
         for &tasks in &tasks_list {
             for sync in &syncs {
                 let (rps, p50, p99) = run(&dir, sync, tasks, &format!("{round}-{sync}-{tasks}")).await;

@@ -5,6 +5,7 @@
 //! at open. Uniqueness is enforced by the database, and every write is one transaction (on
 //! SQLite, concurrent meeting inserts share one: see `group_commit`).
 
+mod attendees;
 mod cache;
 mod codec;
 mod connect;

@@ -2,6 +2,7 @@
 //! security context, runs one core use case per bodyContent and encodes the answers in the shape
 //! real clients parse. It holds no rules of its own.
 
+mod attendee;
 mod auo;
 pub mod codes;
 pub mod element;
@@ -168,6 +169,11 @@ impl XmlApi {
             Op::LstCalendarSession => session::lst_calendar_session(&ctx, &mut w).await?,
             Op::LstMeetingType => meetingtype::lst_meeting_type(&ctx, &mut w).await?,
             Op::GetMeetingType => meetingtype::get_meeting_type(&ctx, &mut w).await?,
+            Op::CreateMeetingAttendee => attendee::create_meeting_attendee(&ctx, &mut w).await?,
+            Op::RegisterMeetingAttendee => attendee::register_meeting_attendee(&ctx, &mut w).await?,
+            Op::LstMeetingAttendee => attendee::lst_meeting_attendee(&ctx, &mut w).await?,
+            Op::DelMeetingAttendee => attendee::del_meeting_attendee(&ctx, &mut w).await?,
+            Op::GetEnrollmentInfo => attendee::get_enrollment_info(&ctx, &mut w).await?,
         }
         Ok(w.finish())
     }

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod xml_attendee;
 mod xml_envelope;
 mod xml_meeting;
 mod xml_session;
