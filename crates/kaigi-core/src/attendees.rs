@@ -270,7 +270,7 @@ impl Kaigi {
                 v
             }
             AttendeeTarget::Email { email, meeting } => {
-                let m = self.find_meeting(&caller.site, meeting, &[]).await?;
+                let m = self.managed_meeting(caller, meeting).await?;
                 let email = email.trim().to_lowercase();
                 let v: Vec<Attendee> =
                     self.store.attendees_of(site, m.id).await?.into_iter().filter(|a| a.email == email).collect();

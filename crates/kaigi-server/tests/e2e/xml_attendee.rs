@@ -44,8 +44,8 @@ fn webexpy(key: &str, people: &[(&str, &str, &str)]) -> String {
         .collect()
 }
 
-fn all<'a>(r: &'a Reply, name: &str) -> Vec<String> {
-    r.body().children.iter().filter(|c| c.is(name)).map(|c| c.text.clone()).collect::<Vec<_>>().into_iter().collect()
+fn all(r: &Reply, name: &str) -> Vec<String> {
+    r.body().children.iter().filter(|c| c.is(name)).map(|c| c.text.clone()).collect()
 }
 
 #[tokio::test]
