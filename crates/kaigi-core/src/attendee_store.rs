@@ -144,6 +144,8 @@ pub trait AttendeeStore: Send + Sync + 'static {
     async fn attendees_of(&self, site: SiteId, meeting: MeetingId) -> Result<Vec<Attendee>, StoreError>;
     /// The key of meeting `meeting` of the site (deleted or not).
     async fn meeting_key_of(&self, site: SiteId, meeting: MeetingId) -> Result<Option<u64>, StoreError>;
+    /// The key of the live meeting of the site with this confID.
+    async fn meeting_key_by_conf_id(&self, site: SiteId, conf_id: u64) -> Result<Option<u64>, StoreError>;
     async fn attendee_by_id(&self, site: SiteId, id: AttendeeId) -> Result<Option<Attendee>, StoreError>;
     /// Removes the attendees and queues the mails, in one transaction. Missing when any id is
     /// unknown (and then nothing is removed).

@@ -195,6 +195,12 @@ impl Kaigi {
         changed
     }
 
+    /// The meeting with this confID (LstMeetingAttendee `confID`), as a key reference.
+    pub async fn meeting_by_conf_id(&self, caller: &Caller, conf_id: u64) -> Result<MeetingRef> {
+        let key = self.store.meeting_key_by_conf_id(caller.site.id, conf_id).await?;
+        key.map(MeetingRef::Key).ok_or(Error::NotFound(Entity::Meeting))
+    }
+
     /// Gives every invitee of `m` (CreateMeeting/SetMeeting `participants/attendees`) an attendee
     /// row, so that LstMeetingAttendee lists them; invitees who have one already are left alone.
     /// No mails: the scheduling request decides about invitations itself.

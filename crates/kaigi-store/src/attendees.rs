@@ -11,7 +11,7 @@ use kaigi_core::store::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-use crate::codec::{bind_all, get, get_flag, get_json, get_num, get_time, json, lc, ms, Params, Value};
+use crate::codec::{big, bind_all, get, get_flag, get_json, get_num, get_time, json, lc, ms, Params, Value};
 use crate::errors::{corrupt, db};
 use crate::outbox::insert_mails;
 use crate::SqlStore;
@@ -118,6 +118,18 @@ impl AttendeeStore for SqlStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
+        row.map(|r| get_num(&r, "meeting_key")).transpose()
+    }
+
+    async fn meeting_key_by_conf_id(&self, site: SiteId, conf_id: u64) -> Result<Option<u64>, StoreError> {
+        let row = sqlx::query(
+            "SELECT meeting_key FROM meetings WHERE site_id = $1 AND conf_id = $2 AND deleted_at IS NULL ORDER BY id LIMIT 1",
+        )
+        .bind(site)
+        .bind(big(conf_id, "conference id")?)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
         row.map(|r| get_num(&r, "meeting_key")).transpose()
     }
 

@@ -849,6 +849,8 @@ async fn attendees_round_trip_with_their_mails(ctx: Ctx) {
     assert_eq!(pat, &expected);
     assert_eq!(s.attendee_by_id(site.id, ids[1]).await.expect("by id").expect("found").email, "sam@example.com");
     assert_eq!(s.meeting_key_of(site.id, m.id).await.expect("key"), Some(900_000_001));
+    assert_eq!(s.meeting_key_by_conf_id(site.id, m.conf_id).await.expect("conf"), Some(900_000_001));
+    assert_eq!(s.meeting_key_by_conf_id(site.id, m.conf_id + 1).await.expect("conf"), None);
     assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
     // Another site sees none of it.
     let other = new_site(s, "other").await;

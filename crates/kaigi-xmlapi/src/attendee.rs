@@ -177,8 +177,10 @@ fn write_attendee(w: &mut BodyWriter, m: &Meeting, a: &Attendee) {
 }
 
 pub async fn lst_meeting_attendee(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let Some(r) = opt_meeting_ref(ctx.body)? else {
-        return Err(Failure::from(Error::NoRecords));
+    let r = match (opt_meeting_ref(ctx.body)?, ctx.body.value_of("confID")) {
+        (Some(r), _) => r,
+        (None, Some(conf)) => ctx.kaigi.meeting_by_conf_id(ctx.caller, parse_num("confID", conf)?).await?,
+        (None, None) => return Err(Failure::from(Error::NoRecords)),
     };
     let window = list_control(ctx.body, 50)?;
     let offset = window.start_from - 1;

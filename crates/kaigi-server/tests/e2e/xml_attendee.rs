@@ -79,6 +79,13 @@ async fn sugar_create_lists_with_lower_cased_email_and_mails_the_invitation() {
     assert_eq!(l.value(&["attendee", "meetingUUID"]), uuid);
     assert_eq!(l.value(&["attendee", "joinStatus"]), "INVITE");
     assert_eq!(l.value(&["attendee", "status", "invited"]), "true");
+
+    // Also by confID.
+    let conf = l.value(&["attendee", "confID"]);
+    let c = s.call("alice", PW, &format!("{A}LstMeetingAttendee"), &format!("<confID>{conf}</confID>")).await;
+    c.assert_success();
+    assert_eq!(c.value(&["attendee", "attendeeId"]), ids[0]);
+    s.call("alice", PW, &format!("{A}LstMeetingAttendee"), "<confID>1</confID>").await.assert_failure("060001");
 }
 
 #[tokio::test]
