@@ -202,13 +202,19 @@ impl Kaigi {
     }
 
     /// Gives every invitee of `m` (CreateMeeting/SetMeeting `participants/attendees`) an attendee
-    /// row, so that LstMeetingAttendee lists them; invitees who have one already are left alone.
-    /// No mails: the scheduling request decides about invitations itself.
+    /// row, so that LstMeetingAttendee lists them; invitees who have one already are left alone,
+    /// and attendees no longer in the list (SetMeeting replaced it) are removed. No mails: the
+    /// scheduling request decides about invitations itself.
     pub(crate) async fn attendees_for_invitees(&self, m: &Meeting) -> Result<()> {
-        if m.invitees.is_empty() {
-            return Ok(());
-        }
         let existing = self.store.attendees_of(m.site_id, m.id).await?;
+        let stale: Vec<AttendeeId> = existing
+            .iter()
+            .filter(|a| !m.invitees.iter().any(|i| i.email.eq_ignore_ascii_case(&a.email)))
+            .map(|a| a.id)
+            .collect();
+        if !stale.is_empty() {
+            self.store.delete_attendees(m.site_id, &stale, &[]).await?;
+        }
         let now = self.now();
         let rows: Vec<Attendee> = m
             .invitees

@@ -227,7 +227,17 @@ async fn host_role_makes_an_alternate_host_and_meeting_invitees_are_listed() {
         "<person><name>Bob</name><email>bob@acme.example</email></person><role>HOST</role><sessionKey>{key}</sessionKey>"
     );
     s.call("alice", PW, &format!("{A}CreateMeetingAttendee"), &bob).await.assert_success();
-    s.call("bob", PW, &format!("{A}LstMeetingAttendee"), &format!("<meetingKey>{key}</meetingKey>"))
-        .await
-        .assert_success();
+    let l = s.call("bob", PW, &format!("{A}LstMeetingAttendee"), &format!("<meetingKey>{key}</meetingKey>")).await;
+    l.assert_success();
+    assert_eq!(l.value(&["matchingRecords", "total"]), "2");
+
+    // SetMeeting with a new participant list: Lou's row goes, Max gets one.
+    let set = format!(
+        "<meetingkey>{key}</meetingkey><participants><attendees><attendee><person><name>Max</name>\
+         <email>max@example.com</email></person></attendee></attendees></participants>"
+    );
+    s.call("alice", PW, "meeting.SetMeeting", &set).await.assert_success();
+    let l = s.call("alice", PW, &format!("{A}LstMeetingAttendee"), &format!("<meetingKey>{key}</meetingKey>")).await;
+    assert_eq!(l.value(&["matchingRecords", "total"]), "1");
+    assert_eq!(l.value(&["attendee", "person", "email"]), "max@example.com");
 }
