@@ -241,3 +241,19 @@ async fn host_role_makes_an_alternate_host_and_meeting_invitees_are_listed() {
     assert_eq!(l.value(&["matchingRecords", "total"]), "1");
     assert_eq!(l.value(&["attendee", "person", "email"]), "max@example.com");
 }
+
+#[tokio::test]
+async fn a_signed_in_user_may_register_only_themselves() {
+    let s = TestServer::start().await;
+    let (key, _) = meeting(&s, "alice", "<registration>true</registration><auto>true</auto>").await;
+    let me = webexpy(&key, &[("Bob", "Example", "Bob@Acme.example")]);
+    let r = s.call("bob", PW, &format!("{A}RegisterMeetingAttendee"), &me).await;
+    r.assert_success();
+    assert!(!r.value(&["register", "registerID"]).is_empty());
+    let other = webexpy(&key, &[("Nia", "Lo", "nia@example.com")]);
+    s.call("bob", PW, &format!("{A}RegisterMeetingAttendee"), &other).await.assert_failure("000001");
+    // Registering does not make bob a manager of the meeting.
+    s.call("bob", PW, &format!("{A}LstMeetingAttendee"), &format!("<meetingKey>{key}</meetingKey>"))
+        .await
+        .assert_failure("000001");
+}
