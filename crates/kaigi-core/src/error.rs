@@ -10,6 +10,7 @@ pub enum Entity {
     User,
     Meeting,
     ApiKey,
+    Attendee,
 }
 
 /// Why an authentication attempt failed.
@@ -100,6 +101,9 @@ pub enum Error {
     /// PMR cannot be enabled for a user whose only meeting types are end-to-end encrypted (40.6.1).
     #[error("the user must have at least one non-E2EE meeting type to enable PMR")]
     PmrNeedsNonE2eeType,
+    /// More attendees in one call than allowed (040015, 42.1).
+    #[error("more than {max} attendees in one call")]
+    TooManyAttendees { max: usize },
     /// The per-caller usage limit of an operation was reached (40.4.5).
     #[error("usage limit reached")]
     UsageLimited,

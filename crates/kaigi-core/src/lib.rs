@@ -4,6 +4,8 @@
 
 pub mod activity_store;
 pub mod admin;
+pub mod attendee_store;
+pub mod attendees;
 pub mod auth;
 pub mod clock;
 pub mod error;

@@ -11,6 +11,9 @@ use crate::user::User;
 pub enum MailKind {
     Welcome,
     EmailChangeConfirmation,
+    Invitation,
+    RegistrationConfirmation,
+    AttendeeCancellation,
 }
 
 impl MailKind {
@@ -18,6 +21,9 @@ impl MailKind {
         match self {
             MailKind::Welcome => "welcome",
             MailKind::EmailChangeConfirmation => "email-change",
+            MailKind::Invitation => "invitation",
+            MailKind::RegistrationConfirmation => "registration",
+            MailKind::AttendeeCancellation => "attendee-cancellation",
         }
     }
 
@@ -25,6 +31,9 @@ impl MailKind {
         match s {
             "welcome" => Some(MailKind::Welcome),
             "email-change" => Some(MailKind::EmailChangeConfirmation),
+            "invitation" => Some(MailKind::Invitation),
+            "registration" => Some(MailKind::RegistrationConfirmation),
+            "attendee-cancellation" => Some(MailKind::AttendeeCancellation),
             _ => None,
         }
     }
@@ -129,6 +138,51 @@ pub fn email_change_confirmation(
         language: lang.tag.to_string(),
         created_at: now,
     }
+}
+
+/// A plain-text mail about one meeting to one attendee.
+fn attendee_mail(site_id: SiteId, kind: MailKind, to: &str, subject: String, body: String, now: DateTime<Utc>) -> Mail {
+    Mail {
+        id: 0,
+        site_id,
+        kind,
+        to: to.to_string(),
+        subject,
+        body,
+        html: false,
+        language: "en-US".to_string(),
+        created_at: now,
+    }
+}
+
+/// The invitation an attendee gets when added with `emailInvitations` TRUE.
+pub fn invitation(site_id: SiteId, to: &str, name: &str, meeting: &str, join_url: &str, now: DateTime<Utc>) -> Mail {
+    let body = format!("Hello {name},\n\nYou are invited to \"{meeting}\".\nJoin here when it starts:\n\n{join_url}\n");
+    attendee_mail(site_id, MailKind::Invitation, to, format!("Invitation: {meeting}"), body, now)
+}
+
+/// Confirms a registration; `pending` when the host still has to approve it.
+pub fn registration_confirmation(
+    site_id: SiteId,
+    to: &str,
+    name: &str,
+    meeting: &str,
+    pending: bool,
+    now: DateTime<Utc>,
+) -> Mail {
+    let state = if pending {
+        "Your registration was received; the host will approve or decline it."
+    } else {
+        "Your registration is approved."
+    };
+    let body = format!("Hello {name},\n\nThank you for registering for \"{meeting}\".\n{state}\n");
+    attendee_mail(site_id, MailKind::RegistrationConfirmation, to, format!("Registration: {meeting}"), body, now)
+}
+
+/// Tells a removed attendee that they are no longer expected (DelMeetingAttendee `sendEmail`).
+pub fn attendee_cancellation(site_id: SiteId, to: &str, name: &str, meeting: &str, now: DateTime<Utc>) -> Mail {
+    let body = format!("Hello {name},\n\nYou have been removed from the attendee list of \"{meeting}\".\n");
+    attendee_mail(site_id, MailKind::AttendeeCancellation, to, format!("Cancelled: {meeting}"), body, now)
 }
 
 #[cfg(test)]

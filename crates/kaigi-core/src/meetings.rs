@@ -479,6 +479,7 @@ impl Kaigi {
             match self.store.insert_meeting(&m).await {
                 Ok(id) => {
                     m.id = id;
+                    self.attendees_for_invitees(&m).await?;
                     return Ok(m);
                 }
                 Err(StoreError::Conflict(ConflictOn::MeetingKey)) => continue,
@@ -516,6 +517,9 @@ impl Kaigi {
         self.apply_schedule(site, &host, &mut m, f, false)?;
         m.updated_at = self.now();
         self.store.update_meeting(&m).await.map_err(store_error)?;
+        if f.invitees.is_some() {
+            self.attendees_for_invitees(&m).await?;
+        }
         Ok(m)
     }
 

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::activity_store::ActivityStore;
+use crate::attendee_store::AttendeeStore;
 use crate::license::{DatedPlan, SeatChange};
 use crate::mail::Mail;
 use crate::meeting::{Meeting, MeetingId, MeetingQuery};
@@ -110,7 +111,7 @@ pub struct Page<T> {
 }
 
 #[async_trait]
-pub trait Store: ActivityStore + Send + Sync + 'static {
+pub trait Store: ActivityStore + AttendeeStore + Send + Sync + 'static {
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -6,6 +6,7 @@
 //! SQLite, concurrent meeting inserts share one: see `group_commit`).
 
 mod activity;
+mod attendees;
 mod cache;
 mod codec;
 mod connect;

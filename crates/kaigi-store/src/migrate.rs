@@ -18,12 +18,14 @@ struct Migration {
 const SQLITE: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_init.sql") },
     Migration { version: 2, sql: include_str!("../migrations/sqlite/0002_meetings.sql") },
+    Migration { version: 3, sql: include_str!("../migrations/sqlite/0003_attendees.sql") },
     Migration { version: 4, sql: include_str!("../migrations/sqlite/0004_activity.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/postgres/0001_init.sql") },
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_meetings.sql") },
+    Migration { version: 3, sql: include_str!("../migrations/postgres/0003_attendees.sql") },
     Migration { version: 4, sql: include_str!("../migrations/postgres/0004_activity.sql") },
 ];
 

@@ -18,6 +18,7 @@ use kaigi_core::activity_store::{
     ActivityStore, AttendeeRecord, EventKind, Participant, Recording, Role, SessionEnd, SessionEvent, SessionState,
     UsageRecord,
 };
+use kaigi_core::attendee_store::{Attendee, AttendeeRole, AttendeeStatus, AttendeeStore, JoinStatus};
 use kaigi_core::license::{DatedPlan, LicensePlan, SeatChange};
 use kaigi_core::mail::{self, Mail};
 use kaigi_core::meeting::{
@@ -198,6 +199,9 @@ on_both_engines!(
     a_session_runs_and_ends_into_history,
     ending_a_session_is_all_or_nothing,
     recordings_are_edited_and_deleted_per_site,
+    attendees_round_trip_with_their_mails,
+    deleting_attendees_is_all_or_nothing,
+    attendee_status_changes_and_corrupt_rows,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -761,9 +765,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 4]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 4]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -779,7 +783,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 4]);
+    assert_eq!(applied, [1, 2, 3, 4]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -801,6 +805,103 @@ async fn corrupt_rows_are_backend_errors(ctx: Ctx) {
 
     ctx.raw("UPDATE sites SET settings = '[1, 2]' WHERE name_lc = 'acme'").await;
     assert!(matches!(s.site_by_name("acme").await, Err(StoreError::Backend(_))));
+}
+
+// ---------------------------------------------------------------- attendees
+
+fn attendee(m: &Meeting, email: &str, register: bool) -> Attendee {
+    let mut profile = std::collections::BTreeMap::new();
+    profile.insert("company".to_string(), "Acme".to_string());
+    Attendee {
+        id: 0,
+        meeting_id: m.id,
+        site_id: m.site_id,
+        name: "Pat Doe".into(),
+        first_name: "Pat".into(),
+        last_name: "Doe".into(),
+        email: email.into(),
+        role: AttendeeRole::Presenter,
+        join_status: JoinStatus::Register,
+        status: AttendeeStatus::Pending,
+        register_id: register.then_some(0),
+        language: "ENGLISH".into(),
+        locale: "U.S.".into(),
+        time_zone_id: 4,
+        email_invitations: true,
+        profile,
+        ip_address: "192.0.2.1".into(),
+        submitted_at: t(5),
+        created_at: t(6),
+    }
+}
+
+async fn attendees_round_trip_with_their_mails(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "h", "H", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 900_000_001, 0)).await;
+    let rows = [attendee(&m, "Pat@Example.COM", true), attendee(&m, "sam@example.com", false)];
+    let ids = s.insert_attendees(&rows, &[welcome(site.id, "pat@example.com", t(7))]).await.expect("insert");
+    assert_eq!(ids.len(), 2);
+    let listed = s.attendees_of(site.id, m.id).await.expect("list");
+    assert_eq!(listed.len(), 2);
+    let pat = &listed[0];
+    assert_eq!(pat.id, ids[0]);
+    // Stored lower-cased; the registerID is the attendee id.
+    assert_eq!(pat.email, "pat@example.com");
+    assert_eq!(pat.register_id, Some(ids[0]));
+    assert_eq!(listed[1].register_id, None);
+    let expected =
+        Attendee { id: ids[0], email: "pat@example.com".into(), register_id: Some(ids[0]), ..rows[0].clone() };
+    assert_eq!(pat, &expected);
+    assert_eq!(s.attendee_by_id(site.id, ids[1]).await.expect("by id").expect("found").email, "sam@example.com");
+    assert_eq!(s.meeting_key_of(site.id, m.id).await.expect("key"), Some(900_000_001));
+    assert_eq!(s.meeting_key_by_conf_id(site.id, m.conf_id).await.expect("conf"), Some(900_000_001));
+    assert_eq!(s.meeting_key_by_conf_id(site.id, m.conf_id + 1).await.expect("conf"), None);
+    assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
+    // Another site sees none of it.
+    let other = new_site(s, "other").await;
+    assert!(s.attendee_by_id(other.id, ids[0]).await.expect("by id").is_none());
+    assert!(s.attendees_of(other.id, m.id).await.expect("list").is_empty());
+}
+
+async fn deleting_attendees_is_all_or_nothing(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "h", "H", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 900_000_002, 0)).await;
+    let ids = s
+        .insert_attendees(&[attendee(&m, "a@example.com", false), attendee(&m, "b@example.com", false)], &[])
+        .await
+        .expect("insert");
+    let mail = welcome(site.id, "a@example.com", t(8));
+    assert!(matches!(
+        s.delete_attendees(site.id, &[ids[0], ids[1] + 1000], std::slice::from_ref(&mail)).await,
+        Err(StoreError::Missing)
+    ));
+    assert_eq!(s.attendees_of(site.id, m.id).await.expect("list").len(), 2);
+    assert!(s.outbox(Some(site.id), 10).await.expect("outbox").is_empty());
+    s.delete_attendees(site.id, &[ids[0]], &[mail]).await.expect("delete");
+    let left = s.attendees_of(site.id, m.id).await.expect("list");
+    assert_eq!(left.iter().map(|a| a.id).collect::<Vec<_>>(), [ids[1]]);
+    assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
+}
+
+async fn attendee_status_changes_and_corrupt_rows(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "h", "H", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 900_000_003, 0)).await;
+    let ids = s.insert_attendees(&[attendee(&m, "a@example.com", true)], &[]).await.expect("insert");
+    s.set_attendee_status(site.id, ids[0], AttendeeStatus::Registered, JoinStatus::Accept, &[]).await.expect("set");
+    let a = s.attendee_by_id(site.id, ids[0]).await.expect("get").expect("found");
+    assert_eq!((a.status, a.join_status), (AttendeeStatus::Registered, JoinStatus::Accept));
+    assert!(matches!(
+        s.set_attendee_status(site.id, ids[0] + 1000, AttendeeStatus::Rejected, JoinStatus::Reject, &[]).await,
+        Err(StoreError::Missing)
+    ));
+    ctx.raw("UPDATE attendees SET status = 'MAYBE'").await;
+    assert!(matches!(s.attendee_by_id(site.id, ids[0]).await, Err(StoreError::Backend(_))));
 }
 
 // ---------------------------------------------------------------- engine choice (no database)

@@ -50,6 +50,10 @@ impl From<&Error> for Failure {
                 Failure::not_forwarded(" unknown site; check securityContext/siteName or siteID")
             }
             Error::NotFound(Entity::ApiKey) => Failure::new("030047", "Not a valid API key (JWTToken)"),
+            Error::NotFound(Entity::Attendee) => Failure::new("000015", "Sorry, no record found"),
+            Error::TooManyAttendees { .. } => {
+                Failure::new("040015", "Register attendee number over limit in one API call")
+            }
             Error::NoRecords => Failure::new("000015", "Sorry, no record found"),
             Error::AccessDenied => Failure::new("000001", "Access denied, additional privileges are required"),
             Error::Auth(failure) => auth_failure(*failure),

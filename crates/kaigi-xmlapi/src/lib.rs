@@ -2,6 +2,7 @@
 //! security context, runs one core use case per bodyContent and encodes the answers in the shape
 //! real clients parse. It holds no rules of its own.
 
+mod attendee;
 mod auo;
 pub mod codes;
 pub mod element;
@@ -185,6 +186,11 @@ impl XmlApi {
             Op::GetRecordingInfo => recording::get_recording_info(&ctx, &mut w).await?,
             Op::SetRecordingInfo => recording::set_recording_info(&ctx, &mut w).await?,
             Op::DelRecording => recording::del_recording(&ctx, &mut w).await?,
+            Op::CreateMeetingAttendee => attendee::create_meeting_attendee(&ctx, &mut w).await?,
+            Op::RegisterMeetingAttendee => attendee::register_meeting_attendee(&ctx, &mut w).await?,
+            Op::LstMeetingAttendee => attendee::lst_meeting_attendee(&ctx, &mut w).await?,
+            Op::DelMeetingAttendee => attendee::del_meeting_attendee(&ctx, &mut w).await?,
+            Op::GetEnrollmentInfo => attendee::get_enrollment_info(&ctx, &mut w).await?,
         }
         Ok(w.finish())
     }

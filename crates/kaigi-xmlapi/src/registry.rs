@@ -183,6 +183,11 @@ pub enum Op {
     GetRecordingInfo,
     SetRecordingInfo,
     DelRecording,
+    CreateMeetingAttendee,
+    RegisterMeetingAttendee,
+    LstMeetingAttendee,
+    DelMeetingAttendee,
+    GetEnrollmentInfo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,11 +273,11 @@ pub static OPERATIONS: &[OpDef] = &[
     op(S::Ep, "LstCalendarSession", Ok_(Op::LstCalendarSession)),
     op(S::Ep, "DetectSessionByCallback", NP),
     op(S::Ep, "SetOneClickSettings", NP),
-    op(S::Attendee, "CreateMeetingAttendee", P(4)),
-    op(S::Attendee, "RegisterMeetingAttendee", P(4)),
-    op(S::Attendee, "LstMeetingAttendee", P(4)),
-    op(S::Attendee, "DelMeetingAttendee", P(4)),
-    op(S::Attendee, "GetEnrollmentInfo", P(4)),
+    op(S::Attendee, "CreateMeetingAttendee", Ok_(Op::CreateMeetingAttendee)),
+    op(S::Attendee, "RegisterMeetingAttendee", Ok_(Op::RegisterMeetingAttendee)),
+    op(S::Attendee, "LstMeetingAttendee", Ok_(Op::LstMeetingAttendee)),
+    op(S::Attendee, "DelMeetingAttendee", Ok_(Op::DelMeetingAttendee)),
+    op(S::Attendee, "GetEnrollmentInfo", Ok_(Op::GetEnrollmentInfo)),
     op(S::Attendee, "GetFeedbackInfo", NP),
     op(S::Site, "GetSite", Ok_(Op::GetSite)),
     op(S::Site, "SetSite", NP),

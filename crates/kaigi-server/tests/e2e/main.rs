@@ -7,6 +7,7 @@ mod support;
 
 mod demo;
 mod lifecycle;
+mod xml_attendee;
 mod xml_envelope;
 mod xml_history;
 mod xml_meeting;
