@@ -7,11 +7,14 @@ pub mod codes;
 pub mod element;
 pub mod envelope;
 mod ep;
+mod event;
 mod meeting;
 mod meetingtype;
 pub mod registry;
 mod session;
 mod site;
+mod support;
+mod training;
 mod user;
 pub mod values;
 pub mod writer;
@@ -168,6 +171,17 @@ impl XmlApi {
             Op::LstCalendarSession => session::lst_calendar_session(&ctx, &mut w).await?,
             Op::LstMeetingType => meetingtype::lst_meeting_type(&ctx, &mut w).await?,
             Op::GetMeetingType => meetingtype::get_meeting_type(&ctx, &mut w).await?,
+            Op::CreateTrainingSession => training::create(&ctx, &mut w).await?,
+            Op::SetTrainingSession => training::set(&ctx, &mut w).await?,
+            Op::GetTrainingSession => training::get(&ctx, &mut w).await?,
+            Op::DelTrainingSession => training::del(&ctx, &mut w).await?,
+            Op::LstsummaryTrainingSession => training::lstsummary(&ctx, &mut w).await?,
+            Op::CreateEvent => event::create(&ctx, &mut w).await?,
+            Op::SetEvent => event::set(&ctx, &mut w).await?,
+            Op::GetEvent => event::get(&ctx, &mut w).await?,
+            Op::DelEvent => event::del(&ctx, &mut w).await?,
+            Op::LstsummaryEvent => event::lstsummary(&ctx, &mut w).await?,
+            Op::CreateSupportSession => support::create(&ctx, &mut w).await?,
         }
         Ok(w.finish())
     }

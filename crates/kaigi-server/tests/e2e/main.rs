@@ -6,7 +6,9 @@
 mod support;
 
 mod xml_envelope;
+mod xml_event;
 mod xml_meeting;
 mod xml_session;
 mod xml_site;
+mod xml_training;
 mod xml_user;
