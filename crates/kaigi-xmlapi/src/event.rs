@@ -114,16 +114,21 @@ pub async fn get(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
 pub async fn lstsummary(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let (q, start_from) = listing(ctx.body, KINDS.to_vec(), 10)?;
     let page = ctx.kaigi.list_meetings(ctx.caller, &q).await?;
+    // The schema puts matchingRecords before the items here.
+    w.matching_records(page.total, page.items.len(), u64::from(start_from));
     for o in &page.items {
         let m = &o.meeting;
+        let end = o.start + chrono::Duration::minutes(i64::from(m.duration_minutes));
+        let panelists: Vec<&str> =
+            m.invitees.iter().filter(|i| i.role == "PRESENTER").map(|i| i.email.as_str()).collect();
         w.node("event", |w| {
             w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("sessionName", &m.name);
             w.leaf("sessionType", m.meeting_type).leaf("hostWebExID", &o.host.webex_id);
-            w.leaf("startDate", local(o.start, m.time_zone_id)).leaf("timeZoneID", m.time_zone_id);
-            w.leaf("duration", m.duration_minutes).leaf("description", &m.agenda);
-            w.leaf("status", m.status.wire()).leaf("listStatus", m.list_status.wire());
+            w.leaf("startDate", local(o.start, m.time_zone_id)).leaf("endDate", local(end, m.time_zone_id));
+            w.leaf("timeZoneID", m.time_zone_id).leaf("duration", m.duration_minutes).leaf("description", &m.agenda);
+            w.leaf("status", m.status.wire()).leaf("panelists", panelists.join(";"));
+            w.leaf("listStatus", m.list_status.wire());
         });
     }
-    w.matching_records(page.total, page.items.len(), u64::from(start_from));
     Ok(())
 }

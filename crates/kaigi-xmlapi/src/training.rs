@@ -221,9 +221,11 @@ pub async fn lstsummary(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure
     let page = ctx.kaigi.list_meetings(ctx.caller, &q).await?;
     for o in &page.items {
         let m = &o.meeting;
+        let others: Vec<&str> = m.invitees.iter().filter(|i| i.role == "HOST").map(|i| i.email.as_str()).collect();
         w.node("trainingSession", |w| {
             w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("confName", &m.name);
             w.leaf("meetingType", m.meeting_type).leaf("hostWebExID", &o.host.webex_id);
+            w.leaf("otherHostWebExID", others.join(";"));
             w.leaf("timeZoneID", m.time_zone_id).leaf("timeZone", zone(m.time_zone_id).name);
             w.leaf("status", m.status.wire()).leaf("startDate", local(o.start, m.time_zone_id));
             w.leaf("duration", m.duration_minutes).leaf("listStatus", m.list_status.wire());

@@ -42,6 +42,7 @@ async fn webexpy_creates_reads_changes_lists_and_deletes_an_event() {
     assert_eq!(get.value(&["schedule", "startDate"]), "06/21/2026 15:00:00");
     assert_eq!(get.value(&["schedule", "openTime"]), "15");
     assert_eq!(get.value(&["metaData", "sessionName"]), "Town hall");
+    assert_eq!(get.value(&["metaData", "sessionType"]), "216");
     assert_eq!(get.value(&["metaData", "description"]), "Quarterly results");
     assert_eq!(get.value(&["panelists", "panelist", "email"]), "bob@acme.example");
     assert_eq!(get.value(&["hostKey"]).len(), 6);
@@ -66,6 +67,9 @@ async fn webexpy_creates_reads_changes_lists_and_deletes_an_event() {
     assert_eq!(list.value(&["event", "sessionKey"]), key);
     assert_eq!(list.value(&["event", "sessionName"]), "Town hall (moved)");
     assert_eq!(list.value(&["event", "startDate"]), "06/22/2026 15:00:00");
+    assert_eq!(list.value(&["event", "endDate"]), "06/22/2026 16:00:00");
+    assert_eq!(list.value(&["event", "panelists"]), "bob@acme.example");
+    assert_in_order(&list.text, &["<event:matchingRecords>", "<event:event>"]);
     assert_eq!(list.value(&["matchingRecords", "total"]), "1");
 
     let ep = s

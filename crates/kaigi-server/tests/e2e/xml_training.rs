@@ -46,6 +46,8 @@ async fn moodle_creates_reads_changes_lists_and_deletes_a_training_session() {
     assert_eq!(get.value(&["schedule", "openTime"]), "20");
     assert_eq!(get.value(&["schedule", "duration"]), "90");
     assert_eq!(get.value(&["metaData", "confName"]), "Biology 101");
+    // The host's Training Center meeting type is the default (TRS, 217).
+    assert_eq!(get.value(&["metaData", "sessionType"]), "217");
     assert_eq!(get.value(&["repeat", "repeatType"]), "SINGLE");
     assert_eq!(get.value(&["presenters", "participants", "participant", "role"]), "HOST");
     assert_eq!(get.value(&["sessionkey"]), key);
@@ -71,6 +73,7 @@ async fn moodle_creates_reads_changes_lists_and_deletes_a_training_session() {
     let list = s.call("alice", PW, "training.LstsummaryTrainingSession", "").await;
     list.assert_success();
     assert_eq!(list.value(&["trainingSession", "sessionKey"]), key);
+    assert_eq!(list.value(&["trainingSession", "otherHostWebExID"]), "bob@acme.example");
     assert_eq!(list.value(&["matchingRecords", "total"]), "1");
 
     s.call("alice", PW, "training.DelTrainingSession", &format!("<sessionKey>{key}</sessionKey>"))
