@@ -463,6 +463,10 @@ impl Kaigi {
             deleted_at: None,
         };
         self.apply_meeting_fields(site, &host, &mut m, f)?;
+        if m.name.is_empty() && kind == SessionKind::Support {
+            // CreateSupportSession may omit metaData: the session is named after its host.
+            m.name = format!("{} {} support session", host.first_name, host.last_name).trim().to_string();
+        }
         if m.name.is_empty() {
             return Err(Error::invalid("confName", "is required"));
         }

@@ -8,6 +8,7 @@ pub mod codes;
 pub mod element;
 pub mod envelope;
 mod ep;
+mod event;
 mod history;
 mod meeting;
 mod meetingtype;
@@ -15,6 +16,8 @@ mod recording;
 pub mod registry;
 mod session;
 mod site;
+mod support;
+mod training;
 mod user;
 pub mod values;
 pub mod writer;
@@ -191,6 +194,17 @@ impl XmlApi {
             Op::LstMeetingAttendee => attendee::lst_meeting_attendee(&ctx, &mut w).await?,
             Op::DelMeetingAttendee => attendee::del_meeting_attendee(&ctx, &mut w).await?,
             Op::GetEnrollmentInfo => attendee::get_enrollment_info(&ctx, &mut w).await?,
+            Op::CreateTrainingSession => training::create(&ctx, &mut w).await?,
+            Op::SetTrainingSession => training::set(&ctx, &mut w).await?,
+            Op::GetTrainingSession => training::get(&ctx, &mut w).await?,
+            Op::DelTrainingSession => training::del(&ctx, &mut w).await?,
+            Op::LstsummaryTrainingSession => training::lstsummary(&ctx, &mut w).await?,
+            Op::CreateEvent => event::create(&ctx, &mut w).await?,
+            Op::SetEvent => event::set(&ctx, &mut w).await?,
+            Op::GetEvent => event::get(&ctx, &mut w).await?,
+            Op::DelEvent => event::del(&ctx, &mut w).await?,
+            Op::LstsummaryEvent => event::lstsummary(&ctx, &mut w).await?,
+            Op::CreateSupportSession => support::create(&ctx, &mut w).await?,
         }
         Ok(w.finish())
     }

@@ -1,0 +1,236 @@
+//! Training Center (`train:`): Create, Set, Get, Del and LstsummaryTrainingSession. Decoding and
+//! encoding only; the scheduling rules are the core's meeting use cases with
+//! `SessionKind::Training`.
+//!
+//! kaigi's choices (see docs/training-events.md): `schedule/openTime` is read and written in
+//! minutes here; `repeat/repeatType` SINGLE is a one-off session, RECURRING_SINGLE and
+//! MULTIPLE_SESSION are one series under one session key whose rule is `occurenceType`,
+//! `interval`, `dayInWeek`, `endAfter`, `expirationDate`, … ; presenters with role HOST are
+//! alternate hosts.
+
+use kaigi_core::meeting::{Invitee, Meeting, Recurrence, RepeatKind, SessionKind};
+use kaigi_core::meetings::{MeetingFields, MeetingRef};
+use kaigi_core::timezone;
+use kaigi_core::user::User;
+
+use crate::codes::Failure;
+use crate::element::Element;
+use crate::meeting::{listing, local, meeting_fields, meeting_ref, zone};
+use crate::values::{opt_num, parse_num};
+use crate::writer::BodyWriter;
+use crate::Ctx;
+
+const KINDS: [SessionKind; 1] = [SessionKind::Training];
+
+/// Training and event requests give `openTime` in minutes; the core keeps seconds.
+pub(crate) fn open_time_in_minutes(body: &Element, f: &mut MeetingFields) -> Result<(), Failure> {
+    if let Some(s) = body.child("schedule") {
+        f.open_time_secs = opt_num::<u32>(s, "openTime")?.map(|m| m.saturating_mul(60));
+    }
+    Ok(())
+}
+
+/// `participant{person{name email webExId type} role}` items of a `participants` list.
+pub(crate) fn participants(list: &Element, default_role: &str) -> Vec<Invitee> {
+    let items = list.child("participants").unwrap_or(list);
+    items
+        .children
+        .iter()
+        .filter_map(|p| {
+            let person = p.child("person").unwrap_or(p);
+            let email = person.value_of("email")?.to_string();
+            let name = person.value_of("name").map(str::to_string).unwrap_or_else(|| {
+                format!("{} {}", person.text_of("firstName").unwrap_or(""), person.text_of("lastName").unwrap_or(""))
+                    .trim()
+                    .to_string()
+            });
+            let role = p.value_of("role").unwrap_or(default_role).to_ascii_uppercase();
+            Some(Invitee { name, email, role })
+        })
+        .collect()
+}
+
+fn weekday(s: &str) -> Result<chrono::Weekday, Failure> {
+    s.trim().parse().map_err(|_| Failure::invalid("day", "must be SUNDAY … SATURDAY"))
+}
+
+/// The training `repeat` block onto the core's recurrence.
+fn training_repeat(el: &Element) -> Result<Recurrence, Failure> {
+    let kind = el.value_of("repeatType").unwrap_or("SINGLE").to_ascii_uppercase();
+    match kind.as_str() {
+        "SINGLE" => return Ok(Recurrence::none()),
+        "RECURRING_SINGLE" | "MULTIPLE_SESSION" => {}
+        _ => return Err(Failure::invalid("repeatType", "must be SINGLE, RECURRING_SINGLE or MULTIPLE_SESSION")),
+    }
+    let occurs = el.value_of("occurenceType").or_else(|| el.value_of("occurrenceType")).unwrap_or("DAILY");
+    let rule = match occurs.to_ascii_uppercase().as_str() {
+        "DAILY" => RepeatKind::Daily,
+        "WEEKLY" => RepeatKind::Weekly,
+        "MONTHLY" => RepeatKind::Monthly,
+        "NO_REPEAT" => RepeatKind::NoRepeat,
+        "CONSTANT" => RepeatKind::Constant,
+        _ => return Err(Failure::invalid("occurenceType", "must be DAILY, WEEKLY, MONTHLY, NO_REPEAT or CONSTANT")),
+    };
+    let days = match el.child("dayInWeek") {
+        Some(d) => d
+            .children_named("day")
+            .filter(|x| !x.text.is_empty())
+            .map(|x| weekday(&x.text))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    let expiration = match el.value_of("expirationDate") {
+        Some(t) => Some(
+            timezone::parse_wire_datetime(t)
+                .map(|d| d.date())
+                .ok_or_else(|| Failure::invalid("expirationDate", "must be MM/DD/YYYY HH:MM:SS"))?,
+        ),
+        None => None,
+    };
+    Ok(Recurrence {
+        kind: rule,
+        interval: opt_num(el, "interval")?.unwrap_or(1),
+        days_in_week: days,
+        day_in_month: opt_num(el, "dayInMonth")?,
+        week_in_month: opt_num(el, "weekInMonth")?,
+        month_in_year: opt_num(el, "monthInYear")?,
+        expiration,
+        occurrences: opt_num(el, "endAfter")?,
+    })
+}
+
+fn fields(body: &Element) -> Result<MeetingFields, Failure> {
+    // The meeting reader knows the meeting `repeat` block; the training one is read here.
+    let mut rest = body.clone();
+    rest.children.retain(|c| !c.is("repeat"));
+    let mut f = meeting_fields(&rest)?;
+    open_time_in_minutes(body, &mut f)?;
+    if let Some(r) = body.child("repeat") {
+        f.repeat = Some(training_repeat(r)?);
+    }
+    if body.child("presenters").is_some() || body.child("attendees").is_some() {
+        let mut list = body.child("presenters").map(|p| participants(p, "PRESENTER")).unwrap_or_default();
+        list.extend(body.child("attendees").map(|a| participants(a, "ATTENDEE")).unwrap_or_default());
+        f.invitees = Some(list);
+    }
+    Ok(f)
+}
+
+fn session_ref(body: &Element) -> Result<MeetingRef, Failure> {
+    match body.value_of("sessionKey") {
+        Some(k) => Ok(MeetingRef::Key(parse_num("sessionKey", k)?)),
+        None => meeting_ref(body),
+    }
+}
+
+pub async fn create(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let m = ctx.kaigi.create_meeting(ctx.caller, SessionKind::Training, &fields(ctx.body)?).await?;
+    w.leaf("sessionkey", m.meeting_key).leaf("meetingUUID", &m.uuid);
+    w.node("additionalInfo", |w| {
+        w.leaf("sessionkey", m.meeting_key).leaf("guestToken", &m.guest_token);
+    });
+    w.leaf_opt("sessionPassword", m.password.as_deref());
+    Ok(())
+}
+
+pub async fn set(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let m = ctx.kaigi.set_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS, &fields(ctx.body)?).await?;
+    w.leaf("meetingUUID", &m.uuid);
+    Ok(())
+}
+
+pub async fn del(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let m = ctx.kaigi.delete_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS).await?;
+    w.leaf("meetingUUID", &m.uuid);
+    Ok(())
+}
+
+fn write_people(w: &mut BodyWriter, block: &str, people: &[&Invitee]) {
+    w.node(block, |w| {
+        w.node("participants", |w| {
+            for i in people {
+                w.node("participant", |w| {
+                    w.node("person", |w| {
+                        w.leaf_in("com", "name", &i.name).leaf_in("com", "email", &i.email);
+                    });
+                    w.leaf("role", &i.role);
+                });
+            }
+        });
+    });
+}
+
+fn write_training(w: &mut BodyWriter, m: &Meeting, host: &User) {
+    w.node("accessControl", |w| {
+        w.leaf("listing", m.list_status.wire()).leaf_opt("sessionPassword", m.password.as_deref());
+        w.leaf_opt("audioPassword", m.audio_password.as_deref())
+            .flag("isEnforceAudioPassword", m.enforce_audio_password);
+        w.flag("enforcePassword", m.enforce_password);
+    });
+    w.node("schedule", |w| {
+        w.leaf("startDate", local(m.start, m.time_zone_id)).leaf("timeZoneID", m.time_zone_id);
+        w.leaf("timeZone", zone(m.time_zone_id).name).leaf("duration", m.duration_minutes);
+        w.leaf("openTime", m.open_time_secs / 60).leaf("hostWebExID", &host.webex_id);
+    });
+    w.node("metaData", |w| {
+        w.leaf("confName", &m.name).leaf("agenda", &m.agenda).leaf("sessionType", m.meeting_type);
+    });
+    w.node("enableOptions", |w| {
+        for (k, v) in &m.enable_options {
+            w.leaf(k, v);
+        }
+    });
+    w.node("telephony", |w| {
+        if m.telephony.is_empty() {
+            w.leaf("telephonySupport", "CALLIN");
+        }
+        for (k, v) in &m.telephony {
+            w.leaf(k, v);
+        }
+    });
+    w.node("tracking", |w| {
+        for (k, v) in &m.tracking {
+            w.leaf(k, v);
+        }
+    });
+    let r = &m.repeat;
+    w.node("repeat", |w| {
+        if r.kind == RepeatKind::NoRepeat {
+            w.leaf("repeatType", "SINGLE");
+        } else {
+            w.leaf("repeatType", "RECURRING_SINGLE").leaf("occurenceType", r.kind.wire());
+            w.leaf("interval", r.interval).leaf_opt("endAfter", r.occurrences);
+        }
+    });
+    let presenters: Vec<&Invitee> = m.invitees.iter().filter(|i| i.role != "ATTENDEE").collect();
+    let attendees: Vec<&Invitee> = m.invitees.iter().filter(|i| i.role == "ATTENDEE").collect();
+    write_people(w, "presenters", &presenters);
+    write_people(w, "attendees", &attendees);
+    w.leaf("sessionkey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("status", m.status.wire());
+    w.leaf("hostKey", &m.host_key).leaf("eventID", m.id).leaf("guestToken", &m.guest_token).leaf("hostType", "1019001");
+}
+
+pub async fn get(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS).await?;
+    write_training(w, &m, &host);
+    Ok(())
+}
+
+pub async fn lstsummary(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    let (q, start_from) = listing(ctx.body, KINDS.to_vec(), 10)?;
+    let page = ctx.kaigi.list_meetings(ctx.caller, &q).await?;
+    for o in &page.items {
+        let m = &o.meeting;
+        let others: Vec<&str> = m.invitees.iter().filter(|i| i.role == "HOST").map(|i| i.email.as_str()).collect();
+        w.node("trainingSession", |w| {
+            w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("confName", &m.name);
+            w.leaf("meetingType", m.meeting_type).leaf("hostWebExID", &o.host.webex_id);
+            w.leaf("otherHostWebExID", others.join(";"));
+            w.leaf("timeZoneID", m.time_zone_id).leaf("timeZone", zone(m.time_zone_id).name);
+            w.leaf("status", m.status.wire()).leaf("startDate", local(o.start, m.time_zone_id));
+            w.leaf("duration", m.duration_minutes).leaf("listStatus", m.list_status.wire());
+        });
+    }
+    w.matching_records(page.total, page.items.len(), u64::from(start_from));
+    Ok(())
+}
