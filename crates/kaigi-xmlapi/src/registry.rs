@@ -231,7 +231,7 @@ const fn op(service: Service, name: &'static str, status: Status) -> OpDef {
 }
 
 use Service as S;
-use Status::{NotPlanned as NP, Planned as P, Served as Ok_};
+use Status::{NotPlanned as NP, Served as Ok_};
 
 /// Every operation of spec §2, in the spec's order.
 pub static OPERATIONS: &[OpDef] = &[
