@@ -483,7 +483,10 @@ impl Kaigi {
             match self.store.insert_meeting(&m).await {
                 Ok(id) => {
                     m.id = id;
-                    self.attendees_for_invitees(&m).await?;
+                    // A new meeting has no attendees yet: only invitees need rows.
+                    if !m.invitees.is_empty() {
+                        self.attendees_for_invitees(&m).await?;
+                    }
                     return Ok(m);
                 }
                 Err(StoreError::Conflict(ConflictOn::MeetingKey)) => continue,

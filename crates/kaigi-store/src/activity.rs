@@ -310,7 +310,9 @@ impl ActivityStore for SqlStore {
             Ok(id)
         }
         .await;
-        w.finish(result).await
+        let joined = w.finish(result).await;
+        self.forget_meetings(state.site_id);
+        joined
     }
 
     async fn participant(&self, site: SiteId, id: ParticipantId) -> Result<Option<Participant>, StoreError> {
@@ -366,7 +368,9 @@ impl ActivityStore for SqlStore {
     async fn end_session(&self, end: &SessionEnd) -> Result<i64, StoreError> {
         let mut w = self.write().await?;
         let result = Self::end_session_tx(w.conn(), end).await;
-        w.finish(result).await
+        let ended = w.finish(result).await;
+        self.forget_meetings(end.state.site_id);
+        ended
     }
 
     async fn usage_history(&self, site: SiteId) -> Result<Vec<UsageRecord>, StoreError> {

@@ -9,6 +9,7 @@ use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use kaigi_core::license::DatedPlan;
+use kaigi_core::meeting::Meeting;
 use kaigi_core::site::{Site, SiteId};
 use kaigi_core::user::{User, UserId};
 
@@ -28,6 +29,20 @@ pub(crate) enum SiteKey {
 pub(crate) enum UserKey {
     WebExId(SiteId, String),
     Id(SiteId, UserId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum MeetingKey {
+    Key(SiteId, u64),
+    Uuid(SiteId, String),
+}
+
+impl MeetingKey {
+    fn site(&self) -> SiteId {
+        match self {
+            MeetingKey::Key(s, _) | MeetingKey::Uuid(s, _) => *s,
+        }
+    }
 }
 
 struct Table<K, V> {
@@ -66,11 +81,13 @@ pub(crate) struct ReadCache {
     sites: Table<SiteKey, Option<Site>>,
     users: Table<UserKey, Option<User>>,
     plans: Table<SiteId, Vec<DatedPlan>>,
+    /// Live meetings only; a miss is never remembered (new keys appear at once).
+    meetings: Table<MeetingKey, Meeting>,
 }
 
 impl ReadCache {
     pub(crate) fn new(ttl: Duration) -> Self {
-        Self { ttl, sites: Table::new(), users: Table::new(), plans: Table::new() }
+        Self { ttl, sites: Table::new(), users: Table::new(), plans: Table::new(), meetings: Table::new() }
     }
 
     pub(crate) fn site(&self, key: &SiteKey) -> Option<Option<Site>> {
@@ -95,6 +112,19 @@ impl ReadCache {
 
     pub(crate) fn put_plans(&self, site: SiteId, plans: Vec<DatedPlan>) {
         self.plans.put(site, plans);
+    }
+
+    pub(crate) fn meeting(&self, key: &MeetingKey) -> Option<Meeting> {
+        self.meetings.get(key, self.ttl)
+    }
+
+    pub(crate) fn put_meeting(&self, key: MeetingKey, meeting: Meeting) {
+        self.meetings.put(key, meeting);
+    }
+
+    /// A meeting of `site` changed, was deleted, started or ended.
+    pub(crate) fn forget_meetings(&self, site: SiteId) {
+        self.meetings.retain(|k| k.site() != site);
     }
 
     /// A site's settings or plans changed (or a site was created).

@@ -36,7 +36,7 @@ use sqlx::AnyPool;
 use tokio::sync::Mutex;
 
 pub use crate::cache::DEFAULT_TTL as DEFAULT_CACHE_TTL;
-use crate::cache::{ReadCache, SiteKey, UserKey};
+use crate::cache::{MeetingKey, ReadCache, SiteKey, UserKey};
 use crate::codec::{key_to_db, lc, Value};
 pub use crate::connect::{Engine, Synchronous, SQLITE_BUSY_TIMEOUT_MS};
 pub use crate::errors::OpenError;
@@ -155,6 +155,28 @@ impl SqlStore {
         let user = load.await?;
         cache.put_user(key, user.clone());
         Ok(user)
+    }
+
+    async fn cached_meeting(
+        &self,
+        key: MeetingKey,
+        load: impl std::future::Future<Output = Result<Option<Meeting>, StoreError>>,
+    ) -> Result<Option<Meeting>, StoreError> {
+        let Some(cache) = &self.cache else { return load.await };
+        if let Some(hit) = cache.meeting(&key) {
+            return Ok(Some(hit));
+        }
+        let meeting = load.await?;
+        if let Some(m) = &meeting {
+            cache.put_meeting(key, m.clone());
+        }
+        Ok(meeting)
+    }
+
+    pub(crate) fn forget_meetings(&self, site: SiteId) {
+        if let Some(cache) = &self.cache {
+            cache.forget_meetings(site);
+        }
     }
 
     fn forget_sites(&self) {
@@ -327,15 +349,23 @@ impl Store for SqlStore {
     }
 
     async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError> {
-        self.update_meeting_impl(meeting).await
+        let updated = self.update_meeting_impl(meeting).await;
+        self.forget_meetings(meeting.site_id);
+        updated
     }
 
     async fn meeting_by_key(&self, site: SiteId, key: u64) -> Result<Option<Meeting>, StoreError> {
-        self.live_meeting_where(site, "meeting_key", Value::int(key_to_db(key)?)).await
+        let db_key = Value::int(key_to_db(key)?);
+        self.cached_meeting(MeetingKey::Key(site, key), self.live_meeting_where(site, "meeting_key", db_key)).await
     }
 
     async fn meeting_by_uuid(&self, site: SiteId, uuid: &str) -> Result<Option<Meeting>, StoreError> {
-        self.live_meeting_where(site, "uuid", Value::text(lc(uuid))).await
+        let uuid = lc(uuid);
+        self.cached_meeting(
+            MeetingKey::Uuid(site, uuid.clone()),
+            self.live_meeting_where(site, "uuid", Value::text(uuid)),
+        )
+        .await
     }
 
     async fn meeting_by_calendar_token(&self, site: SiteId, token: &str) -> Result<Option<Meeting>, StoreError> {
@@ -343,7 +373,9 @@ impl Store for SqlStore {
     }
 
     async fn delete_meeting(&self, site: SiteId, id: MeetingId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.delete_meeting_impl(site, id, at).await
+        let deleted = self.delete_meeting_impl(site, id, at).await;
+        self.forget_meetings(site);
+        deleted
     }
 
     /// Live meetings matching `query`, by start then id; `query.limit == 0` returns none.

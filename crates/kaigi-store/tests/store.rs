@@ -984,6 +984,17 @@ async fn the_read_cache_forgets_its_own_writes_and_expires_others(ctx: Ctx) {
     settings.max_body_contents = 3;
     cached.update_site_settings(site.id, &settings).await.unwrap();
     assert_eq!(cached.site_by_name("CACHESITE").await.unwrap().unwrap().settings.max_body_contents, 3);
+    // Meetings: changes and deletions through the cached store are seen at once.
+    let mut m = meeting(site.id, ann.id, 555_000_111, 5_000);
+    m.id = cached.insert_meeting(&m).await.unwrap();
+    assert_eq!(cached.meeting_by_key(site.id, m.meeting_key).await.unwrap().unwrap().name, m.name);
+    let renamed = Meeting { name: "Renamed".into(), ..m.clone() };
+    cached.update_meeting(&renamed).await.unwrap();
+    assert_eq!(cached.meeting_by_key(site.id, m.meeting_key).await.unwrap().unwrap().name, "Renamed");
+    assert_eq!(cached.meeting_by_uuid(site.id, &m.uuid).await.unwrap().unwrap().name, "Renamed");
+    cached.delete_meeting(site.id, m.id, t(6_000)).await.unwrap();
+    assert!(cached.meeting_by_key(site.id, m.meeting_key).await.unwrap().is_none());
+    assert!(cached.meeting_by_uuid(site.id, &m.uuid).await.unwrap().is_none());
 }
 
 // ---------------------------------------------------------------- meetings
