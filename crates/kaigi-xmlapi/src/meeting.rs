@@ -59,6 +59,25 @@ fn wire_day(d: Weekday) -> &'static str {
     }
 }
 
+/// `dayInWeek{day*}` of a repeat block (empty when absent).
+pub(crate) fn days_in_week(el: &Element) -> Result<Vec<Weekday>, Failure> {
+    match el.child("dayInWeek") {
+        Some(d) => d.children_named("day").filter(|x| !x.text.is_empty()).map(|x| weekday(&x.text)).collect(),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `expirationDate` of a repeat block, as a date.
+pub(crate) fn expiration_date(el: &Element) -> Result<Option<NaiveDate>, Failure> {
+    el.value_of("expirationDate")
+        .map(|t| {
+            timezone::parse_wire_datetime(t)
+                .map(|d| d.date())
+                .ok_or_else(|| Failure::invalid("expirationDate", "must be MM/DD/YYYY HH:MM:SS"))
+        })
+        .transpose()
+}
+
 fn repeat(el: &Element) -> Result<Recurrence, Failure> {
     let kind = el
         .value_of("repeatType")
@@ -69,24 +88,8 @@ fn repeat(el: &Element) -> Result<Recurrence, Failure> {
         })
         .transpose()?
         .unwrap_or(RepeatKind::NoRepeat);
-    let days = el
-        .child("dayInWeek")
-        .map(|d| {
-            d.children_named("day")
-                .filter(|x| !x.text.is_empty())
-                .map(|x| weekday(&x.text))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let expiration = match el.value_of("expirationDate") {
-        Some(t) => Some(
-            timezone::parse_wire_datetime(t)
-                .map(|d| d.date())
-                .ok_or_else(|| Failure::invalid("expirationDate", "must be MM/DD/YYYY HH:MM:SS"))?,
-        ),
-        None => None,
-    };
+    let days = days_in_week(el)?;
+    let expiration = expiration_date(el)?;
     Ok(Recurrence {
         kind,
         interval: opt_num(el, "interval")?.unwrap_or(1),

@@ -10,7 +10,6 @@
 
 use kaigi_core::meeting::{Invitee, Meeting, Recurrence, RepeatKind, SessionKind};
 use kaigi_core::meetings::{MeetingFields, MeetingRef};
-use kaigi_core::timezone;
 use kaigi_core::user::User;
 
 use crate::codes::Failure;
@@ -50,10 +49,6 @@ pub(crate) fn participants(list: &Element, default_role: &str) -> Vec<Invitee> {
         .collect()
 }
 
-fn weekday(s: &str) -> Result<chrono::Weekday, Failure> {
-    s.trim().parse().map_err(|_| Failure::invalid("day", "must be SUNDAY … SATURDAY"))
-}
-
 /// The training `repeat` block onto the core's recurrence.
 fn training_repeat(el: &Element) -> Result<Recurrence, Failure> {
     let kind = el.value_of("repeatType").unwrap_or("SINGLE").to_ascii_uppercase();
@@ -71,22 +66,8 @@ fn training_repeat(el: &Element) -> Result<Recurrence, Failure> {
         "CONSTANT" => RepeatKind::Constant,
         _ => return Err(Failure::invalid("occurenceType", "must be DAILY, WEEKLY, MONTHLY, NO_REPEAT or CONSTANT")),
     };
-    let days = match el.child("dayInWeek") {
-        Some(d) => d
-            .children_named("day")
-            .filter(|x| !x.text.is_empty())
-            .map(|x| weekday(&x.text))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-    };
-    let expiration = match el.value_of("expirationDate") {
-        Some(t) => Some(
-            timezone::parse_wire_datetime(t)
-                .map(|d| d.date())
-                .ok_or_else(|| Failure::invalid("expirationDate", "must be MM/DD/YYYY HH:MM:SS"))?,
-        ),
-        None => None,
-    };
+    let days = crate::meeting::days_in_week(el)?;
+    let expiration = crate::meeting::expiration_date(el)?;
     Ok(Recurrence {
         kind: rule,
         interval: opt_num(el, "interval")?.unwrap_or(1),
