@@ -1,12 +1,10 @@
 //! Teleconference-only ("audio only") sessions (`auo:`): Create, Get and SetTeleconferenceSession.
 
 use kaigi_core::meeting::{Invitee, ListStatus, SessionKind};
-use kaigi_core::meetings::MeetingRef;
 
 use crate::codes::Failure;
 use crate::element::Element;
-use crate::meeting::{local, meeting_fields, write_repeat, zone};
-use crate::values::parse_num;
+use crate::meeting::{local, meeting_fields, meeting_ref, write_repeat, zone};
 use crate::writer::BodyWriter;
 use crate::Ctx;
 
@@ -40,13 +38,6 @@ fn fields(body: &Element) -> Result<kaigi_core::meetings::MeetingFields, Failure
     Ok(f)
 }
 
-fn session_ref(body: &Element) -> Result<MeetingRef, Failure> {
-    match body.value_of("sessionKey") {
-        Some(k) => Ok(MeetingRef::Key(parse_num("sessionKey", k)?)),
-        None => crate::meeting::meeting_ref(body),
-    }
-}
-
 pub async fn create(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let m = ctx.kaigi.create_meeting(ctx.caller, SessionKind::Teleconference, &fields(ctx.body)?).await?;
     w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid);
@@ -55,12 +46,12 @@ pub async fn create(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
 }
 
 pub async fn set(ctx: &Ctx<'_>, _w: &mut BodyWriter) -> Result<(), Failure> {
-    ctx.kaigi.set_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS, &fields(ctx.body)?).await?;
+    ctx.kaigi.set_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS, &fields(ctx.body)?).await?;
     Ok(())
 }
 
 pub async fn get(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS).await?;
+    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS).await?;
     w.node("accessControl", |w| {
         w.leaf("listing", m.list_status.wire()).leaf_opt("sessionPassword", m.password.as_deref());
         w.leaf_opt("audioPassword", m.audio_password.as_deref())

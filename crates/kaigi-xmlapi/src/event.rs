@@ -4,14 +4,13 @@
 //! invitees (see docs/training-events.md).
 
 use kaigi_core::meeting::{Invitee, Meeting, SessionKind};
-use kaigi_core::meetings::{MeetingFields, MeetingRef};
+use kaigi_core::meetings::MeetingFields;
 use kaigi_core::user::User;
 
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::meeting::{listing, local, meeting_fields, meeting_ref, zone};
 use crate::training::open_time_in_minutes;
-use crate::values::parse_num;
 use crate::writer::BodyWriter;
 use crate::Ctx;
 
@@ -47,13 +46,6 @@ fn fields(body: &Element) -> Result<MeetingFields, Failure> {
     Ok(f)
 }
 
-fn session_ref(body: &Element) -> Result<MeetingRef, Failure> {
-    match body.value_of("sessionKey") {
-        Some(k) => Ok(MeetingRef::Key(parse_num("sessionKey", k)?)),
-        None => meeting_ref(body),
-    }
-}
-
 pub async fn create(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let m = ctx.kaigi.create_meeting(ctx.caller, SessionKind::Event, &fields(ctx.body)?).await?;
     w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("guestToken", &m.guest_token);
@@ -62,13 +54,13 @@ pub async fn create(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
 }
 
 pub async fn set(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let m = ctx.kaigi.set_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS, &fields(ctx.body)?).await?;
+    let m = ctx.kaigi.set_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS, &fields(ctx.body)?).await?;
     w.leaf("meetingUUID", &m.uuid);
     Ok(())
 }
 
 pub async fn del(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let m = ctx.kaigi.delete_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS).await?;
+    let m = ctx.kaigi.delete_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS).await?;
     w.leaf("meetingUUID", &m.uuid);
     Ok(())
 }
@@ -106,7 +98,7 @@ fn write_event(w: &mut BodyWriter, m: &Meeting, host: &User) {
 }
 
 pub async fn get(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS).await?;
+    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS).await?;
     write_event(w, &m, &host);
     Ok(())
 }

@@ -9,13 +9,13 @@
 //! alternate hosts.
 
 use kaigi_core::meeting::{Invitee, Meeting, Recurrence, RepeatKind, SessionKind};
-use kaigi_core::meetings::{MeetingFields, MeetingRef};
+use kaigi_core::meetings::MeetingFields;
 use kaigi_core::user::User;
 
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::meeting::{listing, local, meeting_fields, meeting_ref, zone};
-use crate::values::{opt_num, parse_num};
+use crate::values::opt_num;
 use crate::writer::BodyWriter;
 use crate::Ctx;
 
@@ -97,13 +97,6 @@ fn fields(body: &Element) -> Result<MeetingFields, Failure> {
     Ok(f)
 }
 
-fn session_ref(body: &Element) -> Result<MeetingRef, Failure> {
-    match body.value_of("sessionKey") {
-        Some(k) => Ok(MeetingRef::Key(parse_num("sessionKey", k)?)),
-        None => meeting_ref(body),
-    }
-}
-
 pub async fn create(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let m = ctx.kaigi.create_meeting(ctx.caller, SessionKind::Training, &fields(ctx.body)?).await?;
     w.leaf("sessionkey", m.meeting_key).leaf("meetingUUID", &m.uuid);
@@ -115,13 +108,13 @@ pub async fn create(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
 }
 
 pub async fn set(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let m = ctx.kaigi.set_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS, &fields(ctx.body)?).await?;
+    let m = ctx.kaigi.set_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS, &fields(ctx.body)?).await?;
     w.leaf("meetingUUID", &m.uuid);
     Ok(())
 }
 
 pub async fn del(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let m = ctx.kaigi.delete_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS).await?;
+    let m = ctx.kaigi.delete_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS).await?;
     w.leaf("meetingUUID", &m.uuid);
     Ok(())
 }
@@ -192,7 +185,7 @@ fn write_training(w: &mut BodyWriter, m: &Meeting, host: &User) {
 }
 
 pub async fn get(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
-    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &session_ref(ctx.body)?, &KINDS).await?;
+    let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &meeting_ref(ctx.body)?, &KINDS).await?;
     write_training(w, &m, &host);
     Ok(())
 }
