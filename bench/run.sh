@@ -57,12 +57,15 @@ trap 'exit 130' INT TERM
 
 log() { printf 'run: %s\n' "$*" >&2; }
 
-# A TCP port on 127.0.0.1 that nothing listens on now.
+# A TCP port on 127.0.0.1 that no socket uses now, below the kernel's ephemeral range (see the
+# same function in lib.sh: polling an ephemeral port can make curl connect to itself).
 free_port() {
-    local port
+    local port low
+    low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    ((low > 21000)) || low=61000
     for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 40000))
-        if [[ -z $(ss -Htln "sport = :$port" 2>/dev/null) ]]; then
+        port=$((20000 + RANDOM % (low - 20000)))
+        if [[ -z $(ss -Htan "sport = :$port" 2>/dev/null) ]]; then
             echo "$port"
             return 0
         fi
