@@ -146,7 +146,7 @@ impl AttendeeStore for SqlStore {
         let mut w = self.write().await?;
         let result = async {
             let conn = w.conn();
-            let mut params = Params(Vec::new());
+            let mut params = Params::default();
             let site_p = params.add(Value::int(site));
             let list = params.add_list(unique.iter().map(|i| Value::int(*i)));
             let sql = format!("DELETE FROM attendees WHERE site_id = {site_p} AND id IN ({list})");

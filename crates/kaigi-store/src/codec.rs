@@ -40,15 +40,27 @@ pub(crate) fn bind(q: AnyQuery<'_>, v: Value) -> AnyQuery<'_> {
     }
 }
 
-/// Parameters of a statement built piece by piece, numbered as they are added.
+/// Parameters of a statement built piece by piece, numbered as they are added (`$1`, `$2`, …),
+/// or, for SQLite-only statements with many parameters, anonymous (`?`).
 #[derive(Default)]
-pub(crate) struct Params(pub(crate) Vec<Value>);
+pub(crate) struct Params(pub(crate) Vec<Value>, bool);
 
 impl Params {
+    /// Placeholders written `?`, bound in order. SQLite finds a numbered parameter's slot by a
+    /// linear search of the statement's parameter names, so binding a statement with thousands
+    /// of `$n` parameters (a batch of meeting rows) costs time quadratic in their number.
+    pub(crate) fn anonymous() -> Self {
+        Params(Vec::new(), true)
+    }
+
     /// Adds a parameter and returns its placeholder.
     pub(crate) fn add(&mut self, v: Value) -> String {
         self.0.push(v);
-        format!("${}", self.0.len())
+        if self.1 {
+            "?".to_string()
+        } else {
+            format!("${}", self.0.len())
+        }
     }
 
     /// Adds each value and returns their placeholders as a list: `$3, $4, $5`.

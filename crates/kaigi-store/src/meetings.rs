@@ -196,20 +196,22 @@ async fn insert_invitees(
     id: MeetingId,
     invitees: &[Invitee],
 ) -> Result<(), StoreError> {
-    insert_invitees_of_many(conn, &[(id, site, invitees)]).await
+    insert_invitees_of_many(conn, &[(id, site, invitees)], Params::default).await
 }
 
-/// Writes the invitees of several new meetings, each at positions 0, 1, …
+/// Writes the invitees of several new meetings, each at positions 0, 1, …, with parameters in
+/// the style `params` makes.
 async fn insert_invitees_of_many(
     conn: &mut AnyConnection,
     meetings: &[(MeetingId, SiteId, &[Invitee])],
+    params: fn() -> Params,
 ) -> Result<(), StoreError> {
     let numbered: Vec<(MeetingId, SiteId, i64, &Invitee)> = meetings
         .iter()
         .flat_map(|(id, site, invitees)| (0..).zip(invitees.iter()).map(move |(position, i)| (*id, *site, position, i)))
         .collect();
     for chunk in numbered.chunks(INVITEES_PER_INSERT) {
-        let mut p = Params::default();
+        let mut p = params();
         let rows: Vec<String> = chunk
             .iter()
             .map(|(id, site, position, i)| {
@@ -311,6 +313,7 @@ impl NewMeeting {
     /// `Conflict` and the others go on. `Ok(None)` means a statement failed for a reason that
     /// cannot be pinned on one meeting: nothing of the batch is left written, and the caller
     /// inserts them one by one to find out which.
+    /// SQLite only (its statements use `?` placeholders).
     pub(crate) async fn insert_many(
         conn: &mut AnyConnection,
         meetings: &[NewMeeting],
@@ -334,7 +337,7 @@ impl NewMeeting {
         conn: &mut AnyConnection,
         meetings: &[NewMeeting],
     ) -> Result<Vec<Result<MeetingId, StoreError>>, StoreError> {
-        let mut p = Params::default();
+        let mut p = Params::anonymous();
         let rows: Vec<String> = meetings
             .iter()
             .map(|m| format!("({})", p.add_list([Value::int(m.key), Value::int(m.site), Value::int(m.reserved_at)])))
@@ -355,7 +358,7 @@ impl NewMeeting {
         let owners: Vec<bool> = meetings.iter().map(|m| unclaimed.remove(&m.key)).collect();
         let mut ids: HashMap<i64, MeetingId> = HashMap::new();
         if owners.iter().any(|owns| *owns) {
-            let mut p = Params::default();
+            let mut p = Params::anonymous();
             let rows: Vec<String> = meetings
                 .iter()
                 .zip(&owners)
@@ -389,7 +392,7 @@ impl NewMeeting {
                 None => outcomes.push(Err(StoreError::Conflict(ConflictOn::MeetingKey))),
             }
         }
-        insert_invitees_of_many(conn, &invitees).await?;
+        insert_invitees_of_many(conn, &invitees, Params::anonymous).await?;
         Ok(outcomes)
     }
 }
