@@ -19,6 +19,7 @@ pub mod meeting;
 pub mod meetings;
 pub mod recordings;
 pub mod recurrence;
+pub mod room;
 pub mod secrets;
 pub mod service;
 pub mod sessions;

@@ -4,7 +4,9 @@
 pub mod app;
 pub mod control;
 pub mod demo;
+pub mod html;
 pub mod ical;
+pub mod meeting_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

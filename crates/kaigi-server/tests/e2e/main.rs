@@ -7,6 +7,7 @@ mod support;
 
 mod demo;
 mod lifecycle;
+mod web_pages;
 mod xml_attendee;
 mod xml_envelope;
 mod xml_event;
