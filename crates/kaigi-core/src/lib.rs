@@ -7,6 +7,7 @@ pub mod admin;
 pub mod attendee_store;
 pub mod attendees;
 pub mod auth;
+pub mod booking;
 pub mod clock;
 pub mod error;
 pub mod history;

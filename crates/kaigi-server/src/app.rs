@@ -33,6 +33,7 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/_kaigi/meetings/{key}/end", post(crate::control::end))
         .route("/{site}/j.php", get(meeting_link))
         .merge(crate::meeting_pages::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
+        .merge(crate::book::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .fallback(not_found)
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 //! axum router, opens the store the configuration names, and seeds the demo site when asked.
 
 pub mod app;
+pub mod book;
 pub mod control;
 pub mod demo;
 pub mod html;

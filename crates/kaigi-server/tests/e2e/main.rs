@@ -5,6 +5,7 @@
 
 mod support;
 
+mod book;
 mod demo;
 mod lifecycle;
 mod web_pages;

@@ -6,7 +6,7 @@ use crate::support::*;
 
 const MEETING: &str = "<accessControl><meetingPassword>s3cret</meetingPassword></accessControl><metaData><confName>Weekly sync</confName></metaData><schedule><startDate>06/20/2026 10:00:00</startDate><duration>60</duration></schedule>";
 
-fn client() -> reqwest::Client {
+pub fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
@@ -15,14 +15,14 @@ fn path_of(url: &str) -> String {
     url.strip_prefix("http://kaigi.test").expect("a link under the public base").to_string()
 }
 
-struct Answer {
-    status: u16,
-    location: String,
-    cookie: String,
-    body: String,
+pub struct Answer {
+    pub status: u16,
+    pub location: String,
+    pub cookie: String,
+    pub body: String,
 }
 
-async fn send(req: reqwest::RequestBuilder) -> Answer {
+pub async fn send(req: reqwest::RequestBuilder) -> Answer {
     let resp = req.send().await.expect("request");
     let status = resp.status().as_u16();
     let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
@@ -34,11 +34,11 @@ async fn send(req: reqwest::RequestBuilder) -> Answer {
     Answer { status, location, cookie, body: resp.text().await.expect("body") }
 }
 
-fn form(fields: &[(&str, &str)]) -> String {
+pub fn form(fields: &[(&str, &str)]) -> String {
     fields.iter().map(|(k, v)| format!("{k}={}", kaigi_server::html::url_encode(v))).collect::<Vec<_>>().join("&")
 }
 
-async fn post_form(s: &TestServer, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
+pub async fn post_form(s: &TestServer, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
     let mut req = client()
         .post(format!("{}{path}", s.base))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -49,7 +49,7 @@ async fn post_form(s: &TestServer, path: &str, cookie: Option<&str>, fields: &[(
     send(req).await
 }
 
-async fn get_page(s: &TestServer, path: &str, cookie: Option<&str>) -> Answer {
+pub async fn get_page(s: &TestServer, path: &str, cookie: Option<&str>) -> Answer {
     let mut req = client().get(format!("{}{path}", s.base));
     if let Some(c) = cookie {
         req = req.header("cookie", c);
@@ -65,7 +65,7 @@ async fn meeting(s: &TestServer, body: &str) -> (String, String) {
 }
 
 /// The value of the hidden `check` field of the room's forms.
-fn check_of(page: &str) -> String {
+pub fn check_of(page: &str) -> String {
     let at = page.find("name=\"check\" value=\"").expect("a check field") + "name=\"check\" value=\"".len();
     page[at..].split('"').next().unwrap().to_string()
 }
