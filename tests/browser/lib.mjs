@@ -29,19 +29,32 @@ export async function until(what, check, ms = 60_000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
+/** A free loopback port below the ephemeral range (where outgoing connections take theirs). */
+async function freePort() {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise((ok) => {
+      const s = createServer();
+      s.once('error', () => ok(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Starts `kaigi serve --demo` on its own database; returns { base, stop }. */
 export async function startKaigi() {
+  // A port can be taken between the check and kaigi's bind: then kaigi exits, and we try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKaigiOnce();
+    } catch (e) {
+      if (attempt >= 3 || !/exited/.test(e.message)) throw e;
+    }
+  }
+}
+
+async function startKaigiOnce() {
   const dir = mkdtempSync(join(tmpdir(), 'kaigi-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -51,11 +64,6 @@ export async function startKaigi() {
   });
   let exited = null;
   child.on('exit', (code) => (exited = code));
-  await until('kaigi to answer /healthz', async () => {
-    if (exited !== null) throw new Error(`kaigi exited with ${exited}`);
-    const r = await fetch(`${base}/healthz`).catch(() => null);
-    return r && r.status === 200;
-  }, 120_000);
   const stop = async () => {
     if (exited === null) {
       const gone = new Promise((r) => child.once('exit', r));
@@ -64,6 +72,21 @@ export async function startKaigi() {
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    // Seeding the demo site hashes ~100 passwords with argon2 before kaigi listens.
+    await until('kaigi to answer /healthz', async () => {
+      if (exited !== null) return true;
+      const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) }).catch(() => null);
+      return r && r.status === 200;
+    }, 180_000);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  if (exited !== null) {
+    await stop();
+    throw new Error(`kaigi exited with ${exited} before it served`);
+  }
   return { base, stop };
 }
 

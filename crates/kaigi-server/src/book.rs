@@ -232,7 +232,7 @@ fn refusal(e: &Error) -> Option<(StatusCode, String, bool)> {
             StatusCode::FORBIDDEN,
             format!(
                 "kaigi cannot schedule this meeting in your name: {webex_id} holds no host licence on this site \
-                 ({plan} plan), and the plan gives none automatically."
+                 ({plan} plan)."
             ),
             true,
         ),
