@@ -135,10 +135,16 @@ pub struct LinkQuery {
     pw: Option<String>,
 }
 
+fn parse_key(raw: &str) -> Option<u64> {
+    raw.trim().parse().ok()
+}
+
+fn no_meeting() -> Response {
+    html::message(StatusCode::NOT_FOUND, "Meeting not found", "This link names no meeting.")
+}
+
 async fn linked_room(state: &AppState, site: &str, mk: Option<&str>) -> Result<Room, Response> {
-    let Some(key) = mk.and_then(|k| k.trim().parse::<u64>().ok()) else {
-        return Err(html::message(StatusCode::NOT_FOUND, "Meeting not found", "This link names no meeting."));
-    };
+    let Some(key) = mk.and_then(parse_key) else { return Err(no_meeting()) };
     state.kaigi.room(site, key).await.map_err(|e| failure_page(&e))
 }
 
@@ -182,9 +188,10 @@ pub async fn invitation_page(state: &AppState, site: &str, key: u64, for_host: b
 /// POST /{site}/room/{key}/join: joins, keeps the pass in a cookie, and sends the browser to the room.
 async fn join(
     State(state): State<AppState>,
-    Path((site, key)): Path<(String, u64)>,
+    Path((site, key)): Path<(String, String)>,
     request: Request<Body>,
 ) -> Response {
+    let Some(key) = parse_key(&key) else { return no_meeting() };
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let headers = request.headers().clone();
     let form = match Form::<JoinForm>::from_request(request, &state).await {
@@ -234,10 +241,11 @@ pub struct RoomQuery {
 /// GET /{site}/room/{key}: who is in, the meeting's status, and the buttons the role allows.
 async fn room_page(
     State(state): State<AppState>,
-    Path((site, key)): Path<(String, u64)>,
+    Path((site, key)): Path<(String, String)>,
     Query(q): Query<RoomQuery>,
     headers: HeaderMap,
 ) -> Response {
+    let Some(key) = parse_key(&key) else { return no_meeting() };
     let room = match state.kaigi.room(&site, key).await {
         Ok(room) => room,
         Err(e) => return failure_page(&e),
@@ -315,7 +323,8 @@ enum Button {
     Leave,
 }
 
-async fn press(state: AppState, site: String, key: u64, button: Button, request: Request<Body>) -> Response {
+async fn press(state: AppState, site: String, key: String, button: Button, request: Request<Body>) -> Response {
+    let Some(key) = parse_key(&key) else { return no_meeting() };
     let headers = request.headers().clone();
     let form = match Form::<ButtonForm>::from_request(request, &state).await {
         Ok(Form(form)) => form,
@@ -358,16 +367,20 @@ async fn press(state: AppState, site: String, key: u64, button: Button, request:
 }
 
 /// POST /{site}/room/{key}/record: starts recording, or stops it. Hosts only.
-async fn record(State(state): State<AppState>, Path((site, key)): Path<(String, u64)>, r: Request<Body>) -> Response {
+async fn record(
+    State(state): State<AppState>,
+    Path((site, key)): Path<(String, String)>,
+    r: Request<Body>,
+) -> Response {
     press(state, site, key, Button::Record, r).await
 }
 
 /// POST /{site}/room/{key}/end. Hosts only.
-async fn end(State(state): State<AppState>, Path((site, key)): Path<(String, u64)>, r: Request<Body>) -> Response {
+async fn end(State(state): State<AppState>, Path((site, key)): Path<(String, String)>, r: Request<Body>) -> Response {
     press(state, site, key, Button::End, r).await
 }
 
 /// POST /{site}/room/{key}/leave.
-async fn leave(State(state): State<AppState>, Path((site, key)): Path<(String, u64)>, r: Request<Body>) -> Response {
+async fn leave(State(state): State<AppState>, Path((site, key)): Path<(String, String)>, r: Request<Body>) -> Response {
     press(state, site, key, Button::Leave, r).await
 }

@@ -136,6 +136,16 @@ async fn bad_sign_ins_forged_forms_and_bad_fields_are_refused_on_the_page() {
     let none = s.call("alice", PW, "meeting.LstsummaryMeeting", "").await;
     none.assert_failure("000015");
 
+    // Bob mistypes his password until the site locks him out; the page says until when, and the
+    // right password does not get in while locked.
+    for _ in 0..5 {
+        let bad = post_form(&s, "/book/signin", None, &[("site", "acme"), ("user", "bob"), ("password", "nope")]).await;
+        assert_eq!(bad.status, 401);
+    }
+    let locked = post_form(&s, "/book/signin", None, &[("site", "acme"), ("user", "bob"), ("password", PW)]).await;
+    assert_eq!(locked.status, 401);
+    assert!(locked.body.contains("locked until 2026-06-01 09:15 UTC"), "{}", locked.body);
+
     // Signing out forgets the session in this browser.
     let out = post_form(&s, "/book/signout", Some(&cookie), &[("check", &check)]).await;
     assert_eq!(out.status, 303);

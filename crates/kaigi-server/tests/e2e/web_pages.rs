@@ -97,7 +97,8 @@ async fn every_link_the_xml_api_hands_out_opens_a_page_with_the_meeting() {
     let named = get_page(&s, &format!("/acme/e.php?AT=SI&MK={key}&AN=Taro%20Y&AE=taro%40guest.example"), None).await;
     assert!(named.body.contains("value=\"Taro Y\"") && named.body.contains("value=\"taro@guest.example\""));
     // Unknown meetings, another site's path, and junk keys are plain 404 pages.
-    for path in ["/acme/e.php?AT=SI&MK=999999999", &format!("/other/e.php?AT=SI&MK={key}"), "/acme/m.php?MK=x"] {
+    let other_site = format!("/other/e.php?AT=SI&MK={key}");
+    for path in ["/acme/e.php?AT=SI&MK=999999999", &other_site, "/acme/m.php?MK=x", "/acme/room/x", "/acme/room/1"] {
         assert_eq!(get_page(&s, path, None).await.status, 404, "{path}");
     }
 }
