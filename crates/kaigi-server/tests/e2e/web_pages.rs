@@ -73,8 +73,13 @@ pub fn check_of(page: &str) -> String {
 #[tokio::test]
 async fn every_link_the_xml_api_hands_out_opens_a_page_with_the_meeting() {
     let s = TestServer::start().await;
-    let (key, _) = meeting(&s, MEETING).await;
+    let created = s.call("alice", PW, "meeting.CreateMeeting", MEETING).await;
+    let key = created.value(&["meetingkey"]);
     let mk = format!("<meetingKey>{key}</meetingKey>");
+    // The calendar links without their ICS parameter are the invitation pages: the host's opens
+    // the host form.
+    let host_calendar = created.value(&["iCalendarURL", "host"]).replace("&ICS=MH", "");
+    let attendee_calendar = created.value(&["iCalendarURL", "attendee"]).replace("&ICS=MA", "");
     let join = s.call("alice", PW, "meeting.GetjoinurlMeeting", &mk).await;
     let host = s.call("alice", PW, "meeting.GethosturlMeeting", &mk).await;
     let got = s.call("alice", PW, "meeting.GetMeeting", &mk).await;
@@ -82,6 +87,8 @@ async fn every_link_the_xml_api_hands_out_opens_a_page_with_the_meeting() {
         (join.value(&["joinMeetingURL"]), "Join meeting"),
         (join.value(&["inviteMeetingURL"]), "Join meeting"),
         (host.value(&["hostMeetingURL"]), "Start meeting"),
+        (host_calendar, "Start meeting"),
+        (attendee_calendar, "Join meeting"),
     ];
     for (url, button) in links {
         let page = get_page(&s, &path_of(&url), None).await;
@@ -89,7 +96,7 @@ async fn every_link_the_xml_api_hands_out_opens_a_page_with_the_meeting() {
         assert!(page.body.contains("<title>Weekly sync - kaigi</title>"), "{url}");
         assert!(page.body.contains("Alice Example"), "the host is named on {url}");
         assert!(page.body.contains(&format!("id=\"meeting-number\">{key}<")), "{url}");
-        assert!(page.body.contains(button), "{url}");
+        assert!(page.body.contains(&format!("id=\"join\">{button}<")), "{url}");
         assert!(page.body.contains("data-status=\"NOT_INPROGRESS\""));
     }
     assert_eq!(got.value(&["status"]), "NOT_INPROGRESS");
@@ -134,6 +141,26 @@ async fn join_mistakes_are_explained_on_the_page() {
     assert_eq!(post_form(&s, &join, None, &[("name", &huge)]).await.status, 413);
     let still = s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await;
     assert_eq!(still.value(&["participantsJoined"]), "false", "no failed join left a trace");
+}
+
+#[tokio::test]
+async fn attendees_join_before_the_host_only_when_the_meeting_allows_it() {
+    let s = TestServer::start().await;
+    let early =
+        MEETING.replace("<schedule>", "<enableOptions><joinBeforeHost>true</joinBeforeHost></enableOptions><schedule>");
+    let (key, _) = meeting(&s, &early).await;
+    let room = format!("/acme/room/{key}");
+    let fields = [("name", "Early Bird"), ("email", "early@guest.example"), ("password", "s3cret")];
+    let joined = post_form(&s, &format!("{room}/join"), None, &fields).await;
+    assert_eq!(joined.status, 303, "{}", joined.body);
+    let cookie = joined.cookie.split(';').next().unwrap().to_string();
+    let page = get_page(&s, &room, Some(&cookie)).await;
+    assert!(page.body.contains("id=\"role\">ATTENDEE<"));
+    assert!(page.body.contains("data-status=\"NOT_INPROGRESS\""), "no host, no start");
+    let left = post_form(&s, &format!("{room}/leave"), Some(&cookie), &[("check", &check_of(&page.body))]).await;
+    assert_eq!((left.status, left.location), (303, format!("{room}?notice=left")));
+    let after = get_page(&s, &format!("{room}?notice=left"), Some(&cookie)).await;
+    assert!(after.body.contains("You left the meeting."), "{}", after.body);
 }
 
 #[tokio::test]
