@@ -51,6 +51,9 @@ pub struct Participant {
     pub left_at: Option<DateTime<Utc>>,
     pub ip_address: String,
     pub client_agent: String,
+    /// SHA-256 (hex) of the secret that lets this participant act in the session from a web page
+    /// (see [`crate::room`]).
+    pub token_hash: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,6 +20,8 @@ use crate::activity_store::{
 };
 use crate::error::{Entity, Error, Result, SessionError};
 use crate::meeting::{Meeting, SessionStatus};
+use crate::room::ParticipantPass;
+use crate::secrets::token_hash;
 use crate::service::Kaigi;
 
 /// What a joiner gives.
@@ -34,10 +36,12 @@ pub struct JoinRequest {
     pub client_agent: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Joined {
     pub participant_id: ParticipantId,
     pub role: Role,
+    /// Proves the bearer is this participant (see [`crate::room::ParticipantPass`]); shown once.
+    pub pass: String,
 }
 
 fn option_on(m: &Meeting, names: &[&str]) -> bool {
@@ -57,7 +61,7 @@ fn current_session(events: &[SessionEvent]) -> &[SessionEvent] {
 }
 
 /// Whether recording is on now, and the seconds recorded so far (up to `now`).
-fn recording_state(events: &[SessionEvent], now: DateTime<Utc>) -> (bool, i64) {
+pub(crate) fn recording_state(events: &[SessionEvent], now: DateTime<Utc>) -> (bool, i64) {
     let mut since: Option<DateTime<Utc>> = None;
     let mut total = 0;
     for e in current_session(events) {
@@ -133,6 +137,7 @@ impl Kaigi {
         }
         let now = self.now();
         let user = self.store.user_by_email(m.site_id, &email).await?;
+        let secret = self.keys.hex(24);
         let participant = Participant {
             id: 0,
             meeting_id: m.id,
@@ -145,6 +150,7 @@ impl Kaigi {
             left_at: None,
             ip_address: req.ip_address.clone(),
             client_agent: req.client_agent.clone(),
+            token_hash: token_hash(&secret),
         };
         let starts = role == Role::Host && m.status == SessionStatus::NotInProgress;
         let mut events = vec![Self::event(&m, EventKind::Join, &participant, now)];
@@ -163,7 +169,7 @@ impl Kaigi {
             at: now,
         };
         let id = self.store.record_join(&state, &participant, &events).await?;
-        Ok(Joined { participant_id: id, role })
+        Ok(Joined { participant_id: id, role, pass: ParticipantPass::new(id, &secret).to_string() })
     }
 
     /// The live participant `id` of meeting `m`.

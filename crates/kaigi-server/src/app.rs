@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -32,6 +32,8 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/_kaigi/meetings/{key}/record", post(crate::control::record))
         .route("/_kaigi/meetings/{key}/end", post(crate::control::end))
         .route("/{site}/j.php", get(meeting_link))
+        .merge(crate::meeting_pages::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
+        .merge(crate::book::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .fallback(not_found)
         .with_state(state)
 }
@@ -89,7 +91,8 @@ struct MeetingLinkQuery {
     ics: Option<String>,
 }
 
-/// `j.php?MTID=m…`: with `ICS` the meeting's iCalendar file; without, the invitation page.
+/// `j.php?MTID=m…`: with `ICS` the meeting's iCalendar file; without, the invitation page with the
+/// join form (the host form for the host's link).
 async fn meeting_link(
     State(state): State<AppState>,
     Path(site): Path<String>,
@@ -123,16 +126,7 @@ async fn meeting_link(
     if m.deleted_at.is_some() {
         return page(StatusCode::GONE, "Meeting cancelled", &format!("{} was cancelled.", m.name));
     }
-    let text = format!(
-        "{} — hosted by {}. Starts {} UTC, {} minutes. Meeting number {}. Join: {}",
-        m.name,
-        host_name,
-        m.start.format("%Y-%m-%d %H:%M"),
-        m.duration_minutes,
-        m.meeting_key,
-        entry.links.join
-    );
-    page(StatusCode::OK, &m.name, &text)
+    crate::meeting_pages::invitation_page(&state, &site, m.meeting_key, entry.for_host).await
 }
 
 #[derive(Deserialize)]

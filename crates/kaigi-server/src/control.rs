@@ -41,6 +41,8 @@ struct ParticipantBody {
 struct JoinedBody {
     participant_id: ParticipantId,
     role: &'static str,
+    /// What the web pages use instead of the bare id (see kaigi_core::room).
+    participant_pass: String,
 }
 
 fn error_json(state: &AppState, status: StatusCode, message: &str) -> Response {
@@ -49,7 +51,9 @@ fn error_json(state: &AppState, status: StatusCode, message: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-fn core_error(state: &AppState, e: &Error) -> Response {
+/// The status and message a lifecycle error shows, on the JSON endpoints and on the web pages
+/// alike; None for failures that are not the caller's (logged and answered as a server error).
+pub(crate) fn explain(e: &Error) -> Option<(StatusCode, String)> {
     let (status, message) = match e {
         Error::Session(SessionError::WrongPassword) => (StatusCode::FORBIDDEN, "The meeting password is not correct."),
         Error::Session(SessionError::WrongHostKey) => (StatusCode::FORBIDDEN, "The host key is not correct."),
@@ -63,13 +67,20 @@ fn core_error(state: &AppState, e: &Error) -> Response {
         }
         Error::NotFound(Entity::Meeting) => (StatusCode::NOT_FOUND, "The meeting could not be found."),
         Error::NotFound(_) => (StatusCode::NOT_FOUND, "The requested resource could not be found."),
-        Error::Invalid { why, .. } => return error_json(state, StatusCode::BAD_REQUEST, why),
-        other => {
-            tracing::error!(error = %other, "lifecycle request failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again later.")
-        }
+        Error::Invalid { why, .. } => return Some((StatusCode::BAD_REQUEST, why.to_string())),
+        _ => return None,
     };
-    error_json(state, status, message)
+    Some((status, message.to_string()))
+}
+
+fn core_error(state: &AppState, e: &Error) -> Response {
+    match explain(e) {
+        Some((status, message)) => error_json(state, status, &message),
+        None => {
+            tracing::error!(error = %e, "lifecycle request failed");
+            error_json(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again later.")
+        }
+    }
 }
 
 /// The meeting key of the path and the decoded JSON body, or the error to answer.
@@ -101,6 +112,31 @@ fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
     }
 }
 
+/// A join request with where it came from: the client address and agent kept in history.
+pub(crate) fn join_request(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    name: String,
+    email: String,
+    password: Option<String>,
+    host_key: Option<String>,
+) -> JoinRequest {
+    JoinRequest {
+        name,
+        email,
+        password,
+        host_key,
+        ip_address: client_ip(headers, peer),
+        client_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(256)
+            .collect(),
+    }
+}
+
 /// POST /_kaigi/meetings/{meetingKey}/join
 pub async fn join(State(state): State<AppState>, Path(key): Path<String>, request: Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
@@ -109,24 +145,14 @@ pub async fn join(State(state): State<AppState>, Path(key): Path<String>, reques
         Ok(decoded) => decoded,
         Err(r) => return r,
     };
-    let req = JoinRequest {
-        name: body.name,
-        email: body.email,
-        password: body.password,
-        host_key: body.host_key,
-        ip_address: client_ip(&parts.headers, peer),
-        client_agent: parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .chars()
-            .take(256)
-            .collect(),
-    };
+    let req = join_request(&parts.headers, peer, body.name, body.email, body.password, body.host_key);
     match state.kaigi.join_session(key, &req).await {
         Ok(joined) => {
-            let body = JoinedBody { participant_id: joined.participant_id, role: joined.role.wire() };
+            let body = JoinedBody {
+                participant_id: joined.participant_id,
+                role: joined.role.wire(),
+                participant_pass: joined.pass,
+            };
             (StatusCode::OK, axum::Json(body)).into_response()
         }
         Err(e) => core_error(&state, &e),

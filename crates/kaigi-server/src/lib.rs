@@ -2,9 +2,12 @@
 //! axum router, opens the store the configuration names, and seeds the demo site when asked.
 
 pub mod app;
+pub mod book;
 pub mod control;
 pub mod demo;
+pub mod html;
 pub mod ical;
+pub mod meeting_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

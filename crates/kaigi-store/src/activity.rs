@@ -19,7 +19,7 @@ use crate::errors::{corrupt, db};
 use crate::SqlStore;
 
 const PARTICIPANT_COLUMNS: &str =
-    "id, meeting_id, site_id, name, email, user_id, role, joined_at, left_at, ip_address, client_agent";
+    "id, meeting_id, site_id, name, email, user_id, role, joined_at, left_at, ip_address, client_agent, token_hash";
 const EVENT_COLUMNS: &str = "id, meeting_id, site_id, kind, participant_id, user_id, email, name, at";
 const USAGE_COLUMNS: &str = "id, site_id, meeting_id, meeting_key, uuid, conf_id, name, kind, host_id, start_ms, \
      end_ms, duration_minutes, total_participants, total_people_minutes";
@@ -46,6 +46,7 @@ fn participant_from_row(row: &AnyRow) -> Result<Participant, StoreError> {
         left_at: get_opt_time(row, "left_at")?,
         ip_address: get(row, "ip_address")?,
         client_agent: get(row, "client_agent")?,
+        token_hash: get(row, "token_hash")?,
     })
 }
 
@@ -290,7 +291,8 @@ impl ActivityStore for SqlStore {
             set_state(conn, state).await?;
             let q = sqlx::query(
                 "INSERT INTO participants (meeting_id, site_id, name, email, user_id, role, joined_at, left_at, \
-                 ip_address, client_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                 ip_address, client_agent, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 RETURNING id",
             );
             let values = [
                 Value::int(p.meeting_id),
@@ -303,6 +305,7 @@ impl ActivityStore for SqlStore {
                 opt_ms(p.left_at),
                 Value::text(&p.ip_address),
                 Value::text(&p.client_agent),
+                Value::text(&p.token_hash),
             ];
             let row = bind_all(q, values).fetch_one(&mut *conn).await.map_err(db)?;
             let id: i64 = get(&row, "id")?;

@@ -5,8 +5,10 @@
 
 mod support;
 
+mod book;
 mod demo;
 mod lifecycle;
+mod web_pages;
 mod xml_attendee;
 mod xml_envelope;
 mod xml_event;

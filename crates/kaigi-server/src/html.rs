@@ -1,0 +1,144 @@
+//! The little HTML kit of the web pages: escaping, one page layout, cookies and form limits.
+//! Pages are rendered on the server from plain strings; every value that a person typed, or that
+//! came from the database, goes through [`esc`] on its way into the markup.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// The largest form body a page accepts (the booking form with 50 invitees fits easily).
+pub const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// Escapes text for element content and for quoted attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#222}\
+label{display:block;margin:.6rem 0 .2rem}input,textarea{width:100%;padding:.4rem;box-sizing:border-box}\
+button{margin:.8rem .4rem 0 0;padding:.5rem 1rem}.error{background:#fde8e8;border:1px solid #e0a0a0;padding:.6rem}\
+.notice{background:#e8f4fd;border:1px solid #a0c4e0;padding:.6rem}dt{font-weight:bold}table{border-collapse:collapse}\
+td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}";
+
+/// A whole page; `body` is markup the caller built with escaped values.
+pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} - kaigi</title>\
+         <style>{STYLE}</style></head><body><h1>{t}</h1>{body}</body></html>",
+        t = esc(title)
+    );
+    let mut r = (status, html).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
+    );
+    r
+}
+
+/// A page with one paragraph of text.
+pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    page(status, title, &format!("<p>{}</p>", esc(text)))
+}
+
+/// `<p class="error">` when there is an error to show.
+pub fn error_box(error: Option<&str>) -> String {
+    error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))).unwrap_or_default()
+}
+
+/// A labelled text input.
+pub fn input(name: &str, label: &str, kind: &str, value: &str, required: bool) -> String {
+    format!(
+        "<label for=\"{n}\">{l}</label><input id=\"{n}\" name=\"{n}\" type=\"{k}\" value=\"{v}\" maxlength=\"256\"{r}>",
+        n = esc(name),
+        l = esc(label),
+        k = esc(kind),
+        v = esc(value),
+        r = if required { " required" } else { "" }
+    )
+}
+
+pub fn hidden(name: &str, value: &str) -> String {
+    format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(name), esc(value))
+}
+
+/// A 303 to `location` (POST-redirect-GET), with cookies to set.
+pub fn see_other(location: &str, cookies: &[String]) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+/// An HttpOnly, SameSite=Lax cookie for `path`; `max_age` 0 removes it.
+pub fn cookie(name: &str, value: &str, path: &str, max_age: Option<u32>) -> String {
+    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{age}")
+}
+
+/// The value of cookie `name` in the request.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(
+            esc("<script>alert(\"x\")</script> & 'y'"),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("kaigi_p1=a; kaigi_p12=b"));
+        assert_eq!(read_cookie(&h, "kaigi_p12").as_deref(), Some("b"));
+        assert_eq!(read_cookie(&h, "kaigi_p1").as_deref(), Some("a"));
+        assert_eq!(read_cookie(&h, "kaigi_p"), None);
+    }
+}
