@@ -109,6 +109,9 @@ pub enum Error {
     UsageLimited,
     #[error("session: {0:?}")]
     Session(SessionError),
+    /// The bearer token lacks the scope an operation needs (REST API).
+    #[error("the access token is missing the scope {0}")]
+    MissingScope(&'static str),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
 }

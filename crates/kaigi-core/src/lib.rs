@@ -25,6 +25,8 @@ pub mod sessions;
 pub mod site;
 pub mod store;
 pub mod timezone;
+pub mod token_store;
+pub mod tokens;
 pub mod usage;
 pub mod user;
 pub mod users;

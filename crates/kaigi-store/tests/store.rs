@@ -27,6 +27,7 @@ use kaigi_core::meeting::{
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
+use kaigi_core::token_store::{StoredToken, TokenKind, TokenStore};
 use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, Privileges, Profile, User, UserId};
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
 use sqlx::{AnyConnection, Connection, Executor};
@@ -202,6 +203,7 @@ on_both_engines!(
     attendees_round_trip_with_their_mails,
     deleting_attendees_is_all_or_nothing,
     attendee_status_changes_and_corrupt_rows,
+    bearer_tokens_round_trip_and_revoke_with_their_children,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -713,6 +715,56 @@ async fn tickets_and_api_keys_round_trip(ctx: Ctx) {
     assert_ne!(id, id2);
     assert_eq!(s.api_key_by_hash("k2").await.expect("get"), Some(ApiKey { id: id2, ..revoked }));
     assert_eq!(s.api_key_by_hash("k3").await.expect("get"), None);
+}
+
+async fn bearer_tokens_round_trip_and_revoke_with_their_children(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let user = add(s, &person(site.id, "u", "U", "U")).await;
+    let personal = StoredToken {
+        id: 0,
+        token_hash: "p1".into(),
+        kind: TokenKind::Personal,
+        site_id: site.id,
+        user_id: user.id,
+        client_id: None,
+        scopes: vec!["meeting:schedules_read".into(), "meeting:schedules_write".into()],
+        created_at: t(0),
+        expires_at: t(3600),
+        revoked_at: None,
+        refresh_token_id: None,
+    };
+    let pid = s.insert_token(&personal).await.expect("insert personal");
+    assert_eq!(s.token_by_hash("p1").await.expect("get"), Some(StoredToken { id: pid, ..personal.clone() }));
+    assert_eq!(s.token_by_hash("nope").await.expect("get"), None);
+    // The shape an integration's tokens take: a refresh token and an access token minted from it.
+    let refresh = StoredToken {
+        token_hash: "r1".into(),
+        kind: TokenKind::OauthRefresh,
+        client_id: Some("C0ffee".into()),
+        scopes: vec!["meeting:admin_schedule_write".into()],
+        ..personal.clone()
+    };
+    let rid = s.insert_token(&refresh).await.expect("insert refresh");
+    let access = StoredToken {
+        token_hash: "a1".into(),
+        kind: TokenKind::OauthAccess,
+        refresh_token_id: Some(rid),
+        ..refresh.clone()
+    };
+    let aid = s.insert_token(&access).await.expect("insert access");
+    assert_eq!(s.token_by_hash("a1").await.expect("get"), Some(StoredToken { id: aid, ..access.clone() }));
+    // A second token with the same hash is refused.
+    assert!(s.insert_token(&StoredToken { kind: TokenKind::Personal, ..access.clone() }).await.is_err());
+    // Revoking the refresh token revokes what was minted from it, and nothing else.
+    s.revoke_token(rid, t(10)).await.expect("revoke");
+    assert_eq!(s.token_by_hash("r1").await.expect("get").and_then(|t| t.revoked_at), Some(t(10)));
+    assert_eq!(s.token_by_hash("a1").await.expect("get").and_then(|t| t.revoked_at), Some(t(10)));
+    assert_eq!(s.token_by_hash("p1").await.expect("get").and_then(|t| t.revoked_at), None);
+    // Revoking again keeps the first time; an unknown id is Missing.
+    s.revoke_token(rid, t(20)).await.expect("revoke again");
+    assert_eq!(s.token_by_hash("r1").await.expect("get").and_then(|t| t.revoked_at), Some(t(10)));
+    assert!(matches!(s.revoke_token(aid + 1000, t(20)).await, Err(StoreError::Missing)));
 }
 
 async fn meeting_keys_are_reserved_once(ctx: Ctx) {

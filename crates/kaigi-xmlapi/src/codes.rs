@@ -88,7 +88,9 @@ impl From<&Error> for Failure {
             Error::PmrNeedsNonE2eeType => {
                 Failure::new("110063", "The user must have at least one non-E2EE meeting type to enable PMR.")
             }
-            Error::Session(_) => Failure::new("000001", "Access denied, additional privileges are required"),
+            Error::Session(_) | Error::MissingScope(_) => {
+                Failure::new("000001", "Access denied, additional privileges are required")
+            }
             Error::UsageLimited => Failure { http_status: 403, ..Failure::new("000045", "403 forbidden") },
             Error::Store(err) => {
                 tracing::error!(error = %err, "storage failed");
