@@ -60,6 +60,8 @@ pub enum ScheduleError {
     NotPermittedForHost,
     /// The start is not after now (060016, 40.2.0).
     StartNotInFuture,
+    /// The meeting is running and cannot be changed now (REST).
+    InProgress,
 }
 
 /// Why a lifecycle step (join, record, end) was refused.

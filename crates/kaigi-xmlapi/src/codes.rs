@@ -82,6 +82,7 @@ impl From<&Error> for Failure {
                 "You are not allowed to schedule meetings for this host: only a site administrator or a user on the \
                  host's schedulingPermission list may",
             ),
+            Error::Schedule(ScheduleError::InProgress) => Failure::new("000001", "The meeting is in progress"),
             Error::Schedule(ScheduleError::StartNotInFuture) => {
                 Failure::new("060016", "The session start time must be later than the current time.")
             }
