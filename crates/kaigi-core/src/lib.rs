@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod mail;
 pub mod meeting;
 pub mod meetings;
+pub mod people;
 pub mod recordings;
 pub mod recurrence;
 pub mod rrule;

@@ -279,6 +279,9 @@ impl Kaigi {
         mf.duration_minutes = Some(minutes);
         mf.repeat = repeat;
         mf.host_webex_id = f.host_webex_id.clone();
+        if let Some(list) = &f.invitees {
+            mf.invitees = Some(self.qualified_cohosts(&caller.site, list).await?);
+        }
         self.create_meeting(caller, SessionKind::Meeting, &mf).await
     }
 
@@ -366,12 +369,45 @@ impl Kaigi {
             Some(_) => Some(Recurrence::none()),
             None => None,
         };
+        if let Some(list) = &f.invitees {
+            mf.invitees = Some(self.qualified_cohosts(&caller.site, list).await?);
+        }
         if let Some(p) = &f.password {
             if p.trim().is_empty() {
                 return Err(Error::invalid("password", "password must not be empty"));
             }
         }
         self.set_meeting(caller, &r, &[SessionKind::Meeting], &mf).await
+    }
+
+    /// The meeting key behind a join link (`…j.php?MTID=m<series id>…`) of this site.
+    pub async fn meeting_by_link(&self, site: &crate::site::Site, link: &str) -> Result<Option<u64>> {
+        let Some(at) = link.find("MTID=") else { return Ok(None) };
+        let token: String =
+            link[at + 5..].trim_start_matches('m').chars().take_while(char::is_ascii_hexdigit).collect();
+        if !is_series_id(&token) {
+            return Ok(None);
+        }
+        Ok(self.store.meeting_by_uuid(site.id, &token).await?.map(|m| m.meeting_key))
+    }
+
+    /// Invitees marked co-host who may not host (no user of the site, or no licence) stay
+    /// invited as plain attendees, as the service does.
+    async fn qualified_cohosts(&self, site: &crate::site::Site, list: &[Invitee]) -> Result<Vec<Invitee>> {
+        let plans = self.store.license_plans(site.id).await?;
+        let plan = crate::license::plan_in_force(&plans, self.now());
+        let mut out = Vec::with_capacity(list.len());
+        for i in list {
+            let mut i = i.clone();
+            if i.role.eq_ignore_ascii_case("HOST") {
+                let user = self.store.user_by_email(site.id, i.email.trim()).await?;
+                if !user.is_some_and(|u| crate::license::may_host(&plan, &u).is_ok()) {
+                    i.role = "ATTENDEE".into();
+                }
+            }
+            out.push(i);
+        }
+        Ok(out)
     }
 
     /// `DELETE /v1/meetings/{id}` of a series.
