@@ -433,7 +433,9 @@ impl Kaigi {
         let query = MeetingQuery {
             kinds: vec![SessionKind::Meeting],
             hosts: Some(vec![(who.id, who.email.clone())]),
-            from: (!by_key).then(|| q.from - Duration::minutes(i64::from(MAX_DURATION_MINUTES))),
+            from: (!by_key).then(|| {
+                q.from.checked_sub_signed(Duration::minutes(i64::from(MAX_DURATION_MINUTES))).unwrap_or(q.from)
+            }),
             to: (!by_key).then_some(q.to),
             meeting_key: q.meeting_key,
             limit: LIST_SCAN_LIMIT,
@@ -454,17 +456,14 @@ impl Kaigi {
                     h
                 }
             };
-            let (from, to) = if by_key { (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
+            let (from, to) = if by_key { (m.start, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
             // Occurrences overlapping [from, to): starting before `to` and ending after `from`.
-            let overlapping: Vec<DateTime<Utc>> = starts_of(
-                &m,
-                from - duration_of(&m) + Duration::seconds(1),
-                to,
-                wanted.min(recurrence::MAX_OCCURRENCES),
-            )
-            .into_iter()
-            .filter(|s| *s < to)
-            .collect();
+            let earliest =
+                from.checked_sub_signed(duration_of(&m) - Duration::seconds(1)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let overlapping: Vec<DateTime<Utc>> = starts_of(&m, earliest, to, wanted.min(recurrence::MAX_OCCURRENCES))
+                .into_iter()
+                .filter(|s| *s < to)
+                .collect();
             if overlapping.is_empty() {
                 continue;
             }

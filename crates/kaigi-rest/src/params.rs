@@ -4,7 +4,7 @@
 //! form (naive times are read in the request's zone), and JSON bodies of limited size.
 
 use axum::body::{to_bytes, Body};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -107,6 +107,11 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 /// that was a `+` in a query string), with or without seconds and fractions; naive forms and a
 /// date alone are read in `zone`.
 pub fn parse_time(v: &str, zone: Tz) -> Option<DateTime<Utc>> {
+    // Years outside 1970..=9999 are refused, so no later arithmetic can leave chrono's range.
+    parse_any_time(v, zone).filter(|t| (1970..=9999).contains(&t.year()))
+}
+
+fn parse_any_time(v: &str, zone: Tz) -> Option<DateTime<Utc>> {
     let v = v.trim();
     if v.len() < 10 || v.len() > 40 {
         return None;
@@ -224,7 +229,15 @@ mod tests {
         assert_eq!(parse_time("2026-06-01T09:00:00", tokyo), Some(want));
         assert_eq!(parse_time("2026-06-01 09:00:00", tokyo), Some(want));
         assert_eq!(parse_time("2026-06-01T00:00:00", Tz::UTC), Some(want));
-        for bad in ["", "tomorrow", "2026-13-01T00:00:00Z", "2026-06-01T25:00:00Z", "06/01/2026 09:00"] {
+        for bad in [
+            "",
+            "tomorrow",
+            "0001-01-01T00:00:00Z",
+            "+262143-01-01T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-06-01T25:00:00Z",
+            "06/01/2026 09:00",
+        ] {
             assert_eq!(parse_time(bad, Tz::UTC), None, "{bad}");
         }
         assert_eq!(format_time(want, tokyo), "2026-06-01T09:00:00+09:00");

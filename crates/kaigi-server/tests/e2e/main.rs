@@ -7,6 +7,10 @@ mod support;
 
 mod demo;
 mod lifecycle;
+mod rest_auth;
+mod rest_meetings;
+mod rest_people;
+mod rest_support;
 mod xml_attendee;
 mod xml_envelope;
 mod xml_event;

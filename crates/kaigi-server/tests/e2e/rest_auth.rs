@@ -1,0 +1,84 @@
+//! REST authentication and errors: bearer tokens only, 401/403/404/405 in the Webex error JSON,
+//! a tracking id on every answer, token expiry by the injected clock.
+
+use chrono::Duration;
+use serde_json::json;
+
+use crate::rest_support::*;
+use crate::support::*;
+
+#[tokio::test]
+async fn no_token_a_bad_one_or_another_scheme_is_401_json() {
+    let s = TestServer::start().await;
+    let r = rest(&s, "GET", "/v1/meetings", None, None).await;
+    r.assert_error(401);
+    assert!(r.description().contains("Bearer"), "{}", r.body);
+    rest(&s, "GET", "/v1/meetings", Some("not-a-token"), None).await.assert_error(401);
+    let basic =
+        rest_raw(&s, "GET", "/v1/people/me", None, None, &[("Authorization", "Basic YWxpY2U6dXNlci1wYXNz")]).await;
+    basic.assert_error(401);
+    // A valid token works, with the scheme in any case.
+    let t = token(&s, "alice", None).await;
+    let me = rest_raw(&s, "GET", "/v1/people/me", None, None, &[("Authorization", &format!("bearer {t}"))]).await;
+    assert_eq!(me.ok()["emails"][0], "alice@acme.example");
+}
+
+#[tokio::test]
+async fn a_token_expires_after_twelve_hours_of_the_clock() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    s.advance(Duration::hours(12) - Duration::minutes(1));
+    rest(&s, "GET", "/v1/people/me", Some(&t), None).await.ok();
+    s.advance(Duration::minutes(1));
+    let r = rest(&s, "GET", "/v1/people/me", Some(&t), None).await;
+    r.assert_error(401);
+    assert!(r.description().contains("expired"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_deactivated_user_s_token_stops_working() {
+    let s = TestServer::start().await;
+    let t = token(&s, "bob", None).await;
+    s.kaigi.deactivate_users(&kaigi_core::auth::Caller::operator(s.site.clone()), &["bob".into()]).await.unwrap();
+    rest(&s, "GET", "/v1/people/me", Some(&t), None).await.assert_error(401);
+}
+
+#[tokio::test]
+async fn scopes_are_enforced_and_the_missing_one_is_named() {
+    let s = TestServer::start().await;
+    let read_only = token(&s, "alice", Some(&["meeting:schedules_read"])).await;
+    rest(&s, "GET", "/v1/meetings", Some(&read_only), None).await.ok();
+    let body = json!({"title": "t", "start": "2026-06-02T10:00:00Z", "end": "2026-06-02T11:00:00Z"});
+    let r = rest(&s, "POST", "/v1/meetings", Some(&read_only), Some(body)).await;
+    r.assert_error(403);
+    assert!(r.description().contains("meeting:schedules_write"), "{}", r.body);
+    let r = rest(&s, "GET", "/v1/people?email=bob@acme.example", Some(&read_only), None).await;
+    r.assert_error(403);
+    assert!(r.description().contains("spark:people_read"), "{}", r.body);
+    // A user may not ask for scopes their role does not allow.
+    let admin_scope = vec!["meeting:admin_schedule_write".to_string()];
+    assert!(s.kaigi.create_personal_token(&s.site, "alice", Some(&admin_scope)).await.is_err());
+}
+
+#[tokio::test]
+async fn tracking_ids_are_echoed_or_minted_and_errors_are_never_html() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let r = rest_raw(&s, "GET", "/v1/people/me", Some(&t), None, &[("TrackingID", "SIMPLE_1234")]).await;
+    r.ok();
+    assert_eq!(r.headers["trackingid"], "SIMPLE_1234");
+    let minted = rest(&s, "GET", "/v1/people/me", Some(&t), None).await;
+    assert!(!minted.headers["trackingid"].to_str().unwrap().is_empty());
+    rest(&s, "GET", "/v1/nothing/here", Some(&t), None).await.assert_error(404);
+    rest(&s, "POST", "/v1/people/me", Some(&t), Some(json!({}))).await.assert_error(405);
+    rest(&s, "GET", "/v1/meetings/not-an-id", Some(&t), None).await.assert_error(404);
+    let bad_json = rest_raw(&s, "POST", "/v1/meetings", Some(&t), Some("{\"title\":".into()), &[]).await;
+    bad_json.assert_error(400);
+    let huge = format!("{{\"title\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    rest_raw(&s, "POST", "/v1/meetings", Some(&t), Some(huge), &[]).await.assert_error(413);
+    rest(&s, "GET", "/v1/meetings?max=1000", Some(&t), None).await.assert_error(400);
+    rest(&s, "GET", "/v1/meetings?current=maybe", Some(&t), None).await.assert_error(400);
+    rest(&s, "GET", "/v1/meetings?from=yesterday", Some(&t), None).await.assert_error(400);
+    let bad_zone = rest_raw(&s, "GET", "/v1/meetings", Some(&t), None, &[("timezone", "Mars/Base")]).await;
+    bad_zone.assert_error(400);
+}
