@@ -401,7 +401,7 @@ impl Kaigi {
             let mut i = i.clone();
             if i.role.eq_ignore_ascii_case("HOST") {
                 let user = self.store.user_by_email(site.id, i.email.trim()).await?;
-                if !user.is_some_and(|u| crate::license::may_host(&plan, &u).is_ok()) {
+                if user.is_none_or(|u| crate::license::may_host(&plan, &u).is_err()) {
                     i.role = "ATTENDEE".into();
                 }
             }

@@ -160,17 +160,19 @@ fn reply_zone(header: Option<Tz>, b: Option<&MeetingBody>) -> Tz {
     header.or_else(|| b.and_then(|b| b.timezone.as_deref()).and_then(|z| z.trim().parse().ok())).unwrap_or(Tz::UTC)
 }
 
-/// The JSON of a series, or of one occurrence when `occurrence` gives its start.
-pub fn meeting_json(
-    state: &RestState,
-    site: &Site,
-    m: &Meeting,
-    host: &User,
-    shown_start: DateTime<Utc>,
-    occurrence: bool,
-    list_item: bool,
-    zone: Tz,
-) -> Value {
+/// How a meeting is shown: at which start, as a series or one occurrence, as a list item or
+/// alone, and in which zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown {
+    pub start: DateTime<Utc>,
+    pub occurrence: bool,
+    pub list_item: bool,
+    pub zone: Tz,
+}
+
+/// The JSON of a series, or of one of its occurrences.
+pub fn meeting_json(state: &RestState, site: &Site, m: &Meeting, host: &User, shown: Shown) -> Value {
+    let Shown { start: shown_start, occurrence, list_item, zone } = shown;
     let kaigi = &state.kaigi;
     let now = kaigi.now();
     let links = kaigi.meeting_links(site, m);
@@ -249,6 +251,11 @@ pub fn meeting_json(
     Value::Object(o)
 }
 
+/// A series at its first occurrence (what create and update answer).
+fn series_json(state: &RestState, site: &Site, m: &Meeting, host: &User, zone: Tz) -> Value {
+    meeting_json(state, site, m, host, Shown { start: m.start, occurrence: false, list_item: false, zone })
+}
+
 fn ok_json(v: Value) -> Response {
     (StatusCode::OK, Json(v)).into_response()
 }
@@ -291,7 +298,7 @@ pub async fn create(
     f.host_webex_id = host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
     let m = state.kaigi.create_series(&who.caller, &f).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
-    Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, m.start, false, false, reply_zone(header, Some(&b)))))
+    Ok(ok_json(series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)))))
 }
 
 /// `GET /v1/meetings/{id}`: a series or one occurrence.
@@ -314,7 +321,13 @@ pub async fn get_one(
         None if current => series::current_start(&m, state.kaigi.now()),
         None => m.start,
     };
-    Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, start, occurrence.is_some(), false, zone)))
+    Ok(ok_json(meeting_json(
+        &state,
+        &who.caller.site,
+        &m,
+        &host,
+        Shown { start, occurrence: occurrence.is_some(), list_item: false, zone },
+    )))
 }
 
 async fn update(
@@ -335,7 +348,7 @@ async fn update(
     let f = fields(&b, header)?;
     let m = state.kaigi.update_series(&who.caller, &series_id, &f, replace).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
-    Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, m.start, false, false, reply_zone(header, Some(&b)))))
+    Ok(ok_json(series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)))))
 }
 
 /// `PUT /v1/meetings/{id}`: title, password, start and end are required.
@@ -500,7 +513,15 @@ pub async fn list(
     }
     let json_items: Vec<Value> = items
         .iter()
-        .map(|i| meeting_json(&state, site, &i.meeting, &i.host, i.start, i.occurrence, true, zone))
+        .map(|i| {
+            meeting_json(
+                &state,
+                site,
+                &i.meeting,
+                &i.host,
+                Shown { start: i.start, occurrence: i.occurrence, list_item: true, zone },
+            )
+        })
         .collect();
     let mut response = ok_json(json!({ "items": json_items }));
     link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, offset + items.len(), more);
