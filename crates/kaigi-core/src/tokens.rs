@@ -149,6 +149,10 @@ impl Kaigi {
         if !user.is_active() {
             return Err(Error::Auth(AuthFailure::Inactive));
         }
+        let limit = site.settings.rest_calls_per_minute.max(1);
+        if !self.usage.allow(&format!("u{}", user.id), "rest", limit, self.now()) {
+            return Err(Error::UsageLimited);
+        }
         // A token never grants more than the user's role allows today.
         let allowed = scopes_allowed(&user);
         let scopes = stored.scopes.into_iter().filter(|s| allowed.contains(&s.as_str())).collect();

@@ -82,3 +82,22 @@ async fn tracking_ids_are_echoed_or_minted_and_errors_are_never_html() {
     let bad_zone = rest_raw(&s, "GET", "/v1/meetings", Some(&t), None, &[("timezone", "Mars/Base")]).await;
     bad_zone.assert_error(400);
 }
+
+#[tokio::test]
+async fn too_many_requests_in_a_minute_is_429_with_retry_after() {
+    let s = TestServer::start().await;
+    let mut settings = s.site.settings.clone();
+    settings.rest_calls_per_minute = 3;
+    s.kaigi.store.update_site_settings(s.site.id, &settings).await.unwrap();
+    let t = token(&s, "alice", None).await;
+    for _ in 0..3 {
+        rest(&s, "GET", "/v1/people/me", Some(&t), None).await.ok();
+    }
+    let r = rest(&s, "GET", "/v1/people/me", Some(&t), None).await;
+    r.assert_error(429);
+    assert_eq!(r.headers["retry-after"], "1");
+    // Other users are counted apart; the next minute starts afresh.
+    rest(&s, "GET", "/v1/people/me", Some(&token(&s, "bob", None).await), None).await.ok();
+    s.advance(Duration::minutes(1));
+    rest(&s, "GET", "/v1/people/me", Some(&t), None).await.ok();
+}
