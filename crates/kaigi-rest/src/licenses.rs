@@ -1,6 +1,6 @@
 //! `/v1/licenses`: the site's one meeting licence, with the units bought and in use.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kaigi_core::site::Site;
@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
+use crate::params::PathId;
 use crate::{ids, site_url, RestState};
 
 async fn licence_json(state: &RestState, site: &Site) -> RestResult<Value> {
@@ -45,7 +46,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth) -> RestResult
 }
 
 /// `GET /v1/licenses/{licenseId}`.
-pub async fn get_one(State(state): State<RestState>, Auth(who): Auth, Path(id): Path<String>) -> RestResult<Response> {
+pub async fn get_one(State(state): State<RestState>, Auth(who): Auth, PathId(id): PathId) -> RestResult<Response> {
     require(&who)?;
     if id.trim() != ids::licence(who.caller.site.id) {
         return Err(RestError::not_found("Licence not found."));

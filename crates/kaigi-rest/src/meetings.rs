@@ -2,7 +2,7 @@
 //! occurrences, on the core's series use cases (the same meetings the XML API schedules).
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -24,7 +24,7 @@ use serde_json::{json, Map, Value};
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
 use crate::paging::{link_next, OFFSET};
-use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params};
+use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params, PathId};
 use crate::{ids, site_url, RestState};
 
 /// Default and largest page of `GET /v1/meetings`.
@@ -305,7 +305,7 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<RestState>,
     Auth(who): Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> RestResult<Response> {
@@ -355,7 +355,7 @@ async fn update(
 pub async fn put(
     State(state): State<RestState>,
     Auth(who): Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     headers: HeaderMap,
     body: Body,
 ) -> RestResult<Response> {
@@ -366,7 +366,7 @@ pub async fn put(
 pub async fn patch(
     State(state): State<RestState>,
     Auth(who): Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     headers: HeaderMap,
     body: Body,
 ) -> RestResult<Response> {
@@ -377,7 +377,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<RestState>,
     Auth(who): Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     RawQuery(raw): RawQuery,
 ) -> RestResult<Response> {
     require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;

@@ -1,6 +1,6 @@
 //! `/v1/people` and `/v1/people/me`: the site's directory, each person with the licences they hold.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kaigi_core::people::PeopleQuery;
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
 use crate::paging::{link_next, OFFSET};
-use crate::params::Params;
+use crate::params::{Params, PathId};
 use crate::{ids, site_url, RestState};
 
 /// Default and largest page of `GET /v1/people`.
@@ -70,7 +70,7 @@ fn require_people(who: &kaigi_core::tokens::TokenCaller) -> RestResult<()> {
 }
 
 /// `GET /v1/people/{personId}`.
-pub async fn get_one(State(state): State<RestState>, Auth(who): Auth, Path(id): Path<String>) -> RestResult<Response> {
+pub async fn get_one(State(state): State<RestState>, Auth(who): Auth, PathId(id): PathId) -> RestResult<Response> {
     require_people(&who)?;
     let site = &who.caller.site;
     let user_id = match ids::parse_person(&id) {

@@ -101,3 +101,17 @@ async fn too_many_requests_in_a_minute_is_429_with_retry_after() {
     s.advance(Duration::minutes(1));
     rest(&s, "GET", "/v1/people/me", Some(&t), None).await.ok();
 }
+
+#[tokio::test]
+async fn odd_paths_and_bodies_get_json_answers() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    // Invalid UTF-8 in a path segment.
+    rest(&s, "GET", "/v1/meetings/%FF%FE", Some(&t), None).await.assert_error(404);
+    rest(&s, "GET", "/v1/people/%FF", Some(&t), None).await.assert_error(404);
+    rest(&s, "GET", "/v1", Some(&t), None).await.assert_error(404);
+    // A JSON value of the wrong shape, an empty body, a number where text belongs.
+    for body in ["[]", "", "{\"title\": 5}", "{\"invitees\": [{\"name\": \"x\"}]}", "\"text\""] {
+        rest_raw(&s, "POST", "/v1/meetings", Some(&t), Some(body.into()), &[]).await.assert_error(400);
+    }
+}
