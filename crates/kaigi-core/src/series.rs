@@ -22,6 +22,9 @@ pub const MIN_MINUTES: i64 = 10;
 pub const MAX_MINUTES: i64 = 23 * 60 + 59;
 /// A meeting may not start this many years ahead or later.
 pub const MAX_YEARS_AHEAD: i32 = 10;
+/// The session kinds the REST API shows: meetings, and events as webinars.
+pub const REST_KINDS: [SessionKind; 2] = [SessionKind::Meeting, SessionKind::Event];
+
 /// Longest accepted title and agenda.
 pub const MAX_TITLE: usize = 128;
 pub const MAX_AGENDA: usize = 1300;
@@ -171,6 +174,10 @@ pub struct SeriesFields {
     pub public: Option<bool>,
     pub exclude_password: Option<bool>,
     pub invitees: Option<Vec<Invitee>>,
+    /// Create a webinar (an Event Center session) rather than a meeting.
+    pub webinar: bool,
+    /// Registration on (with automatic approval or not); only at creation.
+    pub registration: Option<bool>,
 }
 
 fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -246,6 +253,8 @@ pub struct SeriesListing {
     /// Series shown at their current/next occurrence (true) or their first (false).
     pub current: bool,
     pub state: Option<State>,
+    /// Only these kinds (empty: meetings and webinars).
+    pub kinds: Vec<SessionKind>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -279,10 +288,17 @@ impl Kaigi {
         mf.duration_minutes = Some(minutes);
         mf.repeat = repeat;
         mf.host_webex_id = f.host_webex_id.clone();
+        if let Some(auto) = f.registration {
+            let mut opts = mf.attendee_options.take().unwrap_or_default();
+            opts.push(("registration".into(), "true".into()));
+            opts.push(("auto".into(), auto.to_string()));
+            mf.attendee_options = Some(opts);
+        }
         if let Some(list) = &f.invitees {
             mf.invitees = Some(self.qualified_cohosts(&caller.site, list).await?);
         }
-        self.create_meeting(caller, SessionKind::Meeting, &mf).await
+        let kind = if f.webinar { SessionKind::Event } else { SessionKind::Meeting };
+        self.create_meeting(caller, kind, &mf).await
     }
 
     fn meeting_fields(&self, f: &SeriesFields) -> Result<MeetingFields> {
@@ -305,7 +321,7 @@ impl Kaigi {
     /// for an occurrence, its start.
     pub async fn get_series(&self, caller: &Caller, r: &SeriesRef) -> Result<(Meeting, User, Option<DateTime<Utc>>)> {
         let uuid = MeetingRef::Uuid(r.series().to_string());
-        let (m, host) = self.get_meeting(caller, &uuid, &[SessionKind::Meeting]).await?;
+        let (m, host) = self.get_meeting(caller, &uuid, &REST_KINDS).await?;
         match r {
             SeriesRef::Series(_) => Ok((m, host, None)),
             SeriesRef::Occurrence { start, .. } => {
@@ -341,7 +357,7 @@ impl Kaigi {
             }
         }
         let r = MeetingRef::Uuid(series.to_string());
-        let (m, _) = self.get_meeting(caller, &r, &[SessionKind::Meeting]).await?;
+        let (m, _) = self.get_meeting(caller, &r, &REST_KINDS).await?;
         if m.status == SessionStatus::InProgress {
             return Err(Error::Schedule(ScheduleError::InProgress));
         }
@@ -377,7 +393,7 @@ impl Kaigi {
                 return Err(Error::invalid("password", "password must not be empty"));
             }
         }
-        self.set_meeting(caller, &r, &[SessionKind::Meeting], &mf).await
+        self.set_meeting(caller, &r, &REST_KINDS, &mf).await
     }
 
     /// The meeting key behind a join link (`…j.php?MTID=m<series id>…`) of this site.
@@ -412,7 +428,7 @@ impl Kaigi {
 
     /// `DELETE /v1/meetings/{id}` of a series.
     pub async fn delete_series(&self, caller: &Caller, series: &str) -> Result<Meeting> {
-        self.delete_meeting(caller, &MeetingRef::Uuid(series.to_string()), &[SessionKind::Meeting]).await
+        self.delete_meeting(caller, &MeetingRef::Uuid(series.to_string()), &REST_KINDS).await
     }
 
     /// `GET /v1/meetings`: the caller's meetings (or, for an administrator, those of the user
@@ -431,7 +447,7 @@ impl Kaigi {
         };
         let by_key = q.meeting_key.is_some();
         let query = MeetingQuery {
-            kinds: vec![SessionKind::Meeting],
+            kinds: if q.kinds.is_empty() { REST_KINDS.to_vec() } else { q.kinds.clone() },
             hosts: Some(vec![(who.id, who.email.clone())]),
             from: (!by_key).then(|| {
                 q.from.checked_sub_signed(Duration::minutes(i64::from(MAX_DURATION_MINUTES))).unwrap_or(q.from)

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
-use kaigi_core::meeting::{Invitee, Meeting, SessionStatus};
+use kaigi_core::meeting::{Invitee, Meeting, SessionKind, SessionStatus};
 use kaigi_core::rrule;
 use kaigi_core::series::{
     self, occurrence_id, occurrence_state, series_state, SeriesFields, SeriesItem, SeriesListing, SeriesRef,
@@ -66,6 +66,14 @@ pub struct MeetingBody {
     #[serde(deserialize_with = "loose_bool")]
     exclude_password: Option<bool>,
     invitees: Option<Vec<InviteeBody>>,
+    registration: Option<RegistrationBody>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegistrationBody {
+    #[serde(deserialize_with = "loose_bool")]
+    auto_accept_request: Option<bool>,
 }
 
 /// The zone a body's naive times are read in, and the table zone the schedule is kept in.
@@ -118,11 +126,15 @@ async fn host_of(
 }
 
 fn fields(b: &MeetingBody, header: Option<Tz>) -> RestResult<SeriesFields> {
-    if let Some(t) = b.scheduled_type.as_deref() {
-        if t != "meeting" {
-            return Err(RestError::bad_request(format!("scheduledType {t} is not served by kaigi yet; use meeting.")));
+    let webinar = match b.scheduled_type.as_deref().map(str::trim) {
+        None | Some("") | Some("meeting") => false,
+        Some("webinar") => true,
+        Some(t) => {
+            return Err(RestError::bad_request(format!(
+                "scheduledType {t} is not served by kaigi yet; use meeting or webinar."
+            )))
         }
-    }
+    };
     let (zone, zone_id) = body_zone(b, header)?;
     let invitees = match &b.invitees {
         Some(list) if list.len() > MAX_INVITEES => {
@@ -152,6 +164,8 @@ fn fields(b: &MeetingBody, header: Option<Tz>) -> RestResult<SeriesFields> {
         public: b.public_meeting,
         exclude_password: b.exclude_password,
         invitees,
+        webinar,
+        registration: b.registration.as_ref().map(|r| r.auto_accept_request.unwrap_or(false)),
     })
 }
 
@@ -236,7 +250,7 @@ pub fn meeting_json(state: &RestState, site: &Site, m: &Meeting, host: &User, sh
     put("publicMeeting", json!(m.list_status == kaigi_core::meeting::ListStatus::Public));
     put("unlockedMeetingJoinSecurity", json!("allowJoinWithLobby"));
     put("sessionTypeId", json!(m.meeting_type));
-    put("scheduledType", json!("meeting"));
+    put("scheduledType", json!(if m.kind == SessionKind::Event { "webinar" } else { "meeting" }));
     put("enabledWebcastView", json!(false));
     put("enableAutomaticLock", json!(false));
     put("enabledBreakoutSessions", json!(false));
@@ -439,10 +453,12 @@ pub async fn list(
             )))
         }
     }
+    let mut kinds = Vec::new();
     if let Some(t) = params.get("scheduledType") {
         match t {
-            "meeting" => {}
-            "webinar" | "personalRoomMeeting" => empty = true,
+            "meeting" => kinds.push(SessionKind::Meeting),
+            "webinar" => kinds.push(SessionKind::Event),
+            "personalRoomMeeting" => empty = true,
             other => {
                 return Err(RestError::bad_request(format!(
                     "scheduledType {other} is not meeting, webinar or personalRoomMeeting."
@@ -506,6 +522,7 @@ pub async fn list(
             series: series_filter,
             current,
             state: state_filter,
+            kinds,
             offset,
             limit: max,
         };

@@ -366,3 +366,36 @@ async fn unlicensed_users_cannot_schedule_and_unqualified_cohosts_stay_invitees(
     let roles: Vec<(&str, &str)> = stored.invitees.iter().map(|i| (i.email.as_str(), i.role.as_str())).collect();
     assert_eq!(roles, [("bob@acme.example", "HOST"), ("emp@acme.example", "ATTENDEE")]);
 }
+
+#[tokio::test]
+async fn webinars_are_event_sessions_and_listed_beside_meetings() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    // As the Python SDK's own test creates one: no sessionTypeId.
+    let mut body = meeting("Webinar", "2026-06-02T10:00:00", "2026-06-02T11:00:00");
+    body["scheduledType"] = json!("webinar");
+    body["registration"] =
+        json!({"autoAcceptRequest": true, "requireFirstName": true, "requireLastName": true, "requireEmail": true});
+    let w = create(&s, &t, body).await;
+    assert_eq!(w["scheduledType"], "webinar");
+    assert!(w["registerLink"].as_str().is_some(), "{w}");
+    let id = w["id"].as_str().unwrap();
+    let got = rest(&s, "GET", &format!("/v1/meetings/{id}"), Some(&t), None).await;
+    assert_eq!(got.ok()["scheduledType"], "webinar");
+    create(&s, &t, meeting("Meeting", "2026-06-02T12:00:00Z", "2026-06-02T13:00:00Z")).await;
+    let titles = |r: &RestReply| -> Vec<String> {
+        r.body["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().to_string()).collect()
+    };
+    let all = rest(&s, "GET", "/v1/meetings", Some(&t), None).await;
+    all.ok();
+    assert_eq!(titles(&all), ["Webinar", "Meeting"]);
+    let only = rest(&s, "GET", "/v1/meetings?scheduledType=webinar", Some(&t), None).await;
+    only.ok();
+    assert_eq!(titles(&only), ["Webinar"]);
+    let pmr = rest(&s, "GET", "/v1/meetings?scheduledType=personalRoomMeeting", Some(&t), None).await;
+    assert!(titles(&pmr).is_empty());
+    // The XML API sees an Event Center session.
+    let key = w["meetingNumber"].as_str().unwrap();
+    let e = s.call("alice", PW, "event.GetEvent", &format!("<sessionKey>{key}</sessionKey>")).await;
+    e.assert_success();
+}
