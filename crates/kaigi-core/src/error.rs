@@ -40,6 +40,8 @@ pub enum AuthFailure {
 pub enum Duplicate {
     WebExId,
     Email,
+    /// The person is already invited to (or registered for) the meeting.
+    Invitee,
 }
 
 /// A licence rule said no.

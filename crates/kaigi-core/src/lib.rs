@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod history;
+pub mod invitees;
 pub mod keys;
 pub mod language;
 pub mod license;

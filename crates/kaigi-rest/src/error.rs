@@ -3,7 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kaigi_core::error::{AuthFailure, Entity, LicenseError, ScheduleError};
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError};
 use kaigi_core::store::StoreError;
 use kaigi_core::Error;
 
@@ -73,14 +73,19 @@ impl From<Error> for RestError {
             Error::NotFound(Entity::Meeting) => (S::NOT_FOUND, "Meeting not found.".into()),
             Error::NotFound(Entity::User) => (S::NOT_FOUND, "Person not found.".into()),
             Error::NotFound(Entity::Site) => (S::NOT_FOUND, "Site not found.".into()),
+            Error::NotFound(Entity::Attendee) => (S::NOT_FOUND, "Invitee or registrant not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
             Error::MissingScope(scope) => (S::FORBIDDEN, format!("The access token is missing the scope {scope}.")),
             Error::Invalid { field, why } => {
-                let text = if why.contains(field) { why } else { format!("{field}: {why}") };
+                // A full sentence, or one naming its field, stands alone.
+                let sentence =
+                    why.starts_with(|c: char| c.is_uppercase()) || why.to_lowercase().contains(&field.to_lowercase());
+                let text = if sentence { why } else { format!("{field}: {why}") };
                 (S::BAD_REQUEST, text)
             }
+            Error::Duplicate(Duplicate::Invitee) => (S::CONFLICT, "User is already a meeting invitee.".into()),
             Error::Duplicate(d) => (S::CONFLICT, format!("{d:?} already exists.")),
             Error::License(LicenseError::HostLicenseRequired { webex_id, .. }) => {
                 (S::FORBIDDEN, format!("{webex_id} holds no meeting licence on this site and cannot host."))

@@ -6,11 +6,13 @@ pub mod auth;
 pub mod coverage;
 pub mod error;
 pub mod ids;
+pub mod invitees;
 pub mod licenses;
 pub mod meetings;
 pub mod paging;
 pub mod params;
 pub mod people;
+pub mod registrants;
 pub mod tracking;
 
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use kaigi_core::site::Site;
 use kaigi_core::Kaigi;
@@ -47,6 +49,14 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
             "/meetings/{id}",
             get(meetings::get_one).put(meetings::put).patch(meetings::patch).delete(meetings::delete),
         )
+        .route("/meetings/{id}/registrants", get(registrants::list).post(registrants::create))
+        .route("/meetings/{id}/registrants/approve", post(registrants::approve))
+        .route("/meetings/{id}/registrants/reject", post(registrants::reject))
+        .route("/meetings/{id}/registrants/cancel", post(registrants::cancel))
+        .route("/meetings/{id}/registrants/{registrant}", get(registrants::get_one).delete(registrants::delete))
+        .route("/meetingInvitees", get(invitees::list).post(invitees::create))
+        .route("/meetingInvitees/bulkInsert", post(invitees::bulk).put(invitees::bulk))
+        .route("/meetingInvitees/{id}", get(invitees::get_one).delete(invitees::delete))
         .route("/people", get(people::list))
         .route("/people/me", get(people::me))
         .route("/people/{id}", get(people::get_one))

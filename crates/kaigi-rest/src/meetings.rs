@@ -102,7 +102,7 @@ fn time_field(name: &str, v: &Option<String>, zone: Tz) -> RestResult<Option<Dat
 
 /// Who the meeting is for: the caller, or (with an administrator's scope) the user `hostEmail`
 /// names on the caller's site.
-async fn host_of(
+pub(crate) async fn host_of(
     state: &RestState,
     who: &TokenCaller,
     host_email: Option<&str>,
@@ -290,7 +290,7 @@ fn writable(r: &SeriesRef, raw: &str) -> RestResult<String> {
     }
 }
 
-fn require_any(who: &TokenCaller, own: &'static str, admin: &'static str) -> RestResult<()> {
+pub(crate) fn require_any(who: &TokenCaller, own: &'static str, admin: &'static str) -> RestResult<()> {
     if who.has(own) || who.has(admin) {
         Ok(())
     } else {

@@ -217,6 +217,21 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
     }
 }
 
+/// The two ids of a nested path (`/meetings/{meetingId}/registrants/{registrantId}`), with a JSON
+/// 404 when they cannot be read.
+pub struct PathIds(pub String, pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathIds {
+    type Rejection = RestError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path((a, b))) => Ok(PathIds(a, b)),
+            Err(_) => Err(RestError::not_found("No such resource.")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ mod support;
 mod demo;
 mod lifecycle;
 mod rest_auth;
+mod rest_invitees;
 mod rest_meetings;
 mod rest_people;
 mod rest_support;
