@@ -118,7 +118,7 @@ pub(crate) async fn host_of(
         )));
     }
     let site = &who.caller.site;
-    let host = state.kaigi.store.user_by_email(site.id, email).await.map_err(kaigi_core::Error::from)?;
+    let host = state.kaigi.person_by_email(&who.caller, email).await?;
     match host {
         Some(h) => Ok(Some(h.webex_id)),
         None => Err(RestError::forbidden(format!("hostEmail {email} is not a user of site {}.", site.name))),
