@@ -6,8 +6,10 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Timelike, Utc};
 
+use crate::activity_store::UsageRecord;
 use crate::auth::Caller;
 use crate::error::{Entity, Error, Result, ScheduleError};
+use crate::history::HistoryQuery;
 use crate::meeting::{Invitee, ListStatus, Meeting, MeetingQuery, Recurrence, SessionKind, SessionStatus};
 use crate::meetings::{MeetingFields, MeetingRef, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES};
 use crate::recurrence;
@@ -229,6 +231,13 @@ fn text(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<St
     }
 }
 
+/// A meeting that has run (`meetingType=meeting`): one ended session of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub usage: UsageRecord,
+    pub host: User,
+}
+
 /// One item of a REST listing: a series (shown at `start`) or one of its occurrences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeriesItem {
@@ -424,6 +433,57 @@ impl Kaigi {
             out.push(i);
         }
         Ok(out)
+    }
+
+    /// Ended sessions of the caller (or, for an administrator, of the host `host_email` names),
+    /// overlapping `[from, to)`, of one series or all.
+    pub async fn instances(
+        &self,
+        caller: &Caller,
+        host_email: Option<&str>,
+        series: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Instance>> {
+        let me = caller.require_user()?;
+        let host = match host_email.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(email) if !email.eq_ignore_ascii_case(&me.email) => {
+                if !me.privileges.reads_site() {
+                    return Err(Error::AccessDenied);
+                }
+                self.store.user_by_email(caller.site.id, email).await?.ok_or(Error::NotFound(Entity::User))?
+            }
+            _ => me.clone(),
+        };
+        let q = HistoryQuery {
+            kinds: REST_KINDS.to_vec(),
+            host_webex_id: Some(host.webex_id.clone()),
+            limit: u32::MAX,
+            ..HistoryQuery::default()
+        };
+        let items = match self.usage_history(caller, &q).await {
+            Ok(page) => page.items,
+            Err(Error::NoRecords) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(items
+            .into_iter()
+            .filter(|i| i.usage.start < to && i.usage.end > from)
+            .filter(|i| series.is_none_or(|s| i.usage.uuid.eq_ignore_ascii_case(s)))
+            .map(|i| Instance { usage: i.usage, host: i.host })
+            .collect())
+    }
+
+    /// One ended session of a series, by its number.
+    pub async fn instance(&self, caller: &Caller, series: &str, number: u64) -> Result<Instance> {
+        let (_, host) = self.get_meeting(caller, &MeetingRef::Uuid(series.to_string()), &REST_KINDS).await?;
+        let host_email = Some(host.email);
+        let all = self
+            .instances(caller, host_email.as_deref(), Some(series), DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+            .await?;
+        all.into_iter()
+            .find(|i| u64::try_from(i.usage.id).is_ok_and(|id| id == number))
+            .ok_or(Error::NotFound(Entity::Meeting))
     }
 
     /// `DELETE /v1/meetings/{id}` of a series.

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use kaigi_core::meeting::{Invitee, Meeting, SessionKind, SessionStatus};
 use kaigi_core::rrule;
 use kaigi_core::series::{
-    self, occurrence_id, occurrence_state, series_state, SeriesFields, SeriesItem, SeriesListing, SeriesRef,
+    self, occurrence_id, occurrence_state, series_state, Instance, SeriesFields, SeriesItem, SeriesListing, SeriesRef,
     State as MState,
 };
 use kaigi_core::site::Site;
@@ -270,6 +270,28 @@ fn series_json(state: &RestState, site: &Site, m: &Meeting, host: &User, zone: T
     meeting_json(state, site, m, host, Shown { start: m.start, occurrence: false, list_item: false, zone })
 }
 
+/// An ended session (`meetingType=meeting`).
+fn instance_json(state: &RestState, site: &Site, i: &Instance, zone: Tz) -> Value {
+    let u = &i.usage;
+    json!({
+        "id": format!("{}_I_{}", u.uuid, u.id),
+        "meetingSeriesId": u.uuid,
+        "title": u.name,
+        "meetingType": "meeting",
+        "state": "ended",
+        "timezone": zone.name(),
+        "start": format_time(u.start, zone),
+        "end": format_time(u.end, zone),
+        "hostUserId": ids::person(site.id, i.host.id),
+        "hostDisplayName": i.host.display_name(),
+        "hostEmail": i.host.email,
+        "siteUrl": site_url(state, site),
+        "scheduledType": if u.kind == SessionKind::Event { "webinar" } else { "meeting" },
+        "enabledBreakoutSessions": false,
+        "telephony": { "callInNumbers": [], "links": [] },
+    })
+}
+
 fn ok_json(v: Value) -> Response {
     (StatusCode::OK, Json(v)).into_response()
 }
@@ -329,6 +351,10 @@ pub async fn get_one(
     let current = params.flag("current")?.unwrap_or(false);
     let zone = reply_zone(header_zone(&headers)?, None);
     let r = parse_id(&id)?;
+    if let SeriesRef::Instance { series, number } = &r {
+        let i = state.kaigi.instance(&who.caller, series, *number).await?;
+        return Ok(ok_json(instance_json(&state, &who.caller.site, &i, zone)));
+    }
     let (m, host, occurrence) = state.kaigi.get_series(&who.caller, &r).await?;
     let start = match occurrence {
         Some(s) => s,
@@ -423,12 +449,16 @@ pub async fn list(
     let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
     let current = params.flag("current")?.unwrap_or(true);
     let kind = params.get("meetingType").unwrap_or("meetingSeries");
-    let state_filter = match params.get("state") {
+    let raw_state = params.get("state");
+    let instance_states = ["ended", "inProgress", "lobby"];
+    let state_filter = match raw_state {
+        Some(s) if kind == "meeting" && instance_states.contains(&s) => None,
         Some(s) => {
             Some(MState::parse(s).ok_or_else(|| RestError::bad_request(format!("state {s} is not a meeting state.")))?)
         }
         None => None,
     };
+    let mut asks_details = false;
     for f in [
         "hasChat",
         "hasRecording",
@@ -438,15 +468,13 @@ pub async fn list(
         "hasPolls",
         "hasQA",
         "hasSlido",
-        "isModified",
     ] {
-        params.flag(f)?;
+        asks_details |= params.flag(f)? == Some(true);
     }
     let mut empty = false;
     match kind {
         "meetingSeries" | "scheduledMeeting" => {}
-        // Instances exist once meetings have run; kaigi lists none yet.
-        "meeting" => empty = true,
+        "meeting" => {}
         other => {
             return Err(RestError::bad_request(format!(
                 "meetingType {other} is not meetingSeries, scheduledMeeting or meeting."
@@ -474,7 +502,8 @@ pub async fn list(
     }
     // Exceptional occurrences, integration tags, rooms and instance details are not kept yet:
     // asking for them finds nothing.
-    if params.flag("isModified")? == Some(true)
+    if asks_details
+        || params.flag("isModified")? == Some(true)
         || params.get("integrationTag").is_some()
         || params.get("roomId").is_some()
     {
@@ -502,10 +531,26 @@ pub async fn list(
         (Some(f), Some(t)) => (f, t),
         (Some(f), None) => (f, f + chrono::Duration::days(7)),
         (None, Some(t)) => (t - chrono::Duration::days(7), t),
+        // Instances look back from now; series and occurrences look ahead.
+        (None, None) if kind == "meeting" => (now - chrono::Duration::days(7), now),
         (None, None) => (now, now + chrono::Duration::days(7)),
     };
     if to <= from {
         return Err(RestError::bad_request("to must be after from."));
+    }
+    if kind == "meeting" {
+        let instances = if empty || raw_state.is_some_and(|s| s != "ended") {
+            Vec::new()
+        } else {
+            state.kaigi.instances(&who.caller, host_email.as_deref(), series_filter.as_deref(), from, to).await?
+        };
+        let more = instances.len() > offset.saturating_add(max);
+        let page: Vec<Value> =
+            instances.iter().skip(offset).take(max).map(|i| instance_json(&state, site, i, zone)).collect();
+        let count = page.len();
+        let mut response = ok_json(json!({ "items": page }));
+        link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, offset + count, more);
+        return Ok(response);
     }
     let items: Vec<SeriesItem>;
     let more;

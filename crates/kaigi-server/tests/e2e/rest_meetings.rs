@@ -399,3 +399,58 @@ async fn webinars_are_event_sessions_and_listed_beside_meetings() {
     let e = s.call("alice", PW, "event.GetEvent", &format!("<sessionKey>{key}</sessionKey>")).await;
     e.assert_success();
 }
+
+async fn control(s: &TestServer, key: &str, action: &str, body: Value) -> Value {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert!(resp.status().is_success(), "{action}: {}", resp.status());
+    let text = resp.text().await.expect("body");
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).expect("JSON")
+    }
+}
+
+#[tokio::test]
+async fn a_running_meeting_cannot_change_and_becomes_an_instance_when_it_ends() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let m = create(&s, &t, meeting("Standup", "2026-06-01T09:30:00Z", "2026-06-01T10:00:00Z")).await;
+    let (id, key) = (m["id"].as_str().unwrap().to_string(), m["meetingNumber"].as_str().unwrap().to_string());
+    let join = json!({"name": "Alice", "email": "alice@acme.example", "password": m["password"], "hostKey": m["hostKey"]});
+    let host = control(&s, &key, "join", join).await;
+    let running = rest(&s, "GET", &format!("/v1/meetings/{id}"), Some(&t), None).await;
+    assert_eq!(running.ok()["state"], "inProgress");
+    assert_eq!(running.body["hostDidJoin"], true);
+    let r = rest(&s, "PATCH", &format!("/v1/meetings/{id}"), Some(&t), Some(json!({"title": "Later"}))).await;
+    r.assert_error(409);
+    assert_eq!(r.description(), "Meeting is in progress");
+    s.advance(chrono::Duration::minutes(25));
+    control(&s, &key, "end", json!({"participantId": host["participantId"]})).await;
+
+    let list = rest(&s, "GET", "/v1/meetings?meetingType=meeting&state=ended", Some(&t), None).await;
+    let items = list.ok()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1, "{}", list.body);
+    let instance = items[0]["id"].as_str().unwrap().to_string();
+    assert!(instance.starts_with(&format!("{id}_I_")), "{instance}");
+    assert_eq!(items[0]["meetingSeriesId"], id.as_str());
+    assert_eq!(items[0]["state"], "ended");
+    let got = rest(&s, "GET", &format!("/v1/meetings/{instance}"), Some(&t), None).await;
+    assert_eq!(got.ok()["title"], "Standup");
+    assert_eq!(got.body["meetingType"], "meeting");
+    let r = rest(&s, "PATCH", &format!("/v1/meetings/{instance}"), Some(&t), Some(json!({"title": "x"}))).await;
+    r.assert_error(400);
+    // Bob has no instances; asking for details kaigi does not keep finds nothing.
+    let bob = rest(&s, "GET", "/v1/meetings?meetingType=meeting", Some(&token(&s, "bob", None).await), None).await;
+    assert!(bob.ok()["items"].as_array().unwrap().is_empty());
+    let chat = rest(&s, "GET", "/v1/meetings?meetingType=meeting&state=ended&hasChat=True", Some(&t), None).await;
+    assert!(chat.ok()["items"].as_array().unwrap().is_empty());
+    // The meeting itself is editable again.
+    let later = rest(&s, "PATCH", &format!("/v1/meetings/{id}"), Some(&t), Some(json!({"title": "Standup II"}))).await;
+    assert_eq!(later.ok()["title"], "Standup II");
+}
