@@ -65,12 +65,6 @@ impl Kaigi {
         Ok((matching.into_iter().skip(q.offset).take(q.limit).collect(), more))
     }
 
-    /// The person of the caller's site with this email (case-insensitive), if any.
-    pub async fn person_by_email(&self, caller: &Caller, email: &str) -> Result<Option<User>> {
-        caller.require_user()?;
-        Ok(self.store.user_by_email(caller.site.id, email.trim()).await?)
-    }
-
     /// One person of the caller's site.
     pub async fn person(&self, caller: &Caller, id: UserId) -> Result<User> {
         caller.require_user()?;

@@ -5,7 +5,7 @@ use base64::Engine;
 use chrono::Duration;
 
 use crate::auth::{Caller, Principal};
-use crate::error::{AuthFailure, Entity, Error, Result};
+use crate::error::{AuthFailure, Entity, Error, Result, ScheduleError};
 use crate::secrets::token_hash;
 use crate::service::Kaigi;
 use crate::site::Site;
@@ -129,6 +129,24 @@ impl Kaigi {
             })
             .await?;
         Ok(IssuedToken { token, scopes, expires_at })
+    }
+
+    /// The host a request names with `hostEmail`: None when it names nobody or the caller. Naming
+    /// someone else needs `admin_scope` on the token, and the person must be a user of the
+    /// caller's site (whether they may host is asked later, with the licence question).
+    pub async fn named_host(
+        &self,
+        who: &TokenCaller,
+        host_email: Option<&str>,
+        admin_scope: &'static str,
+    ) -> Result<Option<User>> {
+        let Some(email) = host_email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
+        if email.eq_ignore_ascii_case(&who.user().email) {
+            return Ok(None);
+        }
+        who.require(admin_scope)?;
+        let host = self.store.user_by_email(who.caller.site.id, email).await?;
+        host.map(Some).ok_or(Error::Schedule(ScheduleError::UnknownHost))
     }
 
     /// The caller behind `Authorization: Bearer <token>`: unknown, expired, revoked or refresh

@@ -93,9 +93,10 @@ impl From<Error> for RestError {
             Error::License(LicenseError::ExceededSiteHostLimit { seats }) => {
                 (S::FORBIDDEN, format!("Every one of the site's {seats} meeting licences is in use."))
             }
-            Error::Schedule(ScheduleError::UnknownHost) => {
-                (S::FORBIDDEN, "The host is not a user of this site.".into())
-            }
+            Error::Schedule(ScheduleError::UnknownHost) => (
+                S::FORBIDDEN,
+                "hostEmail names no user of this site: only hosts of the token's own site may be named.".into(),
+            ),
             Error::Schedule(ScheduleError::NotPermittedForHost) => {
                 (S::FORBIDDEN, "Only a site administrator may schedule meetings for another host.".into())
             }

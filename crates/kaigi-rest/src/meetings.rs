@@ -101,28 +101,14 @@ fn time_field(name: &str, v: &Option<String>, zone: Tz) -> RestResult<Option<Dat
 }
 
 /// Who the meeting is for: the caller, or (with an administrator's scope) the user `hostEmail`
-/// names on the caller's site.
+/// names on the caller's site; by webExId.
 pub(crate) async fn host_of(
     state: &RestState,
     who: &TokenCaller,
     host_email: Option<&str>,
     admin_scope: &'static str,
 ) -> RestResult<Option<String>> {
-    let Some(email) = host_email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
-    if email.eq_ignore_ascii_case(&who.user().email) {
-        return Ok(None);
-    }
-    if !who.has(admin_scope) {
-        return Err(RestError::forbidden(format!(
-            "hostEmail needs the scope {admin_scope}, which this access token does not carry."
-        )));
-    }
-    let site = &who.caller.site;
-    let host = state.kaigi.person_by_email(&who.caller, email).await?;
-    match host {
-        Some(h) => Ok(Some(h.webex_id)),
-        None => Err(RestError::forbidden(format!("hostEmail {email} is not a user of site {}.", site.name))),
-    }
+    Ok(state.kaigi.named_host(who, host_email, admin_scope).await?.map(|u| u.webex_id))
 }
 
 fn fields(b: &MeetingBody, header: Option<Tz>) -> RestResult<SeriesFields> {
