@@ -177,3 +177,23 @@ impl Kaigi {
         Ok(TokenCaller { caller: Caller { site, principal: Principal::User(Box::new(user.clone())) }, user, scopes })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::tests::sample_user;
+
+    #[test]
+    fn scopes_follow_the_role() {
+        let mut user = sample_user();
+        user.privileges = crate::user::Privileges::default();
+        let plain = scopes_allowed(&user);
+        assert!(plain.contains(&scope::SCHEDULES_WRITE) && plain.contains(&scope::PEOPLE_READ));
+        assert!(!plain.iter().any(|s| s.contains("admin")));
+        user.privileges.ro_site_admin = true;
+        let reader = scopes_allowed(&user);
+        assert!(reader.contains(&scope::ADMIN_SCHEDULE_READ) && !reader.contains(&scope::ADMIN_SCHEDULE_WRITE));
+        user.privileges.site_admin = true;
+        assert!(scopes_allowed(&user).contains(&scope::ADMIN_SCHEDULE_WRITE));
+    }
+}
