@@ -38,12 +38,14 @@ struct InviteeBody {
     items: Option<Vec<InviteeBody>>,
 }
 
-/// The series an invitee request names; occurrences and instances are not served.
-fn series_of(meeting_id: Option<&str>) -> RestResult<String> {
+/// The series an invitee request names. Invitees are kept per series: reading through an
+/// occurrence or instance id reads the series' invitees; writing needs the series id.
+fn series_of(meeting_id: Option<&str>, reading: bool) -> RestResult<String> {
     let raw = meeting_id.map(str::trim).filter(|s| !s.is_empty());
     let raw = raw.ok_or_else(|| RestError::bad_request("meetingId is required."))?;
     match SeriesRef::parse(raw) {
         Some(SeriesRef::Series(s)) => Ok(s),
+        Some(other) if reading => Ok(other.series().to_string()),
         Some(_) => Err(RestError::bad_request(format!(
             "Meeting ID '{raw}' is not allowed for this API: kaigi keeps invitees per meeting series."
         ))),
@@ -92,7 +94,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
     require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
     let params = Params::parse(raw.as_deref())?;
     host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_READ).await?;
-    let series = series_of(params.get("meetingId"))?;
+    let series = series_of(params.get("meetingId"), true)?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
         return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
@@ -113,7 +115,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
 pub async fn create(State(state): State<RestState>, Auth(who): Auth, body: Body) -> RestResult<Response> {
     let b: InviteeBody = json_body(body).await?;
     writer(&state, &who, b.host_email.as_deref()).await?;
-    let series = series_of(b.meeting_id.as_deref())?;
+    let series = series_of(b.meeting_id.as_deref(), false)?;
     let req = request_of(&b)?;
     let added = state.kaigi.invite(&who.caller, &series, &[req], b.send_email.unwrap_or(true)).await?;
     let a = added.first().ok_or_else(|| RestError::not_found("Invitee not found."))?;
@@ -124,7 +126,7 @@ pub async fn create(State(state): State<RestState>, Auth(who): Auth, body: Body)
 pub async fn bulk(State(state): State<RestState>, Auth(who): Auth, body: Body) -> RestResult<Response> {
     let b: InviteeBody = json_body(body).await?;
     writer(&state, &who, b.host_email.as_deref()).await?;
-    let series = series_of(b.meeting_id.as_deref())?;
+    let series = series_of(b.meeting_id.as_deref(), false)?;
     let items = b.items.as_deref().unwrap_or_default();
     let requests = items.iter().map(request_of).collect::<RestResult<Vec<_>>>()?;
     let send = items.iter().all(|i| i.send_email.unwrap_or(true));

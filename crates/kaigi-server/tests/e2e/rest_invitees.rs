@@ -67,6 +67,12 @@ async fn invitees_are_added_listed_read_and_removed() {
         page.ok()["items"].as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap()).collect();
     assert_eq!(emails, ["amy@example.com", "bob@acme.example"]);
     assert!(page.headers.get("link").is_some());
+    // Through an occurrence id, the series' invitees; adding needs the series id.
+    let occurrence = format!("{id}_20260602T100000Z");
+    let through = rest(&s, "GET", &format!("/v1/meetingInvitees?meetingId={occurrence}&max=100"), Some(&t), None).await;
+    assert_eq!(through.ok()["items"].as_array().unwrap().len(), 4);
+    let body = json!({"meetingId": occurrence, "email": "late@example.com"});
+    rest(&s, "POST", "/v1/meetingInvitees", Some(&t), Some(body)).await.assert_error(400);
     // bob, a licensed co-host, now sees the meeting as his.
     let bob = token(&s, "bob", None).await;
     rest(&s, "GET", &format!("/v1/meetings/{id}"), Some(&bob), None).await.ok();
