@@ -115,3 +115,68 @@ async fn odd_paths_and_bodies_get_json_answers() {
         rest_raw(&s, "POST", "/v1/meetings", Some(&t), Some(body.into()), &[]).await.assert_error(400);
     }
 }
+
+/// Garbage in every place a client can put it: always a JSON answer with a client-error status,
+/// never a 500 or a hang.
+#[tokio::test]
+async fn garbage_never_gets_a_server_error() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let id = {
+        let body = json!({"title": "x", "start": "2026-06-02T10:00:00Z", "end": "2026-06-02T11:00:00Z"});
+        rest(&s, "POST", "/v1/meetings", Some(&t), Some(body)).await.ok()["id"].as_str().unwrap().to_string()
+    };
+    let paths = [
+        "/v1/meetings".to_string(),
+        format!("/v1/meetings/{id}"),
+        format!("/v1/meetings/{id}_99999999T999999Z"),
+        format!("/v1/meetings/{id}_I_99999999999999999999999"),
+        "/v1/meetingInvitees".to_string(),
+        "/v1/meetingInvitees/bulkInsert".to_string(),
+        format!("/v1/meetingInvitees/{id}_1"),
+        format!("/v1/meetings/{id}/registrants"),
+        format!("/v1/meetings/{id}/registrants/approve"),
+        format!("/v1/meetings/{id}/registrants/x"),
+        "/v1/people".to_string(),
+        "/v1/licenses/x".to_string(),
+    ];
+    let queries = [
+        "",
+        "?max=-1",
+        "?max=99999999999999999999",
+        "?from=9999-12-31T23:59:59Z&to=9999-12-31T23:59:59%2B14:00",
+        "?from=1970-01-01T00:00:00Z&to=9999-12-31T00:00:00Z",
+        "?meetingId=%00%FF&email=%ZZ&id=,,,&meetingNumber=1e9&webLink=MTID%3Dm",
+        "?meetingType=meeting&state=bogus&offset=18446744073709551615",
+        "?hostEmail=nobody@nowhere&current=yes",
+    ];
+    let bodies = [
+        "null",
+        "{}",
+        "{\"title\":\"\",\"start\":\"\",\"end\":\"\"}",
+        "{\"title\":\"x\",\"start\":\"2026-06-02T10:00:00Z\",\"end\":\"9999-12-31T23:59:59Z\",\"recurrence\":\"FREQ=DAILY;UNTIL=99991231\"}",
+        "{\"meetingId\":{},\"items\":[1,2,3],\"registrants\":[{\"id\":{}}]}",
+        "{\"email\":\"not-an-email\",\"meetingId\":\"ffffffffffffffffffffffffffffffff\",\"firstName\":[]}",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    ];
+    for path in &paths {
+        for query in queries {
+            for method in ["GET", "DELETE"] {
+                let r = rest(&s, method, &format!("{path}{query}"), Some(&t), None).await;
+                assert!(r.status < 500, "{method} {path}{query}: {} {}", r.status, r.body);
+                if r.status >= 400 {
+                    r.assert_error(r.status);
+                }
+            }
+        }
+        for body in bodies {
+            for method in ["POST", "PUT", "PATCH"] {
+                let r = rest_raw(&s, method, path, Some(&t), Some(body.to_string()), &[]).await;
+                assert!(r.status < 500, "{method} {path} {body}: {} {}", r.status, r.body);
+                if r.status >= 400 {
+                    r.assert_error(r.status);
+                }
+            }
+        }
+    }
+}
