@@ -136,6 +136,50 @@ impl Kaigi {
         }
     }
 
+    /// Changes an invitee's display name and co-host flag (a co-host must be a licensed host of
+    /// the site, else they stay a plain invitee). The email names the invitee and cannot change.
+    pub async fn update_invitee(
+        &self,
+        caller: &Caller,
+        series: &str,
+        id: AttendeeId,
+        change: &InviteeRequest,
+    ) -> Result<Attendee> {
+        let mut m = self.managed_series(caller, series).await?;
+        let (_, a) = self.series_attendee(caller, series, id, false).await?;
+        if !a.email.eq_ignore_ascii_case(change.email.trim()) {
+            return Err(Error::invalid(
+                "email",
+                "The email of an invitee cannot change; invite the other person instead.",
+            ));
+        }
+        let role = if change.co_host {
+            let plans = self.store.license_plans(caller.site.id).await?;
+            let plan = plan_in_force(&plans, self.now());
+            let user = self.store.user_by_email(caller.site.id, &a.email).await?;
+            if user.is_some_and(|u| may_host(&plan, &u).is_ok()) {
+                AttendeeRole::Host
+            } else {
+                AttendeeRole::Attendee
+            }
+        } else {
+            AttendeeRole::Attendee
+        };
+        let name = change.display_name.clone().map(|n| n.trim().to_string()).unwrap_or_else(|| a.name.clone());
+        if name.chars().count() > 128 {
+            return Err(Error::invalid("displayName", "at most 128 characters"));
+        }
+        self.store.set_attendee_details(caller.site.id, id, &name, role).await?;
+        // The meeting's invitee list is what alternate-host checks read: keep it in step.
+        if let Some(i) = m.invitees.iter_mut().find(|i| i.email.eq_ignore_ascii_case(&a.email)) {
+            i.name = name.clone();
+            i.role = role.wire().to_string();
+            m.updated_at = self.now();
+            self.store.update_meeting(&m).await?;
+        }
+        self.store.attendee_by_id(caller.site.id, id).await?.ok_or(Error::NotFound(Entity::Attendee))
+    }
+
     /// Removes one invitee or registrant of a series.
     pub async fn remove_series_attendee(
         &self,

@@ -17,6 +17,7 @@ pub const SERVED: &[(&str, &str)] = &[
     ("POST", "/meetingInvitees"),
     ("POST", "/meetingInvitees/bulkInsert"),
     ("GET", "/meetingInvitees/{meetingInviteeId}"),
+    ("PUT", "/meetingInvitees/{meetingInviteeId}"),
     ("DELETE", "/meetingInvitees/{meetingInviteeId}"),
     ("GET", "/meetings/{meetingId}/registrants"),
     ("POST", "/meetings/{meetingId}/registrants"),

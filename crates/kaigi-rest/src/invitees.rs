@@ -155,6 +155,21 @@ pub async fn get_one(
     Ok(Json(invitee_json(&series, &a)).into_response())
 }
 
+/// `PUT /v1/meetingInvitees/{meetingInviteeId}`: `email` (required, the invitee's own),
+/// `displayName`, `coHost`.
+pub async fn put(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    body: Body,
+) -> RestResult<Response> {
+    let b: InviteeBody = json_body(body).await?;
+    writer(&state, &who, b.host_email.as_deref()).await?;
+    let (series, n) = parse_invitee_id(&id)?;
+    let a = state.kaigi.update_invitee(&who.caller, &series, n, &request_of(&b)?).await?;
+    Ok(Json(invitee_json(&series, &a)).into_response())
+}
+
 /// `DELETE /v1/meetingInvitees/{meetingInviteeId}` → 204.
 pub async fn delete(
     State(state): State<RestState>,

@@ -56,7 +56,7 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/meetings/{id}/registrants/{registrant}", get(registrants::get_one).delete(registrants::delete))
         .route("/meetingInvitees", get(invitees::list).post(invitees::create))
         .route("/meetingInvitees/bulkInsert", post(invitees::bulk).put(invitees::bulk))
-        .route("/meetingInvitees/{id}", get(invitees::get_one).delete(invitees::delete))
+        .route("/meetingInvitees/{id}", get(invitees::get_one).put(invitees::put).delete(invitees::delete))
         .route("/people", get(people::list))
         .route("/people/me", get(people::me))
         .route("/people/{id}", get(people::get_one))

@@ -204,6 +204,7 @@ on_both_engines!(
     deleting_attendees_is_all_or_nothing,
     attendee_status_changes_and_corrupt_rows,
     bearer_tokens_round_trip_and_revoke_with_their_children,
+    attendee_details_change_alone,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -954,6 +955,27 @@ async fn attendee_status_changes_and_corrupt_rows(ctx: Ctx) {
     ));
     ctx.raw("UPDATE attendees SET status = 'MAYBE'").await;
     assert!(matches!(s.attendee_by_id(site.id, ids[0]).await, Err(StoreError::Backend(_))));
+}
+
+async fn attendee_details_change_alone(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "h", "H", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 900_000_004, 0)).await;
+    let ids = s
+        .insert_attendees(&[attendee(&m, "a@example.com", false), attendee(&m, "b@example.com", false)], &[])
+        .await
+        .expect("insert");
+    let before = s.attendee_by_id(site.id, ids[1]).await.expect("get").expect("found");
+    s.set_attendee_details(site.id, ids[0], "Renamed", AttendeeRole::Host).await.expect("set");
+    let a = s.attendee_by_id(site.id, ids[0]).await.expect("get").expect("found");
+    assert_eq!((a.name.as_str(), a.role, a.email.as_str()), ("Renamed", AttendeeRole::Host, "a@example.com"));
+    assert_eq!(s.attendee_by_id(site.id, ids[1]).await.expect("get"), Some(before), "the other row is untouched");
+    let other = new_site(s, "other").await;
+    assert!(matches!(
+        s.set_attendee_details(other.id, ids[0], "x", AttendeeRole::Attendee).await,
+        Err(StoreError::Missing)
+    ));
 }
 
 // ---------------------------------------------------------------- engine choice (no database)

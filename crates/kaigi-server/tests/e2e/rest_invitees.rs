@@ -90,6 +90,39 @@ async fn invitees_are_added_listed_read_and_removed() {
         .await;
     xml.assert_success();
     assert!(xml.text.contains("zed@example.com") && xml.text.contains("amy@example.com"), "{}", xml.text);
+    // Change one: bob stops being a co-host; emp cannot become one; the email stays.
+    let bob_id = added[0]["id"].as_str().unwrap();
+    let put = rest(
+        &s,
+        "PUT",
+        &format!("/v1/meetingInvitees/{bob_id}"),
+        Some(&t),
+        Some(json!({"email": "bob@acme.example", "displayName": "Robert", "coHost": false})),
+    )
+    .await;
+    assert_eq!(put.ok()["displayName"], "Robert");
+    assert_eq!(put.body["coHost"], false);
+    rest(&s, "GET", &format!("/v1/meetings/{id}"), Some(&bob), None).await.assert_error(403);
+    let emp_id = added[1]["id"].as_str().unwrap();
+    let put = rest(
+        &s,
+        "PUT",
+        &format!("/v1/meetingInvitees/{emp_id}"),
+        Some(&t),
+        Some(json!({"email": "emp@acme.example", "coHost": true})),
+    )
+    .await;
+    assert_eq!(put.ok()["coHost"], false);
+    assert_eq!(put.body["displayName"], "Emp");
+    let moved = rest(
+        &s,
+        "PUT",
+        &format!("/v1/meetingInvitees/{emp_id}"),
+        Some(&t),
+        Some(json!({"email": "other@example.com"})),
+    )
+    .await;
+    moved.assert_error(400);
     // Read and remove one.
     let inv_id = inv["id"].as_str().unwrap();
     let got = rest(&s, "GET", &format!("/v1/meetingInvitees/{inv_id}"), Some(&t), None).await;
