@@ -4,8 +4,11 @@
 //! the changed pages to the WAL, with `synchronous=full` an fsync) that the inserts in it share.
 //! So concurrent callers' inserts go through a queue to one writer task, which takes whatever is
 //! queued when it gets its turn (at most [`MAX_BATCH`]; it never waits for company, so a lone
-//! insert goes alone) and runs them in one transaction, each inside its own savepoint: an insert
-//! that fails (a used key, an unknown host) is rolled back alone while the others go on. Callers
+//! insert goes alone) and runs them in one transaction with a few statements for the whole
+//! batch (`NewMeeting::insert_many`): a meeting whose key is taken fails alone while the others
+//! go on. When a batched statement fails for another reason (an unknown host, say), the batch
+//! is undone and its inserts run again one by one, each in its own savepoint, so that only the
+//! faulty one fails. Callers
 //! are answered only once the COMMIT succeeded; when it fails, every insert of the batch fails. A
 //! caller that stops waiting does not take its insert back. The batch holds the store's write
 //! lock like any other write (see `tx`), so no other write runs inside its transaction.
@@ -81,11 +84,17 @@ async fn commit(pool: &AnyPool, meetings: Vec<NewMeeting>) -> Vec<Outcome> {
     let mut outcomes = Vec::with_capacity(count);
     let committed = async {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        for meeting in meetings {
+        if count == 1 {
             // Alone, an insert needs no savepoint: if it fails, the transaction is rolled back.
-            let outcome =
-                if count == 1 { meeting.insert(&mut tx).await } else { in_savepoint(&mut tx, meeting).await? };
-            outcomes.push(outcome);
+            for meeting in meetings {
+                outcomes.push(meeting.insert(&mut tx).await);
+            }
+        } else if let Some(batched) = NewMeeting::insert_many(&mut tx, &meetings).await? {
+            outcomes = batched;
+        } else {
+            for meeting in meetings {
+                outcomes.push(in_savepoint(&mut tx, meeting).await?);
+            }
         }
         if outcomes.iter().any(Result::is_ok) {
             tx.commit().await.map_err(db)

@@ -10,7 +10,7 @@ use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery,
 use kaigi_core::site::SiteId;
 use kaigi_core::store::{ConflictOn, StoreError};
 use sqlx::any::AnyRow;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Executor};
 
 use crate::codec::{
     big, bind_all, get, get_flag, get_json, get_num, get_opt_time, get_time, json, key_to_db, lc, ms, opt_ms, Params,
@@ -196,15 +196,26 @@ async fn insert_invitees(
     id: MeetingId,
     invitees: &[Invitee],
 ) -> Result<(), StoreError> {
-    let numbered: Vec<(i64, &Invitee)> = (0..).zip(invitees).collect();
+    insert_invitees_of_many(conn, &[(id, site, invitees)]).await
+}
+
+/// Writes the invitees of several new meetings, each at positions 0, 1, …
+async fn insert_invitees_of_many(
+    conn: &mut AnyConnection,
+    meetings: &[(MeetingId, SiteId, &[Invitee])],
+) -> Result<(), StoreError> {
+    let numbered: Vec<(MeetingId, SiteId, i64, &Invitee)> = meetings
+        .iter()
+        .flat_map(|(id, site, invitees)| (0..).zip(invitees.iter()).map(move |(position, i)| (*id, *site, position, i)))
+        .collect();
     for chunk in numbered.chunks(INVITEES_PER_INSERT) {
         let mut p = Params::default();
         let rows: Vec<String> = chunk
             .iter()
-            .map(|(position, i)| {
+            .map(|(id, site, position, i)| {
                 let values = [
-                    Value::int(id),
-                    Value::int(site),
+                    Value::int(*id),
+                    Value::int(*site),
                     Value::int(*position),
                     Value::text(&i.name),
                     Value::text(lc(&i.email)),
@@ -289,6 +300,97 @@ impl NewMeeting {
         let id: MeetingId = get(&q.fetch_one(&mut *conn).await.map_err(db)?, "id")?;
         insert_invitees(conn, self.site, id, &self.invitees).await?;
         Ok(id)
+    }
+
+    /// Inserts all of `meetings` inside the caller's transaction with a few statements for the
+    /// whole batch (keys, rows, invitees), instead of several per meeting: on SQLite each
+    /// statement is a round trip to the driver's worker thread, and those round trips, not
+    /// SQLite's own work, were most of a meeting insert's time on the single writer.
+    ///
+    /// A meeting whose key is taken (by an earlier meeting or by another of the batch) gets a
+    /// `Conflict` and the others go on. `Ok(None)` means a statement failed for a reason that
+    /// cannot be pinned on one meeting: nothing of the batch is left written, and the caller
+    /// inserts them one by one to find out which.
+    pub(crate) async fn insert_many(
+        conn: &mut AnyConnection,
+        meetings: &[NewMeeting],
+    ) -> Result<Option<Vec<Result<MeetingId, StoreError>>>, StoreError> {
+        conn.execute("SAVEPOINT meeting_batch").await.map_err(db)?;
+        match Self::insert_many_unguarded(conn, meetings).await {
+            Ok(outcomes) => {
+                conn.execute("RELEASE meeting_batch").await.map_err(db)?;
+                Ok(Some(outcomes))
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "batched meeting insert failed; inserting one by one");
+                conn.execute("ROLLBACK TO meeting_batch").await.map_err(db)?;
+                conn.execute("RELEASE meeting_batch").await.map_err(db)?;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn insert_many_unguarded(
+        conn: &mut AnyConnection,
+        meetings: &[NewMeeting],
+    ) -> Result<Vec<Result<MeetingId, StoreError>>, StoreError> {
+        let mut p = Params::default();
+        let rows: Vec<String> = meetings
+            .iter()
+            .map(|m| format!("({})", p.add_list([Value::int(m.key), Value::int(m.site), Value::int(m.reserved_at)])))
+            .collect();
+        let sql = format!(
+            "INSERT INTO meeting_keys (key, site_id, reserved_at) VALUES {} ON CONFLICT (key) DO NOTHING RETURNING key",
+            rows.join(", ")
+        );
+        let reserved: Vec<i64> = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|row| get(row, "key"))
+            .collect::<Result<_, _>>()?;
+        // The first meeting of the batch naming a reserved key owns it; any other is a conflict.
+        let mut unclaimed: std::collections::HashSet<i64> = reserved.into_iter().collect();
+        let owners: Vec<bool> = meetings.iter().map(|m| unclaimed.remove(&m.key)).collect();
+        let mut ids: HashMap<i64, MeetingId> = HashMap::new();
+        if owners.iter().any(|owns| *owns) {
+            let mut p = Params::default();
+            let rows: Vec<String> = meetings
+                .iter()
+                .zip(&owners)
+                .filter(|(_, owns)| **owns)
+                .map(|(m, _)| {
+                    let head = [Value::int(m.site), Value::int(m.key)];
+                    format!("({})", p.add_list(head.into_iter().chain(m.values.iter().cloned())))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO meetings (site_id, meeting_key, {}) VALUES {} RETURNING id, meeting_key",
+                WRITE_COLUMNS.join(", "),
+                rows.join(", ")
+            );
+            for row in bind_all(sqlx::query(&sql), p.0).fetch_all(&mut *conn).await.map_err(db)? {
+                ids.insert(get(&row, "meeting_key")?, get(&row, "id")?);
+            }
+        }
+        let mut outcomes = Vec::with_capacity(meetings.len());
+        let mut invitees: Vec<(MeetingId, SiteId, &[Invitee])> = Vec::new();
+        for (m, owns) in meetings.iter().zip(owners) {
+            let id = if owns { ids.get(&m.key).copied() } else { None };
+            match id {
+                Some(id) => {
+                    if !m.invitees.is_empty() {
+                        invitees.push((id, m.site, &m.invitees));
+                    }
+                    outcomes.push(Ok(id));
+                }
+                None if owns => return Err(StoreError::Backend("a batched meeting insert returned no id".into())),
+                None => outcomes.push(Err(StoreError::Conflict(ConflictOn::MeetingKey))),
+            }
+        }
+        insert_invitees_of_many(conn, &invitees).await?;
+        Ok(outcomes)
     }
 }
 

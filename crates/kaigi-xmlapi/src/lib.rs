@@ -14,6 +14,7 @@ mod meeting;
 mod meetingtype;
 mod recording;
 pub mod registry;
+mod render_cache;
 mod session;
 mod site;
 mod support;
@@ -41,6 +42,7 @@ pub const DEFAULT_MAX_BODIES: u32 = 10;
 /// What one use-case call needs: the application, the caller and the bodyContent element.
 pub struct Ctx<'a> {
     pub kaigi: &'a Kaigi,
+    pub renders: &'a render_cache::RenderCache,
     pub caller: &'a Caller,
     pub body: &'a Element,
 }
@@ -54,11 +56,12 @@ pub struct Reply {
 
 pub struct XmlApi {
     kaigi: Arc<Kaigi>,
+    renders: render_cache::RenderCache,
 }
 
 impl XmlApi {
     pub fn new(kaigi: Arc<Kaigi>) -> Self {
-        Self { kaigi }
+        Self { kaigi, renders: render_cache::RenderCache::default() }
     }
 
     /// Answers one POST to /WBXService/XMLService. `jwt` is the `JWTToken` HTTP header.
@@ -142,7 +145,7 @@ impl XmlApi {
         if matches!(caller.principal, kaigi_core::auth::Principal::Anonymous) && !op_allows_anonymous(op) {
             return Err(Failure::from(&Error::Auth(AuthFailure::MissingCredentials)));
         }
-        let ctx = Ctx { kaigi: &self.kaigi, caller, body };
+        let ctx = Ctx { kaigi: &self.kaigi, renders: &self.renders, caller, body };
         match op {
             Op::AuthenticateUser => user::authenticate_user(&ctx, &mut w).await?,
             Op::CreateUser => user::create_user(&ctx, &mut w).await?,

@@ -375,7 +375,12 @@ fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
 
 pub async fn get_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let (m, host) = ctx.kaigi.get_meeting(ctx.caller, &meeting_ref(ctx.body)?, &[SessionKind::Meeting]).await?;
-    write_meeting(ctx, w, &m, &host);
+    let body = ctx.renders.meeting_body(&ctx.caller.site, &m, &host, || {
+        let mut fresh = BodyWriter::new(w.prefix());
+        write_meeting(ctx, &mut fresh, &m, &host);
+        fresh.finish()
+    });
+    w.raw(&body);
     Ok(())
 }
 

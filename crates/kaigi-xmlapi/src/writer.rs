@@ -169,6 +169,12 @@ impl BodyWriter {
         })
     }
 
+    /// Appends what another writer with the same prefix produced.
+    pub fn raw(&mut self, written: &str) -> &mut Self {
+        self.out.push_str(written);
+        self
+    }
+
     pub fn finish(self) -> String {
         self.out
     }

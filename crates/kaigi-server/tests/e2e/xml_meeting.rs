@@ -147,6 +147,9 @@ async fn who_may_schedule_for_whom() {
 async fn set_meeting_changes_what_it_names() {
     let s = TestServer::start().await;
     let key = key_of(&create(&s, "alice", MINIMAL).await);
+    // Read first, so that a body kept from this read must not be served after the change.
+    let before = s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await;
+    assert_ne!(before.value(&["metaData", "confName"]), "Renamed");
     let set = format!(
         "<metaData><confName>Renamed</confName><agenda>Plans</agenda></metaData><schedule><startDate>06/21/2026 11:30:00</startDate>\
          <timeZoneID>25</timeZoneID><duration>45</duration></schedule><accessControl><audioPassword>75928877</audioPassword>\
