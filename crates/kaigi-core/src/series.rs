@@ -344,6 +344,28 @@ impl Kaigi {
         }
     }
 
+    /// The series a change or delete by REST id acts on. Instances can never be changed; an
+    /// occurrence can be changed only as its series when it is the series' one occurrence.
+    pub async fn writable_series(&self, caller: &Caller, r: &SeriesRef) -> Result<String> {
+        match r {
+            SeriesRef::Series(s) => Ok(s.clone()),
+            SeriesRef::Instance { series, number } => Err(Error::invalid(
+                "meetingId",
+                format!("Meeting ID '{series}_I_{number}' is not allowed for this API."),
+            )),
+            SeriesRef::Occurrence { .. } => {
+                let (m, _, _) = self.get_series(caller, r).await?;
+                if m.repeat.is_recurring() {
+                    return Err(Error::invalid(
+                        "meetingId",
+                        "kaigi does not change or delete single occurrences of a recurring series yet; use the meeting series id.",
+                    ));
+                }
+                Ok(m.uuid)
+            }
+        }
+    }
+
     /// `PUT` (`replace`: title, password, start and end are required) and `PATCH` of a series.
     /// Changing the start, end or recurrence follows the same window as creating.
     pub async fn update_series(

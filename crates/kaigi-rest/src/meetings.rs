@@ -286,18 +286,6 @@ fn parse_id(id: &str) -> RestResult<SeriesRef> {
     SeriesRef::parse(id).ok_or_else(|| RestError::not_found("Meeting not found."))
 }
 
-fn writable(r: &SeriesRef, raw: &str) -> RestResult<String> {
-    match r {
-        SeriesRef::Series(s) => Ok(s.clone()),
-        SeriesRef::Instance { .. } => {
-            Err(RestError::bad_request(format!("Meeting ID '{raw}' is not allowed for this API.")))
-        }
-        SeriesRef::Occurrence { .. } => Err(RestError::bad_request(
-            "kaigi does not change or delete single occurrences yet; use the meeting series id.",
-        )),
-    }
-}
-
 pub(crate) fn require_any(who: &TokenCaller, own: &'static str, admin: &'static str) -> RestResult<()> {
     if who.has(own) || who.has(admin) {
         Ok(())
@@ -367,7 +355,7 @@ async fn update(
     require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
     let header = header_zone(&headers)?;
     let r = parse_id(&id)?;
-    let series_id = writable(&r, &id)?;
+    let series_id = state.kaigi.writable_series(&who.caller, &r).await?;
     let b: MeetingBody = json_body(body).await?;
     // hostEmail names the real host for an administrator; it never changes the host.
     host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
@@ -410,7 +398,7 @@ pub async fn delete(
     let params = Params::parse(raw.as_deref())?;
     host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_WRITE).await?;
     let r = parse_id(&id)?;
-    let series_id = writable(&r, &id)?;
+    let series_id = state.kaigi.writable_series(&who.caller, &r).await?;
     state.kaigi.delete_series(&who.caller, &series_id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

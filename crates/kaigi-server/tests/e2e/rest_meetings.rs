@@ -86,10 +86,17 @@ async fn create_get_replace_patch_delete() {
     let bob = token(&s, "bob", None).await;
     rest(&s, "PATCH", &format!("/v1/meetings/{id}"), Some(&bob), Some(json!({"title": "x"}))).await.assert_error(403);
 
-    let deleted = rest(&s, "DELETE", &format!("/v1/meetings/{id}"), Some(&t), None).await;
+    // The one occurrence of a single meeting stands for its series.
+    let occurrence = format!("{id}_20260604T010000Z");
+    let renamed =
+        rest(&s, "PATCH", &format!("/v1/meetings/{occurrence}"), Some(&t), Some(json!({"title": "Via occurrence"})))
+            .await;
+    assert_eq!(renamed.ok()["title"], "Via occurrence");
+    let deleted = rest(&s, "DELETE", &format!("/v1/meetings/{occurrence}"), Some(&t), None).await;
     assert_eq!(deleted.status, 204);
     rest(&s, "GET", &format!("/v1/meetings/{id}"), Some(&t), None).await.assert_error(404);
     rest(&s, "DELETE", &format!("/v1/meetings/{id}"), Some(&t), None).await.assert_error(404);
+    rest(&s, "DELETE", &format!("/v1/meetings/{occurrence}"), Some(&t), None).await.assert_error(404);
 }
 
 #[tokio::test]
@@ -156,6 +163,10 @@ async fn a_series_has_occurrences_with_their_own_ids() {
     assert_eq!(one.body["start"], "2026-06-09T01:00:00Z");
     rest(&s, "GET", &format!("/v1/meetings/{id}_20260610T010000Z"), Some(&t), None).await.assert_error(404);
     rest(&s, "GET", &format!("/v1/meetings/{id}_I_123"), Some(&t), None).await.assert_error(404);
+    let one =
+        rest(&s, "PATCH", &format!("/v1/meetings/{id}_20260609T010000Z"), Some(&t), Some(json!({"title": "x"}))).await;
+    one.assert_error(400);
+    assert!(one.description().contains("single occurrences"), "{}", one.body);
     let instance = rest(&s, "DELETE", &format!("/v1/meetings/{id}_I_123"), Some(&t), None).await;
     instance.assert_error(400);
     assert!(instance.description().contains("is not allowed for this API"), "{}", instance.body);
