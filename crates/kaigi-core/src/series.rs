@@ -207,21 +207,13 @@ pub fn window(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> R
             "The meeting must last at least 10 minutes and at most 23 hours 59 minutes.",
         ));
     }
-    let limit = now.with_year_checked(MAX_YEARS_AHEAD);
+    let limit = now
+        .checked_add_months(chrono::Months::new(12 * MAX_YEARS_AHEAD.unsigned_abs()))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
     if s >= limit {
         return Err(Error::invalid("start", format!("The start must be less than {MAX_YEARS_AHEAD} years ahead.")));
     }
     Ok((s, u32::try_from(minutes).unwrap_or(MAX_DURATION_MINUTES)))
-}
-
-trait YearsAhead {
-    fn with_year_checked(self, years: i32) -> DateTime<Utc>;
-}
-
-impl YearsAhead for DateTime<Utc> {
-    fn with_year_checked(self, years: i32) -> DateTime<Utc> {
-        self.checked_add_months(chrono::Months::new(12 * years.unsigned_abs())).unwrap_or(DateTime::<Utc>::MAX_UTC)
-    }
 }
 
 fn text(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<String>> {
