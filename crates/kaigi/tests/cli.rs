@@ -207,11 +207,35 @@ impl Drop for Server {
 #[test]
 fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
     let dir = scratch("token-live");
+    let pwfile = dir.0.join("pw");
+    std::fs::write(&pwfile, "root-pass\n").unwrap();
+    let pwfile = pwfile.display().to_string();
+    ok(&kaigi(
+        &dir,
+        &[
+            "site",
+            "create",
+            "--name",
+            "demo",
+            "--admin",
+            "root",
+            "--admin-email",
+            "root@demo.example",
+            "--password-file",
+            &pwfile,
+        ],
+        None,
+    ));
+    ok(&kaigi(
+        &dir,
+        &["user", "create", "--site", "demo", "--webex-id", "host01", "--email", "host01@demo.example", "--host"],
+        Some("host-pass\n"),
+    ));
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
     let server = Server(
         Command::new(env!("CARGO_BIN_EXE_kaigi"))
-            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .env("KAIGI_DATABASE_URL", &db)
             .env("KAIGI_LOG", "warn")
             .stdout(Stdio::null())
@@ -219,7 +243,7 @@ fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
             .spawn()
             .expect("start kaigi serve"),
     );
-    // Poll until the server answers (the demo site is seeded before it listens).
+    // Poll until the server answers.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while http_get(port, "/healthz", None).map(|(s, _)| s) != Some(200) {
         assert!(std::time::Instant::now() < deadline, "the server did not come up");
