@@ -160,4 +160,12 @@ pub trait AttendeeStore: Send + Sync + 'static {
         join: JoinStatus,
         mails: &[Mail],
     ) -> Result<(), StoreError>;
+    /// Sets an attendee's display name and role. Missing when there is no such attendee.
+    async fn set_attendee_details(
+        &self,
+        site: SiteId,
+        id: AttendeeId,
+        name: &str,
+        role: AttendeeRole,
+    ) -> Result<(), StoreError>;
 }

@@ -40,6 +40,8 @@ pub enum AuthFailure {
 pub enum Duplicate {
     WebExId,
     Email,
+    /// The person is already invited to (or registered for) the meeting.
+    Invitee,
 }
 
 /// A licence rule said no.
@@ -60,6 +62,8 @@ pub enum ScheduleError {
     NotPermittedForHost,
     /// The start is not after now (060016, 40.2.0).
     StartNotInFuture,
+    /// The meeting is running and cannot be changed now (REST).
+    InProgress,
 }
 
 /// Why a lifecycle step (join, record, end) was refused.
@@ -109,6 +113,9 @@ pub enum Error {
     UsageLimited,
     #[error("session: {0:?}")]
     Session(SessionError),
+    /// The bearer token lacks the scope an operation needs (REST API).
+    #[error("the access token is missing the scope {0}")]
+    MissingScope(&'static str),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
 }

@@ -34,7 +34,7 @@ pub const DEFAULT_DURATION_MINUTES: u32 = 60;
 /// Default open time (seconds) when none is given.
 pub const DEFAULT_OPEN_TIME_SECS: u32 = 900;
 /// Most series one listing looks at.
-const LIST_SCAN_LIMIT: u32 = 20_000;
+pub(crate) const LIST_SCAN_LIMIT: u32 = 20_000;
 
 /// How a request names a meeting: its key or its meetingUUID (40.6.0).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,6 +60,8 @@ pub struct SiteSettings {
     pub session_ticket_ttl_secs: u32,
     /// Calls per minute one caller may make to GetUserCard / GetSessionInfo (40.4.5).
     pub usage_limit_per_minute: u32,
+    /// REST API requests per minute one user may make (beyond it: 429 with Retry-After).
+    pub rest_calls_per_minute: u32,
     pub min_password_length: u32,
     pub meeting_types: Vec<MeetingTypeDef>,
 }
@@ -79,6 +81,7 @@ impl Default for SiteSettings {
             lockout_minutes: 15,
             session_ticket_ttl_secs: 5400,
             usage_limit_per_minute: 60,
+            rest_calls_per_minute: 600,
             min_password_length: 4,
             meeting_types: default_meeting_types(),
         }

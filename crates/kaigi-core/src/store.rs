@@ -14,6 +14,7 @@ use crate::license::{DatedPlan, SeatChange};
 use crate::mail::Mail;
 use crate::meeting::{Meeting, MeetingId, MeetingQuery};
 use crate::site::{NewSite, Site, SiteId, SiteSettings};
+use crate::token_store::TokenStore;
 use crate::user::{ActiveState, User, UserId};
 
 /// Which uniqueness rule a write broke.
@@ -111,7 +112,7 @@ pub struct Page<T> {
 }
 
 #[async_trait]
-pub trait Store: ActivityStore + AttendeeStore + Send + Sync + 'static {
+pub trait Store: ActivityStore + AttendeeStore + TokenStore + Send + Sync + 'static {
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;
 

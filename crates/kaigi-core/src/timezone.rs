@@ -152,6 +152,30 @@ pub fn by_name(name: &str) -> Option<&'static TimeZoneInfo> {
     })
 }
 
+/// The zone kaigi keeps a schedule in for an IANA name (the REST API's `timezone`): the table
+/// zone of that name; GMT for `UTC`-like names; else a table zone whose offsets agree with the
+/// named zone on 1 January and 1 July of `year`. None when the name is unknown or no zone agrees.
+pub fn by_iana(name: &str, year: i32) -> Option<&'static TimeZoneInfo> {
+    let name = name.trim();
+    if ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Zulu", "Etc/Zulu", "Universal"]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
+    {
+        return by_id(GMT_ID);
+    }
+    let tz: Tz = name.parse().ok()?;
+    if let Some(z) = ZONES.iter().find(|z| z.iana == tz) {
+        return Some(z);
+    }
+    let probes: Vec<DateTime<Utc>> =
+        [(1, 1), (7, 1)].iter().filter_map(|(m, d)| Utc.with_ymd_and_hms(year, *m, *d, 12, 0, 0).single()).collect();
+    let offsets = |z: &Tz| -> Vec<i32> {
+        probes.iter().map(|p| z.offset_from_utc_datetime(&p.naive_utc()).fix().local_minus_utc()).collect()
+    };
+    let wanted = offsets(&tz);
+    ZONES.iter().find(|z| offsets(&z.iana) == wanted)
+}
+
 /// "GMT+02:00", "GMT-03:30", "GMT+00:00" for an offset in minutes east of GMT.
 pub fn format_gmt_offset(minutes: i32) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };
@@ -296,6 +320,15 @@ mod tests {
 
     fn zone(id: u16) -> &'static TimeZoneInfo {
         by_id(id).expect("zone exists")
+    }
+
+    #[test]
+    fn iana_names_find_a_zone_of_the_table() {
+        assert_eq!(by_iana("Asia/Tokyo", 2026).map(|z| z.id), Some(49));
+        assert_eq!(by_iana("UTC", 2026).map(|z| z.id), Some(GMT_ID));
+        // Not in the table: a zone with the same offsets all year is used.
+        assert_eq!(by_iana("America/Vancouver", 2026).map(|z| z.iana), Some(Tz::America__Los_Angeles));
+        assert_eq!(by_iana("Mars/Olympus", 2026), None);
     }
 
     /// Minutes east of GMT written at the front of a wire name ("GMT-03:30, ..." is -210).

@@ -22,8 +22,9 @@ pub struct AppState {
 }
 
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
-    let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi };
+    let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };
     Router::new()
+        .nest_service("/v1", kaigi_rest::router(kaigi))
         .route("/WBXService/XMLService", post(xml_service).get(xml_wrong_method))
         .route("/healthz", get(healthz))
         .route("/_kaigi/confirm-email", get(confirm_email))

@@ -189,4 +189,24 @@ impl AttendeeStore for SqlStore {
         .await;
         w.finish(result).await
     }
+
+    async fn set_attendee_details(
+        &self,
+        site: SiteId,
+        id: AttendeeId,
+        name: &str,
+        role: AttendeeRole,
+    ) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = sqlx::query("UPDATE attendees SET name = $1, role = $2 WHERE site_id = $3 AND id = $4")
+            .bind(name.to_string())
+            .bind(role.wire())
+            .bind(site)
+            .bind(id)
+            .execute(w.conn())
+            .await
+            .map_err(db)
+            .and_then(|done| if done.rows_affected() == 0 { Err(StoreError::Missing) } else { Ok(()) });
+        w.finish(result).await
+    }
 }

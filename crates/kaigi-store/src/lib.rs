@@ -18,6 +18,7 @@ mod meetings;
 mod migrate;
 mod outbox;
 mod sites;
+mod tokens;
 mod tx;
 mod user_query;
 mod users;

@@ -27,6 +27,7 @@ use kaigi_core::meeting::{
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
+use kaigi_core::token_store::{StoredToken, TokenKind, TokenStore};
 use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, Privileges, Profile, User, UserId};
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
 use sqlx::{AnyConnection, Connection, Executor};
@@ -202,6 +203,8 @@ on_both_engines!(
     attendees_round_trip_with_their_mails,
     deleting_attendees_is_all_or_nothing,
     attendee_status_changes_and_corrupt_rows,
+    bearer_tokens_round_trip_and_revoke_with_their_children,
+    attendee_details_change_alone,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -715,6 +718,56 @@ async fn tickets_and_api_keys_round_trip(ctx: Ctx) {
     assert_eq!(s.api_key_by_hash("k3").await.expect("get"), None);
 }
 
+async fn bearer_tokens_round_trip_and_revoke_with_their_children(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let user = add(s, &person(site.id, "u", "U", "U")).await;
+    let personal = StoredToken {
+        id: 0,
+        token_hash: "p1".into(),
+        kind: TokenKind::Personal,
+        site_id: site.id,
+        user_id: user.id,
+        client_id: None,
+        scopes: vec!["meeting:schedules_read".into(), "meeting:schedules_write".into()],
+        created_at: t(0),
+        expires_at: t(3600),
+        revoked_at: None,
+        refresh_token_id: None,
+    };
+    let pid = s.insert_token(&personal).await.expect("insert personal");
+    assert_eq!(s.token_by_hash("p1").await.expect("get"), Some(StoredToken { id: pid, ..personal.clone() }));
+    assert_eq!(s.token_by_hash("nope").await.expect("get"), None);
+    // The shape an integration's tokens take: a refresh token and an access token minted from it.
+    let refresh = StoredToken {
+        token_hash: "r1".into(),
+        kind: TokenKind::OauthRefresh,
+        client_id: Some("C0ffee".into()),
+        scopes: vec!["meeting:admin_schedule_write".into()],
+        ..personal.clone()
+    };
+    let rid = s.insert_token(&refresh).await.expect("insert refresh");
+    let access = StoredToken {
+        token_hash: "a1".into(),
+        kind: TokenKind::OauthAccess,
+        refresh_token_id: Some(rid),
+        ..refresh.clone()
+    };
+    let aid = s.insert_token(&access).await.expect("insert access");
+    assert_eq!(s.token_by_hash("a1").await.expect("get"), Some(StoredToken { id: aid, ..access.clone() }));
+    // A second token with the same hash is refused.
+    assert!(s.insert_token(&StoredToken { kind: TokenKind::Personal, ..access.clone() }).await.is_err());
+    // Revoking the refresh token revokes what was minted from it, and nothing else.
+    s.revoke_token(rid, t(10)).await.expect("revoke");
+    assert_eq!(s.token_by_hash("r1").await.expect("get").and_then(|t| t.revoked_at), Some(t(10)));
+    assert_eq!(s.token_by_hash("a1").await.expect("get").and_then(|t| t.revoked_at), Some(t(10)));
+    assert_eq!(s.token_by_hash("p1").await.expect("get").and_then(|t| t.revoked_at), None);
+    // Revoking again keeps the first time; an unknown id is Missing.
+    s.revoke_token(rid, t(20)).await.expect("revoke again");
+    assert_eq!(s.token_by_hash("r1").await.expect("get").and_then(|t| t.revoked_at), Some(t(10)));
+    assert!(matches!(s.revoke_token(aid + 1000, t(20)).await, Err(StoreError::Missing)));
+}
+
 async fn meeting_keys_are_reserved_once(ctx: Ctx) {
     let s = &ctx.store;
     let a = new_site(s, "a").await;
@@ -765,9 +818,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 7]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 7]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 7]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 7]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -783,7 +836,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 7]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 7]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -902,6 +955,27 @@ async fn attendee_status_changes_and_corrupt_rows(ctx: Ctx) {
     ));
     ctx.raw("UPDATE attendees SET status = 'MAYBE'").await;
     assert!(matches!(s.attendee_by_id(site.id, ids[0]).await, Err(StoreError::Backend(_))));
+}
+
+async fn attendee_details_change_alone(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "h", "H", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 900_000_004, 0)).await;
+    let ids = s
+        .insert_attendees(&[attendee(&m, "a@example.com", false), attendee(&m, "b@example.com", false)], &[])
+        .await
+        .expect("insert");
+    let before = s.attendee_by_id(site.id, ids[1]).await.expect("get").expect("found");
+    s.set_attendee_details(site.id, ids[0], "Renamed", AttendeeRole::Host).await.expect("set");
+    let a = s.attendee_by_id(site.id, ids[0]).await.expect("get").expect("found");
+    assert_eq!((a.name.as_str(), a.role, a.email.as_str()), ("Renamed", AttendeeRole::Host, "a@example.com"));
+    assert_eq!(s.attendee_by_id(site.id, ids[1]).await.expect("get"), Some(before), "the other row is untouched");
+    let other = new_site(s, "other").await;
+    assert!(matches!(
+        s.set_attendee_details(other.id, ids[0], "x", AttendeeRole::Attendee).await,
+        Err(StoreError::Missing)
+    ));
 }
 
 // ---------------------------------------------------------------- engine choice (no database)

@@ -60,6 +60,7 @@ impl From<&Error> for Failure {
             Error::Invalid { field, why } => Failure::invalid(field, why),
             Error::Duplicate(Duplicate::WebExId) => Failure::new("030004", "The webExId already exists on this site"),
             Error::Duplicate(Duplicate::Email) => Failure::new("030005", "The email address already exists on this site"),
+            Error::Duplicate(Duplicate::Invitee) => Failure::invalid("email", "the person is already an attendee"),
             Error::License(LicenseError::ExceededSiteHostLimit { seats }) => Failure::new(
                 "030090",
                 format!(
@@ -82,13 +83,16 @@ impl From<&Error> for Failure {
                 "You are not allowed to schedule meetings for this host: only a site administrator or a user on the \
                  host's schedulingPermission list may",
             ),
+            Error::Schedule(ScheduleError::InProgress) => Failure::new("000001", "The meeting is in progress"),
             Error::Schedule(ScheduleError::StartNotInFuture) => {
                 Failure::new("060016", "The session start time must be later than the current time.")
             }
             Error::PmrNeedsNonE2eeType => {
                 Failure::new("110063", "The user must have at least one non-E2EE meeting type to enable PMR.")
             }
-            Error::Session(_) => Failure::new("000001", "Access denied, additional privileges are required"),
+            Error::Session(_) | Error::MissingScope(_) => {
+                Failure::new("000001", "Access denied, additional privileges are required")
+            }
             Error::UsageLimited => Failure { http_status: 403, ..Failure::new("000045", "403 forbidden") },
             Error::Store(err) => {
                 tracing::error!(error = %err, "storage failed");

@@ -155,6 +155,21 @@ pub enum ApiKeyCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal access token for a user and print it (valid 12 hours, shown once).
+    Create {
+        #[arg(long)]
+        site: String,
+        /// webExId of the user the token speaks for.
+        #[arg(long)]
+        user: String,
+        /// Only these scopes (repeat, or separate by spaces or commas); default: all the user's role allows.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+    },
+}
+
 async fn open(db: &DbArgs) -> Result<Arc<Kaigi>, String> {
     let public_url = std::env::var("KAIGI_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
     kaigi_server::open_kaigi(&db.url, &public_url).await.map_err(|e| e.to_string())
@@ -309,6 +324,20 @@ pub async fn apikey(command: ApiKeyCommand, db: &DbArgs) -> Result<(), String> {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             let token = kaigi.create_api_key(&site, &name).await.map_err(err)?;
             println!("{token}");
+        }
+    }
+    Ok(())
+}
+
+pub async fn token(command: TokenCommand, db: &DbArgs) -> Result<(), String> {
+    let kaigi = open(db).await?;
+    match command {
+        TokenCommand::Create { site, user, scopes } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let narrow = (!scopes.is_empty()).then_some(scopes.as_slice());
+            let issued = kaigi.create_personal_token(&site, &user, narrow).await.map_err(err)?;
+            println!("{}", issued.token);
+            eprintln!("scopes: {}; expires {}", issued.scopes.join(" "), issued.expires_at.to_rfc3339());
         }
     }
     Ok(())

@@ -70,6 +70,13 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Issue REST API bearer tokens (personal access tokens).
+    Token {
+        #[command(subcommand)]
+        command: commands::TokenCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// Where a secret comes from: a file, or a prompt on the terminal. Never the command line.
@@ -105,6 +112,7 @@ fn main() -> ExitCode {
             Command::User { command, db } => commands::user(command, &db).await,
             Command::License { command, db } => commands::license(command, &db).await,
             Command::Apikey { command, db } => commands::apikey(command, &db).await,
+            Command::Token { command, db } => commands::token(command, &db).await,
         }
     });
     match outcome {

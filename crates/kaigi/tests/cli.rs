@@ -124,3 +124,136 @@ fn an_empty_password_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("password is empty"));
 }
+
+#[test]
+fn a_personal_access_token_is_printed_once_and_stored_as_a_hash() {
+    let dir = scratch("token");
+    let pwfile = dir.0.join("pw");
+    std::fs::write(&pwfile, "root-pass\n").unwrap();
+    let pwfile = pwfile.display().to_string();
+    ok(&kaigi(
+        &dir,
+        &[
+            "site",
+            "create",
+            "--name",
+            "acme",
+            "--admin",
+            "root",
+            "--admin-email",
+            "root@acme.example",
+            "--password-file",
+            &pwfile,
+        ],
+        None,
+    ));
+    ok(&kaigi(
+        &dir,
+        &["user", "create", "--site", "acme", "--webex-id", "ann", "--email", "ann@acme.example", "--host"],
+        Some("ann-pass\n"),
+    ));
+    let out = kaigi(&dir, &["token", "create", "--site", "acme", "--user", "ann"], None);
+    let token = ok(&out).trim().to_string();
+    assert!(token.len() >= 40 && !token.contains(char::is_whitespace), "one token on stdout: {token}");
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(told.contains("meeting:schedules_write") && !told.contains("admin_schedule"), "{told}");
+    // The administrator's token carries the admin scopes; --scope narrows it.
+    let admin = kaigi(&dir, &["token", "create", "--site", "acme", "--user", "root"], None);
+    ok(&admin);
+    assert!(String::from_utf8_lossy(&admin.stderr).contains("meeting:admin_schedule_write"));
+    let narrow = kaigi(
+        &dir,
+        &["token", "create", "--site", "acme", "--user", "root", "--scope", "meeting:schedules_read"],
+        None,
+    );
+    ok(&narrow);
+    assert!(String::from_utf8_lossy(&narrow.stderr).contains("scopes: meeting:schedules_read;"));
+    // A scope the role does not allow, or an unknown user, is refused.
+    let refused = kaigi(
+        &dir,
+        &["token", "create", "--site", "acme", "--user", "ann", "--scope", "meeting:admin_schedule_write"],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(!kaigi(&dir, &["token", "create", "--site", "acme", "--user", "nobody"], None).status.success());
+    for file in ["kaigi.db", "kaigi.db-wal"] {
+        let bytes = std::fs::read(dir.0.join(file)).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&bytes).contains(&token), "tokens are stored only as hashes");
+    }
+}
+
+/// One HTTP/1.1 GET over a plain socket; the status code and body.
+fn http_get(port: u16, path: &str, bearer: Option<&str>) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).ok()?;
+    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Connection: close\r\n\r\n").ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    Some((status, text.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()))
+}
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
+    let dir = scratch("token-live");
+    let pwfile = dir.0.join("pw");
+    std::fs::write(&pwfile, "root-pass\n").unwrap();
+    let pwfile = pwfile.display().to_string();
+    ok(&kaigi(
+        &dir,
+        &[
+            "site",
+            "create",
+            "--name",
+            "demo",
+            "--admin",
+            "root",
+            "--admin-email",
+            "root@demo.example",
+            "--password-file",
+            &pwfile,
+        ],
+        None,
+    ));
+    ok(&kaigi(
+        &dir,
+        &["user", "create", "--site", "demo", "--webex-id", "host01", "--email", "host01@demo.example", "--host"],
+        Some("host-pass\n"),
+    ));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_kaigi"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("KAIGI_DATABASE_URL", &db)
+            .env("KAIGI_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start kaigi serve"),
+    );
+    // Poll until the server answers.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while http_get(port, "/healthz", None).map(|(s, _)| s) != Some(200) {
+        assert!(std::time::Instant::now() < deadline, "the server did not come up");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let token = ok(&kaigi(&dir, &["token", "create", "--site", "demo", "--user", "host01"], None)).trim().to_string();
+    let (status, body) = http_get(port, "/v1/people/me", Some(&token)).expect("answer");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("host01@demo.example"), "{body}");
+    let (status, body) = http_get(port, "/v1/people/me", Some("wrong")).expect("answer");
+    assert_eq!(status, 401, "{body}");
+    drop(server);
+}

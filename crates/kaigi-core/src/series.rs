@@ -1,0 +1,634 @@
+//! The REST API's view of meetings: a meeting is a series (its meetingUUID is the series id) with
+//! occurrences (`<series>_YYYYMMDDTHHMMSSZ`) and, once run, instances (`<series>_I_<n>`). The REST
+//! API's scheduling window (10 minutes to 23 h 59 min, not in the past, less than ten years
+//! ahead, whole minutes) is checked here; creating and changing then go through the same use
+//! cases as the XML API, so both faces see one model.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Timelike, Utc};
+
+use crate::activity_store::UsageRecord;
+use crate::auth::Caller;
+use crate::error::{Entity, Error, Result, ScheduleError};
+use crate::history::HistoryQuery;
+use crate::meeting::{Invitee, ListStatus, Meeting, MeetingQuery, Recurrence, SessionKind, SessionStatus};
+use crate::meetings::{MeetingFields, MeetingRef, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES};
+use crate::recurrence;
+use crate::rrule;
+use crate::service::Kaigi;
+use crate::timezone::{self, TimeZoneInfo};
+use crate::user::User;
+
+/// Shortest REST meeting, in minutes.
+pub const MIN_MINUTES: i64 = 10;
+/// Longest REST meeting, in minutes (23 h 59 min).
+pub const MAX_MINUTES: i64 = 23 * 60 + 59;
+/// A meeting may not start this many years ahead or later.
+pub const MAX_YEARS_AHEAD: i32 = 10;
+/// The session kinds the REST API shows: meetings, and events as webinars.
+pub const REST_KINDS: [SessionKind; 2] = [SessionKind::Meeting, SessionKind::Event];
+
+/// Longest accepted title and agenda.
+pub const MAX_TITLE: usize = 128;
+pub const MAX_AGENDA: usize = 1300;
+
+/// A REST meeting id, by its shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeriesRef {
+    Series(String),
+    Occurrence { series: String, start: DateTime<Utc> },
+    Instance { series: String, number: u64 },
+}
+
+fn is_series_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+impl SeriesRef {
+    /// None for anything that is not one of the three shapes.
+    pub fn parse(id: &str) -> Option<Self> {
+        let id = id.trim();
+        if id.len() > 100 {
+            return None;
+        }
+        let (series, rest) = match id.split_once('_') {
+            None => return is_series_id(id).then(|| SeriesRef::Series(id.to_ascii_lowercase())),
+            Some(parts) => parts,
+        };
+        if !is_series_id(series) {
+            return None;
+        }
+        let series = series.to_ascii_lowercase();
+        if let Some(n) = rest.strip_prefix("I_") {
+            let number = n.parse().ok().filter(|_| n.bytes().all(|b| b.is_ascii_digit()))?;
+            return Some(SeriesRef::Instance { series, number });
+        }
+        let start = NaiveDateTime::parse_from_str(rest, "%Y%m%dT%H%M%SZ").ok()?.and_utc();
+        Some(SeriesRef::Occurrence { series, start })
+    }
+
+    pub fn series(&self) -> &str {
+        match self {
+            SeriesRef::Series(s) | SeriesRef::Occurrence { series: s, .. } | SeriesRef::Instance { series: s, .. } => s,
+        }
+    }
+}
+
+/// The id of one occurrence.
+pub fn occurrence_id(series: &str, start: DateTime<Utc>) -> String {
+    format!("{series}_{}", start.format("%Y%m%dT%H%M%SZ"))
+}
+
+/// States of series and occurrences, as the REST API names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Active,
+    InProgress,
+    Expired,
+    Scheduled,
+    Ready,
+    Missed,
+}
+
+impl State {
+    pub fn wire(self) -> &'static str {
+        match self {
+            State::Active => "active",
+            State::InProgress => "inProgress",
+            State::Expired => "expired",
+            State::Scheduled => "scheduled",
+            State::Ready => "ready",
+            State::Missed => "missed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "active" => State::Active,
+            "inProgress" => State::InProgress,
+            "expired" => State::Expired,
+            "scheduled" => State::Scheduled,
+            "ready" => State::Ready,
+            "missed" => State::Missed,
+            _ => return None,
+        })
+    }
+}
+
+/// The zone a series' schedule is kept in.
+pub fn zone_of(m: &Meeting) -> &'static TimeZoneInfo {
+    timezone::by_id(m.time_zone_id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)])
+}
+
+pub fn duration_of(m: &Meeting) -> Duration {
+    Duration::minutes(i64::from(m.duration_minutes))
+}
+
+/// Occurrence starts of `m` within `[from, to]`, at most `limit`.
+pub fn starts_of(m: &Meeting, from: DateTime<Utc>, to: DateTime<Utc>, limit: usize) -> Vec<DateTime<Utc>> {
+    let zone = zone_of(m);
+    recurrence::starts_between(&m.repeat, zone.to_local(m.start), zone, from, to, limit)
+}
+
+/// The occurrence that is running or comes next (the last one when all have ended).
+pub fn current_start(m: &Meeting, now: DateTime<Utc>) -> DateTime<Utc> {
+    starts_of(m, now - duration_of(m) + Duration::seconds(1), DateTime::<Utc>::MAX_UTC, 1)
+        .first()
+        .copied()
+        .or(m.series_end.map(|e| e - duration_of(m)))
+        .unwrap_or(m.start)
+}
+
+pub fn series_state(m: &Meeting, now: DateTime<Utc>) -> State {
+    if m.status == SessionStatus::InProgress {
+        State::InProgress
+    } else if m.series_end.is_some_and(|e| e <= now) {
+        State::Expired
+    } else {
+        State::Active
+    }
+}
+
+pub fn occurrence_state(m: &Meeting, start: DateTime<Utc>, now: DateTime<Utc>) -> State {
+    if start + duration_of(m) <= now {
+        State::Missed
+    } else if current_start(m, now) == start {
+        State::Ready
+    } else {
+        State::Scheduled
+    }
+}
+
+/// Fields of a REST create or update; None leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeriesFields {
+    pub title: Option<String>,
+    pub agenda: Option<String>,
+    pub password: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    /// The zone the schedule is kept in (XML timeZoneID).
+    pub zone_id: Option<u16>,
+    /// RRULE text; Some(None) makes the series a single meeting.
+    pub recurrence: Option<Option<String>>,
+    /// The host, when an administrator schedules for someone (by webExId).
+    pub host_webex_id: Option<String>,
+    pub join_before_host: Option<bool>,
+    pub public: Option<bool>,
+    pub exclude_password: Option<bool>,
+    pub invitees: Option<Vec<Invitee>>,
+    /// Create a webinar (an Event Center session) rather than a meeting.
+    pub webinar: bool,
+    /// Registration on (with automatic approval or not); only at creation.
+    pub registration: Option<bool>,
+}
+
+fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(t)
+}
+
+/// The REST scheduling window: whole minutes; a start in the current minute moves to the next
+/// one; not in the past; 10 minutes to 23 h 59 min; less than ten years ahead. Returns the start
+/// and the length in minutes.
+pub fn window(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> Result<(DateTime<Utc>, u32)> {
+    let (mut s, e) = (minute(start), minute(end));
+    if s < minute(now) || e <= now {
+        return Err(Error::Schedule(ScheduleError::StartNotInFuture));
+    }
+    if s <= now {
+        s += Duration::minutes(1);
+    }
+    let minutes = (e - s).num_minutes();
+    if e <= s {
+        return Err(Error::invalid("end", "The end must be after the start."));
+    }
+    if !(MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
+        return Err(Error::invalid(
+            "end",
+            "The meeting must last at least 10 minutes and at most 23 hours 59 minutes.",
+        ));
+    }
+    let limit = now
+        .checked_add_months(chrono::Months::new(12 * MAX_YEARS_AHEAD.unsigned_abs()))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    if s >= limit {
+        return Err(Error::invalid("start", format!("The start must be less than {MAX_YEARS_AHEAD} years ahead.")));
+    }
+    Ok((s, u32::try_from(minutes).unwrap_or(MAX_DURATION_MINUTES)))
+}
+
+fn text(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<String>> {
+    match v {
+        Some(t) if t.chars().count() > max => Err(Error::invalid(field, format!("at most {max} characters"))),
+        other => Ok(other.clone()),
+    }
+}
+
+/// A meeting that has run (`meetingType=meeting`): one ended session of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub usage: UsageRecord,
+    pub host: User,
+}
+
+/// One item of a REST listing: a series (shown at `start`) or one of its occurrences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesItem {
+    pub meeting: Meeting,
+    pub host: User,
+    pub start: DateTime<Utc>,
+    pub occurrence: bool,
+}
+
+/// A REST listing (`GET /v1/meetings`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesListing {
+    /// List as this user (an administrator's `hostEmail`); None: the caller.
+    pub host_email: Option<String>,
+    /// Occurrences (`scheduledMeeting`) rather than series.
+    pub occurrences: bool,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// By meeting number or series id: the window is ignored for the first, kept for the second.
+    pub meeting_key: Option<u64>,
+    pub series: Option<String>,
+    /// Series shown at their current/next occurrence (true) or their first (false).
+    pub current: bool,
+    pub state: Option<State>,
+    /// Only these kinds (empty: meetings and webinars).
+    pub kinds: Vec<SessionKind>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Kaigi {
+    /// `POST /v1/meetings`.
+    pub async fn create_series(&self, caller: &Caller, f: &SeriesFields) -> Result<Meeting> {
+        let title = f.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let title = title.ok_or_else(|| Error::invalid("title", "title is required"))?;
+        let (Some(start), Some(end)) = (f.start, f.end) else {
+            return Err(Error::invalid("start", "start and end are required"));
+        };
+        let (start, minutes) = window(start, end, self.now())?;
+        let zone = timezone::by_id(f.zone_id.unwrap_or(timezone::GMT_ID))
+            .ok_or_else(|| Error::invalid("timezone", "unknown time zone"))?;
+        let local = zone.to_local(start);
+        let repeat = match &f.recurrence {
+            Some(Some(text)) if !text.trim().is_empty() => Some(rrule::parse(text, local.date())?),
+            _ => None,
+        };
+        let password = match &f.password {
+            Some(p) if !p.trim().is_empty() => p.clone(),
+            // The REST API always hands out a password when none is given.
+            _ => self.keys.password(GENERATED_PASSWORD_LEN),
+        };
+        let mut mf = self.meeting_fields(f)?;
+        mf.name = Some(title.to_string());
+        mf.password = Some(password);
+        mf.start = Some(local);
+        mf.time_zone_id = Some(zone.id);
+        mf.duration_minutes = Some(minutes);
+        mf.repeat = repeat;
+        mf.host_webex_id = f.host_webex_id.clone();
+        if let Some(auto) = f.registration {
+            let mut opts = mf.attendee_options.take().unwrap_or_default();
+            opts.push(("registration".into(), "true".into()));
+            opts.push(("auto".into(), auto.to_string()));
+            mf.attendee_options = Some(opts);
+        }
+        if let Some(list) = &f.invitees {
+            mf.invitees = Some(self.qualified_cohosts(&caller.site, list).await?);
+        }
+        let kind = if f.webinar { SessionKind::Event } else { SessionKind::Meeting };
+        self.create_meeting(caller, kind, &mf).await
+    }
+
+    fn meeting_fields(&self, f: &SeriesFields) -> Result<MeetingFields> {
+        let mut mf = MeetingFields {
+            name: text("title", &f.title, MAX_TITLE)?,
+            agenda: text("agenda", &f.agenda, MAX_AGENDA)?,
+            password: f.password.clone(),
+            join_teleconf_before_host: f.join_before_host,
+            list_status: f.public.map(|p| if p { ListStatus::Public } else { ListStatus::Private }),
+            invitees: f.invitees.clone(),
+            ..MeetingFields::default()
+        };
+        if let Some(x) = f.exclude_password {
+            mf.attendee_options = Some(vec![("excludePassword".into(), x.to_string())]);
+        }
+        Ok(mf)
+    }
+
+    /// A series the caller may read, by its REST id (series or occurrence); with the host and,
+    /// for an occurrence, its start.
+    pub async fn get_series(&self, caller: &Caller, r: &SeriesRef) -> Result<(Meeting, User, Option<DateTime<Utc>>)> {
+        let uuid = MeetingRef::Uuid(r.series().to_string());
+        let (m, host) = self.get_meeting(caller, &uuid, &REST_KINDS).await?;
+        match r {
+            SeriesRef::Series(_) => Ok((m, host, None)),
+            SeriesRef::Occurrence { start, .. } => {
+                if starts_of(&m, *start, *start, 1).first() != Some(start) {
+                    return Err(Error::NotFound(Entity::Meeting));
+                }
+                Ok((m, host, Some(*start)))
+            }
+            // kaigi keeps no REST instances yet.
+            SeriesRef::Instance { .. } => Err(Error::NotFound(Entity::Meeting)),
+        }
+    }
+
+    /// The series a change or delete by REST id acts on. Instances can never be changed; an
+    /// occurrence can be changed only as its series when it is the series' one occurrence.
+    pub async fn writable_series(&self, caller: &Caller, r: &SeriesRef) -> Result<String> {
+        match r {
+            SeriesRef::Series(s) => Ok(s.clone()),
+            SeriesRef::Instance { series, number } => Err(Error::invalid(
+                "meetingId",
+                format!("Meeting ID '{series}_I_{number}' is not allowed for this API."),
+            )),
+            SeriesRef::Occurrence { .. } => {
+                let (m, _, _) = self.get_series(caller, r).await?;
+                if m.repeat.is_recurring() {
+                    return Err(Error::invalid(
+                        "meetingId",
+                        "kaigi does not change or delete single occurrences of a recurring series yet; use the meeting series id.",
+                    ));
+                }
+                Ok(m.uuid)
+            }
+        }
+    }
+
+    /// `PUT` (`replace`: title, password, start and end are required) and `PATCH` of a series.
+    /// Changing the start, end or recurrence follows the same window as creating.
+    pub async fn update_series(
+        &self,
+        caller: &Caller,
+        series: &str,
+        f: &SeriesFields,
+        replace: bool,
+    ) -> Result<Meeting> {
+        if replace {
+            for (name, given) in [
+                ("title", f.title.is_some()),
+                ("password", f.password.is_some()),
+                ("start", f.start.is_some()),
+                ("end", f.end.is_some()),
+            ] {
+                if !given {
+                    return Err(Error::invalid(name, format!("{name} is required")));
+                }
+            }
+        }
+        let r = MeetingRef::Uuid(series.to_string());
+        let (m, _) = self.get_meeting(caller, &r, &REST_KINDS).await?;
+        if m.status == SessionStatus::InProgress {
+            return Err(Error::Schedule(ScheduleError::InProgress));
+        }
+        if matches!(&f.title, Some(t) if t.trim().is_empty()) {
+            return Err(Error::invalid("title", "title must not be empty"));
+        }
+        let mut mf = self.meeting_fields(f)?;
+        let zone = match f.zone_id {
+            Some(id) => timezone::by_id(id).ok_or_else(|| Error::invalid("timezone", "unknown time zone"))?,
+            None => zone_of(&m),
+        };
+        if f.start.is_some() || f.end.is_some() {
+            let start = f.start.unwrap_or(m.start);
+            let end = f.end.unwrap_or(start + duration_of(&m));
+            let (start, minutes) = window(start, end, self.now())?;
+            mf.start = Some(zone.to_local(start));
+            mf.duration_minutes = Some(minutes);
+        } else if f.zone_id.is_some() {
+            mf.start = Some(zone.to_local(m.start));
+        }
+        mf.time_zone_id = Some(zone.id);
+        let first = mf.start.unwrap_or_else(|| zone.to_local(m.start)).date();
+        mf.repeat = match &f.recurrence {
+            Some(Some(text)) if !text.trim().is_empty() => Some(rrule::parse(text, first)?),
+            Some(_) => Some(Recurrence::none()),
+            None => None,
+        };
+        if let Some(list) = &f.invitees {
+            mf.invitees = Some(self.qualified_cohosts(&caller.site, list).await?);
+        }
+        if let Some(p) = &f.password {
+            if p.trim().is_empty() {
+                return Err(Error::invalid("password", "password must not be empty"));
+            }
+        }
+        self.set_meeting(caller, &r, &REST_KINDS, &mf).await
+    }
+
+    /// The meeting key behind a join link (`…j.php?MTID=m<series id>…`) of this site.
+    pub async fn meeting_by_link(&self, site: &crate::site::Site, link: &str) -> Result<Option<u64>> {
+        let Some(at) = link.find("MTID=") else { return Ok(None) };
+        let token: String =
+            link[at + 5..].trim_start_matches('m').chars().take_while(char::is_ascii_hexdigit).collect();
+        if !is_series_id(&token) {
+            return Ok(None);
+        }
+        Ok(self.store.meeting_by_uuid(site.id, &token).await?.map(|m| m.meeting_key))
+    }
+
+    /// Invitees marked co-host who may not host (no user of the site, or no licence) stay
+    /// invited as plain attendees, as the service does.
+    async fn qualified_cohosts(&self, site: &crate::site::Site, list: &[Invitee]) -> Result<Vec<Invitee>> {
+        let plans = self.store.license_plans(site.id).await?;
+        let plan = crate::license::plan_in_force(&plans, self.now());
+        let mut out = Vec::with_capacity(list.len());
+        for i in list {
+            let mut i = i.clone();
+            if i.role.eq_ignore_ascii_case("HOST") {
+                let user = self.store.user_by_email(site.id, i.email.trim()).await?;
+                if user.is_none_or(|u| crate::license::may_host(&plan, &u).is_err()) {
+                    i.role = "ATTENDEE".into();
+                }
+            }
+            out.push(i);
+        }
+        Ok(out)
+    }
+
+    /// Ended sessions of the caller (or, for an administrator, of the host `host_email` names),
+    /// overlapping `[from, to)`, of one series or all.
+    pub async fn instances(
+        &self,
+        caller: &Caller,
+        host_email: Option<&str>,
+        series: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Instance>> {
+        let me = caller.require_user()?;
+        let host = match host_email.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(email) if !email.eq_ignore_ascii_case(&me.email) => {
+                if !me.privileges.reads_site() {
+                    return Err(Error::AccessDenied);
+                }
+                self.store.user_by_email(caller.site.id, email).await?.ok_or(Error::NotFound(Entity::User))?
+            }
+            _ => me.clone(),
+        };
+        let q = HistoryQuery {
+            kinds: REST_KINDS.to_vec(),
+            host_webex_id: Some(host.webex_id.clone()),
+            limit: u32::MAX,
+            ..HistoryQuery::default()
+        };
+        let items = match self.usage_history(caller, &q).await {
+            Ok(page) => page.items,
+            Err(Error::NoRecords) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(items
+            .into_iter()
+            .filter(|i| i.usage.start < to && i.usage.end > from)
+            .filter(|i| series.is_none_or(|s| i.usage.uuid.eq_ignore_ascii_case(s)))
+            .map(|i| Instance { usage: i.usage, host: i.host })
+            .collect())
+    }
+
+    /// One ended session of a series, by its number.
+    pub async fn instance(&self, caller: &Caller, series: &str, number: u64) -> Result<Instance> {
+        let (_, host) = self.get_meeting(caller, &MeetingRef::Uuid(series.to_string()), &REST_KINDS).await?;
+        let host_email = Some(host.email);
+        let all = self
+            .instances(caller, host_email.as_deref(), Some(series), DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+            .await?;
+        all.into_iter()
+            .find(|i| u64::try_from(i.usage.id).is_ok_and(|id| id == number))
+            .ok_or(Error::NotFound(Entity::Meeting))
+    }
+
+    /// `DELETE /v1/meetings/{id}` of a series.
+    pub async fn delete_series(&self, caller: &Caller, series: &str) -> Result<Meeting> {
+        self.delete_meeting(caller, &MeetingRef::Uuid(series.to_string()), &REST_KINDS).await
+    }
+
+    /// `GET /v1/meetings`: the caller's meetings (or, for an administrator, those of the user
+    /// `host_email` names) hosted or co-hosted, one page, and whether more follow.
+    pub async fn list_series(&self, caller: &Caller, q: &SeriesListing) -> Result<(Vec<SeriesItem>, bool)> {
+        let me = caller.require_user()?;
+        let site = &caller.site;
+        let who = match q.host_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            Some(email) if !email.eq_ignore_ascii_case(&me.email) => {
+                if !me.privileges.reads_site() {
+                    return Err(Error::AccessDenied);
+                }
+                self.store.user_by_email(site.id, email).await?.ok_or(Error::NotFound(Entity::User))?
+            }
+            _ => me.clone(),
+        };
+        let by_key = q.meeting_key.is_some();
+        let query = MeetingQuery {
+            kinds: if q.kinds.is_empty() { REST_KINDS.to_vec() } else { q.kinds.clone() },
+            hosts: Some(vec![(who.id, who.email.clone())]),
+            from: (!by_key).then(|| {
+                q.from.checked_sub_signed(Duration::minutes(i64::from(MAX_DURATION_MINUTES))).unwrap_or(q.from)
+            }),
+            to: (!by_key).then_some(q.to),
+            meeting_key: q.meeting_key,
+            limit: LIST_SCAN_LIMIT,
+        };
+        let now = self.now();
+        let mut hosts: std::collections::HashMap<i64, User> = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        let wanted = q.offset.saturating_add(q.limit).saturating_add(1);
+        for m in self.store.list_meetings(site.id, &query).await? {
+            if q.series.as_deref().is_some_and(|s| !s.eq_ignore_ascii_case(&m.uuid)) {
+                continue;
+            }
+            let host = match hosts.get(&m.host_id) {
+                Some(h) => h.clone(),
+                None => {
+                    let Some(h) = self.store.user_by_id(site.id, m.host_id).await? else { continue };
+                    hosts.insert(m.host_id, h.clone());
+                    h
+                }
+            };
+            let (from, to) = if by_key { (m.start, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
+            // Occurrences overlapping [from, to): starting before `to` and ending after `from`.
+            let earliest =
+                from.checked_sub_signed(duration_of(&m) - Duration::seconds(1)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let overlapping: Vec<DateTime<Utc>> = starts_of(&m, earliest, to, wanted.min(recurrence::MAX_OCCURRENCES))
+                .into_iter()
+                .filter(|s| *s < to)
+                .collect();
+            if overlapping.is_empty() {
+                continue;
+            }
+            if q.occurrences {
+                for start in overlapping {
+                    if q.state.is_some_and(|st| st != occurrence_state(&m, start, now)) {
+                        continue;
+                    }
+                    out.push(SeriesItem { meeting: m.clone(), host: host.clone(), start, occurrence: true });
+                }
+            } else {
+                if q.state.is_some_and(|st| st != series_state(&m, now)) {
+                    continue;
+                }
+                let start = if q.current { current_start(&m, now) } else { m.start };
+                out.push(SeriesItem { meeting: m, host, start, occurrence: false });
+            }
+        }
+        out.sort_by(|a, b| a.start.cmp(&b.start).then(a.meeting.id.cmp(&b.meeting.id)));
+        let more = out.len() > q.offset.saturating_add(q.limit);
+        let page = out.into_iter().skip(q.offset).take(q.limit).collect();
+        Ok((page, more))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn ids_have_three_shapes() {
+        let s = "870f51ff287b41be84648412901e0402";
+        assert_eq!(SeriesRef::parse(s), Some(SeriesRef::Series(s.into())));
+        assert_eq!(
+            SeriesRef::parse(&format!("{s}_20191101T120000Z")),
+            Some(SeriesRef::Occurrence { series: s.into(), start: at("2019-11-01T12:00:00Z") })
+        );
+        assert_eq!(
+            SeriesRef::parse(&format!("{s}_I_167427437874906709")),
+            Some(SeriesRef::Instance { series: s.into(), number: 167427437874906709 })
+        );
+        assert_eq!(occurrence_id(s, at("2019-11-01T12:00:00Z")), format!("{s}_20191101T120000Z"));
+        for bad in
+            ["", "xyz", &s[1..], &format!("{s}_"), &format!("{s}_I_x"), &format!("{s}_2019"), &format!("{s}_I_-1")]
+        {
+            assert_eq!(SeriesRef::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_window_cuts_to_minutes_and_bounds_the_length() {
+        let now = at("2026-06-01T09:00:30Z");
+        assert_eq!(
+            window(at("2026-06-01T10:00:45Z"), at("2026-06-01T10:30:10Z"), now).unwrap(),
+            (at("2026-06-01T10:00:00Z"), 30)
+        );
+        // A start in the current minute moves to the next one.
+        assert_eq!(
+            window(at("2026-06-01T09:00:10Z"), at("2026-06-01T09:30:00Z"), now).unwrap().0,
+            at("2026-06-01T09:01:00Z")
+        );
+        assert!(matches!(
+            window(at("2026-06-01T08:59:00Z"), at("2026-06-01T10:00:00Z"), now),
+            Err(Error::Schedule(ScheduleError::StartNotInFuture))
+        ));
+        assert!(window(at("2026-06-01T10:00:00Z"), at("2026-06-01T10:09:00Z"), now).is_err());
+        assert!(window(at("2026-06-01T10:00:00Z"), at("2026-06-01T10:10:00Z"), now).is_ok());
+        assert!(window(at("2026-06-01T10:00:00Z"), at("2026-06-02T09:59:00Z"), now).is_ok());
+        assert!(window(at("2026-06-01T10:00:00Z"), at("2026-06-02T10:00:00Z"), now).is_err());
+        assert!(window(at("2026-06-01T10:00:00Z"), at("2026-06-01T09:00:00Z"), now).is_err());
+        assert!(window(at("2036-06-01T10:00:00Z"), at("2036-06-01T11:00:00Z"), now).is_err());
+        assert!(window(at("2036-05-31T10:00:00Z"), at("2036-05-31T11:00:00Z"), now).is_ok());
+    }
+}

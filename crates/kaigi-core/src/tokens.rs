@@ -1,0 +1,199 @@
+//! Bearer tokens for the REST API: which scopes a user's role allows, personal access tokens,
+//! and turning a presented token into a [`Caller`] with its scopes.
+
+use base64::Engine;
+use chrono::Duration;
+
+use crate::auth::{Caller, Principal};
+use crate::error::{AuthFailure, Entity, Error, Result, ScheduleError};
+use crate::secrets::token_hash;
+use crate::service::Kaigi;
+use crate::site::Site;
+use crate::token_store::{StoredToken, TokenKind};
+use crate::user::User;
+
+/// How long a personal access token lives (as the vendor's developer-portal token does).
+pub const PERSONAL_TOKEN_HOURS: i64 = 12;
+
+/// Scopes of kaigi's REST API.
+pub mod scope {
+    pub const SCHEDULES_READ: &str = "meeting:schedules_read";
+    pub const SCHEDULES_WRITE: &str = "meeting:schedules_write";
+    pub const ADMIN_SCHEDULE_READ: &str = "meeting:admin_schedule_read";
+    pub const ADMIN_SCHEDULE_WRITE: &str = "meeting:admin_schedule_write";
+    pub const PEOPLE_READ: &str = "spark:people_read";
+    pub const ADMIN_PEOPLE_READ: &str = "spark-admin:people_read";
+    pub const ADMIN_LICENSES_READ: &str = "spark-admin:licenses_read";
+}
+
+/// Every scope a user's role allows: everyone reads and writes their own meetings and looks
+/// people up; site administrators also act for others; read-only administrators read for others.
+pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
+    let mut out = vec![scope::SCHEDULES_READ, scope::SCHEDULES_WRITE, scope::PEOPLE_READ];
+    let p = &user.privileges;
+    if p.site_admin || p.ro_site_admin {
+        out.extend([scope::ADMIN_SCHEDULE_READ, scope::ADMIN_PEOPLE_READ, scope::ADMIN_LICENSES_READ]);
+    }
+    if p.site_admin {
+        out.push(scope::ADMIN_SCHEDULE_WRITE);
+    }
+    out
+}
+
+/// A caller authenticated by a bearer token, with the scopes the token carries.
+#[derive(Debug, Clone)]
+pub struct TokenCaller {
+    pub caller: Caller,
+    /// The same user as the caller's principal.
+    user: User,
+    pub scopes: Vec<String>,
+}
+
+impl TokenCaller {
+    pub fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// Ok when the token carries `scope`; otherwise the error that names it.
+    pub fn require(&self, scope: &'static str) -> Result<()> {
+        if self.has(scope) {
+            Ok(())
+        } else {
+            Err(Error::MissingScope(scope))
+        }
+    }
+
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+}
+
+/// What `kaigi token create` prints.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub scopes: Vec<String>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Kaigi {
+    /// A personal access token for `webex_id`, valid [`PERSONAL_TOKEN_HOURS`], with every scope
+    /// the user's role allows, or only `narrow` (each of which the role must allow).
+    pub async fn create_personal_token(
+        &self,
+        site: &Site,
+        webex_id: &str,
+        narrow: Option<&[String]>,
+    ) -> Result<IssuedToken> {
+        let user = self.store.user_by_webex_id(site.id, webex_id.trim()).await?.ok_or(Error::NotFound(Entity::User))?;
+        if !user.is_active() {
+            return Err(Error::Auth(AuthFailure::Inactive));
+        }
+        let allowed = scopes_allowed(&user);
+        let scopes: Vec<String> = match narrow {
+            None => allowed.iter().map(|s| s.to_string()).collect(),
+            Some(wanted) => {
+                let mut out = Vec::new();
+                for w in wanted.iter().flat_map(|w| w.split([' ', ','])).filter(|w| !w.is_empty()) {
+                    if !allowed.contains(&w) {
+                        return Err(Error::invalid("scope", format!("{w} is not allowed for {}", user.webex_id)));
+                    }
+                    if !out.iter().any(|o| o == w) {
+                        out.push(w.to_string());
+                    }
+                }
+                if out.is_empty() {
+                    return Err(Error::invalid("scope", "name at least one scope"));
+                }
+                out
+            }
+        };
+        let now = self.now();
+        let mut raw = [0u8; 48];
+        self.keys.fill(&mut raw);
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let expires_at = now + Duration::hours(PERSONAL_TOKEN_HOURS);
+        self.store
+            .insert_token(&StoredToken {
+                id: 0,
+                token_hash: token_hash(&token),
+                kind: TokenKind::Personal,
+                site_id: site.id,
+                user_id: user.id,
+                client_id: None,
+                scopes: scopes.clone(),
+                created_at: now,
+                expires_at,
+                revoked_at: None,
+                refresh_token_id: None,
+            })
+            .await?;
+        Ok(IssuedToken { token, scopes, expires_at })
+    }
+
+    /// The host a request names with `hostEmail`: None when it names nobody or the caller. Naming
+    /// someone else needs `admin_scope` on the token, and the person must be a user of the
+    /// caller's site (whether they may host is asked later, with the licence question).
+    pub async fn named_host(
+        &self,
+        who: &TokenCaller,
+        host_email: Option<&str>,
+        admin_scope: &'static str,
+    ) -> Result<Option<User>> {
+        let Some(email) = host_email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
+        if email.eq_ignore_ascii_case(&who.user().email) {
+            return Ok(None);
+        }
+        who.require(admin_scope)?;
+        let host = self.store.user_by_email(who.caller.site.id, email).await?;
+        host.map(Some).ok_or(Error::Schedule(ScheduleError::UnknownHost))
+    }
+
+    /// The caller behind `Authorization: Bearer <token>`: unknown, expired, revoked or refresh
+    /// tokens, and tokens of users no longer active, are all refused alike.
+    pub async fn authenticate_bearer(&self, token: &str) -> Result<TokenCaller> {
+        let token = token.trim();
+        let bad = Error::Auth(AuthFailure::BadAccessToken);
+        if token.is_empty() || token.len() > 4096 {
+            return Err(bad);
+        }
+        let Some(stored) = self.store.token_by_hash(&token_hash(token)).await? else { return Err(bad) };
+        if !stored.kind.is_bearer() || stored.revoked_at.is_some() || stored.expires_at <= self.now() {
+            return Err(bad);
+        }
+        let site = self.store.site_by_id(stored.site_id).await?.ok_or(Error::Auth(AuthFailure::BadAccessToken))?;
+        let user =
+            self.store.user_by_id(site.id, stored.user_id).await?.ok_or(Error::Auth(AuthFailure::BadAccessToken))?;
+        if !user.is_active() {
+            return Err(Error::Auth(AuthFailure::Inactive));
+        }
+        let limit = site.settings.rest_calls_per_minute.max(1);
+        if !self.usage.allow(&format!("u{}", user.id), "rest", limit, self.now()) {
+            return Err(Error::UsageLimited);
+        }
+        // A token never grants more than the user's role allows today.
+        let allowed = scopes_allowed(&user);
+        let scopes = stored.scopes.into_iter().filter(|s| allowed.contains(&s.as_str())).collect();
+        Ok(TokenCaller { caller: Caller { site, principal: Principal::User(Box::new(user.clone())) }, user, scopes })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::tests::sample_user;
+
+    #[test]
+    fn scopes_follow_the_role() {
+        let mut user = sample_user();
+        user.privileges = crate::user::Privileges::default();
+        let plain = scopes_allowed(&user);
+        assert!(plain.contains(&scope::SCHEDULES_WRITE) && plain.contains(&scope::PEOPLE_READ));
+        assert!(!plain.iter().any(|s| s.contains("admin")));
+        user.privileges.ro_site_admin = true;
+        let reader = scopes_allowed(&user);
+        assert!(reader.contains(&scope::ADMIN_SCHEDULE_READ) && !reader.contains(&scope::ADMIN_SCHEDULE_WRITE));
+        user.privileges.site_admin = true;
+        assert!(scopes_allowed(&user).contains(&scope::ADMIN_SCHEDULE_WRITE));
+    }
+}

@@ -1,0 +1,142 @@
+//! The one place where core errors become HTTP: a status and the Webex error JSON
+//! `{message, errors:[{description}], trackingId}`. Nothing else in the REST face writes error text.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError};
+use kaigi_core::store::StoreError;
+use kaigi_core::Error;
+
+use crate::tracking;
+
+/// Seconds a client is asked to wait before retrying a 423 or 429.
+pub const RETRY_AFTER_SECS: u32 = 1;
+
+#[derive(Debug)]
+pub struct RestError {
+    pub status: StatusCode,
+    pub description: String,
+}
+
+pub type RestResult<T> = Result<T, RestError>;
+
+impl RestError {
+    pub fn new(status: StatusCode, description: impl Into<String>) -> Self {
+        Self { status, description: description.into() }
+    }
+
+    pub fn bad_request(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, description)
+    }
+
+    pub fn not_found(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, description)
+    }
+
+    pub fn forbidden(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, description)
+    }
+
+    pub fn unauthorized(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, description)
+    }
+}
+
+/// The standard `message` of each status.
+fn message(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "The request could not be understood by the server due to malformed syntax. See 'errors' for more details.",
+        401 => "The request requires a valid access token set in the Authorization request header.",
+        403 => "The server understood the request, but refused to fulfill it because the access token is missing required scopes or the user is missing required roles or licenses.",
+        404 => "The requested resource could not be found.",
+        405 => "The request was made to a resource using an HTTP request method that is not supported.",
+        409 => "The request could not be processed because it conflicts with some established rule of the system.",
+        413 => "The request is larger than the server accepts.",
+        423 => "The resource is temporarily unavailable. Retry after the number of seconds in the Retry-After header.",
+        429 => "Too many requests have been sent in a given amount of time and the request has been rate limited. Retry after the number of seconds in the Retry-After header.",
+        _ => "The server could not answer the request.",
+    }
+}
+
+fn auth_description(f: AuthFailure) -> &'static str {
+    match f {
+        AuthFailure::Inactive => "The user of this access token is deactivated.",
+        AuthFailure::MissingCredentials => "No access token was given: send Authorization: Bearer <token>.",
+        _ => "The access token is unknown, expired or revoked.",
+    }
+}
+
+impl From<Error> for RestError {
+    fn from(e: Error) -> Self {
+        use StatusCode as S;
+        let (status, text): (StatusCode, String) = match e {
+            Error::NotFound(Entity::Meeting) => (S::NOT_FOUND, "Meeting not found.".into()),
+            Error::NotFound(Entity::User) => (S::NOT_FOUND, "Person not found.".into()),
+            Error::NotFound(Entity::Site) => (S::NOT_FOUND, "Site not found.".into()),
+            Error::NotFound(Entity::Attendee) => (S::NOT_FOUND, "Invitee or registrant not found.".into()),
+            Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
+            Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
+            Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
+            Error::MissingScope(scope) => (S::FORBIDDEN, format!("The access token is missing the scope {scope}.")),
+            Error::Invalid { field, why } => {
+                // A full sentence, or one naming its field, stands alone.
+                let sentence =
+                    why.starts_with(|c: char| c.is_uppercase()) || why.to_lowercase().contains(&field.to_lowercase());
+                let text = if sentence { why } else { format!("{field}: {why}") };
+                (S::BAD_REQUEST, text)
+            }
+            Error::Duplicate(Duplicate::Invitee) => (S::CONFLICT, "User is already a meeting invitee.".into()),
+            Error::Duplicate(d) => (S::CONFLICT, format!("{d:?} already exists.")),
+            Error::License(LicenseError::HostLicenseRequired { webex_id, .. }) => {
+                (S::FORBIDDEN, format!("{webex_id} holds no meeting licence on this site and cannot host."))
+            }
+            Error::License(LicenseError::ExceededSiteHostLimit { seats }) => {
+                (S::FORBIDDEN, format!("Every one of the site's {seats} meeting licences is in use."))
+            }
+            Error::Schedule(ScheduleError::UnknownHost) => (
+                S::FORBIDDEN,
+                "hostEmail names no user of this site: only hosts of the token's own site may be named.".into(),
+            ),
+            Error::Schedule(ScheduleError::NotPermittedForHost) => {
+                (S::FORBIDDEN, "Only a site administrator may schedule meetings for another host.".into())
+            }
+            Error::Schedule(ScheduleError::StartNotInFuture) => {
+                (S::BAD_REQUEST, "Parameter 'start' or 'end' is before current time".into())
+            }
+            Error::Schedule(ScheduleError::InProgress) => (S::CONFLICT, "Meeting is in progress".into()),
+            Error::PmrNeedsNonE2eeType => (S::BAD_REQUEST, e_text(&Error::PmrNeedsNonE2eeType)),
+            Error::TooManyAttendees { max } => (S::BAD_REQUEST, format!("At most {max} invitees in one request.")),
+            Error::UsageLimited => (S::TOO_MANY_REQUESTS, "Too many requests; retry later.".into()),
+            Error::Session(s) => (S::FORBIDDEN, format!("Not allowed now: {s:?}.")),
+            Error::Store(StoreError::Missing) => (S::NOT_FOUND, "Not found.".into()),
+            Error::Store(StoreError::Conflict(c)) => (S::CONFLICT, format!("{c:?} is already in use.")),
+            Error::Store(StoreError::SeatLimit(seats)) => {
+                (S::FORBIDDEN, format!("Every one of the site's {seats} meeting licences is in use."))
+            }
+            Error::Store(StoreError::Backend(why)) => {
+                tracing::error!(error = %why, "REST request failed in the store");
+                (S::LOCKED, "The database is busy or unavailable; retry shortly.".into())
+            }
+        };
+        RestError::new(status, text)
+    }
+}
+
+fn e_text(e: &Error) -> String {
+    e.to_string()
+}
+
+impl IntoResponse for RestError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "message": message(self.status),
+            "errors": [{ "description": self.description }],
+            "trackingId": tracking::current(),
+        });
+        let mut r = (self.status, axum::Json(body)).into_response();
+        if matches!(self.status.as_u16(), 423 | 429 | 503) {
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+        }
+        r
+    }
+}

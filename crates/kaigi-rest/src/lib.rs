@@ -1,0 +1,84 @@
+//! kaigi-rest: the REST face of kaigi (`/v1/*`). Each handler authenticates the bearer token,
+//! checks the scope the operation needs, calls one core use case and encodes the answer as the
+//! Webex REST API does. Errors become the Webex error JSON in one place ([`error`]).
+
+pub mod auth;
+pub mod coverage;
+pub mod error;
+pub mod ids;
+pub mod invitees;
+pub mod licenses;
+pub mod meetings;
+pub mod paging;
+pub mod params;
+pub mod people;
+pub mod registrants;
+pub mod tracking;
+
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kaigi_core::site::Site;
+use kaigi_core::Kaigi;
+
+use crate::error::RestError;
+
+#[derive(Clone)]
+pub struct RestState {
+    pub kaigi: Arc<Kaigi>,
+}
+
+/// The site's URL as REST objects carry it (`siteUrl`): the public base without its scheme,
+/// then the site name, e.g. `meet.example.com/acme`.
+pub fn site_url(state: &RestState, site: &Site) -> String {
+    let url = state.kaigi.site_url(site);
+    url.split_once("://").map(|(_, rest)| rest.to_string()).unwrap_or(url)
+}
+
+/// The `/v1` routes, to be nested under `/v1`.
+pub fn router(kaigi: Arc<Kaigi>) -> Router {
+    let state = RestState { kaigi };
+    Router::new()
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route(
+            "/meetings/{id}",
+            get(meetings::get_one).put(meetings::put).patch(meetings::patch).delete(meetings::delete),
+        )
+        .route("/meetings/{id}/registrants", get(registrants::list).post(registrants::create))
+        .route("/meetings/{id}/registrants/approve", post(registrants::approve))
+        .route("/meetings/{id}/registrants/reject", post(registrants::reject))
+        .route("/meetings/{id}/registrants/cancel", post(registrants::cancel))
+        .route("/meetings/{id}/registrants/{registrant}", get(registrants::get_one).delete(registrants::delete))
+        .route("/meetingInvitees", get(invitees::list).post(invitees::create))
+        .route("/meetingInvitees/bulkInsert", post(invitees::bulk).put(invitees::bulk))
+        .route("/meetingInvitees/{id}", get(invitees::get_one).put(invitees::put).delete(invitees::delete))
+        .route("/people", get(people::list))
+        .route("/people/me", get(people::me))
+        .route("/people/{id}", get(people::get_one))
+        .route("/licenses", get(licenses::list))
+        .route("/licenses/{id}", get(licenses::get_one))
+        .fallback(not_found)
+        .layer(middleware::from_fn(json_method_not_allowed))
+        .layer(middleware::from_fn(tracking::middleware))
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    RestError::not_found("No such REST resource in kaigi.").into_response()
+}
+
+/// axum answers a known path with an unknown method with an empty 405; clients get the JSON.
+async fn json_method_not_allowed(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        return RestError::new(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not served on this resource."))
+            .into_response();
+    }
+    response
+}

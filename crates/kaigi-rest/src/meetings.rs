@@ -1,0 +1,573 @@
+//! `/v1/meetings`: create, read, list, replace, patch and delete meeting series and read their
+//! occurrences, on the core's series use cases (the same meetings the XML API schedules).
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Tz;
+use kaigi_core::meeting::{Invitee, Meeting, SessionKind, SessionStatus};
+use kaigi_core::rrule;
+use kaigi_core::series::{
+    self, occurrence_id, occurrence_state, series_state, Instance, SeriesFields, SeriesItem, SeriesListing, SeriesRef,
+    State as MState,
+};
+use kaigi_core::site::Site;
+use kaigi_core::timezone;
+use kaigi_core::tokens::{scope, TokenCaller};
+use kaigi_core::user::User;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::auth::Auth;
+use crate::error::{RestError, RestResult};
+use crate::paging::{link_next, OFFSET};
+use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params, PathId};
+use crate::{ids, site_url, RestState};
+
+/// Default and largest page of `GET /v1/meetings`.
+pub const DEFAULT_MAX: usize = 10;
+pub const MAX_MAX: usize = 100;
+/// Most invitees in a create.
+const MAX_INVITEES: usize = 1000;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteeBody {
+    email: String,
+    #[serde(default)]
+    display_name: Option<String>,
+    #[serde(default, deserialize_with = "loose_bool")]
+    co_host: Option<bool>,
+}
+
+/// The body of POST, PUT and PATCH. Every field is optional here; the use cases say which are
+/// required. Unknown fields are ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MeetingBody {
+    title: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    agenda: Option<Option<String>>,
+    password: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    timezone: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    recurrence: Option<Option<String>>,
+    host_email: Option<String>,
+    scheduled_type: Option<String>,
+    #[serde(deserialize_with = "loose_bool")]
+    enabled_join_before_host: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    public_meeting: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    exclude_password: Option<bool>,
+    invitees: Option<Vec<InviteeBody>>,
+    registration: Option<RegistrationBody>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegistrationBody {
+    #[serde(deserialize_with = "loose_bool")]
+    auto_accept_request: Option<bool>,
+}
+
+/// The zone a body's naive times are read in, and the table zone the schedule is kept in.
+fn body_zone(b: &MeetingBody, header: Option<Tz>) -> RestResult<(Tz, Option<u16>)> {
+    match b.timezone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+        Some(name) => {
+            let tz: Tz = name
+                .parse()
+                .map_err(|_| RestError::bad_request(format!("timezone {name} is not an IANA time zone.")))?;
+            let zone = timezone::by_iana(name, Utc::now().year())
+                .ok_or_else(|| RestError::bad_request(format!("timezone {name} has no equivalent zone in kaigi.")))?;
+            Ok((tz, Some(zone.id)))
+        }
+        None => Ok((header.unwrap_or(Tz::UTC), None)),
+    }
+}
+
+fn time_field(name: &str, v: &Option<String>, zone: Tz) -> RestResult<Option<DateTime<Utc>>> {
+    v.as_deref()
+        .map(|s| {
+            crate::params::parse_time(s, zone)
+                .ok_or_else(|| RestError::bad_request(format!("{name} must be an ISO 8601 date-time.")))
+        })
+        .transpose()
+}
+
+/// Who the meeting is for: the caller, or (with an administrator's scope) the user `hostEmail`
+/// names on the caller's site; by webExId.
+pub(crate) async fn host_of(
+    state: &RestState,
+    who: &TokenCaller,
+    host_email: Option<&str>,
+    admin_scope: &'static str,
+) -> RestResult<Option<String>> {
+    Ok(state.kaigi.named_host(who, host_email, admin_scope).await?.map(|u| u.webex_id))
+}
+
+fn fields(b: &MeetingBody, header: Option<Tz>) -> RestResult<SeriesFields> {
+    let webinar = match b.scheduled_type.as_deref().map(str::trim) {
+        None | Some("") | Some("meeting") => false,
+        Some("webinar") => true,
+        Some(t) => {
+            return Err(RestError::bad_request(format!(
+                "scheduledType {t} is not served by kaigi yet; use meeting or webinar."
+            )))
+        }
+    };
+    let (zone, zone_id) = body_zone(b, header)?;
+    let invitees = match &b.invitees {
+        Some(list) if list.len() > MAX_INVITEES => {
+            return Err(RestError::bad_request(format!("At most {MAX_INVITEES} invitees.")));
+        }
+        Some(list) => Some(
+            list.iter()
+                .map(|i| Invitee {
+                    name: i.display_name.clone().unwrap_or_default(),
+                    email: i.email.clone(),
+                    role: if i.co_host == Some(true) { "HOST".into() } else { "ATTENDEE".into() },
+                })
+                .collect(),
+        ),
+        None => None,
+    };
+    Ok(SeriesFields {
+        title: b.title.clone(),
+        agenda: b.agenda.clone().map(Option::unwrap_or_default),
+        password: b.password.clone(),
+        start: time_field("start", &b.start, zone)?,
+        end: time_field("end", &b.end, zone)?,
+        zone_id,
+        recurrence: b.recurrence.clone(),
+        host_webex_id: None,
+        join_before_host: b.enabled_join_before_host,
+        public: b.public_meeting,
+        exclude_password: b.exclude_password,
+        invitees,
+        webinar,
+        registration: b.registration.as_ref().map(|r| r.auto_accept_request.unwrap_or(false)),
+    })
+}
+
+/// The zone responses use: the `timezone` header, else the body's, else UTC.
+fn reply_zone(header: Option<Tz>, b: Option<&MeetingBody>) -> Tz {
+    header.or_else(|| b.and_then(|b| b.timezone.as_deref()).and_then(|z| z.trim().parse().ok())).unwrap_or(Tz::UTC)
+}
+
+/// How a meeting is shown: at which start, as a series or one occurrence, as a list item or
+/// alone, and in which zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown {
+    pub start: DateTime<Utc>,
+    pub occurrence: bool,
+    pub list_item: bool,
+    pub zone: Tz,
+}
+
+/// The JSON of a series, or of one of its occurrences.
+pub fn meeting_json(state: &RestState, site: &Site, m: &Meeting, host: &User, shown: Shown) -> Value {
+    let Shown { start: shown_start, occurrence, list_item, zone } = shown;
+    let kaigi = &state.kaigi;
+    let now = kaigi.now();
+    let links = kaigi.meeting_links(site, m);
+    let end = shown_start + series::duration_of(m);
+    let (id, kind, state_name) = if occurrence {
+        (occurrence_id(&m.uuid, shown_start), "scheduledMeeting", occurrence_state(m, shown_start, now))
+    } else {
+        (m.uuid.clone(), "meetingSeries", series_state(m, now))
+    };
+    let mut o = Map::new();
+    let mut put = |k: &str, v: Value| {
+        o.insert(k.to_string(), v);
+    };
+    put("id", json!(id));
+    if list_item || occurrence {
+        put("meetingSeriesId", json!(m.uuid));
+    }
+    put("meetingNumber", json!(m.meeting_key.to_string()));
+    put("title", json!(m.name));
+    if !m.agenda.is_empty() {
+        put("agenda", json!(m.agenda));
+    }
+    put("password", json!(m.password.clone().unwrap_or_default()));
+    if let Some(p) = &m.audio_password {
+        put("phoneAndVideoSystemPassword", json!(p));
+    }
+    put("meetingType", json!(kind));
+    put("state", json!(state_name.wire()));
+    if occurrence {
+        put("isModified", json!(false));
+    }
+    put("timezone", json!(zone.name()));
+    put("start", json!(format_time(shown_start, zone)));
+    put("end", json!(format_time(end, zone)));
+    if !occurrence {
+        if let Some(r) = rrule::format(&m.repeat) {
+            put("recurrence", json!(r));
+        }
+    }
+    put("hostUserId", json!(ids::person(site.id, host.id)));
+    put("hostDisplayName", json!(host.display_name()));
+    put("hostEmail", json!(host.email));
+    put("hostKey", json!(m.host_key));
+    put("siteUrl", json!(site_url(state, site)));
+    put("webLink", json!(links.invite));
+    if let Some(r) = &links.register {
+        put("registerLink", json!(r));
+    }
+    put("sipAddress", json!(links.sip));
+    put("enabledAutoRecordMeeting", json!(false));
+    put("allowAnyUserToBeCoHost", json!(false));
+    put("allowFirstUserToBeCoHost", json!(false));
+    put("allowAuthenticatedDevices", json!(false));
+    put("enabledJoinBeforeHost", json!(m.join_teleconf_before_host));
+    put(
+        "joinBeforeHostMinutes",
+        json!(if m.join_teleconf_before_host { (m.open_time_secs / 60 / 5 * 5).min(15) } else { 0 }),
+    );
+    put("enableConnectAudioBeforeHost", json!(false));
+    put("excludePassword", json!(m.attendee_options.exclude_password));
+    put("publicMeeting", json!(m.list_status == kaigi_core::meeting::ListStatus::Public));
+    put("unlockedMeetingJoinSecurity", json!("allowJoinWithLobby"));
+    put("sessionTypeId", json!(m.meeting_type));
+    put("scheduledType", json!(if m.kind == SessionKind::Event { "webinar" } else { "meeting" }));
+    put("enabledWebcastView", json!(false));
+    put("enableAutomaticLock", json!(false));
+    put("enabledBreakoutSessions", json!(false));
+    put("enabledLiveStream", json!(false));
+    put("requireAttendeeLogin", json!(m.attendee_options.join_requires_account));
+    put("restrictToInvitees", json!(false));
+    if m.status == SessionStatus::InProgress || state_name == MState::Ready {
+        put("hostDidJoin", json!(m.host_joined));
+        put("attendeeDidJoin", json!(m.participants_joined));
+    }
+    put("telephony", json!({ "accessCode": m.meeting_key.to_string(), "callInNumbers": [], "links": [] }));
+    Value::Object(o)
+}
+
+/// A series at its first occurrence (what create and update answer).
+fn series_json(state: &RestState, site: &Site, m: &Meeting, host: &User, zone: Tz) -> Value {
+    meeting_json(state, site, m, host, Shown { start: m.start, occurrence: false, list_item: false, zone })
+}
+
+/// An ended session (`meetingType=meeting`).
+fn instance_json(state: &RestState, site: &Site, i: &Instance, zone: Tz) -> Value {
+    let u = &i.usage;
+    json!({
+        "id": format!("{}_I_{}", u.uuid, u.id),
+        "meetingSeriesId": u.uuid,
+        "title": u.name,
+        "meetingType": "meeting",
+        "state": "ended",
+        "timezone": zone.name(),
+        "start": format_time(u.start, zone),
+        "end": format_time(u.end, zone),
+        "hostUserId": ids::person(site.id, i.host.id),
+        "hostDisplayName": i.host.display_name(),
+        "hostEmail": i.host.email,
+        "siteUrl": site_url(state, site),
+        "scheduledType": if u.kind == SessionKind::Event { "webinar" } else { "meeting" },
+        "enabledBreakoutSessions": false,
+        "telephony": { "callInNumbers": [], "links": [] },
+    })
+}
+
+fn ok_json(v: Value) -> Response {
+    (StatusCode::OK, Json(v)).into_response()
+}
+
+fn parse_id(id: &str) -> RestResult<SeriesRef> {
+    SeriesRef::parse(id).ok_or_else(|| RestError::not_found("Meeting not found."))
+}
+
+pub(crate) fn require_any(who: &TokenCaller, own: &'static str, admin: &'static str) -> RestResult<()> {
+    if who.has(own) || who.has(admin) {
+        Ok(())
+    } else {
+        Err(kaigi_core::Error::MissingScope(own).into())
+    }
+}
+
+/// `POST /v1/meetings` → 200 and the series.
+pub async fn create(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    headers: HeaderMap,
+    body: Body,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    let header = header_zone(&headers)?;
+    let b: MeetingBody = json_body(body).await?;
+    let mut f = fields(&b, header)?;
+    f.host_webex_id = host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
+    let m = state.kaigi.create_series(&who.caller, &f).await?;
+    let host = state.kaigi.person(&who.caller, m.host_id).await?;
+    Ok(ok_json(series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)))))
+}
+
+/// `GET /v1/meetings/{id}`: a series or one occurrence.
+pub async fn get_one(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
+    let params = Params::parse(raw.as_deref())?;
+    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_READ).await?;
+    let current = params.flag("current")?.unwrap_or(false);
+    let zone = reply_zone(header_zone(&headers)?, None);
+    let r = parse_id(&id)?;
+    if let SeriesRef::Instance { series, number } = &r {
+        let i = state.kaigi.instance(&who.caller, series, *number).await?;
+        return Ok(ok_json(instance_json(&state, &who.caller.site, &i, zone)));
+    }
+    let (m, host, occurrence) = state.kaigi.get_series(&who.caller, &r).await?;
+    let start = match occurrence {
+        Some(s) => s,
+        None if current => series::current_start(&m, state.kaigi.now()),
+        None => m.start,
+    };
+    Ok(ok_json(meeting_json(
+        &state,
+        &who.caller.site,
+        &m,
+        &host,
+        Shown { start, occurrence: occurrence.is_some(), list_item: false, zone },
+    )))
+}
+
+async fn update(
+    state: RestState,
+    who: TokenCaller,
+    id: String,
+    headers: HeaderMap,
+    body: Body,
+    replace: bool,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    let header = header_zone(&headers)?;
+    let r = parse_id(&id)?;
+    let series_id = state.kaigi.writable_series(&who.caller, &r).await?;
+    let b: MeetingBody = json_body(body).await?;
+    // hostEmail names the real host for an administrator; it never changes the host.
+    host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
+    let f = fields(&b, header)?;
+    let m = state.kaigi.update_series(&who.caller, &series_id, &f, replace).await?;
+    let host = state.kaigi.person(&who.caller, m.host_id).await?;
+    Ok(ok_json(series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)))))
+}
+
+/// `PUT /v1/meetings/{id}`: title, password, start and end are required.
+pub async fn put(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    headers: HeaderMap,
+    body: Body,
+) -> RestResult<Response> {
+    update(state, who, id, headers, body, true).await
+}
+
+/// `PATCH /v1/meetings/{id}`: any subset; `agenda` and `recurrence` may be null to clear them.
+pub async fn patch(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    headers: HeaderMap,
+    body: Body,
+) -> RestResult<Response> {
+    update(state, who, id, headers, body, false).await
+}
+
+/// `DELETE /v1/meetings/{id}` → 204.
+pub async fn delete(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    RawQuery(raw): RawQuery,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    let params = Params::parse(raw.as_deref())?;
+    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_WRITE).await?;
+    let r = parse_id(&id)?;
+    let series_id = state.kaigi.writable_series(&who.caller, &r).await?;
+    state.kaigi.delete_series(&who.caller, &series_id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /v1/meetings` with the filters of the spec's list operation.
+pub async fn list(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
+    let params = Params::parse(raw.as_deref())?;
+    let header = header_zone(&headers)?;
+    let zone = header.unwrap_or(Tz::UTC);
+    let host_email = params.get("hostEmail").map(str::to_string);
+    host_of(&state, &who, host_email.as_deref(), scope::ADMIN_SCHEDULE_READ).await?;
+    let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
+    if max == 0 || max > MAX_MAX {
+        return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
+    }
+    let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
+    let current = params.flag("current")?.unwrap_or(true);
+    let kind = params.get("meetingType").unwrap_or("meetingSeries");
+    let raw_state = params.get("state");
+    let instance_states = ["ended", "inProgress", "lobby"];
+    let state_filter = match raw_state {
+        Some(s) if kind == "meeting" && instance_states.contains(&s) => None,
+        Some(s) => {
+            Some(MState::parse(s).ok_or_else(|| RestError::bad_request(format!("state {s} is not a meeting state.")))?)
+        }
+        None => None,
+    };
+    let mut asks_details = false;
+    for f in [
+        "hasChat",
+        "hasRecording",
+        "hasTranscription",
+        "hasSummary",
+        "hasClosedCaption",
+        "hasPolls",
+        "hasQA",
+        "hasSlido",
+    ] {
+        asks_details |= params.flag(f)? == Some(true);
+    }
+    let mut empty = false;
+    match kind {
+        "meetingSeries" | "scheduledMeeting" => {}
+        "meeting" => {}
+        other => {
+            return Err(RestError::bad_request(format!(
+                "meetingType {other} is not meetingSeries, scheduledMeeting or meeting."
+            )))
+        }
+    }
+    let mut kinds = Vec::new();
+    if let Some(t) = params.get("scheduledType") {
+        match t {
+            "meeting" => kinds.push(SessionKind::Meeting),
+            "webinar" => kinds.push(SessionKind::Event),
+            "personalRoomMeeting" => empty = true,
+            other => {
+                return Err(RestError::bad_request(format!(
+                    "scheduledType {other} is not meeting, webinar or personalRoomMeeting."
+                )))
+            }
+        }
+    }
+    let site = &who.caller.site;
+    if let Some(url) = params.get("siteUrl") {
+        if !site_matches(&state, site, url) {
+            empty = true;
+        }
+    }
+    // Exceptional occurrences, integration tags, rooms and instance details are not kept yet:
+    // asking for them finds nothing.
+    if asks_details
+        || params.flag("isModified")? == Some(true)
+        || params.get("integrationTag").is_some()
+        || params.get("roomId").is_some()
+    {
+        empty = true;
+    }
+    let meeting_key = match (params.get("meetingNumber"), params.get("webLink")) {
+        (Some(n), _) => Some(
+            n.replace(' ', "").parse::<u64>().map_err(|_| RestError::bad_request("meetingNumber must be digits."))?,
+        ),
+        (None, Some(link)) => match state.kaigi.meeting_by_link(site, link).await? {
+            Some(k) => Some(k),
+            None => {
+                empty = true;
+                None
+            }
+        },
+        _ => None,
+    };
+    let series_filter = params.get("meetingSeriesId").map(|s| s.to_ascii_lowercase());
+    let occurrences = kind == "scheduledMeeting" || (series_filter.is_some() && params.get("meetingType").is_none());
+    let now = state.kaigi.now();
+    let from = params.time("from", zone)?;
+    let to = params.time("to", zone)?;
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) => (f, t),
+        (Some(f), None) => (f, f + chrono::Duration::days(7)),
+        (None, Some(t)) => (t - chrono::Duration::days(7), t),
+        // Instances look back from now; series and occurrences look ahead.
+        (None, None) if kind == "meeting" => (now - chrono::Duration::days(7), now),
+        (None, None) => (now, now + chrono::Duration::days(7)),
+    };
+    if to <= from {
+        return Err(RestError::bad_request("to must be after from."));
+    }
+    if kind == "meeting" {
+        let instances = if empty || raw_state.is_some_and(|s| s != "ended") {
+            Vec::new()
+        } else {
+            state.kaigi.instances(&who.caller, host_email.as_deref(), series_filter.as_deref(), from, to).await?
+        };
+        let more = instances.len() > offset.saturating_add(max);
+        let page: Vec<Value> =
+            instances.iter().skip(offset).take(max).map(|i| instance_json(&state, site, i, zone)).collect();
+        let count = page.len();
+        let mut response = ok_json(json!({ "items": page }));
+        link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, offset + count, more);
+        return Ok(response);
+    }
+    let items: Vec<SeriesItem>;
+    let more;
+    if empty {
+        items = Vec::new();
+        more = false;
+    } else {
+        let q = SeriesListing {
+            host_email,
+            occurrences,
+            from,
+            to,
+            meeting_key,
+            series: series_filter,
+            current,
+            state: state_filter,
+            kinds,
+            offset,
+            limit: max,
+        };
+        (items, more) = state.kaigi.list_series(&who.caller, &q).await?;
+    }
+    let json_items: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            meeting_json(
+                &state,
+                site,
+                &i.meeting,
+                &i.host,
+                Shown { start: i.start, occurrence: i.occurrence, list_item: true, zone },
+            )
+        })
+        .collect();
+    let mut response = ok_json(json!({ "items": json_items }));
+    link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, offset + items.len(), more);
+    Ok(response)
+}
+
+/// Whether a `siteUrl` parameter names the caller's site (its URL with or without scheme, or
+/// its name).
+fn site_matches(state: &RestState, site: &Site, url: &str) -> bool {
+    let url = url.trim().trim_end_matches('/');
+    let bare = url.split("://").nth(1).unwrap_or(url);
+    bare.eq_ignore_ascii_case(&site_url(state, site)) || url.eq_ignore_ascii_case(&site.name)
+}

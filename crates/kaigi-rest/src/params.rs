@@ -1,0 +1,289 @@
+//! Reading what clients send, with the tolerance real clients need: query strings decoded by
+//! hand (repeated names keep their first value; `+` is a space, and a space where a time's
+//! offset sign belongs is read as `+`), booleans as `true`/`True`/`1`, times in any ISO 8601
+//! form (naive times are read in the request's zone), and JSON bodies of limited size.
+
+use axum::body::{to_bytes, Body};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{RestError, RestResult};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Longest query string accepted.
+const MAX_QUERY: usize = 16 * 1024;
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Form decoding of one name or value.
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A decoded query string, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    pub fn parse(raw: Option<&str>) -> RestResult<Self> {
+        let raw = raw.unwrap_or_default();
+        if raw.len() > MAX_QUERY {
+            return Err(RestError::bad_request("The query string is too long."));
+        }
+        let pairs = raw
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (decode(k), decode(v)),
+                None => (decode(p), String::new()),
+            })
+            .collect();
+        Ok(Params(pairs))
+    }
+
+    /// The first non-empty value of `name` (a bare `max` or `max=null` counts as absent).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, v)| k == name && !v.trim().is_empty() && v.trim() != "null").map(|(_, v)| v.trim())
+    }
+
+    pub fn flag(&self, name: &str) -> RestResult<Option<bool>> {
+        self.get(name).map(|v| parse_bool(v).ok_or_else(|| bad_value(name, "true or false"))).transpose()
+    }
+
+    pub fn number(&self, name: &str) -> RestResult<Option<u64>> {
+        self.get(name).map(|v| v.parse().map_err(|_| bad_value(name, "a number"))).transpose()
+    }
+
+    pub fn time(&self, name: &str, zone: Tz) -> RestResult<Option<DateTime<Utc>>> {
+        self.get(name).map(|v| parse_time(v, zone).ok_or_else(|| bad_value(name, "an ISO 8601 date-time"))).transpose()
+    }
+}
+
+fn bad_value(name: &str, what: &str) -> RestError {
+    RestError::bad_request(format!("{name} must be {what}."))
+}
+
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Any ISO 8601 date-time: with `Z` or an offset (`+09:00`, `+0900`, or `09:00` after a space
+/// that was a `+` in a query string), with or without seconds and fractions; naive forms and a
+/// date alone are read in `zone`.
+pub fn parse_time(v: &str, zone: Tz) -> Option<DateTime<Utc>> {
+    // Years outside 1970..=9999 are refused, so no later arithmetic can leave chrono's range.
+    parse_any_time(v, zone).filter(|t| (1970..=9999).contains(&t.year()))
+}
+
+fn parse_any_time(v: &str, zone: Tz) -> Option<DateTime<Utc>> {
+    let v = v.trim();
+    if v.len() < 10 || v.len() > 40 {
+        return None;
+    }
+    // A space after the date's own separator stands for a '+' lost in query decoding.
+    let fixed: String = v
+        .char_indices()
+        .map(|(i, c)| if c == ' ' && i > 10 { '+' } else { c })
+        .collect::<String>()
+        .replacen(' ', "T", 1);
+    if let Ok(t) = DateTime::parse_from_rfc3339(&fixed) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let upper = fixed.replace('z', "Z");
+    for f in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"] {
+        if let Ok(t) = DateTime::parse_from_str(&upper, f) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    if let Some(naive) = upper.strip_suffix('Z') {
+        return naive_time(naive).map(|n| n.and_utc());
+    }
+    let local = naive_time(&upper)?;
+    zone.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc))
+}
+
+fn naive_time(v: &str) -> Option<NaiveDateTime> {
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(v, f) {
+            return Some(t);
+        }
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+}
+
+/// A time as responses carry it, in `zone`: `2026-06-01T09:00:00Z` in UTC, else with the offset.
+pub fn format_time(t: DateTime<Utc>, zone: Tz) -> String {
+    if zone == Tz::UTC || zone == Tz::Etc__UTC {
+        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    } else {
+        t.with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+}
+
+/// The zone named by the `timezone` request header (IANA); UTC when absent.
+pub fn header_zone(headers: &axum::http::HeaderMap) -> RestResult<Option<Tz>> {
+    let Some(v) = headers.get("timezone") else { return Ok(None) };
+    let name = v.to_str().map(str::trim).unwrap_or_default();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    name.parse::<Tz>()
+        .map(Some)
+        .map_err(|_| RestError::bad_request(format!("The timezone header {name} is not an IANA time zone.")))
+}
+
+/// Reads a JSON body of at most [`MAX_BODY_BYTES`], whatever its Content-Type says (the spec
+/// declares `application/json-patch+json` for PATCH; clients send `application/json`). Unknown
+/// fields are ignored.
+pub async fn json_body<T: DeserializeOwned>(body: Body) -> RestResult<T> {
+    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
+        RestError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+        )
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(RestError::bad_request("The request body is empty; a JSON object is expected."));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| RestError::bad_request(format!("The body is not valid JSON for this request: {e}")))
+}
+
+/// A boolean that may arrive as `true`, `"true"` or `"True"`.
+pub fn loose_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    match v {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
+        Some(serde_json::Value::String(s)) => {
+            parse_bool(&s).map(Some).ok_or_else(|| serde::de::Error::custom(format!("{s} is not a boolean")))
+        }
+        Some(other) => Err(serde::de::Error::custom(format!("{other} is not a boolean"))),
+    }
+}
+
+/// A field where JSON `null` (clear it) differs from an absent field (leave it).
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The `{id}` of a path, with a JSON 404 (not axum's plain-text rejection) when it cannot be read.
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = RestError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(PathId(id)),
+            Err(_) => Err(RestError::not_found("No such resource.")),
+        }
+    }
+}
+
+/// The two ids of a nested path (`/meetings/{meetingId}/registrants/{registrantId}`), with a JSON
+/// 404 when they cannot be read.
+pub struct PathIds(pub String, pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathIds {
+    type Rejection = RestError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path((a, b))) => Ok(PathIds(a, b)),
+            Err(_) => Err(RestError::not_found("No such resource.")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn times_in_every_form_clients_send() {
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        let want = utc("2026-06-01T00:00:00Z");
+        for v in [
+            "2026-06-01T00:00:00Z",
+            "2026-06-01T00:00:00.000Z",
+            "2026-06-01T09:00:00+09:00",
+            "2026-06-01T09:00:00 09:00",
+            "2026-06-01T09:00:00+0900",
+            "2026-06-01T09:00+09:00",
+            "2026-06-01T00:00Z",
+        ] {
+            assert_eq!(parse_time(v, Tz::UTC), Some(want), "{v}");
+        }
+        assert_eq!(parse_time("2026-06-01T09:00:00", tokyo), Some(want));
+        assert_eq!(parse_time("2026-06-01 09:00:00", tokyo), Some(want));
+        assert_eq!(parse_time("2026-06-01T00:00:00", Tz::UTC), Some(want));
+        for bad in [
+            "",
+            "tomorrow",
+            "0001-01-01T00:00:00Z",
+            "+262143-01-01T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-06-01T25:00:00Z",
+            "06/01/2026 09:00",
+        ] {
+            assert_eq!(parse_time(bad, Tz::UTC), None, "{bad}");
+        }
+        assert_eq!(format_time(want, tokyo), "2026-06-01T09:00:00+09:00");
+        assert_eq!(format_time(want, Tz::UTC), "2026-06-01T00:00:00Z");
+    }
+
+    #[test]
+    fn queries_decode_like_forms_and_keep_the_first_value() {
+        let p = Params::parse(Some("from=2026-06-01T09:00:00+09:00&max=2&max=5&current=True&q=a%20b%2B&x&max=null"))
+            .unwrap();
+        assert_eq!(p.time("from", Tz::UTC).unwrap(), Some(utc("2026-06-01T00:00:00Z")));
+        assert_eq!(p.number("max").unwrap(), Some(2));
+        assert_eq!(p.flag("current").unwrap(), Some(true));
+        assert_eq!(p.get("q"), Some("a b+"));
+        assert_eq!(p.get("x"), None);
+        assert!(p.flag("q").is_err());
+        assert_eq!(decode("%zz%4"), "%zz%4");
+        assert_eq!(encode("a b+c/é"), "a%20b%2Bc%2F%C3%A9");
+    }
+}

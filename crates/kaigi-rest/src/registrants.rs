@@ -1,0 +1,250 @@
+//! `/v1/meetings/{meetingId}/registrants`: registering for a series whose registration is on,
+//! listing, reading and removing registrants, and approving, rejecting or cancelling them.
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kaigi_core::attendee_store::{Attendee, AttendeeStatus};
+use kaigi_core::invitees::RegistrantRequest;
+use kaigi_core::series::SeriesRef;
+use kaigi_core::tokens::scope;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::auth::Auth;
+use crate::error::{RestError, RestResult};
+use crate::meetings::{host_of, require_any};
+use crate::paging::{link_next, OFFSET};
+use crate::params::{json_body, loose_bool, Params, PathId, PathIds};
+use crate::RestState;
+
+const DEFAULT_MAX: usize = 10;
+const MAX_MAX: usize = 100;
+
+/// REST field → registration-form field of the shared attendee model.
+const PROFILE_FIELDS: [(&str, &str); 10] = [
+    ("jobTitle", "title"),
+    ("companyName", "company"),
+    ("address1", "address1"),
+    ("address2", "address2"),
+    ("city", "city"),
+    ("state", "state"),
+    ("zipCode", "postalCode"),
+    ("countryRegion", "country"),
+    ("workPhone", "phone"),
+    ("fax", "fax"),
+];
+
+fn series(id: &str) -> RestResult<String> {
+    match SeriesRef::parse(id) {
+        Some(SeriesRef::Series(s)) => Ok(s),
+        Some(_) => Err(RestError::bad_request(format!("Meeting ID '{id}' is not allowed for this API."))),
+        None => Err(RestError::not_found("Meeting not found.")),
+    }
+}
+
+fn registrant_id(id: &str) -> RestResult<i64> {
+    id.trim().parse().map_err(|_| RestError::not_found("Invitee or registrant not found."))
+}
+
+fn status(a: &Attendee) -> &'static str {
+    match a.status {
+        AttendeeStatus::Pending => "pending",
+        AttendeeStatus::Rejected => "rejected",
+        _ => "approved",
+    }
+}
+
+fn registrant_json(a: &Attendee) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(a.id.to_string()));
+    o.insert("status".into(), json!(status(a)));
+    o.insert("firstName".into(), json!(a.first_name));
+    o.insert("lastName".into(), json!(a.last_name));
+    o.insert("email".into(), json!(a.email));
+    for (rest, form) in PROFILE_FIELDS {
+        if let Some(v) = a.profile.get(form).filter(|v| !v.is_empty()) {
+            let value =
+                if rest == "zipCode" { v.parse::<u64>().map(|n| json!(n)).unwrap_or(json!(v)) } else { json!(v) };
+            o.insert(rest.into(), value);
+        }
+    }
+    o.insert("registrationTime".into(), json!(a.submitted_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
+    Value::Object(o)
+}
+
+/// The registration form; string or number values are both accepted.
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct DecisionBody {
+    #[serde(deserialize_with = "loose_bool")]
+    send_email: Option<bool>,
+    registrants: Vec<IdBody>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct IdBody {
+    id: Value,
+}
+
+/// `POST /v1/meetings/{meetingId}/registrants` → 200 and the registrant.
+pub async fn create(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    host_of(&state, &who, Params::parse(raw.as_deref())?.get("hostEmail"), scope::ADMIN_SCHEDULE_WRITE).await?;
+    let series = series(&id)?;
+    let form: Map<String, Value> = json_body(body).await?;
+    let get = |k: &str| form.get(k).and_then(text_of).unwrap_or_default();
+    let mut profile = std::collections::BTreeMap::new();
+    for (rest, field) in PROFILE_FIELDS {
+        let v = get(rest);
+        if !v.is_empty() {
+            profile.insert(field.to_string(), v);
+        }
+    }
+    let send_email = form.get("sendEmail").and_then(|v| match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => crate::params::parse_bool(s),
+        _ => None,
+    });
+    let req = RegistrantRequest {
+        first_name: get("firstName"),
+        last_name: get("lastName"),
+        email: get("email"),
+        profile,
+        send_email: send_email.unwrap_or(true),
+    };
+    let a = state.kaigi.register(&who.caller, &series, &req).await?;
+    Ok(Json(registrant_json(&a)).into_response())
+}
+
+/// `GET /v1/meetings/{meetingId}/registrants`.
+pub async fn list(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    RawQuery(raw): RawQuery,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
+    let params = Params::parse(raw.as_deref())?;
+    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_READ).await?;
+    let series = series(&id)?;
+    let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
+    if max == 0 || max > MAX_MAX {
+        return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
+    }
+    let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
+    let email = params.get("email").map(str::to_lowercase);
+    let (_, all) = state.kaigi.registrants_of(&who.caller, &series).await?;
+    let all: Vec<Attendee> = all.into_iter().filter(|a| email.as_deref().is_none_or(|e| a.email == e)).collect();
+    let more = all.len() > offset.saturating_add(max);
+    let items: Vec<Value> = all.iter().skip(offset).take(max).map(registrant_json).collect();
+    let count = items.len();
+    let mut response = Json(json!({ "items": items })).into_response();
+    let path = format!("/v1/meetings/{series}/registrants");
+    link_next(&mut response, &state.kaigi.config.public_url, &path, &params, offset + count, more);
+    Ok(response)
+}
+
+/// `GET /v1/meetings/{meetingId}/registrants/{registrantId}`.
+pub async fn get_one(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathIds(id, rid): PathIds,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
+    let (_, a) = state.kaigi.series_attendee(&who.caller, &series(&id)?, registrant_id(&rid)?, true).await?;
+    Ok(Json(registrant_json(&a)).into_response())
+}
+
+/// `DELETE /v1/meetings/{meetingId}/registrants/{registrantId}` → 204.
+pub async fn delete(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathIds(id, rid): PathIds,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    state.kaigi.remove_series_attendee(&who.caller, &series(&id)?, registrant_id(&rid)?, true, false).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn decide(
+    state: RestState,
+    who: kaigi_core::tokens::TokenCaller,
+    id: String,
+    body: Body,
+    what: &str,
+) -> RestResult<Response> {
+    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    let series = series(&id)?;
+    let b: DecisionBody = json_body(body).await?;
+    if b.registrants.is_empty() || b.registrants.len() > MAX_MAX {
+        return Err(RestError::bad_request(format!("registrants must list 1 to {MAX_MAX} ids.")));
+    }
+    let ids = b
+        .registrants
+        .iter()
+        .map(|r| {
+            text_of(&r.id)
+                .and_then(|t| t.parse().ok())
+                .ok_or_else(|| RestError::bad_request("Each registrant needs an id."))
+        })
+        .collect::<RestResult<Vec<i64>>>()?;
+    match what {
+        "approve" => state.kaigi.decide_registrants(&who.caller, &series, &ids, true).await?,
+        "reject" => state.kaigi.decide_registrants(&who.caller, &series, &ids, false).await?,
+        _ => {
+            for rid in ids {
+                let send = b.send_email.unwrap_or(true);
+                state.kaigi.remove_series_attendee(&who.caller, &series, rid, true, send).await?;
+            }
+        }
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /v1/meetings/{meetingId}/registrants/approve` → 204.
+pub async fn approve(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    body: Body,
+) -> RestResult<Response> {
+    decide(state, who, id, body, "approve").await
+}
+
+/// `POST /v1/meetings/{meetingId}/registrants/reject` → 204.
+pub async fn reject(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    body: Body,
+) -> RestResult<Response> {
+    decide(state, who, id, body, "reject").await
+}
+
+/// `POST /v1/meetings/{meetingId}/registrants/cancel` → 204: the registrations are removed.
+pub async fn cancel(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    body: Body,
+) -> RestResult<Response> {
+    decide(state, who, id, body, "cancel").await
+}
