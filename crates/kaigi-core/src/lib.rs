@@ -13,6 +13,7 @@ pub mod history;
 pub mod keys;
 pub mod language;
 pub mod license;
+pub mod license_log;
 pub mod lifecycle;
 pub mod mail;
 pub mod meeting;

@@ -20,6 +20,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 2, sql: include_str!("../migrations/sqlite/0002_meetings.sql") },
     Migration { version: 3, sql: include_str!("../migrations/sqlite/0003_attendees.sql") },
     Migration { version: 4, sql: include_str!("../migrations/sqlite/0004_activity.sql") },
+    Migration { version: 6, sql: include_str!("../migrations/sqlite/0006_license_decisions.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -27,6 +28,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_meetings.sql") },
     Migration { version: 3, sql: include_str!("../migrations/postgres/0003_attendees.sql") },
     Migration { version: 4, sql: include_str!("../migrations/postgres/0004_activity.sql") },
+    Migration { version: 6, sql: include_str!("../migrations/postgres/0006_license_decisions.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

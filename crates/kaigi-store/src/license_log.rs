@@ -1,0 +1,229 @@
+//! The licence decision log (the [`LicenseLogStore`] port): decisions appended in batches, the
+//! monthly roll-up of hosts kept in the same transaction, and the report's queries, each served
+//! by an index (see migrations 0006).
+
+use async_trait::async_trait;
+use kaigi_core::license::{LicenseAction, LicenseOutcome};
+use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore, Month};
+use kaigi_core::site::SiteId;
+use kaigi_core::store::StoreError;
+use sqlx::any::AnyRow;
+
+use crate::codec::{bind_all, get, get_num, get_time, key_to_db, ms, Params, Value};
+use crate::errors::{corrupt, db};
+use crate::SqlStore;
+
+const COLUMNS: &str = "id, site_id, at, month, action, outcome, person, user_id, meeting_id, meeting_key, \
+     booking_name, booked_by, requester, plan, reason";
+/// Rows per INSERT statement: 14 parameters each stays under SQLite's oldest limit of 999.
+const ROWS_PER_INSERT: usize = 64;
+
+fn action(row: &AnyRow) -> Result<LicenseAction, StoreError> {
+    let s: String = get(row, "action")?;
+    LicenseAction::parse(&s).ok_or_else(|| corrupt("licence action", &s))
+}
+
+fn outcome(row: &AnyRow) -> Result<LicenseOutcome, StoreError> {
+    let s: String = get(row, "outcome")?;
+    LicenseOutcome::parse(&s).ok_or_else(|| corrupt("licence outcome", &s))
+}
+
+fn decision_from_row(row: &AnyRow) -> Result<LicenseDecision, StoreError> {
+    let key: Option<i64> = get(row, "meeting_key")?;
+    Ok(LicenseDecision {
+        id: get(row, "id")?,
+        site_id: get(row, "site_id")?,
+        at: get_time(row, "at")?,
+        month: get_num(row, "month")?,
+        action: action(row)?,
+        outcome: outcome(row)?,
+        person: get(row, "person")?,
+        user_id: get(row, "user_id")?,
+        meeting_id: get(row, "meeting_id")?,
+        meeting_key: key.map(|k| u64::try_from(k).map_err(|_| corrupt("meeting key", k))).transpose()?,
+        booking_name: get(row, "booking_name")?,
+        booked_by: get(row, "booked_by")?,
+        requester: get(row, "requester")?,
+        plan: get(row, "plan")?,
+        reason: get(row, "reason")?,
+    })
+}
+
+fn decision_values(d: &LicenseDecision) -> Result<Vec<Value>, StoreError> {
+    Ok(vec![
+        Value::int(d.site_id),
+        Value::int(ms(d.at)),
+        Value::int(i64::from(d.month)),
+        Value::text(d.action.as_str()),
+        Value::text(d.outcome.as_str()),
+        Value::text(d.person.clone()),
+        Value::Int(d.user_id),
+        Value::Int(d.meeting_id),
+        Value::Int(d.meeting_key.map(key_to_db).transpose()?),
+        Value::text(d.booking_name.clone()),
+        Value::Text(d.booked_by.clone()),
+        Value::Text(d.requester.clone()),
+        Value::text(d.plan.clone()),
+        Value::text(d.reason.clone()),
+    ])
+}
+
+impl SqlStore {
+    async fn fetch_decisions(&self, sql: &str, params: Params) -> Result<Vec<LicenseDecision>, StoreError> {
+        let rows = bind_all(sqlx::query(sql), params.0).fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(decision_from_row).collect()
+    }
+}
+
+#[async_trait]
+impl LicenseLogStore for SqlStore {
+    async fn record_license_decisions(&self, decisions: &[LicenseDecision]) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            for chunk in decisions.chunks(ROWS_PER_INSERT) {
+                let mut p = Params::default();
+                let mut rows = Vec::with_capacity(chunk.len());
+                for d in chunk {
+                    rows.push(format!("({})", p.add_list(decision_values(d)?)));
+                }
+                let sql = format!(
+                    "INSERT INTO license_decisions (site_id, at, month, action, outcome, person, user_id, meeting_id, \
+                     meeting_key, booking_name, booked_by, requester, plan, reason) VALUES {}",
+                    rows.join(", ")
+                );
+                bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
+                let mut p = Params::default();
+                let mut seen = std::collections::HashSet::new();
+                let hosts: Vec<String> = chunk
+                    .iter()
+                    .filter(|d| d.counts_as_hosting() && seen.insert((d.site_id, d.month, d.person.as_str())))
+                    .map(|d| {
+                        format!(
+                            "({})",
+                            p.add_list([
+                                Value::int(d.site_id),
+                                Value::int(i64::from(d.month)),
+                                Value::text(d.person.clone()),
+                                Value::Int(d.user_id),
+                            ])
+                        )
+                    })
+                    .collect();
+                if !hosts.is_empty() {
+                    let sql = format!(
+                        "INSERT INTO license_host_months (site_id, month, person, user_id) VALUES {} \
+                         ON CONFLICT (site_id, month, person) DO NOTHING",
+                        hosts.join(", ")
+                    );
+                    bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    async fn license_host_months(&self, site: SiteId, from: Month, to: Month) -> Result<Vec<HostMonth>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT month, person, user_id FROM license_host_months \
+             WHERE site_id = $1 AND month >= $2 AND month <= $3 ORDER BY month, person",
+        )
+        .bind(site)
+        .bind(i64::from(from))
+        .bind(i64::from(to))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(HostMonth { month: get_num(r, "month")?, person: get(r, "person")?, user_id: get(r, "user_id")? })
+            })
+            .collect()
+    }
+
+    async fn license_exception_counts(
+        &self,
+        site: SiteId,
+        from: Month,
+        to: Month,
+    ) -> Result<Vec<ExceptionCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT month, action, outcome, COUNT(*) AS n FROM license_decisions \
+             WHERE site_id = $1 AND month >= $2 AND month <= $3 AND outcome IN ('refused', 'violation') \
+             GROUP BY month, action, outcome ORDER BY month, action, outcome",
+        )
+        .bind(site)
+        .bind(i64::from(from))
+        .bind(i64::from(to))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ExceptionCount {
+                    month: get_num(r, "month")?,
+                    action: action(r)?,
+                    outcome: outcome(r)?,
+                    count: get_num(r, "n")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn license_exceptions(
+        &self,
+        site: SiteId,
+        from: Month,
+        to: Month,
+        limit: u32,
+    ) -> Result<Vec<LicenseDecision>, StoreError> {
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM license_decisions WHERE site_id = {} AND month >= {} AND month <= {} \
+             AND outcome IN ('refused', 'violation') ORDER BY month, at, id LIMIT {}",
+            p.add(Value::int(site)),
+            p.add(Value::int(i64::from(from))),
+            p.add(Value::int(i64::from(to))),
+            p.add(Value::int(i64::from(limit))),
+        );
+        self.fetch_decisions(&sql, p).await
+    }
+
+    async fn license_shared_bookings(
+        &self,
+        site: SiteId,
+        from: Month,
+        to: Month,
+        min_requesters: u32,
+        limit: u32,
+    ) -> Result<Vec<LicenseDecision>, StoreError> {
+        let mut p = Params::default();
+        let (s, f, t) = (p.add(Value::int(site)), p.add(Value::int(i64::from(from))), p.add(Value::int(i64::from(to))));
+        let min = p.add(Value::int(i64::from(min_requesters)));
+        let lim = p.add(Value::int(i64::from(limit)));
+        let sql = format!(
+            "SELECT {cols} FROM license_decisions d JOIN ( \
+               SELECT month AS m, person AS p FROM license_decisions \
+               WHERE site_id = {s} AND month >= {f} AND month <= {t} \
+               AND requester IS NOT NULL AND action = 'schedule' AND outcome <> 'refused' \
+               GROUP BY month, person HAVING COUNT(DISTINCT requester) >= {min}) g \
+             ON d.month = g.m AND d.person = g.p \
+             WHERE d.site_id = {s} AND d.requester IS NOT NULL AND d.action = 'schedule' AND d.outcome <> 'refused' \
+             ORDER BY d.month, d.person, d.at, d.id LIMIT {lim}",
+            cols = COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", "),
+        );
+        self.fetch_decisions(&sql, p).await
+    }
+
+    async fn recent_license_decisions(&self, site: SiteId, limit: u32) -> Result<Vec<LicenseDecision>, StoreError> {
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM license_decisions WHERE site_id = {} ORDER BY id DESC LIMIT {}",
+            p.add(Value::int(site)),
+            p.add(Value::int(i64::from(limit)))
+        );
+        self.fetch_decisions(&sql, p).await
+    }
+}
