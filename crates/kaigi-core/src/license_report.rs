@@ -262,7 +262,7 @@ pub fn compute(site: &Site, from: Month, to: Month, data: &ReportData, now: Date
         let hosts: Vec<&HostMonth> = data.hosts.iter().filter(|h| h.month == m).collect();
         everyone.extend(hosts.iter().map(|h| h.person.as_str()));
         let distinct_hosts = u32::try_from(hosts.len()).unwrap_or(u32::MAX);
-        let (holders, seats_assigned) = seats_during(&data.seats, start, end.min(now.max(start)));
+        let (holders, seats_assigned) = seats_during(&data.seats, start, end);
         let hosted_without_seat = hosts.iter().filter(|h| h.user_id.is_none_or(|id| !holders.contains(&id))).count();
         let needed_named_user = u32::try_from(holders.len() + hosted_without_seat).unwrap_or(u32::MAX);
         let minimum = match plan.plan {
@@ -370,6 +370,13 @@ pub fn compute(site: &Site, from: Month, to: Month, data: &ReportData, now: Date
     }
 }
 
+/// The twelve months ending with the current one on the site's calendar, as ("YYYY-MM", "YYYY-MM").
+pub fn last_twelve_months(site: &Site, now: DateTime<Utc>) -> (String, String) {
+    let to = crate::license_log::month_of(&site.settings, now);
+    let from = if to % 100 == 12 { to - 11 } else { (to / 100 - 1) * 100 + to % 100 + 1 };
+    (format_month(from), format_month(to))
+}
+
 impl Kaigi {
     /// The compliance report of the caller's site over `from..=to` ("YYYY-MM"). Site
     /// administrators (also read-only ones) only.
@@ -466,6 +473,14 @@ mod tests {
         }
         assert_eq!(format_month(202603), "2026-03");
         assert_eq!(months_between(202511, 202602), [202511, 202512, 202601, 202602]);
+    }
+
+    #[test]
+    fn the_default_range_is_the_last_twelve_months() {
+        let s = site();
+        assert_eq!(last_twelve_months(&s, at("2026-11-25T12:00:00Z")), ("2025-12".into(), "2026-11".into()));
+        assert_eq!(last_twelve_months(&s, at("2026-12-25T12:00:00Z")), ("2026-01".into(), "2026-12".into()));
+        assert_eq!(last_twelve_months(&s, at("2026-01-25T12:00:00Z")), ("2025-02".into(), "2026-01".into()));
     }
 
     #[test]

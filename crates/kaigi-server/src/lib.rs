@@ -5,6 +5,7 @@ pub mod app;
 pub mod control;
 pub mod demo;
 pub mod ical;
+pub mod license_report;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 mod support;
 
 mod demo;
+mod license_report;
 mod lifecycle;
 mod xml_attendee;
 mod xml_envelope;
