@@ -134,6 +134,9 @@ fn capacity(plan: &LicensePlan) -> Option<u32> {
     }
 }
 
+/// A chart series: its name, colour and value of a month.
+type Series = (&'static str, &'static str, fn(&MonthReport) -> u32);
+
 /// Grouped bars per month (distinct hosts, seats assigned, needed under Named, needed under
 /// Active) and a tick for what the month's plan provides.
 pub fn chart(months: &[MonthReport]) -> String {
@@ -141,7 +144,7 @@ pub fn chart(months: &[MonthReport]) -> String {
     const GROUP: u32 = 4 * BAR + 14;
     const HEIGHT: u32 = 220;
     const LEFT: u32 = 44;
-    let series: [(&str, &str, fn(&MonthReport) -> u32); 4] = [
+    let series: [Series; 4] = [
         ("distinct hosts", "#2b6cb0", |m| m.distinct_hosts),
         ("seats assigned", "#a0aec0", |m| m.seats_assigned),
         ("needed (Named User)", "#dd6b20", |m| m.needed_named_user),

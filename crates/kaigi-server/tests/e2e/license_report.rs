@@ -59,6 +59,17 @@ async fn the_licence_report_explains_a_month_of_bookings_and_sessions() {
     // June. alice books for herself.
     let key = s.call("alice", PW, "meeting.CreateMeeting", &booking("Sync", "")).await.value(&["meetingkey"]);
     seen.hosted("2026-06", "alice");
+    // alice names carol alternate host: carol holds no licence, so she stays an attendee.
+    let carol = format!(
+        "<person><name>Carol</name><email>carol@acme.example</email></person><role>HOST</role><sessionKey>{key}</sessionKey>"
+    );
+    s.call("alice", PW, "attendee.CreateMeetingAttendee", &carol).await.assert_success();
+    let carol_role = s.kaigi.store.meeting_by_key(s.site.id, key.parse().unwrap()).await.unwrap().unwrap().invitees;
+    assert_eq!(
+        carol_role.iter().map(|i| (i.email.as_str(), i.role.as_str())).collect::<Vec<_>>(),
+        [("carol@acme.example", "ATTENDEE")]
+    );
+    seen.violation("2026-06", "refused_booking", "carol");
     // carol has no licence: refused, with a reason that says what to do.
     let refused = s.call("carol", PW, "meeting.CreateMeeting", &booking("Mine", "")).await;
     refused.assert_failure("000001");
@@ -179,7 +190,7 @@ async fn the_licence_report_is_for_site_administrators_only() {
     let (status, _, body) = report(&s, &path, Some(("alice", PW))).await;
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("administrators"));
-    let (status, _, body) = report(&s, &format!("/_kaigi/sites/nosuch/license-report"), Some((ADMIN, ADMIN_PW))).await;
+    let (status, _, body) = report(&s, "/_kaigi/sites/nosuch/license-report", Some((ADMIN, ADMIN_PW))).await;
     assert_eq!(status, 404, "{body}");
     for bad in ["from=2026-13&to=2026-12", "from=2026-06&to=2026-01", "from=2020-01&to=2026-01", "from=x"] {
         let (status, _, body) =
