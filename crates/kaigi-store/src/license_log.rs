@@ -1,6 +1,12 @@
 //! The licence decision log (the [`LicenseLogStore`] port): decisions appended in batches, the
 //! monthly roll-up of hosts kept in the same transaction, and the report's queries, each served
 //! by an index (see migrations 0006).
+//!
+//! Nearly every booking and every host join records a decision. On SQLite, where one write
+//! transaction runs at a time, concurrent callers' decisions go through a queue to one writer task
+//! that writes whatever is queued in one transaction (like the meeting inserts' group commit), so
+//! recording them does not cost each booking a transaction of its own. Callers are answered once
+//! the COMMIT succeeded; when it fails, every caller of that transaction gets the error.
 
 use async_trait::async_trait;
 use kaigi_core::license::{LicenseAction, LicenseOutcome};
@@ -8,10 +14,103 @@ use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, Licens
 use kaigi_core::site::SiteId;
 use kaigi_core::store::StoreError;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool};
+use tokio::sync::{mpsc, oneshot, Mutex};
 
 use crate::codec::{bind_all, get, get_num, get_time, key_to_db, ms, Params, Value};
 use crate::errors::{corrupt, db};
 use crate::SqlStore;
+
+/// The most callers' decisions one transaction takes.
+const MAX_CALLERS: usize = 64;
+
+type Pending = (Vec<LicenseDecision>, oneshot::Sender<Result<(), StoreError>>);
+
+/// The queue to the SQLite decision writer, which ends when the last clone is dropped.
+#[derive(Clone)]
+pub(crate) struct DecisionWriter {
+    queue: mpsc::Sender<Pending>,
+}
+
+impl DecisionWriter {
+    pub(crate) fn spawn(pool: AnyPool, write_lock: std::sync::Arc<Mutex<()>>) -> Self {
+        let (queue, pending) = mpsc::channel(1024);
+        tokio::spawn(write_queued(pending, pool, write_lock));
+        DecisionWriter { queue }
+    }
+
+    async fn record(&self, decisions: Vec<LicenseDecision>) -> Result<(), StoreError> {
+        let stopped = || StoreError::Backend("the SQLite decision writer has stopped".into());
+        let (reply, done) = oneshot::channel();
+        self.queue.send((decisions, reply)).await.map_err(|_| stopped())?;
+        done.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_queued(mut pending: mpsc::Receiver<Pending>, pool: AnyPool, write_lock: std::sync::Arc<Mutex<()>>) {
+    let mut batch: Vec<Pending> = Vec::with_capacity(MAX_CALLERS);
+    while pending.recv_many(&mut batch, MAX_CALLERS).await > 0 {
+        let turn = write_lock.lock().await;
+        while batch.len() < MAX_CALLERS {
+            let Ok(more) = pending.try_recv() else { break };
+            batch.push(more);
+        }
+        let (lists, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
+        let all: Vec<LicenseDecision> = lists.into_iter().flatten().collect();
+        let outcome = async {
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+            insert_decisions(&mut tx, &all).await?;
+            tx.commit().await.map_err(db)
+        }
+        .await;
+        drop(turn);
+        for reply in replies {
+            let _ = reply.send(outcome.as_ref().map(|_| ()).map_err(|e| StoreError::Backend(e.to_string())));
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Appends `decisions` and their monthly hosts on `conn`, inside the caller's transaction.
+async fn insert_decisions(conn: &mut AnyConnection, decisions: &[LicenseDecision]) -> Result<(), StoreError> {
+    for chunk in decisions.chunks(ROWS_PER_INSERT) {
+        let mut p = Params::default();
+        let mut rows = Vec::with_capacity(chunk.len());
+        for d in chunk {
+            rows.push(format!("({})", p.add_list(decision_values(d)?)));
+        }
+        let sql = format!(
+            "INSERT INTO license_decisions (site_id, at, month, action, outcome, person, user_id, meeting_id, \
+             meeting_key, booking_name, booked_by, requester, plan, reason) VALUES {}",
+            rows.join(", ")
+        );
+        bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
+        let mut p = Params::default();
+        let mut seen = std::collections::HashSet::new();
+        let hosts: Vec<String> = chunk
+            .iter()
+            .filter(|d| d.counts_as_hosting() && seen.insert((d.site_id, d.month, d.person.as_str())))
+            .map(|d| {
+                let values = [
+                    Value::int(d.site_id),
+                    Value::int(i64::from(d.month)),
+                    Value::text(d.person.clone()),
+                    Value::Int(d.user_id),
+                ];
+                format!("({})", p.add_list(values))
+            })
+            .collect();
+        if !hosts.is_empty() {
+            let sql = format!(
+                "INSERT INTO license_host_months (site_id, month, person, user_id) VALUES {} \
+                 ON CONFLICT (site_id, month, person) DO NOTHING",
+                hosts.join(", ")
+            );
+            bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
+        }
+    }
+    Ok(())
+}
 
 const COLUMNS: &str = "id, site_id, at, month, action, outcome, person, user_id, meeting_id, meeting_key, \
      booking_name, booked_by, requester, plan, reason";
@@ -78,50 +177,14 @@ impl SqlStore {
 #[async_trait]
 impl LicenseLogStore for SqlStore {
     async fn record_license_decisions(&self, decisions: &[LicenseDecision]) -> Result<(), StoreError> {
-        let mut w = self.write().await?;
-        let result = async {
-            let conn = w.conn();
-            for chunk in decisions.chunks(ROWS_PER_INSERT) {
-                let mut p = Params::default();
-                let mut rows = Vec::with_capacity(chunk.len());
-                for d in chunk {
-                    rows.push(format!("({})", p.add_list(decision_values(d)?)));
-                }
-                let sql = format!(
-                    "INSERT INTO license_decisions (site_id, at, month, action, outcome, person, user_id, meeting_id, \
-                     meeting_key, booking_name, booked_by, requester, plan, reason) VALUES {}",
-                    rows.join(", ")
-                );
-                bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
-                let mut p = Params::default();
-                let mut seen = std::collections::HashSet::new();
-                let hosts: Vec<String> = chunk
-                    .iter()
-                    .filter(|d| d.counts_as_hosting() && seen.insert((d.site_id, d.month, d.person.as_str())))
-                    .map(|d| {
-                        format!(
-                            "({})",
-                            p.add_list([
-                                Value::int(d.site_id),
-                                Value::int(i64::from(d.month)),
-                                Value::text(d.person.clone()),
-                                Value::Int(d.user_id),
-                            ])
-                        )
-                    })
-                    .collect();
-                if !hosts.is_empty() {
-                    let sql = format!(
-                        "INSERT INTO license_host_months (site_id, month, person, user_id) VALUES {} \
-                         ON CONFLICT (site_id, month, person) DO NOTHING",
-                        hosts.join(", ")
-                    );
-                    bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
-                }
-            }
-            Ok(())
+        if decisions.is_empty() {
+            return Ok(());
         }
-        .await;
+        if let Some(writer) = &self.decision_writer {
+            return writer.record(decisions.to_vec()).await;
+        }
+        let mut w = self.write().await?;
+        let result = insert_decisions(w.conn(), decisions).await;
         w.finish(result).await
     }
 

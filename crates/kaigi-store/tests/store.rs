@@ -206,6 +206,7 @@ on_both_engines!(
     license_decisions_round_trip_and_roll_up_hosts_per_month,
     hosts_booked_for_several_requesters_are_found,
     a_missing_earlier_migration_is_applied_after_a_later_one,
+    concurrent_decisions_are_all_recorded,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -2057,4 +2058,39 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
     assert_eq!(recorded, [1, 2, 3, 4, 6]);
     again.close().await;
+}
+
+async fn concurrent_decisions_are_all_recorded(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let one = |i: i64| {
+        let outcome = if i % 5 == 0 { LicenseOutcome::Refused } else { LicenseOutcome::Allowed };
+        decision(site.id, 202601, i, LicenseAction::Schedule, outcome, &format!("host{}", i % 7))
+    };
+    // Callers recording at once share transactions on SQLite; each is answered after its commit.
+    let results = futures_join_all((0..40).map(|i| {
+        let s = s.clone();
+        let d = one(i);
+        async move { s.record_license_decisions(&[d]).await }
+    }))
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(s.recent_license_decisions(site.id, 100).await.expect("recent").len(), 40);
+    // Each host had allowed bookings among the refused ones: all seven are the month's hosts, once.
+    let hosts: Vec<String> =
+        s.license_host_months(site.id, 202601, 202601).await.expect("hosts").into_iter().map(|h| h.person).collect();
+    assert_eq!(hosts, ["host0", "host1", "host2", "host3", "host4", "host5", "host6"]);
+}
+
+/// Runs the futures at once and collects their outputs in order.
+async fn futures_join_all<F: Future + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
 }
