@@ -49,6 +49,8 @@ impl DecisionWriter {
 
 async fn write_queued(mut pending: mpsc::Receiver<Pending>, pool: AnyPool, write_lock: std::sync::Arc<Mutex<()>>) {
     let mut batch: Vec<Pending> = Vec::with_capacity(MAX_CALLERS);
+    // Monthly hosts this writer has stored: rows are never removed, so they need no second upsert.
+    let mut known = Known::new();
     while pending.recv_many(&mut batch, MAX_CALLERS).await > 0 {
         let turn = write_lock.lock().await;
         while batch.len() < MAX_CALLERS {
@@ -59,11 +61,17 @@ async fn write_queued(mut pending: mpsc::Receiver<Pending>, pool: AnyPool, write
         let all: Vec<LicenseDecision> = lists.into_iter().flatten().collect();
         let outcome = async {
             let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-            insert_decisions(&mut tx, &all).await?;
+            insert_decisions(&mut tx, &all, &known).await?;
             tx.commit().await.map_err(db)
         }
         .await;
         drop(turn);
+        if outcome.is_ok() {
+            if known.len() > MAX_KNOWN_HOST_MONTHS {
+                known.clear();
+            }
+            known.extend(all.iter().filter(|d| d.counts_as_hosting()).map(|d| (d.site_id, d.month, d.person.clone())));
+        }
         for reply in replies {
             let _ = reply.send(outcome.as_ref().map(|_| ()).map_err(|e| StoreError::Backend(e.to_string())));
         }
@@ -71,8 +79,18 @@ async fn write_queued(mut pending: mpsc::Receiver<Pending>, pool: AnyPool, write
     }
 }
 
-/// Appends `decisions` and their monthly hosts on `conn`, inside the caller's transaction.
-async fn insert_decisions(conn: &mut AnyConnection, decisions: &[LicenseDecision]) -> Result<(), StoreError> {
+/// (site, month, person) of monthly-host rows known to be stored.
+type Known = std::collections::HashSet<(SiteId, Month, String)>;
+/// Most entries of `Known` kept before it starts afresh.
+const MAX_KNOWN_HOST_MONTHS: usize = 200_000;
+
+/// Appends `decisions` and their monthly hosts (but those in `known`) on `conn`, inside the
+/// caller's transaction.
+async fn insert_decisions(
+    conn: &mut AnyConnection,
+    decisions: &[LicenseDecision],
+    known: &Known,
+) -> Result<(), StoreError> {
     for chunk in decisions.chunks(ROWS_PER_INSERT) {
         let mut p = Params::default();
         let mut rows = Vec::with_capacity(chunk.len());
@@ -90,6 +108,7 @@ async fn insert_decisions(conn: &mut AnyConnection, decisions: &[LicenseDecision
         let hosts: Vec<String> = chunk
             .iter()
             .filter(|d| d.counts_as_hosting() && seen.insert((d.site_id, d.month, d.person.as_str())))
+            .filter(|d| !known.contains(&(d.site_id, d.month, d.person.clone())))
             .map(|d| {
                 let values = [
                     Value::int(d.site_id),
@@ -184,7 +203,7 @@ impl LicenseLogStore for SqlStore {
             return writer.record(decisions.to_vec()).await;
         }
         let mut w = self.write().await?;
-        let result = insert_decisions(w.conn(), decisions).await;
+        let result = insert_decisions(w.conn(), decisions, &Known::new()).await;
         w.finish(result).await
     }
 
