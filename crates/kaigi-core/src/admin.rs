@@ -54,6 +54,37 @@ impl Kaigi {
         Ok(())
     }
 
+    /// Changes the site's licence settings: automatic seat assignment (Named User) and the
+    /// tracking code that names a booking's requester (`trackingCode1` … `trackingCode10`, or
+    /// empty for none). None leaves a setting as it is.
+    pub async fn set_license_settings(
+        &self,
+        site: &Site,
+        auto_assign: Option<bool>,
+        requester_tracking_code: Option<&str>,
+    ) -> Result<Site> {
+        let mut settings = site.settings.clone();
+        if let Some(on) = auto_assign {
+            settings.license_auto_assign = on;
+        }
+        if let Some(code) = requester_tracking_code {
+            let code = code.trim();
+            let n = code
+                .get(..12)
+                .filter(|p| p.eq_ignore_ascii_case("trackingCode"))
+                .and_then(|_| code[12..].parse::<u8>().ok());
+            settings.requester_tracking_code = match n {
+                _ if code.is_empty() || code.eq_ignore_ascii_case("none") => String::new(),
+                Some(n @ 1..=10) => format!("trackingCode{n}"),
+                _ => {
+                    return Err(Error::invalid("requesterTrackingCode", "use trackingCode1 … trackingCode10, or none"))
+                }
+            };
+        }
+        self.store.update_site_settings(site.id, &settings).await?;
+        Ok(Site { settings, ..site.clone() })
+    }
+
     pub async fn site_named(&self, name: &str) -> Result<Site> {
         self.store.site_by_name(name).await?.ok_or(Error::NotFound(Entity::Site))
     }

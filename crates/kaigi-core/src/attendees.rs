@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use crate::attendee_store::{Attendee, AttendeeId, AttendeeRole, AttendeeStatus, JoinStatus};
 use crate::auth::Caller;
 use crate::error::{Entity, Error, Result};
+use crate::license::LicenseAction;
+use crate::license_log::{for_booking, Person};
 use crate::mail::{self, Mail};
 use crate::meeting::{Invitee, Meeting};
 use crate::meetings::MeetingRef;
@@ -94,6 +96,7 @@ impl Kaigi {
         let mut meetings: Vec<Meeting> = Vec::new();
         let mut rows = Vec::with_capacity(people.len());
         let mut mails: Vec<Mail> = Vec::new();
+        let mut decisions = Vec::new();
         for p in people {
             let email = valid_email(&p.email)?;
             let m = self.find_meeting(&caller.site, &p.meeting, &[]).await?;
@@ -101,7 +104,22 @@ impl Kaigi {
             if !Self::may_manage(caller, &m) && !self_registration {
                 return Err(Error::AccessDenied);
             }
-            let role = p.role.unwrap_or(AttendeeRole::Attendee);
+            let mut role = p.role.unwrap_or(AttendeeRole::Attendee);
+            let already_host = m.invitees.iter().any(|i| i.role == "HOST" && i.email.eq_ignore_ascii_case(&email));
+            if role == AttendeeRole::Host && !already_host {
+                // Naming an alternate host is a licence question; one who may not host stays an
+                // attendee (the refusal is recorded).
+                let user = self.store.user_by_email(caller.site.id, &email).await?;
+                let who = match &user {
+                    Some(u) => Person::User(u),
+                    None => Person::Guest(&email),
+                };
+                let asked = self.ask_licence(&caller.site, LicenseAction::AlternateHost, who).await?;
+                if asked.refused() {
+                    role = AttendeeRole::Attendee;
+                }
+                decisions.push(for_booking(asked.decision, &m));
+            }
             let registration = m.attendee_options.registration;
             let (join_status, status) = if register {
                 if registration && !m.attendee_options.auto {
@@ -156,6 +174,7 @@ impl Kaigi {
             }
         }
         let ids = self.store.insert_attendees(&rows, &mails).await?;
+        self.record_licence_decisions(&decisions).await?;
         let mut stored = Vec::with_capacity(rows.len());
         for id in ids {
             stored.push(self.store.attendee_by_id(caller.site.id, id).await?.ok_or(Error::NotFound(Entity::Attendee))?);

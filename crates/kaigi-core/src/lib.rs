@@ -15,6 +15,8 @@ pub mod invitees;
 pub mod keys;
 pub mod language;
 pub mod license;
+pub mod license_log;
+pub mod license_report;
 pub mod lifecycle;
 pub mod mail;
 pub mod meeting;

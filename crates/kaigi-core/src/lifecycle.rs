@@ -19,6 +19,8 @@ use crate::activity_store::{
     UsageRecord,
 };
 use crate::error::{Entity, Error, Result, SessionError};
+use crate::license::LicenseAction;
+use crate::license_log::{for_booking, Person};
 use crate::meeting::{Meeting, SessionStatus};
 use crate::room::ParticipantPass;
 use crate::secrets::token_hash;
@@ -138,6 +140,19 @@ impl Kaigi {
         let now = self.now();
         let user = self.store.user_by_email(m.site_id, &email).await?;
         let secret = self.keys.hex(24);
+        // Hosting is a licence question: nothing is refused here (the session is already
+        // reachable with the key), but hosting without a licence is recorded as a violation.
+        let licence = if role == Role::Host {
+            let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(Entity::Site))?;
+            let action = if host_person { LicenseAction::HostStart } else { LicenseAction::HostKeyClaim };
+            let who = match &user {
+                Some(u) => Person::User(u),
+                None => Person::Guest(&email),
+            };
+            Some(for_booking(self.ask_licence(&site, action, who).await?.decision, &m))
+        } else {
+            None
+        };
         let participant = Participant {
             id: 0,
             meeting_id: m.id,
@@ -169,6 +184,9 @@ impl Kaigi {
             at: now,
         };
         let id = self.store.record_join(&state, &participant, &events).await?;
+        if let Some(d) = licence {
+            self.record_licence_decisions(&[d]).await?;
+        }
         Ok(Joined { participant_id: id, role, pass: ParticipantPass::new(id, &secret).to_string() })
     }
 

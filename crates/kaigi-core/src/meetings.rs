@@ -6,7 +6,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Timelike, Utc};
 
 use crate::auth::{Caller, Principal};
 use crate::error::{Entity, Error, Result, ScheduleError};
-use crate::license::{may_host, plan_in_force};
+use crate::license::LicenseAction;
+use crate::license_log::{for_booking, on_behalf_of, requester_of, LicenseDecision, Person};
 use crate::meeting::{
     AttendeeOptions, Invitee, ListStatus, Meeting, MeetingQuery, Options, Recurrence, SessionKind, SessionStatus,
     REGISTRATION_FIELDS,
@@ -78,6 +79,10 @@ pub struct MeetingFields {
     pub attendee_options: Option<Vec<(String, String)>>,
     /// (field, required) pairs of `registrationForm` (40.6.1).
     pub registration_form: Option<Vec<(String, bool)>>,
+    /// The person the booking is made for, when the face knows it (the booking page, REST
+    /// `integrationTags`); otherwise it is read from the tracking codes (see
+    /// [`crate::license_log::requester_of`]). Only the licence log keeps it.
+    pub requester: Option<String>,
 }
 
 /// The links a meeting hands out, all under the public base URL.
@@ -206,10 +211,56 @@ impl Kaigi {
         }
     }
 
-    /// The licence question for a host, asked in one place.
-    async fn check_host_licence(&self, site: &Site, host: &User) -> Result<()> {
-        let plans = self.store.license_plans(site.id).await?;
-        may_host(&plan_in_force(&plans, self.now()), host).map_err(Error::License)
+    /// The licence question for the host of a booking. A refusal is recorded and answered with
+    /// the licence error; otherwise the decision (to record once the booking is stored) and the
+    /// host as they are now (a free seat may have been given).
+    async fn host_licence(
+        &self,
+        caller: &Caller,
+        host: User,
+        booking_name: &str,
+        requester: Option<String>,
+    ) -> Result<(LicenseDecision, User)> {
+        let asked = self.ask_licence(&caller.site, LicenseAction::Schedule, Person::User(&host)).await?;
+        let mut d = asked.decision.clone();
+        d.booked_by = caller.user().map(|u| u.webex_id.clone());
+        d.requester = on_behalf_of(requester, &host);
+        d.booking_name = booking_name.trim().chars().take(512).collect();
+        if asked.refused() {
+            self.record_licence_decisions(&[d]).await?;
+            return Err(asked.error());
+        }
+        Ok((d, asked.updated_user.unwrap_or(host)))
+    }
+
+    /// The licence question for each alternate host (invitee with role HOST) not in `before`:
+    /// one who may not host stays invited as an attendee (as the REST API does with co-hosts).
+    async fn alternate_host_licences(
+        &self,
+        site: &Site,
+        host: &User,
+        m: &mut Meeting,
+        before: &[Invitee],
+    ) -> Result<Vec<LicenseDecision>> {
+        let mut decisions = Vec::new();
+        for i in m.invitees.iter_mut() {
+            let is_alternate = i.role == "HOST" && !i.email.eq_ignore_ascii_case(&host.email);
+            let was_alternate = before.iter().any(|b| b.role == "HOST" && b.email.eq_ignore_ascii_case(&i.email));
+            if !is_alternate || was_alternate {
+                continue;
+            }
+            let user = self.store.user_by_email(site.id, &i.email).await?;
+            let who = match &user {
+                Some(u) => Person::User(u),
+                None => Person::Guest(&i.email),
+            };
+            let asked = self.ask_licence(site, LicenseAction::AlternateHost, who).await?;
+            if asked.refused() {
+                i.role = "ATTENDEE".into();
+            }
+            decisions.push(asked.decision);
+        }
+        Ok(decisions)
     }
 
     pub(crate) fn may_manage(caller: &Caller, m: &Meeting) -> bool {
@@ -406,7 +457,10 @@ impl Kaigi {
         let me = caller.require_user()?.clone();
         let site = &caller.site;
         let host = self.resolve_host(caller, f.host_webex_id.as_deref()).await?;
-        self.check_host_licence(site, &host).await?;
+        let requester =
+            requester_of(&site.settings, f.requester.as_deref(), f.tracking.as_ref().unwrap_or(&Vec::new()));
+        let (schedule, host) =
+            self.host_licence(caller, host, f.name.as_deref().unwrap_or_default(), requester).await?;
         let now = self.now();
         let default_type = host
             .meeting_types
@@ -471,6 +525,8 @@ impl Kaigi {
             return Err(Error::invalid("confName", "is required"));
         }
         self.apply_schedule(site, &host, &mut m, f, true)?;
+        let mut decisions = vec![schedule];
+        decisions.extend(self.alternate_host_licences(site, &host, &mut m, &[]).await?);
         // 40.1.2: on a site that requires passwords, a meeting without one gets one.
         if m.password.is_none() && site.settings.require_meeting_password {
             m.password = Some(self.keys.password(GENERATED_PASSWORD_LEN));
@@ -483,6 +539,8 @@ impl Kaigi {
             match self.store.insert_meeting(&m).await {
                 Ok(id) => {
                     m.id = id;
+                    let decisions: Vec<LicenseDecision> = decisions.into_iter().map(|d| for_booking(d, &m)).collect();
+                    self.record_licence_decisions(&decisions).await?;
                     // A new meeting has no attendees yet: only invitees need rows.
                     if !m.invitees.is_empty() {
                         self.attendees_for_invitees(&m).await?;
@@ -511,19 +569,33 @@ impl Kaigi {
         if !Self::may_manage(caller, &m) {
             return Err(Error::AccessDenied);
         }
+        let mut decisions = Vec::new();
         let host = match f.host_webex_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(named) => {
                 let host = self.resolve_host(caller, Some(named)).await?;
-                self.check_host_licence(site, &host).await?;
-                host
+                if host.id == m.host_id {
+                    host
+                } else {
+                    let tracking = f.tracking.as_ref().unwrap_or(&m.tracking);
+                    let requester = requester_of(&site.settings, f.requester.as_deref(), tracking);
+                    let (d, host) = self.host_licence(caller, host, &m.name, requester).await?;
+                    decisions.push(d);
+                    host
+                }
             }
             None => self.store.user_by_id(site.id, m.host_id).await?.ok_or(Error::NotFound(Entity::User))?,
         };
         m.host_id = host.id;
+        let before = m.invitees.clone();
         self.apply_meeting_fields(site, &host, &mut m, f)?;
         self.apply_schedule(site, &host, &mut m, f, false)?;
+        if f.invitees.is_some() {
+            decisions.extend(self.alternate_host_licences(site, &host, &mut m, &before).await?);
+        }
         m.updated_at = self.now();
         self.store.update_meeting(&m).await.map_err(store_error)?;
+        let decisions: Vec<LicenseDecision> = decisions.into_iter().map(|d| for_booking(d, &m)).collect();
+        self.record_licence_decisions(&decisions).await?;
         if f.invitees.is_some() {
             self.attendees_for_invitees(&m).await?;
         }

@@ -64,6 +64,12 @@ pub struct SiteSettings {
     pub rest_calls_per_minute: u32,
     pub min_password_length: u32,
     pub meeting_types: Vec<MeetingTypeDef>,
+    /// Named User plan: a person named as host (or co-host, alternate host) who has no seat is
+    /// given a free one instead of being refused. Off unless the site turns it on.
+    pub license_auto_assign: bool,
+    /// The tracking code (`trackingCode1` … `trackingCode10`) whose value names the person a
+    /// booking was made for; empty: none (see docs/licensing.md).
+    pub requester_tracking_code: String,
 }
 
 impl Default for SiteSettings {
@@ -84,6 +90,8 @@ impl Default for SiteSettings {
             rest_calls_per_minute: 600,
             min_password_length: 4,
             meeting_types: default_meeting_types(),
+            license_auto_assign: false,
+            requester_tracking_code: String::new(),
         }
     }
 }

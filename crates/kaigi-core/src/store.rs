@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::activity_store::ActivityStore;
 use crate::attendee_store::AttendeeStore;
 use crate::license::{DatedPlan, SeatChange};
+use crate::license_log::LicenseLogStore;
 use crate::mail::Mail;
 use crate::meeting::{Meeting, MeetingId, MeetingQuery};
 use crate::site::{NewSite, Site, SiteId, SiteSettings};
@@ -112,7 +113,7 @@ pub struct Page<T> {
 }
 
 #[async_trait]
-pub trait Store: ActivityStore + AttendeeStore + TokenStore + Send + Sync + 'static {
+pub trait Store: ActivityStore + AttendeeStore + TokenStore + LicenseLogStore + Send + Sync + 'static {
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -32,6 +32,8 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/_kaigi/meetings/{key}/leave", post(crate::control::leave))
         .route("/_kaigi/meetings/{key}/record", post(crate::control::record))
         .route("/_kaigi/meetings/{key}/end", post(crate::control::end))
+        .route("/_kaigi/sites/{site}/license-report", get(crate::license_report::report))
+        .route("/_kaigi/sites/{site}/license-report.html", get(crate::license_report::report_page))
         .route("/{site}/j.php", get(meeting_link))
         .merge(crate::meeting_pages::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .merge(crate::book::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))

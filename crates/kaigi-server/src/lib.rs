@@ -8,6 +8,7 @@ pub mod demo;
 pub mod html;
 pub mod ical;
 pub mod meeting_pages;
+pub mod license_report;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

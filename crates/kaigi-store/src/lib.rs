@@ -13,6 +13,7 @@ mod connect;
 mod credentials;
 mod errors;
 mod group_commit;
+mod license_log;
 mod licenses;
 mod meetings;
 mod migrate;
@@ -58,6 +59,8 @@ pub struct SqlStore {
     write_lock: Arc<Mutex<()>>,
     /// SQLite: the meeting inserts' writer task.
     group_commit: Option<GroupCommit>,
+    /// SQLite: the licence decisions' writer task (see `license_log`).
+    decision_writer: Option<license_log::DecisionWriter>,
     applied_at_open: Arc<[i64]>,
     /// None: every read goes to the database.
     cache: Option<Arc<ReadCache>>,
@@ -109,12 +112,15 @@ async fn finish_open(target: connect::Target, schema: Option<String>) -> Result<
     let write_lock = Arc::new(Mutex::new(()));
     let group_commit =
         (target.engine == Engine::Sqlite).then(|| GroupCommit::spawn(pools.write.clone(), write_lock.clone()));
+    let decision_writer = (target.engine == Engine::Sqlite)
+        .then(|| license_log::DecisionWriter::spawn(pools.write.clone(), write_lock.clone()));
     let mut store = SqlStore {
         pool: pools.read,
         write_pool: pools.write,
         engine: target.engine,
         write_lock,
         group_commit,
+        decision_writer,
         applied_at_open: Arc::from(Vec::new()),
         cache: None,
     };

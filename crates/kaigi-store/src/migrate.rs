@@ -21,6 +21,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 3, sql: include_str!("../migrations/sqlite/0003_attendees.sql") },
     Migration { version: 4, sql: include_str!("../migrations/sqlite/0004_activity.sql") },
     Migration { version: 5, sql: include_str!("../migrations/sqlite/0005_tokens.sql") },
+    Migration { version: 6, sql: include_str!("../migrations/sqlite/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/sqlite/0007_participant_tokens.sql") },
 ];
 
@@ -30,6 +31,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 3, sql: include_str!("../migrations/postgres/0003_attendees.sql") },
     Migration { version: 4, sql: include_str!("../migrations/postgres/0004_activity.sql") },
     Migration { version: 5, sql: include_str!("../migrations/postgres/0005_tokens.sql") },
+    Migration { version: 6, sql: include_str!("../migrations/postgres/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/postgres/0007_participant_tokens.sql") },
 ];
 

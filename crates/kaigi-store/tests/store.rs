@@ -19,7 +19,8 @@ use kaigi_core::activity_store::{
     UsageRecord,
 };
 use kaigi_core::attendee_store::{Attendee, AttendeeRole, AttendeeStatus, AttendeeStore, JoinStatus};
-use kaigi_core::license::{DatedPlan, LicensePlan, SeatChange};
+use kaigi_core::license::{DatedPlan, LicenseAction, LicenseOutcome, LicensePlan, SeatChange};
+use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore};
 use kaigi_core::mail::{self, Mail};
 use kaigi_core::meeting::{
     AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, RepeatKind, SessionKind,
@@ -205,6 +206,10 @@ on_both_engines!(
     attendee_status_changes_and_corrupt_rows,
     bearer_tokens_round_trip_and_revoke_with_their_children,
     attendee_details_change_alone,
+    license_decisions_round_trip_and_roll_up_hosts_per_month,
+    hosts_booked_for_several_requesters_are_found,
+    a_missing_earlier_migration_is_applied_after_a_later_one,
+    concurrent_decisions_are_all_recorded,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -818,9 +823,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 7]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 7]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -836,7 +841,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 7]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -1978,4 +1983,189 @@ async fn recordings_are_edited_and_deleted_per_site(ctx: Ctx) {
     assert!(matches!(s.delete_recording(site.id, edited.id, t(301)).await, Err(StoreError::Missing)));
     assert!(matches!(s.update_recording(&edited).await, Err(StoreError::Missing)));
     assert_eq!(s.recordings(site.id).await.unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------- licence decision log
+
+fn decision(
+    site: SiteId,
+    month: u32,
+    secs: i64,
+    action: LicenseAction,
+    outcome: LicenseOutcome,
+    person: &str,
+) -> LicenseDecision {
+    LicenseDecision {
+        id: 0,
+        site_id: site,
+        at: t(secs),
+        month,
+        action,
+        outcome,
+        person: person.into(),
+        user_id: None,
+        meeting_id: None,
+        meeting_key: None,
+        booking_name: format!("booking of {person}"),
+        booked_by: None,
+        requester: None,
+        plan: "NamedUser".into(),
+        reason: "because".into(),
+    }
+}
+
+fn host_month(month: u32, person: &str) -> HostMonth {
+    HostMonth { month, person: person.into(), user_id: None }
+}
+
+async fn license_decisions_round_trip_and_roll_up_hosts_per_month(ctx: Ctx) {
+    use LicenseAction::*;
+    use LicenseOutcome::*;
+    let s = &ctx.store;
+    let a = new_site(s, "acme").await;
+    let b = new_site(s, "other").await;
+    let alice = add(s, &person(a.id, "alice", "A", "A")).await;
+    let m = schedule(s, &meeting(a.id, alice.id, 123_456_789, 3600)).await;
+    let mut full = decision(a.id, 202601, 1, Schedule, Allowed, "alice");
+    full.user_id = Some(alice.id);
+    full.meeting_id = Some(m.id);
+    full.meeting_key = Some(m.meeting_key);
+    full.booked_by = Some("admin".into());
+    full.requester = Some("emp007".into());
+    let jan = vec![
+        full.clone(),
+        decision(a.id, 202601, 2, HostStart, Allowed, "alice"),
+        decision(a.id, 202601, 3, Schedule, Refused, "bob"),
+        decision(a.id, 202601, 4, HostKeyClaim, Violation, "guest@x.example"),
+        decision(a.id, 202601, 5, AlternateHost, Allowed, "carol"),
+    ];
+    s.record_license_decisions(&jan).await.expect("record");
+    s.record_license_decisions(&[
+        decision(a.id, 202602, 40, Schedule, AllowedCounted, "alice"),
+        decision(a.id, 202602, 41, HostStart, Violation, "dave"),
+        decision(b.id, 202601, 42, Schedule, Allowed, "zed"),
+    ])
+    .await
+    .expect("record");
+    s.record_license_decisions(&[]).await.expect("nothing to record");
+
+    // Refused bookings and mere namings are not hosting; each person counts once a month.
+    assert_eq!(
+        s.license_host_months(a.id, 202601, 202602).await.expect("hosts"),
+        [
+            HostMonth { month: 202601, person: "alice".into(), user_id: Some(alice.id) },
+            host_month(202601, "guest@x.example"),
+            host_month(202602, "alice"),
+            host_month(202602, "dave"),
+        ]
+    );
+    assert_eq!(s.license_host_months(a.id, 202602, 202612).await.expect("hosts").len(), 2);
+    assert_eq!(s.license_host_months(b.id, 202601, 202601).await.expect("hosts"), [host_month(202601, "zed")]);
+
+    let counts = s.license_exception_counts(a.id, 202601, 202612).await.expect("counts");
+    let count = |month, action, outcome| ExceptionCount { month, action, outcome, count: 1 };
+    assert_eq!(
+        counts,
+        [count(202601, HostKeyClaim, Violation), count(202601, Schedule, Refused), count(202602, HostStart, Violation)]
+    );
+    let listed: Vec<String> =
+        s.license_exceptions(a.id, 202601, 202612, 2).await.expect("list").into_iter().map(|d| d.person).collect();
+    assert_eq!(listed, ["bob", "guest@x.example"], "oldest first, at most the limit");
+
+    let recent = s.recent_license_decisions(a.id, 10).await.expect("recent");
+    assert_eq!(recent.len(), 7);
+    let first = recent.last().unwrap().clone();
+    assert!(first.id > 0);
+    assert_eq!(LicenseDecision { id: 0, ..first }, full, "every field round-trips");
+}
+
+async fn hosts_booked_for_several_requesters_are_found(ctx: Ctx) {
+    use LicenseAction::*;
+    use LicenseOutcome::*;
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let booked = |month, secs, person: &str, requester: &str, outcome| {
+        let mut d = decision(site.id, month, secs, Schedule, outcome, person);
+        d.requester = Some(requester.into());
+        d
+    };
+    s.record_license_decisions(&[
+        // The thread's booking account: one licence, bookings for several employees.
+        booked(202601, 1, "booking", "emp001", Allowed),
+        booked(202601, 2, "booking", "emp002", Allowed),
+        booked(202601, 3, "booking", "emp001", Allowed),
+        // An assistant booking for one person, twice: not sharing.
+        booked(202601, 4, "assist", "boss", Allowed),
+        booked(202601, 5, "assist", "boss", Allowed),
+        // Refused bookings did not happen.
+        booked(202601, 6, "nobody", "emp003", Refused),
+        booked(202601, 7, "nobody", "emp004", Refused),
+        // Another month on its own.
+        booked(202602, 8, "booking", "emp005", Allowed),
+        decision(site.id, 202601, 9, Schedule, Allowed, "booking"),
+    ])
+    .await
+    .expect("record");
+    let found = s.license_shared_bookings(site.id, 202601, 202612, 2, 100).await.expect("shared");
+    let found: Vec<(u32, String, Option<String>)> =
+        found.into_iter().map(|d| (d.month, d.person, d.requester)).collect();
+    assert_eq!(
+        found,
+        [
+            (202601, "booking".to_string(), Some("emp001".to_string())),
+            (202601, "booking".to_string(), Some("emp002".to_string())),
+            (202601, "booking".to_string(), Some("emp001".to_string())),
+        ]
+    );
+    assert!(s.license_shared_bookings(site.id, 202601, 202612, 3, 100).await.expect("shared").is_empty());
+    assert_eq!(s.license_shared_bookings(site.id, 202601, 202612, 2, 1).await.expect("shared").len(), 1);
+}
+
+async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
+    // As if version 4 had arrived after version 6 (two branches merged in either order).
+    ctx.raw(
+        "DROP TABLE recordings; DROP TABLE attendee_history; DROP TABLE usage_history; \
+         DROP TABLE session_events; DROP TABLE participants; DELETE FROM kaigi_migrations WHERE version = 4",
+    )
+    .await;
+    let again = ctx.reopen().await;
+    assert_eq!(again.migrations_applied_at_open(), [4]);
+    let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7]);
+    again.close().await;
+}
+
+async fn concurrent_decisions_are_all_recorded(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let one = |i: i64| {
+        let outcome = if i % 5 == 0 { LicenseOutcome::Refused } else { LicenseOutcome::Allowed };
+        decision(site.id, 202601, i, LicenseAction::Schedule, outcome, &format!("host{}", i % 7))
+    };
+    // Callers recording at once share transactions on SQLite; each is answered after its commit.
+    let results = futures_join_all((0..40).map(|i| {
+        let s = s.clone();
+        let d = one(i);
+        async move { s.record_license_decisions(&[d]).await }
+    }))
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(s.recent_license_decisions(site.id, 100).await.expect("recent").len(), 40);
+    // Each host had allowed bookings among the refused ones: all seven are the month's hosts, once.
+    let hosts: Vec<String> =
+        s.license_host_months(site.id, 202601, 202601).await.expect("hosts").into_iter().map(|h| h.person).collect();
+    assert_eq!(hosts, ["host0", "host1", "host2", "host3", "host4", "host5", "host6"]);
+}
+
+/// Runs the futures at once and collects their outputs in order.
+async fn futures_join_all<F: Future + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
 }

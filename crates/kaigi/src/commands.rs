@@ -142,6 +142,40 @@ pub enum LicenseCommand {
         #[command(flatten)]
         plan: PlanArgs,
     },
+    /// Change the site's licence settings.
+    Settings {
+        #[arg(long)]
+        site: String,
+        /// Named User: give a free seat to a host who has none instead of refusing the booking.
+        #[arg(long)]
+        auto_assign: Option<bool>,
+        /// The tracking code naming the person a booking is for (trackingCode1 … trackingCode10, or none).
+        #[arg(long)]
+        requester_tracking_code: Option<String>,
+    },
+    /// The licence compliance report of a site over a range of months.
+    Report {
+        #[arg(long)]
+        site: String,
+        /// First month, YYYY-MM.
+        #[arg(long)]
+        from: String,
+        /// Last month, YYYY-MM.
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Fill a site with synthetic users and licence decisions for the report benchmark.
+    #[command(hide = true)]
+    GenerateBenchData(crate::benchdata::BenchDataArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -313,6 +347,31 @@ pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String>
             kaigi.change_license_plan(&site, plan.clone()).await.map_err(err)?;
             println!("{} is on {} from now on", site.name, plan.name());
         }
+        LicenseCommand::Settings { site, auto_assign, requester_tracking_code } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let site = kaigi
+                .set_license_settings(&site, auto_assign, requester_tracking_code.as_deref())
+                .await
+                .map_err(err)?;
+            let code = &site.settings.requester_tracking_code;
+            println!(
+                "{}: auto-assignment {}, requester tracking code {}",
+                site.name,
+                if site.settings.license_auto_assign { "on" } else { "off" },
+                if code.is_empty() { "none" } else { code }
+            );
+        }
+        LicenseCommand::Report { site, from, to, format } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let report = kaigi.license_report(&Caller::operator(site), &from, &to).await.map_err(err)?;
+            let text = match format {
+                ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+                ReportFormat::Csv => crate::report_text::csv(&report),
+                ReportFormat::Table => crate::report_text::table(&report),
+            };
+            println!("{text}");
+        }
+        LicenseCommand::GenerateBenchData(args) => crate::benchdata::generate(&kaigi, &args).await?,
     }
     Ok(())
 }

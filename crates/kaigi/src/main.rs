@@ -1,6 +1,8 @@
 //! `kaigi`: the server and its administration commands.
 
+mod benchdata;
 mod commands;
+mod report_text;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -257,3 +257,85 @@ fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
     assert_eq!(status, 401, "{body}");
     drop(server);
 }
+
+/// The report over a generated year agrees with the numbers the generator counted from its own
+/// list of bookings, in every format.
+#[test]
+fn the_licence_report_agrees_with_the_bookings_it_is_made_from() {
+    let dir = scratch("report");
+    let generated = ok(&kaigi(
+        &dir,
+        &["license", "generate-bench-data", "--site", "bench", "--users", "120", "--licensed", "30"]
+            .into_iter()
+            .chain(["--meetings", "3000", "--months", "12", "--purchased", "20", "--from", "2026-01"])
+            .collect::<Vec<_>>(),
+        None,
+    ));
+    let expected: Vec<serde_json::Value> = generated.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(expected.len(), 12, "{generated}");
+
+    let json = ok(&kaigi(
+        &dir,
+        &["license", "report", "--site", "bench", "--from", "2026-01", "--to", "2026-12", "--format", "json"],
+        None,
+    ));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let months = report["months"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    for (m, e) in months.iter().zip(&expected) {
+        assert_eq!(m["month"], e["month"]);
+        assert_eq!(m["distinctHosts"], e["distinctHosts"], "{}", m["month"]);
+        let counts = &m["violationCounts"];
+        let refused_and_claims =
+            counts["refused_booking"].as_u64().unwrap_or(0) + counts["unlicensed_host_key_claim"].as_u64().unwrap_or(0);
+        assert_eq!(refused_and_claims, e["refusedAndClaims"].as_u64().unwrap(), "{}", m["month"]);
+        // 30 licensed users hold their seats all year; Active User purchased 20, minimum 10.
+        assert_eq!(m["seatsAssigned"], 30);
+        let hosts = m["distinctHosts"].as_u64().unwrap();
+        assert_eq!(m["neededActiveUser"].as_u64().unwrap(), hosts.max(10));
+        assert_eq!(m["overPurchase"], hosts > 20);
+        for v in m["violations"].as_array().unwrap() {
+            assert!(v["kind"].is_string() && v["at"].is_string(), "{v}");
+        }
+    }
+    assert_eq!(report["plan"]["kind"], "activeUser");
+
+    let csv = ok(&kaigi(
+        &dir,
+        &["license", "report", "--site", "bench", "--from", "2026-03", "--to", "2026-04", "--format", "csv"],
+        None,
+    ));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("month,plan,distinctHosts,seatsAssigned,neededNamedUser,neededActiveUser"));
+    assert_eq!(lines.len(), 3, "{csv}");
+    let march = format!("2026-03,\"ActiveUser(20, min 10)\",{},30,", expected[2]["distinctHosts"]);
+    assert!(lines[1].starts_with(&march), "{csv}");
+
+    let table =
+        ok(&kaigi(&dir, &["license", "report", "--site", "bench", "--from", "2026-01", "--to", "2026-12"], None));
+    assert!(table.contains("What if: Named User needs"), "{table}");
+    assert!(table.contains("unlicensed_host_key_claim"), "{table}");
+
+    let bad = kaigi(&dir, &["license", "report", "--site", "bench", "--from", "2026-13", "--to", "2026-12"], None);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM"), "{}", String::from_utf8_lossy(&bad.stderr));
+
+    let set = ok(&kaigi(
+        &dir,
+        &[
+            "license",
+            "settings",
+            "--site",
+            "bench",
+            "--auto-assign",
+            "true",
+            "--requester-tracking-code",
+            "TRACKINGCODE3",
+        ],
+        None,
+    ));
+    assert!(set.contains("auto-assignment on, requester tracking code trackingCode3"), "{set}");
+    let refused =
+        kaigi(&dir, &["license", "settings", "--site", "bench", "--requester-tracking-code", "trackingCode11"], None);
+    assert!(!refused.status.success());
+}

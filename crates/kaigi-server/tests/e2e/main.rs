@@ -7,6 +7,7 @@ mod support;
 
 mod book;
 mod demo;
+mod license_report;
 mod lifecycle;
 mod rest_auth;
 mod rest_invitees;
