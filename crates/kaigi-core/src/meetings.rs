@@ -536,11 +536,10 @@ impl Kaigi {
         }
         for _ in 0..64 {
             m.meeting_key = self.keys.digits(9);
-            match self.store.insert_meeting(&m).await {
+            let tied: Vec<LicenseDecision> = decisions.iter().cloned().map(|d| for_booking(d, &m)).collect();
+            match self.store.insert_meeting_with_decisions(&m, &tied).await {
                 Ok(id) => {
                     m.id = id;
-                    let decisions: Vec<LicenseDecision> = decisions.into_iter().map(|d| for_booking(d, &m)).collect();
-                    self.record_licence_decisions(&decisions).await?;
                     // A new meeting has no attendees yet: only invitees need rows.
                     if !m.invitees.is_empty() {
                         self.attendees_for_invitees(&m).await?;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::activity_store::ActivityStore;
 use crate::attendee_store::AttendeeStore;
 use crate::license::{DatedPlan, SeatChange};
-use crate::license_log::LicenseLogStore;
+use crate::license_log::{LicenseDecision, LicenseLogStore};
 use crate::mail::Mail;
 use crate::meeting::{Meeting, MeetingId, MeetingQuery};
 use crate::site::{NewSite, Site, SiteId, SiteSettings};
@@ -176,6 +176,14 @@ pub trait Store: ActivityStore + AttendeeStore + TokenStore + LicenseLogStore + 
     /// Inserts the meeting (its `id` is ignored) and reserves its key for ever, in one
     /// transaction. Conflict(MeetingKey) when the key was ever used.
     async fn insert_meeting(&self, meeting: &Meeting) -> Result<MeetingId, StoreError>;
+    /// Inserts the meeting as [`insert_meeting`](Store::insert_meeting) does and, in the same
+    /// transaction, the licence decisions that allowed it, each tied to the new meeting's id:
+    /// a booking and the record of why it was allowed are stored together or not at all.
+    async fn insert_meeting_with_decisions(
+        &self,
+        meeting: &Meeting,
+        decisions: &[LicenseDecision],
+    ) -> Result<MeetingId, StoreError>;
     /// Replaces the stored meeting `meeting.id` of the same site. Missing when there is none or it
     /// was deleted.
     async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError>;

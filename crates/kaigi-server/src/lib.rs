@@ -7,8 +7,8 @@ pub mod control;
 pub mod demo;
 pub mod html;
 pub mod ical;
-pub mod meeting_pages;
 pub mod license_report;
+pub mod meeting_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

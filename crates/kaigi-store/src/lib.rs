@@ -352,7 +352,15 @@ impl Store for SqlStore {
     }
 
     async fn insert_meeting(&self, meeting: &Meeting) -> Result<MeetingId, StoreError> {
-        self.insert_meeting_impl(meeting).await
+        self.insert_meeting_impl(meeting, &[]).await
+    }
+
+    async fn insert_meeting_with_decisions(
+        &self,
+        meeting: &Meeting,
+        decisions: &[kaigi_core::license_log::LicenseDecision],
+    ) -> Result<MeetingId, StoreError> {
+        self.insert_meeting_impl(meeting, decisions).await
     }
 
     async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError> {

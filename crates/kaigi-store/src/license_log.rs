@@ -79,6 +79,17 @@ async fn write_queued(mut pending: mpsc::Receiver<Pending>, pool: AnyPool, write
     }
 }
 
+/// Appends `decisions` and their monthly hosts inside the caller's transaction (a meeting insert's).
+pub(crate) async fn insert_decisions_in(
+    conn: &mut AnyConnection,
+    decisions: &[LicenseDecision],
+) -> Result<(), StoreError> {
+    if decisions.is_empty() {
+        return Ok(());
+    }
+    insert_decisions(conn, decisions, &Known::new()).await
+}
+
 /// (site, month, person) of monthly-host rows known to be stored.
 type Known = std::collections::HashSet<(SiteId, Month, String)>;
 /// Most entries of `Known` kept before it starts afresh.

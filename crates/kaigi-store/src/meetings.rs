@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
+use kaigi_core::license_log::LicenseDecision;
 use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus};
 use kaigi_core::site::SiteId;
 use kaigi_core::store::{ConflictOn, StoreError};
@@ -270,11 +271,14 @@ pub(crate) struct NewMeeting {
     reserved_at: i64,
     values: [Value; 40],
     invitees: Vec<Invitee>,
+    /// Licence decisions stored with the meeting, tied to its id once it has one.
+    decisions: Vec<LicenseDecision>,
 }
 
 impl NewMeeting {
-    pub(crate) fn new(m: &Meeting) -> Result<Self, StoreError> {
+    pub(crate) fn new(m: &Meeting, decisions: &[LicenseDecision]) -> Result<Self, StoreError> {
         Ok(NewMeeting {
+            decisions: decisions.to_vec(),
             site: m.site_id,
             key: key_to_db(m.meeting_key)?,
             reserved_at: ms(m.created_at),
@@ -301,6 +305,8 @@ impl NewMeeting {
         let q = bind_all(sqlx::query(&INSERT_SQL).bind(self.site).bind(self.key), self.values);
         let id: MeetingId = get(&q.fetch_one(&mut *conn).await.map_err(db)?, "id")?;
         insert_invitees(conn, self.site, id, &self.invitees).await?;
+        let decisions: Vec<LicenseDecision> = self.decisions.into_iter().map(|d| tied_to(d, id)).collect();
+        crate::license_log::insert_decisions_in(conn, &decisions).await?;
         Ok(id)
     }
 
@@ -379,6 +385,7 @@ impl NewMeeting {
         }
         let mut outcomes = Vec::with_capacity(meetings.len());
         let mut invitees: Vec<(MeetingId, SiteId, &[Invitee])> = Vec::new();
+        let mut decisions: Vec<LicenseDecision> = Vec::new();
         for (m, owns) in meetings.iter().zip(owners) {
             let id = if owns { ids.get(&m.key).copied() } else { None };
             match id {
@@ -386,6 +393,7 @@ impl NewMeeting {
                     if !m.invitees.is_empty() {
                         invitees.push((id, m.site, &m.invitees));
                     }
+                    decisions.extend(m.decisions.iter().cloned().map(|d| tied_to(d, id)));
                     outcomes.push(Ok(id));
                 }
                 None if owns => return Err(StoreError::Backend("a batched meeting insert returned no id".into())),
@@ -393,8 +401,15 @@ impl NewMeeting {
             }
         }
         insert_invitees_of_many(conn, &invitees, Params::anonymous).await?;
+        crate::license_log::insert_decisions_in(conn, &decisions).await?;
         Ok(outcomes)
     }
+}
+
+/// `d` as the decision about the stored meeting `id`.
+fn tied_to(mut d: LicenseDecision, id: MeetingId) -> LicenseDecision {
+    d.meeting_id = Some(id);
+    d
 }
 
 /// The `WHERE` clause of a listing: live meetings of `site` that match `q`.
@@ -440,8 +455,12 @@ impl SqlStore {
     /// Stores `m` live (its `id` and `deleted_at` are not written) with its invitees, and reserves
     /// its key, in one transaction of three statements; on SQLite, a transaction shared with the
     /// inserts queued at the same time (see `group_commit`).
-    pub(crate) async fn insert_meeting_impl(&self, m: &Meeting) -> Result<MeetingId, StoreError> {
-        let new = NewMeeting::new(m)?;
+    pub(crate) async fn insert_meeting_impl(
+        &self,
+        m: &Meeting,
+        decisions: &[LicenseDecision],
+    ) -> Result<MeetingId, StoreError> {
+        let new = NewMeeting::new(m, decisions)?;
         if let Some(group) = &self.group_commit {
             return group.insert(new).await;
         }

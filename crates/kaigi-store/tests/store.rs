@@ -210,6 +210,7 @@ on_both_engines!(
     hosts_booked_for_several_requesters_are_found,
     a_missing_earlier_migration_is_applied_after_a_later_one,
     concurrent_decisions_are_all_recorded,
+    decisions_are_stored_with_their_meetings_in_a_batch,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -2168,4 +2169,40 @@ where
         out.push(h.await.expect("task"));
     }
     out
+}
+
+async fn decisions_are_stored_with_their_meetings_in_a_batch(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    // Every fourth meeting names a host that does not exist: it and its decision are not stored.
+    let meetings: Vec<Meeting> =
+        (0..24).map(|i| meeting(site.id, if i % 4 == 1 { 999_999 } else { host.id }, 330_000_000 + i, 0)).collect();
+    let tasks: Vec<_> = meetings
+        .iter()
+        .map(|m| {
+            let (s, m) = (s.clone(), m.clone());
+            let mut d = decision(site.id, 202601, 0, LicenseAction::Schedule, LicenseOutcome::Allowed, "host");
+            d.meeting_key = Some(m.meeting_key);
+            tokio::spawn(async move { s.insert_meeting_with_decisions(&m, &[d]).await })
+        })
+        .collect();
+    let mut stored = std::collections::BTreeMap::new();
+    for (m, task) in meetings.iter().zip(tasks) {
+        match task.await.expect("task") {
+            Ok(id) => {
+                stored.insert(m.meeting_key, id);
+            }
+            Err(e) => assert!(m.host_id != host.id, "meeting {}: {e:?}", m.meeting_key),
+        }
+    }
+    assert_eq!(stored.len(), 18);
+    let recorded: std::collections::BTreeMap<u64, i64> = s
+        .recent_license_decisions(site.id, 100)
+        .await
+        .expect("decisions")
+        .into_iter()
+        .map(|d| (d.meeting_key.expect("key"), d.meeting_id.expect("meeting id")))
+        .collect();
+    assert_eq!(recorded, stored);
 }
