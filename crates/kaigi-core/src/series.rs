@@ -180,6 +180,8 @@ pub struct SeriesFields {
     pub webinar: bool,
     /// Registration on (with automatic approval or not); only at creation.
     pub registration: Option<bool>,
+    /// Who the booking is for, when a booking system books on someone's behalf (licence log).
+    pub requester: Option<String>,
 }
 
 fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -310,6 +312,7 @@ impl Kaigi {
             join_teleconf_before_host: f.join_before_host,
             list_status: f.public.map(|p| if p { ListStatus::Public } else { ListStatus::Private }),
             invitees: f.invitees.clone(),
+            requester: f.requester.clone(),
             ..MeetingFields::default()
         };
         if let Some(x) = f.exclude_password {

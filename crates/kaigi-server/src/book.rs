@@ -318,6 +318,9 @@ async fn book(State(state): State<AppState>, request: Request<Body>) -> Response
         start: Some(start),
         time_zone_id: Some(zone_of(&caller).id),
         duration_minutes: Some(duration),
+        // The booking page books for the signed-in employee: the licence log records them as
+        // the requester (the same person as the host, so never a shared-account sign).
+        requester: caller.user().map(|u| u.webex_id.clone()),
         ..MeetingFields::default()
     };
     let meeting = match state.kaigi.create_meeting(&caller, SessionKind::Meeting, &fields).await {

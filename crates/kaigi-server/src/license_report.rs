@@ -61,14 +61,24 @@ fn core_error(state: &AppState, e: &Error) -> Response {
 /// token; until tokens exist this accepts HTTP Basic with a site administrator's webExId and
 /// password, checked by the core like any sign-in (lockout included).
 ///
-/// SEAM(bearer-tokens): when the REST API's tokens land, read `Authorization: Bearer …` here and
-/// resolve it to a Caller with the core; the handlers below do not change.
+/// The caller behind `Authorization`: a bearer token of the REST API (`kaigi token create`, or
+/// an OAuth token) of a user of this very site, or HTTP Basic with a user's webExId and password
+/// (what a browser asks for on the HTML page). Whether that user may read the report is the core's
+/// question (`license_report`).
 pub(crate) async fn site_admin(state: &AppState, site: &str, headers: &HeaderMap) -> Result<Caller, Error> {
     let missing = Error::Auth(AuthFailure::MissingCredentials);
     let value = headers.get(header::AUTHORIZATION).ok_or(missing)?;
     let value =
         value.to_str().ok().filter(|v| v.len() <= MAX_AUTHORIZATION).ok_or(Error::Auth(AuthFailure::BadPassword))?;
     let (scheme, encoded) = value.trim().split_once(' ').ok_or(Error::Auth(AuthFailure::BadPassword))?;
+    if scheme.eq_ignore_ascii_case("bearer") {
+        let caller = state.kaigi.authenticate_bearer(encoded).await?.caller;
+        if !caller.site.name.eq_ignore_ascii_case(site) {
+            // A token of another site names nobody here.
+            return Err(Error::Auth(AuthFailure::BadAccessToken));
+        }
+        return Ok(caller);
+    }
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(Error::Auth(AuthFailure::BadPassword));
     }

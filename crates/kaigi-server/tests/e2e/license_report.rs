@@ -213,3 +213,59 @@ async fn the_licence_report_is_for_site_administrators_only() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
 }
+
+/// The way in: a site administrator's bearer token; a user's token is refused by the
+/// core's rule, a bad token is a 401.
+#[tokio::test]
+async fn the_licence_report_takes_a_site_administrators_bearer_token() {
+    let s = TestServer::start().await;
+    let path = format!("{}/_kaigi/sites/{SITE}/license-report?from=2026-01&to=2026-06", s.base);
+    let get = |token: String| {
+        let path = path.clone();
+        async move {
+            let resp = reqwest::Client::new().get(path).bearer_auth(token).send().await.unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    let admin = crate::rest_support::token(&s, ADMIN, None).await;
+    let (status, body) = get(admin).await;
+    assert_eq!(status, 200, "{body}");
+    let r: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(r["months"].as_array().map(Vec::len), Some(6));
+    let user = crate::rest_support::token(&s, "alice", None).await;
+    assert_eq!(get(user).await.0, 403);
+    assert_eq!(get("not-a-token".to_string()).await.0, 401);
+}
+
+/// The forum thread's plan, over REST: one administrator account books for alice on behalf of
+/// two different employees, named in `integrationTags`; the report flags the shared account.
+#[tokio::test]
+async fn bookings_for_several_requesters_through_rest_are_a_shared_account() {
+    let s = TestServer::start().await;
+    let boss = crate::rest_support::token(&s, ADMIN, None).await;
+    for (i, requester) in ["emp001", "emp002"].into_iter().enumerate() {
+        let body = serde_json::json!({
+            "title": format!("Booked for {requester}"),
+            "start": format!("2026-06-0{}T10:00:00Z", i + 2),
+            "end": format!("2026-06-0{}T11:00:00Z", i + 2),
+            "hostEmail": "alice@acme.example",
+            "integrationTags": [requester],
+        });
+        crate::rest_support::rest(&s, "POST", "/v1/meetings", Some(&boss), Some(body)).await.ok();
+    }
+    let resp = reqwest::Client::new()
+        .get(format!("{}/_kaigi/sites/{SITE}/license-report?from=2026-06&to=2026-06", s.base))
+        .bearer_auth(&boss)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let r: Value = resp.json().await.unwrap();
+    let violations = r["months"][0]["violations"].as_array().expect("violations").clone();
+    let shared: Vec<&Value> = violations.iter().filter(|v| v["kind"] == "shared_account").collect();
+    assert_eq!(shared.len(), 2, "{violations:?}");
+    let mut requesters: Vec<&str> = shared.iter().filter_map(|v| v["requester"].as_str()).collect();
+    requesters.sort_unstable();
+    assert_eq!(requesters, ["emp001", "emp002"]);
+    assert!(shared.iter().all(|v| v["person"] == "alice"), "{shared:?}");
+}
