@@ -61,7 +61,7 @@ async fn write_queued(mut pending: mpsc::Receiver<Pending>, pool: AnyPool, write
         let all: Vec<LicenseDecision> = lists.into_iter().flatten().collect();
         let outcome = async {
             let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-            insert_decisions(&mut tx, &all, &known).await?;
+            insert_decisions(&mut tx, &all, &known, Params::anonymous).await?;
             tx.commit().await.map_err(db)
         }
         .await;
@@ -79,15 +79,18 @@ async fn write_queued(mut pending: mpsc::Receiver<Pending>, pool: AnyPool, write
     }
 }
 
-/// Appends `decisions` and their monthly hosts inside the caller's transaction (a meeting insert's).
+/// Appends `decisions` and their monthly hosts inside the caller's transaction (a meeting
+/// insert's), with placeholders from `params` (anonymous for SQLite-only statements, see
+/// [`Params::anonymous`]).
 pub(crate) async fn insert_decisions_in(
     conn: &mut AnyConnection,
     decisions: &[LicenseDecision],
+    params: fn() -> Params,
 ) -> Result<(), StoreError> {
     if decisions.is_empty() {
         return Ok(());
     }
-    insert_decisions(conn, decisions, &Known::new()).await
+    insert_decisions(conn, decisions, &Known::new(), params).await
 }
 
 /// (site, month, person) of monthly-host rows known to be stored.
@@ -101,9 +104,10 @@ async fn insert_decisions(
     conn: &mut AnyConnection,
     decisions: &[LicenseDecision],
     known: &Known,
+    params: fn() -> Params,
 ) -> Result<(), StoreError> {
     for chunk in decisions.chunks(ROWS_PER_INSERT) {
-        let mut p = Params::default();
+        let mut p = params();
         let mut rows = Vec::with_capacity(chunk.len());
         for d in chunk {
             rows.push(format!("({})", p.add_list(decision_values(d)?)));
@@ -114,7 +118,7 @@ async fn insert_decisions(
             rows.join(", ")
         );
         bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
-        let mut p = Params::default();
+        let mut p = params();
         let mut seen = std::collections::HashSet::new();
         let hosts: Vec<String> = chunk
             .iter()
@@ -214,7 +218,7 @@ impl LicenseLogStore for SqlStore {
             return writer.record(decisions.to_vec()).await;
         }
         let mut w = self.write().await?;
-        let result = insert_decisions(w.conn(), decisions, &Known::new()).await;
+        let result = insert_decisions(w.conn(), decisions, &Known::new(), Params::default).await;
         w.finish(result).await
     }
 

@@ -306,7 +306,7 @@ impl NewMeeting {
         let id: MeetingId = get(&q.fetch_one(&mut *conn).await.map_err(db)?, "id")?;
         insert_invitees(conn, self.site, id, &self.invitees).await?;
         let decisions: Vec<LicenseDecision> = self.decisions.into_iter().map(|d| tied_to(d, id)).collect();
-        crate::license_log::insert_decisions_in(conn, &decisions).await?;
+        crate::license_log::insert_decisions_in(conn, &decisions, Params::default).await?;
         Ok(id)
     }
 
@@ -401,7 +401,7 @@ impl NewMeeting {
             }
         }
         insert_invitees_of_many(conn, &invitees, Params::anonymous).await?;
-        crate::license_log::insert_decisions_in(conn, &decisions).await?;
+        crate::license_log::insert_decisions_in(conn, &decisions, Params::anonymous).await?;
         Ok(outcomes)
     }
 }
