@@ -1,0 +1,32 @@
+"""The one list of REST operations kaigi does not serve yet.
+
+Every test names the operations it drives with `@uses("POST /meetings", ...)`; a test that needs
+an operation listed here is skipped with the reason shown, never silently dropped. Remove a line
+when kaigi starts serving the operation. `KAIGI_COMPAT_ALL=1` runs every test regardless, to see
+which lines can go.
+"""
+
+import pytest
+
+NOT_SERVED = {
+    "GET /meetingInvitees": "meeting invitees are not served yet",
+    "POST /meetingInvitees": "meeting invitees are not served yet",
+    "GET /meetingInvitees/{meetingInviteeId}": "meeting invitees are not served yet",
+    "PUT /meetingInvitees/{meetingInviteeId}": "meeting invitees are not served yet",
+    "DELETE /meetingInvitees/{meetingInviteeId}": "meeting invitees are not served yet",
+    "PUT /meetingInvitees/bulkInsert": "meeting invitees are not served yet",
+    "POST /meetingInvitees/bulkInsert": "meeting invitees are not served yet",
+    "GET /meetings/{meetingId}/registrants": "registrants are not served yet",
+    "POST /meetings/{meetingId}/registrants": "registrants are not served yet",
+    "GET /meetings/{meetingId}/registrants/{registrantId}": "registrants are not served yet",
+    "DELETE /meetings/{meetingId}/registrants/{registrantId}": "registrants are not served yet",
+}
+
+
+def uses(*operations):
+    """Marks a test with the REST operations (`METHOD /path-template`, relative to /v1) it needs."""
+    return pytest.mark.uses(*operations)
+
+
+def missing(operations):
+    return [(op, NOT_SERVED[op]) for op in operations if op in NOT_SERVED]

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs the real, unmodified Webex Python SDKs from PyPI (and the OpenAPI contract checks) against
+# a live kaigi: builds the binary, starts `kaigi serve --demo` on a free loopback port with a
+# throw-away SQLite file, mints bearer tokens with `kaigi token create`, runs pytest in compat/,
+# stops the server. Exits non-zero when anything fails.
+#
+#   bash scripts/compat.sh                 # everything
+#   bash scripts/compat.sh -k wxc          # extra arguments go to pytest
+#   KAIGI_BIN=/path/to/kaigi bash scripts/compat.sh   # use that binary, build nothing
+#   KAIGI_COMPAT_ALL=1 bash scripts/compat.sh         # also run tests of operations listed as not served
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+venv=compat/.venv
+stamp=$venv/.requirements.sha256
+want=$(sha256sum compat/requirements.txt | cut -d' ' -f1)
+if [[ ! -x $venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  echo "compat: preparing $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r compat/requirements.txt
+  echo "$want" >"$stamp"
+fi
+
+if [[ -z ${KAIGI_BIN:-} ]]; then
+  cargo build --locked -p kaigi
+  KAIGI_BIN=$root/target/debug/kaigi
+fi
+[[ -x $KAIGI_BIN ]] || { echo "compat: no kaigi binary at $KAIGI_BIN" >&2; exit 1; }
+
+work=$(mktemp -d)
+server_pid=
+stop() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap stop EXIT
+
+# A port the kernel just handed out and released; kaigi binds it a moment later.
+port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+db=$work/kaigi.db
+
+KAIGI_LOG=${KAIGI_LOG:-warn} "$KAIGI_BIN" serve --demo --listen "127.0.0.1:$port" --public-url "$url" \
+  --database "$db" >"$work/server.log" 2>&1 &
+server_pid=$!
+
+ready=
+for _ in $(seq 1 600); do
+  if curl -fsS -o /dev/null "$url/healthz" 2>/dev/null; then ready=1; break; fi
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ -z $ready ]]; then
+  echo "compat: kaigi did not answer $url/healthz; its log:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
+
+token() { "$KAIGI_BIN" token create --site demo --user "$1" --database "$db" | tail -n 1; }
+KAIGI_COMPAT_HOST_TOKEN=$(token host01)
+KAIGI_COMPAT_ADMIN_TOKEN=$(token admin)
+export KAIGI_COMPAT_URL=$url KAIGI_COMPAT_HOST_TOKEN KAIGI_COMPAT_ADMIN_TOKEN
+
+set +e
+(cd compat && ../"$venv"/bin/python -m pytest "$@")
+status=$?
+set -e
+if [[ $status -eq 5 ]]; then
+  echo "compat: pytest collected no test" >&2
+fi
+if [[ $status -ne 0 ]]; then
+  echo "compat: failed (pytest exit $status); the server's log:" >&2
+  tail -n 50 "$work/server.log" >&2
+fi
+exit "$status"
