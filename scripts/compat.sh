@@ -9,6 +9,7 @@
 #   KAIGI_BIN=/path/to/kaigi bash scripts/compat.sh   # use that binary, build nothing
 #   KAIGI_COMPAT_ALL=1 bash scripts/compat.sh         # also run tests of operations listed as not served
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 cd "$(dirname "$0")/.."
 root=$PWD
 
