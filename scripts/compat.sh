@@ -51,7 +51,7 @@ KAIGI_LOG=${KAIGI_LOG:-warn} "$KAIGI_BIN" serve --demo --listen "127.0.0.1:$port
 server_pid=$!
 
 ready=
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1200); do
   if curl -fsS -o /dev/null "$url/healthz" 2>/dev/null; then ready=1; break; fi
   kill -0 "$server_pid" 2>/dev/null || break
   sleep 0.1
@@ -62,7 +62,14 @@ if [[ -z $ready ]]; then
   exit 1
 fi
 
-token() { "$KAIGI_BIN" token create --site demo --user "$1" --database "$db" | tail -n 1; }
+token() {
+  local out
+  out=$("$KAIGI_BIN" token create --site demo --user "$1" --database "$db") || {
+    echo "compat: \`kaigi token create --site demo --user $1\` failed" >&2
+    return 1
+  }
+  tail -n 1 <<<"$out"
+}
 KAIGI_COMPAT_HOST_TOKEN=$(token host01)
 KAIGI_COMPAT_ADMIN_TOKEN=$(token admin)
 export KAIGI_COMPAT_URL=$url KAIGI_COMPAT_HOST_TOKEN KAIGI_COMPAT_ADMIN_TOKEN
