@@ -37,7 +37,9 @@ def refusal(call):
 def test_non_admin_with_host_email_is_403(webex_host):
     start, end = slot(days=3, hour=2)
     error = refusal(
-        lambda: webex_host.meetings.create(title="Not mine to book", start=iso(start), end=iso(end), hostEmail=OTHER_HOST)
+        lambda: webex_host.meetings.create(
+            title="Not mine to book", start=iso(start), end=iso(end), hostEmail=OTHER_HOST
+        )
     )
     assert error.status_code == 403
 
