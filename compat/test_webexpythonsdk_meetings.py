@@ -54,6 +54,33 @@ def test_default_list_holds_this_weeks_meeting(webex_host):
 
 
 @uses("POST /meetings", "GET /meetings")
+def test_find_by_meeting_number(webex_host):
+    start, end = slot(days=2, hour=5)
+    created = webex_host.meetings.create(title="Found by number", start=iso(start), end=iso(end))
+    found = [m.id for m in webex_host.meetings.list(meetingNumber=created.meetingNumber)]
+    assert found == [created.id]
+
+
+@uses("POST /meetings", "GET /meetings", "GET /meetings/{meetingId}")
+def test_a_daily_series_and_its_occurrences(webex_host):
+    start, end = slot(days=2, hour=6, minutes=30)
+    series = webex_host.meetings.create(
+        title="Daily stand-up", start=iso(start), end=iso(end), recurrence="FREQ=DAILY;INTERVAL=1;COUNT=3"
+    )
+    assert series.recurrence == "FREQ=DAILY;INTERVAL=1;COUNT=3"
+    # Extra list parameters pass through the SDK untouched.
+    occurrences = list(
+        webex_host.meetings.list(meetingSeriesId=series.id, meetingType="scheduledMeeting", max=2)
+    )
+    expected = [f"{series.id}_{(start + timedelta(days=n)):%Y%m%dT%H%M%SZ}" for n in range(3)]
+    assert [o.id for o in occurrences] == expected
+    assert {o.meetingSeriesId for o in occurrences} == {series.id}
+    assert [instant(o.start) for o in occurrences] == [start + timedelta(days=n) for n in range(3)]
+    second = webex_host.meetings.get(expected[1])
+    assert (second.meetingType, second.title) == ("scheduledMeeting", "Daily stand-up")
+
+
+@uses("POST /meetings", "GET /meetings")
 def test_list_follows_link_pages_and_keeps_the_filters(webex_host, raw_host):
     # A day of its own, so that no other test's meeting falls in the window.
     day_start, _ = slot(days=5, hour=0)
