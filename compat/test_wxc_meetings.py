@@ -51,6 +51,19 @@ def test_list_pages_by_link_alone(wxc_host):
     assert sorted(listed) == sorted(ids)
 
 
+@uses("POST /meetings", "GET /meetings")
+def test_occurrences_of_a_series(wxc_host):
+    rule = "FREQ=DAILY;INTERVAL=2;COUNT=3"
+    created, start, _ = create(wxc_host, 2, 7, "wxc every other day", minutes=30, recurrence=rule)
+    # list_of_series sends meetingSeriesId; extra arguments such as max pass through unchanged.
+    occurrences = list(wxc_host.meetings.list_of_series(created.id, meeting_type="scheduledMeeting", max=2))
+    starts = [start + timedelta(days=2 * n) for n in range(3)]
+    assert [o.id for o in occurrences] == [f"{created.id}_{s:%Y%m%dT%H%M%SZ}" for s in starts]
+    assert [instant(o.start) for o in occurrences] == starts
+    assert {o.meeting_series_id for o in occurrences} == {created.id}
+    assert {o.meeting_type for o in occurrences} == {"scheduledMeeting"}
+
+
 @uses("POST /meetings", "PUT /meetings/{meetingId}", "GET /meetings/{meetingId}")
 def test_update_with_put(wxc_host):
     created, _, _ = create(wxc_host, 1, 11, "wxc before")

@@ -82,7 +82,8 @@ if [[ $status -eq 5 ]]; then
   echo "compat: pytest collected no test" >&2
 fi
 if [[ $status -ne 0 ]]; then
-  echo "compat: failed (pytest exit $status); the server's log:" >&2
-  tail -n 50 "$work/server.log" >&2
+  echo "compat: failed (pytest exit $status); the server's panics and last log lines:" >&2
+  grep -A2 "panicked" "$work/server.log" | head -n 30 >&2 || true
+  grep -v '^ ' "$work/server.log" | tail -n 20 >&2 || true
 fi
 exit "$status"
