@@ -201,3 +201,39 @@ def test_registrants(raw_host):
     raw_host.call("DELETE", f"{path}/{r['id']}", 204)
     plain = new_meeting(raw_host, 17)
     raw_host.call("POST", f"/meetings/{plain['id']}/registrants", 400, json=body)
+
+
+@uses("POST /meetings", "GET /meetings", "GET /meetings/{meetingId}")
+def test_occurrences_answer_in_the_list_item_shape(raw_host):
+    m = new_meeting(raw_host, 18, recurrence="FREQ=WEEKLY;INTERVAL=1;COUNT=2")
+    start = instant(m["start"])
+    window = {"from": iso(start), "to": iso(start + timedelta(days=8))}
+    params = {"meetingSeriesId": m["id"], "meetingType": "scheduledMeeting", **window}
+    listed = raw_host.call("GET", "/meetings", 200, params=params).json()["items"]
+    assert [o["meetingSeriesId"] for o in listed] == [m["id"], m["id"]]
+    one = raw_host.call("GET", f"/meetings/{listed[1]['id']}", 200).json()
+    assert (one["meetingType"], one["id"]) == ("scheduledMeeting", listed[1]["id"])
+
+
+@uses("POST /meetings")
+def test_unknown_fields_are_ignored(raw_host):
+    start, end = slot(days=2, hour=21)
+    body = {"title": "Extra", "start": iso(start), "end": iso(end), "notAWebexField": {"nested": [1, 2]}}
+    assert raw_host.call("POST", "/meetings", 200, json=body).json()["title"] == "Extra"
+
+
+def test_unknown_resources_methods_and_huge_bodies_answer_webex_json(server):
+    # No operation of the description matches these, so only the error shape is checked.
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {server.host_token}"
+    cases = (
+        ("GET", "/meetingz", None, (404,)),
+        ("DELETE", "/meetings", None, (405,)),
+        ("POST", "/meetings", b"{" + b" " * (4 << 20) + b"}", (413, 400)),
+    )
+    for method, path, data, statuses in cases:
+        response = http.request(
+            method, server.v1 + path, data=data, headers={"Content-Type": "application/json"}, timeout=60
+        )
+        assert response.status_code in statuses, (method, path, response.status_code, response.text[:200])
+        check_error_body(response)

@@ -40,3 +40,11 @@ def test_licences_count_the_named_user_seats(webex_host):
     assert seat.consumedUnits == 10
     again = webex_host.licenses.get(seat.id)
     assert (again.id, again.totalUnits, again.consumedUnits) == (seat.id, 10, 10)
+
+
+@uses("GET /people")
+def test_people_by_display_name_across_pages(webex_host):
+    # 90 employees, 25 a page: four pages joined by Link.
+    employees = [p.emails[0] for p in webex_host.people.list(displayName="Employee", max=25)]
+    assert len(employees) == 90 == len(set(employees))
+    assert all(e.startswith("emp") for e in employees)
