@@ -82,6 +82,11 @@ def wxc_host(server):
 
 
 @pytest.fixture(scope="session")
+def wxc_admin(server):
+    return wxc_api(server, server.admin_token)
+
+
+@pytest.fixture(scope="session")
 def contract(server):
     return Contract(server.url)
 

@@ -48,6 +48,15 @@ def test_patch_in_both_media_types(raw_host):
         assert patched["password"] == m["password"]
 
 
+@uses("POST /meetings", "PATCH /meetings/{meetingId}")
+def test_patch_with_null_clears_the_agenda(raw_host):
+    m = new_meeting(raw_host, 9, agenda="To be cleared")
+    assert m["agenda"] == "To be cleared"
+    cleared = raw_host.call("PATCH", f"/meetings/{m['id']}", 200, json={"agenda": None}).json()
+    assert cleared.get("agenda", "") == "", "the description allows null to clear agenda"
+    assert cleared["title"] == m["title"]
+
+
 @uses("POST /meetings", "GET /meetings/{meetingId}")
 def test_timezone_header_sets_the_zone_of_returned_times(raw_host):
     m = new_meeting(raw_host, 13)

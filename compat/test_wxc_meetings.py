@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from wxc_sdk.rest import RestError
 
-from conftest import HOST, instant, iso, slot
+from conftest import HOST, OTHER_HOST, instant, iso, slot
 from served import uses
 
 
@@ -95,3 +95,18 @@ def test_delete_then_get_is_404(wxc_host):
     assert raised.value.response.status_code == 404
     # wxc-sdk builds this detail only from a body with message and trackingId.
     assert raised.value.detail.message and raised.value.detail.tracking_id
+
+
+@uses("POST /meetings", "GET /meetings/{meetingId}", "PATCH /meetings/{meetingId}", "DELETE /meetings/{meetingId}")
+def test_admin_manages_a_hosts_meeting_with_host_email(wxc_admin):
+    # webexpythonsdk's get and delete take no hostEmail; wxc-sdk's do.
+    created, start, end = create(wxc_admin, 3, 6, "wxc admin booking", host_email=OTHER_HOST)
+    assert created.host_email == OTHER_HOST
+    fetched = wxc_admin.meetings.get(created.id, host_email=OTHER_HOST)
+    assert (fetched.title, fetched.host_email) == ("wxc admin booking", OTHER_HOST)
+    patched = wxc_admin.meetings.patch(created.id, title="wxc admin renamed", host_email=OTHER_HOST)
+    assert (patched.title, patched.host_email) == ("wxc admin renamed", OTHER_HOST), "hostEmail names, never moves"
+    wxc_admin.meetings.delete(created.id, host_email=OTHER_HOST, send_email=False)
+    with pytest.raises(RestError) as raised:
+        wxc_admin.meetings.get(created.id, host_email=OTHER_HOST)
+    assert raised.value.response.status_code == 404
