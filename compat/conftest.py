@@ -120,10 +120,13 @@ def raw_admin(server, contract):
     return Raw(server, server.admin_token, contract)
 
 
+# Fixed once, so that a run crossing midnight UTC keeps every test's windows where they were.
+TODAY = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def slot(days, hour, minutes=60):
     """A whole-hour UTC slot `days` from today; each test picks its own to keep lists apart."""
-    day = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = day + timedelta(days=days, hours=hour)
+    start = TODAY + timedelta(days=days, hours=hour)
     return start, start + timedelta(minutes=minutes)
 
 
