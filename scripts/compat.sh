@@ -89,7 +89,9 @@ token() {
 }
 KAIGI_COMPAT_HOST_TOKEN=$(token host01)
 KAIGI_COMPAT_ADMIN_TOKEN=$(token admin)
-export KAIGI_COMPAT_URL=$url KAIGI_COMPAT_HOST_TOKEN KAIGI_COMPAT_ADMIN_TOKEN
+# host03 is used only by the rate-limit test: it spends that user's calls for the minute.
+KAIGI_COMPAT_THROTTLED_TOKEN=$(token host03)
+export KAIGI_COMPAT_URL=$url KAIGI_COMPAT_HOST_TOKEN KAIGI_COMPAT_ADMIN_TOKEN KAIGI_COMPAT_THROTTLED_TOKEN
 
 set +e
 (cd compat && ../"$venv"/bin/python -m pytest "$@")
