@@ -66,14 +66,16 @@ def test_a_call_after_retry_after_passes(server, throttled_token):
     limited = spend_the_minute(server, throttled_token)
     promised = int(limited.headers["Retry-After"])
     asked = time.monotonic()
+    last_refusal = asked
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {throttled_token}"
-    # Polled, not slept: the time until the first 200 is measured against the promise.
+    # Polled, not slept: how long calls keep being refused is measured against the promise.
     while http.get(server.v1 + "/people/me", timeout=30).status_code == 429:
-        assert time.monotonic() - asked < 65, "still limited after a minute"
+        last_refusal = time.monotonic()
+        assert last_refusal - asked < 65, "still limited after a minute"
         time.sleep(0.25)
-    waited = time.monotonic() - asked
-    assert waited <= promised + 1, (
-        f"Retry-After said {promised} s but calls were refused for {waited:.1f} s: "
+    refused_for = last_refusal - asked
+    assert refused_for <= promised + 1, (
+        f"Retry-After said {promised} s but calls were refused for {refused_for:.1f} s more: "
         "an SDK that obeys it retries over and over"
     )
