@@ -53,6 +53,19 @@ def test_default_list_holds_this_weeks_meeting(webex_host):
     assert listed[created.id].meetingNumber == created.meetingNumber
 
 
+@uses("POST /meetings", "GET /meetings/{meetingId}", "GET /meetings")
+def test_a_webinar_without_a_session_type(webex_host):
+    # The SDK's own upstream test creates a webinar this way: no sessionTypeId, so the server picks one.
+    start, end = slot(days=2, hour=8)
+    webinar = webex_host.meetings.create(title="Webinar", start=iso(start), end=iso(end), scheduledType="webinar")
+    assert webinar.scheduledType == "webinar"
+    fetched = webex_host.meetings.get(webinar.id)
+    assert (fetched.scheduledType, fetched.title) == ("webinar", "Webinar")
+    assert webinar.id in [m.id for m in webex_host.meetings.list(scheduledType="webinar")]
+    assert webinar.id in [m.id for m in webex_host.meetings.list()], "unset scheduledType lists both kinds"
+    assert webinar.id not in [m.id for m in webex_host.meetings.list(scheduledType="meeting")]
+
+
 @uses("POST /meetings", "GET /meetings")
 def test_find_by_meeting_number(webex_host):
     start, end = slot(days=2, hour=5)
