@@ -9,17 +9,7 @@ which lines can go.
 import pytest
 
 NOT_SERVED = {
-    "GET /meetingInvitees": "meeting invitees are not served yet",
-    "POST /meetingInvitees": "meeting invitees are not served yet",
-    "GET /meetingInvitees/{meetingInviteeId}": "meeting invitees are not served yet",
-    "PUT /meetingInvitees/{meetingInviteeId}": "meeting invitees are not served yet",
-    "DELETE /meetingInvitees/{meetingInviteeId}": "meeting invitees are not served yet",
-    "PUT /meetingInvitees/bulkInsert": "meeting invitees are not served yet",
-    "POST /meetingInvitees/bulkInsert": "meeting invitees are not served yet",
-    "GET /meetings/{meetingId}/registrants": "registrants are not served yet",
-    "POST /meetings/{meetingId}/registrants": "registrants are not served yet",
-    "GET /meetings/{meetingId}/registrants/{registrantId}": "registrants are not served yet",
-    "DELETE /meetings/{meetingId}/registrants/{registrantId}": "registrants are not served yet",
+    "PUT /meetingInvitees/{meetingInviteeId}": "updating an invitee is not served yet",
 }
 
 

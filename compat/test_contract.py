@@ -167,7 +167,6 @@ def test_licenses(raw_host):
     "POST /meetingInvitees",
     "GET /meetingInvitees",
     "GET /meetingInvitees/{meetingInviteeId}",
-    "PUT /meetingInvitees/{meetingInviteeId}",
     "DELETE /meetingInvitees/{meetingInviteeId}",
 )
 def test_invitees(raw_host):
@@ -179,9 +178,17 @@ def test_invitees(raw_host):
     listed = raw_host.call("GET", "/meetingInvitees", 200, params={"meetingId": m["id"]}).json()["items"]
     assert [i["id"] for i in listed] == [invitee["id"]]
     raw_host.call("GET", f"/meetingInvitees/{invitee['id']}", 200)
-    update = {"email": "host06@demo.example", "coHost": False}
-    assert raw_host.call("PUT", f"/meetingInvitees/{invitee['id']}", 200, json=update).json()["coHost"] is False
     raw_host.call("DELETE", f"/meetingInvitees/{invitee['id']}", 204)
+    raw_host.call("GET", f"/meetingInvitees/{invitee['id']}", 404)
+
+
+@uses("POST /meetings", "POST /meetingInvitees", "PUT /meetingInvitees/{meetingInviteeId}")
+def test_invitee_update(raw_host):
+    m = new_meeting(raw_host, 19)
+    body = {"meetingId": m["id"], "email": "host07@demo.example", "coHost": True, "sendEmail": False}
+    invitee = raw_host.call("POST", "/meetingInvitees", 200, json=body).json()
+    update = {"email": "host07@demo.example", "coHost": False, "sendEmail": False}
+    assert raw_host.call("PUT", f"/meetingInvitees/{invitee['id']}", 200, json=update).json()["coHost"] is False
 
 
 @uses("POST /meetings", "POST /meetingInvitees/bulkInsert")
@@ -210,6 +217,29 @@ def test_registrants(raw_host):
     raw_host.call("DELETE", f"{path}/{r['id']}", 204)
     plain = new_meeting(raw_host, 17)
     raw_host.call("POST", f"/meetings/{plain['id']}/registrants", 400, json=body)
+
+
+@uses(
+    "POST /meetings",
+    "POST /meetings/{meetingId}/registrants",
+    "GET /meetings/{meetingId}/registrants/{registrantId}",
+    "POST /meetings/{meetingId}/registrants/approve",
+    "POST /meetings/{meetingId}/registrants/reject",
+)
+def test_registrants_waiting_for_approval(raw_host):
+    registration = {"autoAcceptRequest": False, "requireFirstName": True, "requireLastName": True, "requireEmail": True}
+    m = new_meeting(raw_host, 20, days=4, registration=registration)
+    path = f"/meetings/{m['id']}/registrants"
+    ids = []
+    for name in ("Dee", "Eve"):
+        body = {"firstName": name, "lastName": "Example", "email": f"{name.lower()}@example.org", "sendEmail": False}
+        r = raw_host.call("POST", path, 200, json=body).json()
+        assert r["status"] == "pending", "without autoAcceptRequest the host decides"
+        ids.append(r["id"])
+    for verb, registrant in (("approve", ids[0]), ("reject", ids[1])):
+        raw_host.call("POST", f"{path}/{verb}", 204, json={"sendEmail": False, "registrants": [{"id": registrant}]})
+    statuses = [raw_host.call("GET", f"{path}/{i}", 200).json()["status"] for i in ids]
+    assert statuses == ["approved", "rejected"]
 
 
 @uses("POST /meetings", "GET /meetings", "GET /meetings/{meetingId}")
