@@ -16,7 +16,7 @@ from served import uses
 TOKYO = timezone(timedelta(hours=9))  # the demo site's zone (id 49): no daylight saving
 
 
-def xml_call(server, body_type, body):
+def xml_call(server, body_type, body, result="SUCCESS"):
     envelope = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<serv:message xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
@@ -32,7 +32,7 @@ def xml_call(server, body_type, body):
     values = {}
     for element in root.iter():
         values.setdefault(element.tag.rsplit("}", 1)[-1], (element.text or "").strip())
-    assert values.get("result") == "SUCCESS", response.text[:500]
+    assert values.get("result") == result, response.text[:500]
     return values
 
 
@@ -68,6 +68,21 @@ def test_xml_meeting_read_and_edited_over_rest(server, webex_host):
     assert back["meetingPassword"] == seen.password
     assert back["startDate"] == f"{local:%m/%d/%Y %H:%M:%S}"
     assert back["duration"] == "45"
+
+
+@uses("DELETE /meetings/{meetingId}")
+def test_xml_meeting_deleted_over_rest_is_gone_for_xml(server, webex_host):
+    start, _ = slot(days=1, hour=17)
+    created = xml_call(
+        server,
+        "meeting.CreateMeeting",
+        "<metaData><confName>Cancelled over REST</confName></metaData>"
+        f"<schedule><startDate>{start.astimezone(TOKYO):%m/%d/%Y %H:%M:%S}</startDate><duration>30</duration>"
+        "<timeZoneID>49</timeZoneID></schedule>",
+    )
+    webex_host.meetings.delete(created["meetingUUID"])
+    gone = xml_call(server, "meeting.GetMeeting", f"<meetingKey>{created['meetingkey']}</meetingKey>", "FAILURE")
+    assert gone["exceptionID"], "the XML face reports the meeting as not found"
 
 
 @uses("POST /meetings")
