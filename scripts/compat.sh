@@ -19,7 +19,7 @@ want=$(sha256sum compat/requirements.txt | cut -d' ' -f1)
 if [[ ! -x $venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "compat: preparing $venv"
   rm -rf "$venv"
-  python3 -m venv "$venv"
+  python3 -m venv "$venv" || { echo "compat: python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; exit 1; }
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r compat/requirements.txt
   echo "$want" >"$stamp"
 fi
