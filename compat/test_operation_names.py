@@ -30,7 +30,7 @@ def test_every_named_operation_is_described(request):
     for item in request.session.items:
         for mark in item.iter_markers("uses"):
             named.update(mark.args)
-    unknown = sorted(named - known)
+    unknown = sorted(name for name in named if name.split(" [", 1)[0] not in known)
     assert not unknown, f"not in the OpenAPI description: {unknown}"
 
 

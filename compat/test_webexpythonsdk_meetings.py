@@ -66,6 +66,42 @@ def test_a_webinar_without_a_session_type(webex_host):
     assert webinar.id not in [m.id for m in webex_host.meetings.list(scheduledType="meeting")]
 
 
+@uses("POST /meetings", "PUT /meetings/{meetingId} [occurrence]", "GET /meetings/{meetingId}")
+def test_one_occurrence_moved_within_its_day(webex_host):
+    start, end = slot(days=2, hour=9, minutes=30)
+    series = webex_host.meetings.create(
+        title="Daily sync", start=iso(start), end=iso(end), recurrence="FREQ=DAILY;INTERVAL=1;COUNT=3"
+    )
+    second = f"{series.id}_{start + timedelta(days=1):%Y%m%dT%H%M%SZ}"
+    moved_start = start + timedelta(days=1, hours=2)
+    moved = webex_host.meetings.update(
+        second,
+        title="Daily sync (moved)",
+        password=series.password,
+        start=iso(moved_start),
+        end=iso(moved_start + timedelta(minutes=30)),
+    )
+    assert moved.title == "Daily sync (moved)"
+    assert instant(moved.start) == moved_start
+    assert moved.isModified is True, "an edited occurrence is an exceptional one"
+    third = webex_host.meetings.get(f"{series.id}_{start + timedelta(days=2):%Y%m%dT%H%M%SZ}")
+    assert third.title == "Daily sync", "siblings are untouched"
+
+
+@uses("POST /meetings", "DELETE /meetings/{meetingId} [occurrence]", "GET /meetings/{meetingId}")
+def test_one_occurrence_deleted(webex_host):
+    start, end = slot(days=2, hour=10, minutes=30)
+    series = webex_host.meetings.create(
+        title="Daily review", start=iso(start), end=iso(end), recurrence="FREQ=DAILY;INTERVAL=1;COUNT=3"
+    )
+    second = f"{series.id}_{start + timedelta(days=1):%Y%m%dT%H%M%SZ}"
+    webex_host.meetings.delete(second)
+    with pytest.raises(ApiError) as raised:
+        webex_host.meetings.get(second)
+    assert raised.value.status_code == 404
+    assert webex_host.meetings.get(series.id).title == "Daily review", "the series stays"
+
+
 @uses("POST /meetings", "GET /meetings")
 def test_find_by_meeting_number(webex_host):
     start, end = slot(days=2, hour=5)
