@@ -9,7 +9,6 @@ which lines can go.
 import pytest
 
 NOT_SERVED = {
-    "PUT /meetingInvitees/{meetingInviteeId}": "updating an invitee is not served yet",
     # A qualifier in brackets names one use of an operation that is otherwise served.
     "PUT /meetings/{meetingId} [occurrence]": "a single occurrence cannot be changed yet",
     "DELETE /meetings/{meetingId} [occurrence]": "a single occurrence cannot be deleted yet",
