@@ -8,6 +8,7 @@
 #   bash scripts/compat.sh -k wxc          # extra arguments go to pytest
 #   KAIGI_BIN=/path/to/kaigi bash scripts/compat.sh   # use that binary, build nothing
 #   KAIGI_COMPAT_ALL=1 bash scripts/compat.sh         # also run tests of operations listed as not served
+#   KAIGI_COMPAT_LOG=/tmp/kaigi.log bash scripts/compat.sh  # keep the server's log there
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
 cd "$(dirname "$0")/.."
@@ -33,6 +34,7 @@ fi
 work=$(mktemp -d)
 server_pid=
 stop() {
+  [[ -n ${KAIGI_COMPAT_LOG:-} && -f $work/server.log ]] && cp "$work/server.log" "$KAIGI_COMPAT_LOG"
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
