@@ -61,3 +61,9 @@ def test_admin_without_a_licence_cannot_host_themselves(webex_admin):
     error = refusal(lambda: webex_admin.meetings.create(title="Admin hosts", start=iso(start), end=iso(end)))
     assert error.status_code == 403
 
+
+
+@uses("GET /meetings")
+def test_non_admin_listing_as_someone_else_is_403(webex_host):
+    error = refusal(lambda: list(webex_host.meetings.list(hostEmail=OTHER_HOST)))
+    assert error.status_code == 403
