@@ -3,6 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use chrono::Timelike;
 use kaigi_core::error::AuthFailure;
 use kaigi_core::tokens::TokenCaller;
 use kaigi_core::Error;
@@ -27,6 +28,16 @@ impl FromRequestParts<RestState> for Auth {
                 return Err(RestError::unauthorized("Only bearer tokens are accepted: Authorization: Bearer <token>."))
             }
         };
-        Ok(Auth(state.kaigi.authenticate_bearer(token).await?))
+        match state.kaigi.authenticate_bearer(token).await {
+            Ok(caller) => Ok(Auth(caller)),
+            Err(Error::UsageLimited) => {
+                // The limit counts calls per calendar minute (core `usage`): say when it resets,
+                // so that clients sleeping `Retry-After` do not retry in vain every second.
+                let mut e = RestError::from(Error::UsageLimited);
+                e.retry_after = Some(60 - state.kaigi.now().second());
+                Err(e)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }

@@ -16,13 +16,16 @@ pub const RETRY_AFTER_SECS: u32 = 1;
 pub struct RestError {
     pub status: StatusCode,
     pub description: String,
+    /// Seconds for `Retry-After` when the default ([`RETRY_AFTER_SECS`]) would be wrong: a rate
+    /// limit counted per minute is over when its minute is.
+    pub retry_after: Option<u32>,
 }
 
 pub type RestResult<T> = Result<T, RestError>;
 
 impl RestError {
     pub fn new(status: StatusCode, description: impl Into<String>) -> Self {
-        Self { status, description: description.into() }
+        Self { status, description: description.into(), retry_after: None }
     }
 
     pub fn bad_request(description: impl Into<String>) -> Self {
@@ -135,7 +138,8 @@ impl IntoResponse for RestError {
         });
         let mut r = (self.status, axum::Json(body)).into_response();
         if matches!(self.status.as_u16(), 423 | 429 | 503) {
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+            let secs = self.retry_after.unwrap_or(RETRY_AFTER_SECS);
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         r
     }

@@ -281,8 +281,8 @@ fn instance_json(state: &RestState, site: &Site, i: &Instance, zone: Tz) -> Valu
         "hostEmail": i.host.email,
         "siteUrl": site_url(state, site),
         "scheduledType": if u.kind == SessionKind::Event { "webinar" } else { "meeting" },
+        "webLink": format!("{}/j.php?MTID=m{}", state.kaigi.site_url(site), u.uuid),
         "enabledBreakoutSessions": false,
-        "telephony": { "callInNumbers": [], "links": [] },
     })
 }
 
@@ -370,7 +370,12 @@ async fn update(
     let f = fields(&b, header)?;
     let m = state.kaigi.update_series(&who.caller, &series_id, &f, replace).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
-    Ok(ok_json(series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)))))
+    let mut updated = series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)));
+    // PUT and PATCH answer with the list-item shape, which names the series.
+    if let Value::Object(o) = &mut updated {
+        o.insert("meetingSeriesId".into(), json!(m.uuid));
+    }
+    Ok(ok_json(updated))
 }
 
 /// `PUT /v1/meetings/{id}`: title, password, start and end are required.
