@@ -2,7 +2,7 @@
 # Runs every test of the workspace, then the browser tests (scripts/browser-test.sh: Debian's
 # headless Chromium against a real kaigi; it installs what it needs first). Set
 # KAIGI_TEST_DATABASE_URL=postgres://... to run the store suite on PostgreSQL too (.ci/run does).
-# KAIGI_SKIP_BROWSER=1 skips the browser tests, and says so.
+# KAIGI_SKIP_BROWSER=1 skips the browser tests, and says so. Then compat/ (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --workspace --locked "$@"
@@ -10,4 +10,11 @@ if [ "${KAIGI_SKIP_BROWSER:-}" = "1" ]; then
   echo "SKIPPED: the browser tests (KAIGI_SKIP_BROWSER=1)" >&2
 else
   bash scripts/browser-test.sh
+fi
+# The real Webex Python SDKs from PyPI against a live kaigi, with the OpenAPI contract checks
+# (scripts/compat.sh makes its own venv). KAIGI_SKIP_COMPAT=1 skips them, and says so.
+if [ "${KAIGI_SKIP_COMPAT:-}" = "1" ]; then
+  echo "SKIPPED: the client compatibility suite (KAIGI_SKIP_COMPAT=1)" >&2
+else
+  bash scripts/compat.sh
 fi
