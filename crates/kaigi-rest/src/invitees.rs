@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
+use crate::meetings::{checked_query, Access};
 use crate::meetings::{host_of, require_any};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{json_body, loose_bool, Params, PathId};
@@ -91,9 +92,7 @@ async fn writer(state: &RestState, who: &TokenCaller, host_email: Option<&str>) 
 
 /// `GET /v1/meetingInvitees?meetingId=…`, by email.
 pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw): RawQuery) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
-    let params = Params::parse(raw.as_deref())?;
-    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_READ).await?;
+    let params = checked_query(&state, &who, raw.as_deref(), Access::Read).await?;
     let series = series_of(params.get("meetingId"), true)?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
@@ -147,9 +146,7 @@ pub async fn get_one(
     PathId(id): PathId,
     RawQuery(raw): RawQuery,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
-    let params = Params::parse(raw.as_deref())?;
-    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_READ).await?;
+    checked_query(&state, &who, raw.as_deref(), Access::Read).await?;
     let (series, n) = parse_invitee_id(&id)?;
     let (_, a) = state.kaigi.series_attendee(&who.caller, &series, n, false).await?;
     Ok(Json(invitee_json(&series, &a)).into_response())

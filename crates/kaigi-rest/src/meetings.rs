@@ -112,6 +112,32 @@ pub(crate) async fn host_of(
     Ok(state.kaigi.named_host(who, host_email, admin_scope).await?.map(|u| u.webex_id))
 }
 
+/// Whether a handler reads or changes schedules: which scopes it needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Access {
+    Read,
+    Write,
+}
+
+/// What every schedule handler with a query checks first: the caller's scope (their own, or the
+/// administrator's), and that a `hostEmail` in the query names a host they may act for. Answers
+/// the query's parameters.
+pub(crate) async fn checked_query(
+    state: &RestState,
+    who: &TokenCaller,
+    raw: Option<&str>,
+    access: Access,
+) -> RestResult<Params> {
+    let (own, admin) = match access {
+        Access::Read => (scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ),
+        Access::Write => (scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE),
+    };
+    require_any(who, own, admin)?;
+    let params = Params::parse(raw)?;
+    host_of(state, who, params.get("hostEmail"), admin).await?;
+    Ok(params)
+}
+
 fn fields(b: &MeetingBody, header: Option<Tz>) -> RestResult<SeriesFields> {
     let webinar = match b.scheduled_type.as_deref().map(str::trim) {
         None | Some("") | Some("meeting") => false,
@@ -327,9 +353,7 @@ pub async fn get_one(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
-    let params = Params::parse(raw.as_deref())?;
-    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_READ).await?;
+    let params = checked_query(&state, &who, raw.as_deref(), Access::Read).await?;
     let current = params.flag("current")?.unwrap_or(false);
     let zone = reply_zone(header_zone(&headers)?, None);
     let r = parse_id(&id)?;
@@ -407,9 +431,7 @@ pub async fn delete(
     PathId(id): PathId,
     RawQuery(raw): RawQuery,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
-    let params = Params::parse(raw.as_deref())?;
-    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_WRITE).await?;
+    checked_query(&state, &who, raw.as_deref(), Access::Write).await?;
     let r = parse_id(&id)?;
     let series_id = state.kaigi.writable_series(&who.caller, &r).await?;
     state.kaigi.delete_series(&who.caller, &series_id).await?;

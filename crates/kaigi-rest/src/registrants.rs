@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
+use crate::meetings::{checked_query, Access};
 use crate::meetings::{host_of, require_any};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{json_body, loose_bool, Params, PathId, PathIds};
@@ -141,9 +142,7 @@ pub async fn list(
     PathId(id): PathId,
     RawQuery(raw): RawQuery,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
-    let params = Params::parse(raw.as_deref())?;
-    host_of(&state, &who, params.get("hostEmail"), scope::ADMIN_SCHEDULE_READ).await?;
+    let params = checked_query(&state, &who, raw.as_deref(), Access::Read).await?;
     let series = series(&id)?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
