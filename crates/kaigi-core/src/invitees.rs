@@ -8,7 +8,8 @@ use crate::attendee_store::{Attendee, AttendeeId, AttendeeRole, JoinStatus};
 use crate::attendees::{AttendeeTarget, NewAttendee, MAX_ATTENDEES_PER_CALL};
 use crate::auth::Caller;
 use crate::error::{Duplicate, Entity, Error, Result};
-use crate::license::{may_host, plan_in_force};
+use crate::license::LicenseAction;
+use crate::license_log::{for_booking, Person};
 use crate::meeting::Meeting;
 use crate::meetings::MeetingRef;
 use crate::series::REST_KINDS;
@@ -79,16 +80,11 @@ impl Kaigi {
             }
             seen.push(email);
         }
-        let plans = self.store.license_plans(caller.site.id).await?;
-        let plan = plan_in_force(&plans, self.now());
         let mut requests = Vec::with_capacity(people.len());
         for p in people {
-            let qualified = if p.co_host {
-                let user = self.store.user_by_email(caller.site.id, p.email.trim()).await?;
-                user.is_some_and(|u| may_host(&plan, &u).is_ok())
-            } else {
-                false
-            };
+            // A co-host is asked for as an alternate host: `add_attendees` puts the licence
+            // question (recorded, and a refusal leaves a plain invitee).
+            let qualified = p.co_host;
             requests.push(NewAttendee {
                 name: p.display_name.clone().unwrap_or_default(),
                 first_name: String::new(),
@@ -154,13 +150,19 @@ impl Kaigi {
             ));
         }
         let role = if change.co_host {
-            let plans = self.store.license_plans(caller.site.id).await?;
-            let plan = plan_in_force(&plans, self.now());
+            // Naming a co-host is a licence question: asked and recorded in the one place.
             let user = self.store.user_by_email(caller.site.id, &a.email).await?;
-            if user.is_some_and(|u| may_host(&plan, &u).is_ok()) {
-                AttendeeRole::Host
-            } else {
+            let who = match &user {
+                Some(u) => Person::User(u),
+                None => Person::Guest(&a.email),
+            };
+            let asked = self.ask_licence(&caller.site, LicenseAction::Cohost, who).await?;
+            let refused = asked.refused();
+            self.record_licence_decisions(&[for_booking(asked.decision, &m)]).await?;
+            if refused {
                 AttendeeRole::Attendee
+            } else {
+                AttendeeRole::Host
             }
         } else {
             AttendeeRole::Attendee

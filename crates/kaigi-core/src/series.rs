@@ -298,7 +298,7 @@ impl Kaigi {
             mf.attendee_options = Some(opts);
         }
         if let Some(list) = &f.invitees {
-            mf.invitees = Some(self.qualified_cohosts(&caller.site, list).await?);
+            mf.invitees = Some(list.clone());
         }
         let kind = if f.webinar { SessionKind::Event } else { SessionKind::Meeting };
         self.create_meeting(caller, kind, &mf).await
@@ -412,7 +412,7 @@ impl Kaigi {
             None => None,
         };
         if let Some(list) = &f.invitees {
-            mf.invitees = Some(self.qualified_cohosts(&caller.site, list).await?);
+            mf.invitees = Some(list.clone());
         }
         if let Some(p) = &f.password {
             if p.trim().is_empty() {
@@ -431,25 +431,6 @@ impl Kaigi {
             return Ok(None);
         }
         Ok(self.store.meeting_by_uuid(site.id, &token).await?.map(|m| m.meeting_key))
-    }
-
-    /// Invitees marked co-host who may not host (no user of the site, or no licence) stay
-    /// invited as plain attendees, as the service does.
-    async fn qualified_cohosts(&self, site: &crate::site::Site, list: &[Invitee]) -> Result<Vec<Invitee>> {
-        let plans = self.store.license_plans(site.id).await?;
-        let plan = crate::license::plan_in_force(&plans, self.now());
-        let mut out = Vec::with_capacity(list.len());
-        for i in list {
-            let mut i = i.clone();
-            if i.role.eq_ignore_ascii_case("HOST") {
-                let user = self.store.user_by_email(site.id, i.email.trim()).await?;
-                if user.is_none_or(|u| crate::license::may_host(&plan, &u).is_err()) {
-                    i.role = "ATTENDEE".into();
-                }
-            }
-            out.push(i);
-        }
-        Ok(out)
     }
 
     /// Ended sessions of the caller (or, for an administrator, of the host `host_email` names),

@@ -269,3 +269,32 @@ async fn bookings_for_several_requesters_through_rest_are_a_shared_account() {
     assert_eq!(requesters, ["emp001", "emp002"]);
     assert!(shared.iter().all(|v| v["person"] == "alice"), "{shared:?}");
 }
+
+/// Naming a co-host over REST is a licence question like any other: an employee without a
+/// licence stays a plain invitee, and the report lists the refusal with the booking.
+#[tokio::test]
+async fn an_unlicensed_rest_cohost_is_refused_and_reported() {
+    let s = TestServer::start().await;
+    s.add_user("emp", false, &[]).await;
+    let alice = crate::rest_support::token(&s, "alice", None).await;
+    let body = serde_json::json!({
+        "title": "With a co-host",
+        "start": "2026-06-02T10:00:00Z",
+        "end": "2026-06-02T11:00:00Z",
+        "invitees": [{ "email": "emp@acme.example", "coHost": true }],
+    });
+    let m = crate::rest_support::rest(&s, "POST", "/v1/meetings", Some(&alice), Some(body)).await.ok().clone();
+    let number = m["meetingNumber"].as_str().expect("meetingNumber").to_string();
+    let boss = crate::rest_support::token(&s, ADMIN, None).await;
+    let resp = reqwest::Client::new()
+        .get(format!("{}/_kaigi/sites/{SITE}/license-report?from=2026-06&to=2026-06", s.base))
+        .bearer_auth(&boss)
+        .send()
+        .await
+        .unwrap();
+    let r: Value = resp.json().await.unwrap();
+    let violations = r["months"][0]["violations"].as_array().expect("violations").clone();
+    let refusal = violations.iter().find(|v| v["person"] == "emp").unwrap_or_else(|| panic!("{violations:?}"));
+    assert_eq!(refusal["kind"], "refused_booking");
+    assert_eq!(refusal["booking"].to_string().trim_matches('"'), number);
+}
