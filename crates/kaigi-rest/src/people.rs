@@ -28,7 +28,7 @@ fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 pub fn person_json(state: &RestState, site: &Site, u: &User) -> Value {
     let url = site_url(state, site);
-    let licensed = u.privileges.host && u.is_active();
+    let licensed = kaigi_core::license::holds_seat(u.privileges.host, u.is_active());
     let licenses: Vec<String> = if licensed { vec![ids::licence(site.id)] } else { Vec::new() };
     let site_urls = if licensed { vec![url] } else { vec![format!("{url}#attendee")] };
     let zone = timezone::by_id(u.time_zone_id).map(|z| z.iana.name()).unwrap_or("UTC");

@@ -194,11 +194,9 @@ async fn join(
     let Some(key) = parse_key(&key) else { return no_meeting() };
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let headers = request.headers().clone();
-    let form = match Form::<JoinForm>::from_request(request, &state).await {
-        Ok(Form(form)) => form,
-        Err(rejection) => {
-            return html::message(rejection.status(), "The form could not be read", &rejection.body_text());
-        }
+    let form: JoinForm = match read_form(&state, request).await {
+        Ok(form) => form,
+        Err(page) => return page,
     };
     let room = match state.kaigi.room(&site, key).await {
         Ok(room) => room,
@@ -323,14 +321,20 @@ enum Button {
     Leave,
 }
 
+/// The posted form, or the page that says why it could not be read (too large, malformed).
+async fn read_form<T: serde::de::DeserializeOwned>(state: &AppState, request: Request<Body>) -> Result<T, Response> {
+    match Form::<T>::from_request(request, state).await {
+        Ok(Form(form)) => Ok(form),
+        Err(rejection) => Err(html::message(rejection.status(), "The form could not be read", &rejection.body_text())),
+    }
+}
+
 async fn press(state: AppState, site: String, key: String, button: Button, request: Request<Body>) -> Response {
     let Some(key) = parse_key(&key) else { return no_meeting() };
     let headers = request.headers().clone();
-    let form = match Form::<ButtonForm>::from_request(request, &state).await {
-        Ok(Form(form)) => form,
-        Err(rejection) => {
-            return html::message(rejection.status(), "The form could not be read", &rejection.body_text());
-        }
+    let form: ButtonForm = match read_form(&state, request).await {
+        Ok(form) => form,
+        Err(page) => return page,
     };
     let room = match state.kaigi.room(&site, key).await {
         Ok(room) => room,

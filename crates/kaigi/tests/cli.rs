@@ -125,28 +125,21 @@ fn an_empty_password_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("password is empty"));
 }
 
-#[test]
-fn a_personal_access_token_is_printed_once_and_stored_as_a_hash() {
-    let dir = scratch("token");
+/// Creates site `name` with the administrator `root` (password `root-pass`, from a file).
+fn site_with_root(dir: &Scratch, name: &str) {
     let pwfile = dir.0.join("pw");
     std::fs::write(&pwfile, "root-pass\n").unwrap();
     let pwfile = pwfile.display().to_string();
-    ok(&kaigi(
-        &dir,
-        &[
-            "site",
-            "create",
-            "--name",
-            "acme",
-            "--admin",
-            "root",
-            "--admin-email",
-            "root@acme.example",
-            "--password-file",
-            &pwfile,
-        ],
-        None,
-    ));
+    let email = format!("root@{name}.example");
+    let args =
+        ["site", "create", "--name", name, "--admin", "root", "--admin-email", &email, "--password-file", &pwfile];
+    ok(&kaigi(dir, &args, None));
+}
+
+#[test]
+fn a_personal_access_token_is_printed_once_and_stored_as_a_hash() {
+    let dir = scratch("token");
+    site_with_root(&dir, "acme");
     ok(&kaigi(
         &dir,
         &["user", "create", "--site", "acme", "--webex-id", "ann", "--email", "ann@acme.example", "--host"],
@@ -207,25 +200,7 @@ impl Drop for Server {
 #[test]
 fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
     let dir = scratch("token-live");
-    let pwfile = dir.0.join("pw");
-    std::fs::write(&pwfile, "root-pass\n").unwrap();
-    let pwfile = pwfile.display().to_string();
-    ok(&kaigi(
-        &dir,
-        &[
-            "site",
-            "create",
-            "--name",
-            "demo",
-            "--admin",
-            "root",
-            "--admin-email",
-            "root@demo.example",
-            "--password-file",
-            &pwfile,
-        ],
-        None,
-    ));
+    site_with_root(&dir, "demo");
     ok(&kaigi(
         &dir,
         &["user", "create", "--site", "demo", "--webex-id", "host01", "--email", "host01@demo.example", "--host"],
