@@ -54,6 +54,31 @@ impl Kaigi {
         Ok(())
     }
 
+    /// Changes how many calls a user may make per calendar minute: on the REST API (every call
+    /// with a bearer token) and on the XML API's metered operations (GetUserCard,
+    /// GetSessionInfo). None leaves a limit as it is; zero is refused (it would lock everyone out).
+    pub async fn set_call_limits(
+        &self,
+        site: &Site,
+        rest_per_minute: Option<u32>,
+        xml_per_minute: Option<u32>,
+    ) -> Result<Site> {
+        let mut settings = site.settings.clone();
+        for (field, limit) in [("restCallsPerMinute", rest_per_minute), ("xmlCallsPerMinute", xml_per_minute)] {
+            if limit == Some(0) {
+                return Err(Error::invalid(field, "must be at least 1"));
+            }
+        }
+        if let Some(limit) = rest_per_minute {
+            settings.rest_calls_per_minute = limit;
+        }
+        if let Some(limit) = xml_per_minute {
+            settings.usage_limit_per_minute = limit;
+        }
+        self.store.update_site_settings(site.id, &settings).await?;
+        Ok(Site { settings, ..site.clone() })
+    }
+
     /// Changes the site's licence settings: automatic seat assignment (Named User) and the
     /// tracking code that names a booking's requester (`trackingCode1` … `trackingCode10`, or
     /// empty for none). None leaves a setting as it is.

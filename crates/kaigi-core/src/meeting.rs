@@ -277,6 +277,23 @@ pub struct MeetingQuery {
     /// … and at or before this one.
     pub to: Option<DateTime<Utc>>,
     pub meeting_key: Option<u64>,
+    /// Only the series with this meetingUUID (lower-case).
+    pub uuid: Option<String>,
+    /// Only single meetings, or only series with several occurrences. None: both.
+    pub shape: Option<Shape>,
+    /// Only meetings after this (first start, id) in the listing order: keyset paging.
+    pub after: Option<(DateTime<Utc>, MeetingId)>,
     /// Most series to return (a safety cap).
     pub limit: u32,
+}
+
+/// How many occurrences a meeting has, as listings tell them apart: a single meeting is shown at
+/// its one start, so it can be paged by the stored start; a repeating series is shown at an
+/// occurrence computed from its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One occurrence: its last occurrence ends one duration after its start.
+    Single,
+    /// Several occurrences, or no end.
+    Repeating,
 }

@@ -687,6 +687,7 @@ impl Kaigi {
             to: q.start_to.or(q.end_to),
             meeting_key: q.meeting_key,
             limit: LIST_SCAN_LIMIT,
+            ..MeetingQuery::default()
         };
         let series = self.store.list_meetings(site.id, &query).await?;
         let now = self.now();

@@ -4,13 +4,17 @@
 //! ahead, whole minutes) is checked here; creating and changing then go through the same use
 //! cases as the XML API, so both faces see one model.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDateTime, Timelike, Utc};
 
 use crate::activity_store::UsageRecord;
 use crate::auth::Caller;
 use crate::error::{Entity, Error, Result, ScheduleError};
 use crate::history::HistoryQuery;
-use crate::meeting::{Invitee, ListStatus, Meeting, MeetingQuery, Recurrence, SessionKind, SessionStatus};
+use crate::meeting::{
+    Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, SessionKind, SessionStatus, Shape,
+};
 use crate::meetings::{MeetingFields, MeetingRef, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES};
 use crate::recurrence;
 use crate::rrule;
@@ -258,8 +262,27 @@ pub struct SeriesListing {
     pub state: Option<State>,
     /// Only these kinds (empty: meetings and webinars).
     pub kinds: Vec<SessionKind>,
-    pub offset: usize,
+    /// Start after this item (the previous page's [`SeriesPage::next`]); None: from the first.
+    pub after: Option<ListCursor>,
     pub limit: usize,
+}
+
+/// Where a listing page ends: the shown start and the meeting id of its last item. Items are
+/// listed by (shown start, meeting id), which names every series and occurrence once.
+pub type ListCursor = (DateTime<Utc>, MeetingId);
+
+/// One page of a REST listing.
+#[derive(Debug, Clone)]
+pub struct SeriesPage {
+    pub items: Vec<SeriesItem>,
+    /// Where the next page starts; None on the last page.
+    pub next: Option<ListCursor>,
+}
+
+impl SeriesItem {
+    fn key(&self) -> ListCursor {
+        (self.start, self.meeting.id)
+    }
 }
 
 impl Kaigi {
@@ -490,8 +513,12 @@ impl Kaigi {
     }
 
     /// `GET /v1/meetings`: the caller's meetings (or, for an administrator, those of the user
-    /// `host_email` names) hosted or co-hosted, one page, and whether more follow.
-    pub async fn list_series(&self, caller: &Caller, q: &SeriesListing) -> Result<(Vec<SeriesItem>, bool)> {
+    /// `host_email` names) hosted or co-hosted, one page after `q.after`.
+    ///
+    /// A page costs what it shows, however many meetings the host has: the host's repeating
+    /// series (few) are all read and expanded, and its single meetings — shown at their stored
+    /// start — are read in that order from the cursor on, only until the page is full.
+    pub async fn list_series(&self, caller: &Caller, q: &SeriesListing) -> Result<SeriesPage> {
         let me = caller.require_user()?;
         let site = &caller.site;
         let who = match q.host_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
@@ -512,54 +539,102 @@ impl Kaigi {
             }),
             to: (!by_key).then_some(q.to),
             meeting_key: q.meeting_key,
+            uuid: q.series.as_ref().map(|s| s.to_ascii_lowercase()),
             limit: LIST_SCAN_LIMIT,
+            ..MeetingQuery::default()
         };
-        let now = self.now();
-        let mut hosts: std::collections::HashMap<i64, User> = std::collections::HashMap::new();
-        let mut out = Vec::new();
-        let wanted = q.offset.saturating_add(q.limit).saturating_add(1);
-        for m in self.store.list_meetings(site.id, &query).await? {
-            if q.series.as_deref().is_some_and(|s| !s.eq_ignore_ascii_case(&m.uuid)) {
-                continue;
+        let mut lister = Lister { kaigi: self, q, now: self.now(), hosts: HashMap::new(), items: Vec::new() };
+        let repeating = MeetingQuery { shape: Some(Shape::Repeating), ..query.clone() };
+        for m in self.store.list_meetings(site.id, &repeating).await? {
+            lister.add(m).await?;
+        }
+        let wanted = q.limit.saturating_add(1);
+        let mut singles = MeetingQuery { shape: Some(Shape::Single), after: q.after, ..query };
+        let mut chunk = u32::try_from(wanted).unwrap_or(u32::MAX).max(SINGLES_CHUNK);
+        let mut found = 0;
+        loop {
+            singles.limit = chunk;
+            let rows = self.store.list_meetings(site.id, &singles).await?;
+            let exhausted = rows.len() < chunk as usize;
+            singles.after = rows.last().map(|m| (m.start, m.id));
+            for m in rows {
+                found += lister.add(m).await?;
             }
-            let host = match hosts.get(&m.host_id) {
-                Some(h) => h.clone(),
-                None => {
-                    let Some(h) = self.store.user_by_id(site.id, m.host_id).await? else { continue };
-                    hosts.insert(m.host_id, h.clone());
-                    h
-                }
-            };
-            let (from, to) = if by_key { (m.start, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
-            // Occurrences overlapping [from, to): starting before `to` and ending after `from`.
-            let earliest =
-                from.checked_sub_signed(duration_of(&m) - Duration::seconds(1)).unwrap_or(DateTime::<Utc>::MIN_UTC);
-            let overlapping: Vec<DateTime<Utc>> = starts_of(&m, earliest, to, wanted.min(recurrence::MAX_OCCURRENCES))
-                .into_iter()
-                .filter(|s| *s < to)
-                .collect();
-            if overlapping.is_empty() {
-                continue;
+            // Every single meeting not read yet comes after the `wanted` ones found.
+            if exhausted || found >= wanted {
+                break;
             }
-            if q.occurrences {
-                for start in overlapping {
-                    if q.state.is_some_and(|st| st != occurrence_state(&m, start, now)) {
-                        continue;
-                    }
-                    out.push(SeriesItem { meeting: m.clone(), host: host.clone(), start, occurrence: true });
+            chunk = chunk.saturating_mul(2).min(LIST_SCAN_LIMIT);
+        }
+        let mut items = lister.items;
+        items.sort_by_key(SeriesItem::key);
+        items.truncate(wanted);
+        let next = match q.limit.checked_sub(1) {
+            Some(last) if items.len() > q.limit => Some(items[last].key()),
+            _ => None,
+        };
+        items.truncate(q.limit);
+        Ok(SeriesPage { items, next })
+    }
+}
+
+/// Single meetings read per statement when a page is filled (doubling while filters skip them).
+const SINGLES_CHUNK: u32 = 64;
+
+/// Turns listed meetings into the items of one page: occurrences in the window, or series at
+/// their shown start, after the cursor and passing the state filter.
+struct Lister<'a> {
+    kaigi: &'a Kaigi,
+    q: &'a SeriesListing,
+    now: DateTime<Utc>,
+    hosts: HashMap<i64, User>,
+    items: Vec<SeriesItem>,
+}
+
+impl Lister<'_> {
+    /// Adds the items of `m`; how many.
+    async fn add(&mut self, m: Meeting) -> Result<usize> {
+        let (q, now) = (self.q, self.now);
+        if q.series.as_deref().is_some_and(|s| !s.eq_ignore_ascii_case(&m.uuid)) {
+            return Ok(0);
+        }
+        let host = match self.hosts.get(&m.host_id) {
+            Some(h) => h.clone(),
+            None => {
+                let Some(h) = self.kaigi.store.user_by_id(m.site_id, m.host_id).await? else { return Ok(0) };
+                self.hosts.insert(m.host_id, h.clone());
+                h
+            }
+        };
+        let after = |start: DateTime<Utc>| q.after.is_none_or(|cursor| (start, m.id) > cursor);
+        let (from, to) = if q.meeting_key.is_some() { (m.start, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
+        // Occurrences overlapping [from, to) — starting before `to` and ending after `from` — and
+        // not before the cursor: at most one page of them.
+        let mut earliest =
+            from.checked_sub_signed(duration_of(&m) - Duration::seconds(1)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        if let Some((start, _)) = q.after.filter(|_| q.occurrences) {
+            earliest = earliest.max(start);
+        }
+        let wanted = q.limit.saturating_add(2).min(recurrence::MAX_OCCURRENCES);
+        let overlapping: Vec<DateTime<Utc>> =
+            starts_of(&m, earliest, to, wanted).into_iter().filter(|s| *s < to).collect();
+        if overlapping.is_empty() {
+            return Ok(0);
+        }
+        let before = self.items.len();
+        if q.occurrences {
+            for start in overlapping {
+                if after(start) && q.state.is_none_or(|st| st == occurrence_state(&m, start, now)) {
+                    self.items.push(SeriesItem { meeting: m.clone(), host: host.clone(), start, occurrence: true });
                 }
-            } else {
-                if q.state.is_some_and(|st| st != series_state(&m, now)) {
-                    continue;
-                }
-                let start = if q.current { current_start(&m, now) } else { m.start };
-                out.push(SeriesItem { meeting: m, host, start, occurrence: false });
+            }
+        } else {
+            let start = if q.current { current_start(&m, now) } else { m.start };
+            if after(start) && q.state.is_none_or(|st| st == series_state(&m, now)) {
+                self.items.push(SeriesItem { meeting: m, host, start, occurrence: false });
             }
         }
-        out.sort_by(|a, b| a.start.cmp(&b.start).then(a.meeting.id.cmp(&b.meeting.id)));
-        let more = out.len() > q.offset.saturating_add(q.limit);
-        let page = out.into_iter().skip(q.offset).take(q.limit).collect();
-        Ok((page, more))
+        Ok(self.items.len() - before)
     }
 }
 

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use kaigi_core::meeting::{Invitee, Meeting, SessionKind, SessionStatus};
 use kaigi_core::rrule;
 use kaigi_core::series::{
-    self, occurrence_id, occurrence_state, series_state, Instance, SeriesFields, SeriesItem, SeriesListing, SeriesRef,
+    self, occurrence_id, occurrence_state, series_state, Instance, SeriesFields, SeriesListing, SeriesPage, SeriesRef,
     State as MState,
 };
 use kaigi_core::site::Site;
@@ -23,7 +23,7 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
-use crate::paging::{link_next, OFFSET};
+use crate::paging::{self, link_after, link_next, OFFSET};
 use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params, PathId};
 use crate::{ids, site_url, RestState};
 
@@ -561,11 +561,8 @@ pub async fn list(
         link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, offset + count, more);
         return Ok(response);
     }
-    let items: Vec<SeriesItem>;
-    let more;
-    if empty {
-        items = Vec::new();
-        more = false;
+    let page = if empty {
+        SeriesPage { items: Vec::new(), next: None }
     } else {
         let q = SeriesListing {
             host_email,
@@ -577,12 +574,13 @@ pub async fn list(
             current,
             state: state_filter,
             kinds,
-            offset,
+            after: paging::cursor(&params)?,
             limit: max,
         };
-        (items, more) = state.kaigi.list_series(&who.caller, &q).await?;
-    }
-    let json_items: Vec<Value> = items
+        state.kaigi.list_series(&who.caller, &q).await?
+    };
+    let json_items: Vec<Value> = page
+        .items
         .iter()
         .map(|i| {
             meeting_json(
@@ -595,7 +593,7 @@ pub async fn list(
         })
         .collect();
     let mut response = ok_json(json!({ "items": json_items }));
-    link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, offset + items.len(), more);
+    link_after(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, page.next);
     Ok(response)
 }
 

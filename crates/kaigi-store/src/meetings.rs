@@ -7,9 +7,10 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use kaigi_core::license_log::LicenseDecision;
-use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus};
+use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus, Shape};
 use kaigi_core::site::SiteId;
 use kaigi_core::store::{ConflictOn, StoreError};
+use kaigi_core::user::UserId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Executor};
 
@@ -263,6 +264,9 @@ async fn attach_invitees(
     Ok(())
 }
 
+/// Meetings whose invitees are read in one statement (bounded: SQLite allows 32,766 parameters).
+const INVITEE_BATCH: usize = 1000;
+
 /// A meeting ready to insert, converted to columns beforehand: a value the database cannot hold
 /// fails at once, and the insert can wait in SQLite's group-commit queue (see `group_commit`).
 pub(crate) struct NewMeeting {
@@ -413,26 +417,44 @@ fn tied_to(mut d: LicenseDecision, id: MeetingId) -> LicenseDecision {
 }
 
 /// The `WHERE` clause of a listing: live meetings of `site` that match `q`.
-fn list_filter(site: SiteId, q: &MeetingQuery, p: &mut Params) -> Result<String, StoreError> {
-    let mut clause = match &q.hosts {
-        None => format!("site_id = {}", p.add(Value::int(site))),
-        Some(hosts) if hosts.is_empty() => "1 = 0".to_string(),
-        // The site is named inside: the ids then come from the host and alternate-host indexes
-        // instead of a scan of all the site's meetings by start (SQLite's planner would pick the
-        // (site_id, start_ms) index for a `site_id = ?` here). Invitee rows carry their meeting's
-        // site. The literal role lets both engines use the partial index of alternate hosts.
-        Some(hosts) => {
-            let site_hosts = p.add(Value::int(site));
+/// The rows of one host's meetings in the listing order, read through the (site, host, start)
+/// index — or, for repeating series, through its partial twin (migration 0011), which must be
+/// named by the very same predicate text for SQLite to use it.
+const SINGLE: &str = "series_end_ms = start_ms + duration_minutes * 60000";
+const REPEATING: &str = "(series_end_ms IS NULL OR series_end_ms <> start_ms + duration_minutes * 60000)";
+
+/// Where a listing's rows come from: the site's meetings, those its users host, or those they are
+/// alternate hosts of (invitees with role HOST, matched by email).
+enum ListSource<'a> {
+    Site,
+    Hosted(&'a [(UserId, String)]),
+    AlternateHosts(&'a [(UserId, String)]),
+}
+
+/// The WHERE clause of a listing from `source`, its parameters added to `p` in order.
+fn list_filter(site: SiteId, source: ListSource<'_>, q: &MeetingQuery, p: &mut Params) -> Result<String, StoreError> {
+    let site = p.add(Value::int(site));
+    let mut clause = match source {
+        ListSource::Site => format!("site_id = {site}"),
+        ListSource::Hosted(hosts) => {
             let ids = p.add_list(hosts.iter().map(|(id, _)| Value::int(*id)));
-            let site_invitees = p.add(Value::int(site));
+            format!("site_id = {site} AND host_id IN ({ids})")
+        }
+        // Invitee rows carry their meeting's site; the literal role lets both engines use the
+        // partial index of alternate hosts.
+        ListSource::AlternateHosts(hosts) => {
             let emails = p.add_list(hosts.iter().map(|(_, email)| Value::text(lc(email))));
             format!(
-                "id IN (SELECT id FROM meetings WHERE site_id = {site_hosts} AND host_id IN ({ids}) \
-                 UNION ALL SELECT meeting_id FROM meeting_invitees \
-                 WHERE site_id = {site_invitees} AND role = 'HOST' AND email_lc IN ({emails}))"
+                "id IN (SELECT meeting_id FROM meeting_invitees \
+                 WHERE site_id = {site} AND role = 'HOST' AND email_lc IN ({emails}))"
             )
         }
     };
+    match q.shape {
+        None => {}
+        Some(Shape::Single) => clause.push_str(&format!(" AND {SINGLE}")),
+        Some(Shape::Repeating) => clause.push_str(&format!(" AND {REPEATING}")),
+    }
     clause.push_str(" AND deleted_at IS NULL");
     if !q.kinds.is_empty() {
         let kinds = p.add_list(q.kinds.iter().map(|k| Value::text(k.as_str())));
@@ -441,12 +463,25 @@ fn list_filter(site: SiteId, q: &MeetingQuery, p: &mut Params) -> Result<String,
     if let Some(key) = q.meeting_key {
         clause.push_str(&format!(" AND meeting_key = {}", p.add(Value::int(key_to_db(key)?))));
     }
+    if let Some(uuid) = &q.uuid {
+        clause.push_str(&format!(" AND uuid = {}", p.add(Value::text(lc(uuid)))));
+    }
     // Series that overlap [from, to]: started by `to`, and not ended before `from`.
     if let Some(to) = q.to {
         clause.push_str(&format!(" AND start_ms <= {}", p.add(Value::int(ms(to)))));
     }
     if let Some(from) = q.from {
         clause.push_str(&format!(" AND (series_end_ms IS NULL OR series_end_ms >= {})", p.add(Value::int(ms(from)))));
+    }
+    // After the cursor in (start, id) order; the first half is a range the index can seek to.
+    if let Some((start, id)) = q.after {
+        let start = ms(start);
+        clause.push_str(&format!(
+            " AND start_ms >= {} AND (start_ms > {} OR id > {})",
+            p.add(Value::int(start)),
+            p.add(Value::int(start)),
+            p.add(Value::int(id))
+        ));
     }
     Ok(clause)
 }
@@ -543,14 +578,39 @@ impl SqlStore {
         Ok(self.meetings_where(&filter, p, 1).await?.pop())
     }
 
-    /// `limit == 0` asks for nothing and gets nothing.
+    /// `limit == 0` asks for nothing and gets nothing. A host's meetings are read in two index
+    /// range scans (hosted, alternate-hosted) merged in order, so that a page costs what it
+    /// returns, not what the host has (an `id IN (... UNION ...)` would collect every id first).
     pub(crate) async fn list_meetings_impl(&self, site: SiteId, q: &MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
-        if q.limit == 0 {
-            return Ok(Vec::new());
+        let sources = match &q.hosts {
+            _ if q.limit == 0 => return Ok(Vec::new()),
+            None => vec![ListSource::Site],
+            Some(hosts) if hosts.is_empty() => return Ok(Vec::new()),
+            Some(hosts) => vec![ListSource::Hosted(hosts), ListSource::AlternateHosts(hosts)],
+        };
+        let mut tx = self.snapshot().await?;
+        let mut meetings = Vec::new();
+        for source in sources {
+            let mut p = Params::default();
+            let filter = list_filter(site, source, q, &mut p)?;
+            let limit = p.add(Value::int(i64::from(q.limit)));
+            let columns: &str = &SELECT_COLUMNS;
+            let sql = format!("SELECT {columns} FROM meetings WHERE {filter} ORDER BY start_ms, id LIMIT {limit}");
+            let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&mut *tx).await.map_err(db)?;
+            for row in &rows {
+                meetings.push(meeting_from_row(row)?);
+            }
         }
-        let mut p = Params::default();
-        let filter = list_filter(site, q, &mut p)?;
-        self.meetings_where(&filter, p, q.limit).await
+        meetings.sort_by_key(|m| (m.start, m.id));
+        meetings.dedup_by_key(|m| m.id);
+        meetings.truncate(usize::try_from(q.limit).unwrap_or(usize::MAX));
+        for chunk in meetings.chunks_mut(INVITEE_BATCH) {
+            let mut p = Params::default();
+            let ids = p.add_list(chunk.iter().map(|m| Value::int(m.id)));
+            attach_invitees(&mut tx, chunk, &ids, p.0).await?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(meetings)
     }
 
     /// At most `limit` meetings matching `filter` (whose parameters `p` holds) with their
@@ -592,18 +652,28 @@ mod tests {
             meeting_key: Some(123),
             from: DateTime::from_timestamp_millis(1),
             to: DateTime::from_timestamp_millis(2),
+            shape: Some(Shape::Single),
+            after: Some((DateTime::from_timestamp_millis(5).unwrap(), 9)),
             limit: 5,
+            ..MeetingQuery::default()
         };
+        let hosts = q.hosts.clone().unwrap();
         let mut p = Params::default();
-        let clause = list_filter(3, &q, &mut p).expect("filter");
+        let clause = list_filter(3, ListSource::Hosted(&hosts), &q, &mut p).expect("filter");
         assert_eq!(
             clause,
-            "id IN (SELECT id FROM meetings WHERE site_id = $1 AND host_id IN ($2) UNION ALL SELECT meeting_id \
-             FROM meeting_invitees WHERE site_id = $3 AND role = 'HOST' AND email_lc IN ($4)) AND deleted_at IS NULL \
-             AND kind IN ($5, $6) AND meeting_key = $7 AND start_ms <= $8 \
-             AND (series_end_ms IS NULL OR series_end_ms >= $9)"
+            "site_id = $1 AND host_id IN ($2) AND series_end_ms = start_ms + duration_minutes * 60000 \
+             AND deleted_at IS NULL AND kind IN ($3, $4) AND meeting_key = $5 AND start_ms <= $6 \
+             AND (series_end_ms IS NULL OR series_end_ms >= $7) AND start_ms >= $8 AND (start_ms > $9 OR id > $10)"
         );
-        assert!(matches!(&p.0[3], Value::Text(Some(e)) if e == "a@x.org"));
-        assert_eq!(p.0.len(), 9);
+        assert_eq!(p.0.len(), 10);
+        let mut p = Params::default();
+        let q = MeetingQuery { shape: Some(Shape::Repeating), after: None, meeting_key: None, ..q };
+        let clause = list_filter(3, ListSource::AlternateHosts(&hosts), &q, &mut p).expect("filter");
+        assert!(clause.starts_with(
+            "id IN (SELECT meeting_id FROM meeting_invitees WHERE site_id = $1 AND role = 'HOST' AND email_lc IN ($2)) \
+             AND (series_end_ms IS NULL OR series_end_ms <> start_ms + duration_minutes * 60000)"
+        ));
+        assert!(matches!(&p.0[1], Value::Text(Some(e)) if e == "a@x.org"));
     }
 }

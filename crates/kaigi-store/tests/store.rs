@@ -24,7 +24,7 @@ use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, Licens
 use kaigi_core::mail::{self, Mail};
 use kaigi_core::meeting::{
     AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, RepeatKind, SessionKind,
-    SessionStatus,
+    SessionStatus, Shape,
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
@@ -193,6 +193,7 @@ on_both_engines!(
     update_meeting_replaces_the_row_and_its_invitees,
     deleted_meetings_are_hidden_but_calendar_links_find_them,
     list_meetings_filters_and_orders,
+    list_meetings_pages_by_shape_and_cursor,
     concurrent_meeting_inserts,
     corrupt_meeting_rows_are_backend_errors,
     sixty_four_concurrent_inserts_are_all_stored,
@@ -824,9 +825,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 11]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 11]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -842,7 +843,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 11]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -1449,6 +1450,7 @@ async fn list_meetings_filters_and_orders(ctx: Ctx) {
         to: Some(t(1_000)),
         meeting_key: Some(m2.meeting_key),
         limit: 100,
+        ..MeetingQuery::default()
     };
     assert_eq!(s.list_meetings(site.id, &q_all).await.expect("list"), std::slice::from_ref(&m2));
 
@@ -1462,6 +1464,60 @@ async fn list_meetings_filters_and_orders(ctx: Ctx) {
     let alice_elsewhere = MeetingQuery { hosts: Some(vec![(alice.id, "alice@example.com".into())]), limit: 100, ..q() };
     assert_eq!(s.list_meetings(other.id, &alice_elsewhere).await.expect("list").len(), 1);
     assert!(s.list_meetings(999_999, &limited(100)).await.expect("list").is_empty());
+}
+
+async fn list_meetings_pages_by_shape_and_cursor(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let alice = add(s, &person(site.id, "alice", "Alice", "A")).await;
+    let bob = add(s, &person(site.id, "bob", "Bob", "B")).await;
+    // Single meetings end one duration (60 minutes) after their start; the others repeat.
+    let single =
+        |key: u64, start: i64| Meeting { series_end: Some(t(start + 3600)), ..meeting(site.id, alice.id, key, start) };
+    let s1 = schedule(s, &single(710_000_001, 100)).await;
+    let s2 = schedule(s, &single(710_000_002, 200)).await;
+    let s3 = schedule(s, &single(710_000_003, 200)).await;
+    let weekly =
+        schedule(s, &Meeting { series_end: Some(t(900_000)), ..meeting(site.id, alice.id, 710_000_004, 150) }).await;
+    let open = schedule(s, &Meeting { series_end: None, ..meeting(site.id, alice.id, 710_000_005, 50) }).await;
+    // Bob's single meeting with Alice as alternate host.
+    let alt = Meeting {
+        invitees: vec![invitee("Alice", "alice@example.com", "HOST")],
+        series_end: Some(t(3_750)),
+        ..meeting(site.id, bob.id, 710_000_006, 150)
+    };
+    let alt = schedule(s, &alt).await;
+
+    let alice_q = MeetingQuery {
+        hosts: Some(vec![(alice.id, "alice@example.com".into())]),
+        limit: 100,
+        ..MeetingQuery::default()
+    };
+    let list = |q: MeetingQuery| async move {
+        s.list_meetings(site.id, &q).await.expect("list").into_iter().map(|m| m.meeting_key).collect::<Vec<u64>>()
+    };
+    let keys = |ms: &[&Meeting]| ms.iter().map(|m| m.meeting_key).collect::<Vec<u64>>();
+    assert_eq!(list(alice_q.clone()).await, keys(&[&open, &s1, &weekly, &alt, &s2, &s3]));
+    let singles = MeetingQuery { shape: Some(Shape::Single), ..alice_q.clone() };
+    assert_eq!(list(singles.clone()).await, keys(&[&s1, &alt, &s2, &s3]));
+    let repeating = MeetingQuery { shape: Some(Shape::Repeating), ..alice_q.clone() };
+    assert_eq!(list(repeating).await, keys(&[&open, &weekly]));
+
+    // Keyset pages: after (start, id), ties at one start broken by id; hosted and alternate-hosted
+    // rows merged in that order, the limit applied to the merge.
+    let page = |after: Option<&Meeting>, limit| MeetingQuery {
+        after: after.map(|m| (m.start, m.id)),
+        limit,
+        ..singles.clone()
+    };
+    assert_eq!(list(page(None, 2)).await, keys(&[&s1, &alt]));
+    assert_eq!(list(page(Some(&alt), 2)).await, keys(&[&s2, &s3]));
+    assert_eq!(list(page(Some(&s2), 2)).await, keys(&[&s3]));
+    assert!(list(page(Some(&s3), 2)).await.is_empty());
+
+    // One series by its uuid, in any case.
+    let by_uuid = MeetingQuery { uuid: Some(weekly.uuid.to_ascii_uppercase()), ..alice_q };
+    assert_eq!(list(by_uuid).await, keys(&[&weekly]));
 }
 
 async fn concurrent_meeting_inserts(ctx: Ctx) {
@@ -2132,7 +2188,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 11]);
     again.close().await;
 }
 

@@ -69,6 +69,16 @@ pub enum SiteCommand {
     },
     /// List the sites.
     List,
+    /// Change how many calls per minute each user of the site may make (REST API; XML API
+    /// GetUserCard and GetSessionInfo). Load tests raise them.
+    Limits {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        rest_calls_per_minute: Option<u32>,
+        #[arg(long)]
+        xml_calls_per_minute: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -252,6 +262,14 @@ pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
             };
             kaigi.create_user(&Caller::operator(site.clone()), &req).await.map_err(err)?;
             println!("site {} created (siteID {}), administrator {admin}", site.name, site.site_number);
+        }
+        SiteCommand::Limits { site, rest_calls_per_minute, xml_calls_per_minute } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let site = kaigi.set_call_limits(&site, rest_calls_per_minute, xml_calls_per_minute).await.map_err(err)?;
+            println!(
+                "{}: {} REST calls and {} metered XML calls per user per minute",
+                site.name, site.settings.rest_calls_per_minute, site.settings.usage_limit_per_minute
+            );
         }
         SiteCommand::List => {
             for site in kaigi.store.list_sites().await.map_err(|e| e.to_string())? {

@@ -314,3 +314,20 @@ fn the_licence_report_agrees_with_the_bookings_it_is_made_from() {
         kaigi(&dir, &["license", "settings", "--site", "bench", "--requester-tracking-code", "trackingCode11"], None);
     assert!(!refused.status.success());
 }
+
+#[test]
+fn call_limits_are_kept_per_site_and_zero_is_refused() {
+    let dir = scratch("limits");
+    site_with_root(&dir, "acme");
+    let set = kaigi(&dir, &["site", "limits", "--site", "acme", "--rest-calls-per-minute", "100000"], None);
+    assert!(ok(&set).contains("100000 REST calls and 60 metered XML calls"), "{}", ok(&set));
+    // Read back by a later process: nothing given, nothing changed.
+    let shown = kaigi(&dir, &["site", "limits", "--site", "acme", "--xml-calls-per-minute", "5"], None);
+    assert!(ok(&shown).contains("100000 REST calls and 5 metered XML calls"), "{}", ok(&shown));
+    let zero = kaigi(&dir, &["site", "limits", "--site", "acme", "--rest-calls-per-minute", "0"], None);
+    assert!(!zero.status.success());
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("at least 1"));
+    assert!(!kaigi(&dir, &["site", "limits", "--site", "nowhere", "--rest-calls-per-minute", "9"], None)
+        .status
+        .success());
+}

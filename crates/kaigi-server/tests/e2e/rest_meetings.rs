@@ -228,6 +228,87 @@ async fn the_list_pages_with_a_link_that_repeats_every_filter() {
     assert_eq!(none.ok()["items"].as_array().unwrap().len(), 0);
 }
 
+/// Follows the Link header from `first` to the last page; every item's (id, start), in order.
+async fn walk(s: &TestServer, token: &str, first: &str) -> Vec<(String, String)> {
+    let mut url = first.to_string();
+    let mut seen = Vec::new();
+    for _ in 0..200 {
+        let page = rest(s, "GET", &url, Some(token), None).await;
+        for item in page.ok()["items"].as_array().unwrap() {
+            seen.push((item["id"].as_str().unwrap().to_string(), item["start"].as_str().unwrap().to_string()));
+        }
+        match next_link(&page, s) {
+            Some(next) => {
+                assert!(next.contains("cursor=") && !next.contains("offset="), "{next}");
+                url = next;
+            }
+            None => return seen,
+        }
+    }
+    panic!("more than 200 pages");
+}
+
+#[tokio::test]
+async fn small_pages_list_single_meetings_and_repeating_series_once_each_in_start_order() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    // Single meetings, three of them at one start (ties are broken by meeting id) …
+    for (i, (start, end)) in [
+        ("2026-06-02T10:00:00Z", "2026-06-02T11:00:00Z"),
+        ("2026-06-02T10:00:00Z", "2026-06-02T10:30:00Z"),
+        ("2026-06-02T10:00:00Z", "2026-06-02T12:00:00Z"),
+        ("2026-06-03T08:00:00Z", "2026-06-03T09:00:00Z"),
+        ("2026-06-04T15:00:00Z", "2026-06-04T16:00:00Z"),
+        ("2026-06-05T07:00:00Z", "2026-06-05T07:30:00Z"),
+        ("2026-06-06T23:00:00Z", "2026-06-07T00:30:00Z"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        create(&s, &t, meeting(&format!("Single {i}"), start, end)).await;
+    }
+    // … and two repeating series whose occurrences fall between them.
+    let mut daily = meeting("Daily", "2026-06-02T09:00:00Z", "2026-06-02T09:15:00Z");
+    daily["recurrence"] = json!("FREQ=DAILY;INTERVAL=1;COUNT=5");
+    let daily = create(&s, &t, daily).await;
+    let mut weekly = meeting("Weekly", "2026-06-01T12:00:00Z", "2026-06-01T13:00:00Z");
+    weekly["recurrence"] = json!("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO");
+    let weekly = create(&s, &t, weekly).await;
+
+    for kind in ["meetingSeries", "scheduledMeeting"] {
+        let whole = rest(&s, "GET", &format!("/v1/meetings?meetingType={kind}&max=100"), Some(&t), None).await;
+        let whole: Vec<(String, String)> = whole.ok()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["id"].as_str().unwrap().to_string(), i["start"].as_str().unwrap().to_string()))
+            .collect();
+        let starts: Vec<&String> = whole.iter().map(|(_, start)| start).collect();
+        assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{kind}: in start order: {starts:?}");
+        // 7 singles + 2 series; as occurrences, 7 + 5 daily + 1 weekly (Monday 8 June is out of the window).
+        assert_eq!(whole.len(), if kind == "meetingSeries" { 9 } else { 13 }, "{kind}: {whole:?}");
+        for size in [1, 2, 4] {
+            let paged = walk(&s, &t, &format!("/v1/meetings?meetingType={kind}&max={size}")).await;
+            assert_eq!(paged, whole, "{kind}, pages of {size}");
+        }
+    }
+    let series_ids: Vec<String> = walk(&s, &t, "/v1/meetings?max=3").await.into_iter().map(|(id, _)| id).collect();
+    assert!(series_ids.contains(&daily["id"].as_str().unwrap().to_string()));
+    assert!(series_ids.contains(&weekly["id"].as_str().unwrap().to_string()));
+
+    // A meeting booked while a client pages shows up on a later page when it sorts after the cursor.
+    let first = rest(&s, "GET", "/v1/meetings?max=4", Some(&t), None).await;
+    let next = next_link(&first, &s).expect("more pages");
+    create(&s, &t, meeting("Booked meanwhile", "2026-06-07T10:00:00Z", "2026-06-07T11:00:00Z")).await;
+    let rest_of_it = walk(&s, &t, &next).await;
+    assert_eq!(first.ok()["items"].as_array().unwrap().len() + rest_of_it.len(), 10);
+
+    // A cursor kaigi did not hand out is a 400 in the Webex error JSON.
+    let forged = rest(&s, "GET", "/v1/meetings?cursor=yesterday", Some(&t), None).await;
+    assert_eq!(forged.status, 400, "{:?}", forged.body);
+    assert!(forged.body["errors"][0]["description"].as_str().unwrap().contains("cursor"), "{:?}", forged.body);
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
