@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use kaigi_core::license_log::LicenseDecision;
+use kaigi_core::mail::Mail;
 use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus};
 use kaigi_core::site::SiteId;
 use kaigi_core::store::{ConflictOn, StoreError};
@@ -18,11 +19,12 @@ use crate::codec::{
     Value,
 };
 use crate::errors::{corrupt, db};
+use crate::outbox::insert_mails;
 use crate::SqlStore;
 
 /// The columns `meeting_values` fills, in its order: everything an update replaces (all but `id`,
 /// `site_id`, `meeting_key` and `deleted_at`).
-const WRITE_COLUMNS: [&str; 40] = [
+const WRITE_COLUMNS: [&str; 41] = [
     "kind",
     "uuid",
     "conf_id",
@@ -58,6 +60,7 @@ const WRITE_COLUMNS: [&str; 40] = [
     "series_end_ms",
     "attendee_options",
     "registration_required",
+    "exceptions",
     "status",
     "host_joined",
     "participants_joined",
@@ -66,7 +69,7 @@ const WRITE_COLUMNS: [&str; 40] = [
 ];
 
 /// The values of [`WRITE_COLUMNS`] for `m`, in the same order.
-fn meeting_values(m: &Meeting) -> Result<[Value; 40], StoreError> {
+fn meeting_values(m: &Meeting) -> Result<[Value; 41], StoreError> {
     Ok([
         Value::text(m.kind.as_str()),
         Value::text(lc(&m.uuid)),
@@ -103,6 +106,7 @@ fn meeting_values(m: &Meeting) -> Result<[Value; 40], StoreError> {
         opt_ms(m.series_end),
         json(&m.attendee_options, "attendee options")?,
         json(&m.registration_required, "registration fields")?,
+        json(&m.exceptions, "occurrence exceptions")?,
         Value::text(m.status.wire()),
         Value::flag(m.host_joined),
         Value::flag(m.participants_joined),
@@ -178,6 +182,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
         series_end: get_opt_time(row, "series_end_ms")?,
         attendee_options: get_json(row, "attendee_options")?,
         registration_required: get_json(row, "registration_required")?,
+        exceptions: get_json(row, "exceptions")?,
         status: session_status(&status).ok_or_else(|| corrupt("session status", &status))?,
         host_joined: get_flag(row, "host_joined")?,
         participants_joined: get_flag(row, "participants_joined")?,
@@ -269,7 +274,7 @@ pub(crate) struct NewMeeting {
     site: SiteId,
     key: i64,
     reserved_at: i64,
-    values: [Value; 40],
+    values: [Value; 41],
     invitees: Vec<Invitee>,
     /// Licence decisions stored with the meeting, tied to its id once it has one.
     decisions: Vec<LicenseDecision>,
@@ -469,7 +474,7 @@ impl SqlStore {
         w.finish(result).await
     }
 
-    pub(crate) async fn update_meeting_impl(&self, m: &Meeting) -> Result<(), StoreError> {
+    pub(crate) async fn update_meeting_impl(&self, m: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
         let values = meeting_values(m)?;
         let mut w = self.write().await?;
         let result = async {
@@ -483,7 +488,8 @@ impl SqlStore {
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
-            insert_invitees(conn, m.site_id, m.id, &m.invitees).await
+            insert_invitees(conn, m.site_id, m.id, &m.invitees).await?;
+            insert_mails(conn, mails).await
         }
         .await;
         w.finish(result).await
