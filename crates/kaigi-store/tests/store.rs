@@ -23,8 +23,8 @@ use kaigi_core::license::{DatedPlan, LicenseAction, LicenseOutcome, LicensePlan,
 use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore};
 use kaigi_core::mail::{self, Mail};
 use kaigi_core::meeting::{
-    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, RepeatKind, SessionKind,
-    SessionStatus,
+    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, OccurrenceException, Recurrence,
+    RepeatKind, SessionKind, SessionStatus,
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
@@ -191,6 +191,7 @@ on_both_engines!(
     meetings_round_trip_every_field,
     a_used_meeting_key_is_a_conflict_and_writes_nothing,
     update_meeting_replaces_the_row_and_its_invitees,
+    occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_change,
     deleted_meetings_are_hidden_but_calendar_links_find_them,
     list_meetings_filters_and_orders,
     concurrent_meeting_inserts,
@@ -784,6 +785,50 @@ async fn meeting_keys_are_reserved_once(ctx: Ctx) {
     assert!(!s.reserve_meeting_key(123_456_789, b.id, t(2)).await.expect("reserve"));
     assert!(s.reserve_meeting_key(2_987_654_321, b.id, t(3)).await.expect("reserve"));
     assert!(matches!(s.reserve_meeting_key(u64::MAX, a.id, t(4)).await, Err(StoreError::Backend(_))));
+}
+
+async fn occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_change(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 600_000_001, 3_600)).await;
+    assert!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key").expect("found").exceptions.is_empty());
+
+    let moved = OccurrenceException {
+        original_start: t(90_000),
+        cancelled: false,
+        start: t(95_400),
+        duration_minutes: 45,
+        title: Some("Moved — \"quoted\"".into()),
+        agenda: Some(String::new()),
+        password: Some("Own1".into()),
+    };
+    let gone = OccurrenceException {
+        original_start: t(176_400),
+        cancelled: true,
+        start: t(176_400),
+        duration_minutes: 60,
+        title: None,
+        agenda: None,
+        password: None,
+    };
+    let changed = Meeting { exceptions: vec![moved, gone], updated_at: t(10), ..m.clone() };
+    let note = Mail {
+        kind: mail::MailKind::OccurrenceChanged,
+        subject: "Changed: Meeting".into(),
+        ..welcome(site.id, "guest@example.com", t(10))
+    };
+    s.update_meeting_with_mails(&changed, std::slice::from_ref(&note)).await.expect("update");
+    assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), Some(changed.clone()));
+    assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), Some(changed.clone()));
+    let queued = s.outbox(Some(site.id), 10).await.expect("outbox");
+    assert_eq!(queued, vec![Mail { id: queued[0].id, ..note.clone() }]);
+
+    // A write that fails queues nothing.
+    let r = s.update_meeting_with_mails(&Meeting { id: 999_999, ..changed.clone() }, std::slice::from_ref(&note)).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+    assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
+
 }
 
 async fn outbox_is_newest_first(ctx: Ctx) {
