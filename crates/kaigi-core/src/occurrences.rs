@@ -244,10 +244,7 @@ impl Kaigi {
     }
 
     fn invitee_mails(&self, m: &Meeting, write: impl Fn(&str, &str) -> Mail) -> Vec<Mail> {
-        m.invitees
-            .iter()
-            .map(|i| write(&i.email, if i.name.trim().is_empty() { &i.email } else { &i.name }))
-            .collect()
+        m.invitees.iter().map(|i| write(&i.email, if i.name.trim().is_empty() { &i.email } else { &i.name })).collect()
     }
 
     /// `PUT` (`replace`: title, password, start and end required) or `PATCH` of one occurrence
@@ -489,10 +486,8 @@ mod tests {
     #[test]
     fn listings_show_moved_occurrences_and_leave_out_cancelled_ones() {
         let mut m = berlin_series("FREQ=DAILY;INTERVAL=1;COUNT=4");
-        m.exceptions = vec![
-            moved("2027-01-12T08:30:00Z", "2027-01-12T15:00:00Z", 45),
-            cancelled("2027-01-13T08:30:00Z"),
-        ];
+        m.exceptions =
+            vec![moved("2027-01-12T08:30:00Z", "2027-01-12T15:00:00Z", 45), cancelled("2027-01-13T08:30:00Z")];
         let all = scheduled_between(&m, at("2027-01-01T00:00:00Z"), at("2027-02-01T00:00:00Z"), 10);
         let starts: Vec<_> = all.iter().map(|o| (o.original, o.start, o.end, o.is_modified())).collect();
         assert_eq!(
@@ -511,7 +506,10 @@ mod tests {
         assert!(scheduled_between(&m, at("2027-01-12T08:00:00Z"), at("2027-01-12T09:00:00Z"), 10).is_empty());
         // The limit counts what takes place, not the rule's starts.
         let two = scheduled_between(&m, at("2027-01-01T00:00:00Z"), DateTime::<Utc>::MAX_UTC, 2);
-        assert_eq!(two.iter().map(|o| o.original).collect::<Vec<_>>(), [at("2027-01-11T08:30:00Z"), at("2027-01-12T08:30:00Z")]);
+        assert_eq!(
+            two.iter().map(|o| o.original).collect::<Vec<_>>(),
+            [at("2027-01-11T08:30:00Z"), at("2027-01-12T08:30:00Z")]
+        );
         // By id: a cancelled occurrence is gone, a start the rule never gives is none.
         assert!(occurrence(&m, at("2027-01-13T08:30:00Z")).is_none());
         assert!(occurrence(&m, at("2027-01-13T09:30:00Z")).is_none());
@@ -554,12 +552,17 @@ mod tests {
         let first = at("2027-01-11T08:30:00Z");
         for day in 0..MAX_EXCEPTIONS as i64 {
             let original = first + Duration::days(day);
-            keep_exception(&mut m, OccurrenceException { original_start: original, ..cancelled("2027-01-11T08:30:00Z") })
-                .expect("within the bound");
+            keep_exception(
+                &mut m,
+                OccurrenceException { original_start: original, ..cancelled("2027-01-11T08:30:00Z") },
+            )
+            .expect("within the bound");
         }
         let one_more = first + Duration::days(MAX_EXCEPTIONS as i64);
-        let refused =
-            keep_exception(&mut m, OccurrenceException { original_start: one_more, ..cancelled("2027-01-11T08:30:00Z") });
+        let refused = keep_exception(
+            &mut m,
+            OccurrenceException { original_start: one_more, ..cancelled("2027-01-11T08:30:00Z") },
+        );
         assert!(matches!(refused, Err(Error::Invalid { field: "meetingId", .. })));
         // Changing one already excepted still works at the bound.
         keep_exception(&mut m, moved("2027-01-12T08:30:00Z", "2027-01-12T12:00:00Z", 30)).expect("replaced");

@@ -557,11 +557,9 @@ impl Kaigi {
                     h
                 }
             };
-            let (from, to) =
-                if by_key { (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
+            let (from, to) = if by_key { (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
             // Occurrences overlapping [from, to): starting before `to` and ending after `from`.
-            let overlapping =
-                occurrences::scheduled_between(&m, from, to, wanted.min(recurrence::MAX_OCCURRENCES));
+            let overlapping = occurrences::scheduled_between(&m, from, to, wanted.min(recurrence::MAX_OCCURRENCES));
             if overlapping.is_empty() {
                 continue;
             }
@@ -580,7 +578,8 @@ impl Kaigi {
                 if q.state.is_some_and(|st| st != series_state(&m, now)) {
                     continue;
                 }
-                let (start, end) = if q.current { current_times(&m, now) } else { (m.start, m.start + duration_of(&m)) };
+                let (start, end) =
+                    if q.current { current_times(&m, now) } else { (m.start, m.start + duration_of(&m)) };
                 out.push(SeriesItem { meeting: m, host, start, end, occurrence: None });
             }
         }

@@ -828,7 +828,6 @@ async fn occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_chang
     let r = s.update_meeting_with_mails(&Meeting { id: 999_999, ..changed.clone() }, std::slice::from_ref(&note)).await;
     assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
     assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
-
 }
 
 async fn outbox_is_newest_first(ctx: Ctx) {
