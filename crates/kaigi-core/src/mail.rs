@@ -197,25 +197,28 @@ fn utc_minute(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// One occurrence of a series as changed on its own: what its mails tell.
+#[derive(Debug, Clone, Copy)]
+pub struct OccurrenceChange<'a> {
+    /// The occurrence's title (its own, or the series').
+    pub meeting: &'a str,
+    /// The start it had before.
+    pub was: DateTime<Utc>,
+    pub starts: DateTime<Utc>,
+    pub join_url: &'a str,
+}
+
 /// Tells an invitee that one occurrence of a series was changed (moved, retitled, …).
-#[allow(clippy::too_many_arguments)]
-pub fn occurrence_changed(
-    site_id: SiteId,
-    to: &str,
-    name: &str,
-    meeting: &str,
-    was: DateTime<Utc>,
-    starts: DateTime<Utc>,
-    join_url: &str,
-    now: DateTime<Utc>,
-) -> Mail {
+pub fn occurrence_changed(site_id: SiteId, to: &str, name: &str, c: &OccurrenceChange, now: DateTime<Utc>) -> Mail {
     let body = format!(
         "Hello {name},\n\nThe occurrence of \"{meeting}\" planned for {was} has changed; it now starts at {starts}.\n\
          The other occurrences of the series are unchanged.\nJoin here when it starts:\n\n{join_url}\n",
-        was = utc_minute(was),
-        starts = utc_minute(starts),
+        meeting = c.meeting,
+        was = utc_minute(c.was),
+        starts = utc_minute(c.starts),
+        join_url = c.join_url,
     );
-    attendee_mail(site_id, MailKind::OccurrenceChanged, to, format!("Changed: {meeting}"), body, now)
+    attendee_mail(site_id, MailKind::OccurrenceChanged, to, format!("Changed: {}", c.meeting), body, now)
 }
 
 /// Tells an invitee that one occurrence of a series will not take place.

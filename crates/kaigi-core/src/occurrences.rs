@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use crate::auth::Caller;
 use crate::error::{Entity, Error, Result, ScheduleError};
-use crate::mail::{self, Mail};
+use crate::mail::{self, Mail, OccurrenceChange};
 use crate::meeting::{Meeting, OccurrenceException, Recurrence, SessionStatus};
 use crate::meetings::{MeetingRef, MAX_PASSWORD};
 use crate::recurrence;
@@ -321,11 +321,14 @@ impl Kaigi {
         m.updated_at = now;
         let changed = occurrence(&m, original).ok_or(Error::NotFound(Entity::Meeting))?;
         let mails = if send_email {
-            let join = self.meeting_links(&caller.site, &m).invite;
-            let title = changed.title(&m).to_string();
-            self.invitee_mails(&m, |to, name| {
-                mail::occurrence_changed(caller.site.id, to, name, &title, original, changed.start, &join, now)
-            })
+            let join_url = self.meeting_links(&caller.site, &m).invite;
+            let change = OccurrenceChange {
+                meeting: changed.title(&m),
+                was: occ.start,
+                starts: changed.start,
+                join_url: &join_url,
+            };
+            self.invitee_mails(&m, |to, name| mail::occurrence_changed(caller.site.id, to, name, &change, now))
         } else {
             Vec::new()
         };

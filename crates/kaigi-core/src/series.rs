@@ -2,7 +2,8 @@
 //! occurrences (`<series>_YYYYMMDDTHHMMSSZ`) and, once run, instances (`<series>_I_<n>`). The REST
 //! API's scheduling window (10 minutes to 23 h 59 min, not in the past, less than ten years
 //! ahead, whole minutes) is checked here; creating and changing then go through the same use
-//! cases as the XML API, so both faces see one model.
+//! cases as the XML API, so both faces see one model. One occurrence changed or cancelled on its
+//! own is the business of [`crate::occurrences`].
 
 use chrono::{DateTime, Duration, NaiveDateTime, Timelike, Utc};
 
