@@ -10,8 +10,6 @@ import pytest
 
 NOT_SERVED = {
     # A qualifier in brackets names one use of an operation that is otherwise served.
-    "PUT /meetings/{meetingId} [occurrence]": "a single occurrence cannot be changed yet",
-    "DELETE /meetings/{meetingId} [occurrence]": "a single occurrence cannot be deleted yet",
 }
 
 

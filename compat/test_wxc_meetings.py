@@ -110,3 +110,31 @@ def test_admin_manages_a_hosts_meeting_with_host_email(wxc_admin):
     with pytest.raises(RestError) as raised:
         wxc_admin.meetings.get(created.id, host_email=OTHER_HOST)
     assert raised.value.response.status_code == 404
+
+
+@uses(
+    "POST /meetings",
+    "PATCH /meetings/{meetingId} [occurrence]",
+    "DELETE /meetings/{meetingId} [occurrence]",
+    "GET /meetings",
+)
+def test_one_occurrence_patched_and_another_deleted(wxc_host):
+    rule = "FREQ=DAILY;INTERVAL=1;COUNT=3"
+    created, start, _ = create(wxc_host, 3, 15, "wxc daily", minutes=30, recurrence=rule)
+    ids = [f"{created.id}_{start + timedelta(days=n):%Y%m%dT%H%M%SZ}" for n in range(3)]
+    moved_start = start + timedelta(days=1, hours=2)
+    patched = wxc_host.meetings.patch(
+        ids[1], title="wxc daily (moved)", start=iso(moved_start, 9), end=iso(moved_start + timedelta(minutes=45), 9)
+    )
+    assert (patched.title, instant(patched.start)) == ("wxc daily (moved)", moved_start)
+    # wxc-sdk sends sendEmail=False as the query text "False".
+    wxc_host.meetings.delete(ids[2], send_email=False)
+
+    listed = list(wxc_host.meetings.list_of_series(created.id, meeting_type="scheduledMeeting"))
+    assert [o.id for o in listed] == ids[:2], "the deleted occurrence is gone"
+    assert [o.is_modified for o in listed] == [False, True]
+    modified = list(wxc_host.meetings.list_of_series(created.id, meeting_type="scheduledMeeting", is_modified=True))
+    assert [(o.id, o.title, instant(o.end)) for o in modified] == [
+        (ids[1], "wxc daily (moved)", moved_start + timedelta(minutes=45))
+    ]
+    assert wxc_host.meetings.get(created.id).title == "wxc daily", "the series keeps its title"

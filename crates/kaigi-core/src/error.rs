@@ -64,6 +64,8 @@ pub enum ScheduleError {
     StartNotInFuture,
     /// The meeting is running and cannot be changed now (REST).
     InProgress,
+    /// One occurrence of a series was moved out of its recurring interval (REST update rule 5).
+    OutsideRecurringInterval,
 }
 
 /// Why a lifecycle step (join, record, end) was refused.

@@ -21,6 +21,7 @@ pub mod lifecycle;
 pub mod mail;
 pub mod meeting;
 pub mod meetings;
+pub mod occurrences;
 pub mod people;
 pub mod recordings;
 pub mod recurrence;

@@ -14,6 +14,10 @@ pub enum MailKind {
     Invitation,
     RegistrationConfirmation,
     AttendeeCancellation,
+    /// One occurrence of a series was changed on its own (REST).
+    OccurrenceChanged,
+    /// One occurrence of a series was cancelled (REST).
+    OccurrenceCancelled,
 }
 
 impl MailKind {
@@ -24,6 +28,8 @@ impl MailKind {
             MailKind::Invitation => "invitation",
             MailKind::RegistrationConfirmation => "registration",
             MailKind::AttendeeCancellation => "attendee-cancellation",
+            MailKind::OccurrenceChanged => "occurrence-changed",
+            MailKind::OccurrenceCancelled => "occurrence-cancelled",
         }
     }
 
@@ -34,6 +40,8 @@ impl MailKind {
             "invitation" => Some(MailKind::Invitation),
             "registration" => Some(MailKind::RegistrationConfirmation),
             "attendee-cancellation" => Some(MailKind::AttendeeCancellation),
+            "occurrence-changed" => Some(MailKind::OccurrenceChanged),
+            "occurrence-cancelled" => Some(MailKind::OccurrenceCancelled),
             _ => None,
         }
     }
@@ -183,6 +191,51 @@ pub fn registration_confirmation(
 pub fn attendee_cancellation(site_id: SiteId, to: &str, name: &str, meeting: &str, now: DateTime<Utc>) -> Mail {
     let body = format!("Hello {name},\n\nYou have been removed from the attendee list of \"{meeting}\".\n");
     attendee_mail(site_id, MailKind::AttendeeCancellation, to, format!("Cancelled: {meeting}"), body, now)
+}
+
+fn utc_minute(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// One occurrence of a series as changed on its own: what its mails tell.
+#[derive(Debug, Clone, Copy)]
+pub struct OccurrenceChange<'a> {
+    /// The occurrence's title (its own, or the series').
+    pub meeting: &'a str,
+    /// The start it had before.
+    pub was: DateTime<Utc>,
+    pub starts: DateTime<Utc>,
+    pub join_url: &'a str,
+}
+
+/// Tells an invitee that one occurrence of a series was changed (moved, retitled, …).
+pub fn occurrence_changed(site_id: SiteId, to: &str, name: &str, c: &OccurrenceChange, now: DateTime<Utc>) -> Mail {
+    let body = format!(
+        "Hello {name},\n\nThe occurrence of \"{meeting}\" planned for {was} has changed; it now starts at {starts}.\n\
+         The other occurrences of the series are unchanged.\nJoin here when it starts:\n\n{join_url}\n",
+        meeting = c.meeting,
+        was = utc_minute(c.was),
+        starts = utc_minute(c.starts),
+        join_url = c.join_url,
+    );
+    attendee_mail(site_id, MailKind::OccurrenceChanged, to, format!("Changed: {}", c.meeting), body, now)
+}
+
+/// Tells an invitee that one occurrence of a series will not take place.
+pub fn occurrence_cancelled(
+    site_id: SiteId,
+    to: &str,
+    name: &str,
+    meeting: &str,
+    starts: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Mail {
+    let body = format!(
+        "Hello {name},\n\nThe occurrence of \"{meeting}\" at {starts} is cancelled.\n\
+         The other occurrences of the series take place as planned.\n",
+        starts = utc_minute(starts),
+    );
+    attendee_mail(site_id, MailKind::OccurrenceCancelled, to, format!("Cancelled: {meeting}"), body, now)
 }
 
 #[cfg(test)]

@@ -200,6 +200,26 @@ impl SessionStatus {
     }
 }
 
+/// One occurrence of a recurring series changed or cancelled on its own: an "exceptional"
+/// occurrence. Fields left None show the series' value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OccurrenceException {
+    /// The start the series' rule gives the occurrence; its REST id carries this start.
+    pub original_start: DateTime<Utc>,
+    /// Deleted: the occurrence does not take place.
+    #[serde(default)]
+    pub cancelled: bool,
+    pub start: DateTime<Utc>,
+    pub duration_minutes: u32,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub agenda: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
 /// Options kept as the client sent them (enableOptions, telephony, remind, tracking codes):
 /// (element name, value) pairs, returned in the same form.
 pub type Options = Vec<(String, String)>;
@@ -256,6 +276,9 @@ pub struct Meeting {
     pub attendee_options: AttendeeOptions,
     /// Registration-form fields that are required (names from [`REGISTRATION_FIELDS`]).
     pub registration_required: Vec<String>,
+    /// Occurrences of a recurring series changed or cancelled on their own (REST), at most
+    /// [`crate::occurrences::MAX_EXCEPTIONS`]. A change of the series' schedule drops them.
+    pub exceptions: Vec<OccurrenceException>,
     pub status: SessionStatus,
     pub host_joined: bool,
     pub participants_joined: bool,

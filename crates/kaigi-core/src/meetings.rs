@@ -12,6 +12,7 @@ use crate::meeting::{
     AttendeeOptions, Invitee, ListStatus, Meeting, MeetingQuery, Options, Recurrence, SessionKind, SessionStatus,
     REGISTRATION_FIELDS,
 };
+use crate::occurrences;
 use crate::recurrence;
 use crate::service::Kaigi;
 use crate::site::Site;
@@ -509,6 +510,7 @@ impl Kaigi {
             series_end: None,
             attendee_options: AttendeeOptions { auto: true, ..AttendeeOptions::default() },
             registration_required: Vec::new(),
+            exceptions: Vec::new(),
             status: SessionStatus::NotInProgress,
             host_joined: false,
             participants_joined: false,
@@ -586,8 +588,10 @@ impl Kaigi {
         };
         m.host_id = host.id;
         let before = m.invitees.clone();
+        let shape = occurrences::ScheduleShape::of(&m);
         self.apply_meeting_fields(site, &host, &mut m, f)?;
         self.apply_schedule(site, &host, &mut m, f, false)?;
+        occurrences::settle_after_series_change(&mut m, &shape);
         if f.invitees.is_some() {
             decisions.extend(self.alternate_host_licences(site, &host, &mut m, &before).await?);
         }

@@ -2,7 +2,8 @@
 //! occurrences (`<series>_YYYYMMDDTHHMMSSZ`) and, once run, instances (`<series>_I_<n>`). The REST
 //! API's scheduling window (10 minutes to 23 h 59 min, not in the past, less than ten years
 //! ahead, whole minutes) is checked here; creating and changing then go through the same use
-//! cases as the XML API, so both faces see one model.
+//! cases as the XML API, so both faces see one model. One occurrence changed or cancelled on its
+//! own is the business of [`crate::occurrences`].
 
 use std::collections::HashMap;
 
@@ -16,6 +17,7 @@ use crate::meeting::{
     Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, SessionKind, SessionStatus, Shape,
 };
 use crate::meetings::{MeetingFields, MeetingRef, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES};
+use crate::occurrences::{self, ScheduledOccurrence};
 use crate::recurrence;
 use crate::rrule;
 use crate::service::Kaigi;
@@ -133,13 +135,25 @@ pub fn starts_of(m: &Meeting, from: DateTime<Utc>, to: DateTime<Utc>, limit: usi
     recurrence::starts_between(&m.repeat, zone.to_local(m.start), zone, from, to, limit)
 }
 
-/// The occurrence that is running or comes next (the last one when all have ended).
+/// The start and end of the occurrence that is running or comes next (the last one by the rule
+/// when all have ended).
+pub fn current_times(m: &Meeting, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    match occurrences::current(m, now) {
+        Some(o) => (o.start, o.end),
+        None => {
+            let start = starts_of(m, now - duration_of(m) + Duration::seconds(1), DateTime::<Utc>::MAX_UTC, 1)
+                .first()
+                .copied()
+                .or(m.series_end.map(|e| e - duration_of(m)))
+                .unwrap_or(m.start);
+            (start, start + duration_of(m))
+        }
+    }
+}
+
+/// The start of the occurrence that is running or comes next.
 pub fn current_start(m: &Meeting, now: DateTime<Utc>) -> DateTime<Utc> {
-    starts_of(m, now - duration_of(m) + Duration::seconds(1), DateTime::<Utc>::MAX_UTC, 1)
-        .first()
-        .copied()
-        .or(m.series_end.map(|e| e - duration_of(m)))
-        .unwrap_or(m.start)
+    current_times(m, now).0
 }
 
 pub fn series_state(m: &Meeting, now: DateTime<Utc>) -> State {
@@ -152,10 +166,10 @@ pub fn series_state(m: &Meeting, now: DateTime<Utc>) -> State {
     }
 }
 
-pub fn occurrence_state(m: &Meeting, start: DateTime<Utc>, now: DateTime<Utc>) -> State {
-    if start + duration_of(m) <= now {
+pub fn occurrence_state(m: &Meeting, o: &ScheduledOccurrence, now: DateTime<Utc>) -> State {
+    if o.end <= now {
         State::Missed
-    } else if current_start(m, now) == start {
+    } else if occurrences::current(m, now).is_some_and(|c| c.original == o.original) {
         State::Ready
     } else {
         State::Scheduled
@@ -236,13 +250,23 @@ pub struct Instance {
     pub host: User,
 }
 
-/// One item of a REST listing: a series (shown at `start`) or one of its occurrences.
+/// One item of a REST listing: a series (shown from `start` to `end`) or one of its occurrences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeriesItem {
     pub meeting: Meeting,
     pub host: User,
     pub start: DateTime<Utc>,
-    pub occurrence: bool,
+    pub end: DateTime<Utc>,
+    pub occurrence: Option<ScheduledOccurrence>,
+}
+
+/// What a change or delete by REST id acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteTarget {
+    /// The whole series (also the one occurrence of a single meeting).
+    Series(String),
+    /// One occurrence of a recurring series, by the start its rule gives it.
+    Occurrence { series: String, start: DateTime<Utc> },
 }
 
 /// A REST listing (`GET /v1/meetings`).
@@ -260,6 +284,8 @@ pub struct SeriesListing {
     /// Series shown at their current/next occurrence (true) or their first (false).
     pub current: bool,
     pub state: Option<State>,
+    /// Occurrences changed on their own (true) or not (false); series listings ignore it.
+    pub modified: Option<bool>,
     /// Only these kinds (empty: meetings and webinars).
     pub kinds: Vec<SessionKind>,
     /// Start after this item (the previous page's [`SeriesPage::next`]); None: from the first.
@@ -345,41 +371,41 @@ impl Kaigi {
     }
 
     /// A series the caller may read, by its REST id (series or occurrence); with the host and,
-    /// for an occurrence, its start.
-    pub async fn get_series(&self, caller: &Caller, r: &SeriesRef) -> Result<(Meeting, User, Option<DateTime<Utc>>)> {
+    /// for an occurrence, the occurrence as it takes place (a cancelled one is not found).
+    pub async fn get_series(
+        &self,
+        caller: &Caller,
+        r: &SeriesRef,
+    ) -> Result<(Meeting, User, Option<ScheduledOccurrence>)> {
         let uuid = MeetingRef::Uuid(r.series().to_string());
         let (m, host) = self.get_meeting(caller, &uuid, &REST_KINDS).await?;
         match r {
             SeriesRef::Series(_) => Ok((m, host, None)),
             SeriesRef::Occurrence { start, .. } => {
-                if starts_of(&m, *start, *start, 1).first() != Some(start) {
-                    return Err(Error::NotFound(Entity::Meeting));
-                }
-                Ok((m, host, Some(*start)))
+                let o = occurrences::occurrence(&m, *start).ok_or(Error::NotFound(Entity::Meeting))?;
+                Ok((m, host, Some(o)))
             }
             // kaigi keeps no REST instances yet.
             SeriesRef::Instance { .. } => Err(Error::NotFound(Entity::Meeting)),
         }
     }
 
-    /// The series a change or delete by REST id acts on. Instances can never be changed; an
-    /// occurrence can be changed only as its series when it is the series' one occurrence.
-    pub async fn writable_series(&self, caller: &Caller, r: &SeriesRef) -> Result<String> {
+    /// What a change or delete by REST id acts on. Instances can never be changed; the one
+    /// occurrence of a single meeting stands for its series.
+    pub async fn write_target(&self, caller: &Caller, r: &SeriesRef) -> Result<WriteTarget> {
         match r {
-            SeriesRef::Series(s) => Ok(s.clone()),
+            SeriesRef::Series(s) => Ok(WriteTarget::Series(s.clone())),
             SeriesRef::Instance { series, number } => Err(Error::invalid(
                 "meetingId",
                 format!("Meeting ID '{series}_I_{number}' is not allowed for this API."),
             )),
-            SeriesRef::Occurrence { .. } => {
+            SeriesRef::Occurrence { start, .. } => {
                 let (m, _, _) = self.get_series(caller, r).await?;
                 if m.repeat.is_recurring() {
-                    return Err(Error::invalid(
-                        "meetingId",
-                        "kaigi does not change or delete single occurrences of a recurring series yet; use the meeting series id.",
-                    ));
+                    Ok(WriteTarget::Occurrence { series: m.uuid, start: *start })
+                } else {
+                    Ok(WriteTarget::Series(m.uuid))
                 }
-                Ok(m.uuid)
             }
         }
     }
@@ -531,13 +557,15 @@ impl Kaigi {
             _ => me.clone(),
         };
         let by_key = q.meeting_key.is_some();
+        // A series' first occurrence may have been moved earlier within its own day.
+        let first_day_margin = Duration::days(2);
         let query = MeetingQuery {
             kinds: if q.kinds.is_empty() { REST_KINDS.to_vec() } else { q.kinds.clone() },
             hosts: Some(vec![(who.id, who.email.clone())]),
             from: (!by_key).then(|| {
                 q.from.checked_sub_signed(Duration::minutes(i64::from(MAX_DURATION_MINUTES))).unwrap_or(q.from)
             }),
-            to: (!by_key).then_some(q.to),
+            to: (!by_key).then(|| q.to.checked_add_signed(first_day_margin).unwrap_or(q.to)),
             meeting_key: q.meeting_key,
             uuid: q.series.as_ref().map(|s| s.to_ascii_lowercase()),
             limit: LIST_SCAN_LIMIT,
@@ -549,7 +577,9 @@ impl Kaigi {
             lister.add(m).await?;
         }
         let wanted = q.limit.saturating_add(1);
-        let mut singles = MeetingQuery { shape: Some(Shape::Single), after: q.after, ..query };
+        // Single meetings have no occurrence of their own to move: no margin after `to`.
+        let mut singles =
+            MeetingQuery { shape: Some(Shape::Single), after: q.after, to: (!by_key).then_some(q.to), ..query };
         let mut chunk = u32::try_from(wanted).unwrap_or(u32::MAX).max(SINGLES_CHUNK);
         let mut found = 0;
         loop {
@@ -581,8 +611,8 @@ impl Kaigi {
 /// Single meetings read per statement when a page is filled (doubling while filters skip them).
 const SINGLES_CHUNK: u32 = 64;
 
-/// Turns listed meetings into the items of one page: occurrences in the window, or series at
-/// their shown start, after the cursor and passing the state filter.
+/// Turns listed meetings into the items of one page: occurrences in the window as they take
+/// place, or series at their shown start, after the cursor and passing the filters.
 struct Lister<'a> {
     kaigi: &'a Kaigi,
     q: &'a SeriesListing,
@@ -607,31 +637,34 @@ impl Lister<'_> {
             }
         };
         let after = |start: DateTime<Utc>| q.after.is_none_or(|cursor| (start, m.id) > cursor);
-        let (from, to) = if q.meeting_key.is_some() { (m.start, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
+        let (mut from, to) =
+            if q.meeting_key.is_some() { (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC) } else { (q.from, q.to) };
         // Occurrences overlapping [from, to) — starting before `to` and ending after `from` — and
-        // not before the cursor: at most one page of them.
-        let mut earliest =
-            from.checked_sub_signed(duration_of(&m) - Duration::seconds(1)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        // not before the cursor: about one page of them (a few may start with the cursor).
         if let Some((start, _)) = q.after.filter(|_| q.occurrences) {
-            earliest = earliest.max(start);
+            from = from.max(start);
         }
-        let wanted = q.limit.saturating_add(2).min(recurrence::MAX_OCCURRENCES);
-        let overlapping: Vec<DateTime<Utc>> =
-            starts_of(&m, earliest, to, wanted).into_iter().filter(|s| *s < to).collect();
+        let wanted = q.limit.saturating_add(3).min(recurrence::MAX_OCCURRENCES);
+        let overlapping = occurrences::scheduled_between(&m, from, to, wanted);
         if overlapping.is_empty() {
             return Ok(0);
         }
         let before = self.items.len();
         if q.occurrences {
-            for start in overlapping {
-                if after(start) && q.state.is_none_or(|st| st == occurrence_state(&m, start, now)) {
-                    self.items.push(SeriesItem { meeting: m.clone(), host: host.clone(), start, occurrence: true });
+            for o in overlapping {
+                if !after(o.start)
+                    || q.state.is_some_and(|st| st != occurrence_state(&m, &o, now))
+                    || q.modified.is_some_and(|want| want != o.is_modified())
+                {
+                    continue;
                 }
+                let (start, end) = (o.start, o.end);
+                self.items.push(SeriesItem { meeting: m.clone(), host: host.clone(), start, end, occurrence: Some(o) });
             }
         } else {
-            let start = if q.current { current_start(&m, now) } else { m.start };
+            let (start, end) = if q.current { current_times(&m, now) } else { (m.start, m.start + duration_of(&m)) };
             if after(start) && q.state.is_none_or(|st| st == series_state(&m, now)) {
-                self.items.push(SeriesItem { meeting: m, host, start, occurrence: false });
+                self.items.push(SeriesItem { meeting: m, host, start, end, occurrence: None });
             }
         }
         Ok(self.items.len() - before)

@@ -187,6 +187,9 @@ pub trait Store: ActivityStore + AttendeeStore + TokenStore + LicenseLogStore + 
     /// Replaces the stored meeting `meeting.id` of the same site. Missing when there is none or it
     /// was deleted.
     async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError>;
+    /// Replaces the meeting as [`update_meeting`](Store::update_meeting) does and queues the
+    /// mails that announce the change, in one transaction.
+    async fn update_meeting_with_mails(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError>;
     /// A meeting that is not deleted.
     async fn meeting_by_key(&self, site: SiteId, key: u64) -> Result<Option<Meeting>, StoreError>;
     /// A meeting that is not deleted; `uuid` matched case-insensitively.

@@ -107,6 +107,9 @@ impl From<Error> for RestError {
                 (S::BAD_REQUEST, "Parameter 'start' or 'end' is before current time".into())
             }
             Error::Schedule(ScheduleError::InProgress) => (S::CONFLICT, "Meeting is in progress".into()),
+            Error::Schedule(ScheduleError::OutsideRecurringInterval) => {
+                (S::BAD_REQUEST, "meeting.err.two_meeting_schedule_at_same_day".into())
+            }
             Error::PmrNeedsNonE2eeType => (S::BAD_REQUEST, e_text(&Error::PmrNeedsNonE2eeType)),
             Error::TooManyAttendees { max } => (S::BAD_REQUEST, format!("At most {max} invitees in one request.")),
             Error::UsageLimited => (S::TOO_MANY_REQUESTS, "Too many requests; retry later.".into()),

@@ -1,4 +1,4 @@
-//! `/v1/meetings`: create, read, list, replace, patch and delete meeting series and read their
+//! `/v1/meetings`: create, read, list, replace, patch and delete meeting series and single
 //! occurrences, on the core's series use cases (the same meetings the XML API schedules).
 
 use axum::body::Body;
@@ -9,10 +9,11 @@ use axum::Json;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use kaigi_core::meeting::{Invitee, Meeting, SessionKind, SessionStatus};
+use kaigi_core::occurrences::ScheduledOccurrence;
 use kaigi_core::rrule;
 use kaigi_core::series::{
     self, occurrence_id, occurrence_state, series_state, Instance, SeriesFields, SeriesListing, SeriesPage, SeriesRef,
-    State as MState,
+    State as MState, WriteTarget,
 };
 use kaigi_core::site::Site;
 use kaigi_core::timezone;
@@ -68,6 +69,8 @@ pub struct MeetingBody {
     invitees: Option<Vec<InviteeBody>>,
     registration: Option<RegistrationBody>,
     integration_tags: Option<Vec<String>>,
+    #[serde(deserialize_with = "loose_bool")]
+    send_email: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -194,28 +197,37 @@ fn reply_zone(header: Option<Tz>, b: Option<&MeetingBody>) -> Tz {
     header.or_else(|| b.and_then(|b| b.timezone.as_deref()).and_then(|z| z.trim().parse().ok())).unwrap_or(Tz::UTC)
 }
 
-/// How a meeting is shown: at which start, as a series or one occurrence, as a list item or
+/// How a meeting is shown: a series (from `start` to `end`) or one occurrence, as a list item or
 /// alone, and in which zone.
 #[derive(Debug, Clone, Copy)]
-pub struct Shown {
+pub struct Shown<'a> {
     pub start: DateTime<Utc>,
-    pub occurrence: bool,
+    pub end: DateTime<Utc>,
+    pub occurrence: Option<&'a ScheduledOccurrence>,
     pub list_item: bool,
     pub zone: Tz,
 }
 
-/// The JSON of a series, or of one of its occurrences.
+impl<'a> Shown<'a> {
+    fn occurrence(o: &'a ScheduledOccurrence, list_item: bool, zone: Tz) -> Self {
+        Shown { start: o.start, end: o.end, occurrence: Some(o), list_item, zone }
+    }
+}
+
+/// The JSON of a series, or of one of its occurrences (with what was changed on it alone).
 pub fn meeting_json(state: &RestState, site: &Site, m: &Meeting, host: &User, shown: Shown) -> Value {
-    let Shown { start: shown_start, occurrence, list_item, zone } = shown;
+    let Shown { start: shown_start, end, occurrence: shown_occurrence, list_item, zone } = shown;
+    let occurrence = shown_occurrence.is_some();
     let kaigi = &state.kaigi;
     let now = kaigi.now();
     let links = kaigi.meeting_links(site, m);
-    let end = shown_start + series::duration_of(m);
-    let (id, kind, state_name) = if occurrence {
-        (occurrence_id(&m.uuid, shown_start), "scheduledMeeting", occurrence_state(m, shown_start, now))
-    } else {
-        (m.uuid.clone(), "meetingSeries", series_state(m, now))
+    let (id, kind, state_name) = match shown_occurrence {
+        Some(o) => (occurrence_id(&m.uuid, o.original), "scheduledMeeting", occurrence_state(m, o, now)),
+        None => (m.uuid.clone(), "meetingSeries", series_state(m, now)),
     };
+    let title = shown_occurrence.map_or(m.name.as_str(), |o| o.title(m));
+    let agenda = shown_occurrence.map_or(m.agenda.as_str(), |o| o.agenda(m));
+    let password = shown_occurrence.map_or(m.password.as_deref(), |o| o.password(m));
     let mut o = Map::new();
     let mut put = |k: &str, v: Value| {
         o.insert(k.to_string(), v);
@@ -225,18 +237,18 @@ pub fn meeting_json(state: &RestState, site: &Site, m: &Meeting, host: &User, sh
         put("meetingSeriesId", json!(m.uuid));
     }
     put("meetingNumber", json!(m.meeting_key.to_string()));
-    put("title", json!(m.name));
-    if !m.agenda.is_empty() {
-        put("agenda", json!(m.agenda));
+    put("title", json!(title));
+    if !agenda.is_empty() {
+        put("agenda", json!(agenda));
     }
-    put("password", json!(m.password.clone().unwrap_or_default()));
+    put("password", json!(password.unwrap_or_default()));
     if let Some(p) = &m.audio_password {
         put("phoneAndVideoSystemPassword", json!(p));
     }
     put("meetingType", json!(kind));
     put("state", json!(state_name.wire()));
-    if occurrence {
-        put("isModified", json!(false));
+    if let Some(o) = shown_occurrence {
+        put("isModified", json!(o.is_modified()));
     }
     put("timezone", json!(zone.name()));
     put("start", json!(format_time(shown_start, zone)));
@@ -287,7 +299,8 @@ pub fn meeting_json(state: &RestState, site: &Site, m: &Meeting, host: &User, sh
 
 /// A series at its first occurrence (what create and update answer).
 fn series_json(state: &RestState, site: &Site, m: &Meeting, host: &User, zone: Tz) -> Value {
-    meeting_json(state, site, m, host, Shown { start: m.start, occurrence: false, list_item: false, zone })
+    let end = m.start + series::duration_of(m);
+    meeting_json(state, site, m, host, Shown { start: m.start, end, occurrence: None, list_item: false, zone })
 }
 
 /// An ended session (`meetingType=meeting`).
@@ -362,18 +375,18 @@ pub async fn get_one(
         return Ok(ok_json(instance_json(&state, &who.caller.site, &i, zone)));
     }
     let (m, host, occurrence) = state.kaigi.get_series(&who.caller, &r).await?;
-    let start = match occurrence {
-        Some(s) => s,
-        None if current => series::current_start(&m, state.kaigi.now()),
-        None => m.start,
+    let shown = match &occurrence {
+        Some(o) => Shown::occurrence(o, false, zone),
+        None => {
+            let (start, end) = if current {
+                series::current_times(&m, state.kaigi.now())
+            } else {
+                (m.start, m.start + series::duration_of(&m))
+            };
+            Shown { start, end, occurrence: None, list_item: false, zone }
+        }
     };
-    Ok(ok_json(meeting_json(
-        &state,
-        &who.caller.site,
-        &m,
-        &host,
-        Shown { start, occurrence: occurrence.is_some(), list_item: false, zone },
-    )))
+    Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, shown)))
 }
 
 async fn update(
@@ -387,11 +400,21 @@ async fn update(
     require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
     let header = header_zone(&headers)?;
     let r = parse_id(&id)?;
-    let series_id = state.kaigi.writable_series(&who.caller, &r).await?;
+    let target = state.kaigi.write_target(&who.caller, &r).await?;
     let b: MeetingBody = json_body(body).await?;
     // hostEmail names the real host for an administrator; it never changes the host.
     host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
     let f = fields(&b, header)?;
+    let series_id = match target {
+        WriteTarget::Series(s) => s,
+        WriteTarget::Occurrence { series, start } => {
+            let send_email = b.send_email.unwrap_or(true);
+            let (m, host, o) =
+                state.kaigi.update_occurrence(&who.caller, &series, start, &f, replace, send_email).await?;
+            let shown = Shown::occurrence(&o, true, reply_zone(header, Some(&b)));
+            return Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, shown)));
+        }
+    };
     let m = state.kaigi.update_series(&who.caller, &series_id, &f, replace).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
     let mut updated = series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)));
@@ -424,17 +447,25 @@ pub async fn patch(
     update(state, who, id, headers, body, false).await
 }
 
-/// `DELETE /v1/meetings/{id}` → 204.
+/// `DELETE /v1/meetings/{id}` → 204: a series, or one occurrence of a recurring series
+/// (`sendEmail`, default true, tells its invitees).
 pub async fn delete(
     State(state): State<RestState>,
     Auth(who): Auth,
     PathId(id): PathId,
     RawQuery(raw): RawQuery,
 ) -> RestResult<Response> {
-    checked_query(&state, &who, raw.as_deref(), Access::Write).await?;
+    let params = checked_query(&state, &who, raw.as_deref(), Access::Write).await?;
+    let send_email = params.flag("sendEmail")?.unwrap_or(true);
     let r = parse_id(&id)?;
-    let series_id = state.kaigi.writable_series(&who.caller, &r).await?;
-    state.kaigi.delete_series(&who.caller, &series_id).await?;
+    match state.kaigi.write_target(&who.caller, &r).await? {
+        WriteTarget::Series(series_id) => {
+            state.kaigi.delete_series(&who.caller, &series_id).await?;
+        }
+        WriteTarget::Occurrence { series, start } => {
+            state.kaigi.cancel_occurrence(&who.caller, &series, start, send_email).await?;
+        }
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -509,15 +540,12 @@ pub async fn list(
             empty = true;
         }
     }
-    // Exceptional occurrences, integration tags, rooms and instance details are not kept yet:
-    // asking for them finds nothing.
-    if asks_details
-        || params.flag("isModified")? == Some(true)
-        || params.get("integrationTag").is_some()
-        || params.get("roomId").is_some()
-    {
+    // Integration tags, rooms and instance details are not kept yet: asking for them finds
+    // nothing.
+    if asks_details || params.get("integrationTag").is_some() || params.get("roomId").is_some() {
         empty = true;
     }
+    let modified = params.flag("isModified")?;
     let meeting_key = match (params.get("meetingNumber"), params.get("webLink")) {
         (Some(n), _) => Some(
             n.replace(' ', "").parse::<u64>().map_err(|_| RestError::bad_request("meetingNumber must be digits."))?,
@@ -573,6 +601,7 @@ pub async fn list(
             series: series_filter,
             current,
             state: state_filter,
+            modified,
             kinds,
             after: paging::cursor(&params)?,
             limit: max,
@@ -583,13 +612,11 @@ pub async fn list(
         .items
         .iter()
         .map(|i| {
-            meeting_json(
-                &state,
-                site,
-                &i.meeting,
-                &i.host,
-                Shown { start: i.start, occurrence: i.occurrence, list_item: true, zone },
-            )
+            let shown = match &i.occurrence {
+                Some(o) => Shown::occurrence(o, true, zone),
+                None => Shown { start: i.start, end: i.end, occurrence: None, list_item: true, zone },
+            };
+            meeting_json(&state, site, &i.meeting, &i.host, shown)
         })
         .collect();
     let mut response = ok_json(json!({ "items": json_items }));

@@ -364,7 +364,11 @@ impl Store for SqlStore {
     }
 
     async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError> {
-        let updated = self.update_meeting_impl(meeting).await;
+        self.update_meeting_with_mails(meeting, &[]).await
+    }
+
+    async fn update_meeting_with_mails(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
+        let updated = self.update_meeting_impl(meeting, mails).await;
         self.forget_meetings(meeting.site_id);
         updated
     }

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use kaigi_core::license_log::LicenseDecision;
+use kaigi_core::mail::Mail;
 use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus, Shape};
 use kaigi_core::site::SiteId;
 use kaigi_core::store::{ConflictOn, StoreError};
@@ -19,11 +20,12 @@ use crate::codec::{
     Value,
 };
 use crate::errors::{corrupt, db};
+use crate::outbox::insert_mails;
 use crate::SqlStore;
 
 /// The columns `meeting_values` fills, in its order: everything an update replaces (all but `id`,
 /// `site_id`, `meeting_key` and `deleted_at`).
-const WRITE_COLUMNS: [&str; 40] = [
+const WRITE_COLUMNS: [&str; 41] = [
     "kind",
     "uuid",
     "conf_id",
@@ -59,6 +61,7 @@ const WRITE_COLUMNS: [&str; 40] = [
     "series_end_ms",
     "attendee_options",
     "registration_required",
+    "exceptions",
     "status",
     "host_joined",
     "participants_joined",
@@ -67,7 +70,7 @@ const WRITE_COLUMNS: [&str; 40] = [
 ];
 
 /// The values of [`WRITE_COLUMNS`] for `m`, in the same order.
-fn meeting_values(m: &Meeting) -> Result<[Value; 40], StoreError> {
+fn meeting_values(m: &Meeting) -> Result<[Value; 41], StoreError> {
     Ok([
         Value::text(m.kind.as_str()),
         Value::text(lc(&m.uuid)),
@@ -104,6 +107,7 @@ fn meeting_values(m: &Meeting) -> Result<[Value; 40], StoreError> {
         opt_ms(m.series_end),
         json(&m.attendee_options, "attendee options")?,
         json(&m.registration_required, "registration fields")?,
+        json(&m.exceptions, "occurrence exceptions")?,
         Value::text(m.status.wire()),
         Value::flag(m.host_joined),
         Value::flag(m.participants_joined),
@@ -179,6 +183,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
         series_end: get_opt_time(row, "series_end_ms")?,
         attendee_options: get_json(row, "attendee_options")?,
         registration_required: get_json(row, "registration_required")?,
+        exceptions: get_json(row, "exceptions")?,
         status: session_status(&status).ok_or_else(|| corrupt("session status", &status))?,
         host_joined: get_flag(row, "host_joined")?,
         participants_joined: get_flag(row, "participants_joined")?,
@@ -273,7 +278,7 @@ pub(crate) struct NewMeeting {
     site: SiteId,
     key: i64,
     reserved_at: i64,
-    values: [Value; 40],
+    values: [Value; 41],
     invitees: Vec<Invitee>,
     /// Licence decisions stored with the meeting, tied to its id once it has one.
     decisions: Vec<LicenseDecision>,
@@ -417,11 +422,13 @@ fn tied_to(mut d: LicenseDecision, id: MeetingId) -> LicenseDecision {
 }
 
 /// The `WHERE` clause of a listing: live meetings of `site` that match `q`.
-/// The rows of one host's meetings in the listing order, read through the (site, host, start)
-/// index — or, for repeating series, through its partial twin (migration 0011), which must be
-/// named by the very same predicate text for SQLite to use it.
-const SINGLE: &str = "series_end_ms = start_ms + duration_minutes * 60000";
-const REPEATING: &str = "(series_end_ms IS NULL OR series_end_ms <> start_ms + duration_minutes * 60000)";
+/// A single meeting: one occurrence (its series ends one duration after its start), not changed on
+/// its own. Repeating series are all the others (the exact complement); they are read through the
+/// partial twin of the (site, host, start) index (migration 0011), which must be named by the very
+/// same predicate text for SQLite to use it.
+const SINGLE: &str = "series_end_ms = start_ms + duration_minutes * 60000 AND exceptions = '[]'";
+const REPEATING: &str =
+    "(series_end_ms IS NULL OR series_end_ms <> start_ms + duration_minutes * 60000 OR exceptions <> '[]')";
 
 /// Where a listing's rows come from: the site's meetings, those its users host, or those they are
 /// alternate hosts of (invitees with role HOST, matched by email).
@@ -504,7 +511,7 @@ impl SqlStore {
         w.finish(result).await
     }
 
-    pub(crate) async fn update_meeting_impl(&self, m: &Meeting) -> Result<(), StoreError> {
+    pub(crate) async fn update_meeting_impl(&self, m: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
         let values = meeting_values(m)?;
         let mut w = self.write().await?;
         let result = async {
@@ -518,7 +525,8 @@ impl SqlStore {
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
-            insert_invitees(conn, m.site_id, m.id, &m.invitees).await
+            insert_invitees(conn, m.site_id, m.id, &m.invitees).await?;
+            insert_mails(conn, mails).await
         }
         .await;
         w.finish(result).await
@@ -663,7 +671,7 @@ mod tests {
         assert_eq!(
             clause,
             "site_id = $1 AND host_id IN ($2) AND series_end_ms = start_ms + duration_minutes * 60000 \
-             AND deleted_at IS NULL AND kind IN ($3, $4) AND meeting_key = $5 AND start_ms <= $6 \
+             AND exceptions = '[]' AND deleted_at IS NULL AND kind IN ($3, $4) AND meeting_key = $5 AND start_ms <= $6 \
              AND (series_end_ms IS NULL OR series_end_ms >= $7) AND start_ms >= $8 AND (start_ms > $9 OR id > $10)"
         );
         assert_eq!(p.0.len(), 10);
@@ -672,7 +680,7 @@ mod tests {
         let clause = list_filter(3, ListSource::AlternateHosts(&hosts), &q, &mut p).expect("filter");
         assert!(clause.starts_with(
             "id IN (SELECT meeting_id FROM meeting_invitees WHERE site_id = $1 AND role = 'HOST' AND email_lc IN ($2)) \
-             AND (series_end_ms IS NULL OR series_end_ms <> start_ms + duration_minutes * 60000)"
+             AND (series_end_ms IS NULL OR series_end_ms <> start_ms + duration_minutes * 60000 OR exceptions <> '[]')"
         ));
         assert!(matches!(&p.0[1], Value::Text(Some(e)) if e == "a@x.org"));
     }

@@ -23,6 +23,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 5, sql: include_str!("../migrations/sqlite/0005_tokens.sql") },
     Migration { version: 6, sql: include_str!("../migrations/sqlite/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/sqlite/0007_participant_tokens.sql") },
+    Migration { version: 9, sql: include_str!("../migrations/sqlite/0009_occurrence_exceptions.sql") },
     Migration { version: 11, sql: include_str!("../migrations/sqlite/0011_repeating_series_index.sql") },
 ];
 
@@ -34,6 +35,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 5, sql: include_str!("../migrations/postgres/0005_tokens.sql") },
     Migration { version: 6, sql: include_str!("../migrations/postgres/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/postgres/0007_participant_tokens.sql") },
+    Migration { version: 9, sql: include_str!("../migrations/postgres/0009_occurrence_exceptions.sql") },
     Migration { version: 11, sql: include_str!("../migrations/postgres/0011_repeating_series_index.sql") },
 ];
 

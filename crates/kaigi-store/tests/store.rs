@@ -23,8 +23,8 @@ use kaigi_core::license::{DatedPlan, LicenseAction, LicenseOutcome, LicensePlan,
 use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore};
 use kaigi_core::mail::{self, Mail};
 use kaigi_core::meeting::{
-    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, RepeatKind, SessionKind,
-    SessionStatus, Shape,
+    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, OccurrenceException, Recurrence,
+    RepeatKind, SessionKind, SessionStatus, Shape,
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
@@ -191,6 +191,7 @@ on_both_engines!(
     meetings_round_trip_every_field,
     a_used_meeting_key_is_a_conflict_and_writes_nothing,
     update_meeting_replaces_the_row_and_its_invitees,
+    occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_change,
     deleted_meetings_are_hidden_but_calendar_links_find_them,
     list_meetings_filters_and_orders,
     list_meetings_pages_by_shape_and_cursor,
@@ -315,6 +316,7 @@ fn meeting(site: SiteId, host: UserId, key: u64, start: i64) -> Meeting {
         series_end: Some(t(start + 3600)),
         attendee_options: AttendeeOptions::default(),
         registration_required: vec![],
+        exceptions: vec![],
         status: SessionStatus::NotInProgress,
         host_joined: false,
         participants_joined: false,
@@ -786,6 +788,49 @@ async fn meeting_keys_are_reserved_once(ctx: Ctx) {
     assert!(matches!(s.reserve_meeting_key(u64::MAX, a.id, t(4)).await, Err(StoreError::Backend(_))));
 }
 
+async fn occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_change(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 600_000_001, 3_600)).await;
+    assert!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key").expect("found").exceptions.is_empty());
+
+    let moved = OccurrenceException {
+        original_start: t(90_000),
+        cancelled: false,
+        start: t(95_400),
+        duration_minutes: 45,
+        title: Some("Moved — \"quoted\"".into()),
+        agenda: Some(String::new()),
+        password: Some("Own1".into()),
+    };
+    let gone = OccurrenceException {
+        original_start: t(176_400),
+        cancelled: true,
+        start: t(176_400),
+        duration_minutes: 60,
+        title: None,
+        agenda: None,
+        password: None,
+    };
+    let changed = Meeting { exceptions: vec![moved, gone], updated_at: t(10), ..m.clone() };
+    let note = Mail {
+        kind: mail::MailKind::OccurrenceChanged,
+        subject: "Changed: Meeting".into(),
+        ..welcome(site.id, "guest@example.com", t(10))
+    };
+    s.update_meeting_with_mails(&changed, std::slice::from_ref(&note)).await.expect("update");
+    assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), Some(changed.clone()));
+    assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), Some(changed.clone()));
+    let queued = s.outbox(Some(site.id), 10).await.expect("outbox");
+    assert_eq!(queued, vec![Mail { id: queued[0].id, ..note.clone() }]);
+
+    // A write that fails queues nothing.
+    let r = s.update_meeting_with_mails(&Meeting { id: 999_999, ..changed.clone() }, std::slice::from_ref(&note)).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+    assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
+}
+
 async fn outbox_is_newest_first(ctx: Ctx) {
     let s = &ctx.store;
     let a = new_site(s, "a").await;
@@ -825,9 +870,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 11]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 9, 11]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 11]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 9, 11]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -843,7 +888,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 11]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 9, 11]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2188,7 +2233,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 11]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 9, 11]);
     again.close().await;
 }
 

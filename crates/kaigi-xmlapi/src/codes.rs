@@ -84,6 +84,10 @@ impl From<&Error> for Failure {
                  host's schedulingPermission list may",
             ),
             Error::Schedule(ScheduleError::InProgress) => Failure::new("000001", "The meeting is in progress"),
+            // Only the REST API moves single occurrences.
+            Error::Schedule(ScheduleError::OutsideRecurringInterval) => {
+                Failure::new("000001", "An occurrence cannot move out of its recurring interval")
+            }
             Error::Schedule(ScheduleError::StartNotInFuture) => {
                 Failure::new("060016", "The session start time must be later than the current time.")
             }

@@ -10,7 +10,7 @@ use crate::support::*;
 
 const MEETING: &str = "<accessControl><meetingPassword>s3cret</meetingPassword></accessControl><metaData><confName>Weekly sync</confName></metaData><schedule><startDate>06/20/2026 10:00:00</startDate><duration>60</duration></schedule>";
 
-async fn control(s: &TestServer, key: &str, action: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn control(s: &TestServer, key: &str, action: &str, body: Value) -> (u16, Value) {
     let resp = reqwest::Client::new()
         .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
         .header("User-Agent", "kaigi-e2e/1.0")

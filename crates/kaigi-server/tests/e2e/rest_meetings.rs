@@ -163,10 +163,10 @@ async fn a_series_has_occurrences_with_their_own_ids() {
     assert_eq!(one.body["start"], "2026-06-09T01:00:00Z");
     rest(&s, "GET", &format!("/v1/meetings/{id}_20260610T010000Z"), Some(&t), None).await.assert_error(404);
     rest(&s, "GET", &format!("/v1/meetings/{id}_I_123"), Some(&t), None).await.assert_error(404);
+    // One occurrence changes alone (rest_occurrences.rs has the details).
     let one =
         rest(&s, "PATCH", &format!("/v1/meetings/{id}_20260609T010000Z"), Some(&t), Some(json!({"title": "x"}))).await;
-    one.assert_error(400);
-    assert!(one.description().contains("single occurrences"), "{}", one.body);
+    assert_eq!((one.ok()["title"].as_str(), one.body["isModified"].as_bool()), (Some("x"), Some(true)));
     let instance = rest(&s, "DELETE", &format!("/v1/meetings/{id}_I_123"), Some(&t), None).await;
     instance.assert_error(400);
     assert!(instance.description().contains("is not allowed for this API"), "{}", instance.body);
@@ -291,6 +291,26 @@ async fn small_pages_list_single_meetings_and_repeating_series_once_each_in_star
             let paged = walk(&s, &t, &format!("/v1/meetings?meetingType={kind}&max={size}")).await;
             assert_eq!(paged, whole, "{kind}, pages of {size}");
         }
+    }
+    // One daily occurrence moved past the singles of its day, another cancelled: pages follow.
+    let daily_id = daily["id"].as_str().unwrap();
+    let moved = json!({ "start": "2026-06-03T18:00:00Z", "end": "2026-06-03T18:15:00Z" });
+    let path = format!("/v1/meetings/{daily_id}_20260603T090000Z");
+    assert_eq!(rest(&s, "PATCH", &path, Some(&t), Some(moved)).await.status, 200);
+    let path = format!("/v1/meetings/{daily_id}_20260604T090000Z");
+    assert_eq!(rest(&s, "DELETE", &path, Some(&t), None).await.status, 204);
+    let whole = rest(&s, "GET", "/v1/meetings?meetingType=scheduledMeeting&max=100", Some(&t), None).await;
+    let whole: Vec<(String, String)> = whole.ok()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap().to_string(), i["start"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(whole.len(), 12);
+    assert!(whole.contains(&(format!("{daily_id}_20260603T090000Z"), "2026-06-03T18:00:00Z".to_string())));
+    for size in [1, 3] {
+        let paged = walk(&s, &t, &format!("/v1/meetings?meetingType=scheduledMeeting&max={size}")).await;
+        assert_eq!(paged, whole, "pages of {size} after the changes");
     }
     let series_ids: Vec<String> = walk(&s, &t, "/v1/meetings?max=3").await.into_iter().map(|(id, _)| id).collect();
     assert!(series_ids.contains(&daily["id"].as_str().unwrap().to_string()));
