@@ -22,6 +22,7 @@ pub mod mail;
 pub mod meeting;
 pub mod meetings;
 pub mod people;
+pub mod preferences;
 pub mod recordings;
 pub mod recurrence;
 pub mod room;

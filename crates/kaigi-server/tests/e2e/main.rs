@@ -13,6 +13,7 @@ mod rest_auth;
 mod rest_invitees;
 mod rest_meetings;
 mod rest_people;
+mod rest_preferences;
 mod rest_support;
 mod web_pages;
 mod xml_attendee;
