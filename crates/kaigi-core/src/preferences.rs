@@ -400,7 +400,7 @@ impl Kaigi {
                     Error::invalid("coHosts", format!("coHosts: {email} is not a user of this site."))
                 })?;
             if co.id == user.id {
-                return Err(Error::invalid("coHosts", "The owner of a personal room cannot be its co-host."));
+                return Err(Error::invalid("coHosts", "coHosts cannot name the owner of the personal room."));
             }
             if !co_hosts.iter().any(|u| u.id == co.id) {
                 co_hosts.push(co);
@@ -523,7 +523,7 @@ impl Kaigi {
                     Error::invalid("delegateEmails", format!("delegateEmails: {e} is not a user of this site."))
                 })?;
                 if d.id == user.id {
-                    return Err(Error::invalid("delegateEmails", "Nobody is their own delegate."));
+                    return Err(Error::invalid("delegateEmails", "delegateEmails cannot name the user themselves."));
                 }
                 if !ids.iter().any(|w| w.eq_ignore_ascii_case(&d.webex_id)) {
                     ids.push(d.webex_id);
