@@ -2,6 +2,7 @@
 //! video and scheduling options; the user's one site; administrators acting with `userEmail`.
 
 use kaigi_core::license::{LicenseAction, LicenseOutcome};
+use kaigi_core::site::SiteSettings;
 use serde_json::{json, Value};
 
 use crate::rest_support::*;
@@ -104,7 +105,17 @@ async fn every_bad_personal_room_change_is_refused_and_names_its_field() {
     }
     rest_raw(&s, "PUT", ROOM, Some(&alice), Some("{not json".into()), &[]).await.assert_error(400);
     rest_raw(&s, "PUT", ROOM, Some(&alice), Some("x".repeat(2 * 1024 * 1024)), &[]).await.assert_error(413);
-    // Nothing of that was kept.
+    // The PIN length is the site's.
+    let settings = SiteSettings { host_pin_length: 6, ..s.site.settings.clone() };
+    s.kaigi.store.update_site_settings(s.site.id, &settings).await.expect("settings");
+    let mut six = good.clone();
+    rest(&s, "PUT", ROOM, Some(&alice), Some(six.clone())).await.assert_error(400);
+    six["hostPin"] = json!("432519");
+    assert_eq!(rest(&s, "PUT", ROOM, Some(&alice), Some(six)).await.ok()["hostPin"], "432519");
+    let settings = SiteSettings { host_pin_length: 4, ..settings };
+    s.kaigi.store.update_site_settings(s.site.id, &settings).await.expect("settings");
+    rest(&s, "PUT", ROOM, Some(&alice), Some(room_body("Alice's Personal Room", "4325", &[]))).await.ok();
+    // Nothing of the refused changes was kept.
     let room = rest(&s, "GET", ROOM, Some(&alice), None).await;
     assert_eq!(room.ok()["topic"], "Alice's Personal Room");
     // A user with no personal room has none to read or change.
