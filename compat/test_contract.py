@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
-from conftest import HOST, UNLICENSED, instant, iso, slot
+from conftest import HOST, OTHER_HOST, UNLICENSED, instant, iso, slot
 from contract import check_error_body
 from served import uses
 
@@ -276,3 +276,56 @@ def test_unknown_resources_methods_and_huge_bodies_answer_webex_json(server):
         )
         assert response.status_code in statuses, (method, path, response.status_code, response.text[:200])
         check_error_body(response)
+
+
+@uses(
+    "GET /meetingPreferences",
+    "GET /meetingPreferences/personalMeetingRoom",
+    "PUT /meetingPreferences/personalMeetingRoom",
+    "GET /meetingPreferences/audio",
+    "PUT /meetingPreferences/audio",
+    "GET /meetingPreferences/video",
+    "PUT /meetingPreferences/video",
+    "GET /meetingPreferences/schedulingOptions",
+    "PUT /meetingPreferences/schedulingOptions",
+    "GET /meetingPreferences/sites",
+    "PUT /meetingPreferences/sites",
+)
+def test_meeting_preferences(raw_host, raw_admin):
+    room = raw_host.call("GET", "/meetingPreferences/personalMeetingRoom", 200).json()
+    body = {
+        "topic": "Contract room",
+        "hostPin": "6305",
+        "enabledAutoLock": False,
+        "autoLockMinutes": 0,
+        "enabledNotifyHost": False,
+        "supportCoHost": True,
+        "coHosts": [{"email": OTHER_HOST, "displayName": "Host 02"}],
+    }
+    put = raw_host.call("PUT", "/meetingPreferences/personalMeetingRoom", 200, json=body).json()
+    assert (put["topic"], put["hostPin"]) == ("Contract room", "6305")
+    assert put["personalMeetingRoomLink"] == room["personalMeetingRoomLink"]
+    missing = {k: v for k, v in body.items() if k != "coHosts"}
+    refused = raw_host.call("PUT", "/meetingPreferences/personalMeetingRoom", 400, json=missing)
+    assert "coHosts" in refused.json()["errors"][0]["description"]
+    raw_host.call("PUT", "/meetingPreferences/personalMeetingRoom", 400, json={**body, "hostPin": "4444"})
+    everything = raw_host.call("GET", "/meetingPreferences", 200).json()
+    assert everything["personalMeetingRoom"]["topic"] == "Contract room"
+    raw_host.call("PUT", "/meetingPreferences/audio", 200, json={"defaultAudioType": "webexAudio", "audioPin": "2468"})
+    raw_host.call("PUT", "/meetingPreferences/audio", 400, json={"audioPin": "12"})
+    assert raw_host.call("GET", "/meetingPreferences/audio", 200).json()["audioPin"] == "2468"
+    devices = [{"deviceName": "Desk", "deviceAddress": "desk@demo.example", "isDefault": True}]
+    raw_host.call("PUT", "/meetingPreferences/video", 200, json={"videoDevices": devices})
+    assert raw_host.call("GET", "/meetingPreferences/video", 200).json()["videoDevices"] == devices
+    options = {"enabledJoinBeforeHost": True, "joinBeforeHostMinutes": 15, "delegateEmails": [OTHER_HOST]}
+    raw_host.call("PUT", "/meetingPreferences/schedulingOptions", 200, json=options)
+    got = raw_host.call("GET", "/meetingPreferences/schedulingOptions", 200).json()
+    assert got["delegateEmails"] == [OTHER_HOST]
+    raw_host.call("PUT", "/meetingPreferences/schedulingOptions", 200, json={"delegateEmails": []})
+    sites = raw_host.call("GET", "/meetingPreferences/sites", 200).json()["sites"]
+    assert len(sites) == 1 and sites[0]["default"]
+    raw_host.call("PUT", "/meetingPreferences/sites?defaultSite=true", 200, json={"siteUrl": sites[0]["siteUrl"]})
+    raw_host.call("PUT", "/meetingPreferences/sites?defaultSite=true", 404, json={"siteUrl": "elsewhere.example"})
+    refused = raw_host.call("GET", f"/meetingPreferences?userEmail={OTHER_HOST}", 403).json()
+    assert refused["errors"][0]["description"] == "Not permitted to view or change other user's preferences"
+    assert raw_admin.call("GET", f"/meetingPreferences?userEmail={OTHER_HOST}", 200).json()["personalMeetingRoom"]

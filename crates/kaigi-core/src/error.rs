@@ -11,6 +11,8 @@ pub enum Entity {
     Meeting,
     ApiKey,
     Attendee,
+    /// A user's personal room (they have none in use).
+    PersonalRoom,
 }
 
 /// Why an authentication attempt failed.
@@ -118,6 +120,10 @@ pub enum Error {
     /// The bearer token lacks the scope an operation needs (REST API).
     #[error("the access token is missing the scope {0}")]
     MissingScope(&'static str),
+    /// `userEmail` named someone else without an administrator's preferences scope, or no user
+    /// of the caller's site (REST meeting preferences).
+    #[error("not permitted to view or change other user's preferences")]
+    OthersPreferences,
     #[error("storage: {0}")]
     Store(#[from] StoreError),
 }

@@ -23,6 +23,7 @@ pub mod meeting;
 pub mod meetings;
 pub mod occurrences;
 pub mod people;
+pub mod preferences;
 pub mod recordings;
 pub mod recurrence;
 pub mod room;

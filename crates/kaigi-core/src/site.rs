@@ -70,6 +70,8 @@ pub struct SiteSettings {
     /// The tracking code (`trackingCode1` … `trackingCode10`) whose value names the person a
     /// booking was made for; empty: none (see docs/licensing.md).
     pub requester_tracking_code: String,
+    /// Digits of a personal room's host PIN (4 to 9).
+    pub host_pin_length: u32,
 }
 
 impl Default for SiteSettings {
@@ -92,6 +94,7 @@ impl Default for SiteSettings {
             meeting_types: default_meeting_types(),
             license_auto_assign: false,
             requester_tracking_code: String::new(),
+            host_pin_length: 4,
         }
     }
 }

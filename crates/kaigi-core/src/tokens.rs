@@ -24,18 +24,34 @@ pub mod scope {
     pub const PEOPLE_READ: &str = "spark:people_read";
     pub const ADMIN_PEOPLE_READ: &str = "spark-admin:people_read";
     pub const ADMIN_LICENSES_READ: &str = "spark-admin:licenses_read";
+    pub const PREFERENCES_READ: &str = "meeting:preferences_read";
+    pub const PREFERENCES_WRITE: &str = "meeting:preferences_write";
+    pub const ADMIN_PREFERENCES_READ: &str = "meeting:admin_preferences_read";
+    pub const ADMIN_PREFERENCES_WRITE: &str = "meeting:admin_preferences_write";
 }
 
-/// Every scope a user's role allows: everyone reads and writes their own meetings and looks
-/// people up; site administrators also act for others; read-only administrators read for others.
+/// Every scope a user's role allows: everyone reads and writes their own meetings and meeting
+/// preferences and looks people up; site administrators also act for others; read-only
+/// administrators read for others.
 pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
-    let mut out = vec![scope::SCHEDULES_READ, scope::SCHEDULES_WRITE, scope::PEOPLE_READ];
+    let mut out = vec![
+        scope::SCHEDULES_READ,
+        scope::SCHEDULES_WRITE,
+        scope::PEOPLE_READ,
+        scope::PREFERENCES_READ,
+        scope::PREFERENCES_WRITE,
+    ];
     let p = &user.privileges;
     if p.site_admin || p.ro_site_admin {
-        out.extend([scope::ADMIN_SCHEDULE_READ, scope::ADMIN_PEOPLE_READ, scope::ADMIN_LICENSES_READ]);
+        out.extend([
+            scope::ADMIN_SCHEDULE_READ,
+            scope::ADMIN_PEOPLE_READ,
+            scope::ADMIN_LICENSES_READ,
+            scope::ADMIN_PREFERENCES_READ,
+        ]);
     }
     if p.site_admin {
-        out.push(scope::ADMIN_SCHEDULE_WRITE);
+        out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE]);
     }
     out
 }
@@ -189,11 +205,14 @@ mod tests {
         user.privileges = crate::user::Privileges::default();
         let plain = scopes_allowed(&user);
         assert!(plain.contains(&scope::SCHEDULES_WRITE) && plain.contains(&scope::PEOPLE_READ));
+        assert!(plain.contains(&scope::PREFERENCES_READ) && plain.contains(&scope::PREFERENCES_WRITE));
         assert!(!plain.iter().any(|s| s.contains("admin")));
         user.privileges.ro_site_admin = true;
         let reader = scopes_allowed(&user);
         assert!(reader.contains(&scope::ADMIN_SCHEDULE_READ) && !reader.contains(&scope::ADMIN_SCHEDULE_WRITE));
+        assert!(reader.contains(&scope::ADMIN_PREFERENCES_READ) && !reader.contains(&scope::ADMIN_PREFERENCES_WRITE));
         user.privileges.site_admin = true;
-        assert!(scopes_allowed(&user).contains(&scope::ADMIN_SCHEDULE_WRITE));
+        let admin = scopes_allowed(&user);
+        assert!(admin.contains(&scope::ADMIN_SCHEDULE_WRITE) && admin.contains(&scope::ADMIN_PREFERENCES_WRITE));
     }
 }

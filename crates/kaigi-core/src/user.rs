@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::preferences::MeetingPreferences;
 use crate::site::SiteId;
 
 pub type UserId = i64;
@@ -137,6 +138,8 @@ pub struct User {
     pub meeting_types: Vec<u32>,
     pub profile: Profile,
     pub personal_room: Option<PersonalRoom>,
+    /// The options of the personal room, audio, video and scheduling (REST meetingPreferences).
+    pub preferences: MeetingPreferences,
     pub pending_email: Option<PendingEmail>,
     pub failed_logins: u32,
     pub locked_until: Option<DateTime<Utc>>,
@@ -164,6 +167,7 @@ impl User {
             meeting_types: site.settings.meeting_types.iter().map(|t| t.id).collect(),
             profile: Profile::default(),
             personal_room: None,
+            preferences: MeetingPreferences::default(),
             pending_email: None,
             failed_logins: 0,
             locked_until: None,

@@ -255,6 +255,20 @@ impl Kaigi {
         Err(Error::Store(StoreError::Backend("no free meeting key after 64 tries".into())))
     }
 
+    /// A host PIN of the site's length that the preferences would accept.
+    fn new_host_pin(&self, site: &Site) -> String {
+        let length = crate::preferences::host_pin_length(site);
+        let bound = 10u64.pow(length as u32);
+        for _ in 0..64 {
+            let pin = format!("{:0length$}", self.keys.below(bound));
+            if crate::preferences::is_valid_host_pin(&pin, length) {
+                return pin;
+            }
+        }
+        // Only a key source that keeps answering the same refused number gets here.
+        "1357913579"[..length].to_string()
+    }
+
     /// Gives the user the personal room their state calls for: kept, restored within the grace
     /// period, newly allocated, or released.
     async fn settle_personal_room(&self, site: &Site, user: &mut User, now: DateTime<Utc>) -> Result<()> {
@@ -266,7 +280,7 @@ impl Kaigi {
             }
             (_, true) => {
                 let meeting_key = self.allocate_meeting_key(site).await?;
-                let host_pin = format!("{:04}", self.keys.below(10_000));
+                let host_pin = self.new_host_pin(site);
                 user.personal_room = Some(PersonalRoom { meeting_key, host_pin, released_at: None });
             }
             (Some(room), false) => {
@@ -477,8 +491,12 @@ impl Kaigi {
     pub fn personal_room_links(&self, site: &Site, user: &User) -> Option<PersonalRoomLinks> {
         let room = user.personal_room.as_ref().filter(|r| r.released_at.is_none())?;
         let first = if user.first_name.is_empty() { &user.webex_id } else { &user.first_name };
+        let title = match &user.preferences.room.topic {
+            Some(topic) => topic.clone(),
+            None => format!("{first}'s Personal Room"),
+        };
         Some(PersonalRoomLinks {
-            title: format!("{first}'s Personal Room"),
+            title,
             url: format!("{}/meet/{}", self.site_url(site), user.webex_id),
             sip_url: format!("{}@{}.{}", user.webex_id, site.name, self.config.public_host()),
             access_code: room.meeting_key.to_string(),

@@ -29,6 +29,17 @@ pub const SERVED: &[(&str, &str)] = &[
     ("GET", "/people"),
     ("GET", "/people/{personId}"),
     ("GET", "/people/me"),
+    ("GET", "/meetingPreferences"),
+    ("GET", "/meetingPreferences/personalMeetingRoom"),
+    ("PUT", "/meetingPreferences/personalMeetingRoom"),
+    ("GET", "/meetingPreferences/audio"),
+    ("PUT", "/meetingPreferences/audio"),
+    ("GET", "/meetingPreferences/video"),
+    ("PUT", "/meetingPreferences/video"),
+    ("GET", "/meetingPreferences/schedulingOptions"),
+    ("PUT", "/meetingPreferences/schedulingOptions"),
+    ("GET", "/meetingPreferences/sites"),
+    ("PUT", "/meetingPreferences/sites"),
 ];
 
 /// Served operations of the Webex Admin spec (not in the meetings spec).

@@ -77,9 +77,15 @@ impl From<Error> for RestError {
             Error::NotFound(Entity::User) => (S::NOT_FOUND, "Person not found.".into()),
             Error::NotFound(Entity::Site) => (S::NOT_FOUND, "Site not found.".into()),
             Error::NotFound(Entity::Attendee) => (S::NOT_FOUND, "Invitee or registrant not found.".into()),
+            Error::NotFound(Entity::PersonalRoom) => {
+                (S::NOT_FOUND, "The user has no personal room: personal rooms are off for them or for the site.".into())
+            }
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
+            Error::OthersPreferences => {
+                (S::FORBIDDEN, "Not permitted to view or change other user's preferences".into())
+            }
             Error::MissingScope(scope) => (S::FORBIDDEN, format!("The access token is missing the scope {scope}.")),
             Error::Invalid { field, why } => {
                 // A full sentence, or one naming its field, stands alone.

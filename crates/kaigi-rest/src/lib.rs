@@ -12,6 +12,7 @@ pub mod meetings;
 pub mod paging;
 pub mod params;
 pub mod people;
+pub mod preferences;
 pub mod registrants;
 pub mod tracking;
 
@@ -60,6 +61,15 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/people", get(people::list))
         .route("/people/me", get(people::me))
         .route("/people/{id}", get(people::get_one))
+        .route("/meetingPreferences", get(preferences::get_all))
+        .route("/meetingPreferences/personalMeetingRoom", get(preferences::get_room).put(preferences::put_room))
+        .route("/meetingPreferences/audio", get(preferences::get_audio).put(preferences::put_audio))
+        .route("/meetingPreferences/video", get(preferences::get_video).put(preferences::put_video))
+        .route(
+            "/meetingPreferences/schedulingOptions",
+            get(preferences::get_scheduling).put(preferences::put_scheduling),
+        )
+        .route("/meetingPreferences/sites", get(preferences::get_sites).put(preferences::put_sites))
         .route("/licenses", get(licenses::list))
         .route("/licenses/{id}", get(licenses::get_one))
         .fallback(not_found)

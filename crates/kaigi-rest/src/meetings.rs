@@ -626,7 +626,7 @@ pub async fn list(
 
 /// Whether a `siteUrl` parameter names the caller's site (its URL with or without scheme, or
 /// its name).
-fn site_matches(state: &RestState, site: &Site, url: &str) -> bool {
+pub(crate) fn site_matches(state: &RestState, site: &Site, url: &str) -> bool {
     let url = url.trim().trim_end_matches('/');
     let bare = url.split("://").nth(1).unwrap_or(url);
     bare.eq_ignore_ascii_case(&site_url(state, site)) || url.eq_ignore_ascii_case(&site.name)

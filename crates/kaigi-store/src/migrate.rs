@@ -24,6 +24,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 6, sql: include_str!("../migrations/sqlite/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/sqlite/0007_participant_tokens.sql") },
     Migration { version: 9, sql: include_str!("../migrations/sqlite/0009_occurrence_exceptions.sql") },
+    Migration { version: 10, sql: include_str!("../migrations/sqlite/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/sqlite/0011_repeating_series_index.sql") },
 ];
 
@@ -36,6 +37,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 6, sql: include_str!("../migrations/postgres/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/postgres/0007_participant_tokens.sql") },
     Migration { version: 9, sql: include_str!("../migrations/postgres/0009_occurrence_exceptions.sql") },
+    Migration { version: 10, sql: include_str!("../migrations/postgres/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/postgres/0011_repeating_series_index.sql") },
 ];
 

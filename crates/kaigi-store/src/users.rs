@@ -21,11 +21,11 @@ use crate::SqlStore;
 /// Every column a user is read from, in `SELECT` form.
 pub(crate) const USER_COLUMNS: &str = "id, site_id, webex_id, email, first_name, last_name, password_hash, \
      privileges, active, language_id, time_zone_id, scheduling_permission, meeting_types, profile, \
-     pmr_meeting_key, pmr_host_pin, pmr_released_at, pending_email, pending_email_token_hash, \
+     pmr_meeting_key, pmr_host_pin, pmr_released_at, preferences, pending_email, pending_email_token_hash, \
      pending_email_requested_at, failed_logins, locked_until, registered_at, updated_at";
 
 /// The columns `user_values` fills, in its order (everything but `id` and `site_id`).
-const WRITE_COLUMNS: [&str; 26] = [
+const WRITE_COLUMNS: [&str; 27] = [
     "webex_id",
     "webex_id_lc",
     "email",
@@ -45,6 +45,7 @@ const WRITE_COLUMNS: [&str; 26] = [
     "pmr_meeting_key",
     "pmr_host_pin",
     "pmr_released_at",
+    "preferences",
     "pending_email",
     "pending_email_token_hash",
     "pending_email_requested_at",
@@ -55,7 +56,7 @@ const WRITE_COLUMNS: [&str; 26] = [
 ];
 
 /// The values of [`WRITE_COLUMNS`] for `u`, in the same order.
-fn user_values(u: &User) -> Result<[Value; 26], StoreError> {
+fn user_values(u: &User) -> Result<[Value; 27], StoreError> {
     let room = u.personal_room.as_ref();
     let pending = u.pending_email.as_ref();
     Ok([
@@ -78,6 +79,7 @@ fn user_values(u: &User) -> Result<[Value; 26], StoreError> {
         Value::Int(room.map(|r| key_to_db(r.meeting_key)).transpose()?),
         Value::Text(room.map(|r| r.host_pin.clone())),
         opt_ms(room.and_then(|r| r.released_at)),
+        json(&u.preferences, "meeting preferences")?,
         Value::Text(pending.map(|p| p.address.clone())),
         Value::Text(pending.map(|p| p.token_hash.clone())),
         opt_ms(pending.map(|p| p.requested_at)),
@@ -124,6 +126,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         meeting_types: get_json(row, "meeting_types")?,
         profile: get_json(row, "profile")?,
         personal_room,
+        preferences: get_json(row, "preferences")?,
         pending_email,
         failed_logins: get_num(row, "failed_logins")?,
         locked_until: get_opt_time(row, "locked_until")?,

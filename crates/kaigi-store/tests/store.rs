@@ -26,6 +26,9 @@ use kaigi_core::meeting::{
     AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, OccurrenceException, Recurrence,
     RepeatKind, SessionKind, SessionStatus, Shape,
 };
+use kaigi_core::preferences::{
+    AudioOptions, AudioType, MeetingPreferences, PhoneNumber, RoomOptions, SchedulingOptions, VideoDevice, VideoOptions,
+};
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
 use kaigi_core::token_store::{StoredToken, TokenKind, TokenStore};
@@ -255,6 +258,7 @@ fn person(site: SiteId, webex_id: &str, first: &str, last: &str) -> User {
         meeting_types: vec![214],
         profile: Profile::default(),
         personal_room: None,
+        preferences: MeetingPreferences::default(),
         pending_email: None,
         failed_logins: 0,
         locked_until: None,
@@ -467,6 +471,39 @@ async fn update_user_round_trips_every_field(ctx: Ctx) {
             host_pin: "1234".into(),
             released_at: Some(t(50)),
         }),
+        preferences: MeetingPreferences {
+            room: RoomOptions {
+                topic: Some("Carol's \"war\" room".into()),
+                auto_lock: true,
+                auto_lock_minutes: 15,
+                notify_host: true,
+                support_co_host: true,
+                co_hosts: vec![7, 8],
+                ..RoomOptions::default()
+            },
+            audio: AudioOptions {
+                default_audio_type: AudioType::VoipOnly,
+                audio_pin: Some("1314".into()),
+                office: PhoneNumber {
+                    country_code: "81".into(),
+                    number: "3-1234-5678".into(),
+                    ..PhoneNumber::default()
+                },
+                ..AudioOptions::default()
+            },
+            video: VideoOptions {
+                devices: vec![VideoDevice {
+                    name: "Room 1".into(),
+                    address: "room1@example.com".into(),
+                    is_default: true,
+                }],
+            },
+            scheduling: SchedulingOptions {
+                join_before_host: true,
+                join_before_host_minutes: 10,
+                ..SchedulingOptions::default()
+            },
+        },
         pending_email: Some(PendingEmail {
             address: "carol@new.example".into(),
             token_hash: "hash-of-token".into(),
@@ -486,10 +523,26 @@ async fn update_user_round_trips_every_field(ctx: Ctx) {
     assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
 
     // And back to empty options.
-    let cleared =
-        User { personal_room: None, pending_email: None, locked_until: None, password_hash: None, ..after.clone() };
+    let cleared = User {
+        personal_room: None,
+        preferences: MeetingPreferences::default(),
+        pending_email: None,
+        locked_until: None,
+        password_hash: None,
+        ..after.clone()
+    };
     s.update_user(&cleared, NO_SEAT, &[]).await.expect("update");
     assert_eq!(s.user_by_id(site.id, before.id).await.expect("get"), Some(cleared.clone()));
+
+    // A row from before migration 0010 holds the column's default and reads as no preferences.
+    s.update_user(&after, NO_SEAT, &[]).await.expect("update");
+    ctx.raw("UPDATE users SET preferences = '{}'").await;
+    let old_row = ctx.reopen().await;
+    let got = old_row.user_by_id(site.id, before.id).await.expect("get").expect("user");
+    assert_eq!(got.preferences, MeetingPreferences::default());
+    assert_eq!(got.personal_room, after.personal_room);
+    old_row.close().await;
+    s.update_user(&cleared, NO_SEAT, &[]).await.expect("update");
 
     // The sign-in counters alone.
     s.record_login_state(before.id, 5, Some(t(99))).await.expect("login state");
@@ -870,9 +923,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 9, 11]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 9, 11]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -888,7 +941,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 9, 11]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2233,7 +2286,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 9, 11]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
     again.close().await;
 }
 

@@ -45,7 +45,9 @@ impl From<&Error> for Failure {
     fn from(e: &Error) -> Self {
         match e {
             Error::NotFound(Entity::User) => Failure::new("030001", "Corresponding User not found"),
-            Error::NotFound(Entity::Meeting) => Failure::new("060001", "Corresponding Meeting not found"),
+            Error::NotFound(Entity::Meeting | Entity::PersonalRoom) => {
+                Failure::new("060001", "Corresponding Meeting not found")
+            }
             Error::NotFound(Entity::Site) => {
                 Failure::not_forwarded(" unknown site; check securityContext/siteName or siteID")
             }
@@ -94,7 +96,7 @@ impl From<&Error> for Failure {
             Error::PmrNeedsNonE2eeType => {
                 Failure::new("110063", "The user must have at least one non-E2EE meeting type to enable PMR.")
             }
-            Error::Session(_) | Error::MissingScope(_) => {
+            Error::Session(_) | Error::MissingScope(_) | Error::OthersPreferences => {
                 Failure::new("000001", "Access denied, additional privileges are required")
             }
             Error::UsageLimited => Failure { http_status: 403, ..Failure::new("000045", "403 forbidden") },

@@ -194,8 +194,8 @@ fn write_user(ctx: &Ctx<'_>, w: &mut BodyWriter, user: &User) {
                 .leaf("accessCode", &room.access_code)
                 .leaf("hostPIN", &room.host_pin)
                 .flag("applyPMRForInstantMeeting", false)
-                .flag("PMRAutoLock", false)
-                .leaf("PMRAutoLockWaitTime", 0)
+                .flag("PMRAutoLock", user.preferences.room.auto_lock)
+                .leaf("PMRAutoLockWaitTime", user.preferences.room.auto_lock_minutes)
                 .node("PRNotifications", |w| {
                     w.leaf("mode", "EMAIL");
                 });

@@ -14,6 +14,7 @@ mod rest_invitees;
 mod rest_meetings;
 mod rest_occurrences;
 mod rest_people;
+mod rest_preferences;
 mod rest_support;
 mod web_pages;
 mod xml_attendee;
