@@ -23,6 +23,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 5, sql: include_str!("../migrations/sqlite/0005_tokens.sql") },
     Migration { version: 6, sql: include_str!("../migrations/sqlite/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/sqlite/0007_participant_tokens.sql") },
+    Migration { version: 8, sql: include_str!("../migrations/sqlite/0008_integrations.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -33,6 +34,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 5, sql: include_str!("../migrations/postgres/0005_tokens.sql") },
     Migration { version: 6, sql: include_str!("../migrations/postgres/0006_license_decisions.sql") },
     Migration { version: 7, sql: include_str!("../migrations/postgres/0007_participant_tokens.sql") },
+    Migration { version: 8, sql: include_str!("../migrations/postgres/0008_integrations.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's
