@@ -12,7 +12,7 @@ use crate::error::{Error, OAuthError, Result};
 use crate::integration_store::{Integration, IntegrationKind, OauthCode};
 use crate::secrets::token_hash;
 use crate::service::Kaigi;
-use crate::site::SiteId;
+use crate::site::{Site, SiteId};
 use crate::token_store::{StoredToken, TokenKind};
 use crate::tokens::{scope, scopes_allowed, TokenCaller};
 use crate::user::User;
@@ -30,6 +30,8 @@ pub const MAX_SCOPE_BYTES: usize = 2048;
 #[derive(Debug, Clone)]
 pub struct VerifiedClient {
     pub integration: Integration,
+    /// The integration's site: people sign in there.
+    pub site: Site,
     pub redirect_uri: String,
 }
 
@@ -76,7 +78,8 @@ impl Kaigi {
             None if integration.redirect_uris.len() == 1 => integration.redirect_uris[0].clone(),
             _ => return Err(Error::OAuth(OAuthError::RedirectMismatch)),
         };
-        Ok(VerifiedClient { integration, redirect_uri })
+        let site = self.store.site_by_id(integration.site_id).await?.ok_or(Error::OAuth(OAuthError::InvalidClient))?;
+        Ok(VerifiedClient { integration, site, redirect_uri })
     }
 
     /// The scopes an authorize request asks for: space-separated, each one the integration may
@@ -111,7 +114,7 @@ impl Kaigi {
         user: &UserRef,
         password: &str,
     ) -> Result<String> {
-        let site = self.store.site_by_id(client.integration.site_id).await?.ok_or(Error::OAuth(OAuthError::InvalidClient))?;
+        let site = client.site.clone();
         let credentials = Credentials {
             site: crate::auth::SiteRef::Name(site.name.clone()),
             user: Some(user.clone()),
