@@ -66,7 +66,8 @@ pub fn parse_scopes(entries: &[String]) -> Result<Vec<String>> {
 
 /// An absolute http(s) URL without a fragment, spaces or control characters.
 fn check_redirect_uri(uri: &str) -> Result<()> {
-    let bad = |why: &str| Err(Error::invalid("redirect_uri", format!("{why}: {}", uri.chars().take(80).collect::<String>())));
+    let bad =
+        |why: &str| Err(Error::invalid("redirect_uri", format!("{why}: {}", uri.chars().take(80).collect::<String>())));
     if uri.len() > MAX_REDIRECT_URI_BYTES {
         return bad(&format!("longer than {MAX_REDIRECT_URI_BYTES} bytes"));
     }
@@ -120,7 +121,10 @@ impl Kaigi {
             return Err(Error::invalid("scope", "name at least one scope"));
         }
         if self.store.list_integrations(caller.site.id).await?.len() >= MAX_INTEGRATIONS_PER_SITE {
-            return Err(Error::invalid("name", format!("a site holds at most {MAX_INTEGRATIONS_PER_SITE} integrations")));
+            return Err(Error::invalid(
+                "name",
+                format!("a site holds at most {MAX_INTEGRATIONS_PER_SITE} integrations"),
+            ));
         }
         let client_id = format!("C{}", self.keys.hex(32));
         let client_secret = self.keys.hex(32);
@@ -174,7 +178,8 @@ impl Kaigi {
         let now = self.now();
         let handle = app.client_id.get(1..13).unwrap_or(&app.client_id).to_lowercase();
         let webex_id = format!("serviceapp-{handle}");
-        let mut machine = User::new_on_site(&caller.site, webex_id.clone(), format!("{webex_id}@serviceapp.invalid"), now);
+        let mut machine =
+            User::new_on_site(&caller.site, webex_id.clone(), format!("{webex_id}@serviceapp.invalid"), now);
         machine.first_name = app.name.chars().take(64).collect();
         machine.last_name = "(Service App)".into();
         machine.privileges = Privileges { site_admin: true, ..Privileges::default() };
@@ -237,7 +242,9 @@ mod tests {
     fn redirect_uris_are_absolute_http_without_fragments() {
         assert!(check_redirect_uri("https://app.example/callback?x=1").is_ok());
         assert!(check_redirect_uri("http://127.0.0.1:9/cb").is_ok());
-        for bad in ["javascript:alert(1)", "https:///nohost", "https://a.example/#frag", "https://a.example/ x", "/relative"] {
+        for bad in
+            ["javascript:alert(1)", "https:///nohost", "https://a.example/#frag", "https://a.example/ x", "/relative"]
+        {
             assert!(check_redirect_uri(bad).is_err(), "{bad}");
         }
         assert!(check_redirect_uri(&format!("https://a.example/{}", "x".repeat(MAX_REDIRECT_URI_BYTES))).is_err());

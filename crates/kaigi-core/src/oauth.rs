@@ -49,11 +49,7 @@ pub struct OauthTokens {
 /// allows. An admin scope asked by someone who is not an administrator is left out.
 pub fn granted_scopes(requested: &[String], integration: &Integration, user: &User) -> Vec<String> {
     let allowed = scopes_allowed(user);
-    requested
-        .iter()
-        .filter(|s| integration.scopes.contains(s) && allowed.contains(&s.as_str()))
-        .cloned()
-        .collect()
+    requested.iter().filter(|s| integration.scopes.contains(s) && allowed.contains(&s.as_str())).cloned().collect()
 }
 
 fn secs_until(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
@@ -200,7 +196,15 @@ impl Kaigi {
         };
         let expires_at = now + Duration::days(ACCESS_TOKEN_DAYS);
         let (access_token, _) = self
-            .store_token(TokenKind::OauthAccess, &integration, stored.site_id, stored.user_id, &stored.scopes, expires_at, Some(stored.id))
+            .store_token(
+                TokenKind::OauthAccess,
+                &integration,
+                stored.site_id,
+                stored.user_id,
+                &stored.scopes,
+                expires_at,
+                Some(stored.id),
+            )
             .await?;
         Ok(OauthTokens {
             access_token,
@@ -245,7 +249,13 @@ impl Kaigi {
         who.expires_at
     }
 
-    async fn issue_pair(&self, integration: &Integration, site: SiteId, user: i64, scopes: Vec<String>) -> Result<OauthTokens> {
+    async fn issue_pair(
+        &self,
+        integration: &Integration,
+        site: SiteId,
+        user: i64,
+        scopes: Vec<String>,
+    ) -> Result<OauthTokens> {
         let now = self.now();
         let refresh_expires = now + Duration::days(REFRESH_TOKEN_DAYS);
         let access_expires = now + Duration::days(ACCESS_TOKEN_DAYS);

@@ -115,7 +115,8 @@ pub struct Page<T> {
 
 #[async_trait]
 pub trait Store:
-    ActivityStore + AttendeeStore + TokenStore + IntegrationStore + LicenseLogStore + Send + Sync + 'static {
+    ActivityStore + AttendeeStore + TokenStore + IntegrationStore + LicenseLogStore + Send + Sync + 'static
+{
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;
 

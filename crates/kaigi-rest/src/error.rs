@@ -76,21 +76,23 @@ fn auth_description(f: AuthFailure) -> &'static str {
 fn oauth_error(e: OAuthError) -> (StatusCode, String, &'static str) {
     use StatusCode as S;
     match e {
-        OAuthError::InvalidClient => {
-            (S::UNAUTHORIZED, "The client id is unknown or deleted, or the client secret is wrong.".into(), "invalid_client")
-        }
+        OAuthError::InvalidClient => (
+            S::UNAUTHORIZED,
+            "The client id is unknown or deleted, or the client secret is wrong.".into(),
+            "invalid_client",
+        ),
         OAuthError::InvalidGrant(why) => (S::BAD_REQUEST, format!("The grant cannot be used: {why}."), "invalid_grant"),
         OAuthError::RedirectMismatch => (
             S::BAD_REQUEST,
             "redirect_uri is not the one the code was issued for (or is not registered).".into(),
             "invalid_grant",
         ),
-        OAuthError::InvalidScope => (S::BAD_REQUEST, "The requested scope is invalid or not allowed.".into(), "invalid_scope"),
-        OAuthError::UnsupportedGrantType => (
-            S::BAD_REQUEST,
-            "grant_type must be authorization_code or refresh_token.".into(),
-            "unsupported_grant_type",
-        ),
+        OAuthError::InvalidScope => {
+            (S::BAD_REQUEST, "The requested scope is invalid or not allowed.".into(), "invalid_scope")
+        }
+        OAuthError::UnsupportedGrantType => {
+            (S::BAD_REQUEST, "grant_type must be authorization_code or refresh_token.".into(), "unsupported_grant_type")
+        }
         OAuthError::UnsupportedResponseType => {
             (S::BAD_REQUEST, "response_type must be code.".into(), "unsupported_response_type")
         }

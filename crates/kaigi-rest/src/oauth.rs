@@ -105,15 +105,16 @@ pub async fn application_token(
 ) -> RestResult<Response> {
     let b: AppTokenBody = json_body(body).await?;
     let target = match b.target_org_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(org) => Some(ids::parse_org(org).ok_or_else(|| RestError::bad_request("targetOrgId names no organization."))?),
+        Some(org) => {
+            Some(ids::parse_org(org).ok_or_else(|| RestError::bad_request("targetOrgId names no organization."))?)
+        }
         None => None,
     };
     if b.client_secret.is_empty() {
         return Err(RestError::bad_request("clientSecret is required."));
     }
     let client_id = ids::application_client_id(&application_id);
-    let tokens =
-        state.kaigi.service_app_tokens(&who, &client_id, &b.client_id, &b.client_secret, target).await?;
+    let tokens = state.kaigi.service_app_tokens(&who, &client_id, &b.client_id, &b.client_secret, target).await?;
     Ok(token_json(&tokens))
 }
 

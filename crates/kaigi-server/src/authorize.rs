@@ -109,7 +109,11 @@ fn bad_client_page(e: &Error) -> Response {
         Error::OAuth(_) => "The client_id names no integration of kaigi (it may have been deleted).",
         other => {
             tracing::error!(error = %other, "authorize page failed");
-            return html::message(StatusCode::SERVICE_UNAVAILABLE, "Try again later", "Something went wrong; try again later.");
+            return html::message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again later",
+                "Something went wrong; try again later.",
+            );
         }
     };
     html::message(StatusCode::BAD_REQUEST, "This sign-in link is not valid", text)
@@ -129,7 +133,8 @@ async fn verify(state: &AppState, f: &AuthorizeForm) -> Result<(VerifiedClient, 
     if f.response_type.trim() != "code" {
         return Err(refused(&client, "unsupported_response_type", &f.state));
     }
-    let scopes = state.kaigi.requested_scopes(&client, &f.scope).map_err(|_| refused(&client, "invalid_scope", &f.state))?;
+    let scopes =
+        state.kaigi.requested_scopes(&client, &f.scope).map_err(|_| refused(&client, "invalid_scope", &f.state))?;
     Ok((client, scopes))
 }
 
@@ -182,7 +187,9 @@ fn consent_page(
 async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let params = match Params::parse(raw.as_deref()) {
         Ok(p) => p,
-        Err(_) => return html::message(StatusCode::BAD_REQUEST, "This sign-in link is not valid", "The link is too long."),
+        Err(_) => {
+            return html::message(StatusCode::BAD_REQUEST, "This sign-in link is not valid", "The link is too long.")
+        }
     };
     let get = |n: &str| params.get(n).unwrap_or_default().to_string();
     let f = AuthorizeForm {
@@ -228,7 +235,14 @@ async fn decide(State(state): State<AppState>, request: Request<Body>) -> Respon
         return refused(&client, "access_denied", &f.state);
     }
     if f.user.trim().is_empty() || f.password.is_empty() || f.user.len() > 256 || f.password.len() > 1024 {
-        return consent_page(&state, StatusCode::BAD_REQUEST, &client, &scopes, &f, Some("Give your user name and password."));
+        return consent_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            &client,
+            &scopes,
+            &f,
+            Some("Give your user name and password."),
+        );
     }
     match state.kaigi.grant_code(&client, &scopes, &user_ref(&f.user), &f.password).await {
         Ok(code) => back_to(&client, &[("code", &code), ("state", &f.state)]),

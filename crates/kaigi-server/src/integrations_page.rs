@@ -48,7 +48,9 @@ fn failure(e: &Error) -> Response {
             (StatusCode::UNAUTHORIZED, "Sign in", "The account is locked after too many wrong passwords; try later.")
         }
         Error::Auth(_) => (StatusCode::UNAUTHORIZED, "Sign in", "Sign in as an administrator of this site."),
-        Error::AccessDenied => (StatusCode::FORBIDDEN, "Not allowed", "Only the site's administrators manage integrations."),
+        Error::AccessDenied => {
+            (StatusCode::FORBIDDEN, "Not allowed", "Only the site's administrators manage integrations.")
+        }
         Error::NotFound(Entity::Site) => (StatusCode::NOT_FOUND, "Site not found", "No site has this name."),
         Error::NotFound(_) => (StatusCode::NOT_FOUND, "Not found", "No integration of this site has this client id."),
         other => {
@@ -123,8 +125,10 @@ async fn render(
         ));
     }
     b.push_str(&html::error_box(error));
-    b.push_str("<table id=\"integrations\"><tr><th>Name</th><th>Kind</th><th>Client id</th><th>Redirect URIs</th>\
-                <th>Scopes</th><th>Status</th><th></th></tr>");
+    b.push_str(
+        "<table id=\"integrations\"><tr><th>Name</th><th>Kind</th><th>Client id</th><th>Redirect URIs</th>\
+                <th>Scopes</th><th>Status</th><th></th></tr>",
+    );
     for i in &list {
         b.push_str(&row(site, i, &check));
     }
@@ -192,7 +196,11 @@ async fn create(State(state): State<AppState>, Path(site): Path<String>, headers
         name: form.get("name").unwrap_or_default().to_string(),
         redirect_uris: form.get("redirect_uris").unwrap_or_default().lines().map(str::to_string).collect(),
         scopes: form.0.iter().filter(|(k, _)| k == "scope").map(|(_, v)| v.clone()).collect(),
-        kind: if form.get("service_app").is_some() { IntegrationKind::ServiceApp } else { IntegrationKind::Integration },
+        kind: if form.get("service_app").is_some() {
+            IntegrationKind::ServiceApp
+        } else {
+            IntegrationKind::Integration
+        },
     };
     match state.kaigi.create_integration(&caller, &req).await {
         Ok(created) => render(&state, &caller, &headers, StatusCode::OK, Some(&created), None).await,
@@ -203,7 +211,14 @@ async fn create(State(state): State<AppState>, Path(site): Path<String>, headers
     }
 }
 
-async fn act(state: AppState, site: String, client_id: String, headers: HeaderMap, body: Body, delete: bool) -> Response {
+async fn act(
+    state: AppState,
+    site: String,
+    client_id: String,
+    headers: HeaderMap,
+    body: Body,
+    delete: bool,
+) -> Response {
     let (caller, _) = match posted(&state, &site, &headers, body).await {
         Ok(v) => v,
         Err(r) => return r,

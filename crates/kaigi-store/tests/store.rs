@@ -19,6 +19,7 @@ use kaigi_core::activity_store::{
     UsageRecord,
 };
 use kaigi_core::attendee_store::{Attendee, AttendeeRole, AttendeeStatus, AttendeeStore, JoinStatus};
+use kaigi_core::integration_store::{Integration, IntegrationKind, IntegrationStore, OauthCode};
 use kaigi_core::license::{DatedPlan, LicenseAction, LicenseOutcome, LicensePlan, SeatChange};
 use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore};
 use kaigi_core::mail::{self, Mail};
@@ -28,7 +29,6 @@ use kaigi_core::meeting::{
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
-use kaigi_core::integration_store::{Integration, IntegrationKind, IntegrationStore, OauthCode};
 use kaigi_core::token_store::{StoredToken, TokenKind, TokenStore};
 use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, Privileges, Profile, User, UserId};
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
