@@ -140,7 +140,8 @@ impl Kaigi {
     }
 
     /// The `authorization_code` grant: the code is taken for good on first use, must be this
-    /// client's, unexpired, and come with the redirect URI it was issued for.
+    /// client's, unexpired, and come with the redirect URI it was issued for (which is required,
+    /// even when the authorize request left it out).
     pub async fn exchange_code(
         &self,
         client_id: &str,
@@ -162,7 +163,7 @@ impl Kaigi {
         if taken.expires_at <= now {
             return Err(Error::OAuth(OAuthError::InvalidGrant("the code has expired")));
         }
-        if redirect_uri.map(str::trim).filter(|u| !u.is_empty()).is_some_and(|u| u != taken.redirect_uri) {
+        if redirect_uri.map(str::trim) != Some(taken.redirect_uri.as_str()) {
             return Err(Error::OAuth(OAuthError::RedirectMismatch));
         }
         self.issue_pair(&integration, taken.site_id, taken.user_id, taken.scopes).await

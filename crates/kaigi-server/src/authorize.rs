@@ -31,7 +31,15 @@ const PATH: &str = "/v1/authorize";
 const COOKIE: &str = "kaigi_oauth";
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, axum::routing::get(show).post(decide))
+    Router::new()
+        .route(PATH, axum::routing::get(show).post(decide).fallback(other_method))
+        .layer(axum::middleware::from_fn(kaigi_rest::tracking::middleware))
+}
+
+/// Any other method: the REST face's JSON 405, as everywhere under /v1.
+async fn other_method() -> Response {
+    kaigi_rest::error::RestError::new(StatusCode::METHOD_NOT_ALLOWED, "/v1/authorize takes GET and POST.")
+        .into_response()
 }
 
 /// What each scope lets the integration do, in words for the person deciding.

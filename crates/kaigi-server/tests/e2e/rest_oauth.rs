@@ -282,6 +282,19 @@ async fn the_token_endpoint_refuses_every_bad_grant() {
     .await;
     assert_oauth_error(&r, 400, "invalid_grant");
     assert!(r.description().contains("redirect_uri"), "{}", r.body);
+    // Leaving it out is no better.
+    let code = code_for(&s, &app, scope, "alice", PW).await;
+    let r = token_form(
+        &s,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", &app.client_id),
+            ("client_secret", &app.secret),
+            ("code", &code),
+        ],
+    )
+    .await;
+    assert_oauth_error(&r, 400, "invalid_grant");
 
     // Another client's code.
     let code = code_for(&s, &app, scope, "alice", PW).await;
@@ -399,6 +412,8 @@ async fn the_authorize_page_never_sends_people_to_an_unverified_uri() {
         .unwrap();
     let forged = page_of(forged).await;
     assert_eq!((forged.status, forged.location.is_none()), (403, true));
+    // Other methods get the REST error JSON.
+    rest(&s, "PUT", "/v1/authorize", None, None).await.assert_error(405);
 }
 
 #[tokio::test]
