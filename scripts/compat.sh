@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the real, unmodified Webex Python SDKs from PyPI (and the OpenAPI contract checks) against
 # a live kaigi: builds the binary, starts `kaigi serve --demo` on a free loopback port with a
-# throw-away SQLite file, mints bearer tokens with `kaigi token create`, runs pytest in compat/,
-# stops the server. Exits non-zero when anything fails.
+# throw-away SQLite file, mints bearer tokens with `kaigi token create`, registers an OAuth
+# integration and a Service App with `kaigi integration create`, runs pytest in compat/, stops the
+# server. Exits non-zero when anything fails.
 #
 #   bash scripts/compat.sh                 # everything
 #   bash scripts/compat.sh -k wxc          # extra arguments go to pytest
@@ -94,6 +95,26 @@ KAIGI_COMPAT_ADMIN_TOKEN=$(token admin)
 # host03 is used only by the rate-limit test: it spends that user's calls for the minute.
 KAIGI_COMPAT_THROTTLED_TOKEN=$(token host03)
 export KAIGI_COMPAT_URL=$url KAIGI_COMPAT_HOST_TOKEN KAIGI_COMPAT_ADMIN_TOKEN KAIGI_COMPAT_THROTTLED_TOKEN
+
+# An OAuth integration and a (not yet authorized) Service App, registered as an operator would;
+# `kaigi integration create` prints `client_id ...` and `client_secret ...`.
+integration() {
+  local out
+  out=$("$KAIGI_BIN" integration create --site demo --database "$db" "$@") || {
+    echo "compat: \`kaigi integration create --site demo $*\` failed" >&2
+    return 1
+  }
+  awk '$1 == "client_id" { id = $2 } $1 == "client_secret" { secret = $2 } END { print id, secret }' <<<"$out"
+}
+KAIGI_COMPAT_REDIRECT_URI=http://127.0.0.1:9/kaigi-compat/callback
+read -r KAIGI_COMPAT_CLIENT_ID KAIGI_COMPAT_CLIENT_SECRET < <(integration --name "compat booker" \
+  --redirect-uri "$KAIGI_COMPAT_REDIRECT_URI" \
+  --scope "meeting:admin_schedule_write meeting:admin_schedule_read spark:people_read" \
+  --scope "meeting:schedules_read meeting:schedules_write spark:applications_token")
+read -r KAIGI_COMPAT_APP_ID KAIGI_COMPAT_APP_SECRET < <(integration --name "compat front desk" --service-app \
+  --scope "meeting:admin_schedule_write meeting:admin_schedule_read spark:people_read")
+[[ -n $KAIGI_COMPAT_CLIENT_SECRET && -n $KAIGI_COMPAT_APP_SECRET ]] || exit 1
+export KAIGI_COMPAT_REDIRECT_URI KAIGI_COMPAT_CLIENT_ID KAIGI_COMPAT_CLIENT_SECRET KAIGI_COMPAT_APP_ID KAIGI_COMPAT_APP_SECRET
 
 set +e
 (cd compat && ../"$venv"/bin/python -m pytest "$@")

@@ -13,6 +13,27 @@ pub enum Entity {
     Attendee,
     /// A user's personal room (they have none in use).
     PersonalRoom,
+    /// An integration or Service App of the site.
+    Integration,
+}
+
+/// Why an OAuth request (authorize, token, Service App token) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthError {
+    /// Unknown client id, a wrong secret, or a deleted integration.
+    InvalidClient,
+    /// The code or refresh token cannot be used: the reason.
+    InvalidGrant(&'static str),
+    /// The redirect URI is not registered, or not the one the code was issued for.
+    RedirectMismatch,
+    /// No scope asked for, one the integration may not ask for, or none the person may grant.
+    InvalidScope,
+    UnsupportedGrantType,
+    UnsupportedResponseType,
+    /// The person declined on the consent page.
+    Declined,
+    /// The Service App is not authorized for the site (or belongs to another site).
+    AppNotAuthorized,
 }
 
 /// Why an authentication attempt failed.
@@ -124,6 +145,8 @@ pub enum Error {
     /// of the caller's site (REST meeting preferences).
     #[error("not permitted to view or change other user's preferences")]
     OthersPreferences,
+    #[error("oauth: {0:?}")]
+    OAuth(OAuthError),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
 }

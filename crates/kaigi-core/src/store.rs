@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::activity_store::ActivityStore;
 use crate::attendee_store::AttendeeStore;
+use crate::integration_store::IntegrationStore;
 use crate::license::{DatedPlan, SeatChange};
 use crate::license_log::{LicenseDecision, LicenseLogStore};
 use crate::mail::Mail;
@@ -113,7 +114,9 @@ pub struct Page<T> {
 }
 
 #[async_trait]
-pub trait Store: ActivityStore + AttendeeStore + TokenStore + LicenseLogStore + Send + Sync + 'static {
+pub trait Store:
+    ActivityStore + AttendeeStore + TokenStore + IntegrationStore + LicenseLogStore + Send + Sync + 'static
+{
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;
 

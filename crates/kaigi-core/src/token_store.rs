@@ -1,6 +1,6 @@
 //! The bearer-token part of the storage port. One table holds every token the REST API accepts:
-//! personal access tokens today, OAuth access and refresh tokens of integrations later. Only a
-//! SHA-256 hash of a token is ever stored.
+//! personal access tokens, and the OAuth access and refresh tokens of integrations and Service
+//! Apps (see `oauth`). Only a SHA-256 hash of a token is ever stored.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

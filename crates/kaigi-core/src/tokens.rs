@@ -1,7 +1,6 @@
 //! Bearer tokens for the REST API: which scopes a user's role allows, personal access tokens,
 //! and turning a presented token into a [`Caller`] with its scopes.
 
-use base64::Engine;
 use chrono::Duration;
 
 use crate::auth::{Caller, Principal};
@@ -28,6 +27,8 @@ pub mod scope {
     pub const PREFERENCES_WRITE: &str = "meeting:preferences_write";
     pub const ADMIN_PREFERENCES_READ: &str = "meeting:admin_preferences_read";
     pub const ADMIN_PREFERENCES_WRITE: &str = "meeting:admin_preferences_write";
+    /// Lets an integration mint tokens of the site's Service Apps.
+    pub const APPLICATIONS_TOKEN: &str = "spark:applications_token";
 }
 
 /// Every scope a user's role allows: everyone reads and writes their own meetings and meeting
@@ -51,7 +52,7 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
         ]);
     }
     if p.site_admin {
-        out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE]);
+        out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE, scope::APPLICATIONS_TOKEN]);
     }
     out
 }
@@ -63,6 +64,8 @@ pub struct TokenCaller {
     /// The same user as the caller's principal.
     user: User,
     pub scopes: Vec<String>,
+    /// When the presented token stops working.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl TokenCaller {
@@ -125,9 +128,7 @@ impl Kaigi {
             }
         };
         let now = self.now();
-        let mut raw = [0u8; 48];
-        self.keys.fill(&mut raw);
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let token = self.random_token();
         let expires_at = now + Duration::hours(PERSONAL_TOKEN_HOURS);
         self.store
             .insert_token(&StoredToken {
@@ -190,7 +191,8 @@ impl Kaigi {
         // A token never grants more than the user's role allows today.
         let allowed = scopes_allowed(&user);
         let scopes = stored.scopes.into_iter().filter(|s| allowed.contains(&s.as_str())).collect();
-        Ok(TokenCaller { caller: Caller { site, principal: Principal::User(Box::new(user.clone())) }, user, scopes })
+        let caller = Caller { site, principal: Principal::User(Box::new(user.clone())) };
+        Ok(TokenCaller { caller, user, scopes, expires_at: stored.expires_at })
     }
 }
 

@@ -43,7 +43,16 @@ pub const SERVED: &[(&str, &str)] = &[
 ];
 
 /// Served operations of the Webex Admin spec (not in the meetings spec).
-pub const SERVED_ADMIN: &[(&str, &str)] = &[("GET", "/licenses"), ("GET", "/licenses/{licenseId}")];
+pub const SERVED_ADMIN: &[(&str, &str)] = &[
+    ("GET", "/licenses"),
+    ("GET", "/licenses/{licenseId}"),
+    ("POST", "/applications/{applicationId}/token"),
+    ("GET", "/authorizations/tokenExpiry"),
+];
+
+/// The OAuth 2.0 endpoints of an integration, described in the vendor's guides rather than in
+/// either spec.
+pub const SERVED_OAUTH: &[(&str, &str)] = &[("GET", "/authorize"), ("POST", "/authorize"), ("POST", "/access_token")];
 
 /// The spec's operations as (method, path, tag).
 pub fn spec_operations() -> Vec<(&'static str, &'static str, &'static str)> {
@@ -76,6 +85,10 @@ pub fn coverage_markdown() -> String {
     }
     md.push_str("\nAlso served, from the Webex Admin spec (`webex-admin.json`):\n\n");
     for (m, p) in SERVED_ADMIN {
+        md.push_str(&format!("- {m} `{p}`\n"));
+    }
+    md.push_str("\nAnd the OAuth 2.0 endpoints of integrations (in the vendor's guides, not in the specs; see docs/oauth.md):\n\n");
+    for (m, p) in SERVED_OAUTH {
         md.push_str(&format!("- {m} `{p}`\n"));
     }
     md

@@ -3,7 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError};
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, OAuthError, ScheduleError};
 use kaigi_core::store::StoreError;
 use kaigi_core::Error;
 
@@ -19,13 +19,16 @@ pub struct RestError {
     /// Seconds for `Retry-After` when the default ([`RETRY_AFTER_SECS`]) would be wrong: a rate
     /// limit counted per minute is over when its minute is.
     pub retry_after: Option<u32>,
+    /// The OAuth 2.0 error code (RFC 6749 section 5.2), added as `error` beside the Webex
+    /// fields on the OAuth endpoints.
+    pub oauth: Option<&'static str>,
 }
 
 pub type RestResult<T> = Result<T, RestError>;
 
 impl RestError {
     pub fn new(status: StatusCode, description: impl Into<String>) -> Self {
-        Self { status, description: description.into(), retry_after: None }
+        Self { status, description: description.into(), retry_after: None, oauth: None }
     }
 
     pub fn bad_request(description: impl Into<String>) -> Self {
@@ -69,9 +72,46 @@ fn auth_description(f: AuthFailure) -> &'static str {
     }
 }
 
+/// Status, text and OAuth code of an OAuth refusal.
+fn oauth_error(e: OAuthError) -> (StatusCode, String, &'static str) {
+    use StatusCode as S;
+    match e {
+        OAuthError::InvalidClient => (
+            S::UNAUTHORIZED,
+            "The client id is unknown or deleted, or the client secret is wrong.".into(),
+            "invalid_client",
+        ),
+        OAuthError::InvalidGrant(why) => (S::BAD_REQUEST, format!("The grant cannot be used: {why}."), "invalid_grant"),
+        OAuthError::RedirectMismatch => (
+            S::BAD_REQUEST,
+            "redirect_uri is not the one the code was issued for (or is not registered).".into(),
+            "invalid_grant",
+        ),
+        OAuthError::InvalidScope => {
+            (S::BAD_REQUEST, "The requested scope is invalid or not allowed.".into(), "invalid_scope")
+        }
+        OAuthError::UnsupportedGrantType => {
+            (S::BAD_REQUEST, "grant_type must be authorization_code or refresh_token.".into(), "unsupported_grant_type")
+        }
+        OAuthError::UnsupportedResponseType => {
+            (S::BAD_REQUEST, "response_type must be code.".into(), "unsupported_response_type")
+        }
+        OAuthError::Declined => (S::FORBIDDEN, "The person declined the request.".into(), "access_denied"),
+        OAuthError::AppNotAuthorized => (
+            S::FORBIDDEN,
+            "The Service App is not authorized for this site: a site administrator must authorize it first.".into(),
+            "unauthorized_client",
+        ),
+    }
+}
+
 impl From<Error> for RestError {
     fn from(e: Error) -> Self {
         use StatusCode as S;
+        if let Error::OAuth(o) = e {
+            let (status, text, code) = oauth_error(o);
+            return RestError { oauth: Some(code), ..RestError::new(status, text) };
+        }
         let (status, text): (StatusCode, String) = match e {
             Error::NotFound(Entity::Meeting) => (S::NOT_FOUND, "Meeting not found.".into()),
             Error::NotFound(Entity::User) => (S::NOT_FOUND, "Person not found.".into()),
@@ -80,6 +120,7 @@ impl From<Error> for RestError {
             Error::NotFound(Entity::PersonalRoom) => {
                 (S::NOT_FOUND, "The user has no personal room: personal rooms are off for them or for the site.".into())
             }
+            Error::NotFound(Entity::Integration) => (S::NOT_FOUND, "Application not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
@@ -125,6 +166,7 @@ impl From<Error> for RestError {
             Error::Store(StoreError::SeatLimit(seats)) => {
                 (S::FORBIDDEN, format!("Every one of the site's {seats} meeting licences is in use."))
             }
+            Error::OAuth(_) => (S::BAD_REQUEST, "The OAuth request was refused.".into()),
             Error::Store(StoreError::Backend(why)) => {
                 tracing::error!(error = %why, "REST request failed in the store");
                 (S::LOCKED, "The database is busy or unavailable; retry shortly.".into())
@@ -140,11 +182,15 @@ fn e_text(e: &Error) -> String {
 
 impl IntoResponse for RestError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "message": message(self.status),
             "errors": [{ "description": self.description }],
             "trackingId": tracking::current(),
         });
+        if let Some(code) = self.oauth {
+            body["error"] = code.into();
+            body["error_description"] = self.description.clone().into();
+        }
         let mut r = (self.status, axum::Json(body)).into_response();
         if matches!(self.status.as_u16(), 423 | 429 | 503) {
             let secs = self.retry_after.unwrap_or(RETRY_AFTER_SECS);

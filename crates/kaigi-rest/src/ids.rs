@@ -54,6 +54,17 @@ pub fn org(site: SiteId) -> String {
     wrap("ORGANIZATION", &uuid(site, 0))
 }
 
+/// The site an organization id names.
+pub fn parse_org(id: &str) -> Option<SiteId> {
+    parse_uuid(&unwrap("ORGANIZATION", id)?).map(|(site, _)| site)
+}
+
+/// The client id an application id names: the client id itself, or the vendor's shape,
+/// base64 of `ciscospark://us/APPLICATION/<clientId>`.
+pub fn application_client_id(id: &str) -> String {
+    unwrap("APPLICATION", id).unwrap_or_else(|| id.trim().to_string())
+}
+
 pub fn licence(site: SiteId) -> String {
     wrap("LICENSE", &format!("MC_{}", uuid(site, 0)))
 }

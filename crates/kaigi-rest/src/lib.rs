@@ -9,6 +9,7 @@ pub mod ids;
 pub mod invitees;
 pub mod licenses;
 pub mod meetings;
+pub mod oauth;
 pub mod paging;
 pub mod params;
 pub mod people;
@@ -72,6 +73,9 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/meetingPreferences/sites", get(preferences::get_sites).put(preferences::put_sites))
         .route("/licenses", get(licenses::list))
         .route("/licenses/{id}", get(licenses::get_one))
+        .route("/access_token", post(oauth::access_token))
+        .route("/applications/{id}/token", post(oauth::application_token))
+        .route("/authorizations/tokenExpiry", get(oauth::token_expiry))
         .fallback(not_found)
         .layer(middleware::from_fn(json_method_not_allowed))
         .layer(middleware::from_fn(tracking::middleware))

@@ -36,6 +36,8 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/_kaigi/sites/{site}/license-report.html", get(crate::license_report::report_page))
         .route("/{site}/j.php", get(meeting_link))
         .merge(crate::meeting_pages::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
+        .merge(crate::integrations_page::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
+        .merge(crate::authorize::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .merge(crate::book::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .fallback(not_found)
         .with_state(state)

@@ -2,11 +2,13 @@
 //! axum router, opens the store the configuration names, and seeds the demo site when asked.
 
 pub mod app;
+pub mod authorize;
 pub mod book;
 pub mod control;
 pub mod demo;
 pub mod html;
 pub mod ical;
+pub mod integrations_page;
 pub mod license_report;
 pub mod meeting_pages;
 

@@ -13,6 +13,7 @@ mod connect;
 mod credentials;
 mod errors;
 mod group_commit;
+mod integrations;
 mod license_log;
 mod licenses;
 mod meetings;

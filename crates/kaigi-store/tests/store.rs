@@ -19,6 +19,7 @@ use kaigi_core::activity_store::{
     UsageRecord,
 };
 use kaigi_core::attendee_store::{Attendee, AttendeeRole, AttendeeStatus, AttendeeStore, JoinStatus};
+use kaigi_core::integration_store::{Integration, IntegrationKind, IntegrationStore, OauthCode};
 use kaigi_core::license::{DatedPlan, LicenseAction, LicenseOutcome, LicensePlan, SeatChange};
 use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore};
 use kaigi_core::mail::{self, Mail};
@@ -210,6 +211,8 @@ on_both_engines!(
     deleting_attendees_is_all_or_nothing,
     attendee_status_changes_and_corrupt_rows,
     bearer_tokens_round_trip_and_revoke_with_their_children,
+    integrations_round_trip_and_revoking_one_revokes_its_tokens,
+    oauth_codes_are_taken_once,
     attendee_details_change_alone,
     license_decisions_round_trip_and_roll_up_hosts_per_month,
     hosts_booked_for_several_requesters_are_found,
@@ -830,6 +833,91 @@ async fn bearer_tokens_round_trip_and_revoke_with_their_children(ctx: Ctx) {
     assert!(matches!(s.revoke_token(aid + 1000, t(20)).await, Err(StoreError::Missing)));
 }
 
+fn sample_integration(site: SiteId, client_id: &str) -> Integration {
+    Integration {
+        id: 0,
+        site_id: site,
+        name: "Room booker".into(),
+        client_id: client_id.into(),
+        secret_hash: "secret-hash".into(),
+        redirect_uris: vec!["https://a.example/cb".into(), "http://127.0.0.1:9/cb?x=1".into()],
+        scopes: vec!["meeting:admin_schedule_write".into(), "spark:people_read".into()],
+        kind: IntegrationKind::ServiceApp,
+        created_by: "boss".into(),
+        created_at: t(0),
+        authorized_by: None,
+        authorized_at: None,
+        machine_user_id: None,
+        revoked_at: None,
+    }
+}
+
+async fn integrations_round_trip_and_revoking_one_revokes_its_tokens(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let user = add(s, &person(site.id, "u", "U", "U")).await;
+    let app = sample_integration(site.id, "Capp");
+    let id = s.insert_integration(&app).await.expect("insert");
+    s.insert_integration(&sample_integration(other.id, "Cother")).await.expect("insert other");
+    assert_eq!(s.integration_by_client_id("Capp").await.expect("get"), Some(Integration { id, ..app.clone() }));
+    assert_eq!(s.integration_by_client_id("nope").await.expect("get"), None);
+    // The client id is unique on the server.
+    assert!(s.insert_integration(&sample_integration(other.id, "Capp")).await.is_err());
+    s.authorize_integration(id, "boss", user.id, t(5)).await.expect("authorize");
+    let listed = s.list_integrations(site.id).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].authorized_by.as_deref(), listed[0].authorized_at, listed[0].machine_user_id),
+        (Some("boss"), Some(t(5)), Some(user.id))
+    );
+    let token = |hash: &str, client: Option<&str>| StoredToken {
+        id: 0,
+        token_hash: hash.into(),
+        kind: TokenKind::OauthAccess,
+        site_id: site.id,
+        user_id: user.id,
+        client_id: client.map(str::to_string),
+        scopes: vec!["spark:people_read".into()],
+        created_at: t(0),
+        expires_at: t(3600),
+        revoked_at: None,
+        refresh_token_id: None,
+    };
+    s.insert_token(&token("mine", Some("Capp"))).await.expect("token");
+    s.insert_token(&token("theirs", Some("Cother"))).await.expect("token");
+    s.insert_token(&token("personal", None)).await.expect("token");
+    s.revoke_integration(id, t(9)).await.expect("revoke");
+    assert_eq!(s.integration_by_client_id("Capp").await.expect("get").and_then(|i| i.revoked_at), Some(t(9)));
+    assert!(s.list_integrations(site.id).await.expect("list").is_empty());
+    assert_eq!(s.token_by_hash("mine").await.expect("get").and_then(|t| t.revoked_at), Some(t(9)));
+    assert_eq!(s.token_by_hash("theirs").await.expect("get").and_then(|t| t.revoked_at), None);
+    assert_eq!(s.token_by_hash("personal").await.expect("get").and_then(|t| t.revoked_at), None);
+    assert!(matches!(s.revoke_integration(id, t(10)).await, Err(StoreError::Missing)));
+    assert!(matches!(s.authorize_integration(id, "boss", user.id, t(10)).await, Err(StoreError::Missing)));
+}
+
+async fn oauth_codes_are_taken_once(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let user = add(s, &person(site.id, "u", "U", "U")).await;
+    let id = s.insert_integration(&sample_integration(site.id, "Capp")).await.expect("insert");
+    let code = OauthCode {
+        code_hash: "c1".into(),
+        integration_id: id,
+        site_id: site.id,
+        user_id: user.id,
+        redirect_uri: "https://a.example/cb".into(),
+        scopes: vec!["meeting:schedules_read".into(), "spark:people_read".into()],
+        created_at: t(0),
+        expires_at: t(600),
+    };
+    s.insert_oauth_code(&code).await.expect("insert code");
+    assert_eq!(s.take_oauth_code("c1", t(1)).await.expect("take"), Some(code));
+    assert_eq!(s.take_oauth_code("c1", t(2)).await.expect("take again"), None);
+    assert_eq!(s.take_oauth_code("unknown", t(2)).await.expect("take unknown"), None);
+}
+
 async fn meeting_keys_are_reserved_once(ctx: Ctx) {
     let s = &ctx.store;
     let a = new_site(s, "a").await;
@@ -923,9 +1011,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -941,7 +1029,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2286,7 +2374,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     again.close().await;
 }
 

@@ -52,7 +52,7 @@ impl From<&Error> for Failure {
                 Failure::not_forwarded(" unknown site; check securityContext/siteName or siteID")
             }
             Error::NotFound(Entity::ApiKey) => Failure::new("030047", "Not a valid API key (JWTToken)"),
-            Error::NotFound(Entity::Attendee) => Failure::new("000015", "Sorry, no record found"),
+            Error::NotFound(Entity::Attendee | Entity::Integration) => Failure::new("000015", "Sorry, no record found"),
             Error::TooManyAttendees { .. } => {
                 Failure::new("040015", "Register attendee number over limit in one API call")
             }
@@ -96,7 +96,7 @@ impl From<&Error> for Failure {
             Error::PmrNeedsNonE2eeType => {
                 Failure::new("110063", "The user must have at least one non-E2EE meeting type to enable PMR.")
             }
-            Error::Session(_) | Error::MissingScope(_) | Error::OthersPreferences => {
+            Error::Session(_) | Error::MissingScope(_) | Error::OthersPreferences | Error::OAuth(_) => {
                 Failure::new("000001", "Access denied, additional privileges are required")
             }
             Error::UsageLimited => Failure { http_status: 403, ..Failure::new("000045", "403 forbidden") },

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use kaigi_core::auth::Caller;
+use kaigi_core::integration_store::IntegrationKind;
+use kaigi_core::integrations::NewIntegration;
 use kaigi_core::license::LicensePlan;
 use kaigi_core::site::SiteSettings;
 use kaigi_core::store::UserQuery;
@@ -214,6 +216,46 @@ pub enum TokenCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum IntegrationCommand {
+    /// Register an OAuth integration (or a Service App) and print its client id and secret
+    /// (the secret is shown once).
+    Create {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        name: String,
+        /// Where /v1/authorize may send people back (repeat; exact match). A Service App needs none.
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        /// A scope it may ask for (repeat, or separate by spaces or commas).
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// A Service App: a machine account of the site, authorized by `kaigi integration authorize`.
+        #[arg(long)]
+        service_app: bool,
+    },
+    /// List a site's integrations and Service Apps.
+    List {
+        #[arg(long)]
+        site: String,
+    },
+    /// Authorize a Service App for its site (its tokens act as a machine account of the site).
+    Authorize {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        client_id: String,
+    },
+    /// Delete an integration; every token issued to it stops working.
+    Delete {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        client_id: String,
+    },
+}
+
 async fn open(db: &DbArgs) -> Result<Arc<Kaigi>, String> {
     let public_url = std::env::var("KAIGI_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
     kaigi_server::open_kaigi(&db.url, &public_url).await.map_err(|e| e.to_string())
@@ -415,6 +457,47 @@ pub async fn token(command: TokenCommand, db: &DbArgs) -> Result<(), String> {
             let issued = kaigi.create_personal_token(&site, &user, narrow).await.map_err(err)?;
             println!("{}", issued.token);
             eprintln!("scopes: {}; expires {}", issued.scopes.join(" "), issued.expires_at.to_rfc3339());
+        }
+    }
+    Ok(())
+}
+
+pub async fn integration(command: IntegrationCommand, db: &DbArgs) -> Result<(), String> {
+    let kaigi = open(db).await?;
+    match command {
+        IntegrationCommand::Create { site, name, redirect_uris, scopes, service_app } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let kind = if service_app { IntegrationKind::ServiceApp } else { IntegrationKind::Integration };
+            let req = NewIntegration { name, redirect_uris, scopes, kind };
+            let made = kaigi.create_integration(&Caller::operator(site), &req).await.map_err(err)?;
+            println!("client_id {}", made.integration.client_id);
+            println!("client_secret {}", made.client_secret);
+            eprintln!(
+                "{} registered with scopes {}; the secret is shown only now",
+                made.integration.name,
+                made.integration.scopes.join(" ")
+            );
+        }
+        IntegrationCommand::List { site } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            for i in kaigi.list_integrations(&Caller::operator(site)).await.map_err(err)? {
+                let status = match (i.kind, &i.authorized_by) {
+                    (IntegrationKind::ServiceApp, Some(by)) => format!("authorized by {by}"),
+                    (IntegrationKind::ServiceApp, None) => "not authorized".to_string(),
+                    _ => "active".to_string(),
+                };
+                println!("{}\t{}\t{}\t{}\t{}", i.client_id, i.kind.as_str(), i.name, i.scopes.join(" "), status);
+            }
+        }
+        IntegrationCommand::Authorize { site, client_id } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let app = kaigi.authorize_service_app(&Caller::operator(site), &client_id).await.map_err(err)?;
+            println!("{} is authorized for the site", app.name);
+        }
+        IntegrationCommand::Delete { site, client_id } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            kaigi.delete_integration(&Caller::operator(site), &client_id).await.map_err(err)?;
+            println!("{client_id} deleted; its tokens no longer work");
         }
     }
     Ok(())

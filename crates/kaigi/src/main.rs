@@ -79,6 +79,13 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Register OAuth integrations and Service Apps of a site.
+    Integration {
+        #[command(subcommand)]
+        command: commands::IntegrationCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// Where a secret comes from: a file, or a prompt on the terminal. Never the command line.
@@ -115,6 +122,7 @@ fn main() -> ExitCode {
             Command::License { command, db } => commands::license(command, &db).await,
             Command::Apikey { command, db } => commands::apikey(command, &db).await,
             Command::Token { command, db } => commands::token(command, &db).await,
+            Command::Integration { command, db } => commands::integration(command, &db).await,
         }
     });
     match outcome {

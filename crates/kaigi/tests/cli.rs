@@ -331,3 +331,118 @@ fn call_limits_are_kept_per_site_and_zero_is_refused() {
         .status
         .success());
 }
+
+/// The value after `label ` on a line of the command's output.
+fn field(out: &str, label: &str) -> String {
+    out.lines()
+        .find_map(|l| l.strip_prefix(&format!("{label} ")))
+        .unwrap_or_else(|| panic!("no {label} in {out}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn integrations_are_registered_authorized_and_deleted_from_the_command_line() {
+    let dir = scratch("integration");
+    site_with_root(&dir, "demo");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_kaigi"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("KAIGI_DATABASE_URL", &db)
+            .env("KAIGI_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start kaigi serve"),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while http_get(port, "/healthz", None).map(|(s, _)| s) != Some(200) {
+        assert!(std::time::Instant::now() < deadline, "the server did not come up");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let callback = "https://booker.example/cb";
+    let out = ok(&kaigi(
+        &dir,
+        &[
+            "integration",
+            "create",
+            "--site",
+            "demo",
+            "--name",
+            "Booker",
+            "--redirect-uri",
+            callback,
+            "--scope",
+            "meeting:admin_schedule_write",
+            "--scope",
+            "meeting:admin_schedule_read spark:people_read",
+        ],
+        None,
+    ));
+    let client_id = field(&out, "client_id");
+    let secret = field(&out, "client_secret");
+    assert!(client_id.starts_with('C') && secret.len() == 64, "{out}");
+    // The running server knows it at once: its consent page names it.
+    let path = format!(
+        "/v1/authorize?client_id={client_id}&response_type=code&redirect_uri=https%3A%2F%2Fbooker.example%2Fcb\
+         &scope=spark%3Apeople_read&state=s"
+    );
+    let (status, body) = http_get(port, &path, None).expect("answer");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Booker"), "{body}");
+    // A Service App, authorized by the operator.
+    let app = ok(&kaigi(
+        &dir,
+        &[
+            "integration",
+            "create",
+            "--site",
+            "demo",
+            "--name",
+            "Desk",
+            "--scope",
+            "meeting:admin_schedule_write",
+            "--service-app",
+        ],
+        None,
+    ));
+    let app_id = field(&app, "client_id");
+    let listed = ok(&kaigi(&dir, &["integration", "list", "--site", "demo"], None));
+    assert!(listed.contains(&format!("{client_id}\tintegration\tBooker")), "{listed}");
+    assert!(
+        listed.contains(&format!("{app_id}\tservice_app\tDesk\tmeeting:admin_schedule_write\tnot authorized")),
+        "{listed}"
+    );
+    ok(&kaigi(&dir, &["integration", "authorize", "--site", "demo", "--client-id", &app_id], None));
+    let listed = ok(&kaigi(&dir, &["integration", "list", "--site", "demo"], None));
+    assert!(listed.contains("authorized by (operator)"), "{listed}");
+    // Bad input is refused with the reason.
+    let bad = kaigi(
+        &dir,
+        &[
+            "integration",
+            "create",
+            "--site",
+            "demo",
+            "--name",
+            "X",
+            "--redirect-uri",
+            "ftp://x",
+            "--scope",
+            "spark:people_read",
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("redirect_uri"));
+    ok(&kaigi(&dir, &["integration", "delete", "--site", "demo", "--client-id", &client_id], None));
+    let listed = ok(&kaigi(&dir, &["integration", "list", "--site", "demo"], None));
+    assert!(!listed.contains(&client_id), "{listed}");
+    let (status, _) = http_get(port, &path, None).expect("answer");
+    assert_eq!(status, 400, "a deleted integration's link is refused");
+    let stored = std::fs::read(dir.0.join("kaigi.db")).unwrap();
+    assert!(!String::from_utf8_lossy(&stored).contains(&secret), "secrets are stored only as hashes");
+    drop(server);
+}

@@ -12,6 +12,7 @@ mod lifecycle;
 mod rest_auth;
 mod rest_invitees;
 mod rest_meetings;
+mod rest_oauth;
 mod rest_occurrences;
 mod rest_people;
 mod rest_preferences;

@@ -1,0 +1,102 @@
+//! The OAuth part of the storage port: integrations and Service Apps registered on a site, and
+//! the short-lived authorization codes of the sign-in and consent page. Secrets and codes are
+//! stored only as SHA-256 hashes.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::site::SiteId;
+use crate::store::StoreError;
+use crate::user::UserId;
+
+/// What a registration is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrationKind {
+    /// People sign in on `/v1/authorize` and the integration acts as them.
+    Integration,
+    /// A machine account of the site, authorized once by a site administrator; its tokens are
+    /// minted through `POST /v1/applications/{id}/token`.
+    ServiceApp,
+}
+
+impl IntegrationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntegrationKind::Integration => "integration",
+            IntegrationKind::ServiceApp => "service_app",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "integration" => Some(IntegrationKind::Integration),
+            "service_app" => Some(IntegrationKind::ServiceApp),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integration {
+    pub id: i64,
+    pub site_id: SiteId,
+    pub name: String,
+    /// Public and random, e.g. `C3f…`; unique on the server.
+    pub client_id: String,
+    /// SHA-256 of the client secret (the secret itself is shown once).
+    pub secret_hash: String,
+    /// Exact-match list.
+    pub redirect_uris: Vec<String>,
+    /// What it may ask for.
+    pub scopes: Vec<String>,
+    pub kind: IntegrationKind,
+    /// webExId of the administrator who registered it (`(operator)` for the CLI).
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    /// Service Apps: who authorized it for the site, and when.
+    pub authorized_by: Option<String>,
+    pub authorized_at: Option<DateTime<Utc>>,
+    /// Service Apps: the machine account its tokens act as (made when it is authorized).
+    pub machine_user_id: Option<UserId>,
+    /// Deleted: its client id, codes and tokens stop working.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// An authorization code (only its hash is stored), single use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OauthCode {
+    pub code_hash: String,
+    pub integration_id: i64,
+    pub site_id: SiteId,
+    pub user_id: UserId,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait IntegrationStore: Send + Sync {
+    /// Inserts the integration (its `id` is ignored) and returns its id.
+    async fn insert_integration(&self, integration: &Integration) -> Result<i64, StoreError>;
+    /// By client id, revoked ones included (the core refuses them).
+    async fn integration_by_client_id(&self, client_id: &str) -> Result<Option<Integration>, StoreError>;
+    /// The site's integrations that are not revoked, oldest first.
+    async fn list_integrations(&self, site: SiteId) -> Result<Vec<Integration>, StoreError>;
+    /// Records that a Service App is authorized, by whom, and its machine account. Missing when
+    /// there is no such integration or it is revoked.
+    async fn authorize_integration(
+        &self,
+        id: i64,
+        by: &str,
+        machine_user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Marks the integration revoked and, in the same transaction, every token issued to its
+    /// client id. Missing when there is no such integration or it is already revoked.
+    async fn revoke_integration(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn insert_oauth_code(&self, code: &OauthCode) -> Result<(), StoreError>;
+    /// Takes the code for good: the first caller gets it, every later one None (as for an
+    /// unknown code). Expiry is the core's question.
+    async fn take_oauth_code(&self, code_hash: &str, at: DateTime<Utc>) -> Result<Option<OauthCode>, StoreError>;
+}

@@ -1,0 +1,252 @@
+//! Integrations and Service Apps: registered on one site by its administrator, each with a
+//! public client id, a secret shown once, the redirect URIs it may send people back to and the
+//! scopes it may ask for. A Service App is also authorized once by an administrator; its tokens
+//! then act as a machine account of the site (see [`Kaigi::authorize_service_app`]).
+
+use crate::auth::Caller;
+use crate::error::{Entity, Error, OAuthError, Result};
+use crate::integration_store::{Integration, IntegrationKind};
+use crate::license::SeatChange;
+use crate::secrets::token_hash;
+use crate::service::Kaigi;
+use crate::tokens::scope;
+use crate::user::{ActiveState, Privileges, User};
+
+pub const MAX_NAME_CHARS: usize = 128;
+pub const MAX_REDIRECT_URIS: usize = 10;
+pub const MAX_REDIRECT_URI_BYTES: usize = 1024;
+/// Registrations a site may hold at once.
+pub const MAX_INTEGRATIONS_PER_SITE: usize = 100;
+
+/// What an administrator registers.
+#[derive(Debug, Clone)]
+pub struct NewIntegration {
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    /// Scopes, each an entry or several separated by spaces or commas.
+    pub scopes: Vec<String>,
+    pub kind: IntegrationKind,
+}
+
+/// A registration and its secret, which is never shown again.
+#[derive(Debug, Clone)]
+pub struct RegisteredIntegration {
+    pub integration: Integration,
+    pub client_secret: String,
+}
+
+/// Every scope kaigi knows; an integration may ask only for these.
+pub fn known_scopes() -> &'static [&'static str] {
+    &[
+        scope::SCHEDULES_READ,
+        scope::SCHEDULES_WRITE,
+        scope::ADMIN_SCHEDULE_READ,
+        scope::ADMIN_SCHEDULE_WRITE,
+        scope::PEOPLE_READ,
+        scope::ADMIN_PEOPLE_READ,
+        scope::ADMIN_LICENSES_READ,
+        scope::APPLICATIONS_TOKEN,
+    ]
+}
+
+/// Scope entries split on spaces and commas, without duplicates, each a known scope.
+pub fn parse_scopes(entries: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for s in entries.iter().flat_map(|e| e.split([' ', ',', '\n', '\r', '\t'])).filter(|s| !s.is_empty()) {
+        if !known_scopes().contains(&s) {
+            let shown: String = s.chars().take(64).collect();
+            return Err(Error::invalid("scope", format!("{shown} is not a scope kaigi knows")));
+        }
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// An absolute http(s) URL without a fragment, spaces or control characters.
+fn check_redirect_uri(uri: &str) -> Result<()> {
+    let bad =
+        |why: &str| Err(Error::invalid("redirect_uri", format!("{why}: {}", uri.chars().take(80).collect::<String>())));
+    if uri.len() > MAX_REDIRECT_URI_BYTES {
+        return bad(&format!("longer than {MAX_REDIRECT_URI_BYTES} bytes"));
+    }
+    let rest = uri.strip_prefix("https://").or_else(|| uri.strip_prefix("http://"));
+    let Some(rest) = rest else { return bad("must start with http:// or https://") };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    if host.is_empty() {
+        return bad("names no host");
+    }
+    if uri.contains('#') || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("must have no fragment, spaces or control characters");
+    }
+    Ok(())
+}
+
+fn require_site_admin(caller: &Caller) -> Result<&User> {
+    let me = caller.require_user()?;
+    if me.privileges.site_admin {
+        Ok(me)
+    } else {
+        Err(Error::AccessDenied)
+    }
+}
+
+impl Kaigi {
+    /// Registers an integration or Service App on the caller's site (site administrators only).
+    pub async fn create_integration(&self, caller: &Caller, req: &NewIntegration) -> Result<RegisteredIntegration> {
+        let me = require_site_admin(caller)?;
+        let name = req.name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "name is required"));
+        }
+        if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+            return Err(Error::invalid("name", format!("at most {MAX_NAME_CHARS} characters, no control characters")));
+        }
+        let mut uris: Vec<String> = Vec::new();
+        for u in req.redirect_uris.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+            check_redirect_uri(u)?;
+            if !uris.iter().any(|x| x == u) {
+                uris.push(u.to_string());
+            }
+        }
+        if uris.len() > MAX_REDIRECT_URIS {
+            return Err(Error::invalid("redirect_uri", format!("at most {MAX_REDIRECT_URIS} redirect URIs")));
+        }
+        if uris.is_empty() && req.kind == IntegrationKind::Integration {
+            return Err(Error::invalid("redirect_uri", "an integration needs at least one redirect URI"));
+        }
+        let scopes = parse_scopes(&req.scopes)?;
+        if scopes.is_empty() {
+            return Err(Error::invalid("scope", "name at least one scope"));
+        }
+        if self.store.list_integrations(caller.site.id).await?.len() >= MAX_INTEGRATIONS_PER_SITE {
+            return Err(Error::invalid(
+                "name",
+                format!("a site holds at most {MAX_INTEGRATIONS_PER_SITE} integrations"),
+            ));
+        }
+        let client_id = format!("C{}", self.keys.hex(32));
+        let client_secret = self.keys.hex(32);
+        let mut integration = Integration {
+            id: 0,
+            site_id: caller.site.id,
+            name: name.to_string(),
+            client_id,
+            secret_hash: token_hash(&client_secret),
+            redirect_uris: uris,
+            scopes,
+            kind: req.kind,
+            created_by: me.webex_id.clone(),
+            created_at: self.now(),
+            authorized_by: None,
+            authorized_at: None,
+            machine_user_id: None,
+            revoked_at: None,
+        };
+        integration.id = self.store.insert_integration(&integration).await?;
+        Ok(RegisteredIntegration { integration, client_secret })
+    }
+
+    /// The caller's site's integrations (site administrators only).
+    pub async fn list_integrations(&self, caller: &Caller) -> Result<Vec<Integration>> {
+        require_site_admin(caller)?;
+        Ok(self.store.list_integrations(caller.site.id).await?)
+    }
+
+    /// An integration of the caller's site that is not revoked.
+    async fn own_integration(&self, caller: &Caller, client_id: &str) -> Result<Integration> {
+        match self.store.integration_by_client_id(client_id.trim()).await? {
+            Some(i) if i.site_id == caller.site.id && i.revoked_at.is_none() => Ok(i),
+            _ => Err(Error::NotFound(Entity::Integration)),
+        }
+    }
+
+    /// Authorizes a Service App for the caller's site (site administrators only). Its tokens act
+    /// as a machine account made now: a site administrator without a licence and without a
+    /// password, so it can book only for licensed hosts (`hostEmail`) and never sign in.
+    /// Authorizing again changes nothing.
+    pub async fn authorize_service_app(&self, caller: &Caller, client_id: &str) -> Result<Integration> {
+        let me = require_site_admin(caller)?;
+        let app = self.own_integration(caller, client_id).await?;
+        if app.kind != IntegrationKind::ServiceApp {
+            return Err(Error::invalid("client_id", "only a Service App is authorized this way"));
+        }
+        if app.authorized_at.is_some() {
+            return Ok(app);
+        }
+        let now = self.now();
+        let handle = app.client_id.get(1..13).unwrap_or(&app.client_id).to_lowercase();
+        let webex_id = format!("serviceapp-{handle}");
+        let mut machine =
+            User::new_on_site(&caller.site, webex_id.clone(), format!("{webex_id}@serviceapp.invalid"), now);
+        machine.first_name = app.name.chars().take(64).collect();
+        machine.last_name = "(Service App)".into();
+        machine.privileges = Privileges { site_admin: true, ..Privileges::default() };
+        machine.meeting_types = Vec::new();
+        let no_seat = SeatChange { before: false, after: false, limit: None };
+        let machine_id = self.store.insert_user(&machine, no_seat, &[]).await?;
+        self.store.authorize_integration(app.id, &me.webex_id, machine_id, now).await?;
+        Ok(Integration {
+            authorized_by: Some(me.webex_id.clone()),
+            authorized_at: Some(now),
+            machine_user_id: Some(machine_id),
+            ..app
+        })
+    }
+
+    /// Deletes an integration (site administrators only): its client id, codes and every token
+    /// issued to it stop working at once; a Service App's machine account is deactivated.
+    pub async fn delete_integration(&self, caller: &Caller, client_id: &str) -> Result<()> {
+        require_site_admin(caller)?;
+        let app = self.own_integration(caller, client_id).await?;
+        self.store.revoke_integration(app.id, self.now()).await?;
+        if let Some(id) = app.machine_user_id {
+            if let Some(mut machine) = self.store.user_by_id(app.site_id, id).await? {
+                machine.active = ActiveState::Deactivated;
+                machine.updated_at = self.now();
+                let no_seat = SeatChange { before: false, after: false, limit: None };
+                self.store.update_user(&machine, no_seat, &[]).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The integration whose secret this is; unknown, revoked or a wrong secret are alike.
+    pub(crate) async fn authenticate_client(&self, client_id: &str, secret: &str) -> Result<Integration> {
+        let bad = Error::OAuth(OAuthError::InvalidClient);
+        let (client_id, secret) = (client_id.trim(), secret.trim());
+        if client_id.is_empty() || client_id.len() > 256 || secret.is_empty() || secret.len() > 256 {
+            return Err(bad);
+        }
+        match self.store.integration_by_client_id(client_id).await? {
+            Some(i) if i.revoked_at.is_none() && i.secret_hash == token_hash(secret) => Ok(i),
+            _ => Err(bad),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_must_be_known_and_are_deduplicated() {
+        let got = parse_scopes(&["meeting:schedules_read spark:people_read".into(), "meeting:schedules_read".into()])
+            .expect("known");
+        assert_eq!(got, ["meeting:schedules_read", "spark:people_read"]);
+        assert!(parse_scopes(&["spark:all".into()]).is_err());
+    }
+
+    #[test]
+    fn redirect_uris_are_absolute_http_without_fragments() {
+        assert!(check_redirect_uri("https://app.example/callback?x=1").is_ok());
+        assert!(check_redirect_uri("http://127.0.0.1:9/cb").is_ok());
+        for bad in
+            ["javascript:alert(1)", "https:///nohost", "https://a.example/#frag", "https://a.example/ x", "/relative"]
+        {
+            assert!(check_redirect_uri(bad).is_err(), "{bad}");
+        }
+        assert!(check_redirect_uri(&format!("https://a.example/{}", "x".repeat(MAX_REDIRECT_URI_BYTES))).is_err());
+    }
+}

@@ -1,0 +1,353 @@
+//! OAuth 2.0 for integrations: the checks of the authorize request, the single-use code a person
+//! grants by signing in, the `authorization_code` and `refresh_token` grants, and Service App
+//! tokens. Lifetimes are kaigi's choice, close to the vendor's: access tokens 14 days, refresh
+//! tokens 90 days, codes 10 minutes. Refreshing keeps the same refresh token (as the vendor
+//! does); each refresh mints a new access token and leaves earlier ones valid until they expire.
+
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::auth::{Credentials, Proof, UserRef};
+use crate::error::{Error, OAuthError, Result};
+use crate::integration_store::{Integration, IntegrationKind, OauthCode};
+use crate::secrets::token_hash;
+use crate::service::Kaigi;
+use crate::site::{Site, SiteId};
+use crate::token_store::{StoredToken, TokenKind};
+use crate::tokens::{scope, scopes_allowed, TokenCaller};
+use crate::user::User;
+
+pub const CODE_MINUTES: i64 = 10;
+pub const ACCESS_TOKEN_DAYS: i64 = 14;
+pub const REFRESH_TOKEN_DAYS: i64 = 90;
+/// Longest `state` carried back to the integration.
+pub const MAX_STATE_BYTES: usize = 1024;
+/// Longest `scope` parameter read.
+pub const MAX_SCOPE_BYTES: usize = 2048;
+
+/// An authorize request whose client and redirect URI are verified: from here on, refusals may
+/// be sent back to `redirect_uri`.
+#[derive(Debug, Clone)]
+pub struct VerifiedClient {
+    pub integration: Integration,
+    /// The integration's site: people sign in there.
+    pub site: Site,
+    pub redirect_uri: String,
+}
+
+/// What the token endpoint answers.
+#[derive(Debug, Clone)]
+pub struct OauthTokens {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: String,
+    pub refresh_token_expires_in: i64,
+    pub scopes: Vec<String>,
+}
+
+/// Scopes granted: those asked for that the integration may ask for and the person's role
+/// allows. An admin scope asked by someone who is not an administrator is left out.
+pub fn granted_scopes(requested: &[String], integration: &Integration, user: &User) -> Vec<String> {
+    let allowed = scopes_allowed(user);
+    requested.iter().filter(|s| integration.scopes.contains(s) && allowed.contains(&s.as_str())).cloned().collect()
+}
+
+fn secs_until(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (at - now).num_seconds().max(0)
+}
+
+impl Kaigi {
+    /// The client and redirect URI of an authorize request. A refusal here must be shown to the
+    /// person, never sent to the URI: an unknown client, a deleted one, a Service App, or a
+    /// redirect URI that is not registered exactly (it may be left out when only one is).
+    pub async fn verify_authorize_client(&self, client_id: &str, redirect_uri: Option<&str>) -> Result<VerifiedClient> {
+        let client_id = client_id.trim();
+        if client_id.is_empty() || client_id.len() > 256 {
+            return Err(Error::OAuth(OAuthError::InvalidClient));
+        }
+        let integration = match self.store.integration_by_client_id(client_id).await? {
+            Some(i) if i.revoked_at.is_none() && i.kind == IntegrationKind::Integration => i,
+            _ => return Err(Error::OAuth(OAuthError::InvalidClient)),
+        };
+        let redirect_uri = match redirect_uri.filter(|u| !u.is_empty()) {
+            Some(u) if integration.redirect_uris.iter().any(|r| r == u) => u.to_string(),
+            None if integration.redirect_uris.len() == 1 => integration.redirect_uris[0].clone(),
+            _ => return Err(Error::OAuth(OAuthError::RedirectMismatch)),
+        };
+        let site = self.store.site_by_id(integration.site_id).await?.ok_or(Error::OAuth(OAuthError::InvalidClient))?;
+        Ok(VerifiedClient { integration, site, redirect_uri })
+    }
+
+    /// The scopes an authorize request asks for: space-separated, each one the integration may
+    /// ask for; none, or any other, is `invalid_scope`.
+    pub fn requested_scopes(&self, client: &VerifiedClient, scope_param: &str) -> Result<Vec<String>> {
+        let bad = Error::OAuth(OAuthError::InvalidScope);
+        if scope_param.len() > MAX_SCOPE_BYTES {
+            return Err(bad);
+        }
+        let mut out: Vec<String> = Vec::new();
+        for s in scope_param.split([' ', ',']).filter(|s| !s.is_empty()) {
+            if !client.integration.scopes.iter().any(|x| x == s) {
+                return Err(bad);
+            }
+            if !out.iter().any(|o| o == s) {
+                out.push(s.to_string());
+            }
+        }
+        if out.is_empty() {
+            return Err(bad);
+        }
+        Ok(out)
+    }
+
+    /// A person approves on the consent page: their password is checked as any sign-in is
+    /// (lockout included), and a single-use code for the granted scopes is made. When none of
+    /// the requested scopes may be granted to this person, `invalid_scope`.
+    pub async fn grant_code(
+        &self,
+        client: &VerifiedClient,
+        requested: &[String],
+        user: &UserRef,
+        password: &str,
+    ) -> Result<String> {
+        let site = client.site.clone();
+        let credentials = Credentials {
+            site: crate::auth::SiteRef::Name(site.name.clone()),
+            user: Some(user.clone()),
+            proof: Proof::Password(password.to_string()),
+        };
+        let caller = self.authenticate_at(site, &credentials).await?;
+        let person = caller.require_user()?;
+        let scopes = granted_scopes(requested, &client.integration, person);
+        if scopes.is_empty() {
+            return Err(Error::OAuth(OAuthError::InvalidScope));
+        }
+        let now = self.now();
+        let code = self.random_token();
+        self.store
+            .insert_oauth_code(&OauthCode {
+                code_hash: token_hash(&code),
+                integration_id: client.integration.id,
+                site_id: caller.site.id,
+                user_id: person.id,
+                redirect_uri: client.redirect_uri.clone(),
+                scopes,
+                created_at: now,
+                expires_at: now + Duration::minutes(CODE_MINUTES),
+            })
+            .await?;
+        Ok(code)
+    }
+
+    /// The `authorization_code` grant: the code is taken for good on first use, must be this
+    /// client's, unexpired, and come with the redirect URI it was issued for (which is required,
+    /// even when the authorize request left it out).
+    pub async fn exchange_code(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        code: &str,
+        redirect_uri: Option<&str>,
+    ) -> Result<OauthTokens> {
+        let integration = self.authenticate_client(client_id, client_secret).await?;
+        if code.is_empty() || code.len() > 512 {
+            return Err(Error::OAuth(OAuthError::InvalidGrant("the code is unknown or already used")));
+        }
+        let now = self.now();
+        let Some(taken) = self.store.take_oauth_code(&token_hash(code.trim()), now).await? else {
+            return Err(Error::OAuth(OAuthError::InvalidGrant("the code is unknown or already used")));
+        };
+        if taken.integration_id != integration.id {
+            return Err(Error::OAuth(OAuthError::InvalidGrant("the code was issued to another client")));
+        }
+        if taken.expires_at <= now {
+            return Err(Error::OAuth(OAuthError::InvalidGrant("the code has expired")));
+        }
+        if redirect_uri.map(str::trim) != Some(taken.redirect_uri.as_str()) {
+            return Err(Error::OAuth(OAuthError::RedirectMismatch));
+        }
+        self.issue_pair(&integration, taken.site_id, taken.user_id, taken.scopes).await
+    }
+
+    /// The `refresh_token` grant: a new access token; the refresh token stays the same, and the
+    /// answer says how long it has left.
+    pub async fn refresh_access_token(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        refresh_token: &str,
+    ) -> Result<OauthTokens> {
+        let integration = self.authenticate_client(client_id, client_secret).await?;
+        let bad = Error::OAuth(OAuthError::InvalidGrant("the refresh token is unknown, expired or revoked"));
+        let refresh_token = refresh_token.trim();
+        if refresh_token.is_empty() || refresh_token.len() > 512 {
+            return Err(bad);
+        }
+        let now = self.now();
+        let stored = match self.store.token_by_hash(&token_hash(refresh_token)).await? {
+            Some(t)
+                if t.kind == TokenKind::OauthRefresh
+                    && t.revoked_at.is_none()
+                    && t.expires_at > now
+                    && t.client_id.as_deref() == Some(integration.client_id.as_str()) =>
+            {
+                t
+            }
+            _ => return Err(bad),
+        };
+        let expires_at = now + Duration::days(ACCESS_TOKEN_DAYS);
+        let (access_token, _) = self
+            .store_token(
+                TokenKind::OauthAccess,
+                &integration,
+                stored.site_id,
+                stored.user_id,
+                &stored.scopes,
+                expires_at,
+                Some(stored.id),
+            )
+            .await?;
+        Ok(OauthTokens {
+            access_token,
+            expires_in: secs_until(expires_at, now),
+            refresh_token: refresh_token.to_string(),
+            refresh_token_expires_in: secs_until(stored.expires_at, now),
+            scopes: stored.scopes,
+        })
+    }
+
+    /// `POST /v1/applications/{id}/token`: tokens of an authorized Service App of the caller's
+    /// site, for a caller holding `spark:applications_token`. The tokens act as the app's machine
+    /// account, with the app's scopes.
+    pub async fn service_app_tokens(
+        &self,
+        who: &TokenCaller,
+        application_id: &str,
+        client_id: &str,
+        client_secret: &str,
+        target_site: Option<SiteId>,
+    ) -> Result<OauthTokens> {
+        who.require(scope::APPLICATIONS_TOKEN)?;
+        if !client_id.trim().is_empty() && client_id.trim() != application_id.trim() {
+            return Err(Error::invalid("clientId", "clientId must be the application's client id"));
+        }
+        let app = self.authenticate_client(application_id, client_secret).await?;
+        if app.kind != IntegrationKind::ServiceApp {
+            return Err(Error::invalid("applicationId", "this application is not a Service App"));
+        }
+        if app.site_id != who.caller.site.id || target_site.is_some_and(|s| s != app.site_id) {
+            return Err(Error::OAuth(OAuthError::AppNotAuthorized));
+        }
+        let Some(machine) = app.machine_user_id.filter(|_| app.authorized_at.is_some()) else {
+            return Err(Error::OAuth(OAuthError::AppNotAuthorized));
+        };
+        let scopes = app.scopes.clone();
+        self.issue_pair(&app, app.site_id, machine, scopes).await
+    }
+
+    /// When the caller's token expires (`GET /v1/authorizations/tokenExpiry`).
+    pub fn token_expiry(&self, who: &TokenCaller) -> DateTime<Utc> {
+        who.expires_at
+    }
+
+    async fn issue_pair(
+        &self,
+        integration: &Integration,
+        site: SiteId,
+        user: i64,
+        scopes: Vec<String>,
+    ) -> Result<OauthTokens> {
+        let now = self.now();
+        let refresh_expires = now + Duration::days(REFRESH_TOKEN_DAYS);
+        let access_expires = now + Duration::days(ACCESS_TOKEN_DAYS);
+        let (refresh_token, refresh_id) =
+            self.store_token(TokenKind::OauthRefresh, integration, site, user, &scopes, refresh_expires, None).await?;
+        let (access_token, _) = self
+            .store_token(TokenKind::OauthAccess, integration, site, user, &scopes, access_expires, Some(refresh_id))
+            .await?;
+        Ok(OauthTokens {
+            access_token,
+            expires_in: secs_until(access_expires, now),
+            refresh_token,
+            refresh_token_expires_in: secs_until(refresh_expires, now),
+            scopes,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn store_token(
+        &self,
+        kind: TokenKind,
+        integration: &Integration,
+        site: SiteId,
+        user: i64,
+        scopes: &[String],
+        expires_at: DateTime<Utc>,
+        refresh_token_id: Option<i64>,
+    ) -> Result<(String, i64)> {
+        let token = self.random_token();
+        let id = self
+            .store
+            .insert_token(&StoredToken {
+                id: 0,
+                token_hash: token_hash(&token),
+                kind,
+                site_id: site,
+                user_id: user,
+                client_id: Some(integration.client_id.clone()),
+                scopes: scopes.to_vec(),
+                created_at: self.now(),
+                expires_at,
+                revoked_at: None,
+                refresh_token_id,
+            })
+            .await?;
+        Ok((token, id))
+    }
+
+    /// 48 random bytes, URL-safe base64: tokens and codes.
+    pub(crate) fn random_token(&self) -> String {
+        let mut raw = [0u8; 48];
+        self.keys.fill(&mut raw);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::tests::sample_user;
+    use crate::user::Privileges;
+
+    fn integration(scopes: &[&str]) -> Integration {
+        Integration {
+            id: 1,
+            site_id: 1,
+            name: "booker".into(),
+            client_id: "Cabc".into(),
+            secret_hash: String::new(),
+            redirect_uris: vec!["https://app.example/cb".into()],
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            kind: IntegrationKind::Integration,
+            created_by: "boss".into(),
+            created_at: Utc::now(),
+            authorized_by: None,
+            authorized_at: None,
+            machine_user_id: None,
+            revoked_at: None,
+        }
+    }
+
+    #[test]
+    fn granted_scopes_are_requested_and_registered_and_allowed_by_the_role() {
+        let app = integration(&[scope::ADMIN_SCHEDULE_WRITE, scope::SCHEDULES_READ, scope::PEOPLE_READ]);
+        let requested: Vec<String> =
+            [scope::ADMIN_SCHEDULE_WRITE, scope::SCHEDULES_READ, scope::SCHEDULES_WRITE].map(String::from).to_vec();
+        let mut user = sample_user();
+        user.privileges = Privileges::default();
+        // Not an administrator: the admin scope is left out; schedules_write is not registered.
+        assert_eq!(granted_scopes(&requested, &app, &user), [scope::SCHEDULES_READ]);
+        user.privileges.site_admin = true;
+        assert_eq!(granted_scopes(&requested, &app, &user), [scope::ADMIN_SCHEDULE_WRITE, scope::SCHEDULES_READ]);
+    }
+}
