@@ -1,5 +1,5 @@
 //! A short-lived read cache for the lookups every request makes (the site, the signed-in user,
-//! the site's licence plans). Writes made through this store drop the entries they touch at once;
+//! the site's licence plans, the REST caller's bearer token). Writes made through this store drop the entries they touch at once;
 //! writes from elsewhere (another kaigi instance on the same PostgreSQL, or `kaigi user …` on the
 //! same SQLite file) are seen after at most the time-to-live.
 
@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use kaigi_core::license::DatedPlan;
 use kaigi_core::meeting::Meeting;
 use kaigi_core::site::{Site, SiteId};
+use kaigi_core::token_store::StoredToken;
 use kaigi_core::user::{User, UserId};
 
 /// How long an entry may be served without asking the database.
@@ -83,11 +84,21 @@ pub(crate) struct ReadCache {
     plans: Table<SiteId, Vec<DatedPlan>>,
     /// Live meetings only; a miss is never remembered (new keys appear at once).
     meetings: Table<MeetingKey, Meeting>,
+    /// Bearer tokens by the hash of the token; a miss is never remembered (a token just issued
+    /// works at once). Revocations through this store empty the table.
+    tokens: Table<String, StoredToken>,
 }
 
 impl ReadCache {
     pub(crate) fn new(ttl: Duration) -> Self {
-        Self { ttl, sites: Table::new(), users: Table::new(), plans: Table::new(), meetings: Table::new() }
+        Self {
+            ttl,
+            sites: Table::new(),
+            users: Table::new(),
+            plans: Table::new(),
+            meetings: Table::new(),
+            tokens: Table::new(),
+        }
     }
 
     pub(crate) fn site(&self, key: &SiteKey) -> Option<Option<Site>> {
@@ -120,6 +131,19 @@ impl ReadCache {
 
     pub(crate) fn put_meeting(&self, key: MeetingKey, meeting: Meeting) {
         self.meetings.put(key, meeting);
+    }
+
+    pub(crate) fn token(&self, token_hash: &str) -> Option<StoredToken> {
+        self.tokens.get(&token_hash.to_string(), self.ttl)
+    }
+
+    pub(crate) fn put_token(&self, token: StoredToken) {
+        self.tokens.put(token.token_hash.clone(), token);
+    }
+
+    /// Some token was revoked.
+    pub(crate) fn forget_tokens(&self) {
+        self.tokens.clear();
     }
 
     /// A meeting of `site` changed, was deleted, started or ended.

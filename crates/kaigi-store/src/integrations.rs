@@ -144,7 +144,9 @@ impl IntegrationStore for SqlStore {
             .map(|_| ())
             .map_err(db);
         }
-        w.finish(result).await
+        let result = w.finish(result).await;
+        self.forget_tokens();
+        result
     }
 
     async fn insert_oauth_code(&self, c: &OauthCode) -> Result<(), StoreError> {

@@ -187,6 +187,12 @@ impl SqlStore {
         }
     }
 
+    pub(crate) fn forget_tokens(&self) {
+        if let Some(cache) = &self.cache {
+            cache.forget_tokens();
+        }
+    }
+
     fn forget_sites(&self) {
         if let Some(cache) = &self.cache {
             cache.forget_sites();

@@ -37,6 +37,25 @@ impl TokenStore for SqlStore {
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError> {
+        if let Some(hit) = self.cache.as_ref().and_then(|c| c.token(token_hash)) {
+            return Ok(Some(hit));
+        }
+        let token = self.load_token(token_hash).await?;
+        if let (Some(cache), Some(t)) = (&self.cache, &token) {
+            cache.put_token(t.clone());
+        }
+        Ok(token)
+    }
+
+    async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let result = self.revoke_token_row(id, at).await;
+        self.forget_tokens();
+        result
+    }
+}
+
+impl SqlStore {
+    async fn load_token(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError> {
         let row = sqlx::query(
             "SELECT id, token_hash, kind, site_id, user_id, client_id, scopes, created_at, expires_at, revoked_at, \
              refresh_token_id FROM access_tokens WHERE token_hash = $1",
@@ -63,7 +82,7 @@ impl TokenStore for SqlStore {
         }))
     }
 
-    async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn revoke_token_row(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
         let mut w = self.write().await?;
         let result = sqlx::query(
             "UPDATE access_tokens SET revoked_at = $1 WHERE (id = $2 OR refresh_token_id = $2) AND revoked_at IS NULL",

@@ -1262,6 +1262,26 @@ async fn the_read_cache_forgets_its_own_writes_and_expires_others(ctx: Ctx) {
     cached.delete_meeting(site.id, m.id, t(6_000)).await.unwrap();
     assert!(cached.meeting_by_key(site.id, m.meeting_key).await.unwrap().is_none());
     assert!(cached.meeting_by_uuid(site.id, &m.uuid).await.unwrap().is_none());
+    // Bearer tokens: one asked for before it exists is found as soon as it is issued; a revocation
+    // through the cached store is seen at once.
+    assert_eq!(cached.token_by_hash("cached-token").await.unwrap(), None);
+    let token = StoredToken {
+        id: 0,
+        token_hash: "cached-token".into(),
+        kind: TokenKind::Personal,
+        site_id: site.id,
+        user_id: ann.id,
+        client_id: None,
+        scopes: vec!["meeting:schedules_read".into()],
+        created_at: t(0),
+        expires_at: t(3600),
+        revoked_at: None,
+        refresh_token_id: None,
+    };
+    let id = cached.insert_token(&token).await.unwrap();
+    assert_eq!(cached.token_by_hash("cached-token").await.unwrap().unwrap().revoked_at, None);
+    cached.revoke_token(id, t(10)).await.unwrap();
+    assert_eq!(cached.token_by_hash("cached-token").await.unwrap().unwrap().revoked_at, Some(t(10)));
 }
 
 // ---------------------------------------------------------------- meetings
