@@ -15,6 +15,7 @@ pub mod params;
 pub mod people;
 pub mod preferences;
 pub mod registrants;
+pub mod render_cache;
 pub mod tracking;
 
 use std::sync::Arc;
@@ -33,6 +34,8 @@ use crate::error::RestError;
 #[derive(Clone)]
 pub struct RestState {
     pub kaigi: Arc<Kaigi>,
+    /// Finished `GET /v1/meetings/{id}` bodies.
+    pub bodies: Arc<render_cache::MeetingBodies>,
 }
 
 /// The site's URL as REST objects carry it (`siteUrl`): the public base without its scheme,
@@ -44,7 +47,7 @@ pub fn site_url(state: &RestState, site: &Site) -> String {
 
 /// The `/v1` routes, to be nested under `/v1`.
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
-    let state = RestState { kaigi };
+    let state = RestState { kaigi, bodies: Arc::default() };
     Router::new()
         .route("/meetings", get(meetings::list).post(meetings::create))
         .route(

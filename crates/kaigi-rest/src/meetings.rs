@@ -1,9 +1,9 @@
 //! `/v1/meetings`: create, read, list, replace, patch and delete meeting series and single
 //! occurrences, on the core's series use cases (the same meetings the XML API schedules).
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Datelike, Utc};
@@ -26,6 +26,7 @@ use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
 use crate::paging::{self, link_after, link_next, OFFSET};
 use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params, PathId};
+use crate::render_cache::View;
 use crate::{ids, site_url, RestState};
 
 /// Default and largest page of `GET /v1/meetings`.
@@ -216,14 +217,33 @@ impl<'a> Shown<'a> {
 
 /// The JSON of a series, or of one of its occurrences (with what was changed on it alone).
 pub fn meeting_json(state: &RestState, site: &Site, m: &Meeting, host: &User, shown: Shown) -> Value {
+    let state_name = shown_state(m, &shown, state.kaigi.now());
+    meeting_json_in(state, site, m, host, shown, state_name)
+}
+
+/// The state of what is shown, at `now`.
+fn shown_state(m: &Meeting, shown: &Shown, now: DateTime<Utc>) -> MState {
+    match shown.occurrence {
+        Some(o) => occurrence_state(m, o, now),
+        None => series_state(m, now),
+    }
+}
+
+/// The JSON of a series or occurrence in a known state (the one input that moves with the clock).
+fn meeting_json_in(
+    state: &RestState,
+    site: &Site,
+    m: &Meeting,
+    host: &User,
+    shown: Shown,
+    state_name: MState,
+) -> Value {
     let Shown { start: shown_start, end, occurrence: shown_occurrence, list_item, zone } = shown;
     let occurrence = shown_occurrence.is_some();
-    let kaigi = &state.kaigi;
-    let now = kaigi.now();
-    let links = kaigi.meeting_links(site, m);
-    let (id, kind, state_name) = match shown_occurrence {
-        Some(o) => (occurrence_id(&m.uuid, o.original), "scheduledMeeting", occurrence_state(m, o, now)),
-        None => (m.uuid.clone(), "meetingSeries", series_state(m, now)),
+    let links = state.kaigi.meeting_links(site, m);
+    let (id, kind) = match shown_occurrence {
+        Some(o) => (occurrence_id(&m.uuid, o.original), "scheduledMeeting"),
+        None => (m.uuid.clone(), "meetingSeries"),
     };
     let title = shown_occurrence.map_or(m.name.as_str(), |o| o.title(m));
     let agenda = shown_occurrence.map_or(m.agenda.as_str(), |o| o.agenda(m));
@@ -386,7 +406,20 @@ pub async fn get_one(
             Shown { start, end, occurrence: None, list_item: false, zone }
         }
     };
-    Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, shown)))
+    let site = &who.caller.site;
+    let state_name = shown_state(&m, &shown, state.kaigi.now());
+    let view = View {
+        occurrence: occurrence.as_ref().map(|o| o.original),
+        start: shown.start,
+        end: shown.end,
+        zone: zone.name(),
+        state: state_name,
+    };
+    let body = state.bodies.body(site, &m, &host, view, || {
+        let json = meeting_json_in(&state, site, &m, &host, shown, state_name);
+        Bytes::from(serde_json::to_vec(&json).unwrap_or_default())
+    });
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
 }
 
 async fn update(

@@ -2,6 +2,7 @@
 //! one, else a new one), and error bodies repeat it as `trackingId`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
@@ -21,10 +22,13 @@ pub fn current() -> String {
 
 /// `KAIGI_<32 hex>_<epoch ms>`, unique within the process and hard to guess across restarts.
 fn mint() -> String {
+    // Asked once: `getpid` is a system call on every call.
+    static PID: OnceLock<u64> = OnceLock::new();
+    let pid = *PID.get_or_init(|| u64::from(std::process::id()));
     let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
     let now = chrono::Utc::now();
-    let nanos = now.timestamp_subsec_nanos() as u64;
-    format!("KAIGI_{:016x}{:016x}_{}", std::process::id() as u64 ^ (nanos << 20), n, now.timestamp_millis())
+    let nanos = u64::from(now.timestamp_subsec_nanos());
+    format!("KAIGI_{:016x}{:016x}_{}", pid ^ (nanos << 20), n, now.timestamp_millis())
 }
 
 fn acceptable(v: &str) -> bool {

@@ -567,3 +567,34 @@ async fn a_running_meeting_cannot_change_and_becomes_an_instance_when_it_ends() 
     let later = rest(&s, "PATCH", &format!("/v1/meetings/{id}"), Some(&t), Some(json!({"title": "Standup II"}))).await;
     assert_eq!(later.ok()["title"], "Standup II");
 }
+
+/// Reads of one meeting are answered from finished bodies while nothing they show has changed:
+/// a change of the meeting, of its host, of the zone asked for or of its state with the clock is
+/// seen at once.
+#[tokio::test]
+async fn a_meeting_read_again_follows_its_changes_the_zone_and_the_clock() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let m = create(&s, &t, meeting("Standup", "2026-06-01T10:00:00Z", "2026-06-01T10:30:00Z")).await;
+    let path = format!("/v1/meetings/{}", m["id"].as_str().unwrap());
+    let first = rest(&s, "GET", &path, Some(&t), None).await;
+    assert_eq!(first.headers["content-type"], "application/json");
+    assert_eq!(rest(&s, "GET", &path, Some(&t), None).await.ok(), first.ok());
+    assert_eq!(first.body["state"], "active");
+
+    let patched = rest(&s, "PATCH", &path, Some(&t), Some(json!({ "title": "Standup (moved)" }))).await;
+    assert_eq!(patched.status, 200, "{:?}", patched.body);
+    assert_eq!(rest(&s, "GET", &path, Some(&t), None).await.ok()["title"], "Standup (moved)");
+
+    let tokyo = rest_raw(&s, "GET", &path, Some(&t), None, &[("timezone", "Asia/Tokyo")]).await;
+    assert_eq!(tokyo.ok()["start"], "2026-06-01T19:00:00+09:00");
+    assert_eq!(rest(&s, "GET", &path, Some(&t), None).await.ok()["start"], "2026-06-01T10:00:00Z");
+
+    let set = s.as_admin("user.SetUser", "<webExId>alice</webExId><firstName>Alicia</firstName>").await;
+    assert_eq!(set.result(), "SUCCESS", "{}", set.reason());
+    let renamed = rest(&s, "GET", &path, Some(&t), None).await;
+    assert!(renamed.ok()["hostDisplayName"].as_str().unwrap().starts_with("Alicia"), "{:?}", renamed.body);
+
+    s.advance(chrono::Duration::hours(2));
+    assert_eq!(rest(&s, "GET", &path, Some(&t), None).await.ok()["state"], "expired");
+}
