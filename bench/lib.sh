@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shell functions shared by bench/run-meetings.sh and bench/durability.sh (sourced, not run).
+# Shell functions shared by bench/run-meetings.sh, bench/run-rest.sh and bench/durability.sh (sourced, not run).
 # bench/run.sh predates this file and keeps its own copies of the same functions, unchanged.
 #
 # The sourcing script sets BENCH and ROOT and, optionally, LOG_TAG (the prefix of log lines),
@@ -249,6 +249,30 @@ measure_once() {
     if [[ $(disturbed "$name") == yes ]]; then
         log "$name: other processes used $(awk '{ print $5 }' "$WORK/$name-cpu.txt") s of CPU during the measurement"
     fi
+}
+
+# bench_wrk NAME URL PID SCRIPT: a warm-up of $WARMUP with every response checked (the wrk
+# SCRIPT, run with KAIGI_BENCH_CHECK=1, prints "check: <n> responses checked, <bad> ..."; any bad
+# response stops the run), then the measured run `wrk -t$THREADS -c$CONNS -d$DURATION --latency`,
+# repeated (at most $ATTEMPTS times) while other processes disturb it. Output in $WORK/NAME.txt.
+bench_wrk() {
+    local name=$1 url=$2 pid=$3 script=$4 checked bad attempt
+    log "$name: warm-up $WARMUP (responses checked)"
+    KAIGI_BENCH_CHECK=1 timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$script" "$url" >"$WORK/$name-warmup.txt"
+    read -r checked bad < <(awk '/^check:/ {print $2, $5}' "$WORK/$name-warmup.txt")
+    if [[ -z ${checked:-} || $checked -eq 0 || $bad -ne 0 ]]; then
+        log "$name: warm-up check failed:"
+        cat "$WORK/$name-warmup.txt" >&2
+        exit 1
+    fi
+    log "$name: warm-up ok ($checked responses, all as expected)"
+    for attempt in $(seq "$ATTEMPTS"); do
+        log "$name: measuring wrk -t$THREADS -c$CONNS -d$DURATION --latency (attempt $attempt of $ATTEMPTS)"
+        measure_once "$name" "$pid" timeout 180 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$script" "$url"
+        if [[ $(disturbed "$name") == no ]]; then
+            return 0
+        fi
+    done
 }
 
 # disturbed NAME: "yes" or "no", from the last measure_once NAME.

@@ -101,30 +101,9 @@ if ! cmp -s "$WORK/canned-response.json" "$WORK/get-response.json"; then
 fi
 log "canned server on 127.0.0.1:$CANNED_PORT returns kaigi's GET reply byte for byte"
 
-bench_get() {
-    local name=$1 url=$2 pid=$3 checked bad attempt
-    log "$name: warm-up $WARMUP (responses checked)"
-    KAIGI_BENCH_CHECK=1 timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$BENCH/rest-getmeeting.lua" "$url" \
-        >"$WORK/$name-warmup.txt"
-    read -r checked bad < <(awk '/^check:/ {print $2, $5}' "$WORK/$name-warmup.txt")
-    if [[ -z ${checked:-} || $checked -eq 0 || $bad -ne 0 ]]; then
-        log "$name: warm-up check failed:"
-        cat "$WORK/$name-warmup.txt" >&2
-        exit 1
-    fi
-    log "$name: warm-up ok ($checked responses, all the meeting)"
-    for attempt in $(seq "$ATTEMPTS"); do
-        log "$name: measuring wrk -t$THREADS -c$CONNS -d$DURATION --latency (attempt $attempt of $ATTEMPTS)"
-        measure_once "$name" "$pid" timeout 180 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
-            -s "$BENCH/rest-getmeeting.lua" "$url"
-        if [[ $(disturbed "$name") == no ]]; then
-            return 0
-        fi
-    done
-}
 
-bench_get get-baseline "$CANNED_URL" "$CANNED_PID"
-bench_get get-kaigi "$KAIGI_URL" "$KAIGI_PID"
+bench_wrk get-baseline "$CANNED_URL" "$CANNED_PID" "$BENCH/rest-getmeeting.lua"
+bench_wrk get-kaigi "$KAIGI_URL" "$KAIGI_PID" "$BENCH/rest-getmeeting.lua"
 kill -TERM "$CANNED_PID" 2>/dev/null || true
 wait "$CANNED_PID" 2>/dev/null || true
 forget_pid "$CANNED_PID"
