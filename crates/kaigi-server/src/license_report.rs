@@ -10,6 +10,7 @@ use kaigi_core::auth::{Caller, Credentials, Proof, SiteRef, UserRef};
 use kaigi_core::error::{AuthFailure, Entity};
 use kaigi_core::license::LicensePlan;
 use kaigi_core::license_report::{LicenseReport, MonthReport};
+use kaigi_core::tokens::scope;
 use kaigi_core::Error;
 use serde::Deserialize;
 use serde_json::json;
@@ -48,6 +49,11 @@ fn core_error(state: &AppState, e: &Error) -> Response {
         }
         Error::Auth(_) => (StatusCode::UNAUTHORIZED, "The request requires a valid site administrator."),
         Error::AccessDenied => (StatusCode::FORBIDDEN, "Only the site's administrators may read its licence report."),
+        Error::MissingScope(scope) => {
+            let text = format!("The token does not carry the scope {scope}, which the licence report needs.");
+            return error_json(state, StatusCode::FORBIDDEN, &text);
+        }
+        Error::UsageLimited => (StatusCode::TOO_MANY_REQUESTS, "Too many requests this minute; try again shortly."),
         Error::NotFound(Entity::Site) => (StatusCode::NOT_FOUND, "The site could not be found."),
         other => {
             tracing::error!(error = %other, "licence report failed");
@@ -57,33 +63,58 @@ fn core_error(state: &AppState, e: &Error) -> Response {
     error_json(state, status, message)
 }
 
-/// Who may call the site-administrator routes. The issue asks for a site administrator's bearer
-/// token; until tokens exist this accepts HTTP Basic with a site administrator's webExId and
-/// password, checked by the core like any sign-in (lockout included).
-///
-/// The caller behind `Authorization`: a bearer token of the REST API (`kaigi token create`, or
-/// an OAuth token) of a user of this very site, or HTTP Basic with a user's webExId and password
-/// (what a browser asks for on the HTML page). Whether that user may read the report is the core's
-/// question (`license_report`).
+/// The signed-in person behind HTTP Basic (a user's webExId and password, what a browser asks
+/// for), checked by the core like any sign-in (lockout included). Bearer tokens are refused here:
+/// a token carries scopes, and these pages manage things no REST scope grants (an integration's
+/// token with `spark:people_read` must not delete the site's integrations). Whether that person
+/// may do what the page does is the core's question.
 pub(crate) async fn site_admin(state: &AppState, site: &str, headers: &HeaderMap) -> Result<Caller, Error> {
-    let missing = Error::Auth(AuthFailure::MissingCredentials);
-    let value = headers.get(header::AUTHORIZATION).ok_or(missing)?;
+    match authorization(headers)? {
+        // Answered like no sign-in at all: the page asks for a password.
+        Authorization::Bearer(_) => Err(Error::Auth(AuthFailure::MissingCredentials)),
+        Authorization::Basic(encoded) => basic_sign_in(state, site, encoded).await,
+    }
+}
+
+/// Who may read the licence report: HTTP Basic as on the other pages, or a bearer token of a user
+/// of this very site that carries `spark-admin:licenses_read` (a scripted report).
+async fn report_reader(state: &AppState, site: &str, headers: &HeaderMap) -> Result<Caller, Error> {
+    match authorization(headers)? {
+        Authorization::Basic(encoded) => basic_sign_in(state, site, encoded).await,
+        Authorization::Bearer(token) => {
+            let who = state.kaigi.authenticate_bearer(token).await?;
+            if !who.caller.site.name.eq_ignore_ascii_case(site) {
+                // A token of another site names nobody here.
+                return Err(Error::Auth(AuthFailure::BadAccessToken));
+            }
+            who.require(scope::ADMIN_LICENSES_READ)?;
+            Ok(who.caller)
+        }
+    }
+}
+
+enum Authorization<'a> {
+    Bearer(&'a str),
+    Basic(&'a str),
+}
+
+fn authorization(headers: &HeaderMap) -> Result<Authorization<'_>, Error> {
+    let value = headers.get(header::AUTHORIZATION).ok_or(Error::Auth(AuthFailure::MissingCredentials))?;
     let value =
         value.to_str().ok().filter(|v| v.len() <= MAX_AUTHORIZATION).ok_or(Error::Auth(AuthFailure::BadPassword))?;
     let (scheme, encoded) = value.trim().split_once(' ').ok_or(Error::Auth(AuthFailure::BadPassword))?;
     if scheme.eq_ignore_ascii_case("bearer") {
-        let caller = state.kaigi.authenticate_bearer(encoded).await?.caller;
-        if !caller.site.name.eq_ignore_ascii_case(site) {
-            // A token of another site names nobody here.
-            return Err(Error::Auth(AuthFailure::BadAccessToken));
-        }
-        return Ok(caller);
+        Ok(Authorization::Bearer(encoded.trim()))
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        Ok(Authorization::Basic(encoded.trim()))
+    } else {
+        Err(Error::Auth(AuthFailure::BadPassword))
     }
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(Error::Auth(AuthFailure::BadPassword));
-    }
+}
+
+async fn basic_sign_in(state: &AppState, site: &str, encoded: &str) -> Result<Caller, Error> {
     let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
+        .decode(encoded)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or(Error::Auth(AuthFailure::BadPassword))?;
@@ -97,7 +128,7 @@ pub(crate) async fn site_admin(state: &AppState, site: &str, headers: &HeaderMap
 }
 
 async fn build(state: &AppState, site: &str, headers: &HeaderMap, q: &ReportQuery) -> Result<LicenseReport, Error> {
-    let caller = site_admin(state, site, headers).await?;
+    let caller = report_reader(state, site, headers).await?;
     let (default_from, default_to) = kaigi_core::license_report::last_twelve_months(&caller.site, state.kaigi.now());
     let from = q.from.clone().filter(|s| !s.trim().is_empty()).unwrap_or(default_from);
     let to = q.to.clone().filter(|s| !s.trim().is_empty()).unwrap_or(default_to);

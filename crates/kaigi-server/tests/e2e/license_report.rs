@@ -235,6 +235,20 @@ async fn the_licence_report_takes_a_site_administrators_bearer_token() {
     let user = crate::rest_support::token(&s, "alice", None).await;
     assert_eq!(get(user).await.0, 403);
     assert_eq!(get("not-a-token".to_string()).await.0, 401);
+    // An administrator's token without the licence scope (what an integration holds) is refused …
+    let narrow = crate::rest_support::token(&s, ADMIN, Some(&["spark:people_read"])).await;
+    let (status, body) = get(narrow.clone()).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("spark-admin:licenses_read"), "{body}");
+    // … and no bearer token opens the integrations page, whose forms manage the site's
+    // integrations: it asks for a site administrator's sign-in instead.
+    let admin = crate::rest_support::token(&s, ADMIN, None).await;
+    for token in [narrow, admin] {
+        let page = format!("{}/_kaigi/sites/{SITE}/integrations", s.base);
+        let resp = reqwest::Client::new().get(page).bearer_auth(token).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 401);
+        assert!(resp.headers().get("www-authenticate").is_some_and(|v| v.to_str().unwrap().starts_with("Basic")));
+    }
 }
 
 /// The forum thread's plan, over REST: one administrator account books for alice on behalf of
