@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -68,6 +69,18 @@ impl<K: Eq + Hash, V: Clone> Table<K, V> {
         entries.insert(key, (Instant::now(), value));
     }
 
+    /// Puts only when `still_fresh` says so, asked while no `clear` can run.
+    fn put_if(&self, key: K, value: V, still_fresh: impl FnOnce() -> bool) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if !still_fresh() {
+            return;
+        }
+        if entries.len() >= CAPACITY {
+            entries.clear();
+        }
+        entries.insert(key, (Instant::now(), value));
+    }
+
     fn clear(&self) {
         self.entries.write().unwrap_or_else(|p| p.into_inner()).clear();
     }
@@ -87,6 +100,8 @@ pub(crate) struct ReadCache {
     /// Bearer tokens by the hash of the token; a miss is never remembered (a token just issued
     /// works at once). Revocations through this store empty the table.
     tokens: Table<String, StoredToken>,
+    /// Counts revocations, so that a token read before one is not put back after it.
+    token_generation: AtomicU64,
 }
 
 impl ReadCache {
@@ -98,6 +113,7 @@ impl ReadCache {
             plans: Table::new(),
             meetings: Table::new(),
             tokens: Table::new(),
+            token_generation: AtomicU64::new(0),
         }
     }
 
@@ -137,12 +153,20 @@ impl ReadCache {
         self.tokens.get(&token_hash.to_string(), self.ttl)
     }
 
-    pub(crate) fn put_token(&self, token: StoredToken) {
-        self.tokens.put(token.token_hash.clone(), token);
+    /// Where revocations stand: take it before reading a token from the database.
+    pub(crate) fn token_generation(&self) -> u64 {
+        self.token_generation.load(Ordering::SeqCst)
+    }
+
+    /// Keeps a token read from the database, unless a revocation happened since `generation`
+    /// (the row read may predate it).
+    pub(crate) fn put_token(&self, generation: u64, token: StoredToken) {
+        self.tokens.put_if(token.token_hash.clone(), token, || self.token_generation() == generation);
     }
 
     /// Some token was revoked.
     pub(crate) fn forget_tokens(&self) {
+        self.token_generation.fetch_add(1, Ordering::SeqCst);
         self.tokens.clear();
     }
 
@@ -165,5 +189,41 @@ impl ReadCache {
             }),
             None => self.users.clear(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+    use kaigi_core::token_store::TokenKind;
+
+    fn token(hash: &str) -> StoredToken {
+        let at = DateTime::from_timestamp(1_800_000_000, 0).expect("time");
+        StoredToken {
+            id: 1,
+            token_hash: hash.into(),
+            kind: TokenKind::Personal,
+            site_id: 1,
+            user_id: 1,
+            client_id: None,
+            scopes: Vec::new(),
+            created_at: at,
+            expires_at: at,
+            revoked_at: None,
+            refresh_token_id: None,
+        }
+    }
+
+    #[test]
+    fn a_token_read_before_a_revocation_is_not_kept_after_it() {
+        let cache = ReadCache::new(Duration::from_secs(60));
+        let before = cache.token_generation();
+        cache.forget_tokens();
+        cache.put_token(before, token("read-before"));
+        assert!(cache.token("read-before").is_none(), "the row may predate the revocation");
+        let now = cache.token_generation();
+        cache.put_token(now, token("read-after"));
+        assert!(cache.token("read-after").is_some());
     }
 }

@@ -40,9 +40,10 @@ impl TokenStore for SqlStore {
         if let Some(hit) = self.cache.as_ref().and_then(|c| c.token(token_hash)) {
             return Ok(Some(hit));
         }
+        let generation = self.cache.as_ref().map(|c| c.token_generation());
         let token = self.load_token(token_hash).await?;
-        if let (Some(cache), Some(t)) = (&self.cache, &token) {
-            cache.put_token(t.clone());
+        if let (Some(cache), Some(generation), Some(t)) = (&self.cache, generation, &token) {
+            cache.put_token(generation, t.clone());
         }
         Ok(token)
     }
