@@ -20,6 +20,10 @@ use crate::user::User;
 pub const CODE_MINUTES: i64 = 10;
 pub const ACCESS_TOKEN_DAYS: i64 = 14;
 pub const REFRESH_TOKEN_DAYS: i64 = 90;
+/// Token requests (code, refresh, Service App) one client id may make per calendar minute,
+/// counted before its secret is checked: it bounds secret guessing and the access tokens a
+/// looping client can pile up. kaigi's choice (Webex documents no figure).
+pub const TOKEN_REQUESTS_PER_MINUTE: u32 = 120;
 /// Longest `state` carried back to the integration.
 pub const MAX_STATE_BYTES: usize = 1024;
 /// Longest `scope` parameter read.
@@ -139,6 +143,18 @@ impl Kaigi {
         Ok(code)
     }
 
+    /// Counts one token request of `client_id`: [`Error::UsageLimited`] past
+    /// [`TOKEN_REQUESTS_PER_MINUTE`] in this minute.
+    fn count_token_request(&self, client_id: &str) -> Result<()> {
+        let client = client_id.trim();
+        let client = client.get(..client.len().min(256)).unwrap_or(client);
+        if self.usage.allow(client, "oauth-token", TOKEN_REQUESTS_PER_MINUTE, self.now()) {
+            Ok(())
+        } else {
+            Err(Error::UsageLimited)
+        }
+    }
+
     /// The `authorization_code` grant: the code is taken for good on first use, must be this
     /// client's, unexpired, and come with the redirect URI it was issued for (which is required,
     /// even when the authorize request left it out).
@@ -149,6 +165,7 @@ impl Kaigi {
         code: &str,
         redirect_uri: Option<&str>,
     ) -> Result<OauthTokens> {
+        self.count_token_request(client_id)?;
         let integration = self.authenticate_client(client_id, client_secret).await?;
         if code.is_empty() || code.len() > 512 {
             return Err(Error::OAuth(OAuthError::InvalidGrant("the code is unknown or already used")));
@@ -177,6 +194,7 @@ impl Kaigi {
         client_secret: &str,
         refresh_token: &str,
     ) -> Result<OauthTokens> {
+        self.count_token_request(client_id)?;
         let integration = self.authenticate_client(client_id, client_secret).await?;
         let bad = Error::OAuth(OAuthError::InvalidGrant("the refresh token is unknown, expired or revoked"));
         let refresh_token = refresh_token.trim();
@@ -231,6 +249,7 @@ impl Kaigi {
         if !client_id.trim().is_empty() && client_id.trim() != application_id.trim() {
             return Err(Error::invalid("clientId", "clientId must be the application's client id"));
         }
+        self.count_token_request(application_id)?;
         let app = self.authenticate_client(application_id, client_secret).await?;
         if app.kind != IntegrationKind::ServiceApp {
             return Err(Error::invalid("applicationId", "this application is not a Service App"));

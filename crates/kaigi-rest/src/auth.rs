@@ -30,14 +30,19 @@ impl FromRequestParts<RestState> for Auth {
         };
         match state.kaigi.authenticate_bearer(token).await {
             Ok(caller) => Ok(Auth(caller)),
-            Err(Error::UsageLimited) => {
-                // The limit counts calls per calendar minute (core `usage`): say when it resets,
-                // so that clients sleeping `Retry-After` do not retry in vain every second.
-                let mut e = RestError::from(Error::UsageLimited);
-                e.retry_after = Some(60 - state.kaigi.now().second());
-                Err(e)
-            }
-            Err(e) => Err(e.into()),
+            Err(e) => Err(rest_error(state, e)),
         }
     }
+}
+
+/// A core error as the REST API answers it; past a per-minute limit, with a `Retry-After` that
+/// says when the limit resets (the core counts calls per calendar minute), so that clients
+/// sleeping `Retry-After` do not retry in vain every second.
+pub(crate) fn rest_error(state: &RestState, e: Error) -> RestError {
+    let limited = matches!(e, Error::UsageLimited);
+    let mut rest = RestError::from(e);
+    if limited {
+        rest.retry_after = Some(60 - state.kaigi.now().second());
+    }
+    rest
 }

@@ -15,7 +15,7 @@ use kaigi_core::Error;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::auth::Auth;
+use crate::auth::{rest_error, Auth};
 use crate::error::{RestError, RestResult};
 use crate::params::{json_body, Params};
 use crate::{ids, RestState};
@@ -69,11 +69,14 @@ pub async fn access_token(State(state): State<RestState>, headers: HeaderMap, bo
     let tokens = match form.get("grant_type") {
         Some("authorization_code") => {
             let code = form.get("code").ok_or_else(|| missing("code"))?;
-            state.kaigi.exchange_code(&client_id, &client_secret, code, form.get("redirect_uri")).await?
+            let redirect_uri = form.get("redirect_uri");
+            let exchanged = state.kaigi.exchange_code(&client_id, &client_secret, code, redirect_uri).await;
+            exchanged.map_err(|e| rest_error(&state, e))?
         }
         Some("refresh_token") => {
             let refresh = form.get("refresh_token").ok_or_else(|| missing("refresh_token"))?;
-            state.kaigi.refresh_access_token(&client_id, &client_secret, refresh).await?
+            let refreshed = state.kaigi.refresh_access_token(&client_id, &client_secret, refresh).await;
+            refreshed.map_err(|e| rest_error(&state, e))?
         }
         _ => return Err(Error::OAuth(OAuthError::UnsupportedGrantType).into()),
     };
@@ -114,7 +117,8 @@ pub async fn application_token(
         return Err(RestError::bad_request("clientSecret is required."));
     }
     let client_id = ids::application_client_id(&application_id);
-    let tokens = state.kaigi.service_app_tokens(&who, &client_id, &b.client_id, &b.client_secret, target).await?;
+    let minted = state.kaigi.service_app_tokens(&who, &client_id, &b.client_id, &b.client_secret, target).await;
+    let tokens = minted.map_err(|e| rest_error(&state, e))?;
     Ok(token_json(&tokens))
 }
 

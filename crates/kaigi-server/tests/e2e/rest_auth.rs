@@ -182,3 +182,35 @@ async fn garbage_never_gets_a_server_error() {
         }
     }
 }
+
+/// The token endpoint counts each client id's requests per minute before checking its secret:
+/// guessing a secret, or looping the refresh grant, ends in 429 with the seconds left.
+#[tokio::test]
+async fn token_requests_of_one_client_are_limited_per_minute() {
+    let s = TestServer::start().await;
+    let client = reqwest::Client::new();
+    let post = |client_id: &'static str| {
+        let req = client.post(format!("{}/v1/access_token", s.base)).form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", client_id),
+            ("client_secret", "guess"),
+            ("refresh_token", "nothing"),
+        ]);
+        async move {
+            let resp = req.send().await.unwrap();
+            let retry = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+            (resp.status().as_u16(), retry)
+        }
+    };
+    for _ in 0..kaigi_core::oauth::TOKEN_REQUESTS_PER_MINUTE {
+        assert_eq!(post("Cguessing").await.0, 401, "a wrong secret, counted");
+    }
+    let (status, retry) = post("Cguessing").await;
+    assert_eq!(status, 429);
+    let secs: u32 = retry.expect("Retry-After").parse().unwrap();
+    assert!((1..=60).contains(&secs));
+    // Another client id is counted apart; the next minute starts a new count.
+    assert_eq!(post("Cother").await.0, 401);
+    s.advance(Duration::seconds(60));
+    assert_eq!(post("Cguessing").await.0, 401);
+}
