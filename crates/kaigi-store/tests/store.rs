@@ -330,6 +330,7 @@ fn meeting(site: SiteId, host: UserId, key: u64, start: i64) -> Meeting {
         created_at: t(0),
         updated_at: t(0),
         deleted_at: None,
+        revision: 0,
     }
 }
 
