@@ -385,7 +385,13 @@ impl Kaigi {
 
     /// One try of [`Kaigi::cancel_occurrence`] on the series `m` as read; Stale when the series
     /// changed since.
-    async fn cancel_one(&self, caller: &Caller, mut m: Meeting, original: DateTime<Utc>, send_email: bool) -> Result<()> {
+    async fn cancel_one(
+        &self,
+        caller: &Caller,
+        mut m: Meeting,
+        original: DateTime<Utc>,
+        send_email: bool,
+    ) -> Result<()> {
         let occ = occurrence(&m, original).ok_or(Error::NotFound(Entity::Meeting))?;
         let title = occ.title(&m).to_string();
         let mut e = occ.exception.clone().unwrap_or(OccurrenceException {

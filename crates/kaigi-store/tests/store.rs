@@ -28,8 +28,8 @@ use kaigi_core::meeting::{
     RepeatKind, SessionKind, SessionStatus, Shape,
 };
 use kaigi_core::preferences::{
-    AudioOptions, AudioType, MeetingPreferences, PhoneNumber, PreferencesWrite, RoomOptions, SchedulingOptions, VideoDevice,
-    VideoOptions,
+    AudioOptions, AudioType, MeetingPreferences, PhoneNumber, PreferencesWrite, RoomOptions, SchedulingOptions,
+    VideoDevice, VideoOptions,
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
@@ -992,7 +992,8 @@ async fn a_preferences_write_leaves_what_other_writers_set(ctx: Ctx) {
     admin_change.failed_logins = 3;
     s.update_user(&admin_change, NO_SEAT, &[]).await.expect("admin change");
 
-    let audio = AudioOptions { audio_pin: Some("1314".into()), toll_free: true, ..read_before.preferences.audio.clone() };
+    let audio =
+        AudioOptions { audio_pin: Some("1314".into()), toll_free: true, ..read_before.preferences.audio.clone() };
     let write = PreferencesWrite {
         audio: Some(audio.clone()),
         host_pin: Some("9081".into()),

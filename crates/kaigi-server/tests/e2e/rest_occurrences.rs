@@ -247,7 +247,8 @@ async fn concurrent_changes_of_one_series_all_stay() {
     const ROUNDS: u32 = 12;
     for round in 0..ROUNDS {
         // In each round, at once: one occurrence retitled, another deleted, the series' agenda set.
-        let (moved, deleted) = (format!("/v1/meetings/{}", day(3 * round)), format!("/v1/meetings/{}", day(3 * round + 1)));
+        let (moved, deleted) =
+            (format!("/v1/meetings/{}", day(3 * round)), format!("/v1/meetings/{}", day(3 * round + 1)));
         let series = format!("/v1/meetings/{id}");
         let retitle = json!({"title": format!("Moved {round}")});
         let agenda = json!({"agenda": format!("Round {round}")});
