@@ -577,6 +577,26 @@ impl Kaigi {
         }
     }
 
+    /// Writes `m` after `change` (which answers whether it changed anything). When another write
+    /// of the meeting came first, `change` is applied again to the meeting as stored now (the
+    /// failed write forgot the cached copy), so that neither write undoes the other.
+    pub(crate) async fn rewrite_meeting(&self, mut m: Meeting, change: impl Fn(&mut Meeting) -> bool) -> Result<()> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            if !change(&mut m) {
+                return Ok(());
+            }
+            match self.store.update_meeting_unless_changed(&m, &[]).await {
+                Err(StoreError::Stale) if attempts < occurrences::WRITE_ATTEMPTS => {
+                    let now = self.store.meeting_by_key(m.site_id, m.meeting_key).await?;
+                    m = now.ok_or(Error::NotFound(Entity::Meeting))?;
+                }
+                done => return done.map_err(store_error),
+            }
+        }
+    }
+
     /// One try of [`Kaigi::set_meeting`]; Stale when the meeting changed after it was read.
     async fn set_meeting_once(
         &self,

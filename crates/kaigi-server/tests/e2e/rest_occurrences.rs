@@ -270,3 +270,27 @@ async fn concurrent_changes_of_one_series_all_stay() {
     let series = rest(&s, "GET", &format!("/v1/meetings/{id}"), Some(&t), None).await;
     assert_eq!(series.ok()["agenda"], format!("Round {}", ROUNDS - 1));
 }
+
+#[tokio::test]
+async fn invitees_added_while_occurrences_are_deleted_all_stay() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let id = daily(&s, &t).await;
+    for (n, day) in ["20260602", "20260603", "20260604"].into_iter().enumerate() {
+        let occurrence = format!("/v1/meetings/{id}_{day}T100000Z");
+        let invitee = json!({"meetingId": id, "email": format!("guest{n}@guest.example"), "sendEmail": false});
+        let (added, deleted) = tokio::join!(
+            rest(&s, "POST", "/v1/meetingInvitees", Some(&t), Some(invitee)),
+            rest(&s, "DELETE", &occurrence, Some(&t), None),
+        );
+        assert_eq!((added.status, deleted.status), (200, 204), "{day}: {:?}", added.body);
+        rest(&s, "GET", &occurrence, Some(&t), None).await.assert_error(404);
+    }
+    let left = occurrences(&s, &t, &format!("&meetingSeriesId={id}")).await;
+    assert_eq!(field(&left, "start"), ["2026-06-05T10:00:00Z"]);
+    // The series' invitee list (which host checks and the XML API read) has every one of them.
+    let series = s.kaigi.store.meeting_by_uuid(s.site.id, &id).await.expect("read").expect("series");
+    let mut emails: Vec<&str> = series.invitees.iter().map(|i| i.email.as_str()).collect();
+    emails.sort_unstable();
+    assert_eq!(emails, ["ann@guest.example", "guest0@guest.example", "guest1@guest.example", "guest2@guest.example"]);
+}
