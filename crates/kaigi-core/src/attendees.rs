@@ -179,10 +179,8 @@ impl Kaigi {
         for id in ids {
             stored.push(self.store.attendee_by_id(caller.site.id, id).await?.ok_or(Error::NotFound(Entity::Attendee))?);
         }
-        for mut m in meetings {
-            if self.sync_invitees(&mut m, &stored, &[]) {
-                self.store.update_meeting(&m).await?;
-            }
+        for m in meetings {
+            self.rewrite_meeting(m, |m| self.sync_invitees(m, &stored, &[])).await?;
         }
         Ok(stored)
     }
@@ -339,10 +337,8 @@ impl Kaigi {
         };
         let ids: Vec<AttendeeId> = found.iter().map(|a| a.id).collect();
         self.store.delete_attendees(site, &ids, &mails).await.map_err(missing)?;
-        for mut m in meetings {
-            if self.sync_invitees(&mut m, &[], &found) {
-                self.store.update_meeting(&m).await?;
-            }
+        for m in meetings {
+            self.rewrite_meeting(m, |m| self.sync_invitees(m, &[], &found)).await?;
         }
         Ok(())
     }

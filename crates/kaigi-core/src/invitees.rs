@@ -141,7 +141,7 @@ impl Kaigi {
         id: AttendeeId,
         change: &InviteeRequest,
     ) -> Result<Attendee> {
-        let mut m = self.managed_series(caller, series).await?;
+        let m = self.managed_series(caller, series).await?;
         let (_, a) = self.series_attendee(caller, series, id, false).await?;
         if !a.email.eq_ignore_ascii_case(change.email.trim()) {
             return Err(Error::invalid(
@@ -173,12 +173,17 @@ impl Kaigi {
         }
         self.store.set_attendee_details(caller.site.id, id, &name, role).await?;
         // The meeting's invitee list is what alternate-host checks read: keep it in step.
-        if let Some(i) = m.invitees.iter_mut().find(|i| i.email.eq_ignore_ascii_case(&a.email)) {
-            i.name = name.clone();
-            i.role = role.wire().to_string();
-            m.updated_at = self.now();
-            self.store.update_meeting(&m).await?;
-        }
+        let now = self.now();
+        self.rewrite_meeting(m, |m| match m.invitees.iter_mut().find(|i| i.email.eq_ignore_ascii_case(&a.email)) {
+            Some(i) => {
+                i.name = name.clone();
+                i.role = role.wire().to_string();
+                m.updated_at = now;
+                true
+            }
+            None => false,
+        })
+        .await?;
         self.store.attendee_by_id(caller.site.id, id).await?.ok_or(Error::NotFound(Entity::Attendee))
     }
 

@@ -285,6 +285,9 @@ pub struct Meeting {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Raised by the store at every change of the row; a write naming the revision it read is
+    /// refused once another write came first (`Store::update_meeting_unless_changed`).
+    pub revision: i64,
 }
 
 /// What meeting listings ask the store for; the core expands recurrences and pages afterwards.

@@ -517,6 +517,7 @@ impl Kaigi {
             created_at: now,
             updated_at: now,
             deleted_at: None,
+            revision: 0,
         };
         self.apply_meeting_fields(site, &host, &mut m, f)?;
         if m.name.is_empty() && kind == SessionKind::Support {
@@ -556,7 +557,8 @@ impl Kaigi {
     }
 
     /// Changes a meeting (SetMeeting and friends). The host may change only to someone the caller
-    /// may schedule for, and who holds a licence.
+    /// may schedule for, and who holds a licence. A change that another change of the meeting
+    /// overtook (one occurrence cancelled meanwhile) is applied again to the meeting as it is now.
     pub async fn set_meeting(
         &self,
         caller: &Caller,
@@ -565,6 +567,44 @@ impl Kaigi {
         f: &MeetingFields,
     ) -> Result<Meeting> {
         caller.require_user()?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.set_meeting_once(caller, r, kinds, f).await {
+                Err(Error::Store(StoreError::Stale)) if attempts < occurrences::WRITE_ATTEMPTS => continue,
+                done => return done,
+            }
+        }
+    }
+
+    /// Writes `m` after `change` (which answers whether it changed anything). When another write
+    /// of the meeting came first, `change` is applied again to the meeting as stored now (the
+    /// failed write forgot the cached copy), so that neither write undoes the other.
+    pub(crate) async fn rewrite_meeting(&self, mut m: Meeting, change: impl Fn(&mut Meeting) -> bool) -> Result<()> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            if !change(&mut m) {
+                return Ok(());
+            }
+            match self.store.update_meeting_unless_changed(&m, &[]).await {
+                Err(StoreError::Stale) if attempts < occurrences::WRITE_ATTEMPTS => {
+                    let now = self.store.meeting_by_key(m.site_id, m.meeting_key).await?;
+                    m = now.ok_or(Error::NotFound(Entity::Meeting))?;
+                }
+                done => return done.map_err(store_error),
+            }
+        }
+    }
+
+    /// One try of [`Kaigi::set_meeting`]; Stale when the meeting changed after it was read.
+    async fn set_meeting_once(
+        &self,
+        caller: &Caller,
+        r: &MeetingRef,
+        kinds: &[SessionKind],
+        f: &MeetingFields,
+    ) -> Result<Meeting> {
         let site = &caller.site;
         let mut m = self.find_meeting(site, r, kinds).await?;
         if !Self::may_manage(caller, &m) {
@@ -596,7 +636,8 @@ impl Kaigi {
             decisions.extend(self.alternate_host_licences(site, &host, &mut m, &before).await?);
         }
         m.updated_at = self.now();
-        self.store.update_meeting(&m).await.map_err(store_error)?;
+        self.store.update_meeting_unless_changed(&m, &[]).await.map_err(store_error)?;
+        m.revision += 1;
         let decisions: Vec<LicenseDecision> = decisions.into_iter().map(|d| for_booking(d, &m)).collect();
         self.record_licence_decisions(&decisions).await?;
         if f.invitees.is_some() {

@@ -20,6 +20,10 @@ use crate::user::User;
 
 /// Most changed or cancelled occurrences one series keeps.
 pub const MAX_EXCEPTIONS: usize = 100;
+/// Tries of one occurrence change when other changes of the series keep coming first: each
+/// re-reads the series (the failed write forgot the cached copy) and applies the change again;
+/// after the last the request is refused as a conflict.
+pub const WRITE_ATTEMPTS: u32 = 5;
 
 /// One occurrence as it will take place.
 #[derive(Debug, Clone, PartialEq)]
@@ -268,7 +272,28 @@ impl Kaigi {
                 "An occurrence has no recurrence of its own; change the meeting series instead.",
             ));
         }
-        let (mut m, host) = self.series_to_change(caller, series).await?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (m, host) = self.series_to_change(caller, series).await?;
+            match self.change_occurrence(caller, m, original, f, send_email).await {
+                Err(Error::Store(StoreError::Stale)) if attempts < WRITE_ATTEMPTS => continue,
+                Ok((m, changed)) => return Ok((m, host, changed)),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// One try of [`Kaigi::update_occurrence`] on the series `m` as read; Stale when the series
+    /// changed since.
+    async fn change_occurrence(
+        &self,
+        caller: &Caller,
+        mut m: Meeting,
+        original: DateTime<Utc>,
+        f: &SeriesFields,
+        send_email: bool,
+    ) -> Result<(Meeting, ScheduledOccurrence)> {
         let occ = occurrence(&m, original).ok_or(Error::NotFound(Entity::Meeting))?;
         let now = self.now();
         if occ.end <= now {
@@ -332,8 +357,9 @@ impl Kaigi {
         } else {
             Vec::new()
         };
-        self.store.update_meeting_with_mails(&m, &mails).await.map_err(store_error)?;
-        Ok((m, host, changed))
+        self.store.update_meeting_unless_changed(&m, &mails).await.map_err(store_error)?;
+        m.revision += 1;
+        Ok((m, changed))
     }
 
     /// `DELETE` of one occurrence of a recurring series: it no longer takes place (its id then
@@ -346,7 +372,26 @@ impl Kaigi {
         original: DateTime<Utc>,
         send_email: bool,
     ) -> Result<()> {
-        let (mut m, _) = self.series_to_change(caller, series).await?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (m, _) = self.series_to_change(caller, series).await?;
+            match self.cancel_one(caller, m, original, send_email).await {
+                Err(Error::Store(StoreError::Stale)) if attempts < WRITE_ATTEMPTS => continue,
+                done => return done,
+            }
+        }
+    }
+
+    /// One try of [`Kaigi::cancel_occurrence`] on the series `m` as read; Stale when the series
+    /// changed since.
+    async fn cancel_one(
+        &self,
+        caller: &Caller,
+        mut m: Meeting,
+        original: DateTime<Utc>,
+        send_email: bool,
+    ) -> Result<()> {
         let occ = occurrence(&m, original).ok_or(Error::NotFound(Entity::Meeting))?;
         let title = occ.title(&m).to_string();
         let mut e = occ.exception.clone().unwrap_or(OccurrenceException {
@@ -369,7 +414,7 @@ impl Kaigi {
         } else {
             Vec::new()
         };
-        self.store.update_meeting_with_mails(&m, &mails).await.map_err(store_error)
+        self.store.update_meeting_unless_changed(&m, &mails).await.map_err(store_error)
     }
 }
 
@@ -435,6 +480,7 @@ mod tests {
             created_at: start,
             updated_at: start,
             deleted_at: None,
+            revision: 0,
         };
         refresh_series_end(&mut m);
         m

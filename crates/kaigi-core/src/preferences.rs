@@ -3,10 +3,11 @@
 //! show one model: the personal room's key, host PIN and topic are what the XML API's GetUser
 //! shows, and the scheduling delegates are the XML API's scheduling permission.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Entity, Error, Result};
-use crate::license::{LicenseAction, SeatChange};
+use crate::license::LicenseAction;
 use crate::license_log::Person;
 use crate::service::Kaigi;
 use crate::site::Site;
@@ -136,6 +137,53 @@ pub struct SchedulingOptions {
     pub join_before_host_minutes: u32,
     pub auto_share_recording: bool,
     pub webex_assistant: bool,
+}
+
+/// What one change of preferences writes ([`crate::store::Store::update_user_preferences`]):
+/// each section given replaces the stored one; what is None stays as stored. Nothing else of the
+/// user is written, so a deactivation, a new password or new privileges saved meanwhile stay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreferencesWrite {
+    pub room: Option<RoomOptions>,
+    /// The personal room's host PIN (written only when the user has a room).
+    pub host_pin: Option<String>,
+    pub audio: Option<AudioOptions>,
+    pub video: Option<VideoOptions>,
+    pub scheduling: Option<SchedulingOptions>,
+    /// The scheduling delegates' webex ids (the user's scheduling permission).
+    pub scheduling_permission: Option<Vec<String>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PreferencesWrite {
+    /// A write that changes nothing but `updated_at`; set the sections to change.
+    pub fn at(updated_at: DateTime<Utc>) -> Self {
+        Self {
+            room: None,
+            host_pin: None,
+            audio: None,
+            video: None,
+            scheduling: None,
+            scheduling_permission: None,
+            updated_at,
+        }
+    }
+
+    /// The stored preferences `stored` with this write's sections in place.
+    pub fn apply_to(&self, stored: &mut MeetingPreferences) {
+        if let Some(room) = &self.room {
+            stored.room = room.clone();
+        }
+        if let Some(audio) = &self.audio {
+            stored.audio = audio.clone();
+        }
+        if let Some(video) = &self.video {
+            stored.video = video.clone();
+        }
+        if let Some(scheduling) = &self.scheduling {
+            stored.scheduling = scheduling.clone();
+        }
+    }
 }
 
 /// A co-host as a request names one.
@@ -371,7 +419,7 @@ impl Kaigi {
     /// named is a licence question (as a co-host of a meeting is): when it is refused they are
     /// left out, as a meeting keeps such a person a plain invitee.
     pub async fn update_room_preferences(&self, site: &Site, owner: User, change: &RoomChange) -> Result<RoomView> {
-        let mut user = owner;
+        let user = owner;
         let Some(room) = user.personal_room.as_ref().filter(|r| r.released_at.is_none()) else {
             return Err(Error::NotFound(Entity::PersonalRoom));
         };
@@ -425,11 +473,8 @@ impl Kaigi {
             }
         }
         self.record_licence_decisions(&decisions).await?;
-        if let Some(room) = user.personal_room.as_mut() {
-            room.host_pin = pin;
-        }
-        let previous = user.preferences.room.clone();
-        user.preferences.room = RoomOptions {
+        let previous = &user.preferences.room;
+        let room = RoomOptions {
             topic: Some(topic),
             auto_lock,
             auto_lock_minutes: minutes,
@@ -440,13 +485,14 @@ impl Kaigi {
             authenticated_devices: change.authenticated_devices.unwrap_or(previous.authenticated_devices),
             co_hosts: kept.iter().map(|u| u.id).collect(),
         };
-        let user = self.save_preferences(user).await?;
+        let write = PreferencesWrite { room: Some(room), host_pin: Some(pin), ..PreferencesWrite::at(self.now()) };
+        let user = self.save_preferences(&user, &write).await?;
         self.room_preferences(site, &user).await
     }
 
     /// Changes the audio options of `owner`; what the change leaves out stays.
     pub async fn update_audio_preferences(&self, owner: User, change: &AudioChange) -> Result<User> {
-        let mut user = owner;
+        let user = owner;
         let mut audio = user.preferences.audio.clone();
         if let Some(t) = &change.default_audio_type {
             audio.default_audio_type = AudioType::parse(t).ok_or_else(|| {
@@ -475,15 +521,15 @@ impl Kaigi {
         audio.global_call_in = change.global_call_in.unwrap_or(audio.global_call_in);
         audio.toll_free = change.toll_free.unwrap_or(audio.toll_free);
         audio.auto_connection = change.auto_connection.unwrap_or(audio.auto_connection);
-        user.preferences.audio = audio;
-        self.save_preferences(user).await
+        let write = PreferencesWrite { audio: Some(audio), ..PreferencesWrite::at(self.now()) };
+        self.save_preferences(&user, &write).await
     }
 
     /// Replaces the video systems of `owner`.
     pub async fn update_video_preferences(&self, owner: User, devices: Option<&[VideoDevice]>) -> Result<User> {
-        let mut user = owner;
-        user.preferences.video = check_video(required("videoDevices", devices)?)?;
-        self.save_preferences(user).await
+        let video = check_video(required("videoDevices", devices)?)?;
+        let write = PreferencesWrite { video: Some(video), ..PreferencesWrite::at(self.now()) };
+        self.save_preferences(&owner, &write).await
     }
 
     /// The emails of the people who may schedule for `user` (their scheduling permission).
@@ -505,14 +551,15 @@ impl Kaigi {
         owner: User,
         change: &SchedulingChange,
     ) -> Result<User> {
-        let mut user = owner;
-        let s = &mut user.preferences.scheduling;
+        let user = owner;
+        let mut s = user.preferences.scheduling.clone();
         if let Some(m) = change.join_before_host_minutes {
             s.join_before_host_minutes = check_choice("joinBeforeHostMinutes", m, &JOIN_BEFORE_HOST_MINUTES)?;
         }
         s.join_before_host = change.join_before_host.unwrap_or(s.join_before_host);
         s.auto_share_recording = change.auto_share_recording.unwrap_or(s.auto_share_recording);
         s.webex_assistant = change.webex_assistant.unwrap_or(s.webex_assistant);
+        let mut write = PreferencesWrite { scheduling: Some(s), ..PreferencesWrite::at(self.now()) };
         if let Some(emails) = &change.delegate_emails {
             if emails.len() > MAX_DELEGATES {
                 return Err(Error::invalid("delegateEmails", format!("At most {MAX_DELEGATES} delegateEmails.")));
@@ -529,17 +576,19 @@ impl Kaigi {
                     ids.push(d.webex_id);
                 }
             }
-            user.scheduling_permission = ids;
+            write.scheduling_permission = Some(ids);
         }
-        self.save_preferences(user).await
+        self.save_preferences(&user, &write).await
     }
 
-    async fn save_preferences(&self, mut user: User) -> Result<User> {
-        user.updated_at = self.now();
-        let seat_now = crate::license::holds_seat(user.privileges.host, user.is_active());
-        let seat = SeatChange { before: seat_now, after: seat_now, limit: None };
-        self.store.update_user(&user, seat, &[]).await?;
-        Ok(user)
+    /// Writes the preferences alone: `owner` may be a cached copy, and the rest of the user
+    /// (active, password, privileges, lockout) may have changed since it was read.
+    async fn save_preferences(&self, owner: &User, write: &PreferencesWrite) -> Result<User> {
+        match self.store.update_user_preferences(owner.site_id, owner.id, write).await {
+            Ok(user) => Ok(user),
+            Err(crate::store::StoreError::Missing) => Err(Error::NotFound(Entity::User)),
+            Err(e) => Err(Error::Store(e)),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use crate::license::{DatedPlan, SeatChange};
 use crate::license_log::{LicenseDecision, LicenseLogStore};
 use crate::mail::Mail;
 use crate::meeting::{Meeting, MeetingId, MeetingQuery};
+use crate::preferences::PreferencesWrite;
 use crate::site::{NewSite, Site, SiteId, SiteSettings};
 use crate::token_store::TokenStore;
 use crate::user::{ActiveState, User, UserId};
@@ -38,6 +39,9 @@ pub enum StoreError {
     SeatLimit(u32),
     #[error("the row to change does not exist")]
     Missing,
+    /// The row changed since the copy being written was read: nothing was written.
+    #[error("the row changed since it was read")]
+    Stale,
     /// The database failed or is unreachable; the text is for logs, not for clients.
     #[error("backend: {0}")]
     Backend(String),
@@ -146,6 +150,16 @@ pub trait Store:
     /// Replaces the stored user `user.id` (same site) with `user`, records the seat change and
     /// queues the mails, in one transaction. Missing when there is no such user.
     async fn update_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<(), StoreError>;
+    /// Writes what meeting preferences own and nothing else of the user, in one transaction: the
+    /// sections of the preferences that `change` names (the others stay as stored), the personal
+    /// room's host PIN (when the user has a room), the scheduling permission, and `updated_at`.
+    /// Returns the user as stored afterwards. Missing when there is no such user.
+    async fn update_user_preferences(
+        &self,
+        site: SiteId,
+        id: UserId,
+        change: &PreferencesWrite,
+    ) -> Result<User, StoreError>;
     async fn user_by_id(&self, site: SiteId, id: UserId) -> Result<Option<User>, StoreError>;
     /// Case-insensitive.
     async fn user_by_webex_id(&self, site: SiteId, webex_id: &str) -> Result<Option<User>, StoreError>;
@@ -193,6 +207,11 @@ pub trait Store:
     /// Replaces the meeting as [`update_meeting`](Store::update_meeting) does and queues the
     /// mails that announce the change, in one transaction.
     async fn update_meeting_with_mails(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError>;
+    /// Replaces the meeting as [`update_meeting_with_mails`](Store::update_meeting_with_mails)
+    /// does, but only while its stored revision is still `meeting.revision` (the one it was read
+    /// at): Stale when another write came first, and then nothing is written. The cached copies
+    /// of the site's meetings are forgotten either way, so a re-read sees the other write.
+    async fn update_meeting_unless_changed(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError>;
     /// A meeting that is not deleted.
     async fn meeting_by_key(&self, site: SiteId, key: u64) -> Result<Option<Meeting>, StoreError>;
     /// A meeting that is not deleted; `uuid` matched case-insensitively.

@@ -163,6 +163,10 @@ impl From<Error> for RestError {
             Error::Session(s) => (S::FORBIDDEN, format!("Not allowed now: {s:?}.")),
             Error::Store(StoreError::Missing) => (S::NOT_FOUND, "Not found.".into()),
             Error::Store(StoreError::Conflict(c)) => (S::CONFLICT, format!("{c:?} is already in use.")),
+            Error::Store(StoreError::Stale) => (
+                S::CONFLICT,
+                "The meeting was changed by another request at the same time; read it again and retry.".into(),
+            ),
             Error::Store(StoreError::SeatLimit(seats)) => {
                 (S::FORBIDDEN, format!("Every one of the site's {seats} meeting licences is in use."))
             }

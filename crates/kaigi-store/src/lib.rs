@@ -32,6 +32,7 @@ use chrono::{DateTime, Utc};
 use kaigi_core::license::{DatedPlan, SeatChange};
 use kaigi_core::mail::Mail;
 use kaigi_core::meeting::{Meeting, MeetingId, MeetingQuery};
+use kaigi_core::preferences::PreferencesWrite;
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, Page, SeatPeriod, SessionTicket, Store, StoreError, UserQuery};
 use kaigi_core::user::{User, UserId};
@@ -298,6 +299,17 @@ impl Store for SqlStore {
         updated
     }
 
+    async fn update_user_preferences(
+        &self,
+        site: SiteId,
+        id: UserId,
+        change: &PreferencesWrite,
+    ) -> Result<User, StoreError> {
+        let updated = self.update_user_preferences_impl(site, id, change).await;
+        self.forget_users(Some(site));
+        updated
+    }
+
     async fn user_by_id(&self, site: SiteId, id: UserId) -> Result<Option<User>, StoreError> {
         self.cached_user(UserKey::Id(site, id), self.user_where(Some(site), "id", Value::int(id))).await
     }
@@ -375,7 +387,13 @@ impl Store for SqlStore {
     }
 
     async fn update_meeting_with_mails(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
-        let updated = self.update_meeting_impl(meeting, mails).await;
+        let updated = self.update_meeting_checked_impl(meeting, mails, false).await;
+        self.forget_meetings(meeting.site_id);
+        updated
+    }
+
+    async fn update_meeting_unless_changed(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
+        let updated = self.update_meeting_checked_impl(meeting, mails, true).await;
         self.forget_meetings(meeting.site_id);
         updated
     }

@@ -118,7 +118,7 @@ fn meeting_values(m: &Meeting) -> Result<[Value; 41], StoreError> {
 
 /// Every column a meeting is read from, in `SELECT` form.
 static SELECT_COLUMNS: LazyLock<String> =
-    LazyLock::new(|| format!("id, site_id, meeting_key, deleted_at, {}", WRITE_COLUMNS.join(", ")));
+    LazyLock::new(|| format!("id, site_id, meeting_key, deleted_at, revision, {}", WRITE_COLUMNS.join(", ")));
 
 static INSERT_SQL: LazyLock<String> = LazyLock::new(|| {
     let placeholders: Vec<String> = (1..=WRITE_COLUMNS.len() + 2).map(|i| format!("${i}")).collect();
@@ -129,10 +129,18 @@ static INSERT_SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// Every change raises the revision; `$1` id, `$2` site, then [`WRITE_COLUMNS`].
 static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
     let sets: Vec<String> = WRITE_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 3)).collect();
-    format!("UPDATE meetings SET {} WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL", sets.join(", "))
+    format!(
+        "UPDATE meetings SET {}, revision = revision + 1 WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL",
+        sets.join(", ")
+    )
 });
+
+/// [`UPDATE_SQL`] only while the row still has the revision the written copy was read at.
+static UPDATE_UNLESS_CHANGED_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("{} AND revision = ${}", *UPDATE_SQL, WRITE_COLUMNS.len() + 3));
 
 fn session_status(s: &str) -> Option<SessionStatus> {
     [SessionStatus::NotInProgress, SessionStatus::InProgress].into_iter().find(|v| v.wire() == s)
@@ -190,6 +198,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
         created_at: get_time(row, "created_at")?,
         updated_at: get_time(row, "updated_at")?,
         deleted_at: get_opt_time(row, "deleted_at")?,
+        revision: get(row, "revision")?,
     })
 }
 
@@ -511,14 +520,30 @@ impl SqlStore {
         w.finish(result).await
     }
 
-    pub(crate) async fn update_meeting_impl(&self, m: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
+    /// Replaces the live meeting `m.id`; with `unless_changed`, only while its revision is still
+    /// `m.revision` (Stale otherwise).
+    pub(crate) async fn update_meeting_checked_impl(
+        &self,
+        m: &Meeting,
+        mails: &[Mail],
+        unless_changed: bool,
+    ) -> Result<(), StoreError> {
         let values = meeting_values(m)?;
         let mut w = self.write().await?;
         let result = async {
             let conn = w.conn();
-            let q = bind_all(sqlx::query(&UPDATE_SQL).bind(m.id).bind(m.site_id), values);
-            if q.execute(&mut *conn).await.map_err(db)?.rows_affected() == 0 {
-                return Err(StoreError::Missing);
+            let updated = if unless_changed {
+                let q = bind_all(sqlx::query(&UPDATE_UNLESS_CHANGED_SQL).bind(m.id).bind(m.site_id), values);
+                q.bind(m.revision).execute(&mut *conn).await
+            } else {
+                bind_all(sqlx::query(&UPDATE_SQL).bind(m.id).bind(m.site_id), values).execute(&mut *conn).await
+            };
+            if updated.map_err(db)?.rows_affected() == 0 {
+                return Err(if unless_changed && self.is_live(conn, m).await? {
+                    StoreError::Stale
+                } else {
+                    StoreError::Missing
+                });
             }
             sqlx::query("DELETE FROM meeting_invitees WHERE meeting_id = $1")
                 .bind(m.id)
@@ -530,6 +555,17 @@ impl SqlStore {
         }
         .await;
         w.finish(result).await
+    }
+
+    /// Whether the meeting `m.id` of its site is stored and not deleted.
+    async fn is_live(&self, conn: &mut sqlx::AnyConnection, m: &Meeting) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT id FROM meetings WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL")
+            .bind(m.id)
+            .bind(m.site_id)
+            .fetch_optional(conn)
+            .await
+            .map_err(db)?;
+        Ok(row.is_some())
     }
 
     pub(crate) async fn delete_meeting_impl(

@@ -27,6 +27,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 9, sql: include_str!("../migrations/sqlite/0009_occurrence_exceptions.sql") },
     Migration { version: 10, sql: include_str!("../migrations/sqlite/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/sqlite/0011_repeating_series_index.sql") },
+    Migration { version: 13, sql: include_str!("../migrations/sqlite/0013_meeting_revision.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -41,6 +42,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 9, sql: include_str!("../migrations/postgres/0009_occurrence_exceptions.sql") },
     Migration { version: 10, sql: include_str!("../migrations/postgres/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/postgres/0011_repeating_series_index.sql") },
+    Migration { version: 13, sql: include_str!("../migrations/postgres/0013_meeting_revision.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

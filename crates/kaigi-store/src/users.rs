@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use kaigi_core::license::SeatChange;
 use kaigi_core::mail::Mail;
+use kaigi_core::preferences::{MeetingPreferences, PreferencesWrite};
 use kaigi_core::site::SiteId;
 use kaigi_core::store::StoreError;
 use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, User, UserId};
@@ -16,7 +17,7 @@ use crate::codec::{
 use crate::errors::{corrupt, db};
 use crate::licenses::{apply_seat_change, lock_site, takes_seat};
 use crate::outbox::insert_mails;
-use crate::SqlStore;
+use crate::{Engine, SqlStore};
 
 /// Every column a user is read from, in `SELECT` form.
 pub(crate) const USER_COLUMNS: &str = "id, site_id, webex_id, email, first_name, last_name, password_hash, \
@@ -193,6 +194,45 @@ impl SqlStore {
             }
             apply_seat_change(conn, user.site_id, user.id, seat, user.updated_at).await?;
             insert_mails(conn, mails).await
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    /// Reads the stored preferences and writes them back with `change`'s sections in place, in
+    /// one write transaction (on PostgreSQL the row is locked from the read on), so that two
+    /// changes of different sections both stay and no other column is written.
+    pub(crate) async fn update_user_preferences_impl(
+        &self,
+        site: SiteId,
+        id: UserId,
+        change: &PreferencesWrite,
+    ) -> Result<User, StoreError> {
+        let lock = match self.engine {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE",
+        };
+        let read = format!("SELECT preferences FROM users WHERE id = $1 AND site_id = $2{lock}");
+        let write = format!(
+            "UPDATE users SET preferences = $1, \
+             pmr_host_pin = CASE WHEN pmr_meeting_key IS NULL THEN pmr_host_pin ELSE COALESCE($2, pmr_host_pin) END, \
+             scheduling_permission = COALESCE($3, scheduling_permission), updated_at = $4 \
+             WHERE id = $5 AND site_id = $6 RETURNING {USER_COLUMNS}"
+        );
+        let permission = match &change.scheduling_permission {
+            Some(ids) => json(ids, "scheduling permission")?,
+            None => Value::Text(None),
+        };
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            let row = sqlx::query(&read).bind(id).bind(site).fetch_optional(&mut *conn).await.map_err(db)?;
+            let mut preferences: MeetingPreferences = get_json(&row.ok_or(StoreError::Missing)?, "preferences")?;
+            change.apply_to(&mut preferences);
+            let q = bind(sqlx::query(&write), json(&preferences, "meeting preferences")?);
+            let q = bind(bind(q, Value::Text(change.host_pin.clone())), permission);
+            let row = q.bind(ms(change.updated_at)).bind(id).bind(site).fetch_one(&mut *conn).await.map_err(db)?;
+            user_from_row(&row)
         }
         .await;
         w.finish(result).await

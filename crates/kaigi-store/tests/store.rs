@@ -28,7 +28,8 @@ use kaigi_core::meeting::{
     RepeatKind, SessionKind, SessionStatus, Shape,
 };
 use kaigi_core::preferences::{
-    AudioOptions, AudioType, MeetingPreferences, PhoneNumber, RoomOptions, SchedulingOptions, VideoDevice, VideoOptions,
+    AudioOptions, AudioType, MeetingPreferences, PhoneNumber, PreferencesWrite, RoomOptions, SchedulingOptions,
+    VideoDevice, VideoOptions,
 };
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
 use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
@@ -219,6 +220,8 @@ on_both_engines!(
     a_missing_earlier_migration_is_applied_after_a_later_one,
     concurrent_decisions_are_all_recorded,
     decisions_are_stored_with_their_meetings_in_a_batch,
+    a_preferences_write_leaves_what_other_writers_set,
+    a_meeting_write_from_a_stale_copy_is_refused,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -330,6 +333,7 @@ fn meeting(site: SiteId, host: UserId, key: u64, start: i64) -> Meeting {
         created_at: t(0),
         updated_at: t(0),
         deleted_at: None,
+        revision: 0,
     }
 }
 
@@ -961,6 +965,7 @@ async fn occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_chang
         ..welcome(site.id, "guest@example.com", t(10))
     };
     s.update_meeting_with_mails(&changed, std::slice::from_ref(&note)).await.expect("update");
+    let changed = Meeting { revision: m.revision + 1, ..changed };
     assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), Some(changed.clone()));
     assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), Some(changed.clone()));
     let queued = s.outbox(Some(site.id), 10).await.expect("outbox");
@@ -970,6 +975,107 @@ async fn occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_chang
     let r = s.update_meeting_with_mails(&Meeting { id: 999_999, ..changed.clone() }, std::slice::from_ref(&note)).await;
     assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
     assert_eq!(s.outbox(Some(site.id), 10).await.expect("outbox").len(), 1);
+}
+
+async fn a_preferences_write_leaves_what_other_writers_set(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let room = PersonalRoom { meeting_key: 600_000_777, host_pin: "4325".into(), released_at: None };
+    let owner = add(s, &User { personal_room: Some(room), ..person(site.id, "owner", "Own", "Er") }).await;
+    let roomless = add(s, &person(site.id, "roomless", "No", "Room")).await;
+    // What a preferences request read, before an administrator changed the user.
+    let read_before = s.user_by_id(site.id, owner.id).await.expect("read").expect("found");
+    let mut admin_change = read_before.clone();
+    admin_change.active = ActiveState::Deactivated;
+    admin_change.password_hash = Some("new-hash".into());
+    admin_change.privileges.site_admin = true;
+    admin_change.failed_logins = 3;
+    s.update_user(&admin_change, NO_SEAT, &[]).await.expect("admin change");
+
+    let audio =
+        AudioOptions { audio_pin: Some("1314".into()), toll_free: true, ..read_before.preferences.audio.clone() };
+    let write = PreferencesWrite {
+        audio: Some(audio.clone()),
+        host_pin: Some("9081".into()),
+        scheduling_permission: Some(vec!["roomless".into()]),
+        ..PreferencesWrite::at(t(50))
+    };
+    let saved = s.update_user_preferences(site.id, owner.id, &write).await.expect("preferences");
+    let stored = s.user_by_id(site.id, owner.id).await.expect("read").expect("found");
+    assert_eq!(saved, stored, "the write answers the user as stored");
+    assert_eq!(stored.active, ActiveState::Deactivated);
+    assert_eq!(stored.password_hash.as_deref(), Some("new-hash"));
+    assert!(stored.privileges.site_admin);
+    assert_eq!(stored.failed_logins, 3);
+    assert_eq!(stored.preferences.audio, audio);
+    assert_eq!(stored.personal_room.as_ref().map(|r| r.host_pin.as_str()), Some("9081"));
+    assert_eq!(stored.scheduling_permission, ["roomless"]);
+    assert_eq!(stored.updated_at, t(50));
+
+    // A write of another section keeps this one, even from a copy read before it.
+    let video = VideoOptions {
+        devices: vec![VideoDevice { name: "Room".into(), address: "room@example.com".into(), is_default: true }],
+    };
+    let write = PreferencesWrite { video: Some(video.clone()), ..PreferencesWrite::at(t(60)) };
+    let stored = s.update_user_preferences(site.id, owner.id, &write).await.expect("video");
+    assert_eq!((stored.preferences.audio, stored.preferences.video), (audio, video));
+    assert_eq!(stored.scheduling_permission, ["roomless"], "left out, so left as it was");
+    assert_eq!(stored.personal_room.as_ref().map(|r| r.host_pin.as_str()), Some("9081"));
+
+    // Without a personal room a host PIN has nowhere to go; another site's user is not found.
+    let write = PreferencesWrite { host_pin: Some("9081".into()), ..PreferencesWrite::at(t(70)) };
+    let stored = s.update_user_preferences(site.id, roomless.id, &write).await.expect("roomless");
+    assert_eq!(stored.personal_room, None);
+    let other = new_site(s, "other").await;
+    let r = s.update_user_preferences(other.id, owner.id, &write).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
+}
+
+async fn a_meeting_write_from_a_stale_copy_is_refused(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 600_000_002, 3_600)).await;
+    let first = s.meeting_by_key(site.id, m.meeting_key).await.expect("read").expect("found");
+    let second = first.clone();
+    let cancel = |at: i64| OccurrenceException {
+        original_start: t(at),
+        cancelled: true,
+        start: t(at),
+        duration_minutes: 60,
+        title: None,
+        agenda: None,
+        password: None,
+    };
+    let note = |to: &str| Mail { kind: mail::MailKind::OccurrenceCancelled, ..welcome(site.id, to, t(10)) };
+
+    let a = Meeting { exceptions: vec![cancel(90_000)], ..first.clone() };
+    s.update_meeting_unless_changed(&a, &[note("a@example.com")]).await.expect("first write");
+    let stored = s.meeting_by_key(site.id, m.meeting_key).await.expect("read").expect("found");
+    assert_eq!(stored.revision, first.revision + 1);
+
+    // The second copy was read before the first write: refused, and its mails are not queued.
+    let b = Meeting { exceptions: vec![cancel(176_400)], ..second };
+    let r = s.update_meeting_unless_changed(&b, &[note("b@example.com")]).await;
+    assert!(matches!(r, Err(StoreError::Stale)), "{r:?}");
+    let stored = s.meeting_by_key(site.id, m.meeting_key).await.expect("read").expect("found");
+    assert_eq!(stored.exceptions, a.exceptions);
+    let queued: Vec<String> = s.outbox(Some(site.id), 10).await.expect("outbox").into_iter().map(|m| m.to).collect();
+    assert_eq!(queued, ["a@example.com"]);
+
+    // Read again, it is written; any write (checked or not) moves the revision on.
+    let b = Meeting { exceptions: vec![cancel(90_000), cancel(176_400)], ..stored.clone() };
+    s.update_meeting_unless_changed(&b, &[]).await.expect("after a fresh read");
+    s.update_meeting(&Meeting { name: "Renamed".into(), ..b.clone() }).await.expect("plain write");
+    let r = s.update_meeting_unless_changed(&b, &[]).await;
+    assert!(matches!(r, Err(StoreError::Stale)), "an unchecked write also counts: {r:?}");
+    let stored = s.meeting_by_key(site.id, m.meeting_key).await.expect("read").expect("found");
+    assert_eq!((stored.revision, stored.name.as_str()), (first.revision + 3, "Renamed"));
+
+    // A deleted meeting is missing, not stale.
+    s.delete_meeting(site.id, m.id, t(20)).await.expect("delete");
+    let r = s.update_meeting_unless_changed(&stored, &[]).await;
+    assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
 }
 
 async fn outbox_is_newest_first(ctx: Ctx) {
@@ -1011,9 +1117,9 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -1029,7 +1135,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -1493,6 +1599,7 @@ async fn update_meeting_replaces_the_row_and_its_invitees(ctx: Ctx) {
         ..m.clone()
     };
     s.update_meeting(&changed).await.expect("update");
+    let changed = Meeting { revision: m.revision + 1, ..changed };
     assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), Some(changed.clone()));
     // The old alternate host is gone from listings, the new one is found.
     let alt = |email: &str| MeetingQuery { hosts: Some(vec![(0, email.into())]), limit: 10, ..MeetingQuery::default() };
@@ -1503,6 +1610,7 @@ async fn update_meeting_replaces_the_row_and_its_invitees(ctx: Ctx) {
 
     let emptied = Meeting { invitees: vec![], ..changed.clone() };
     s.update_meeting(&emptied).await.expect("update");
+    let emptied = Meeting { revision: changed.revision + 1, ..emptied };
     assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), Some(emptied.clone()));
 
     // No such meeting, another site's, or a deleted one: Missing, and nothing changes.
@@ -2394,7 +2502,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
     again.close().await;
 }
 

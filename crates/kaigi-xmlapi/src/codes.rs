@@ -3,6 +3,7 @@
 //! codes are kaigi's choice where the real service's code is not known.
 
 use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError};
+use kaigi_core::store::StoreError;
 use kaigi_core::Error;
 
 /// A FAILURE answer: the HTTP status (200, except the usage limit's 403), exceptionID and reason.
@@ -100,6 +101,10 @@ impl From<&Error> for Failure {
                 Failure::new("000001", "Access denied, additional privileges are required")
             }
             Error::UsageLimited => Failure { http_status: 403, ..Failure::new("000045", "403 forbidden") },
+            // A change that other changes of the same meeting kept overtaking (the core retried).
+            Error::Store(StoreError::Stale) => {
+                Failure::new("000035", "The meeting was changed by another request at the same time; retry")
+            }
             Error::Store(err) => {
                 tracing::error!(error = %err, "storage failed");
                 Failure::new("000035", "ASService not responding")

@@ -227,3 +227,70 @@ async fn the_xml_api_shows_the_series_and_the_changed_occurrence_opens_with_its_
     running.assert_error(409);
     assert_eq!(running.description(), "Meeting is in progress");
 }
+
+#[tokio::test]
+async fn concurrent_changes_of_one_series_all_stay() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let body = json!({
+        "title": "Daily",
+        "password": "Series1",
+        "start": "2026-06-02T10:00:00Z",
+        "end": "2026-06-02T10:30:00Z",
+        "recurrence": "FREQ=DAILY;INTERVAL=1;COUNT=40",
+    });
+    let id = rest(&s, "POST", "/v1/meetings", Some(&t), Some(body)).await.ok()["id"].as_str().unwrap().to_string();
+    let day = |n: u32| {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap() + chrono::Duration::days(i64::from(n));
+        format!("{id}_{}T100000Z", d.format("%Y%m%d"))
+    };
+    const ROUNDS: u32 = 12;
+    for round in 0..ROUNDS {
+        // In each round, at once: one occurrence retitled, another deleted, the series' agenda set.
+        let (moved, deleted) =
+            (format!("/v1/meetings/{}", day(3 * round)), format!("/v1/meetings/{}", day(3 * round + 1)));
+        let series = format!("/v1/meetings/{id}");
+        let retitle = json!({"title": format!("Moved {round}")});
+        let agenda = json!({"agenda": format!("Round {round}")});
+        let (a, b, c) = tokio::join!(
+            rest(&s, "PATCH", &moved, Some(&t), Some(retitle)),
+            rest(&s, "DELETE", &deleted, Some(&t), None),
+            rest(&s, "PATCH", &series, Some(&t), Some(agenda)),
+        );
+        assert_eq!((a.status, b.status, c.status), (200, 204, 200), "round {round}: {:?} {:?}", a.body, c.body);
+    }
+    for round in 0..ROUNDS {
+        let moved = rest(&s, "GET", &format!("/v1/meetings/{}", day(3 * round)), Some(&t), None).await;
+        assert_eq!(moved.ok()["title"], format!("Moved {round}"), "round {round}: the retitle stays");
+        let deleted = rest(&s, "GET", &format!("/v1/meetings/{}", day(3 * round + 1)), Some(&t), None).await;
+        deleted.assert_error(404);
+        let untouched = rest(&s, "GET", &format!("/v1/meetings/{}", day(3 * round + 2)), Some(&t), None).await;
+        assert_eq!(untouched.ok()["title"], "Daily");
+    }
+    let series = rest(&s, "GET", &format!("/v1/meetings/{id}"), Some(&t), None).await;
+    assert_eq!(series.ok()["agenda"], format!("Round {}", ROUNDS - 1));
+}
+
+#[tokio::test]
+async fn invitees_added_while_occurrences_are_deleted_all_stay() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let id = daily(&s, &t).await;
+    for (n, day) in ["20260602", "20260603", "20260604"].into_iter().enumerate() {
+        let occurrence = format!("/v1/meetings/{id}_{day}T100000Z");
+        let invitee = json!({"meetingId": id, "email": format!("guest{n}@guest.example"), "sendEmail": false});
+        let (added, deleted) = tokio::join!(
+            rest(&s, "POST", "/v1/meetingInvitees", Some(&t), Some(invitee)),
+            rest(&s, "DELETE", &occurrence, Some(&t), None),
+        );
+        assert_eq!((added.status, deleted.status), (200, 204), "{day}: {:?}", added.body);
+        rest(&s, "GET", &occurrence, Some(&t), None).await.assert_error(404);
+    }
+    let left = occurrences(&s, &t, &format!("&meetingSeriesId={id}")).await;
+    assert_eq!(field(&left, "start"), ["2026-06-05T10:00:00Z"]);
+    // The series' invitee list (which host checks and the XML API read) has every one of them.
+    let series = s.kaigi.store.meeting_by_uuid(s.site.id, &id).await.expect("read").expect("series");
+    let mut emails: Vec<&str> = series.invitees.iter().map(|i| i.email.as_str()).collect();
+    emails.sort_unstable();
+    assert_eq!(emails, ["ann@guest.example", "guest0@guest.example", "guest1@guest.example", "guest2@guest.example"]);
+}

@@ -1,8 +1,11 @@
 //! /v1/meetingPreferences: the personal room the XML API shows, its options and co-hosts; audio,
 //! video and scheduling options; the user's one site; administrators acting with `userEmail`.
 
+use kaigi_core::auth::Caller;
 use kaigi_core::license::{LicenseAction, LicenseOutcome};
+use kaigi_core::preferences::{AudioChange, PreferenceAccess};
 use kaigi_core::site::SiteSettings;
+use kaigi_core::user::ActiveState;
 use serde_json::{json, Value};
 
 use crate::rest_support::*;
@@ -328,4 +331,30 @@ async fn a_user_has_one_site_and_it_is_their_default() {
     rest(&s, "GET", &format!("{ROOM}?siteUrl=kaigi.test/acme"), Some(&alice), None).await.ok();
     rest(&s, "GET", &format!("{ROOM}?siteUrl=other.example.com"), Some(&alice), None).await.assert_error(404);
     rest(&s, "DELETE", "/v1/meetingPreferences/sites", Some(&alice), None).await.assert_error(405);
+}
+
+#[tokio::test]
+async fn saving_preferences_keeps_a_deactivation_made_meanwhile_by_another_process() {
+    let s = TestServer::start().await;
+    let alice = token(&s, "alice", None).await;
+    // A preferences request has authenticated and read its owner...
+    let who = s.kaigi.authenticate_bearer(&alice).await.expect("token");
+    let owner = s.kaigi.preferences_owner(&who, None, PreferenceAccess::Write).await.expect("owner");
+    // ...when `kaigi user deactivate` (another process, whose write this server's cache never
+    // hears of) deactivates alice.
+    let cli = s.another_process().await;
+    let done = cli.deactivate_users(&Caller::operator(s.site.clone()), &["alice".into()]).await.expect("deactivate");
+    assert!(done[0].outcome.is_ok(), "{:?}", done[0].outcome);
+
+    let change = AudioChange { audio_pin: Some("1314".into()), toll_free: Some(true), ..AudioChange::default() };
+    let saved = s.kaigi.update_audio_preferences(owner, &change).await.expect("saved");
+    assert_eq!(saved.active, ActiveState::Deactivated, "the answer is the user as stored");
+
+    let stored = cli.store.user_by_id(s.site.id, saved.id).await.expect("read").expect("alice");
+    assert_eq!(stored.active, ActiveState::Deactivated, "the preferences write did not bring alice back");
+    assert_eq!(stored.preferences.audio.audio_pin.as_deref(), Some("1314"));
+    assert!(stored.preferences.audio.toll_free);
+    assert!(stored.personal_room.as_ref().is_some_and(|r| r.released_at.is_some()), "her room stays released");
+    // And her token opens nothing any more.
+    rest(&s, "GET", "/v1/meetingPreferences/audio", Some(&alice), None).await.assert_error(401);
 }

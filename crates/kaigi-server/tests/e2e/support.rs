@@ -177,6 +177,14 @@ impl TestServer {
         self.kaigi.create_user(&Caller::operator(self.site.clone()), &req).await.expect("add user");
     }
 
+    /// Another kaigi process on the same database (a CLI command, a second instance): its own
+    /// store without a read cache, the same clock; its writes do not reach this server's cache.
+    pub async fn another_process(&self) -> Kaigi {
+        let store = kaigi_store::open(&self.db.display().to_string()).await.expect("open store again");
+        let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
+        Kaigi::new(Arc::new(store), self.clock.clone(), Arc::new(SeededKeys::new(u64::MAX)), config)
+    }
+
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }
