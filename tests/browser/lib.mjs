@@ -110,11 +110,15 @@ export function field(text, name) {
   return m ? m[1].replace(/&amp;/g, '&') : undefined;
 }
 
-/** A fresh headless Chromium with its own profile directory; returns { context, close }. */
-export async function openBrowser() {
+/**
+ * A fresh headless Chromium with its own profile directory; returns { context, close }.
+ * `httpCredentials` ({ username, password }) answers kaigi's HTTP Basic challenges.
+ */
+export async function openBrowser({ httpCredentials } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kaigi-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
+    httpCredentials,
     headless: true,
     args: [
       '--headless',

@@ -84,7 +84,8 @@ pub trait IntegrationStore: Send + Sync {
     /// The site's integrations that are not revoked, oldest first.
     async fn list_integrations(&self, site: SiteId) -> Result<Vec<Integration>, StoreError>;
     /// Records that a Service App is authorized, by whom, and its machine account. Missing when
-    /// there is no such integration or it is revoked.
+    /// there is no such integration, it is revoked, or it is authorized already (the first
+    /// authorization and its machine account stay).
     async fn authorize_integration(
         &self,
         id: i64,

@@ -9,8 +9,9 @@ use crate::integration_store::{Integration, IntegrationKind};
 use crate::license::SeatChange;
 use crate::secrets::token_hash;
 use crate::service::Kaigi;
+use crate::store::StoreError;
 use crate::tokens::scope;
-use crate::user::{ActiveState, Privileges, User};
+use crate::user::{ActiveState, Privileges, User, UserId};
 
 pub const MAX_NAME_CHARS: usize = 128;
 pub const MAX_REDIRECT_URIS: usize = 10;
@@ -79,6 +80,10 @@ fn check_redirect_uri(uri: &str) -> Result<()> {
     }
     if uri.contains('#') || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad("must have no fragment, spaces or control characters");
+    }
+    // A Location header carries ASCII only; the browser would send the encoded form anyway.
+    if !uri.is_ascii() {
+        return bad("must be ASCII: percent-encode other characters (and write the host in its xn-- form)");
     }
     Ok(())
 }
@@ -165,7 +170,8 @@ impl Kaigi {
     /// Authorizes a Service App for the caller's site (site administrators only). Its tokens act
     /// as a machine account made now: a site administrator without a licence and without a
     /// password, so it can book only for licensed hosts (`hostEmail`) and never sign in.
-    /// Authorizing again changes nothing.
+    /// Authorizing again changes nothing; of two administrators authorizing at once, the first
+    /// makes the account and the second is answered with the app as the first authorized it.
     pub async fn authorize_service_app(&self, caller: &Caller, client_id: &str) -> Result<Integration> {
         let me = require_site_admin(caller)?;
         let app = self.own_integration(caller, client_id).await?;
@@ -185,14 +191,47 @@ impl Kaigi {
         machine.privileges = Privileges { site_admin: true, ..Privileges::default() };
         machine.meeting_types = Vec::new();
         let no_seat = SeatChange { before: false, after: false, limit: None };
-        let machine_id = self.store.insert_user(&machine, no_seat, &[]).await?;
-        self.store.authorize_integration(app.id, &me.webex_id, machine_id, now).await?;
+        let machine_id = match self.store.insert_user(&machine, no_seat, &[]).await {
+            Ok(id) => id,
+            // The account exists: another authorization of this app is under way or done.
+            Err(StoreError::Conflict(_)) => return self.authorized_meanwhile(caller, client_id).await,
+            Err(e) => return Err(e.into()),
+        };
+        match self.store.authorize_integration(app.id, &me.webex_id, machine_id, now).await {
+            Ok(()) => {}
+            // Authorized or deleted since it was read: the account just made serves nothing.
+            Err(StoreError::Missing) => {
+                self.deactivate_machine_account(app.site_id, machine_id).await?;
+                return self.authorized_meanwhile(caller, client_id).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
         Ok(Integration {
             authorized_by: Some(me.webex_id.clone()),
             authorized_at: Some(now),
             machine_user_id: Some(machine_id),
             ..app
         })
+    }
+
+    /// The app as another authorization left it: authorized (the answer to a repeated
+    /// authorization), deleted (not found), or still being authorized.
+    async fn authorized_meanwhile(&self, caller: &Caller, client_id: &str) -> Result<Integration> {
+        let app = self.own_integration(caller, client_id).await?;
+        if app.authorized_at.is_some() {
+            return Ok(app);
+        }
+        Err(Error::invalid("client_id", "another administrator is authorizing this Service App now; reload the list"))
+    }
+
+    async fn deactivate_machine_account(&self, site: i64, id: UserId) -> Result<()> {
+        if let Some(mut machine) = self.store.user_by_id(site, id).await? {
+            machine.active = ActiveState::Deactivated;
+            machine.updated_at = self.now();
+            let no_seat = SeatChange { before: false, after: false, limit: None };
+            self.store.update_user(&machine, no_seat, &[]).await?;
+        }
+        Ok(())
     }
 
     /// Deletes an integration (site administrators only): its client id, codes and every token
@@ -202,12 +241,7 @@ impl Kaigi {
         let app = self.own_integration(caller, client_id).await?;
         self.store.revoke_integration(app.id, self.now()).await?;
         if let Some(id) = app.machine_user_id {
-            if let Some(mut machine) = self.store.user_by_id(app.site_id, id).await? {
-                machine.active = ActiveState::Deactivated;
-                machine.updated_at = self.now();
-                let no_seat = SeatChange { before: false, after: false, limit: None };
-                self.store.update_user(&machine, no_seat, &[]).await?;
-            }
+            self.deactivate_machine_account(app.site_id, id).await?;
         }
         Ok(())
     }
@@ -248,5 +282,11 @@ mod tests {
             assert!(check_redirect_uri(bad).is_err(), "{bad}");
         }
         assert!(check_redirect_uri(&format!("https://a.example/{}", "x".repeat(MAX_REDIRECT_URI_BYTES))).is_err());
+        // Non-ASCII is refused with the reason; its percent-encoded form is taken.
+        let Err(Error::Invalid { why, .. }) = check_redirect_uri("https://a.example/rückruf") else {
+            panic!("non-ASCII accepted")
+        };
+        assert!(why.contains("ASCII"), "{why}");
+        assert!(check_redirect_uri("https://a.example/r%C3%BCckruf").is_ok());
     }
 }

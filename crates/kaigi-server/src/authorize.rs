@@ -6,9 +6,10 @@
 //! checks the password as every sign-in does (lockout included) and sends the browser back to
 //! the redirect URI with `code` and `state`, or with `error=access_denied` / `invalid_scope`.
 //!
-//! Against posts from other sites: the page sets a random value in an HttpOnly, SameSite=Lax
-//! cookie scoped to this path and puts a check value derived from it in the form; a post whose
-//! check does not match the cookie is refused.
+//! Against posts from other sites: the form carries the check of [`crate::form_check`] (a random
+//! value of the browser's in a SameSite=Strict cookie scoped to this path). The page's
+//! Content-Security-Policy lets its form lead to the verified redirect URI's origin besides kaigi,
+//! because browsers apply `form-action` to the redirect that answers the post.
 
 use axum::body::Body;
 use axum::extract::{FromRequest, RawQuery, State};
@@ -18,17 +19,18 @@ use axum::{Form, Router};
 use kaigi_core::auth::UserRef;
 use kaigi_core::error::{AuthFailure, OAuthError};
 use kaigi_core::oauth::{VerifiedClient, MAX_STATE_BYTES};
-use kaigi_core::secrets::token_hash;
 use kaigi_core::tokens::scope;
 use kaigi_core::Error;
 use kaigi_rest::params::Params;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::form_check::{posted_matches, CheckCookie, FormCheck};
 use crate::html::{self, esc, hidden, input};
 
 const PATH: &str = "/v1/authorize";
 const COOKIE: &str = "kaigi_oauth";
+const CHECK_COOKIE: CheckCookie<'static> = CheckCookie { name: COOKIE, path: PATH, max_age: Some(1800) };
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -81,13 +83,10 @@ struct AuthorizeForm {
     decision: String,
 }
 
-fn form_check(cookie: &str) -> String {
-    token_hash(&format!("authorize-form:{cookie}"))[..32].to_string()
-}
-
 /// The redirect URI with `pairs` added to its query.
 fn back_to(client: &VerifiedClient, pairs: &[(&str, &str)]) -> Response {
-    let mut url = client.redirect_uri.clone();
+    // Registration takes ASCII URIs only; one stored before that rule is sent as a browser would.
+    let mut url = percent_encode_non_ascii(&client.redirect_uri);
     let mut sep = if url.contains('?') { '&' } else { '?' };
     for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
         url.push(sep);
@@ -102,6 +101,21 @@ fn back_to(client: &VerifiedClient, pairs: &[(&str, &str)]) -> Response {
     }
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
+}
+
+fn percent_encode_non_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 fn refused(client: &VerifiedClient, error: &str, state: &str) -> Response {
@@ -148,14 +162,14 @@ async fn verify(state: &AppState, f: &AuthorizeForm) -> Result<(VerifiedClient, 
 
 fn consent_page(
     state: &AppState,
+    headers: &HeaderMap,
     status: StatusCode,
     client: &VerifiedClient,
     scopes: &[String],
     f: &AuthorizeForm,
     error: Option<&str>,
 ) -> Response {
-    // A fresh value per page: a new page is a new pair of cookie and check.
-    let cookie_value = state.kaigi.keys.hex(24);
+    let check = FormCheck::for_page(&state.kaigi, headers, CHECK_COOKIE);
     let mut b = format!(
         "<p><strong id=\"integration\">{}</strong> asks to use your kaigi account on site <strong>{}</strong>. \
          If you allow it, it may:</p><ul id=\"scopes\">",
@@ -177,22 +191,19 @@ fn consent_page(
     ] {
         b.push_str(&hidden(name, value));
     }
-    b.push_str(&hidden("check", &form_check(&cookie_value)));
+    b.push_str(&check.field());
     b.push_str(&input("user", "User name (webExId) or email", "text", &f.user, false));
     b.push_str(&input("password", "Password", "password", "", false));
     b.push_str(
         "<button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">Sign in and allow</button>\
          <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\" formnovalidate>Deny</button></form>",
     );
-    let mut r = html::page(status, "Allow access to kaigi?", &b);
-    if let Ok(v) = HeaderValue::from_str(&html::cookie(COOKIE, &cookie_value, PATH, Some(1800))) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-    r
+    let origin = html::csp_origin(&client.redirect_uri);
+    check.set_on(html::page_with_form_target(status, "Allow access to kaigi?", &b, origin.as_deref()))
 }
 
 /// GET /v1/authorize.
-async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn show(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let params = match Params::parse(raw.as_deref()) {
         Ok(p) => p,
         Err(_) => {
@@ -209,7 +220,7 @@ async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respons
         ..AuthorizeForm::default()
     };
     match verify(&state, &f).await {
-        Ok((client, scopes)) => consent_page(&state, StatusCode::OK, &client, &scopes, &f, None),
+        Ok((client, scopes)) => consent_page(&state, &headers, StatusCode::OK, &client, &scopes, &f, None),
         Err(r) => r,
     }
 }
@@ -234,10 +245,9 @@ async fn decide(State(state): State<AppState>, request: Request<Body>) -> Respon
         Ok(v) => v,
         Err(r) => return r,
     };
-    let cookie = html::read_cookie(&headers, COOKIE).unwrap_or_default();
-    if cookie.is_empty() || f.check != form_check(&cookie) {
+    if !posted_matches(&headers, COOKIE, &f.check) {
         let text = "This form was not sent from kaigi's own page (or the page is too old). Check and try again.";
-        return consent_page(&state, StatusCode::FORBIDDEN, &client, &scopes, &f, Some(text));
+        return consent_page(&state, &headers, StatusCode::FORBIDDEN, &client, &scopes, &f, Some(text));
     }
     if f.decision != "approve" {
         return refused(&client, "access_denied", &f.state);
@@ -245,6 +255,7 @@ async fn decide(State(state): State<AppState>, request: Request<Body>) -> Respon
     if f.user.trim().is_empty() || f.password.is_empty() || f.user.len() > 256 || f.password.len() > 1024 {
         return consent_page(
             &state,
+            &headers,
             StatusCode::BAD_REQUEST,
             &client,
             &scopes,
@@ -261,13 +272,20 @@ async fn decide(State(state): State<AppState>, request: Request<Body>) -> Respon
                 "The account is locked after too many wrong passwords; try again after {}.",
                 until.unwrap_or_else(|| "a while".into())
             );
-            consent_page(&state, StatusCode::UNAUTHORIZED, &client, &scopes, &f, Some(&text))
+            consent_page(&state, &headers, StatusCode::UNAUTHORIZED, &client, &scopes, &f, Some(&text))
         }
-        Err(Error::Auth(AuthFailure::Inactive)) => {
-            consent_page(&state, StatusCode::UNAUTHORIZED, &client, &scopes, &f, Some("This account is deactivated."))
-        }
+        Err(Error::Auth(AuthFailure::Inactive)) => consent_page(
+            &state,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            &client,
+            &scopes,
+            &f,
+            Some("This account is deactivated."),
+        ),
         Err(Error::Auth(_)) => consent_page(
             &state,
+            &headers,
             StatusCode::UNAUTHORIZED,
             &client,
             &scopes,

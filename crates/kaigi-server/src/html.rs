@@ -30,8 +30,16 @@ button{margin:.8rem .4rem 0 0;padding:.5rem 1rem}.error{background:#fde8e8;borde
 .notice{background:#e8f4fd;border:1px solid #a0c4e0;padding:.6rem}dt{font-weight:bold}table{border-collapse:collapse}\
 td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}";
 
-/// A whole page; `body` is markup the caller built with escaped values.
+/// A whole page; `body` is markup the caller built with escaped values. Its forms may post only
+/// to kaigi itself.
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    page_with_form_target(status, title, body, None)
+}
+
+/// A page whose forms' posts are answered with a redirect to `redirect_origin` (the consent page:
+/// to the integration's verified redirect URI). Browsers apply `form-action` to the redirect that
+/// follows a post too, so that origin joins `'self'` there; every other page keeps `'self'` alone.
+pub fn page_with_form_target(status: StatusCode, title: &str, body: &str, redirect_origin: Option<&str>) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} - kaigi</title>\
@@ -43,11 +51,32 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
-    );
+    let form_action = match redirect_origin {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".into(),
+    };
+    let csp = format!("default-src 'none'; style-src 'unsafe-inline'; form-action {form_action}");
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert("content-security-policy", v);
+    }
     r
+}
+
+/// `scheme://host[:port]` of an absolute http(s) URL, as a Content-Security-Policy source; None
+/// when the URL is not one or its host has characters a source may not (so a policy never takes
+/// anything but a host from it).
+pub fn csp_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']');
+    if host_port.is_empty() || !host_port.bytes().all(allowed) {
+        return None;
+    }
+    Some(format!("{scheme}://{}", host_port.to_ascii_lowercase()))
 }
 
 /// A page with one paragraph of text.
@@ -131,6 +160,25 @@ mod tests {
             esc("<script>alert(\"x\")</script> & 'y'"),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
+    }
+
+    #[test]
+    fn a_csp_origin_is_scheme_host_and_port_only() {
+        assert_eq!(csp_origin("http://127.0.0.1:9/cb?x=1").as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(csp_origin("https://Booker.example/oauth").as_deref(), Some("https://booker.example"));
+        assert_eq!(csp_origin("https://u:p@a.example:8443").as_deref(), Some("https://a.example:8443"));
+        assert_eq!(csp_origin("https://[::1]:8443/cb").as_deref(), Some("https://[::1]:8443"));
+        for bad in ["javascript:x", "https://a.example;script-src*/cb", "https:///cb", "https://a b/", "ftp://a/"] {
+            assert_eq!(csp_origin(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_the_named_redirect_origin_joins_form_action() {
+        let csp = |r: &Response| r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp(&page(StatusCode::OK, "t", "")).ends_with("form-action 'self'"));
+        let consent = page_with_form_target(StatusCode::OK, "t", "", Some("https://a.example"));
+        assert!(csp(&consent).ends_with("form-action 'self' https://a.example"));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //!
 //! Who may: the same check as the licence report (`site_admin`: a bearer token, or HTTP Basic
 //! with a site administrator's webExId and password, which a browser asks for). Each form
-//! carries a check value derived from the request's Authorization header, which a page of
-//! another site cannot know, so a cross-site post is refused.
+//! carries the check of [`crate::form_check`] (a random value of the browser's in a
+//! SameSite=Strict cookie scoped to the site's page), so a cross-site post is refused.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
@@ -17,12 +17,12 @@ use kaigi_core::auth::Caller;
 use kaigi_core::error::{AuthFailure, Entity};
 use kaigi_core::integration_store::{Integration, IntegrationKind};
 use kaigi_core::integrations::{known_scopes, NewIntegration, RegisteredIntegration};
-use kaigi_core::secrets::token_hash;
 use kaigi_core::Error;
 use kaigi_rest::params::Params;
 
 use crate::app::AppState;
-use crate::html::{self, esc, hidden, input};
+use crate::form_check::{posted_matches, CheckCookie, FormCheck};
+use crate::html::{self, esc, input};
 use crate::license_report::site_admin;
 
 pub fn routes() -> Router<AppState> {
@@ -36,9 +36,11 @@ fn base(site: &str) -> String {
     format!("/_kaigi/sites/{}/integrations", html::url_encode(site))
 }
 
-fn form_check(headers: &HeaderMap) -> String {
-    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    token_hash(&format!("integrations-form:{auth}"))[..32].to_string()
+const COOKIE: &str = "kaigi_integrations";
+
+/// The check cookie of a site's page; it lives until the browser closes.
+fn check_cookie(path: &str) -> CheckCookie<'_> {
+    CheckCookie { name: COOKIE, path, max_age: None }
 }
 
 /// Refusals and failures as pages; a missing or wrong sign-in asks the browser for one.
@@ -79,15 +81,13 @@ fn row(site: &str, i: &Integration, check: &str) -> String {
     let mut actions = String::new();
     if i.kind == IntegrationKind::ServiceApp && i.authorized_at.is_none() {
         actions.push_str(&format!(
-            "<form method=\"post\" action=\"{p}/authorize\">{c}<button type=\"submit\" class=\"authorize\">Authorize</button></form>",
+            "<form method=\"post\" action=\"{p}/authorize\">{check}<button type=\"submit\" class=\"authorize\">Authorize</button></form>",
             p = esc(&path),
-            c = hidden("check", check)
         ));
     }
     actions.push_str(&format!(
-        "<form method=\"post\" action=\"{p}/delete\">{c}<button type=\"submit\" class=\"delete\">Delete</button></form>",
+        "<form method=\"post\" action=\"{p}/delete\">{check}<button type=\"submit\" class=\"delete\">Delete</button></form>",
         p = esc(&path),
-        c = hidden("check", check)
     ));
     format!(
         "<tr data-client-id=\"{id}\"><td>{name}</td><td>{kind}</td><td><code>{id}</code></td><td>{uris}</td>\
@@ -112,7 +112,9 @@ async fn render(
         Err(e) => return failure(&e),
     };
     let site = &caller.site.name;
-    let check = form_check(headers);
+    let page_path = base(site);
+    let form_check = FormCheck::for_page(&state.kaigi, headers, check_cookie(&page_path));
+    let check = form_check.field();
     let mut b = String::new();
     if let Some(c) = created {
         b.push_str(&format!(
@@ -134,7 +136,7 @@ async fn render(
     }
     b.push_str("</table><h2>Register an integration</h2>");
     b.push_str(&format!("<form method=\"post\" action=\"{}\" id=\"create-form\">", esc(&base(site))));
-    b.push_str(&hidden("check", &check));
+    b.push_str(&check);
     b.push_str(&input("name", "Name", "text", "", true));
     b.push_str(
         "<label for=\"redirect_uris\">Redirect URIs (one per line; an integration needs one, a Service App none)</label>\
@@ -151,7 +153,7 @@ async fn render(
          Service App (a machine account of the site; authorize it after registering)</label>\
          <button type=\"submit\" id=\"create\">Register</button></form>",
     );
-    html::page(status, &format!("Integrations of {site}"), &b)
+    form_check.set_on(html::page(status, &format!("Integrations of {site}"), &b))
 }
 
 /// GET: the list and the form.
@@ -171,7 +173,7 @@ async fn posted(state: &AppState, site: &str, headers: &HeaderMap, body: Body) -
     };
     let form = Params::parse(std::str::from_utf8(&bytes).ok())
         .map_err(|_| html::message(StatusCode::BAD_REQUEST, "The form could not be read", "The form is too long."))?;
-    if form.get("check") != Some(form_check(headers).as_str()) {
+    if !posted_matches(headers, COOKIE, form.get("check").unwrap_or_default()) {
         let text = "This form was not sent from this page; open the page again and retry.";
         return Err(render(state, &caller, headers, StatusCode::FORBIDDEN, None, Some(text)).await);
     }

@@ -6,6 +6,7 @@ pub mod authorize;
 pub mod book;
 pub mod control;
 pub mod demo;
+pub mod form_check;
 pub mod html;
 pub mod ical;
 pub mod integrations_page;

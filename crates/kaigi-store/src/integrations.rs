@@ -111,7 +111,7 @@ impl IntegrationStore for SqlStore {
         let mut w = self.write().await?;
         let done = sqlx::query(
             "UPDATE integrations SET authorized_by = $1, authorized_at = $2, machine_user_id = $3 \
-             WHERE id = $4 AND revoked_at IS NULL",
+             WHERE id = $4 AND revoked_at IS NULL AND authorized_at IS NULL",
         )
         .bind(by.to_string())
         .bind(ms(at))

@@ -869,6 +869,9 @@ async fn integrations_round_trip_and_revoking_one_revokes_its_tokens(ctx: Ctx) {
     // The client id is unique on the server.
     assert!(s.insert_integration(&sample_integration(other.id, "Capp")).await.is_err());
     s.authorize_integration(id, "boss", user.id, t(5)).await.expect("authorize");
+    // A second authorization (another administrator at the same time) changes nothing.
+    let second = add(s, &person(site.id, "u2", "U", "U")).await;
+    assert!(matches!(s.authorize_integration(id, "eve", second.id, t(6)).await, Err(StoreError::Missing)));
     let listed = s.list_integrations(site.id).await.expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(

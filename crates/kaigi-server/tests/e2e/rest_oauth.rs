@@ -53,7 +53,7 @@ async fn page_of(resp: reqwest::Response) -> Page {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("kaigi_oauth="))
+        .find(|c| c.starts_with("kaigi_oauth=") || c.starts_with("kaigi_integrations="))
         .map(|c| c.split(';').next().unwrap().to_string());
     Page { status, location, cookie, body: resp.text().await.unwrap() }
 }
@@ -461,10 +461,21 @@ fn basic(user: &str, password: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
 }
 
-async fn admin_page(s: &TestServer, method: &str, path: &str, auth: Option<&str>, form: &[(&str, &str)]) -> Page {
+/// The integrations page as a browser signed in with `auth` and holding `cookie` sees it.
+async fn admin_page(
+    s: &TestServer,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> Page {
     let mut req = browser().request(method.parse().unwrap(), format!("{}{path}", s.base));
     if let Some(a) = auth {
         req = req.header("Authorization", a);
+    }
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
     }
     if method == "POST" {
         req = req.form(form);
@@ -480,14 +491,17 @@ async fn a_service_app_books_for_licensed_hosts_once_an_admin_authorizes_it() {
     let page = "/_kaigi/sites/acme/integrations";
 
     // The administrator registers the Service App on the web page (its secret is shown once).
-    let list = admin_page(&s, "GET", page, Some(&boss), &[]).await;
+    let list = admin_page(&s, "GET", page, Some(&boss), None, &[]).await;
     assert_eq!(list.status, 200, "{}", list.body);
     let check = hidden_value(&list.body, "check");
+    let jar = list.cookie.clone().expect("the page sets its check cookie");
+    let c = Some(jar.as_str());
     let created = admin_page(
         &s,
         "POST",
         page,
         Some(&boss),
+        c,
         &[
             ("check", &check),
             ("name", "Front desk <app>"),
@@ -507,7 +521,7 @@ async fn a_service_app_books_for_licensed_hosts_once_an_admin_authorizes_it() {
     };
     let app = App { client_id: grab("client-id"), secret: grab("client-secret") };
     assert!(app.client_id.starts_with('C') && app.secret.len() == 64, "{}", created.body);
-    let again = admin_page(&s, "GET", page, Some(&boss), &[]).await;
+    let again = admin_page(&s, "GET", page, Some(&boss), c, &[]).await;
     assert!(again.body.contains(&app.client_id) && !again.body.contains(&app.secret), "shown once");
     assert!(again.body.contains("not authorized"));
 
@@ -522,11 +536,18 @@ async fn a_service_app_books_for_licensed_hosts_once_an_admin_authorizes_it() {
 
     // A post without the page's check value is refused; with it the app is authorized.
     let authorize = format!("{page}/{}/authorize", app.client_id);
-    let forged = admin_page(&s, "POST", &authorize, Some(&boss), &[("check", "guess")]).await;
+    let forged = admin_page(&s, "POST", &authorize, Some(&boss), c, &[("check", "guess")]).await;
     assert_eq!(forged.status, 403);
-    let done = admin_page(&s, "POST", &authorize, Some(&boss), &[("check", &check)]).await;
+    // So is this page's check posted from another browser (with that browser's own cookie).
+    let other_browser = admin_page(&s, "GET", page, Some(&boss), None, &[]).await;
+    let their_cookie = other_browser.cookie.clone().expect("cookie");
+    assert_ne!(hidden_value(&other_browser.body, "check"), check);
+    let crossed = admin_page(&s, "POST", &authorize, Some(&boss), Some(&their_cookie), &[("check", &check)]).await;
+    assert_eq!(crossed.status, 403);
+    assert_eq!(admin_page(&s, "POST", &authorize, Some(&boss), None, &[("check", &check)]).await.status, 403);
+    let done = admin_page(&s, "POST", &authorize, Some(&boss), c, &[("check", &check)]).await;
     assert_eq!(done.status, 303, "{}", done.body);
-    assert!(admin_page(&s, "GET", page, Some(&boss), &[]).await.body.contains("authorized by boss"));
+    assert!(admin_page(&s, "GET", page, Some(&boss), c, &[]).await.body.contains("authorized by boss"));
 
     let mut wrong = body.clone();
     wrong["clientSecret"] = json!("0".repeat(64));
@@ -553,7 +574,7 @@ async fn a_service_app_books_for_licensed_hosts_once_an_admin_authorizes_it() {
 
     // Deleting it on the page stops its tokens.
     let delete = format!("{page}/{}/delete", app.client_id);
-    assert_eq!(admin_page(&s, "POST", &delete, Some(&boss), &[("check", &check)]).await.status, 303);
+    assert_eq!(admin_page(&s, "POST", &delete, Some(&boss), c, &[("check", &check)]).await.status, 303);
     rest(&s, "GET", "/v1/people/me", Some(&fresh), None).await.assert_error(401);
 }
 
@@ -561,30 +582,194 @@ async fn a_service_app_books_for_licensed_hosts_once_an_admin_authorizes_it() {
 async fn the_integrations_page_is_for_site_admins_only() {
     let s = TestServer::start().await;
     let page = "/_kaigi/sites/acme/integrations";
-    let anonymous = admin_page(&s, "GET", page, None, &[]).await;
+    let anonymous = admin_page(&s, "GET", page, None, None, &[]).await;
     assert_eq!(anonymous.status, 401);
-    let alice = admin_page(&s, "GET", page, Some(&basic("alice", PW)), &[]).await;
+    let alice = admin_page(&s, "GET", page, Some(&basic("alice", PW)), None, &[]).await;
     assert_eq!(alice.status, 403, "{}", alice.body);
     let boss = basic(ADMIN, ADMIN_PW);
-    let list = admin_page(&s, "GET", page, Some(&boss), &[]).await;
+    let list = admin_page(&s, "GET", page, Some(&boss), None, &[]).await;
     let check = hidden_value(&list.body, "check");
+    let jar = list.cookie.clone().expect("cookie");
+    let c = Some(jar.as_str());
     // Refusals are shown on the page.
     let bad = admin_page(
         &s,
         "POST",
         page,
         Some(&boss),
+        c,
         &[("check", &check), ("name", "x"), ("redirect_uris", "javascript:alert(1)"), ("scope", "spark:people_read")],
     )
     .await;
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert!(bad.body.contains("class=\"error\""), "{}", bad.body);
+    // A redirect URI with characters beyond ASCII is refused with the reason.
+    let unicode = admin_page(
+        &s,
+        "POST",
+        page,
+        Some(&boss),
+        c,
+        &[
+            ("check", &check),
+            ("name", "x"),
+            ("redirect_uris", "https://booker.example/rückruf"),
+            ("scope", "spark:people_read"),
+        ],
+    )
+    .await;
+    assert_eq!(unicode.status, 400, "{}", unicode.body);
+    assert!(unicode.body.contains("percent-encode"), "{}", unicode.body);
     let no_scope =
-        admin_page(&s, "POST", page, Some(&boss), &[("check", &check), ("name", "x"), ("redirect_uris", CALLBACK)])
+        admin_page(&s, "POST", page, Some(&boss), c, &[("check", &check), ("name", "x"), ("redirect_uris", CALLBACK)])
             .await;
     assert_eq!(no_scope.status, 400);
-    let unknown = admin_page(&s, "POST", &format!("{page}/Cnope/delete"), Some(&boss), &[("check", &check)]).await;
+    let unknown = admin_page(&s, "POST", &format!("{page}/Cnope/delete"), Some(&boss), c, &[("check", &check)]).await;
     assert_eq!(unknown.status, 404);
-    let other_site = admin_page(&s, "GET", "/_kaigi/sites/nowhere/integrations", Some(&boss), &[]).await;
+    let other_site = admin_page(&s, "GET", "/_kaigi/sites/nowhere/integrations", Some(&boss), c, &[]).await;
     assert_eq!(other_site.status, 404, "{}", other_site.body);
+}
+
+/// The Set-Cookie of a response, whole (attributes included).
+fn set_cookie_of(resp: &reqwest::Response) -> String {
+    resp.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+fn csp_of(resp: &reqwest::Response) -> String {
+    resp.headers()["content-security-policy"].to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn form_checks_are_random_per_browser_and_never_derived_from_the_sign_in() {
+    let s = TestServer::start().await;
+    let page = "/_kaigi/sites/acme/integrations";
+    let boss = basic(ADMIN, ADMIN_PW);
+    let resp = browser().get(format!("{}{page}", s.base)).header("Authorization", &boss).send().await.unwrap();
+    let set = set_cookie_of(&resp);
+    assert!(set.starts_with("kaigi_integrations="), "{set}");
+    for attribute in ["Path=/_kaigi/sites/acme/integrations", "HttpOnly", "SameSite=Strict"] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    assert!(!set.contains("Secure"), "kaigi.test is reached over http: {set}");
+    let first = page_of(resp).await;
+    // The same sign-in in another browser gets another check: nothing of it comes from the sign-in.
+    let second = admin_page(&s, "GET", page, Some(&boss), None, &[]).await;
+    let check = hidden_value(&first.body, "check");
+    assert_ne!(check, hidden_value(&second.body, "check"));
+    let old_scheme = kaigi_core::secrets::token_hash(&format!("integrations-form:{boss}"));
+    for leaked in [&boss["Basic ".len()..], ADMIN_PW, &old_scheme[..32]] {
+        assert!(!first.body.contains(leaked), "{leaked} in the page");
+    }
+    // The browser keeps its value while its cookie lives.
+    let again = admin_page(&s, "GET", page, Some(&boss), first.cookie.as_deref(), &[]).await;
+    assert_eq!((hidden_value(&again.body, "check"), again.cookie), (check, None));
+}
+
+#[tokio::test]
+async fn the_consent_form_may_lead_to_the_verified_redirect_origin_and_checks_the_browser() {
+    let s = TestServer::start().await;
+    let app = register(&s, IntegrationKind::Integration, "spark:people_read").await;
+    let url = authorize_url(&s, &app.client_id, CALLBACK, "spark:people_read", "s");
+    let resp = browser().get(&url).send().await.unwrap();
+    // Browsers apply form-action to the redirect after the post: the registered URI's origin is
+    // allowed beside kaigi, and nothing else.
+    assert!(csp_of(&resp).ends_with("form-action 'self' https://booker.example"), "{}", csp_of(&resp));
+    let set = set_cookie_of(&resp);
+    for attribute in ["kaigi_oauth=", "Path=/v1/authorize", "HttpOnly", "SameSite=Strict"] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    let mine = page_of(resp).await;
+    // Every other page keeps form-action 'self' alone.
+    let list = browser()
+        .get(format!("{}/_kaigi/sites/acme/integrations", s.base))
+        .header("Authorization", basic(ADMIN, ADMIN_PW))
+        .send()
+        .await
+        .unwrap();
+    assert!(csp_of(&list).ends_with("form-action 'self'"), "{}", csp_of(&list));
+
+    // Another browser's check with this browser's cookie is refused, and sends nobody anywhere.
+    let theirs = get_page(&url).await;
+    let post = |cookie: String, check: String| {
+        let fields: Vec<(&str, String)> = vec![
+            ("client_id", app.client_id.clone()),
+            ("response_type", "code".into()),
+            ("redirect_uri", CALLBACK.into()),
+            ("scope", "spark:people_read".into()),
+            ("state", "s".into()),
+            ("check", check),
+            ("user", "alice".into()),
+            ("password", PW.into()),
+            ("decision", "approve".into()),
+        ];
+        let base = s.base.clone();
+        async move {
+            let resp =
+                browser().post(format!("{base}/v1/authorize")).header("Cookie", cookie).form(&fields).send().await;
+            page_of(resp.unwrap()).await
+        }
+    };
+    let my_cookie = mine.cookie.clone().expect("cookie");
+    let crossed = post(my_cookie.clone(), hidden_value(&theirs.body, "check")).await;
+    assert_eq!((crossed.status, crossed.location.is_none()), (403, true));
+    let allowed = post(my_cookie, hidden_value(&mine.body, "check")).await;
+    assert_eq!(allowed.status, 302, "{}", allowed.body);
+    assert!(param(allowed.location.as_deref().unwrap(), "code").is_some());
+}
+
+/// The machine account an authorization of `app` makes (active or not), if any.
+async fn machine_account(s: &TestServer, app: &App) -> Option<kaigi_core::user::User> {
+    let webex_id = format!("serviceapp-{}", app.client_id[1..13].to_lowercase());
+    s.kaigi.store.user_by_webex_id(s.site.id, &webex_id).await.expect("store")
+}
+
+#[tokio::test]
+async fn authorizing_a_service_app_twice_at_once_leaves_one_machine_account() {
+    let s = TestServer::start().await;
+    let app = register(&s, IntegrationKind::ServiceApp, "meeting:admin_schedule_write").await;
+    let op = Caller::operator(s.site.clone());
+    let (a, b, c) = tokio::join!(
+        s.kaigi.authorize_service_app(&op, &app.client_id),
+        s.kaigi.authorize_service_app(&op, &app.client_id),
+        s.kaigi.authorize_service_app(&op, &app.client_id),
+    );
+    let answers = [a, b, c];
+    // Each is answered with the app as it is authorized, or told another authorization is under way.
+    for answer in &answers {
+        match answer {
+            Ok(i) => assert!(i.authorized_at.is_some()),
+            Err(kaigi_core::Error::Invalid { why, .. }) => assert!(why.contains("authorizing"), "{why}"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let ok: Vec<_> = answers.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert!(!ok.is_empty());
+    let machine = machine_account(&s, &app).await.expect("made");
+    assert_eq!(machine.active, kaigi_core::user::ActiveState::Activated);
+    let stored = s.kaigi.store.integration_by_client_id(&app.client_id).await.unwrap().unwrap();
+    assert_eq!(stored.machine_user_id, Some(machine.id));
+    assert!(ok.iter().all(|i| i.machine_user_id == Some(machine.id)), "every answer names the one account");
+    // Authorizing later changes nothing.
+    let later = s.kaigi.authorize_service_app(&op, &app.client_id).await.expect("again");
+    assert_eq!(later.machine_user_id, Some(machine.id));
+}
+
+#[tokio::test]
+async fn deleting_a_service_app_while_it_is_authorized_leaves_no_active_machine_account() {
+    let s = TestServer::start().await;
+    let op = Caller::operator(s.site.clone());
+    for _ in 0..3 {
+        let app = register(&s, IntegrationKind::ServiceApp, "meeting:admin_schedule_write").await;
+        let (authorized, deleted) = tokio::join!(
+            s.kaigi.authorize_service_app(&op, &app.client_id),
+            s.kaigi.delete_integration(&op, &app.client_id),
+        );
+        deleted.expect("delete");
+        if let Err(e) = &authorized {
+            assert!(matches!(e, kaigi_core::Error::NotFound(_)), "{e}");
+        }
+        if let Some(machine) = machine_account(&s, &app).await {
+            assert_eq!(machine.active, kaigi_core::user::ActiveState::Deactivated, "an orphan account stays active");
+        }
+    }
 }
