@@ -2,8 +2,9 @@
 //! `/_kaigi/sites/{site}/integrations` lists them, registers a new one (its secret is shown once,
 //! on the answer to that post), authorizes a Service App and deletes one.
 //!
-//! Who may: the same check as the licence report (`site_admin`: a bearer token, or HTTP Basic
-//! with a site administrator's webExId and password, which a browser asks for). Each form
+//! Who may: a site administrator signed in with HTTP Basic (`site_admin`: webExId and password,
+//! which a browser asks for); bearer tokens are refused, since no REST scope grants managing
+//! integrations. Each form
 //! carries the check of [`crate::form_check`] (a random value of the browser's in a
 //! SameSite=Strict cookie scoped to the site's page), so a cross-site post is refused.
 
