@@ -191,6 +191,19 @@ fn refresh_series_end(m: &mut Meeting) {
     };
 }
 
+/// A text an occurrence may carry instead of its series': trimmed, not empty, at most `max`
+/// characters.
+fn filled(field: &'static str, v: &str, max: usize) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(Error::invalid(field, format!("{field} must not be empty")));
+    }
+    if v.chars().count() > max {
+        return Err(Error::invalid(field, format!("at most {max} characters")));
+    }
+    Ok(v.to_string())
+}
+
 fn store_error(e: StoreError) -> Error {
     match e {
         StoreError::Missing => Error::NotFound(Entity::Meeting),
@@ -317,14 +330,7 @@ impl Kaigi {
             e.duration_minutes = minutes;
         }
         if let Some(t) = &f.title {
-            let t = t.trim();
-            if t.is_empty() {
-                return Err(Error::invalid("title", "title must not be empty"));
-            }
-            if t.chars().count() > MAX_TITLE {
-                return Err(Error::invalid("title", format!("at most {MAX_TITLE} characters")));
-            }
-            e.title = Some(t.to_string());
+            e.title = Some(filled("title", t, MAX_TITLE)?);
         }
         if let Some(a) = &f.agenda {
             if a.chars().count() > MAX_AGENDA {
@@ -333,14 +339,7 @@ impl Kaigi {
             e.agenda = Some(a.trim().to_string());
         }
         if let Some(p) = &f.password {
-            let p = p.trim();
-            if p.is_empty() {
-                return Err(Error::invalid("password", "password must not be empty"));
-            }
-            if p.chars().count() > MAX_PASSWORD {
-                return Err(Error::invalid("password", format!("at most {MAX_PASSWORD} characters")));
-            }
-            e.password = Some(p.to_string());
+            e.password = Some(filled("password", p, MAX_PASSWORD)?);
         }
         keep_exception(&mut m, e)?;
         m.updated_at = now;

@@ -197,15 +197,8 @@ impl Drop for Server {
     }
 }
 
-#[test]
-fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
-    let dir = scratch("token-live");
-    site_with_root(&dir, "demo");
-    ok(&kaigi(
-        &dir,
-        &["user", "create", "--site", "demo", "--webex-id", "host01", "--email", "host01@demo.example", "--host"],
-        Some("host-pass\n"),
-    ));
+/// `kaigi serve` on the scratch directory's database, on a free loopback port, once it answers.
+fn serve(dir: &Scratch) -> (Server, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
     let server = Server(
@@ -224,6 +217,19 @@ fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
         assert!(std::time::Instant::now() < deadline, "the server did not come up");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    (server, port)
+}
+
+#[test]
+fn a_token_made_while_the_server_runs_on_the_database_works_at_once() {
+    let dir = scratch("token-live");
+    site_with_root(&dir, "demo");
+    ok(&kaigi(
+        &dir,
+        &["user", "create", "--site", "demo", "--webex-id", "host01", "--email", "host01@demo.example", "--host"],
+        Some("host-pass\n"),
+    ));
+    let (server, port) = serve(&dir);
     let token = ok(&kaigi(&dir, &["token", "create", "--site", "demo", "--user", "host01"], None)).trim().to_string();
     let (status, body) = http_get(port, "/v1/people/me", Some(&token)).expect("answer");
     assert_eq!(status, 200, "{body}");
@@ -345,23 +351,7 @@ fn field(out: &str, label: &str) -> String {
 fn integrations_are_registered_authorized_and_deleted_from_the_command_line() {
     let dir = scratch("integration");
     site_with_root(&dir, "demo");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
-    let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_kaigi"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("KAIGI_DATABASE_URL", &db)
-            .env("KAIGI_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start kaigi serve"),
-    );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while http_get(port, "/healthz", None).map(|(s, _)| s) != Some(200) {
-        assert!(std::time::Instant::now() < deadline, "the server did not come up");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let (server, port) = serve(&dir);
     let callback = "https://booker.example/cb";
     let out = ok(&kaigi(
         &dir,
