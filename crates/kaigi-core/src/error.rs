@@ -30,6 +30,8 @@ pub enum OAuthError {
     InvalidScope,
     UnsupportedGrantType,
     UnsupportedResponseType,
+    /// A request parameter is out of bounds (an authorize request's `state` too long).
+    InvalidRequest,
     /// The person declined on the consent page.
     Declined,
     /// The Service App is not authorized for the site (or belongs to another site).

@@ -82,6 +82,24 @@ impl Kaigi {
         Ok(VerifiedClient { integration, site, redirect_uri })
     }
 
+    /// The rest of an authorize request, once its client is verified: `response_type` must be
+    /// `code`, `state` at most [`MAX_STATE_BYTES`]; the answer is the scopes it asks for.
+    pub fn check_authorize_request(
+        &self,
+        client: &VerifiedClient,
+        response_type: &str,
+        state: &str,
+        scope_param: &str,
+    ) -> Result<Vec<String>> {
+        if state.len() > MAX_STATE_BYTES {
+            return Err(Error::OAuth(OAuthError::InvalidRequest));
+        }
+        if response_type.trim() != "code" {
+            return Err(Error::OAuth(OAuthError::UnsupportedResponseType));
+        }
+        self.requested_scopes(client, scope_param)
+    }
+
     /// The scopes an authorize request asks for: space-separated, each one the integration may
     /// ask for; none, or any other, is `invalid_scope`.
     pub fn requested_scopes(&self, client: &VerifiedClient, scope_param: &str) -> Result<Vec<String>> {

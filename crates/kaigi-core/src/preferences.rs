@@ -216,8 +216,29 @@ pub struct AudioChange {
     pub toll_free: Option<bool>,
     pub auto_connection: Option<bool>,
     pub audio_pin: Option<String>,
-    pub office: Option<PhoneNumber>,
-    pub mobile: Option<PhoneNumber>,
+    pub office: Option<PhoneChange>,
+    pub mobile: Option<PhoneChange>,
+}
+
+/// A change of one phone number; None leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhoneChange {
+    pub country_code: Option<String>,
+    pub number: Option<String>,
+    pub call_in_authentication: Option<bool>,
+    pub call_me: Option<bool>,
+}
+
+impl PhoneChange {
+    /// The number `now` with this change made.
+    fn over(&self, now: &PhoneNumber) -> PhoneNumber {
+        PhoneNumber {
+            country_code: self.country_code.clone().unwrap_or_else(|| now.country_code.clone()),
+            number: self.number.clone().unwrap_or_else(|| now.number.clone()),
+            call_in_authentication: self.call_in_authentication.unwrap_or(now.call_in_authentication),
+            call_me: self.call_me.unwrap_or(now.call_me),
+        }
+    }
 }
 
 /// A change of scheduling options; None leaves a field as it is.
@@ -513,10 +534,10 @@ impl Kaigi {
             }
         }
         if let Some(p) = &change.office {
-            audio.office = check_phone("officeNumber", p)?;
+            audio.office = check_phone("officeNumber", &p.over(&audio.office))?;
         }
         if let Some(p) = &change.mobile {
-            audio.mobile = check_phone("mobileNumber", p)?;
+            audio.mobile = check_phone("mobileNumber", &p.over(&audio.mobile))?;
         }
         audio.global_call_in = change.global_call_in.unwrap_or(audio.global_call_in);
         audio.toll_free = change.toll_free.unwrap_or(audio.toll_free);

@@ -72,6 +72,12 @@ fn auth_description(f: AuthFailure) -> &'static str {
     }
 }
 
+/// The OAuth 2.0 `error` code of a refusal (RFC 6749), as the token endpoint and the authorize
+/// redirect both name it.
+pub fn oauth_code(e: OAuthError) -> &'static str {
+    oauth_error(e).2
+}
+
 /// Status, text and OAuth code of an OAuth refusal.
 fn oauth_error(e: OAuthError) -> (StatusCode, String, &'static str) {
     use StatusCode as S;
@@ -97,6 +103,9 @@ fn oauth_error(e: OAuthError) -> (StatusCode, String, &'static str) {
             (S::BAD_REQUEST, "response_type must be code.".into(), "unsupported_response_type")
         }
         OAuthError::Declined => (S::FORBIDDEN, "The person declined the request.".into(), "access_denied"),
+        OAuthError::InvalidRequest => {
+            (S::BAD_REQUEST, "A parameter of the request is out of bounds.".into(), "invalid_request")
+        }
         OAuthError::AppNotAuthorized => (
             S::FORBIDDEN,
             "The Service App is not authorized for this site: a site administrator must authorize it first.".into(),

@@ -7,7 +7,8 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kaigi_core::preferences::{
-    AudioChange, CoHostRequest, PhoneNumber, PreferenceAccess, RoomChange, RoomView, SchedulingChange, VideoDevice,
+    AudioChange, CoHostRequest, PhoneChange, PhoneNumber, PreferenceAccess, RoomChange, RoomView, SchedulingChange,
+    VideoDevice,
 };
 use kaigi_core::site::Site;
 use kaigi_core::tokens::TokenCaller;
@@ -228,14 +229,13 @@ struct PhoneBody {
     enabled_call_me: Option<bool>,
 }
 
-impl PhoneBody {
-    /// The number with what the body leaves out taken from `now`.
-    fn over(self, now: &PhoneNumber) -> PhoneNumber {
-        PhoneNumber {
-            country_code: self.country_code.unwrap_or_else(|| now.country_code.clone()),
-            number: self.number.unwrap_or_else(|| now.number.clone()),
-            call_in_authentication: self.enabled_call_in_authentication.unwrap_or(now.call_in_authentication),
-            call_me: self.enabled_call_me.unwrap_or(now.call_me),
+impl From<PhoneBody> for PhoneChange {
+    fn from(b: PhoneBody) -> Self {
+        PhoneChange {
+            country_code: b.country_code,
+            number: b.number,
+            call_in_authentication: b.enabled_call_in_authentication,
+            call_me: b.enabled_call_me,
         }
     }
 }
@@ -265,7 +265,6 @@ pub async fn put_audio(
 ) -> RestResult<Response> {
     let (user, _) = owner(&state, &who, raw.as_deref(), PreferenceAccess::Write).await?;
     let b: AudioBody = json_body(body).await?;
-    let now = &user.preferences.audio;
     let change = AudioChange {
         default_audio_type: b.default_audio_type,
         other_teleconference_description: b.other_teleconference_description,
@@ -273,8 +272,8 @@ pub async fn put_audio(
         toll_free: b.enabled_toll_free,
         auto_connection: b.enabled_auto_connection,
         audio_pin: b.audio_pin,
-        office: b.office_number.map(|p| p.over(&now.office)),
-        mobile: b.mobile_number.map(|p| p.over(&now.mobile)),
+        office: b.office_number.map(PhoneChange::from),
+        mobile: b.mobile_number.map(PhoneChange::from),
     };
     let user = state.kaigi.update_audio_preferences(user, &change).await?;
     Ok(Json(audio_json(&user)).into_response())

@@ -18,9 +18,10 @@ use axum::response::{IntoResponse, Response};
 use axum::{Form, Router};
 use kaigi_core::auth::UserRef;
 use kaigi_core::error::{AuthFailure, OAuthError};
-use kaigi_core::oauth::{VerifiedClient, MAX_STATE_BYTES};
+use kaigi_core::oauth::VerifiedClient;
 use kaigi_core::tokens::scope;
 use kaigi_core::Error;
+use kaigi_rest::error::oauth_code;
 use kaigi_rest::params::Params;
 use serde::Deserialize;
 
@@ -118,8 +119,8 @@ fn percent_encode_non_ascii(s: &str) -> String {
     out
 }
 
-fn refused(client: &VerifiedClient, error: &str, state: &str) -> Response {
-    back_to(client, &[("error", error), ("state", state)])
+fn refused(client: &VerifiedClient, error: OAuthError, state: &str) -> Response {
+    back_to(client, &[("error", oauth_code(error)), ("state", state)])
 }
 
 fn bad_client_page(e: &Error) -> Response {
@@ -149,15 +150,13 @@ async fn verify(state: &AppState, f: &AuthorizeForm) -> Result<(VerifiedClient, 
         .verify_authorize_client(&f.client_id, Some(f.redirect_uri.trim()))
         .await
         .map_err(|e| bad_client_page(&e))?;
-    if f.state.len() > MAX_STATE_BYTES {
-        return Err(refused(&client, "invalid_request", ""));
+    match state.kaigi.check_authorize_request(&client, &f.response_type, &f.state, &f.scope) {
+        Ok(scopes) => Ok((client, scopes)),
+        // A state too long is not sent back.
+        Err(Error::OAuth(e @ OAuthError::InvalidRequest)) => Err(refused(&client, e, "")),
+        Err(Error::OAuth(e)) => Err(refused(&client, e, &f.state)),
+        Err(_) => Err(refused(&client, OAuthError::InvalidScope, &f.state)),
     }
-    if f.response_type.trim() != "code" {
-        return Err(refused(&client, "unsupported_response_type", &f.state));
-    }
-    let scopes =
-        state.kaigi.requested_scopes(&client, &f.scope).map_err(|_| refused(&client, "invalid_scope", &f.state))?;
-    Ok((client, scopes))
 }
 
 fn consent_page(
@@ -250,7 +249,7 @@ async fn decide(State(state): State<AppState>, request: Request<Body>) -> Respon
         return consent_page(&state, &headers, StatusCode::FORBIDDEN, &client, &scopes, &f, Some(text));
     }
     if f.decision != "approve" {
-        return refused(&client, "access_denied", &f.state);
+        return refused(&client, OAuthError::Declined, &f.state);
     }
     if f.user.trim().is_empty() || f.password.is_empty() || f.user.len() > 256 || f.password.len() > 1024 {
         return consent_page(
@@ -265,7 +264,7 @@ async fn decide(State(state): State<AppState>, request: Request<Body>) -> Respon
     }
     match state.kaigi.grant_code(&client, &scopes, &user_ref(&f.user), &f.password).await {
         Ok(code) => back_to(&client, &[("code", &code), ("state", &f.state)]),
-        Err(Error::OAuth(OAuthError::InvalidScope)) => refused(&client, "invalid_scope", &f.state),
+        Err(Error::OAuth(OAuthError::InvalidScope)) => refused(&client, OAuthError::InvalidScope, &f.state),
         Err(Error::Auth(AuthFailure::Locked { until_unix })) => {
             let until = chrono::DateTime::from_timestamp(until_unix, 0).map(|t| t.format("%H:%M UTC").to_string());
             let text = format!(

@@ -365,6 +365,18 @@ async fn the_authorize_page_never_sends_people_to_an_unverified_uri() {
     assert_eq!(param(&location, "error").as_deref(), Some("invalid_scope"));
     assert_eq!(param(&location, "state").as_deref(), Some("s1"));
 
+    // Only response_type=code is served; a state too long comes back as invalid_request, without it.
+    let implicit =
+        authorize_url(&s, &app.client_id, CALLBACK, scope, "s5").replace("response_type=code", "response_type=token");
+    let location = get_page(&implicit).await.location.expect("sent back");
+    assert_eq!(param(&location, "error").as_deref(), Some("unsupported_response_type"));
+    assert_eq!(param(&location, "state").as_deref(), Some("s5"));
+    let long_state = "x".repeat(kaigi_core::oauth::MAX_STATE_BYTES + 1);
+    let location =
+        get_page(&authorize_url(&s, &app.client_id, CALLBACK, scope, &long_state)).await.location.expect("sent back");
+    assert_eq!(param(&location, "error").as_deref(), Some("invalid_request"));
+    assert!(!location.contains(&long_state));
+
     // The page names the integration and the scopes, HTML-escaped.
     let shown = get_page(&authorize_url(&s, &app.client_id, CALLBACK, scope, "<b>")).await;
     assert_eq!(shown.status, 200);
