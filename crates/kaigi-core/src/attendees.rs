@@ -159,7 +159,9 @@ impl Kaigi {
                 role,
                 join_status,
                 status,
-                register_id: registration.then_some(0),
+                // A registration always has its registerID (RegisterMeetingAttendee answers it,
+                // its schema requires it); an invitation has one while registration is on.
+                register_id: (registration || register).then_some(0),
                 language: p.language.clone().unwrap_or_else(|| "ENGLISH".to_string()),
                 locale: p.locale.clone().unwrap_or_else(|| "U.S.".to_string()),
                 time_zone_id: p.time_zone_id.unwrap_or(m.time_zone_id),

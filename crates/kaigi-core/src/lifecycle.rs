@@ -85,6 +85,15 @@ pub(crate) fn recording_state(events: &[SessionEvent], now: DateTime<Utc>) -> (b
 }
 
 impl Kaigi {
+    /// When the running session of `m` really started (its last start event), if it runs.
+    pub async fn actual_start(&self, m: &Meeting) -> Result<Option<DateTime<Utc>>> {
+        if m.status != SessionStatus::InProgress {
+            return Ok(None);
+        }
+        let events = self.store.session_events(m.site_id, m.id).await?;
+        Ok(current_session(&events).first().filter(|e| e.kind == EventKind::Start).map(|e| e.at))
+    }
+
     /// A meeting by its key alone (keys are unique on the whole server).
     pub async fn meeting_by_key_anywhere(&self, key: u64) -> Result<Meeting> {
         let site = self.store.site_of_meeting_key(key).await?.ok_or(Error::NotFound(Entity::Meeting))?;

@@ -123,16 +123,7 @@ pub async fn create_meeting_attendee(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Resul
 
 pub async fn register_meeting_attendee(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let added = ctx.kaigi.add_attendees(ctx.caller, &people(ctx.body)?, true).await?;
-    for a in &added {
-        match a.register_id {
-            Some(reg) => w.node("register", |w| {
-                w.leaf("attendeeID", a.id).leaf("registerID", reg);
-            }),
-            None => w.node("register", |w| {
-                w.leaf("attendeeID", a.id);
-            }),
-        };
-    }
+    write_registers(w, &added);
     Ok(())
 }
 
@@ -157,9 +148,9 @@ fn write_attendee(w: &mut BodyWriter, m: &Meeting, a: &Attendee) {
             .leaf("meetingKey", m.meeting_key)
             .leaf("meetingUUID", &m.uuid)
             .leaf("sessionKey", m.meeting_key)
+            .leaf("language", &a.language)
             .leaf("role", a.role.wire())
             .flag("emailInvitations", a.email_invitations)
-            .leaf("language", &a.language)
             .leaf("locale", &a.locale)
             .leaf("timeZoneID", a.time_zone_id)
             .leaf("languageID", language_id(&a.language))
@@ -217,6 +208,17 @@ pub async fn del_meeting_attendee(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(
     Ok(())
 }
 
+/// An enrollment's state in GetEnrollmentInfo's vocabulary (PENDING, APPROVED, REJECTED): every
+/// attendee that is neither waiting for approval nor rejected has been let in.
+fn enrollment_status(status: kaigi_core::attendee_store::AttendeeStatus) -> &'static str {
+    use kaigi_core::attendee_store::AttendeeStatus as S;
+    match status {
+        S::Pending => "PENDING",
+        S::Rejected => "REJECTED",
+        S::Invited | S::Registered | S::Accepted => "APPROVED",
+    }
+}
+
 pub async fn get_enrollment_info(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     let (m, all) = ctx.kaigi.enrollment_info(ctx.caller, &meeting_ref(ctx.body)?).await?;
     w.node("session", |w| {
@@ -233,7 +235,7 @@ pub async fn get_enrollment_info(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<()
                 w.leaf("domain", " ")
                     .leaf("ipAddress", &a.ip_address)
                     .leaf("submitTime", a.submitted_at.format("%m/%d/%Y %H:%M:%S").to_string())
-                    .leaf("status", a.status.wire());
+                    .leaf("status", enrollment_status(a.status));
             });
         }
         w.matching_records(all.len() as u64, all.len(), 1);

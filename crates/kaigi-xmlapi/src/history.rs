@@ -69,73 +69,100 @@ fn query(body: &Element, center: Center) -> Result<(HistoryQuery, u16, u32), Fai
     Ok((q, tz, window.start_from))
 }
 
+/// One session of a usage history, each center in its own schema type's order (the 2011 schema
+/// orders the same fields differently per center, and spells training's toll-free field
+/// `totalCallInTolllfreeMinutes`).
 fn write_usage(w: &mut BodyWriter, center: Center, item: &UsageItem, tz: u16) {
     let u = &item.usage;
     let h = &item.host;
-    let (element, start_tag, end_tag) = match center {
-        Center::Meeting => ("meetingUsageHistory", "meetingStartTime", "meetingEndTime"),
-        Center::Training => ("trainingSessionHistory", "sessionStartTime", "sessionEndTime"),
-        Center::Event => ("eventSessionHistory", "sessionStartTime", "sessionEndTime"),
-        Center::Support => ("supportSessionHistory", "sessionStartTime", "sessionEndTime"),
+    let zone_name = zone(tz).name;
+    let (start, end) = (local(u.start, tz), local(u.end, tz));
+    let call_totals = |w: &mut BodyWriter, toll_free: &str| {
+        w.leaf("totalCallInMinutes", 0).leaf(toll_free, 0);
+        w.leaf("totalCallOutDomestic", 0).leaf("totalCallOutInternational", 0).leaf("totalVoipMinutes", 0);
     };
-    w.node(element, |w| {
-        if center == Center::Event {
-            w.leaf("confID", u.conf_id);
-        }
-        w.leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
-        w.leaf(start_tag, local(u.start, tz)).leaf(end_tag, local(u.end, tz)).leaf("duration", u.duration_minutes);
-        if center == Center::Training {
-            w.leaf("totalAttendee", u.total_participants);
-        }
-        w.leaf("timezone", zone(tz).name).leaf("meetingType", "MC");
-        w.leaf("hostWebExID", &h.webex_id).leaf("hostName", h.display_name()).leaf("hostEmail", &h.email);
-        w.leaf("totalPeopleMinutes", u.total_people_minutes);
-        if center != Center::Support {
-            w.leaf("totalCallInMinutes", 0).leaf("totalCallInTollfreeMinutes", 0);
-            w.leaf("totalCallOutDomestic", 0).leaf("totalCallOutInternational", 0);
-            w.leaf("totalVoipMinutes", 0).leaf("userID", h.id).leaf("totalParticipants", u.total_participants);
-            w.leaf("totalParticipantsVoip", 0).leaf("totalParticipantsCallIn", 0).leaf("totalParticipantsCallOut", 0);
-        }
-        if center != Center::Event {
-            w.leaf("confID", u.conf_id);
-        }
-        w.leaf("peakAttendee", u.total_participants).leaf("meetingUUID", &u.uuid);
-    });
+    let participant_totals = |w: &mut BodyWriter| {
+        w.leaf("totalParticipants", u.total_participants).leaf("totalParticipantsVoip", 0);
+        w.leaf("totalParticipantsCallIn", 0).leaf("totalParticipantsCallOut", 0);
+    };
+    match center {
+        Center::Meeting => w.node("meetingUsageHistory", |w| {
+            w.leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
+            w.leaf("meetingStartTime", start).leaf("meetingEndTime", end).leaf("duration", u.duration_minutes);
+            w.leaf("timezone", zone_name).leaf("meetingType", "MC");
+            w.leaf("hostWebExID", &h.webex_id).leaf("hostName", h.display_name()).leaf("hostEmail", &h.email);
+            w.leaf("totalCallInMinutes", 0).leaf("totalPeopleMinutes", u.total_people_minutes);
+            w.leaf("totalCallInTollfreeMinutes", 0).leaf("totalCallOutDomestic", 0);
+            w.leaf("totalCallOutInternational", 0).leaf("totalVoipMinutes", 0).leaf("userID", h.id);
+            participant_totals(w);
+            w.leaf("confID", u.conf_id).leaf("peakAttendee", u.total_participants).leaf("meetingUUID", &u.uuid);
+        }),
+        Center::Training => w.node("trainingSessionHistory", |w| {
+            w.leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
+            w.leaf("sessionStartTime", start).leaf("sessionEndTime", end).leaf("duration", u.duration_minutes);
+            w.leaf("totalAttendee", u.total_participants).leaf("timezone", zone_name).leaf("userID", h.id);
+            w.leaf("hostWebExID", &h.webex_id).leaf("hostEmail", &h.email);
+            w.leaf("totalPeopleMinutes", u.total_people_minutes);
+            call_totals(w, "totalCallInTolllfreeMinutes");
+            participant_totals(w);
+            w.leaf("confID", u.conf_id).leaf("peakAttendee", u.total_participants).leaf("meetingUUID", &u.uuid);
+        }),
+        Center::Event => w.node("eventSessionHistory", |w| {
+            w.leaf("confID", u.conf_id).leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
+            w.leaf("sessionStartTime", start).leaf("sessionEndTime", end).leaf("duration", u.duration_minutes);
+            w.leaf("timezone", zone_name).leaf("meetingType", "EC").leaf("userID", h.id);
+            w.leaf("hostWebExID", &h.webex_id).leaf("hostName", h.display_name()).leaf("hostEmail", &h.email);
+            w.leaf("totalPeopleMinutes", u.total_people_minutes);
+            call_totals(w, "totalCallInTollfreeMinutes");
+            participant_totals(w);
+            w.leaf("peakAttendee", u.total_participants).leaf("meetingUUID", &u.uuid);
+        }),
+        Center::Support => w.node("supportSessionHistory", |w| {
+            w.leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
+            w.leaf("sessionStartTime", start).leaf("sessionEndTime", end).leaf("duration", u.duration_minutes);
+            w.leaf("timezone", zone_name).leaf("meetingType", "SC");
+            w.leaf("hostWebExID", &h.webex_id).leaf("hostName", h.display_name()).leaf("hostEmail", &h.email);
+            w.leaf("totalPeopleMinutes", u.total_people_minutes).leaf("confID", u.conf_id);
+            w.leaf("peakAttendee", u.total_participants).leaf("meetingUUID", &u.uuid);
+        }),
+    };
 }
 
+/// One attendee of an attendee history, in its center's schema order, with the `meetingUUID`
+/// 40.7.0 added after the key's siblings.
 fn write_attendee(w: &mut BodyWriter, center: Center, item: &AttendeeItem, tz: u16) {
     let a = &item.attendee;
     let u = &item.usage;
     let joined = local(a.joined_at, tz);
     let left = local(a.left_at, tz);
-    if center == Center::Meeting {
-        w.node("meetingAttendeeHistory", |w| {
+    match center {
+        Center::Meeting => w.node("meetingAttendeeHistory", |w| {
             w.leaf("meetingKey", u.meeting_key).leaf("confName", &u.name);
             w.leaf("ipAddress", &a.ip_address).leaf("clientAgent", &a.client_agent);
             w.leaf("name", &a.name).leaf("email", &a.email).leaf("joinTime", joined).leaf("leaveTime", left);
             w.leaf("duration", a.duration_minutes).leaf("participantType", a.role.wire()).leaf("voipDuration", 0);
             w.leaf("confID", u.conf_id).leaf("meetingUUID", &u.uuid);
-        });
-        return;
-    }
-    let element = match center {
-        Center::Training => "trainingAttendeeHistory",
-        Center::Event => "eventAttendeeHistory",
-        _ => "supportAttendeeHistory",
+        }),
+        Center::Training => w.node("trainingAttendeeHistory", |w| {
+            w.leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
+            w.leaf("attendeeName", &a.name).leaf("attendeeEmail", &a.email);
+            w.leaf("startTime", joined).leaf("endTime", left).leaf("duration", a.duration_minutes);
+            w.leaf("ipAddress", &a.ip_address).leaf("participantType", a.role.wire()).leaf("voipDuration", 0);
+            w.leaf("clientAgent", &a.client_agent).leaf("confID", u.conf_id).leaf("meetingUUID", &u.uuid);
+        }),
+        Center::Event => w.node("eventAttendeeHistory", |w| {
+            w.leaf("sessionKey", u.meeting_key).leaf("attendeeName", &a.name).leaf("attendeeEmail", &a.email);
+            w.leaf("startTime", joined).leaf("endTime", left).leaf("duration", a.duration_minutes);
+            w.leaf("ipAddress", &a.ip_address).leaf("participantType", a.role.wire()).leaf("voipDuration", 0);
+            w.leaf("clientAgent", &a.client_agent).leaf("confID", u.conf_id).leaf("meetingUUID", &u.uuid);
+        }),
+        Center::Support => w.node("supportAttendeeHistory", |w| {
+            w.leaf("sessionKey", u.meeting_key).leaf("attendeeName", &a.name).leaf("attendeeEmail", &a.email);
+            w.leaf("startTime", joined).leaf("endTime", left).leaf("duration", a.duration_minutes);
+            w.leaf("ipAddress", &a.ip_address).leaf("participantType", a.role.wire());
+            w.leaf("clientAgent", &a.client_agent).leaf("confID", u.conf_id).leaf("meetingUUID", &u.uuid);
+        }),
     };
-    w.node(element, |w| {
-        w.leaf("sessionKey", u.meeting_key);
-        if center == Center::Training {
-            w.leaf("confName", &u.name);
-        }
-        w.leaf("attendeeName", &a.name).leaf("attendeeEmail", &a.email);
-        w.leaf("startTime", joined).leaf("endTime", left).leaf("duration", a.duration_minutes);
-        w.leaf("ipAddress", &a.ip_address).leaf("participantType", a.role.wire());
-        if center != Center::Support {
-            w.leaf("voipDuration", 0);
-        }
-        w.leaf("clientAgent", &a.client_agent).leaf("confID", u.conf_id).leaf("meetingUUID", &u.uuid);
-    });
 }
 
 /// LstmeetingusageHistory, LsttrainingsessionHistory, LsteventsessionHistory,

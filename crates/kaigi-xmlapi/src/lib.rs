@@ -14,6 +14,7 @@ mod meeting;
 mod meetingtype;
 mod recording;
 pub mod registry;
+pub mod schema_additions;
 mod render_cache;
 mod session;
 mod site;

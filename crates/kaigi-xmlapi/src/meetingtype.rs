@@ -10,7 +10,7 @@ use crate::Ctx;
 
 fn write_type(w: &mut BodyWriter, t: &MeetingTypeDef) {
     w.leaf("productCodePrefix", &t.code)
-        .flag("active", true)
+        .leaf("active", "ACTIVATED")
         .leaf("name", &t.code)
         .leaf("displayName", &t.display_name);
     w.node("limits", |w| {
@@ -22,16 +22,11 @@ fn write_type(w: &mut BodyWriter, t: &MeetingTypeDef) {
         w.leaf("maxWebTourDuration", 1440).leaf("maxWebTourUser", t.max_users);
     });
     w.node("options", |w| {
-        for name in
-            ["supportAppShare", "supportChat", "supportDesktopShare", "supportFileShare", "supportMeetingRecord"]
-        {
-            w.flag(name, true);
-        }
-        w.flag("supportPoll", true)
-            .flag("supportPresentation", true)
-            .flag("supportVideo", true)
-            .flag("supportVoIP", true);
+        w.flag("supportAppShare", true);
+        w.flag("supportFileShare", true).flag("supportChat", true).flag("supportDesktopShare", true);
+        w.flag("supportMeetingRecord", true).flag("supportPoll", true).flag("supportPresentation", true);
         w.flag("supportE2E", t.e2ee).flag("supportPKI", false);
+        w.flag("supportVideo", true).flag("supportVoIP", true);
     });
     w.node("phoneNumbers", |w| {
         w.leaf("primaryTollCallInNumber", "").leaf("primaryTollFreeCallInNumber", "");

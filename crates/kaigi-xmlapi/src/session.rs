@@ -190,7 +190,7 @@ pub async fn get_session_info(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), F
     });
     w.node("schedule", |w| {
         w.leaf("startDate", local(v.start, v.time_zone_id)).leaf("duration", v.duration_minutes);
-        w.leaf("timeZone", zone(v.time_zone_id).name).leaf("timeZoneID", v.time_zone_id);
+        w.leaf("timeZone", zone(v.time_zone_id).name);
     });
     w.node("attendeeOptions", |w| {
         w.flag("joinRequiresAccount", v.meeting.as_ref().is_some_and(|m| m.attendee_options.join_requires_account));
@@ -226,14 +226,19 @@ pub async fn lst_open_session(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), F
     let mut services: Vec<&'static str> = page.items.iter().map(|o| o.meeting.kind.service_type()).collect();
     services.sort_unstable();
     services.dedup();
+    let mut started = Vec::with_capacity(page.items.len());
+    for o in &page.items {
+        started.push(ctx.kaigi.actual_start(&o.meeting).await?.unwrap_or(o.start));
+    }
     for service in services {
         w.node("services", |w| {
             w.leaf("serviceType", service);
-            for o in page.items.iter().filter(|o| o.meeting.kind.service_type() == service) {
+            for (o, actual) in page.items.iter().zip(&started).filter(|(o, _)| o.meeting.kind.service_type() == service) {
                 let m = &o.meeting;
                 w.node("sessions", |w| {
                     w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("sessionName", &m.name);
                     w.leaf("hostWebExID", &o.host.webex_id).leaf("startTime", local(o.start, m.time_zone_id));
+                    w.leaf("actualStartTime", local(*actual, m.time_zone_id));
                     w.leaf("timeZoneID", m.time_zone_id).leaf("listStatus", m.list_status.wire());
                 });
             }

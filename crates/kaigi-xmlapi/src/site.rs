@@ -18,6 +18,9 @@ fn service_label(service: &str) -> &'static str {
     }
 }
 
+/// GetSite: `siteInstance` in the order of the 2011 schema's `siteType`, every element the schema
+/// requires present; kaigi's own settings only where the schema (or a 40.x release note) has a
+/// place for them.
 pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     ctx.caller.require_user()?;
     let site = &ctx.caller.site;
@@ -25,9 +28,10 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
     let tz = timezone::by_id(s.time_zone_id).or_else(|| timezone::by_id(timezone::GMT_ID));
     let lang = language::or_english(s.language_id);
     let host = ctx.kaigi.config.public_host().to_string();
-    let site_url = ctx.kaigi.site_url(site);
     let mut services: Vec<&str> = s.meeting_types.iter().map(|t| service_label(&t.service)).collect();
+    services.sort_unstable();
     services.dedup();
+    let offers = |label: &str| services.contains(&label);
     w.node("siteInstance", |w| {
         w.node("metaData", |w| {
             w.flag("isEnterprise", true);
@@ -36,7 +40,7 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
             }
             for t in &s.meeting_types {
                 w.node("meetingTypes", |w| {
-                    w.leaf("meetingTypeID", t.id).leaf("meetingTypeName", &t.code).flag("hideInScheduler", false);
+                    w.leaf("meetingTypeID", t.id).leaf("meetingTypeName", &t.code);
                 });
             }
             w.leaf("siteName", &site.name);
@@ -46,12 +50,13 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
             if let Some(tz) = tz {
                 w.leaf("timeZone", tz.name);
             }
+            // The schema spells it `parterID`; kaigi has no partner, the site number stands in.
+            w.leaf("parterID", site.site_number);
             w.leaf("webDomain", &host).leaf("meetingDomain", &host).leaf("telephonyDomain", &host);
             w.leaf("pageVersion", "T40L").leaf("clientVersion", "T40L").leaf("pageLanguage", lang.name);
-            w.leaf("activateStatus", "true").leaf("webPageType", "J2EE").flag("iCalendar", true);
+            w.flag("activateStatus", true).leaf("webPageType", "J2EE").flag("iCalendar", true);
             w.leaf("myWebExDefaultPage", "My Meetings").leaf("componentVersion", "cmp3100");
             w.flag("displayMeetingActualTime", true).flag("displayOffset", true);
-            w.leaf("siteID", site.site_number).leaf("siteURL", &site_url);
         });
         w.node("ucf", |w| {
             w.leaf("ucfConfiguration", "UCF 2.1");
@@ -69,19 +74,43 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
             w.flag("autoLogin", true).flag("aspAndPHPAPI", true).flag("backwardAPI", false);
             w.flag("xmlAPI", true).flag("cAPI", false).flag("scorm", false);
         });
+        w.node("supportedServices", |w| {
+            for (name, label) in [("meetingCenter", "Meeting Center"), ("trainingCenter", "Training Center")] {
+                w.node(name, |w| {
+                    w.flag("enabled", offers(label)).leaf("pageVersion", "T40L").leaf("clientVersion", "T40L");
+                });
+            }
+            w.node("supportCenter", |w| {
+                w.flag("enabled", offers("Support Center")).leaf("pageVersion", "T40L").leaf("clientVersion", "T40L");
+            });
+            w.node("eventCenter", |w| {
+                w.flag("enabled", offers("Event Center")).leaf("pageVersion", "T40L").leaf("clientVersion", "T40L");
+                w.flag("marketingAddOn", false);
+            });
+            w.node("salesCenter", |w| {
+                w.flag("enabled", offers("Sales Center")).leaf("pageVersion", "T40L").leaf("clientVersion", "T40L");
+            });
+        });
         w.node("securityOptions", |w| {
             w.flag("passwordExpires", false).leaf("passwordLifetime", 0);
             w.flag("allMeetingsUnlisted", false).flag("allMeetingsPassword", s.require_meeting_password);
             w.flag("joinBeforeHost", true).flag("audioBeforeHost", true);
             w.flag("changePersonalURL", false).flag("changeUserName", false);
-            w.flag("requireStrongPassword", true).flag("requireLoginBeforeSiteAccess", false);
-            w.flag("changeEmailRequiresConfirmation", s.require_email_change_confirmation);
+            w.node("meetings", |w| {
+                w.flag("strictPasswords", false);
+            });
+            // kaigi always applies its password rules to account passwords.
+            w.flag("strictUserPassword", true).flag("accountNotify", false);
+            w.flag("requireLoginBeforeSiteAccess", false).flag("changePWDWhenAutoLogin", false);
+            w.flag("enforceBaseline", false).flag("passwordChangeIntervalOpt", false);
+            w.leaf("passwordChangeInterval", 0);
         });
         w.node("defaults", |w| {
             w.flag("emailReminders", true).leaf("entryExitTone", "BEEP").flag("voip", true);
             w.node("teleconference", |w| {
                 w.leaf("telephonySupport", "CALLIN").flag("tollFree", false).flag("intlLocalCallIn", false);
             });
+            w.flag("joinTeleconfNotPress1", false);
         });
         w.node("scheduleMeetingOptions", |w| {
             w.flag("scheduleOnBehalf", true).flag("saveSessionTemplate", true);
@@ -97,12 +126,14 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
             w.flag("disallowWebTextAccounts", false).flag("disallowList", false);
         });
         w.node("productivityTools", |w| {
-            w.flag("enable", true).flag("installOpts", true);
+            w.flag("enable", true).node("installOpts", |w| {
+                w.flag("autoUpdate", true);
+            });
         });
+        w.node("meetingPlace", |_| {});
+        // 40.6.0: the only child the release notes name.
         w.node("siteCommonOptions", |w| {
-            w.flag("SupportCustomDialRestriction", false).flag("SupportTelePresence", false);
             w.flag("SupportXMLAPIReturnScheduledPMR", s.support_return_scheduled_pmr);
-            w.flag("enablePersonalMeetingRoom", s.pmr_enabled);
         });
     });
     Ok(())

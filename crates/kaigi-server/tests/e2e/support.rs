@@ -42,6 +42,20 @@ impl Drop for TestServer {
     }
 }
 
+/// With `KAIGI_XML_CAPTURE_DIR` set (scripts/test.sh sets it), every XML API answer of these tests
+/// is kept there, one file each, so that `compat/test_xml_schema.py` can validate every answer of
+/// every served operation against the vendor's XSD with a real validator.
+fn capture_xml_answer(status: u16, text: &str) {
+    static CAPTURED: AtomicU64 = AtomicU64::new(0);
+    let Some(dir) = std::env::var_os("KAIGI_XML_CAPTURE_DIR") else { return };
+    if status != 200 || !text.starts_with("<?xml") {
+        return;
+    }
+    let n = CAPTURED.fetch_add(1, Ordering::SeqCst);
+    let path = PathBuf::from(dir).join(format!("e2e-{}-{n}.xml", std::process::id()));
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot keep the answer in {}: {e}", path.display()));
+}
+
 /// 2026-06-01 09:00 UTC.
 pub fn start_time() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-06-01T09:00:00Z").unwrap().with_timezone(&Utc)
@@ -127,6 +141,7 @@ impl TestServer {
         let status = resp.status().as_u16();
         let ct = resp.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_string()).unwrap_or_default();
         let text = resp.text().await.expect("body");
+        capture_xml_answer(status, &text);
         if status == 200 || status == 403 {
             assert_eq!(ct, "text/xml;charset=UTF-8", "XML answers carry the real content type");
         }
