@@ -5,6 +5,10 @@
 # KAIGI_SKIP_BROWSER=1 skips the browser tests, and says so. Then compat/ (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every XML API answer the end-to-end tests receive is kept here; compat/test_xml_schema.py then
+# validates them all against the vendor's 2011 schema (docs/xmlapi.md).
+export KAIGI_XML_CAPTURE_DIR="$PWD/target/xml-answers"
+rm -rf "$KAIGI_XML_CAPTURE_DIR" && mkdir -p "$KAIGI_XML_CAPTURE_DIR"
 cargo test --workspace --locked "$@"
 if [ "${KAIGI_SKIP_BROWSER:-}" = "1" ]; then
   echo "SKIPPED: the browser tests (KAIGI_SKIP_BROWSER=1)" >&2

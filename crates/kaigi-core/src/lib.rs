@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod mail;
 pub mod meeting;
 pub mod meetings;
+pub mod model;
 pub mod oauth;
 pub mod occurrences;
 pub mod people;

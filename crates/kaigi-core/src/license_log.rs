@@ -8,7 +8,8 @@ use chrono::{DateTime, Datelike, Utc};
 
 use crate::error::{Error, LicenseError, Result};
 use crate::license::{decide, holds_seat, plan_in_force, LicenseAction, LicenseOutcome, LicensePlan};
-use crate::meeting::{Meeting, MeetingId, Options};
+use crate::meeting::{Meeting, MeetingId};
+use crate::model::meeting_options::TrackingCodes;
 use crate::service::Kaigi;
 use crate::site::{Site, SiteId, SiteSettings};
 use crate::store::StoreError;
@@ -156,10 +157,14 @@ impl Asked {
 /// The person a booking was made for: `given` (the booking page, REST `integrationTags`) when
 /// there is one; else a tracking code named `requester` or `bookedFor`; else the tracking code the
 /// site names in `requesterTrackingCode`. Trimmed, lower-cased, at most [`MAX_REQUESTER`] chars.
-pub fn requester_of(settings: &SiteSettings, given: Option<&str>, tracking: &Options) -> Option<String> {
-    let by_name = |name: &str| tracking.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+pub fn requester_of(settings: &SiteSettings, given: Option<&str>, tracking: &TrackingCodes) -> Option<String> {
+    // The site names its code as the XML API does (`trackingCode3`); the number is the slot.
     let site_code = settings.requester_tracking_code.trim();
-    [given, by_name("requester"), by_name("bookedFor"), (!site_code.is_empty()).then(|| by_name(site_code)).flatten()]
+    let slot = site_code
+        .get(..12)
+        .filter(|p| p.eq_ignore_ascii_case("trackingCode"))
+        .and_then(|_| site_code[12..].parse().ok());
+    [given, slot.and_then(|i: u8| tracking.get(i))]
         .into_iter()
         .flatten()
         .map(str::trim)
@@ -261,17 +266,16 @@ mod tests {
     }
 
     #[test]
-    fn the_requester_comes_from_the_caller_then_named_codes_then_the_site_code() {
+    fn the_requester_comes_from_the_caller_then_the_site_code() {
         let plain = SiteSettings::default();
         let coded = SiteSettings { requester_tracking_code: "trackingCode3".into(), ..SiteSettings::default() };
-        let tracking: Options =
-            vec![("trackingCode1".into(), "Sales".into()), ("TrackingCode3".into(), " Emp007 ".into())];
+        let mut tracking = TrackingCodes::default();
+        tracking.set(1, "Sales".into());
+        tracking.set(3, " Emp007 ".into());
         assert_eq!(requester_of(&plain, None, &tracking), None, "no tracking code is a requester by default");
         assert_eq!(requester_of(&coded, None, &tracking).as_deref(), Some("emp007"));
         assert_eq!(requester_of(&coded, Some("emp001"), &tracking).as_deref(), Some("emp001"));
-        let named: Options = vec![("bookedFor".into(), "emp002".into())];
-        assert_eq!(requester_of(&plain, None, &named).as_deref(), Some("emp002"));
-        assert_eq!(requester_of(&plain, Some("  "), &named).as_deref(), Some("emp002"), "blank given is ignored");
+        assert_eq!(requester_of(&coded, Some("  "), &tracking).as_deref(), Some("emp007"), "blank given is ignored");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::error::{Entity, Error, Result, SessionError};
 use crate::license::LicenseAction;
 use crate::license_log::{for_booking, Person};
 use crate::meeting::{Meeting, SessionStatus};
+use crate::model::meeting_options::Feature;
 use crate::occurrences;
 use crate::room::ParticipantPass;
 use crate::secrets::token_hash;
@@ -45,10 +46,6 @@ pub struct Joined {
     pub role: Role,
     /// Proves the bearer is this participant (see [`crate::room::ParticipantPass`]); shown once.
     pub pass: String,
-}
-
-fn option_on(m: &Meeting, names: &[&str]) -> bool {
-    m.enable_options.iter().any(|(k, v)| names.iter().any(|n| k.eq_ignore_ascii_case(n)) && v.trim() == "true")
 }
 
 /// Whole minutes from `a` to `b`, a started minute counting as one.
@@ -149,7 +146,7 @@ impl Kaigi {
             }
         }
         let role = if key_ok { Role::Host } else { Role::Attendee };
-        let jbh = m.join_teleconf_before_host || option_on(&m, &["joinBeforeHost", "enabledJoinBeforeHost"]);
+        let jbh = m.join_teleconf_before_host || m.options.features.is_on(Feature::JoinBeforeHost);
         if role == Role::Attendee && !m.host_joined && !jbh {
             return Err(Error::Session(SessionError::WaitingForHost));
         }
@@ -291,7 +288,7 @@ impl Kaigi {
         };
         let (on, mut recorded_secs) = recording_state(&events, now);
         let explicit = current_session(&events).iter().any(|e| e.kind == EventKind::RecordStart);
-        let auto = option_on(&m, &["autoRecord", "enabledAutoRecordMeeting"]);
+        let auto = m.options.features.is_on(Feature::AutoRecord);
         if auto && !explicit {
             recorded_secs = (now - start).num_seconds().max(0);
         }

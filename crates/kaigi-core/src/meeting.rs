@@ -1,6 +1,7 @@
 //! Meetings (and, with the same shape, teleconference sessions, training sessions, events and
 //! support sessions): identity, schedule, passwords, options, attendees and state.
 
+use crate::model::meeting_options::MeetingOptions;
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -220,10 +221,6 @@ pub struct OccurrenceException {
     pub password: Option<String>,
 }
 
-/// Options kept as the client sent them (enableOptions, telephony, remind, tracking codes):
-/// (element name, value) pairs, returned in the same form.
-pub type Options = Vec<(String, String)>;
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meeting {
     pub id: MeetingId,
@@ -266,10 +263,8 @@ pub struct Meeting {
     pub host_token: String,
     pub max_user_number: u32,
     pub invitees: Vec<Invitee>,
-    pub enable_options: Options,
-    pub telephony: Options,
-    pub tracking: Options,
-    pub remind: Options,
+    /// Features, telephony, tracking codes and reminder, typed (model::meeting_options).
+    pub options: MeetingOptions,
     pub repeat: Recurrence,
     /// End of the last occurrence; None when the series has no end.
     pub series_end: Option<DateTime<Utc>>,

@@ -9,9 +9,10 @@ use crate::error::{Entity, Error, Result, ScheduleError};
 use crate::license::LicenseAction;
 use crate::license_log::{for_booking, on_behalf_of, requester_of, LicenseDecision, Person};
 use crate::meeting::{
-    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingQuery, Options, Recurrence, SessionKind, SessionStatus,
+    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingQuery, Recurrence, SessionKind, SessionStatus,
     REGISTRATION_FIELDS,
 };
+use crate::model::meeting_options::MeetingOptions;
 use crate::occurrences;
 use crate::recurrence;
 use crate::service::Kaigi;
@@ -71,10 +72,8 @@ pub struct MeetingFields {
     pub enforce_audio_login: Option<bool>,
     pub max_user_number: Option<u32>,
     pub invitees: Option<Vec<Invitee>>,
-    pub enable_options: Option<Options>,
-    pub telephony: Option<Options>,
-    pub tracking: Option<Options>,
-    pub remind: Option<Options>,
+    /// The options a request sets; a change merges them leaf by leaf into the meeting's.
+    pub options: MeetingOptions,
     pub repeat: Option<Recurrence>,
     /// (name, value) pairs of `attendeeOptions`.
     pub attendee_options: Option<Vec<(String, String)>>,
@@ -160,6 +159,39 @@ fn valid_email(value: &str) -> Result<String> {
         Some((l, d)) if !l.is_empty() && d.contains('.') && !v.contains(char::is_whitespace) && v.len() <= 128 => Ok(v),
         _ => Err(Error::invalid("email", format!("{value} is not a valid email address"))),
     }
+}
+
+/// Most characters of one tracking code (the schema's limit).
+pub const MAX_TRACKING_CODE: usize = 128;
+/// Most characters of a telephony text (description, location, URL).
+pub const MAX_TELEPHONY_TEXT: usize = 2048;
+/// Most reminder e-mail addresses of one meeting.
+pub const MAX_REMIND_EMAILS: usize = 100;
+
+/// What a meeting's options may hold: codes and texts within their lengths, reminder addresses
+/// that are addresses.
+fn check_options(o: &MeetingOptions) -> Result<()> {
+    for (_, code) in o.tracking.iter() {
+        if code.chars().count() > MAX_TRACKING_CODE {
+            return Err(Error::invalid("trackingCode", format!("longer than {MAX_TRACKING_CODE} characters")));
+        }
+    }
+    let t = &o.telephony;
+    let numbers = t.call_in.iter().flat_map(|n| [&n.toll, &n.toll_free, &n.international_local]);
+    for text in [&t.external_url, &t.external_description, &t.location].into_iter().chain(numbers).flatten() {
+        if text.chars().count() > MAX_TELEPHONY_TEXT {
+            return Err(Error::invalid("telephony", format!("a text longer than {MAX_TELEPHONY_TEXT} characters")));
+        }
+    }
+    if let Some(emails) = &o.remind.emails {
+        if emails.len() > MAX_REMIND_EMAILS {
+            return Err(Error::invalid("remind", format!("at most {MAX_REMIND_EMAILS} e-mail addresses")));
+        }
+        for e in emails {
+            valid_email(e)?;
+        }
+    }
+    Ok(())
 }
 
 fn store_error(e: StoreError) -> Error {
@@ -376,16 +408,8 @@ impl Kaigi {
                 })
                 .collect::<Result<_>>()?;
         }
-        for (dst, src) in [
-            (&mut m.enable_options, &f.enable_options),
-            (&mut m.telephony, &f.telephony),
-            (&mut m.tracking, &f.tracking),
-            (&mut m.remind, &f.remind),
-        ] {
-            if let Some(v) = src {
-                *dst = v.clone();
-            }
-        }
+        check_options(&f.options)?;
+        m.options.merge(&f.options);
         if let Some(opts) = &f.attendee_options {
             apply_attendee_options(&mut m.attendee_options, opts)?;
         }
@@ -458,8 +482,7 @@ impl Kaigi {
         let me = caller.require_user()?.clone();
         let site = &caller.site;
         let host = self.resolve_host(caller, f.host_webex_id.as_deref()).await?;
-        let requester =
-            requester_of(&site.settings, f.requester.as_deref(), f.tracking.as_ref().unwrap_or(&Vec::new()));
+        let requester = requester_of(&site.settings, f.requester.as_deref(), &f.options.tracking);
         let (schedule, host) =
             self.host_licence(caller, host, f.name.as_deref().unwrap_or_default(), requester).await?;
         let now = self.now();
@@ -502,10 +525,7 @@ impl Kaigi {
             host_token: self.keys.time_ordered_hex(now, 16),
             max_user_number: site.settings.meeting_type(default_type).map(|t| t.max_users).unwrap_or(1000),
             invitees: Vec::new(),
-            enable_options: Vec::new(),
-            telephony: Vec::new(),
-            tracking: Vec::new(),
-            remind: Vec::new(),
+            options: MeetingOptions::default(),
             repeat: Recurrence::none(),
             series_end: None,
             attendee_options: AttendeeOptions { auto: true, ..AttendeeOptions::default() },
@@ -617,8 +637,9 @@ impl Kaigi {
                 if host.id == m.host_id {
                     host
                 } else {
-                    let tracking = f.tracking.as_ref().unwrap_or(&m.tracking);
-                    let requester = requester_of(&site.settings, f.requester.as_deref(), tracking);
+                    let mut tracking = m.options.tracking.clone();
+                    tracking.merge(&f.options.tracking);
+                    let requester = requester_of(&site.settings, f.requester.as_deref(), &tracking);
                     let (d, host) = self.host_licence(caller, host, &m.name, requester).await?;
                     decisions.push(d);
                     host

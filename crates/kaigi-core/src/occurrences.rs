@@ -421,6 +421,7 @@ impl Kaigi {
 mod tests {
     use super::*;
     use crate::meeting::{AttendeeOptions, ListStatus, SessionKind};
+    use crate::model::meeting_options::MeetingOptions;
     use crate::{rrule, timezone};
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -464,10 +465,7 @@ mod tests {
             host_token: "h".into(),
             max_user_number: 10,
             invitees: Vec::new(),
-            enable_options: Vec::new(),
-            telephony: Vec::new(),
-            tracking: Vec::new(),
-            remind: Vec::new(),
+            options: MeetingOptions::default(),
             repeat,
             series_end: None,
             attendee_options: AttendeeOptions::default(),

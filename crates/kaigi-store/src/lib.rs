@@ -16,6 +16,7 @@ mod group_commit;
 mod integrations;
 mod license_log;
 mod licenses;
+mod meeting_options;
 mod meetings;
 mod migrate;
 mod outbox;

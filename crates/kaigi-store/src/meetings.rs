@@ -20,6 +20,7 @@ use crate::codec::{
     Value,
 };
 use crate::errors::{corrupt, db};
+use crate::meeting_options::{option_values, options_from_row};
 use crate::outbox::insert_mails;
 use crate::SqlStore;
 
@@ -71,6 +72,7 @@ const WRITE_COLUMNS: [&str; 41] = [
 
 /// The values of [`WRITE_COLUMNS`] for `m`, in the same order.
 fn meeting_values(m: &Meeting) -> Result<[Value; 41], StoreError> {
+    let [features, telephony, tracking, remind] = option_values(&m.options)?;
     Ok([
         Value::text(m.kind.as_str()),
         Value::text(lc(&m.uuid)),
@@ -99,10 +101,10 @@ fn meeting_values(m: &Meeting) -> Result<[Value; 41], StoreError> {
         Value::text(&m.guest_token),
         Value::text(&m.host_token),
         Value::int(i64::from(m.max_user_number)),
-        json(&m.enable_options, "enable options")?,
-        json(&m.telephony, "telephony options")?,
-        json(&m.tracking, "tracking codes")?,
-        json(&m.remind, "remind options")?,
+        features,
+        telephony,
+        tracking,
+        remind,
         json(&m.repeat, "recurrence")?,
         opt_ms(m.series_end),
         json(&m.attendee_options, "attendee options")?,
@@ -183,10 +185,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
         host_token: get(row, "host_token")?,
         max_user_number: get_num(row, "max_user_number")?,
         invitees: Vec::new(),
-        enable_options: get_json(row, "enable_options")?,
-        telephony: get_json(row, "telephony")?,
-        tracking: get_json(row, "tracking")?,
-        remind: get_json(row, "remind")?,
+        options: options_from_row(row)?,
         repeat: get_json(row, "recurrence")?,
         series_end: get_opt_time(row, "series_end_ms")?,
         attendee_options: get_json(row, "attendee_options")?,

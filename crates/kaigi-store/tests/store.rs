@@ -27,6 +27,9 @@ use kaigi_core::meeting::{
     AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, OccurrenceException, Recurrence,
     RepeatKind, SessionKind, SessionStatus, Shape,
 };
+use kaigi_core::model::meeting_options::{
+    AccessCodeOrder, AudioSupport, CallInNumbers, Feature, Features, MeetingOptions, Reminder, Telephony, TrackingCodes,
+};
 use kaigi_core::preferences::{
     AudioOptions, AudioType, MeetingPreferences, PhoneNumber, PreferencesWrite, RoomOptions, SchedulingOptions,
     VideoDevice, VideoOptions,
@@ -318,10 +321,7 @@ fn meeting(site: SiteId, host: UserId, key: u64, start: i64) -> Meeting {
         host_token: format!("host-{key}"),
         max_user_number: 100,
         invitees: vec![],
-        enable_options: vec![],
-        telephony: vec![],
-        tracking: vec![],
-        remind: vec![],
+        options: MeetingOptions::default(),
         repeat: Recurrence::none(),
         series_end: Some(t(start + 3600)),
         attendee_options: AttendeeOptions::default(),
@@ -1432,10 +1432,7 @@ async fn meetings_round_trip_every_field(ctx: Ctx) {
             invitee("Ann", "ann@example.com", "PRESENTER"),
             invitee("Lim", "lim@example.com", "LIMITED"),
         ],
-        enable_options: vec![("chat".into(), "true".into()), ("poll".into(), "false".into())],
-        telephony: vec![("telephonySupport".into(), "CALLIN".into()), ("numPhoneLines".into(), "4".into())],
-        tracking: vec![("trackingCode1".into(), "Sales & <Ops>".into())],
-        remind: vec![("enableReminder".into(), "true".into()), ("minutesAhead".into(), "15".into())],
+        options: every_option(),
         repeat: Recurrence {
             kind: RepeatKind::Weekly,
             interval: 2,
@@ -1596,7 +1593,14 @@ async fn update_meeting_replaces_the_row_and_its_invitees(ctx: Ctx) {
         audio_password: Some("999".into()),
         attendee_options: AttendeeOptions { registration: true, ..AttendeeOptions::default() },
         registration_required: vec!["fax".into()],
-        enable_options: vec![("chat".into(), "false".into())],
+        options: MeetingOptions {
+            features: {
+                let mut f = Features::default();
+                f.set(Feature::Chat, false);
+                f
+            },
+            ..MeetingOptions::default()
+        },
         invitees: vec![invitee("C", "c@example.com", "HOST"), invitee("D", "d@example.com", "ATTENDEE")],
         updated_at: t(20),
         ..m.clone()
@@ -2578,4 +2582,31 @@ async fn decisions_are_stored_with_their_meetings_in_a_batch(ctx: Ctx) {
         .map(|d| (d.meeting_key.expect("key"), d.meeting_id.expect("meeting id")))
         .collect();
     assert_eq!(recorded, stored);
+}
+
+/// Options with every kind of value set, to see each one stored and read back.
+fn every_option() -> MeetingOptions {
+    let mut features = Features::default();
+    features.set(Feature::Chat, true).set(Feature::Poll, false).set(Feature::AutoRecord, true);
+    let mut tracking = TrackingCodes::default();
+    tracking.set(1, "Sales & <Ops>".into());
+    tracking.set(10, "ten".into());
+    MeetingOptions {
+        features,
+        telephony: Telephony {
+            support: Some(AudioSupport::CallIn),
+            phone_lines: Some(4),
+            external_description: Some("bridge".into()),
+            call_in: Some(CallInNumbers { toll: Some("+1 555 0100".into()), ..CallInNumbers::default() }),
+            access_code_order: Some(AccessCodeOrder::ParticipantFirst),
+            ..Telephony::default()
+        },
+        tracking,
+        remind: Reminder {
+            enabled: Some(true),
+            emails: Some(vec!["a@example.com".into()]),
+            minutes_ahead: Some(15),
+            ..Reminder::default()
+        },
+    }
 }

@@ -29,6 +29,11 @@ impl Failure {
         Self::new("000000", format!("Invalid value for {field}: {why}"))
     }
 
+    /// 000000: an element the operation does not know, refused rather than dropped.
+    pub fn unknown_element(name: &str, within: &str) -> Self {
+        Self::new("000000", format!("Unknown element {name} in {within}"))
+    }
+
     /// 000053: more bodyContent elements than the site allows (at most `limit`).
     pub fn too_many_bodies(limit: u32) -> Self {
         Self::new("000053", format!("The count of BodyContent in a request must be less than {}", limit + 1))

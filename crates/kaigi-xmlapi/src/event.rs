@@ -5,11 +5,13 @@
 
 use kaigi_core::meeting::{Invitee, Meeting, SessionKind};
 use kaigi_core::meetings::MeetingFields;
+use kaigi_core::model::meeting_options::Reminder;
 use kaigi_core::user::User;
 
 use crate::codes::Failure;
 use crate::element::Element;
-use crate::meeting::{listing, local, meeting_fields, meeting_ref, zone};
+use crate::meeting::{listing, local, meeting_fields, meeting_ref};
+use crate::options::{write_telephony, write_tracking};
 use crate::training::open_time_in_minutes;
 use crate::writer::BodyWriter;
 use crate::Ctx;
@@ -37,6 +39,11 @@ fn people(body: &Element, block: &str, item: &str, role: &str) -> Vec<Invitee> {
 
 fn fields(body: &Element) -> Result<MeetingFields, Failure> {
     let mut f = meeting_fields(body)?;
+    // The event schema's reminder is `minutesAhead` alone.
+    let remind = &f.options.remind;
+    if *remind != (Reminder { minutes_ahead: remind.minutes_ahead, ..Reminder::default() }) {
+        return Err(Failure::invalid("remind", "an event's reminder is minutesAhead alone"));
+    }
     open_time_in_minutes(body, &mut f)?;
     if body.child("panelists").is_some() || body.child("attendees").is_some() {
         let mut list = people(body, "panelists", "panelist", "PRESENTER");
@@ -75,19 +82,26 @@ fn write_people(w: &mut BodyWriter, block: &str, item: &str, people: &[&Invitee]
     });
 }
 
+/// GetEvent in the event schema's order.
 fn write_event(w: &mut BodyWriter, m: &Meeting, host: &User) {
     w.node("accessControl", |w| {
         w.leaf("listing", m.list_status.wire()).leaf_opt("sessionPassword", m.password.as_deref());
         w.leaf_opt("audioPassword", m.audio_password.as_deref())
             .flag("isEnforceAudioPassword", m.enforce_audio_password);
-    });
-    w.node("schedule", |w| {
-        w.leaf("startDate", local(m.start, m.time_zone_id)).leaf("duration", m.duration_minutes);
-        w.leaf("timeZoneID", m.time_zone_id).leaf("timeZone", zone(m.time_zone_id).name);
-        w.leaf("openTime", m.open_time_secs / 60).leaf("hostWebExID", &host.webex_id);
+        w.flag("enforcePassword", m.enforce_password);
     });
     w.node("metaData", |w| {
         w.leaf("sessionName", &m.name).leaf("sessionType", m.meeting_type).leaf("description", &m.agenda);
+    });
+    w.node("schedule", |w| {
+        w.leaf("startDate", local(m.start, m.time_zone_id)).leaf("timeZoneID", m.time_zone_id);
+        w.leaf("duration", m.duration_minutes).leaf("openTime", m.open_time_secs / 60);
+        w.leaf("hostWebExID", &host.webex_id).flag("joinTeleconfBeforeHost", m.join_teleconf_before_host);
+    });
+    write_telephony(w, "event", &m.options.telephony, false);
+    write_tracking(w, &m.options.tracking);
+    w.node("remind", |w| {
+        w.leaf_opt("minutesAhead", m.options.remind.minutes_ahead);
     });
     let panelists: Vec<&Invitee> = m.invitees.iter().filter(|i| i.role == "PRESENTER").collect();
     let attendees: Vec<&Invitee> = m.invitees.iter().filter(|i| i.role != "PRESENTER").collect();

@@ -71,7 +71,8 @@ fn query(body: &Element, center: Center) -> Result<(HistoryQuery, u16, u32), Fai
 
 /// One session of a usage history, each center in its own schema type's order (the 2011 schema
 /// orders the same fields differently per center, and spells training's toll-free field
-/// `totalCallInTolllfreeMinutes`).
+/// `totalCallInTolllfreeMinutes`); the meeting list names its `timezone`, the others give the
+/// zone's id, as their schema types say.
 fn write_usage(w: &mut BodyWriter, center: Center, item: &UsageItem, tz: u16) {
     let u = &item.usage;
     let h = &item.host;
@@ -100,7 +101,7 @@ fn write_usage(w: &mut BodyWriter, center: Center, item: &UsageItem, tz: u16) {
         Center::Training => w.node("trainingSessionHistory", |w| {
             w.leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
             w.leaf("sessionStartTime", start).leaf("sessionEndTime", end).leaf("duration", u.duration_minutes);
-            w.leaf("totalAttendee", u.total_participants).leaf("timezone", zone_name).leaf("userID", h.id);
+            w.leaf("totalAttendee", u.total_participants).leaf("timezone", tz).leaf("userID", h.id);
             w.leaf("hostWebExID", &h.webex_id).leaf("hostEmail", &h.email);
             w.leaf("totalPeopleMinutes", u.total_people_minutes);
             call_totals(w, "totalCallInTolllfreeMinutes");
@@ -110,7 +111,7 @@ fn write_usage(w: &mut BodyWriter, center: Center, item: &UsageItem, tz: u16) {
         Center::Event => w.node("eventSessionHistory", |w| {
             w.leaf("confID", u.conf_id).leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
             w.leaf("sessionStartTime", start).leaf("sessionEndTime", end).leaf("duration", u.duration_minutes);
-            w.leaf("timezone", zone_name).leaf("meetingType", "EC").leaf("userID", h.id);
+            w.leaf("timezone", tz).leaf("meetingType", "EC").leaf("userID", h.id);
             w.leaf("hostWebExID", &h.webex_id).leaf("hostName", h.display_name()).leaf("hostEmail", &h.email);
             w.leaf("totalPeopleMinutes", u.total_people_minutes);
             call_totals(w, "totalCallInTollfreeMinutes");
@@ -120,7 +121,7 @@ fn write_usage(w: &mut BodyWriter, center: Center, item: &UsageItem, tz: u16) {
         Center::Support => w.node("supportSessionHistory", |w| {
             w.leaf("sessionKey", u.meeting_key).leaf("confName", &u.name);
             w.leaf("sessionStartTime", start).leaf("sessionEndTime", end).leaf("duration", u.duration_minutes);
-            w.leaf("timezone", zone_name).leaf("meetingType", "SC");
+            w.leaf("timezone", tz).leaf("meetingType", "SC");
             w.leaf("hostWebExID", &h.webex_id).leaf("hostName", h.display_name()).leaf("hostEmail", &h.email);
             w.leaf("totalPeopleMinutes", u.total_people_minutes).leaf("confID", u.conf_id);
             w.leaf("peakAttendee", u.total_participants).leaf("meetingUUID", &u.uuid);

@@ -3,13 +3,18 @@
 //! scheduling services share (schedule, repeat, attendees, options).
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
-use kaigi_core::meeting::{Invitee, ListStatus, Meeting, Options, Recurrence, RepeatKind, SessionKind};
+use kaigi_core::meeting::{Invitee, ListStatus, Meeting, Recurrence, RepeatKind, SessionKind};
 use kaigi_core::meetings::{MeetingFields, MeetingListing, MeetingOrder, MeetingRef};
+use kaigi_core::model::meeting_options::MeetingOptions;
 use kaigi_core::timezone::{self, TimeZoneInfo};
 use kaigi_core::user::User;
 
 use crate::codes::Failure;
 use crate::element::Element;
+use crate::options::{
+    read_features, read_remind, read_telephony, read_tracking, write_features, write_remind, write_telephony,
+    write_tracking, MEETING_FEATURES,
+};
 use crate::values::{list_control, opt_bool, opt_datetime, opt_num, opt_string, order, parse_num};
 use crate::writer::BodyWriter;
 use crate::Ctx;
@@ -27,7 +32,8 @@ pub fn meeting_ref(body: &Element) -> Result<MeetingRef, Failure> {
     Err(Failure::invalid("meetingKey", "is required (or meetingUUID)"))
 }
 
-fn options(el: Option<&Element>) -> Option<Options> {
+/// `(name, value)` pairs of a flat block (`attendeeOptions`), nested values joined by `;`.
+fn pairs(el: Option<&Element>) -> Option<Vec<(String, String)>> {
     el.map(|e| {
         e.children
             .iter()
@@ -47,7 +53,7 @@ fn weekday(s: &str) -> Result<Weekday, Failure> {
     s.trim().parse::<Weekday>().map_err(|_| Failure::invalid("day", "must be SUNDAY … SATURDAY"))
 }
 
-fn wire_day(d: Weekday) -> &'static str {
+pub(crate) fn wire_day(d: Weekday) -> &'static str {
     match d {
         Weekday::Sun => "SUNDAY",
         Weekday::Mon => "MONDAY",
@@ -170,14 +176,14 @@ pub fn meeting_fields(body: &Element) -> Result<MeetingFields, Failure> {
         f.join_teleconf_before_host = opt_bool(s, "joinTeleconfBeforeHost")?;
         f.host_webex_id = s.value_of("hostWebExID").map(str::to_string);
     }
-    f.enable_options = options(body.child("enableOptions"));
-    f.telephony = options(body.child("telephony"));
-    f.tracking = options(body.child("tracking"));
-    f.remind = options(body.child("remind"));
+    f.options = read_options(body)?;
+    if let Some(t) = body.child("tracking") {
+        f.requester = read_tracking(t)?.1;
+    }
     if let Some(r) = body.child("repeat") {
         f.repeat = Some(repeat(r)?);
     }
-    f.attendee_options = options(body.child("attendeeOptions"));
+    f.attendee_options = pairs(body.child("attendeeOptions"));
     if let Some(form) = body.child("registrationForm") {
         f.registration_form = Some(
             form.children
@@ -196,6 +202,24 @@ pub fn meeting_fields(body: &Element) -> Result<MeetingFields, Failure> {
     Ok(f)
 }
 
+/// The typed options of a scheduling request: `enableOptions`, `telephony`, `tracking`, `remind`.
+pub fn read_options(body: &Element) -> Result<MeetingOptions, Failure> {
+    let mut o = MeetingOptions::default();
+    if let Some(e) = body.child("enableOptions") {
+        o.features = read_features(e)?;
+    }
+    if let Some(t) = body.child("telephony") {
+        o.telephony = read_telephony(t)?;
+    }
+    if let Some(t) = body.child("tracking") {
+        o.tracking = read_tracking(t)?.0;
+    }
+    if let Some(r) = body.child("remind") {
+        o.remind = read_remind(r)?;
+    }
+    Ok(o)
+}
+
 pub fn zone(id: u16) -> &'static TimeZoneInfo {
     timezone::by_id(id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)])
 }
@@ -203,14 +227,6 @@ pub fn zone(id: u16) -> &'static TimeZoneInfo {
 /// `MM/DD/YYYY HH:MM:SS` of `at` in zone `id`.
 pub fn local(at: DateTime<Utc>, id: u16) -> String {
     timezone::format_wire_datetime(zone(id).to_local(at))
-}
-
-fn write_options(w: &mut BodyWriter, name: &str, opts: &Options) {
-    w.node(name, |w| {
-        for (k, v) in opts {
-            w.leaf(k, v);
-        }
-    });
 }
 
 fn write_ical(w: &mut BodyWriter, host: &str, attendee: &str) {
@@ -275,21 +291,6 @@ pub async fn del_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failur
     Ok(())
 }
 
-const DEFAULT_ENABLE_OPTIONS: [(&str, bool); 12] = [
-    ("chat", true),
-    ("poll", true),
-    ("audioVideo", true),
-    ("attendeeList", true),
-    ("fileShare", true),
-    ("presentation", true),
-    ("applicationShare", true),
-    ("desktopShare", true),
-    ("meetingRecord", true),
-    ("annotation", true),
-    ("voip", true),
-    ("supportE2E", false),
-];
-
 fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
     let links = ctx.kaigi.meeting_links(&ctx.caller.site, m);
     let tz = zone(m.time_zone_id);
@@ -310,28 +311,19 @@ fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
         w.leaf("maxUserNumber", m.max_user_number);
         w.node("attendees", |w| {
             for i in &m.invitees {
+                // The attendee type of the attendee schema: its children are `att:`.
                 w.node("attendee", |w| {
-                    w.node("person", |w| {
+                    w.node_in("att", "person", |w| {
                         w.leaf_in("com", "name", &i.name)
                             .leaf_in("com", "email", &i.email)
                             .leaf_in("com", "type", "VISITOR");
                     });
-                    w.leaf("role", &i.role);
+                    w.leaf_in("att", "role", &i.role);
                 });
             }
         });
     });
-    w.node("enableOptions", |w| {
-        let given = |n: &str| m.enable_options.iter().find(|(k, _)| k.eq_ignore_ascii_case(n));
-        for (name, default) in DEFAULT_ENABLE_OPTIONS {
-            if given(name).is_none() {
-                w.flag(name, default);
-            }
-        }
-        for (k, v) in &m.enable_options {
-            w.leaf(k, v);
-        }
-    });
+    write_features(w, MEETING_FEATURES, &m.options.features);
     w.node("schedule", |w| {
         w.leaf("startDate", local(m.start, m.time_zone_id))
             .leaf("timeZoneID", m.time_zone_id)
@@ -341,17 +333,10 @@ fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
         w.leaf("entryExitTone", 0).leaf("extNotifyTime", 0).flag("joinTeleconfBeforeHost", m.join_teleconf_before_host);
         w.flag("firstAttendeeAsPresenter", false);
     });
-    if m.telephony.is_empty() {
-        w.node("telephony", |w| {
-            w.leaf("telephonySupport", "CALLIN").leaf("numPhoneLines", 50).flag("enableTSP", false);
-            w.flag("intlLocalCallIn", false).node("callInNum", |_| {}).flag("isMPAudio", false);
-        });
-    } else {
-        write_options(w, "telephony", &m.telephony);
-    }
-    write_options(w, "tracking", &m.tracking);
+    write_telephony(w, "meet", &m.options.telephony, true);
+    write_tracking(w, &m.options.tracking);
     write_repeat(w, &m.repeat);
-    write_options(w, "remind", &m.remind);
+    write_remind(w, "meet", &m.options.remind);
     let o = &m.attendee_options;
     w.node("attendeeOptions", |w| {
         w.flag("request", o.request).flag("registration", o.registration).flag("auto", o.auto);

@@ -233,7 +233,8 @@ pub async fn lst_open_session(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), F
     for service in services {
         w.node("services", |w| {
             w.leaf("serviceType", service);
-            for (o, actual) in page.items.iter().zip(&started).filter(|(o, _)| o.meeting.kind.service_type() == service) {
+            for (o, actual) in page.items.iter().zip(&started).filter(|(o, _)| o.meeting.kind.service_type() == service)
+            {
                 let m = &o.meeting;
                 w.node("sessions", |w| {
                     w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("sessionName", &m.name);

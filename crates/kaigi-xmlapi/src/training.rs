@@ -15,6 +15,7 @@ use kaigi_core::user::User;
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::meeting::{listing, local, meeting_fields, meeting_ref, zone};
+use crate::options::{write_features, write_remind, write_telephony, write_tracking, TRAINING_FEATURES};
 use crate::values::opt_num;
 use crate::writer::BodyWriter;
 use crate::Ctx;
@@ -119,68 +120,76 @@ pub async fn del(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_people(w: &mut BodyWriter, block: &str, people: &[&Invitee]) {
+fn write_people(w: &mut BodyWriter, block: &str, max_users: u32, people: &[&Invitee]) {
     w.node(block, |w| {
-        w.node("participants", |w| {
+        w.leaf_in("sess", "maxUserNumber", max_users);
+        w.node_in("sess", "participants", |w| {
             for i in people {
-                w.node("participant", |w| {
-                    w.node("person", |w| {
+                w.node_in("sess", "participant", |w| {
+                    w.node_in("sess", "person", |w| {
                         w.leaf_in("com", "name", &i.name).leaf_in("com", "email", &i.email);
                     });
-                    w.leaf("role", &i.role);
+                    w.leaf_in("sess", "role", &i.role);
                 });
             }
         });
     });
 }
 
+/// GetTrainingSession in the 2011 schema's order: the parts the training type inherits from the
+/// session schema are `sess:`, its own `train:`.
 fn write_training(w: &mut BodyWriter, m: &Meeting, host: &User) {
-    w.node("accessControl", |w| {
-        w.leaf("listing", m.list_status.wire()).leaf_opt("sessionPassword", m.password.as_deref());
-        w.leaf_opt("audioPassword", m.audio_password.as_deref())
-            .flag("isEnforceAudioPassword", m.enforce_audio_password);
-        w.flag("enforcePassword", m.enforce_password);
+    w.node_in("sess", "accessControl", |w| {
+        w.leaf_in("sess", "listing", m.list_status.wire());
+        if let Some(pw) = &m.password {
+            w.leaf_in("sess", "sessionPassword", pw);
+        }
+        if let Some(pw) = &m.audio_password {
+            w.leaf_in("sess", "audioPassword", pw);
+        }
+        w.leaf_in("sess", "isEnforceAudioPassword", m.enforce_audio_password);
+        w.leaf_in("sess", "enforcePassword", m.enforce_password);
     });
-    w.node("schedule", |w| {
-        w.leaf("startDate", local(m.start, m.time_zone_id)).leaf("timeZoneID", m.time_zone_id);
-        w.leaf("timeZone", zone(m.time_zone_id).name).leaf("duration", m.duration_minutes);
-        w.leaf("openTime", m.open_time_secs / 60).leaf("hostWebExID", &host.webex_id);
+    w.node_in("sess", "schedule", |w| {
+        w.leaf_in("sess", "startDate", local(m.start, m.time_zone_id));
+        w.leaf_in("sess", "timeZone", zone(m.time_zone_id).name).leaf_in("sess", "duration", m.duration_minutes);
+        w.leaf_in("sess", "timeZoneID", m.time_zone_id).leaf_in("sess", "hostWebExID", &host.webex_id);
+        w.leaf_in("sess", "openTime", m.open_time_secs / 60);
+        w.leaf_in("sess", "joinTeleconfBeforeHost", m.join_teleconf_before_host);
     });
     w.node("metaData", |w| {
-        w.leaf("confName", &m.name).leaf("agenda", &m.agenda).leaf("sessionType", m.meeting_type);
+        w.leaf_in("sess", "confName", &m.name).leaf("agenda", &m.agenda).leaf("sessionType", m.meeting_type);
     });
-    w.node("enableOptions", |w| {
-        for (k, v) in &m.enable_options {
-            w.leaf(k, v);
-        }
-    });
-    w.node("telephony", |w| {
-        if m.telephony.is_empty() {
-            w.leaf("telephonySupport", "CALLIN");
-        }
-        for (k, v) in &m.telephony {
-            w.leaf(k, v);
-        }
-    });
-    w.node("tracking", |w| {
-        for (k, v) in &m.tracking {
-            w.leaf(k, v);
-        }
-    });
+    write_features(w, TRAINING_FEATURES, &m.options.features);
+    write_telephony(w, "sess", &m.options.telephony, false);
+    write_tracking(w, &m.options.tracking);
     let r = &m.repeat;
     w.node("repeat", |w| {
         if r.kind == RepeatKind::NoRepeat {
             w.leaf("repeatType", "SINGLE");
-        } else {
-            w.leaf("repeatType", "RECURRING_SINGLE").leaf("occurenceType", r.kind.wire());
-            w.leaf("interval", r.interval).leaf_opt("endAfter", r.occurrences);
+            return;
         }
+        w.leaf("repeatType", "RECURRING_SINGLE");
+        if let Some(e) = r.expiration {
+            w.leaf("expirationDate", e.format("%m/%d/%Y 00:00:00").to_string());
+        }
+        if !r.days_in_week.is_empty() {
+            w.node("dayInWeek", |w| {
+                for d in &r.days_in_week {
+                    w.leaf("day", crate::meeting::wire_day(*d));
+                }
+            });
+        }
+        w.leaf_opt("endAfter", r.occurrences).leaf("occurenceType", r.kind.wire()).leaf("interval", r.interval);
+        w.leaf_opt("dayInMonth", r.day_in_month).leaf_opt("weekInMonth", r.week_in_month);
+        w.leaf_opt("monthInYear", r.month_in_year);
     });
+    write_remind(w, "sess", &m.options.remind);
     let presenters: Vec<&Invitee> = m.invitees.iter().filter(|i| i.role != "ATTENDEE").collect();
     let attendees: Vec<&Invitee> = m.invitees.iter().filter(|i| i.role == "ATTENDEE").collect();
-    write_people(w, "presenters", &presenters);
-    write_people(w, "attendees", &attendees);
-    w.leaf("sessionkey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("status", m.status.wire());
+    write_people(w, "presenters", m.max_user_number, &presenters);
+    write_people(w, "attendees", m.max_user_number, &attendees);
+    w.leaf("sessionKey", m.meeting_key).leaf("meetingUUID", &m.uuid).leaf("status", m.status.wire());
     w.leaf("hostKey", &m.host_key).leaf("eventID", m.id).leaf("guestToken", &m.guest_token).leaf("hostType", "1019001");
 }
 

@@ -9,8 +9,8 @@ use crate::element::Element;
 
 pub fn parse_bool(field: &str, text: &str) -> Result<bool, Failure> {
     match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Ok(true),
-        "false" | "0" | "no" => Ok(false),
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
         _ => Err(Failure::invalid(field, "must be true or false")),
     }
 }

@@ -19,6 +19,7 @@ mod rest_preferences;
 mod rest_support;
 mod web_pages;
 mod xml_attendee;
+mod xml_center_history;
 mod xml_envelope;
 mod xml_event;
 mod xml_history;
