@@ -20,7 +20,7 @@ impl Caller {
         let mut user = User::new_on_site(&site, "(operator)".into(), String::new(), now);
         user.privileges = Privileges { site_admin: true, ..Privileges::default() };
         user.meeting_types = Vec::new();
-        Caller { site, principal: Principal::User(Box::new(user)) }
+        Caller { site, principal: Principal::User(Box::new(user)), scopes: None }
     }
 }
 

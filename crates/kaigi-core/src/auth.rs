@@ -57,9 +57,48 @@ pub enum Principal {
 pub struct Caller {
     pub site: Site,
     pub principal: Principal,
+    /// The scopes of the OAuth access token the caller signed in with; None for a password,
+    /// ticket or API key, which are not narrowed by scopes.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// What an operation reaches, in the terms of the REST scopes that open the same thing: an
+/// operation of the XML API signed in with an access token needs one of its scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    ReadSchedules,
+    WriteSchedules,
+    ReadPeople,
+    WritePeople,
+    /// Site settings, time zones, meeting types: any valid token.
+    Site,
+}
+
+impl Reach {
+    /// The scopes any one of which opens this reach.
+    pub fn scopes(self) -> &'static [&'static str] {
+        use crate::tokens::scope;
+        match self {
+            Reach::ReadSchedules => &[scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ],
+            Reach::WriteSchedules => &[scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE],
+            Reach::ReadPeople => &[scope::PEOPLE_READ, scope::ADMIN_PEOPLE_READ],
+            Reach::WritePeople => &[scope::ADMIN_PEOPLE_WRITE],
+            Reach::Site => &[],
+        }
+    }
 }
 
 impl Caller {
+    /// Refuses a caller signed in with an access token that holds none of `reach`'s scopes.
+    pub fn require_reach(&self, reach: Reach) -> Result<()> {
+        let Some(granted) = &self.scopes else { return Ok(()) };
+        let wanted = reach.scopes();
+        if wanted.is_empty() || wanted.iter().any(|s| granted.iter().any(|g| g == s)) {
+            return Ok(());
+        }
+        Err(Error::MissingScope(wanted[0]))
+    }
+
     pub fn user(&self) -> Option<&User> {
         match &self.principal {
             Principal::User(u) => Some(u),
@@ -124,8 +163,24 @@ impl Kaigi {
             Proof::SessionTicket(ticket) => {
                 Principal::User(Box::new(self.check_ticket(&site, credentials.user.as_ref(), ticket).await?))
             }
-            // OAuth access tokens arrive with the REST API (issue #5); until then none is valid.
-            Proof::AccessToken(_) => return Err(Error::Auth(AuthFailure::BadAccessToken)),
+            // The access tokens /v1/access_token issues (spec §1.3, §7): for the site they were
+            // issued on, and for the person they speak for when one is named.
+            Proof::AccessToken(token) => {
+                let by_token = self.authenticate_bearer(token).await?;
+                let named = match credentials.user.as_ref() {
+                    None => true,
+                    Some(UserRef::WebExId(id)) => by_token.user().webex_id.eq_ignore_ascii_case(id.trim()),
+                    Some(UserRef::Email(e)) => by_token.user().email.eq_ignore_ascii_case(e.trim()),
+                };
+                if by_token.caller.site.id != site.id || !named {
+                    return Err(Error::Auth(AuthFailure::BadAccessToken));
+                }
+                return Ok(Caller {
+                    site,
+                    principal: Principal::User(Box::new(by_token.user().clone())),
+                    scopes: Some(by_token.scopes),
+                });
+            }
             Proof::Password(password) => {
                 let user_ref = credentials.user.as_ref().ok_or(Error::Auth(AuthFailure::MissingCredentials))?;
                 Principal::User(Box::new(self.check_password(&site, user_ref, password).await?))
@@ -136,7 +191,7 @@ impl Kaigi {
                 None => Principal::Anonymous,
             },
         };
-        Ok(Caller { site, principal })
+        Ok(Caller { site, principal, scopes: None })
     }
 
     async fn check_api_key(&self, site: &Site, token: &str) -> Result<ApiKey> {
@@ -239,6 +294,15 @@ impl Kaigi {
     /// AuthenticateUser: a session ticket that replaces the password in later requests.
     pub async fn issue_session_ticket(&self, caller: &Caller) -> Result<IssuedTicket> {
         let user = caller.require_user()?;
+        // A ticket acts with all the person's powers, so an access token trades for one only
+        // when it carries every scope the person's role allows (Webex asks spark:all).
+        if let Some(granted) = &caller.scopes {
+            if let Some(missing) =
+                crate::tokens::scopes_allowed(user).into_iter().find(|s| !granted.iter().any(|g| g == s))
+            {
+                return Err(Error::MissingScope(missing));
+            }
+        }
         let now = self.now();
         let mut raw = [0u8; 48];
         self.keys.fill(&mut raw);

@@ -22,6 +22,7 @@ pub mod scope {
     pub const ADMIN_SCHEDULE_WRITE: &str = "meeting:admin_schedule_write";
     pub const PEOPLE_READ: &str = "spark:people_read";
     pub const ADMIN_PEOPLE_READ: &str = "spark-admin:people_read";
+    pub const ADMIN_PEOPLE_WRITE: &str = "spark-admin:people_write";
     pub const ADMIN_LICENSES_READ: &str = "spark-admin:licenses_read";
     pub const PREFERENCES_READ: &str = "meeting:preferences_read";
     pub const PREFERENCES_WRITE: &str = "meeting:preferences_write";
@@ -191,7 +192,7 @@ impl Kaigi {
         // A token never grants more than the user's role allows today.
         let allowed = scopes_allowed(&user);
         let scopes = stored.scopes.into_iter().filter(|s| allowed.contains(&s.as_str())).collect();
-        let caller = Caller { site, principal: Principal::User(Box::new(user.clone())) };
+        let caller = Caller { site, principal: Principal::User(Box::new(user.clone())), scopes: None };
         Ok(TokenCaller { caller, user, scopes, expires_at: stored.expires_at })
     }
 }

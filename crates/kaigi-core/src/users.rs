@@ -518,8 +518,11 @@ impl Kaigi {
     /// `back_url`.
     pub async fn login_url(&self, caller: &Caller, webex_id: &str, back_url: Option<&str>) -> Result<String> {
         let user = self.target_user(caller, webex_id).await?;
-        let as_user =
-            Caller { site: caller.site.clone(), principal: crate::auth::Principal::User(Box::new(user.clone())) };
+        let as_user = Caller {
+            site: caller.site.clone(),
+            principal: crate::auth::Principal::User(Box::new(user.clone())),
+            scopes: None,
+        };
         let ticket = self.issue_session_ticket(&as_user).await?;
         let mut url = format!(
             "{}/p.php?AT=LI&WID={}&TK={}",

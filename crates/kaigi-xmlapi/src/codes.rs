@@ -102,7 +102,11 @@ impl From<&Error> for Failure {
             Error::PmrNeedsNonE2eeType => {
                 Failure::new("110063", "The user must have at least one non-E2EE meeting type to enable PMR.")
             }
-            Error::Session(_) | Error::MissingScope(_) | Error::OthersPreferences | Error::OAuth(_) => {
+            Error::MissingScope(scope) => Failure::new(
+                "000001",
+                format!("Access denied, additional privileges are required: the access token lacks {scope}"),
+            ),
+            Error::Session(_) | Error::OthersPreferences | Error::OAuth(_) => {
                 Failure::new("000001", "Access denied, additional privileges are required")
             }
             Error::UsageLimited => Failure { http_status: 403, ..Failure::new("000045", "403 forbidden") },

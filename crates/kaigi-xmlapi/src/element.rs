@@ -59,6 +59,10 @@ impl Element {
         reader.config_mut().check_end_names = true;
         reader.config_mut().trim_text(false);
         let mut stack: Vec<Element> = Vec::new();
+        // The prefixes each open element declares: a prefixed attribute whose prefix nobody
+        // declared is not readable, as for the real service's parser (an `xsi:type` without
+        // `xmlns:xsi` is "Fail to forward request:null", spec §1.2).
+        let mut scopes: Vec<Vec<Vec<u8>>> = Vec::new();
         let mut root: Option<Element> = None;
         let mut count = 0usize;
         let malformed = |e: &dyn std::fmt::Display| ParseError::Malformed(e.to_string());
@@ -78,14 +82,33 @@ impl Element {
                         return Err(ParseError::TooDeep);
                     }
                     let mut el = Element::new(local(start.name().as_ref()));
+                    let mut declared: Vec<Vec<u8>> = Vec::new();
+                    let mut prefixed: Vec<(Vec<u8>, String, String)> = Vec::new();
                     for attr in start.attributes() {
                         let attr = attr.map_err(|e| malformed(&e))?;
                         let key = attr.key.as_ref();
+                        if let Some(prefix) = key.strip_prefix(b"xmlns:") {
+                            declared.push(prefix.to_vec());
+                            continue;
+                        }
                         if key.starts_with(b"xmlns") {
+                            continue;
+                        }
+                        if let Some(colon) = key.iter().position(|b| *b == b':') {
+                            let value = attr.unescape_value().map_err(|e| malformed(&e))?;
+                            prefixed.push((key[..colon].to_vec(), local(key), value.into_owned()));
                             continue;
                         }
                         let value = attr.unescape_value().map_err(|e| malformed(&e))?;
                         el.attributes.push((local(key), value.into_owned()));
+                    }
+                    for (prefix, name, value) in prefixed {
+                        let known = prefix == b"xml"
+                            || declared.contains(&prefix)
+                            || scopes.iter().any(|scope| scope.contains(&prefix));
+                        if known {
+                            el.attributes.push((name, value));
+                        }
                     }
                     if matches!(event, Event::Empty(_)) {
                         match stack.last_mut() {
@@ -94,10 +117,12 @@ impl Element {
                         }
                     } else {
                         stack.push(el);
+                        scopes.push(declared);
                     }
                 }
                 Event::End(_) => {
                     let mut el = stack.pop().ok_or_else(|| ParseError::Malformed("unbalanced end tag".into()))?;
+                    scopes.pop();
                     el.text = el.text.trim().to_string();
                     match stack.last_mut() {
                         Some(parent) => parent.children.push(el),
@@ -204,7 +229,18 @@ mod tests {
 
     #[test]
     fn xsi_type_is_an_attribute_by_local_name() {
-        let root = Element::parse(r#"<bodyContent xsi:type="java:com.webex.service.binding.user.GetUser"/>"#).unwrap();
-        assert_eq!(root.attribute("type"), Some("java:com.webex.service.binding.user.GetUser"));
+        let declared =
+            r#"<bodyContent xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="user.GetUser"/>"#;
+        assert_eq!(Element::parse(declared).unwrap().attribute("type"), Some("user.GetUser"));
+        let above = r#"<m xmlns:xsi="urn:x"><b><bodyContent xsi:type="user.GetUser"/></b></m>"#;
+        assert_eq!(Element::parse(above).unwrap().children[0].children[0].attribute("type"), Some("user.GetUser"));
+    }
+
+    #[test]
+    fn an_attribute_with_an_undeclared_prefix_cannot_be_read() {
+        let root = Element::parse(r#"<m><bodyContent xsi:type="user.GetUser"/></m>"#).unwrap();
+        assert_eq!(root.children[0].attribute("type"), None);
+        let sibling = r#"<m><a xmlns:xsi="urn:x"/><bodyContent xsi:type="user.GetUser"/></m>"#;
+        assert_eq!(Element::parse(sibling).unwrap().children[1].attribute("type"), None, "a sibling's scope ended");
     }
 }

@@ -27,7 +27,7 @@ pub mod writer;
 
 use std::sync::Arc;
 
-use kaigi_core::auth::Caller;
+use kaigi_core::auth::{Caller, Reach};
 use kaigi_core::error::{AuthFailure, Entity};
 use kaigi_core::{Error, Kaigi};
 
@@ -86,10 +86,21 @@ impl XmlApi {
             .collect();
         let fail_all =
             |f: Failure| vec![Answer { op: ops.first().and_then(|o| o.as_ref().ok().copied()), outcome: Err(f) }];
-        let credentials = match request.security.credentials(jwt) {
+        let mut credentials = match request.security.credentials(jwt) {
             Ok(c) => c,
             Err(f) => return fail_all(f),
         };
+        // AuthenticateUser may carry the access token in its body (spec §2.1) instead of the
+        // security context; it then proves the caller as `webExAccessToken` would.
+        if let Some(c) = credentials.as_mut().filter(|c| c.proof == kaigi_core::auth::Proof::None) {
+            let token = request.bodies.iter().zip(&ops).find_map(|(b, op)| match op {
+                Ok(def) if def.status == Status::Served(Op::AuthenticateUser) => b.value_of("accessToken"),
+                _ => None,
+            });
+            if let Some(token) = token {
+                c.proof = kaigi_core::auth::Proof::AccessToken(token.to_string());
+            }
+        }
         // The site decides how many bodyContent elements one request may carry.
         let (site, limit) = match &credentials {
             Some(c) => match self.kaigi.resolve_site(&c.site).await {
@@ -147,6 +158,7 @@ impl XmlApi {
         if matches!(caller.principal, kaigi_core::auth::Principal::Anonymous) && !op_allows_anonymous(op) {
             return Err(Failure::from(&Error::Auth(AuthFailure::MissingCredentials)));
         }
+        caller.require_reach(reach_of(op)).map_err(|e| Failure::from(&e))?;
         let ctx = Ctx { kaigi: &self.kaigi, renders: &self.renders, caller, body };
         match op {
             Op::AuthenticateUser => user::authenticate_user(&ctx, &mut w).await?,
@@ -212,6 +224,64 @@ impl XmlApi {
             Op::CreateSupportSession => support::create(&ctx, &mut w).await?,
         }
         Ok(w.finish())
+    }
+}
+
+/// What each operation reaches, for callers signed in with an OAuth access token: the scopes
+/// of the REST operations of the same meaning open it (docs/oauth.md).
+fn reach_of(op: Op) -> Reach {
+    use Op::*;
+    match op {
+        AuthenticateUser | GetSite | LstTimeZone | GetAPIVersion | LstMeetingType | GetMeetingType => Reach::Site,
+        GetUser | LstsummaryUser | GetloginurlUser | GetlogouturlUser | GetLoginTicket | GetUserCard | GetMe => {
+            Reach::ReadPeople
+        }
+        CreateUser | SetUser | DelUser => Reach::WritePeople,
+        CreateMeeting
+        | SetMeeting
+        | DelMeeting
+        | CreateTeleconferenceSession
+        | SetTeleconferenceSession
+        | DelSession
+        | SetRecordingInfo
+        | DelRecording
+        | CreateMeetingAttendee
+        | RegisterMeetingAttendee
+        | DelMeetingAttendee
+        | CreateTrainingSession
+        | SetTrainingSession
+        | DelTrainingSession
+        | CreateEvent
+        | SetEvent
+        | DelEvent
+        | CreateSupportSession => Reach::WriteSchedules,
+        GetMeeting
+        | LstsummaryMeeting
+        | GethosturlMeeting
+        | GetjoinurlMeeting
+        | GetTeleconferenceSession
+        | LstsummarySession
+        | GetSessionInfo
+        | LstOpenSession
+        | LstCalendarSession
+        | LstmeetingusageHistory
+        | LstmeetingattendeeHistory
+        | LsttrainingsessionHistory
+        | LsttrainingattendeeHistory
+        | LsteventsessionHistory
+        | LsteventattendeeHistory
+        | LstsupportsessionHistory
+        | LstsupportattendeeHistory
+        | LstrecordaccessHistory
+        | LstAccessAnywhereHistory
+        | LstRecording
+        | GetRecordingInfo
+        | LstMeetingAttendee
+        | GetEnrollmentInfo
+        | GetTrainingSession
+        | LstsummaryTrainingSession
+        | GetEvent
+        | LstsummaryEvent => Reach::ReadSchedules,
     }
 }
 

@@ -142,7 +142,7 @@ async fn webexpy_registration_waits_for_approval_when_not_automatic() {
     assert!(s.outbox().await.iter().any(|m| m.kind == MailKind::RegistrationConfirmation && m.to == "fay@example.com"));
 
     let alice = s.kaigi.store.user_by_webex_id(s.site.id, "alice").await.unwrap().unwrap();
-    let host = Caller { site: s.site.clone(), principal: Principal::User(Box::new(alice)) };
+    let host = Caller { site: s.site.clone(), principal: Principal::User(Box::new(alice)), scopes: None };
     let approved = s.kaigi.decide_registration(&host, id, true).await.unwrap();
     assert_eq!(approved.status.wire(), "REGISTERED");
     let l = s.call("alice", PW, &format!("{A}LstMeetingAttendee"), &format!("<sessionKey>{key}</sessionKey>")).await;

@@ -242,6 +242,13 @@ async fn unknown_operation_and_missing_type_are_000000() {
     let r = Reply::parse(s.post(&untyped).await.1);
     r.assert_failure("000000");
     assert_eq!(r.reason(), "Fail to forward request:null");
+    // Without `xmlns:xsi` the real service cannot read `xsi:type` either (spec §1.2 item 4).
+    let undeclared = envelope(&security(SITE, ADMIN, ADMIN_PW), "user.GetUser", GET_ALICE)
+        .replace(" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"", "");
+    assert!(!undeclared.contains("xmlns:xsi"));
+    let r = Reply::parse(s.post(&undeclared).await.1);
+    r.assert_failure("000000");
+    assert_eq!(r.reason(), "Fail to forward request:null");
     // A known operation kaigi does not serve says so.
     let r = s.as_admin("user.LstUser", "").await;
     r.assert_failure("000000");

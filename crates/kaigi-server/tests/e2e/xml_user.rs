@@ -390,3 +390,49 @@ async fn user_card_usage_limit_is_http_403() {
     s.advance(Duration::seconds(60));
     s.call("alice", PW, "user.GetUserCard", "<webExId>bob</webExId>").await.assert_success();
 }
+
+/// OAuth on the XML API (spec §1.3, §3.1, §7): `webExAccessToken` in the security context and
+/// AuthenticateUser with `accessToken` take the tokens /v1/access_token issues, with the scopes
+/// of the REST operations of the same meaning.
+#[tokio::test]
+async fn access_tokens_sign_in_with_their_scopes() {
+    use crate::rest_support::token;
+    let s = TestServer::start().await;
+    let with_token = |t: &str| {
+        format!(
+            "<securityContext><siteName>{SITE}</siteName><webExAccessToken>{t}</webExAccessToken></securityContext>"
+        )
+    };
+    let reader = token(&s, "alice", Some(&["meeting:schedules_read", "spark:people_read"])).await;
+    let doc = envelope(&with_token(&reader), "user.GetUser", "<webExId>alice</webExId>");
+    let r = Reply::parse(s.post(&doc).await.1);
+    r.assert_success();
+    assert_eq!(r.value(&["webExId"]), "alice");
+    // Scheduling needs a write scope the token does not carry.
+    let create =
+        "<metaData><confName>T</confName></metaData><schedule><startDate>06/20/2026 10:00:00</startDate></schedule>";
+    let r = Reply::parse(s.post(&envelope(&with_token(&reader), "meeting.CreateMeeting", create)).await.1);
+    r.assert_failure("000001");
+    assert!(r.reason().contains("meeting:schedules_write"), "{}", r.reason());
+    // A narrow token cannot be traded for a session ticket, which has every power of its person.
+    let r = Reply::parse(s.post(&envelope(&with_token(&reader), "user.AuthenticateUser", "")).await.1);
+    r.assert_failure("000001");
+    // A token that carries everything alice may do is traded for a ticket, from the body too.
+    let full = token(&s, "alice", None).await;
+    let body = format!("<accessToken>{full}</accessToken>");
+    let only_site = format!("<securityContext><siteName>{SITE}</siteName><webExID>alice</webExID></securityContext>");
+    let r = Reply::parse(s.post(&envelope(&only_site, "user.AuthenticateUser", &body)).await.1);
+    r.assert_success();
+    assert!(!r.value(&["sessionTicket"]).is_empty());
+    // A made-up or someone else's token fails with the reason the spec records.
+    let r = Reply::parse(s.post(&envelope(&with_token("nope"), "user.GetUser", "<webExId>alice</webExId>")).await.1);
+    r.assert_failure("030047");
+    assert_eq!(r.reason(), "WebEx access token is invalid");
+    let bobs = token(&s, "bob", None).await;
+    let as_alice = format!("<securityContext><siteName>{SITE}</siteName><webExID>alice</webExID><webExAccessToken>{bobs}</webExAccessToken></securityContext>");
+    Reply::parse(s.post(&envelope(&as_alice, "user.GetUser", "<webExId>alice</webExId>")).await.1)
+        .assert_failure("030047");
+    // It expires like any REST token.
+    s.advance(chrono::Duration::days(15));
+    Reply::parse(s.post(&envelope(&with_token(&full), "user.GetMe", "")).await.1).assert_failure("030047");
+}
