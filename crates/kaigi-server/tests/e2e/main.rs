@@ -25,6 +25,7 @@ mod xml_event;
 mod xml_history;
 mod xml_meeting;
 mod xml_recording;
+mod xml_round_trip;
 mod xml_session;
 mod xml_site;
 mod xml_training;

@@ -29,15 +29,34 @@ pub struct TestServer {
     pub clock: Arc<AdjustableClock>,
     pub site: Site,
     client: reqwest::Client,
-    db: PathBuf,
+    db: Db,
     server: tokio::task::JoinHandle<()>,
+}
+
+/// Where a test server keeps its data: its own SQLite file, or its own PostgreSQL schema.
+enum Db {
+    Sqlite(PathBuf),
+    Postgres { url: String, schema: String },
 }
 
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.server.abort();
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.db.display()));
+        match &self.db {
+            Db::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Db::Postgres { url, schema } => {
+                let (url, schema) = (url.clone(), schema.clone());
+                // Drop cannot await; a helper thread with its own runtime can.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    rt.block_on(kaigi_store::drop_schema(&url, &schema))
+                })
+                .join();
+            }
         }
     }
 }
@@ -66,15 +85,30 @@ impl TestServer {
     /// in `hosts` (each a licensed host with a personal room, password `user-pass`).
     pub async fn start_with(seats: u32, hosts: &[&str]) -> TestServer {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let db = std::env::temp_dir().join(format!(
+        let path = std::env::temp_dir().join(format!(
             "kaigi-e2e-{}-{n}-{}.db",
             std::process::id(),
             Utc::now().timestamp_nanos_opt().unwrap_or(0)
         ));
-        let store = kaigi_store::open(&db.display().to_string())
-            .await
-            .expect("open store")
-            .with_read_cache(kaigi_store::DEFAULT_CACHE_TTL);
+        let store = kaigi_store::open(&path.display().to_string()).await.expect("open store");
+        Self::start_on(store, Db::Sqlite(path), n, seats, hosts).await
+    }
+
+    /// The same server on a fresh schema of the PostgreSQL database `KAIGI_TEST_DATABASE_URL`
+    /// names; None (and a SKIPPED line) when it names none.
+    pub async fn start_postgres(seats: u32, hosts: &[&str]) -> Option<TestServer> {
+        let Ok(url) = std::env::var("KAIGI_TEST_DATABASE_URL") else {
+            eprintln!("SKIPPED on PostgreSQL: KAIGI_TEST_DATABASE_URL is not set");
+            return None;
+        };
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let schema = format!("kaigi_e2e_{}_{n}", std::process::id());
+        let store = kaigi_store::open_in_schema(&url, &schema).await.expect("open postgres");
+        Some(Self::start_on(store, Db::Postgres { url, schema }, n, seats, hosts).await)
+    }
+
+    async fn start_on(store: kaigi_store::SqlStore, db: Db, n: u64, seats: u32, hosts: &[&str]) -> TestServer {
+        let store = store.with_read_cache(kaigi_store::DEFAULT_CACHE_TTL);
         let clock = Arc::new(AdjustableClock::pinned(start_time()));
         let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
         let kaigi = Arc::new(Kaigi::new(Arc::new(store), clock.clone(), Arc::new(SeededKeys::new(n)), config));
@@ -195,7 +229,11 @@ impl TestServer {
     /// Another kaigi process on the same database (a CLI command, a second instance): its own
     /// store without a read cache, the same clock; its writes do not reach this server's cache.
     pub async fn another_process(&self) -> Kaigi {
-        let store = kaigi_store::open(&self.db.display().to_string()).await.expect("open store again");
+        let store = match &self.db {
+            Db::Sqlite(path) => kaigi_store::open(&path.display().to_string()).await,
+            Db::Postgres { url, schema } => kaigi_store::open_in_schema(url, schema).await,
+        }
+        .expect("open store again");
         let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
         Kaigi::new(Arc::new(store), self.clock.clone(), Arc::new(SeededKeys::new(u64::MAX)), config)
     }
