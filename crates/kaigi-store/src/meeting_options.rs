@@ -11,16 +11,17 @@ use kaigi_core::store::StoreError;
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 
-use crate::codec::{get, json, Value};
+use crate::codec::{get, get_json, json, Value};
 use crate::errors::corrupt;
 
-/// The four columns, in the order the meeting statements list them.
-pub(crate) fn option_values(o: &MeetingOptions) -> Result<[Value; 4], StoreError> {
+/// The five columns, in the order the meeting statements list them.
+pub(crate) fn option_values(o: &MeetingOptions) -> Result<[Value; 5], StoreError> {
     Ok([
         json(&o.features, "features")?,
         json(&o.telephony, "telephony")?,
         json(&o.tracking, "tracking codes")?,
         json(&o.remind, "reminder")?,
+        json(&o.conduct, "conduct")?,
     ])
 }
 
@@ -30,6 +31,7 @@ pub(crate) fn options_from_row(row: &AnyRow) -> Result<MeetingOptions, StoreErro
         telephony: read(row, "telephony", legacy_telephony)?,
         tracking: read(row, "tracking", legacy_tracking)?,
         remind: read(row, "remind", legacy_remind)?,
+        conduct: get_json(row, "conduct")?,
     })
 }
 

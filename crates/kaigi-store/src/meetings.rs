@@ -26,7 +26,7 @@ use crate::SqlStore;
 
 /// The columns `meeting_values` fills, in its order: everything an update replaces (all but `id`,
 /// `site_id`, `meeting_key` and `deleted_at`).
-const WRITE_COLUMNS: [&str; 41] = [
+const WRITE_COLUMNS: [&str; 42] = [
     "kind",
     "uuid",
     "conf_id",
@@ -58,6 +58,7 @@ const WRITE_COLUMNS: [&str; 41] = [
     "telephony",
     "tracking",
     "remind",
+    "conduct",
     "recurrence",
     "series_end_ms",
     "attendee_options",
@@ -71,8 +72,8 @@ const WRITE_COLUMNS: [&str; 41] = [
 ];
 
 /// The values of [`WRITE_COLUMNS`] for `m`, in the same order.
-fn meeting_values(m: &Meeting) -> Result<[Value; 41], StoreError> {
-    let [features, telephony, tracking, remind] = option_values(&m.options)?;
+fn meeting_values(m: &Meeting) -> Result<[Value; 42], StoreError> {
+    let [features, telephony, tracking, remind, conduct] = option_values(&m.options)?;
     Ok([
         Value::text(m.kind.as_str()),
         Value::text(lc(&m.uuid)),
@@ -105,6 +106,7 @@ fn meeting_values(m: &Meeting) -> Result<[Value; 41], StoreError> {
         telephony,
         tracking,
         remind,
+        conduct,
         json(&m.repeat, "recurrence")?,
         opt_ms(m.series_end),
         json(&m.attendee_options, "attendee options")?,
@@ -286,7 +288,7 @@ pub(crate) struct NewMeeting {
     site: SiteId,
     key: i64,
     reserved_at: i64,
-    values: [Value; 41],
+    values: [Value; 42],
     invitees: Vec<Invitee>,
     /// Licence decisions stored with the meeting, tied to its id once it has one.
     decisions: Vec<LicenseDecision>,

@@ -28,6 +28,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 10, sql: include_str!("../migrations/sqlite/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/sqlite/0011_repeating_series_index.sql") },
     Migration { version: 13, sql: include_str!("../migrations/sqlite/0013_meeting_revision.sql") },
+    Migration { version: 20, sql: include_str!("../migrations/sqlite/0020_meeting_conduct.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -43,6 +44,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 10, sql: include_str!("../migrations/postgres/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/postgres/0011_repeating_series_index.sql") },
     Migration { version: 13, sql: include_str!("../migrations/postgres/0013_meeting_revision.sql") },
+    Migration { version: 20, sql: include_str!("../migrations/postgres/0020_meeting_conduct.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

@@ -1,12 +1,12 @@
 //! Teleconference-only ("audio only") sessions (`auo:`): Create, Get and SetTeleconferenceSession.
 
 use kaigi_core::meeting::{Invitee, ListStatus, SessionKind};
-use kaigi_core::model::meeting_options::Telephony;
+use kaigi_core::model::meeting_options::{EntryExitTone, Telephony};
 
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::meeting::{local, meeting_fields, meeting_ref, zone};
-use crate::options::write_tracking;
+use crate::options::{tone_name, write_tracking};
 use crate::values::{parse_bool, parse_num};
 use crate::writer::BodyWriter;
 use crate::Ctx;
@@ -93,7 +93,8 @@ pub async fn get(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
     w.node("schedule", |w| {
         w.leaf("startDate", local(m.start, m.time_zone_id)).leaf("timeZoneID", m.time_zone_id);
         w.leaf("timeZone", zone(m.time_zone_id).name).leaf("duration", m.duration_minutes);
-        w.leaf("entryExitTone", "BEEP").leaf("hostWebExID", &host.webex_id);
+        let tone = m.options.conduct.entry_exit_tone.unwrap_or(EntryExitTone::Beep);
+        w.leaf("entryExitTone", tone_name(tone)).leaf("hostWebExID", &host.webex_id);
     });
     let numbers = t.call_in.clone().unwrap_or_default();
     let access = m.audio_password.clone().unwrap_or_else(|| m.meeting_key.to_string());

@@ -11,7 +11,7 @@ use kaigi_core::user::User;
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::meeting::{listing, local, meeting_fields, meeting_ref};
-use crate::options::{write_telephony, write_tracking};
+use crate::options::{tone_name, write_telephony, write_tracking};
 use crate::training::open_time_in_minutes;
 use crate::writer::BodyWriter;
 use crate::Ctx;
@@ -96,7 +96,11 @@ fn write_event(w: &mut BodyWriter, m: &Meeting, host: &User) {
     w.node("schedule", |w| {
         w.leaf("startDate", local(m.start, m.time_zone_id)).leaf("timeZoneID", m.time_zone_id);
         w.leaf("duration", m.duration_minutes).leaf("openTime", m.open_time_secs / 60);
-        w.leaf("hostWebExID", &host.webex_id).flag("joinTeleconfBeforeHost", m.join_teleconf_before_host);
+        w.leaf("hostWebExID", &host.webex_id);
+        if let Some(t) = m.options.conduct.entry_exit_tone {
+            w.leaf("entryExitTone", tone_name(t));
+        }
+        w.flag("joinTeleconfBeforeHost", m.join_teleconf_before_host);
     });
     write_telephony(w, "event", &m.options.telephony, false);
     write_tracking(w, &m.options.tracking);

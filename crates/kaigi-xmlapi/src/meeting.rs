@@ -5,15 +5,15 @@
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use kaigi_core::meeting::{Invitee, ListStatus, Meeting, Recurrence, RepeatKind, SessionKind};
 use kaigi_core::meetings::{MeetingFields, MeetingListing, MeetingOrder, MeetingRef};
-use kaigi_core::model::meeting_options::MeetingOptions;
+use kaigi_core::model::meeting_options::{EntryExitTone, MeetingOptions};
 use kaigi_core::timezone::{self, TimeZoneInfo};
 use kaigi_core::user::User;
 
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::options::{
-    read_features, read_remind, read_telephony, read_tracking, write_features, write_remind, write_telephony,
-    write_tracking, MEETING_FEATURES,
+    read_assist, read_features, read_remind, read_telephony, read_tone, read_tracking, tone_number, write_assist,
+    write_features, write_remind, write_telephony, write_tracking, MEETING_FEATURES,
 };
 use crate::values::{list_control, opt_bool, opt_datetime, opt_num, opt_string, order, parse_num};
 use crate::writer::BodyWriter;
@@ -134,7 +134,7 @@ fn zone_id(schedule: &Element) -> Result<Option<u16>, Failure> {
 /// The scheduling fields of CreateMeeting/SetMeeting (and the teleconference, training and event
 /// requests, whose blocks have the same names where they overlap).
 pub fn meeting_fields(body: &Element) -> Result<MeetingFields, Failure> {
-    let mut f = MeetingFields::default();
+    let mut f = MeetingFields { options: read_options(body)?, ..MeetingFields::default() };
     if let Some(ac) = body.child("accessControl") {
         f.password = ac.text_of("meetingPassword").or_else(|| ac.text_of("sessionPassword")).map(str::to_string);
         f.enforce_password = opt_bool(ac, "enforcePassword")?;
@@ -175,8 +175,13 @@ pub fn meeting_fields(body: &Element) -> Result<MeetingFields, Failure> {
         f.open_time_secs = opt_num(s, "openTime")?;
         f.join_teleconf_before_host = opt_bool(s, "joinTeleconfBeforeHost")?;
         f.host_webex_id = s.value_of("hostWebExID").map(str::to_string);
+        if let Some(t) = s.value_of("entryExitTone") {
+            f.options.conduct.entry_exit_tone = Some(read_tone(t)?);
+        }
     }
-    f.options = read_options(body)?;
+    if let Some(a) = body.child("assistService") {
+        (f.options.conduct.assist_request, f.options.conduct.assist_confirm) = read_assist(a)?;
+    }
     if let Some(t) = body.child("tracking") {
         f.requester = read_tracking(t)?.1;
     }
@@ -205,6 +210,7 @@ pub fn meeting_fields(body: &Element) -> Result<MeetingFields, Failure> {
 /// The typed options of a scheduling request: `enableOptions`, `telephony`, `tracking`, `remind`.
 pub fn read_options(body: &Element) -> Result<MeetingOptions, Failure> {
     let mut o = MeetingOptions::default();
+    // (schedule/entryExitTone and assistService are read with the schedule, into `conduct`.)
     if let Some(e) = body.child("enableOptions") {
         o.features = read_features(e)?;
     }
@@ -330,7 +336,9 @@ fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
             .leaf("timeZone", tz.name);
         w.leaf("duration", m.duration_minutes).leaf("openTime", m.open_time_secs).leaf("hostWebExID", &host.webex_id);
         w.flag("showFileStartMode", false).flag("showFileContPlayFlag", false).leaf("showFileInterVal", 0);
-        w.leaf("entryExitTone", 0).leaf("extNotifyTime", 0).flag("joinTeleconfBeforeHost", m.join_teleconf_before_host);
+        let tone = m.options.conduct.entry_exit_tone.unwrap_or(EntryExitTone::Beep);
+        w.leaf("entryExitTone", tone_number(tone)).leaf("extNotifyTime", 0);
+        w.flag("joinTeleconfBeforeHost", m.join_teleconf_before_host);
         w.flag("firstAttendeeAsPresenter", false);
     });
     write_telephony(w, "meet", &m.options.telephony, true);
@@ -343,6 +351,7 @@ fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
         w.flag("emailInvitations", o.email_invitations).leaf("participantLimit", o.participant_limit);
         w.flag("excludePassword", o.exclude_password).flag("joinRequiresAccount", o.join_requires_account);
     });
+    write_assist(w, m.options.conduct.assist_request, m.options.conduct.assist_confirm);
     w.leaf("meetingkey", m.meeting_key).leaf("status", m.status.wire());
     w.flag("hostJoined", m.host_joined).flag("participantsJoined", m.participants_joined).flag("telePresence", false);
     w.leaf("hostKey", &m.host_key).leaf("eventID", m.id).leaf("guestToken", &m.guest_token).leaf("hostType", "1019001");

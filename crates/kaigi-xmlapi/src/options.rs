@@ -4,7 +4,8 @@
 //! answers every switch of the schema with the meeting's value or the site default.
 
 use kaigi_core::model::meeting_options::{
-    AccessCodeOrder, AudioSupport, CallInNumbers, Feature, Features, Reminder, Telephony, TrackingCodes,
+    AccessCodeOrder, AssistConfirm, AssistRequest, AudioSupport, CallInNumbers, EntryExitTone, Feature, Features,
+    Reminder, Telephony, TrackingCodes,
 };
 
 use crate::codes::Failure;
@@ -400,7 +401,15 @@ mod tests {
                     | F::ConnectAudioBeforeHost
                     | F::RequireAttendeeLogin
                     | F::RestrictToInvitees
-                    | F::UnlockedMeetingJoinSecurity
+                    | F::WebcastView
+                    | F::AllowFirstUserToBeCoHost
+                    | F::AllowAuthenticatedDevices
+                    | F::AudioWatermark
+                    | F::VisualWatermark
+                    | F::LiveStream
+                    | F::HostUnmutesParticipants
+                    | F::AttendeeUnmutesSelf
+                    | F::AudienceCallBack
             );
             let named = MEETING_FEATURES.iter().chain(TRAINING_FEATURES).any(|(_, g)| g == f);
             assert!(named || rest_only, "{f:?} has no XML name");
@@ -415,4 +424,89 @@ mod tests {
         let el = Element::parse("<enableOptions><chat>maybe</chat></enableOptions>").unwrap();
         assert!(read_features(&el).unwrap_err().reason.contains("chat"));
     }
+}
+
+/// `entryExitTone`: the name (BEEP, NOTONE, ANNOUNCENAME) or the number the meeting schema types
+/// it as (kaigi's choice: 0 BEEP, 1 NOTONE, 2 ANNOUNCENAME; docs/meeting-options.md).
+pub fn read_tone(v: &str) -> Result<EntryExitTone, Failure> {
+    Ok(match v.trim().to_ascii_uppercase().as_str() {
+        "BEEP" | "0" => EntryExitTone::Beep,
+        "NOTONE" | "1" => EntryExitTone::NoTone,
+        "ANNOUNCENAME" | "2" => EntryExitTone::AnnounceName,
+        _ => return Err(Failure::invalid("entryExitTone", "must be BEEP, NOTONE or ANNOUNCENAME (0, 1 or 2)")),
+    })
+}
+
+pub fn tone_name(t: EntryExitTone) -> &'static str {
+    match t {
+        EntryExitTone::Beep => "BEEP",
+        EntryExitTone::NoTone => "NOTONE",
+        EntryExitTone::AnnounceName => "ANNOUNCENAME",
+    }
+}
+
+pub fn tone_number(t: EntryExitTone) -> u8 {
+    match t {
+        EntryExitTone::Beep => 0,
+        EntryExitTone::NoTone => 1,
+        EntryExitTone::AnnounceName => 2,
+    }
+}
+
+const ASSIST_REQUESTS: [(&str, AssistRequest); 6] = [
+    ("None", AssistRequest::None),
+    ("Dry Run", AssistRequest::DryRun),
+    ("Consult", AssistRequest::Consult),
+    ("Live Event Support", AssistRequest::LiveEventSupport),
+    ("Audio Streaming", AssistRequest::AudioStreaming),
+    ("Video", AssistRequest::Video),
+];
+const ASSIST_CONFIRMS: [(&str, AssistConfirm); 3] = [
+    ("Pending", AssistConfirm::Pending),
+    ("Confirmed", AssistConfirm::Confirmed),
+    ("Cancelled", AssistConfirm::Cancelled),
+];
+
+/// `assistService{assistRequest assistConfirm}`.
+pub fn read_assist(el: &Element) -> Result<(Option<AssistRequest>, Option<AssistConfirm>), Failure> {
+    let mut out = (None, None);
+    for c in &el.children {
+        let v = c.text.trim();
+        match c.name.to_ascii_lowercase().as_str() {
+            "assistrequest" => {
+                let found = ASSIST_REQUESTS.iter().find(|(n, _)| n.eq_ignore_ascii_case(v)).map(|(_, a)| *a);
+                out.0 = Some(found.ok_or_else(|| {
+                    Failure::invalid(
+                        "assistRequest",
+                        "must be None, Dry Run, Consult, Live Event Support, Audio Streaming or Video",
+                    )
+                })?);
+            }
+            "assistconfirm" => {
+                let found = ASSIST_CONFIRMS.iter().find(|(n, _)| n.eq_ignore_ascii_case(v)).map(|(_, a)| *a);
+                out.1 = Some(
+                    found
+                        .ok_or_else(|| Failure::invalid("assistConfirm", "must be Pending, Confirmed or Cancelled"))?,
+                );
+            }
+            _ => return Err(Failure::unknown_element(&c.name, "assistService")),
+        }
+    }
+    Ok(out)
+}
+
+pub fn write_assist(w: &mut BodyWriter, request: Option<AssistRequest>, confirm: Option<AssistConfirm>) {
+    if request.is_none() && confirm.is_none() {
+        return;
+    }
+    w.node("assistService", |w| {
+        if let Some(r) = request {
+            let name = ASSIST_REQUESTS.iter().find(|(_, a)| *a == r).map(|(n, _)| *n).unwrap_or("None");
+            w.leaf_in("serv", "assistRequest", name);
+        }
+        if let Some(c) = confirm {
+            let name = ASSIST_CONFIRMS.iter().find(|(_, a)| *a == c).map(|(n, _)| *n).unwrap_or("Pending");
+            w.leaf_in("serv", "assistConfirm", name);
+        }
+    });
 }

@@ -15,7 +15,7 @@ use kaigi_core::user::User;
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::meeting::{listing, local, meeting_fields, meeting_ref, zone};
-use crate::options::{write_features, write_remind, write_telephony, write_tracking, TRAINING_FEATURES};
+use crate::options::{tone_name, write_features, write_remind, write_telephony, write_tracking, TRAINING_FEATURES};
 use crate::values::opt_num;
 use crate::writer::BodyWriter;
 use crate::Ctx;
@@ -156,6 +156,9 @@ fn write_training(w: &mut BodyWriter, m: &Meeting, host: &User) {
         w.leaf_in("sess", "timeZoneID", m.time_zone_id).leaf_in("sess", "hostWebExID", &host.webex_id);
         w.leaf_in("sess", "openTime", m.open_time_secs / 60);
         w.leaf_in("sess", "joinTeleconfBeforeHost", m.join_teleconf_before_host);
+        if let Some(t) = m.options.conduct.entry_exit_tone {
+            w.leaf_in("sess", "entryExitTone", tone_name(t));
+        }
     });
     w.node("metaData", |w| {
         w.leaf_in("sess", "confName", &m.name).leaf("agenda", &m.agenda).leaf("sessionType", m.meeting_type);

@@ -107,7 +107,15 @@ features! {
     ConnectAudioBeforeHost => "connect_audio_before_host", false;
     RequireAttendeeLogin => "require_attendee_login", false;
     RestrictToInvitees => "restrict_to_invitees", false;
-    UnlockedMeetingJoinSecurity => "unlocked_meeting_join_security", false;
+    WebcastView => "webcast_view", false;
+    AllowFirstUserToBeCoHost => "allow_first_user_to_be_co_host", false;
+    AllowAuthenticatedDevices => "allow_authenticated_devices", false;
+    AudioWatermark => "audio_watermark", false;
+    VisualWatermark => "visual_watermark", false;
+    LiveStream => "live_stream", false;
+    HostUnmutesParticipants => "host_unmutes_participants", false;
+    AttendeeUnmutesSelf => "attendee_unmutes_self", true;
+    AudienceCallBack => "audience_call_back", false;
 }
 
 impl Feature {
@@ -344,6 +352,89 @@ impl Reminder {
     }
 }
 
+/// The sound when someone joins or leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryExitTone {
+    Beep,
+    NoTone,
+    AnnounceName,
+}
+
+/// Who may join while the meeting is unlocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UnlockedJoin {
+    AllowJoin,
+    AllowJoinWithLobby,
+    BlockFromJoin,
+}
+
+/// How people connect to the audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AudioConnection {
+    WebexAudio,
+    Voip,
+    Other,
+    None,
+}
+
+/// Whether everyone takes notes or one person does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoteTaking {
+    AllowAll,
+    AllowOne,
+}
+
+/// Assistance asked of the service for a meeting (the schema's `meetingAssistType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssistRequest {
+    None,
+    DryRun,
+    Consult,
+    LiveEventSupport,
+    AudioStreaming,
+    Video,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssistConfirm {
+    Pending,
+    Confirmed,
+    Cancelled,
+}
+
+/// How a meeting runs, beyond its switches: tones, lobby, audio, notes, automatic lock,
+/// assistance. None fields are unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conduct {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_exit_tone: Option<EntryExitTone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlocked_join: Option<UnlockedJoin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_connection: Option<AudioConnection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_taking: Option<NoteTaking>,
+    /// Minutes after the start at which the meeting locks itself; Some only while locking is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic_lock_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assist_request: Option<AssistRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assist_confirm: Option<AssistConfirm>,
+}
+
+impl Conduct {
+    pub fn merge(&mut self, change: &Conduct) {
+        take(&mut self.entry_exit_tone, &change.entry_exit_tone);
+        take(&mut self.unlocked_join, &change.unlocked_join);
+        take(&mut self.audio_connection, &change.audio_connection);
+        take(&mut self.note_taking, &change.note_taking);
+        take(&mut self.automatic_lock_minutes, &change.automatic_lock_minutes);
+        take(&mut self.assist_request, &change.assist_request);
+        take(&mut self.assist_confirm, &change.assist_confirm);
+    }
+}
+
 /// Everything optional a meeting carries besides its schedule, as one value: what a create
 /// sets and what a change merges.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -352,6 +443,7 @@ pub struct MeetingOptions {
     pub telephony: Telephony,
     pub tracking: TrackingCodes,
     pub remind: Reminder,
+    pub conduct: Conduct,
 }
 
 impl MeetingOptions {
@@ -360,6 +452,7 @@ impl MeetingOptions {
         self.telephony.merge(&change.telephony);
         self.tracking.merge(&change.tracking);
         self.remind.merge(&change.remind);
+        self.conduct.merge(&change.conduct);
     }
 }
 

@@ -126,6 +126,11 @@ fn value_for(d: &mut Draw, block: &str, name: &str, sub: Option<&str>) -> String
         ("accessControl", _, _) => d.boolean(),
         ("schedule", "duration", _) => d.number(15, 480),
         ("schedule", "openTime", _) => d.pick(&["0", "300", "600", "900"]).to_string(),
+        ("schedule", "entryExitTone", _) => d.pick(&["0", "1", "2"]).to_string(),
+        ("assistService", "assistRequest", _) => {
+            d.pick(&["None", "Dry Run", "Consult", "Live Event Support", "Audio Streaming", "Video"]).to_string()
+        }
+        ("assistService", "assistConfirm", _) => d.pick(&["Pending", "Confirmed", "Cancelled"]).to_string(),
         ("schedule", _, _) => d.boolean(),
         ("participants", _, _) => d.number(2, 500),
         ("telephony", "telephonySupport", _) => d.pick(&["NONE", "CALLIN", "CALLBACK", "OTHER"]).to_string(),
@@ -164,6 +169,9 @@ fn random_meeting(d: &mut Draw) -> Vec<Field> {
         ("schedule", "duration", None),
         ("schedule", "openTime", None),
         ("schedule", "joinTeleconfBeforeHost", None),
+        ("schedule", "entryExitTone", None),
+        ("assistService", "assistRequest", None),
+        ("assistService", "assistConfirm", None),
         ("participants", "maxUserNumber", None),
         ("telephony", "telephonySupport", None),
         ("telephony", "numPhoneLines", None),
@@ -224,6 +232,7 @@ fn body_of(fields: &[Field]) -> String {
         "tracking",
         "remind",
         "attendeeOptions",
+        "assistService",
     ];
     let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let mut out = String::new();
