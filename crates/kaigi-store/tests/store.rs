@@ -28,7 +28,8 @@ use kaigi_core::meeting::{
     RepeatKind, SessionKind, SessionStatus, Shape,
 };
 use kaigi_core::model::meeting_options::{
-    AccessCodeOrder, AudioSupport, CallInNumbers, Feature, Features, MeetingOptions, Reminder, Telephony, TrackingCodes,
+    AccessCodeOrder, AudioSupport, CallInNumbers, Conduct, EntryExitTone, Feature, Features, MeetingOptions, Reminder,
+    Telephony, TrackingCodes, UnlockedJoin,
 };
 use kaigi_core::preferences::{
     AudioOptions, AudioType, MeetingPreferences, PhoneNumber, PreferencesWrite, RoomOptions, SchedulingOptions,
@@ -2607,6 +2608,12 @@ fn every_option() -> MeetingOptions {
             emails: Some(vec!["a@example.com".into()]),
             minutes_ahead: Some(15),
             ..Reminder::default()
+        },
+        conduct: Conduct {
+            entry_exit_tone: Some(EntryExitTone::AnnounceName),
+            unlocked_join: Some(UnlockedJoin::AllowJoinWithLobby),
+            automatic_lock_minutes: Some(10),
+            ..Conduct::default()
         },
     }
 }
