@@ -79,6 +79,41 @@ impl Kaigi {
         Ok(Site { settings, ..site.clone() })
     }
 
+    /// Names the site's tracking codes (slot 1 to 10 → name; an empty name unnames it) and turns
+    /// strict request reading on or off. None leaves a setting as it is.
+    pub async fn set_request_settings(
+        &self,
+        site: &Site,
+        strict: Option<bool>,
+        tracking_names: &[(u8, String)],
+    ) -> Result<Site> {
+        let mut settings = site.settings.clone();
+        if let Some(on) = strict {
+            settings.strict_requests = on;
+        }
+        for (slot, name) in tracking_names {
+            if !(1..=10).contains(slot) {
+                return Err(Error::invalid("trackingCode", "slots are 1 to 10"));
+            }
+            let name = name.trim();
+            if name.chars().count() > 128 || name.contains(|c: char| c.is_control()) {
+                return Err(Error::invalid("trackingCode", "a name is at most 128 printable characters"));
+            }
+            let taken = (1..=10u8)
+                .any(|i| i != *slot && !name.is_empty() && settings.tracking_code_name(i).eq_ignore_ascii_case(name));
+            if taken {
+                return Err(Error::invalid("trackingCode", format!("{name} names another slot already")));
+            }
+            let index = usize::from(*slot) - 1;
+            if settings.tracking_code_names.len() <= index {
+                settings.tracking_code_names.resize(index + 1, String::new());
+            }
+            settings.tracking_code_names[index] = name.to_string();
+        }
+        self.store.update_site_settings(site.id, &settings).await?;
+        Ok(Site { settings, ..site.clone() })
+    }
+
     /// Changes the site's licence settings: automatic seat assignment (Named User) and the
     /// tracking code that names a booking's requester (`trackingCode1` … `trackingCode10`, or
     /// empty for none). None leaves a setting as it is.

@@ -167,6 +167,9 @@ pub const MAX_TRACKING_CODE: usize = 128;
 pub const MAX_TELEPHONY_TEXT: usize = 2048;
 /// Most reminder e-mail addresses of one meeting.
 pub const MAX_REMIND_EMAILS: usize = 100;
+/// Most integration tags of one meeting, and most characters of each.
+pub const MAX_INTEGRATION_TAGS: usize = 10;
+pub const MAX_INTEGRATION_TAG: usize = 128;
 
 /// What a meeting's options may hold: codes and texts within their lengths, reminder addresses
 /// that are addresses.
@@ -182,6 +185,17 @@ fn check_options(o: &MeetingOptions) -> Result<()> {
         if text.chars().count() > MAX_TELEPHONY_TEXT {
             return Err(Error::invalid("telephony", format!("a text longer than {MAX_TELEPHONY_TEXT} characters")));
         }
+    }
+    if let Some(tags) = &o.conduct.integration_tags {
+        if tags.len() > MAX_INTEGRATION_TAGS || tags.iter().any(|t| t.chars().count() > MAX_INTEGRATION_TAG) {
+            return Err(Error::invalid(
+                "integrationTags",
+                format!("at most {MAX_INTEGRATION_TAGS} tags of at most {MAX_INTEGRATION_TAG} characters"),
+            ));
+        }
+    }
+    if o.conduct.visual_watermark_opacity.is_some_and(|p| p > 100) {
+        return Err(Error::invalid("visualWatermarkOpacity", "must be 0 to 100"));
     }
     if let Some(emails) = &o.remind.emails {
         if emails.len() > MAX_REMIND_EMAILS {
@@ -947,7 +961,9 @@ fn apply_attendee_options(o: &mut AttendeeOptions, pairs: &[(String, String)]) -
                 o.participant_limit =
                     value.trim().parse().map_err(|_| Error::invalid("participantLimit", "must be a number"))?
             }
-            _ => {}
+            _ => {
+                return Err(Error::invalid("attendeeOptions", format!("{name} is not an attendee option kaigi keeps")))
+            }
         }
     }
     Ok(())

@@ -17,6 +17,7 @@ use crate::meeting::{
     Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, Recurrence, SessionKind, SessionStatus, Shape,
 };
 use crate::meetings::{MeetingFields, MeetingRef, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES};
+use crate::model::meeting_options::MeetingOptions;
 use crate::occurrences::{self, ScheduledOccurrence};
 use crate::recurrence;
 use crate::rrule;
@@ -196,10 +197,31 @@ pub struct SeriesFields {
     pub invitees: Option<Vec<Invitee>>,
     /// Create a webinar (an Event Center session) rather than a meeting.
     pub webinar: bool,
-    /// Registration on (with automatic approval or not); only at creation.
+    /// Registration on (with automatic approval or not).
     pub registration: Option<bool>,
+    /// Registration-form fields required of registrants (names of `REGISTRATION_FIELDS`).
+    pub registration_form: Option<Vec<(String, bool)>>,
+    /// Most registrations accepted (0: no limit).
+    pub max_registrations: Option<u32>,
+    /// Minutes before the start that attendees may join (0, 5, 10 or 15).
+    pub join_before_host_minutes: Option<u32>,
+    /// The site meeting type (REST `sessionTypeId`).
+    pub meeting_type: Option<u32>,
+    /// Attendees must sign in (REST `requireAttendeeLogin`).
+    pub join_requires_account: Option<bool>,
+    /// Switches, telephony, tracking codes, reminder, conduct and integration tags.
+    pub options: MeetingOptions,
     /// Who the booking is for, when a booking system books on someone's behalf (licence log).
     pub requester: Option<String>,
+}
+
+/// The minutes before the start that attendees may join, as the REST API offers them.
+pub const JOIN_BEFORE_HOST_MINUTES: [u32; 4] = [0, 5, 10, 15];
+
+/// A meeting's join-before-host minutes: its open time in whole minutes, down to the offered
+/// steps (an XML API openTime of 7 minutes shows as 5).
+pub fn join_before_host_minutes(m: &Meeting) -> u32 {
+    (m.open_time_secs / 60 / 5 * 5).min(15)
 }
 
 fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -340,12 +362,6 @@ impl Kaigi {
         mf.duration_minutes = Some(minutes);
         mf.repeat = repeat;
         mf.host_webex_id = f.host_webex_id.clone();
-        if let Some(auto) = f.registration {
-            let mut opts = mf.attendee_options.take().unwrap_or_default();
-            opts.push(("registration".into(), "true".into()));
-            opts.push(("auto".into(), auto.to_string()));
-            mf.attendee_options = Some(opts);
-        }
         if let Some(list) = &f.invitees {
             mf.invitees = Some(list.clone());
         }
@@ -354,18 +370,41 @@ impl Kaigi {
     }
 
     fn meeting_fields(&self, f: &SeriesFields) -> Result<MeetingFields> {
+        if let Some(minutes) = f.join_before_host_minutes {
+            if !JOIN_BEFORE_HOST_MINUTES.contains(&minutes) {
+                return Err(Error::invalid("joinBeforeHostMinutes", "must be 0, 5, 10 or 15"));
+            }
+        }
         let mut mf = MeetingFields {
             name: text("title", &f.title, MAX_TITLE)?,
             agenda: text("agenda", &f.agenda, MAX_AGENDA)?,
             password: f.password.clone(),
             join_teleconf_before_host: f.join_before_host,
+            open_time_secs: f.join_before_host_minutes.map(|m| m * 60),
             list_status: f.public.map(|p| if p { ListStatus::Public } else { ListStatus::Private }),
             invitees: f.invitees.clone(),
             requester: f.requester.clone(),
+            meeting_type: f.meeting_type,
+            options: f.options.clone(),
+            registration_form: f.registration_form.clone(),
             ..MeetingFields::default()
         };
+        let mut attendee = Vec::new();
         if let Some(x) = f.exclude_password {
-            mf.attendee_options = Some(vec![("excludePassword".into(), x.to_string())]);
+            attendee.push(("excludePassword".to_string(), x.to_string()));
+        }
+        if let Some(x) = f.join_requires_account {
+            attendee.push(("joinRequiresAccount".to_string(), x.to_string()));
+        }
+        if let Some(auto) = f.registration {
+            attendee.push(("registration".into(), "true".into()));
+            attendee.push(("auto".into(), auto.to_string()));
+        }
+        if let Some(n) = f.max_registrations {
+            attendee.push(("participantLimit".into(), n.to_string()));
+        }
+        if !attendee.is_empty() {
+            mf.attendee_options = Some(attendee);
         }
         Ok(mf)
     }

@@ -72,6 +72,32 @@ pub struct SiteSettings {
     pub requester_tracking_code: String,
     /// Digits of a personal room's host PIN (4 to 9).
     pub host_pin_length: u32,
+    /// The names of the site's tracking codes, by slot (the first names `trackingCode1`); a slot
+    /// without a name is called `trackingCodeN` (REST `trackingCodes[].name`).
+    pub tracking_code_names: Vec<String>,
+    /// Refuse request elements an operation's schema does not know (FAILURE 000000 naming
+    /// them), as the real service does; off by default, since legacy clients send oddities.
+    pub strict_requests: bool,
+}
+
+impl SiteSettings {
+    /// The name of tracking-code slot `slot` (1 to 10).
+    pub fn tracking_code_name(&self, slot: u8) -> String {
+        self.tracking_code_names
+            .get(usize::from(slot).wrapping_sub(1))
+            .filter(|n| !n.trim().is_empty())
+            .cloned()
+            .unwrap_or_else(|| format!("trackingCode{slot}"))
+    }
+
+    /// The slot a tracking code's name (or its `trackingCodeN` name) stands for.
+    pub fn tracking_code_slot(&self, name: &str) -> Option<u8> {
+        let name = name.trim();
+        (1..=10u8).find(|i| {
+            self.tracking_code_name(*i).eq_ignore_ascii_case(name)
+                || format!("trackingCode{i}").eq_ignore_ascii_case(name)
+        })
+    }
 }
 
 impl Default for SiteSettings {
@@ -95,6 +121,8 @@ impl Default for SiteSettings {
             license_auto_assign: false,
             requester_tracking_code: String::new(),
             host_pin_length: 4,
+            tracking_code_names: Vec::new(),
+            strict_requests: false,
         }
     }
 }

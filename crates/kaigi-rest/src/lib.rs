@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod invitees;
 pub mod licenses;
+mod meeting_options;
 pub mod meetings;
 pub mod oauth;
 pub mod paging;

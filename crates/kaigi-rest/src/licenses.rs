@@ -22,7 +22,6 @@ async fn licence_json(state: &RestState, site: &Site) -> RestResult<Value> {
         "consumedByWorkspaces": 0,
         "siteUrl": site_url(state, site),
         "siteType": "Control Hub managed site",
-        "licensePlan": summary.plan.name(),
     });
     if let Some(total) = summary.total {
         v["totalUnits"] = json!(total);

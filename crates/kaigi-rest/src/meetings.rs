@@ -9,13 +9,14 @@ use axum::Json;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use kaigi_core::meeting::{Invitee, Meeting, SessionKind, SessionStatus};
+use kaigi_core::model::meeting_options::Feature;
 use kaigi_core::occurrences::ScheduledOccurrence;
 use kaigi_core::rrule;
 use kaigi_core::series::{
     self, occurrence_id, occurrence_state, series_state, Instance, SeriesFields, SeriesListing, SeriesPage, SeriesRef,
     State as MState, WriteTarget,
 };
-use kaigi_core::site::Site;
+use kaigi_core::site::{Site, SiteSettings};
 use kaigi_core::timezone;
 use kaigi_core::tokens::{scope, TokenCaller};
 use kaigi_core::user::User;
@@ -24,6 +25,10 @@ use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
+use crate::meeting_options::{
+    audio_out, automatic_lock, meeting_options_out, options_from_body, privileges_out, tracking_out, unlocked_out,
+    whole_number, AttendeePrivilegesBody, AudioConnectionBody, MeetingOptionsBody, Switches, TrackingCodeBody,
+};
 use crate::paging::{self, link_after, link_next, OFFSET};
 use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params, PathId};
 use crate::render_cache::View;
@@ -46,10 +51,62 @@ pub struct InviteeBody {
 }
 
 /// The body of POST, PUT and PATCH. Every field is optional here; the use cases say which are
-/// required. Unknown fields are ignored.
+/// required. Every field of the spec's body is kept or refused with a 400 that names it; fields
+/// the spec does not have are ignored (docs/rest.md).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MeetingBody {
+    #[serde(deserialize_with = "loose_bool")]
+    enabled_auto_record_meeting: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    allow_any_user_to_be_co_host: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    enable_connect_audio_before_host: Option<bool>,
+    #[serde(deserialize_with = "whole_number")]
+    join_before_host_minutes: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    reminder_time: Option<u32>,
+    unlocked_meeting_join_security: Option<String>,
+    #[serde(deserialize_with = "whole_number")]
+    session_type_id: Option<u32>,
+    #[serde(deserialize_with = "loose_bool")]
+    enabled_webcast_view: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    enable_automatic_lock: Option<bool>,
+    #[serde(deserialize_with = "whole_number")]
+    automatic_lock_minutes: Option<u32>,
+    #[serde(deserialize_with = "loose_bool")]
+    allow_first_user_to_be_co_host: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    allow_authenticated_devices: Option<bool>,
+    meeting_options: Option<MeetingOptionsBody>,
+    attendee_privileges: Option<AttendeePrivilegesBody>,
+    audio_connection_options: Option<AudioConnectionBody>,
+    tracking_codes: Option<Vec<TrackingCodeBody>>,
+    #[serde(deserialize_with = "loose_bool")]
+    enabled_breakout_sessions: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    enabled_audio_watermark: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    enabled_visual_watermark: Option<bool>,
+    #[serde(deserialize_with = "whole_number")]
+    visual_watermark_opacity: Option<u32>,
+    #[serde(deserialize_with = "loose_bool")]
+    enabled_live_stream: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_attendee_login: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    restrict_to_invitees: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    adhoc: Option<bool>,
+    site_url: Option<String>,
+    /// Fields of the spec kaigi does not keep yet: refused when they ask for something.
+    room_id: Option<Value>,
+    template_id: Option<Value>,
+    panelist_password: Option<Value>,
+    simultaneous_interpretation: Option<Value>,
+    breakout_sessions: Option<Value>,
+    live_stream: Option<Value>,
     title: Option<String>,
     #[serde(deserialize_with = "nullable")]
     agenda: Option<Option<String>>,
@@ -79,6 +136,147 @@ pub struct MeetingBody {
 pub struct RegistrationBody {
     #[serde(deserialize_with = "loose_bool")]
     auto_accept_request: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_first_name: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_last_name: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_email: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_job_title: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_company_name: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_address1: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_address2: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_city: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_state: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_zip_code: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_country_region: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_work_phone: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    require_fax: Option<bool>,
+    #[serde(deserialize_with = "whole_number")]
+    max_register_num: Option<u32>,
+    customized_questions: Option<Vec<Value>>,
+    rules: Option<Vec<Value>>,
+}
+
+impl RegistrationBody {
+    /// The registration form's required fields, by the core's names.
+    fn form(&self) -> RestResult<Vec<(String, bool)>> {
+        for (name, v) in [
+            ("requireFirstName", self.require_first_name),
+            ("requireLastName", self.require_last_name),
+            ("requireEmail", self.require_email),
+        ] {
+            if v == Some(false) {
+                return Err(RestError::bad_request(format!(
+                    "registration.{name}: first name, last name and email are always required."
+                )));
+            }
+        }
+        for (name, list) in [("customizedQuestions", &self.customized_questions), ("rules", &self.rules)] {
+            if list.as_ref().is_some_and(|l| !l.is_empty()) {
+                return Err(RestError::bad_request(format!(
+                    "registration.{name} is not kept by kaigi yet; send none."
+                )));
+            }
+        }
+        Ok([
+            ("title", self.require_job_title),
+            ("company", self.require_company_name),
+            ("address1", self.require_address1),
+            ("address2", self.require_address2),
+            ("city", self.require_city),
+            ("state", self.require_state),
+            ("postalCode", self.require_zip_code),
+            ("country", self.require_country_region),
+            ("phone", self.require_work_phone),
+            ("fax", self.require_fax),
+        ]
+        .into_iter()
+        .filter_map(|(name, v)| v.map(|v| (name.to_string(), v)))
+        .collect())
+    }
+}
+
+/// The fields of the spec kaigi does not keep: a 400 naming the first one that asks for something.
+fn refuse_unkept(b: &MeetingBody, state: &RestState, site: &Site) -> RestResult<()> {
+    let asks = |v: &Option<Value>| match v {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => o.get("enabled").map_or(!o.is_empty(), |e| e == &Value::Bool(true)),
+        Some(_) => true,
+    };
+    for (name, v) in [
+        ("roomId", &b.room_id),
+        ("templateId", &b.template_id),
+        ("panelistPassword", &b.panelist_password),
+        ("simultaneousInterpretation", &b.simultaneous_interpretation),
+        ("breakoutSessions", &b.breakout_sessions),
+        ("liveStream", &b.live_stream),
+    ] {
+        if asks(v) {
+            return Err(RestError::bad_request(format!("{name} is not kept by kaigi yet; leave it out.")));
+        }
+    }
+    if b.adhoc == Some(true) {
+        return Err(RestError::bad_request("adhoc meetings are not served by kaigi yet; leave adhoc out or false."));
+    }
+    if let Some(url) = b.site_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        if !site_matches(state, site, url) {
+            return Err(RestError::bad_request(format!("siteUrl {url} is not this site.")));
+        }
+    }
+    Ok(())
+}
+
+impl MeetingBody {
+    /// The first field present that only a whole series has (an occurrence keeps its title,
+    /// agenda, password, start and end of its own).
+    fn series_only_field(&self) -> Option<&'static str> {
+        let present = [
+            ("enabledAutoRecordMeeting", self.enabled_auto_record_meeting.is_some()),
+            ("allowAnyUserToBeCoHost", self.allow_any_user_to_be_co_host.is_some()),
+            ("enableConnectAudioBeforeHost", self.enable_connect_audio_before_host.is_some()),
+            ("joinBeforeHostMinutes", self.join_before_host_minutes.is_some()),
+            ("reminderTime", self.reminder_time.is_some()),
+            ("unlockedMeetingJoinSecurity", self.unlocked_meeting_join_security.is_some()),
+            ("sessionTypeId", self.session_type_id.is_some()),
+            ("enabledWebcastView", self.enabled_webcast_view.is_some()),
+            ("enableAutomaticLock", self.enable_automatic_lock.is_some()),
+            ("automaticLockMinutes", self.automatic_lock_minutes.is_some()),
+            ("allowFirstUserToBeCoHost", self.allow_first_user_to_be_co_host.is_some()),
+            ("allowAuthenticatedDevices", self.allow_authenticated_devices.is_some()),
+            ("meetingOptions", self.meeting_options.is_some()),
+            ("attendeePrivileges", self.attendee_privileges.is_some()),
+            ("audioConnectionOptions", self.audio_connection_options.is_some()),
+            ("trackingCodes", self.tracking_codes.is_some()),
+            ("enabledBreakoutSessions", self.enabled_breakout_sessions.is_some()),
+            ("enabledAudioWatermark", self.enabled_audio_watermark.is_some()),
+            ("enabledVisualWatermark", self.enabled_visual_watermark.is_some()),
+            ("visualWatermarkOpacity", self.visual_watermark_opacity.is_some()),
+            ("enabledLiveStream", self.enabled_live_stream.is_some()),
+            ("requireAttendeeLogin", self.require_attendee_login.is_some()),
+            ("restrictToInvitees", self.restrict_to_invitees.is_some()),
+            ("registration", self.registration.is_some()),
+            ("integrationTags", self.integration_tags.is_some()),
+            ("enabledJoinBeforeHost", self.enabled_join_before_host.is_some()),
+            ("publicMeeting", self.public_meeting.is_some()),
+            ("excludePassword", self.exclude_password.is_some()),
+            ("invitees", self.invitees.is_some()),
+            ("recurrence", self.recurrence.is_some()),
+        ];
+        present.into_iter().find(|(_, p)| *p).map(|(n, _)| n)
+    }
 }
 
 /// The zone a body's naive times are read in, and the table zone the schedule is kept in.
@@ -142,7 +340,7 @@ pub(crate) async fn checked_query(
     Ok(params)
 }
 
-fn fields(b: &MeetingBody, header: Option<Tz>) -> RestResult<SeriesFields> {
+fn fields(b: &MeetingBody, header: Option<Tz>, site: &SiteSettings, replace: bool) -> RestResult<SeriesFields> {
     let webinar = match b.scheduled_type.as_deref().map(str::trim) {
         None | Some("") | Some("meeting") => false,
         Some("webinar") => true,
@@ -183,6 +381,37 @@ fn fields(b: &MeetingBody, header: Option<Tz>) -> RestResult<SeriesFields> {
         invitees,
         webinar,
         registration: b.registration.as_ref().map(|r| r.auto_accept_request.unwrap_or(false)),
+        registration_form: b.registration.as_ref().map(RegistrationBody::form).transpose()?,
+        max_registrations: b.registration.as_ref().and_then(|r| r.max_register_num),
+        join_before_host_minutes: b.join_before_host_minutes.or(replace.then_some(0)),
+        meeting_type: b.session_type_id,
+        join_requires_account: b.require_attendee_login.or(replace.then_some(false)),
+        options: options_from_body(
+            &Switches {
+                enabled_auto_record_meeting: b.enabled_auto_record_meeting,
+                allow_any_user_to_be_co_host: b.allow_any_user_to_be_co_host,
+                enable_connect_audio_before_host: b.enable_connect_audio_before_host,
+                enabled_webcast_view: b.enabled_webcast_view,
+                allow_first_user_to_be_co_host: b.allow_first_user_to_be_co_host,
+                allow_authenticated_devices: b.allow_authenticated_devices,
+                enabled_breakout_sessions: b.enabled_breakout_sessions,
+                enabled_audio_watermark: b.enabled_audio_watermark,
+                enabled_visual_watermark: b.enabled_visual_watermark,
+                enabled_live_stream: b.enabled_live_stream,
+                restrict_to_invitees: b.restrict_to_invitees,
+            },
+            b.meeting_options.as_ref(),
+            b.attendee_privileges.as_ref(),
+            b.audio_connection_options.as_ref(),
+            b.tracking_codes.as_deref(),
+            b.reminder_time,
+            b.unlocked_meeting_join_security.as_deref(),
+            (b.enable_automatic_lock, b.automatic_lock_minutes),
+            b.visual_watermark_opacity,
+            b.integration_tags.as_deref(),
+            site,
+            replace,
+        )?,
         // A booking system names the person it books for in its first integration tag (kaigi's
         // choice, docs/licensing.md): the licence log keeps it as the requester.
         requester: b
@@ -247,12 +476,18 @@ struct MeetingOut<'a> {
     allow_first_user_to_be_co_host: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     attendee_did_join: Option<bool>,
+    attendee_privileges: AttendeePrivilegesBody,
+    audio_connection_options: AudioConnectionBody,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automatic_lock_minutes: Option<u32>,
     enable_automatic_lock: bool,
     enable_connect_audio_before_host: bool,
+    enabled_audio_watermark: bool,
     enabled_auto_record_meeting: bool,
     enabled_breakout_sessions: bool,
     enabled_join_before_host: bool,
     enabled_live_stream: bool,
+    enabled_visual_watermark: bool,
     enabled_webcast_view: bool,
     end: String,
     exclude_password: bool,
@@ -264,9 +499,13 @@ struct MeetingOut<'a> {
     host_user_id: String,
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    integration_tags: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     is_modified: Option<bool>,
     join_before_host_minutes: u32,
+    links: [(); 0],
     meeting_number: String,
+    meeting_options: MeetingOptionsBody,
     #[serde(skip_serializing_if = "Option::is_none")]
     meeting_series_id: Option<&'a str>,
     meeting_type: &'static str,
@@ -278,6 +517,10 @@ struct MeetingOut<'a> {
     recurrence: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     register_link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration: Option<RegistrationOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reminder_time: Option<u32>,
     require_attendee_login: bool,
     restrict_to_invitees: bool,
     scheduled_type: &'static str,
@@ -289,8 +532,57 @@ struct MeetingOut<'a> {
     telephony: TelephonyOut,
     timezone: &'static str,
     title: &'a str,
+    tracking_codes: Vec<TrackingCodeBody>,
     unlocked_meeting_join_security: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visual_watermark_opacity: Option<u32>,
     web_link: String,
+}
+
+/// `registration` of a meeting that takes registrations.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegistrationOut {
+    auto_accept_request: bool,
+    require_first_name: bool,
+    require_last_name: bool,
+    require_email: bool,
+    require_job_title: bool,
+    require_company_name: bool,
+    require_address1: bool,
+    require_address2: bool,
+    require_city: bool,
+    require_state: bool,
+    require_zip_code: bool,
+    require_country_region: bool,
+    require_work_phone: bool,
+    require_fax: bool,
+    max_register_num: u32,
+}
+
+fn registration_out(m: &Meeting) -> Option<RegistrationOut> {
+    let o = &m.attendee_options;
+    if !o.registration {
+        return None;
+    }
+    let req = |f: &str| m.registration_required.iter().any(|r| r == f);
+    Some(RegistrationOut {
+        auto_accept_request: o.auto,
+        require_first_name: true,
+        require_last_name: true,
+        require_email: true,
+        require_job_title: req("title"),
+        require_company_name: req("company"),
+        require_address1: req("address1"),
+        require_address2: req("address2"),
+        require_city: req("city"),
+        require_state: req("state"),
+        require_zip_code: req("postalCode"),
+        require_country_region: req("country"),
+        require_work_phone: req("phone"),
+        require_fax: req("fax"),
+        max_register_num: o.participant_limit,
+    })
 }
 
 #[derive(Serialize)]
@@ -318,19 +610,28 @@ fn meeting_out_in<'a>(
     };
     let agenda = occurrence.map_or(m.agenda.as_str(), |o| o.agenda(m));
     let joined = m.status == SessionStatus::InProgress || state_name == MState::Ready;
+    let o = &m.options;
+    let feature = |f: Feature| o.features.is_on(f);
+    let (locks, lock_minutes) = automatic_lock(o);
+    let remind = o.remind.minutes_ahead.filter(|_| o.remind.enabled != Some(false));
     MeetingOut {
         agenda: (!agenda.is_empty()).then_some(agenda),
-        allow_any_user_to_be_co_host: false,
-        allow_authenticated_devices: false,
-        allow_first_user_to_be_co_host: false,
+        allow_any_user_to_be_co_host: feature(Feature::AllowAnyUserToBeCoHost),
+        allow_authenticated_devices: feature(Feature::AllowAuthenticatedDevices),
+        allow_first_user_to_be_co_host: feature(Feature::AllowFirstUserToBeCoHost),
         attendee_did_join: joined.then_some(m.participants_joined),
-        enable_automatic_lock: false,
-        enable_connect_audio_before_host: false,
-        enabled_auto_record_meeting: false,
-        enabled_breakout_sessions: false,
+        attendee_privileges: privileges_out(o),
+        audio_connection_options: audio_out(o),
+        automatic_lock_minutes: lock_minutes,
+        enable_automatic_lock: locks,
+        enable_connect_audio_before_host: feature(Feature::ConnectAudioBeforeHost),
+        enabled_audio_watermark: feature(Feature::AudioWatermark),
+        enabled_auto_record_meeting: feature(Feature::AutoRecord),
+        enabled_breakout_sessions: feature(Feature::BreakoutSessions),
         enabled_join_before_host: m.join_teleconf_before_host,
-        enabled_live_stream: false,
-        enabled_webcast_view: false,
+        enabled_live_stream: feature(Feature::LiveStream),
+        enabled_visual_watermark: feature(Feature::VisualWatermark),
+        enabled_webcast_view: feature(Feature::WebcastView),
         end: format_time(end, zone),
         exclude_password: m.attendee_options.exclude_password,
         host_did_join: joined.then_some(m.host_joined),
@@ -339,9 +640,14 @@ fn meeting_out_in<'a>(
         host_key: &m.host_key,
         host_user_id: ids::person(site.id, host.id),
         id,
+        integration_tags: o.conduct.integration_tags.as_deref().filter(|t| !t.is_empty()),
+        // An occurrence names its series and says whether it was changed on its own, as the
+        // service answers (the spec lists both for list items only; compat/contract.py allows them).
         is_modified: occurrence.map(ScheduledOccurrence::is_modified),
-        join_before_host_minutes: if m.join_teleconf_before_host { (m.open_time_secs / 60 / 5 * 5).min(15) } else { 0 },
+        join_before_host_minutes: series::join_before_host_minutes(m),
+        links: [],
         meeting_number: m.meeting_key.to_string(),
+        meeting_options: meeting_options_out(o),
         meeting_series_id: (list_item || occurrence.is_some()).then_some(m.uuid.as_str()),
         meeting_type: kind,
         password: occurrence.map_or(m.password.as_deref(), |o| o.password(m)).unwrap_or_default(),
@@ -349,8 +655,10 @@ fn meeting_out_in<'a>(
         public_meeting: m.list_status == kaigi_core::meeting::ListStatus::Public,
         recurrence: if occurrence.is_some() { None } else { rrule::format(&m.repeat) },
         register_link: links.register,
+        registration: registration_out(m),
+        reminder_time: remind,
         require_attendee_login: m.attendee_options.join_requires_account,
-        restrict_to_invitees: false,
+        restrict_to_invitees: feature(Feature::RestrictToInvitees),
         scheduled_type: if m.kind == SessionKind::Event { "webinar" } else { "meeting" },
         session_type_id: m.meeting_type,
         sip_address: links.sip,
@@ -360,7 +668,9 @@ fn meeting_out_in<'a>(
         telephony: TelephonyOut { access_code: m.meeting_key.to_string(), call_in_numbers: [], links: [] },
         timezone: zone.name(),
         title: occurrence.map_or(m.name.as_str(), |o| o.title(m)),
-        unlocked_meeting_join_security: "allowJoinWithLobby",
+        tracking_codes: tracking_out(o, &site.settings),
+        unlocked_meeting_join_security: unlocked_out(o),
+        visual_watermark_opacity: o.conduct.visual_watermark_opacity,
         web_link: links.invite,
     }
 }
@@ -376,6 +686,7 @@ fn instance_json(state: &RestState, site: &Site, i: &Instance, zone: Tz) -> Valu
     let u = &i.usage;
     json!({
         "id": format!("{}_I_{}", u.uuid, u.id),
+        // An instance names its series, alone too (compat/contract.py allows it beyond the spec).
         "meetingSeriesId": u.uuid,
         "title": u.name,
         "meetingType": "meeting",
@@ -419,7 +730,10 @@ pub async fn create(
     require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
     let header = header_zone(&headers)?;
     let b: MeetingBody = json_body(body).await?;
-    let mut f = fields(&b, header)?;
+    refuse_unkept(&b, &state, &who.caller.site)?;
+    let mut f = fields(&b, header, &who.caller.site.settings, false)?;
+    // The spec's default: attendees join at the start unless the body says otherwise.
+    f.join_before_host_minutes.get_or_insert(0);
     f.host_webex_id = host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
     let m = state.kaigi.create_series(&who.caller, &f).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
@@ -484,10 +798,16 @@ async fn update(
     let b: MeetingBody = json_body(body).await?;
     // hostEmail names the real host for an administrator; it never changes the host.
     host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
-    let f = fields(&b, header)?;
+    refuse_unkept(&b, &state, &who.caller.site)?;
     let series_id = match target {
         WriteTarget::Series(s) => s,
         WriteTarget::Occurrence { series, start } => {
+            if let Some(name) = b.series_only_field() {
+                return Err(RestError::bad_request(format!(
+                    "{name} belongs to the whole series; change it on the series, not on one occurrence."
+                )));
+            }
+            let f = fields(&b, header, &who.caller.site.settings, false)?;
             let send_email = b.send_email.unwrap_or(true);
             let (m, host, o) =
                 state.kaigi.update_occurrence(&who.caller, &series, start, &f, replace, send_email).await?;
@@ -495,6 +815,7 @@ async fn update(
             return Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, shown)));
         }
     };
+    let f = fields(&b, header, &who.caller.site.settings, replace)?;
     let m = state.kaigi.update_series(&who.caller, &series_id, &f, replace).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
     let mut updated = series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)));

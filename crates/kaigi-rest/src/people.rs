@@ -40,7 +40,6 @@ pub fn person_json(state: &RestState, site: &Site, u: &User) -> Value {
         "nickName": u.first_name,
         "firstName": u.first_name,
         "lastName": u.last_name,
-        "userName": u.webex_id,
         "orgId": ids::org(site.id),
         "roles": [],
         "licenses": licenses,

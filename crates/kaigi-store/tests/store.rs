@@ -28,8 +28,8 @@ use kaigi_core::meeting::{
     RepeatKind, SessionKind, SessionStatus, Shape,
 };
 use kaigi_core::model::meeting_options::{
-    AccessCodeOrder, AudioSupport, CallInNumbers, Conduct, EntryExitTone, Feature, Features, MeetingOptions, Reminder,
-    Telephony, TrackingCodes, UnlockedJoin,
+    AccessCodeOrder, AudioSupport, AutomaticLock, CallInNumbers, Conduct, EntryExitTone, Feature, Features,
+    MeetingOptions, Reminder, Telephony, TrackingCodes, UnlockedJoin,
 };
 use kaigi_core::preferences::{
     AudioOptions, AudioType, MeetingPreferences, PhoneNumber, PreferencesWrite, RoomOptions, SchedulingOptions,
@@ -2612,7 +2612,7 @@ fn every_option() -> MeetingOptions {
         conduct: Conduct {
             entry_exit_tone: Some(EntryExitTone::AnnounceName),
             unlocked_join: Some(UnlockedJoin::AllowJoinWithLobby),
-            automatic_lock_minutes: Some(10),
+            automatic_lock: Some(AutomaticLock::AfterMinutes(10)),
             ..Conduct::default()
         },
     }

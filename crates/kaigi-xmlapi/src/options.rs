@@ -388,44 +388,6 @@ pub fn write_remind(w: &mut BodyWriter, prefix: &'static str, r: &Reminder) {
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_feature_has_a_meeting_or_training_name() {
-        for f in Feature::ALL {
-            let rest_only = matches!(
-                f,
-                F::AllowAnyUserToBeCoHost
-                    | F::ConnectAudioBeforeHost
-                    | F::RequireAttendeeLogin
-                    | F::RestrictToInvitees
-                    | F::WebcastView
-                    | F::AllowFirstUserToBeCoHost
-                    | F::AllowAuthenticatedDevices
-                    | F::AudioWatermark
-                    | F::VisualWatermark
-                    | F::LiveStream
-                    | F::HostUnmutesParticipants
-                    | F::AttendeeUnmutesSelf
-                    | F::AudienceCallBack
-            );
-            let named = MEETING_FEATURES.iter().chain(TRAINING_FEATURES).any(|(_, g)| g == f);
-            assert!(named || rest_only, "{f:?} has no XML name");
-        }
-    }
-
-    #[test]
-    fn unknown_children_are_refused_by_name() {
-        let el = Element::parse("<enableOptions><chat>TRUE</chat><teleport>true</teleport></enableOptions>").unwrap();
-        let f = read_features(&el).unwrap_err();
-        assert!(f.reason.contains("teleport"), "{}", f.reason);
-        let el = Element::parse("<enableOptions><chat>maybe</chat></enableOptions>").unwrap();
-        assert!(read_features(&el).unwrap_err().reason.contains("chat"));
-    }
-}
-
 /// `entryExitTone`: the name (BEEP, NOTONE, ANNOUNCENAME) or the number the meeting schema types
 /// it as (kaigi's choice: 0 BEEP, 1 NOTONE, 2 ANNOUNCENAME; docs/meeting-options.md).
 pub fn read_tone(v: &str) -> Result<EntryExitTone, Failure> {
@@ -509,4 +471,42 @@ pub fn write_assist(w: &mut BodyWriter, request: Option<AssistRequest>, confirm:
             w.leaf_in("serv", "assistConfirm", name);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_feature_has_a_meeting_or_training_name() {
+        for f in Feature::ALL {
+            let rest_only = matches!(
+                f,
+                F::AllowAnyUserToBeCoHost
+                    | F::ConnectAudioBeforeHost
+                    | F::RequireAttendeeLogin
+                    | F::RestrictToInvitees
+                    | F::WebcastView
+                    | F::AllowFirstUserToBeCoHost
+                    | F::AllowAuthenticatedDevices
+                    | F::AudioWatermark
+                    | F::VisualWatermark
+                    | F::LiveStream
+                    | F::HostUnmutesParticipants
+                    | F::AttendeeUnmutesSelf
+                    | F::AudienceCallBack
+            );
+            let named = MEETING_FEATURES.iter().chain(TRAINING_FEATURES).any(|(_, g)| g == f);
+            assert!(named || rest_only, "{f:?} has no XML name");
+        }
+    }
+
+    #[test]
+    fn unknown_children_are_refused_by_name() {
+        let el = Element::parse("<enableOptions><chat>TRUE</chat><teleport>true</teleport></enableOptions>").unwrap();
+        let f = read_features(&el).unwrap_err();
+        assert!(f.reason.contains("teleport"), "{}", f.reason);
+        let el = Element::parse("<enableOptions><chat>maybe</chat></enableOptions>").unwrap();
+        assert!(read_features(&el).unwrap_err().reason.contains("chat"));
+    }
 }

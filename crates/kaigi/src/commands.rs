@@ -81,6 +81,17 @@ pub enum SiteCommand {
         #[arg(long)]
         xml_calls_per_minute: Option<u32>,
     },
+    /// How requests are read: strict XML (refuse elements an operation's schema does not know, as
+    /// the real service does) and the names of the site's tracking codes (`--tracking-code 1=Department`).
+    Requests {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        strict: Option<bool>,
+        /// SLOT=NAME, slot 1 to 10; repeat for several; an empty NAME unnames the slot.
+        #[arg(long = "tracking-code")]
+        tracking_codes: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -312,6 +323,25 @@ pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
                 "{}: {} REST calls and {} metered XML calls per user per minute",
                 site.name, site.settings.rest_calls_per_minute, site.settings.usage_limit_per_minute
             );
+        }
+        SiteCommand::Requests { site, strict, tracking_codes } => {
+            let site = kaigi.site_named(&site).await.map_err(err)?;
+            let names = tracking_codes
+                .iter()
+                .map(|t| {
+                    let (slot, name) =
+                        t.split_once('=').ok_or_else(|| format!("--tracking-code {t}: write SLOT=NAME"))?;
+                    let slot =
+                        slot.trim().parse::<u8>().map_err(|_| format!("--tracking-code {t}: the slot is 1 to 10"))?;
+                    Ok::<_, String>((slot, name.to_string()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let site = kaigi.set_request_settings(&site, strict, &names).await.map_err(err)?;
+            let s = &site.settings;
+            println!("{}: strict XML requests {}", site.name, if s.strict_requests { "on" } else { "off" });
+            for i in 1..=10u8 {
+                println!("trackingCode{i}\t{}", s.tracking_code_name(i));
+            }
         }
         SiteCommand::List => {
             for site in kaigi.store.list_sites().await.map_err(|e| e.to_string())? {

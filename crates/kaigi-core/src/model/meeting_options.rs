@@ -308,8 +308,15 @@ impl TrackingCodes {
         self.0.iter().map(|(i, v)| (*i, v.as_str()))
     }
 
+    /// Takes every code `change` sets; an empty code removes that slot's code.
     pub fn merge(&mut self, change: &TrackingCodes) {
-        self.0.extend(change.0.iter().map(|(i, v)| (*i, v.clone())));
+        for (i, v) in &change.0 {
+            if v.is_empty() {
+                self.0.remove(i);
+            } else {
+                self.0.insert(*i, v.clone());
+            }
+        }
     }
 }
 
@@ -384,6 +391,13 @@ pub enum NoteTaking {
     AllowOne,
 }
 
+/// Whether the meeting locks itself, and how many minutes after its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AutomaticLock {
+    Off,
+    AfterMinutes(u32),
+}
+
 /// Assistance asked of the service for a meeting (the schema's `meetingAssistType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AssistRequest {
@@ -414,13 +428,18 @@ pub struct Conduct {
     pub audio_connection: Option<AudioConnection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_taking: Option<NoteTaking>,
-    /// Minutes after the start at which the meeting locks itself; Some only while locking is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automatic_lock_minutes: Option<u32>,
+    pub automatic_lock: Option<AutomaticLock>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assist_request: Option<AssistRequest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assist_confirm: Option<AssistConfirm>,
+    /// Opacity of the visual watermark, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visual_watermark_opacity: Option<u32>,
+    /// Labels an integration puts on the meeting (REST `integrationTags`); a change replaces them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_tags: Option<Vec<String>>,
 }
 
 impl Conduct {
@@ -429,9 +448,11 @@ impl Conduct {
         take(&mut self.unlocked_join, &change.unlocked_join);
         take(&mut self.audio_connection, &change.audio_connection);
         take(&mut self.note_taking, &change.note_taking);
-        take(&mut self.automatic_lock_minutes, &change.automatic_lock_minutes);
+        take(&mut self.automatic_lock, &change.automatic_lock);
         take(&mut self.assist_request, &change.assist_request);
         take(&mut self.assist_confirm, &change.assist_confirm);
+        take(&mut self.visual_watermark_opacity, &change.visual_watermark_opacity);
+        take(&mut self.integration_tags, &change.integration_tags);
     }
 }
 
