@@ -19,6 +19,7 @@ mod render_cache;
 pub mod schema_additions;
 mod session;
 mod site;
+mod strict;
 mod support;
 mod training;
 mod user;

@@ -271,7 +271,16 @@ pub fn write_repeat(w: &mut BodyWriter, r: &Recurrence) {
     });
 }
 
+/// The site's strict reading, when it is on (crate::strict).
+fn strictly(ctx: &Ctx<'_>) -> Result<(), Failure> {
+    if ctx.caller.site.settings.strict_requests {
+        crate::strict::check_meeting_request(ctx.body)?;
+    }
+    Ok(())
+}
+
 pub async fn create_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    strictly(ctx)?;
     let fields = meeting_fields(ctx.body)?;
     let m = ctx.kaigi.create_meeting(ctx.caller, SessionKind::Meeting, &fields).await?;
     let links = ctx.kaigi.meeting_links(&ctx.caller.site, &m);
@@ -283,6 +292,7 @@ pub async fn create_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Fai
 }
 
 pub async fn set_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
+    strictly(ctx)?;
     let fields = meeting_fields(ctx.body)?;
     let m = ctx.kaigi.set_meeting(ctx.caller, &meeting_ref(ctx.body)?, &[SessionKind::Meeting], &fields).await?;
     let links = ctx.kaigi.meeting_links(&ctx.caller.site, &m);

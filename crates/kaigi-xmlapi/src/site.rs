@@ -131,9 +131,11 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
             });
         });
         w.node("meetingPlace", |_| {});
-        // 40.6.0: the only child the release notes name.
+        // 40.6.0: the child the release notes name; then kaigi's own strict-reading switch
+        // (docs/xmlapi.md).
         w.node("siteCommonOptions", |w| {
             w.flag("SupportXMLAPIReturnScheduledPMR", s.support_return_scheduled_pmr);
+            w.flag("kaigiStrictRequests", s.strict_requests);
         });
     });
     Ok(())

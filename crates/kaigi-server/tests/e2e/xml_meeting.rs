@@ -424,3 +424,21 @@ async fn teleconference_sessions() {
         .await
         .assert_failure("060001");
 }
+
+/// Strict reading (`kaigi site requests --strict true`): what the real service refuses, kaigi
+/// refuses too, naming the element; GetSite shows the switch.
+#[tokio::test]
+async fn strict_sites_refuse_what_the_schema_does_not_know() {
+    let s = TestServer::start().await;
+    let cie = "<accessControl><listStatus>PUBLIC</listStatus></accessControl><metaData><confName>CIE</confName></metaData>\
+               <schedule><startDate>07/01/2026 10:00:00</startDate></schedule>";
+    s.call("alice", PW, "meeting.CreateMeeting", cie).await.assert_success();
+    let site = s.as_admin("site.GetSite", "").await;
+    assert_eq!(site.value(&["siteInstance", "siteCommonOptions", "kaigiStrictRequests"]), "false");
+    s.kaigi.set_request_settings(&s.site, Some(true), &[]).await.expect("strict");
+    let r = s.call("alice", PW, "meeting.CreateMeeting", cie).await;
+    r.assert_failure("000000");
+    assert!(r.reason().contains("listStatus"), "{}", r.reason());
+    let site = s.as_admin("site.GetSite", "").await;
+    assert_eq!(site.value(&["siteInstance", "siteCommonOptions", "kaigiStrictRequests"]), "true");
+}
