@@ -338,6 +338,23 @@ fn call_limits_are_kept_per_site_and_zero_is_refused() {
         .success());
 }
 
+#[test]
+fn request_settings_name_tracking_codes_and_turn_strict_reading_on() {
+    let dir = scratch("requests");
+    site_with_root(&dir, "acme");
+    let args = ["site", "requests", "--site", "acme", "--strict", "true", "--tracking-code", "1=Department"];
+    let set = kaigi(&dir, &args, None);
+    assert!(ok(&set).contains("strict XML requests on"), "{}", ok(&set));
+    assert!(ok(&set).contains("trackingCode1\tDepartment"), "{}", ok(&set));
+    // A later process reads them back; a name may not stand for two slots.
+    let shown = kaigi(&dir, &["site", "requests", "--site", "acme"], None);
+    assert!(ok(&shown).contains("strict XML requests on") && ok(&shown).contains("trackingCode2\ttrackingCode2"));
+    let twice = kaigi(&dir, &["site", "requests", "--site", "acme", "--tracking-code", "2=department"], None);
+    assert!(!twice.status.success());
+    let bad = kaigi(&dir, &["site", "requests", "--site", "acme", "--tracking-code", "11=Far"], None);
+    assert!(!bad.status.success());
+}
+
 /// The value after `label ` on a line of the command's output.
 fn field(out: &str, label: &str) -> String {
     out.lines()
