@@ -65,8 +65,10 @@ pub enum AuthFailure {
 pub enum Duplicate {
     WebExId,
     Email,
-    /// The person is already invited to (or registered for) the meeting.
+    /// The person is already invited to the meeting.
     Invitee,
+    /// The person is already registered for the meeting.
+    Registrant,
 }
 
 /// A licence rule said no.

@@ -217,7 +217,7 @@ impl Kaigi {
         }
         let existing = self.store.attendees_of(caller.site.id, m.id).await?;
         if existing.iter().any(|a| is_registrant(a) && a.email.eq_ignore_ascii_case(r.email.trim())) {
-            return Err(Error::Duplicate(Duplicate::Invitee));
+            return Err(Error::Duplicate(Duplicate::Registrant));
         }
         let person = NewAttendee {
             name: String::new(),

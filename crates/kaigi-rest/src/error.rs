@@ -145,6 +145,9 @@ impl From<Error> for RestError {
                 (S::BAD_REQUEST, text)
             }
             Error::Duplicate(Duplicate::Invitee) => (S::CONFLICT, "User is already a meeting invitee.".into()),
+            Error::Duplicate(Duplicate::Registrant) => {
+                (S::CONFLICT, "The person is already registered for this meeting.".into())
+            }
             Error::Duplicate(d) => (S::CONFLICT, format!("{d:?} already exists.")),
             Error::License(LicenseError::HostLicenseRequired { webex_id, .. }) => {
                 (S::FORBIDDEN, format!("{webex_id} holds no meeting licence on this site and cannot host."))

@@ -336,7 +336,7 @@ pub(crate) async fn checked_query(
     };
     require_any(who, own, admin)?;
     let params = Params::parse(raw)?;
-    host_of(state, who, params.get("hostEmail"), admin).await?;
+    host_of(state, who, params.named("hostEmail")?, admin).await?;
     Ok(params)
 }
 
@@ -881,7 +881,7 @@ pub async fn list(
     let params = Params::parse(raw.as_deref())?;
     let header = header_zone(&headers)?;
     let zone = header.unwrap_or(Tz::UTC);
-    let host_email = params.get("hostEmail").map(str::to_string);
+    let host_email = params.named("hostEmail")?.map(str::to_string);
     host_of(&state, &who, host_email.as_deref(), scope::ADMIN_SCHEDULE_READ).await?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {

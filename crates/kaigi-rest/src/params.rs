@@ -78,6 +78,16 @@ impl Params {
         self.0.iter().find(|(k, v)| k == name && !v.trim().is_empty() && v.trim() != "null").map(|(_, v)| v.trim())
     }
 
+    /// A parameter that names someone (`userEmail`, `hostEmail`): absent is None, but present and
+    /// empty is a 400 rather than a silent "nobody".
+    pub fn named(&self, name: &str) -> RestResult<Option<&str>> {
+        let present = self.0.iter().any(|(k, _)| k == name);
+        match self.get(name) {
+            None if present => Err(RestError::bad_request(format!("{name} must not be empty."))),
+            v => Ok(v),
+        }
+    }
+
     pub fn flag(&self, name: &str) -> RestResult<Option<bool>> {
         self.get(name).map(|v| parse_bool(v).ok_or_else(|| bad_value(name, "true or false"))).transpose()
     }

@@ -31,7 +31,7 @@ async fn owner(
     access: PreferenceAccess,
 ) -> RestResult<(User, Params)> {
     let params = Params::parse(raw)?;
-    let user = state.kaigi.preferences_owner(who, params.get("userEmail"), access).await?;
+    let user = state.kaigi.preferences_owner(who, params.named("userEmail")?, access).await?;
     if let Some(url) = params.get("siteUrl") {
         check_site(state, &who.caller.site, url)?;
     }

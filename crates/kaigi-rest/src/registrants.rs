@@ -67,8 +67,13 @@ fn registrant_json(a: &Attendee) -> Value {
     o.insert("email".into(), json!(a.email));
     for (rest, form) in PROFILE_FIELDS {
         if let Some(v) = a.profile.get(form).filter(|v| !v.is_empty()) {
-            let value =
-                if rest == "zipCode" { v.parse::<u64>().map(|n| json!(n)).unwrap_or(json!(v)) } else { json!(v) };
+            // The spec types zipCode as a number: kaigi keeps the text and answers a number only
+            // when that number writes the same text back ("02134" stays a string; kaigi's choice).
+            let exact = serde_json::from_str::<serde_json::Number>(v).ok().filter(|n| n.to_string() == *v);
+            let value = match exact {
+                Some(n) if rest == "zipCode" => json!(n),
+                _ => json!(v),
+            };
             o.insert(rest.into(), value);
         }
     }
@@ -150,8 +155,20 @@ pub async fn list(
     }
     let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
     let email = params.get("email").map(str::to_lowercase);
+    // The spec's registration-time window (ISO 8601; UTC unless the time says otherwise).
+    let from = params.time("registrationTimeFrom", chrono_tz::Tz::UTC)?;
+    let to = params.time("registrationTimeTo", chrono_tz::Tz::UTC)?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(RestError::bad_request("registrationTimeTo must not be before registrationTimeFrom."));
+        }
+    }
     let (_, all) = state.kaigi.registrants_of(&who.caller, &series).await?;
-    let all: Vec<Attendee> = all.into_iter().filter(|a| email.as_deref().is_none_or(|e| a.email == e)).collect();
+    let all: Vec<Attendee> = all
+        .into_iter()
+        .filter(|a| email.as_deref().is_none_or(|e| a.email == e))
+        .filter(|a| from.is_none_or(|f| a.submitted_at >= f) && to.is_none_or(|t| a.submitted_at <= t))
+        .collect();
     let more = all.len() > offset.saturating_add(max);
     let items: Vec<Value> = all.iter().skip(offset).take(max).map(registrant_json).collect();
     let count = items.len();

@@ -69,6 +69,7 @@ impl From<&Error> for Failure {
             Error::Duplicate(Duplicate::WebExId) => Failure::new("030004", "The webExId already exists on this site"),
             Error::Duplicate(Duplicate::Email) => Failure::new("030005", "The email address already exists on this site"),
             Error::Duplicate(Duplicate::Invitee) => Failure::invalid("email", "the person is already an attendee"),
+            Error::Duplicate(Duplicate::Registrant) => Failure::invalid("email", "the person is already registered"),
             Error::License(LicenseError::ExceededSiteHostLimit { seats }) => Failure::new(
                 "030090",
                 format!(

@@ -205,3 +205,37 @@ async fn registration_works_only_where_it_is_on() {
     let list = rest(&s, "GET", &format!("/v1/meetings/{open}/registrants"), Some(&t), None).await;
     assert_eq!(list.ok()["items"].as_array().unwrap().len(), 0);
 }
+
+/// Registrants keep what was sent (a zip code with a leading zero stays text, a number a number),
+/// a second registration of one person is a 409 about registrants, and bad query values are 400.
+#[tokio::test]
+async fn registrants_keep_their_values_and_queries_are_checked() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let open = series(&s, &t, json!({"scheduledType": "webinar", "registration": {"autoAcceptRequest": true}})).await;
+    let path = format!("/v1/meetings/{open}/registrants");
+    let boston = json!({"firstName": "Bo", "lastName": "Ston", "email": "bo@example.com", "zipCode": "02134"});
+    let r = rest(&s, "POST", &path, Some(&t), Some(boston.clone())).await;
+    assert_eq!(r.ok()["zipCode"], "02134", "the leading zero is kept");
+    let again = rest(&s, "POST", &path, Some(&t), Some(boston)).await;
+    again.assert_error(409);
+    assert!(again.description().contains("registered"), "{}", again.description());
+    let plain = json!({"firstName": "Pl", "lastName": "Ain", "email": "pl@example.com", "zipCode": 94105});
+    assert_eq!(rest(&s, "POST", &path, Some(&t), Some(plain)).await.ok()["zipCode"], 94105);
+    for bad in ["registrationTimeFrom=garbage", "registrationTimeTo=2026-13-45"] {
+        rest(&s, "GET", &format!("{path}?{bad}"), Some(&t), None).await.assert_error(400);
+    }
+    let window = rest(
+        &s,
+        "GET",
+        &format!("{path}?registrationTimeFrom=2026-06-01T00:00:00Z&registrationTimeTo=2026-06-02T00:00:00Z"),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(window.ok()["items"].as_array().unwrap().len(), 2);
+    let later = rest(&s, "GET", &format!("{path}?registrationTimeFrom=2026-06-02T00:00:00Z"), Some(&t), None).await;
+    assert!(later.ok()["items"].as_array().unwrap().is_empty());
+    rest(&s, "GET", "/v1/meetingPreferences?userEmail=", Some(&t), None).await.assert_error(400);
+    rest(&s, "GET", "/v1/meetings?hostEmail=", Some(&t), None).await.assert_error(400);
+}

@@ -430,7 +430,8 @@ async fn teleconference_sessions() {
 #[tokio::test]
 async fn strict_sites_refuse_what_the_schema_does_not_know() {
     let s = TestServer::start().await;
-    let cie = "<accessControl><listStatus>PUBLIC</listStatus></accessControl><metaData><confName>CIE</confName></metaData>\
+    let cie =
+        "<accessControl><listStatus>PUBLIC</listStatus></accessControl><metaData><confName>CIE</confName></metaData>\
                <schedule><startDate>07/01/2026 10:00:00</startDate></schedule>";
     s.call("alice", PW, "meeting.CreateMeeting", cie).await.assert_success();
     let site = s.as_admin("site.GetSite", "").await;
