@@ -10,7 +10,8 @@ use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaigi_core::activity_store::ParticipantId;
 use kaigi_core::error::{Entity, SessionError};
-use kaigi_core::lifecycle::JoinRequest;
+use kaigi_core::lifecycle::{JoinRequest, JOIN_FAILURE_WINDOW_MINUTES};
+use kaigi_core::room::ParticipantPass;
 use kaigi_core::Error;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,21 @@ struct JoinBody {
 #[serde(rename_all = "camelCase")]
 struct ParticipantBody {
     participant_id: ParticipantId,
+    /// The `participantPass` the join answered; every action on a participant needs it.
+    participant_pass: Option<String>,
 }
+
+impl ParticipantBody {
+    /// The pass, when it is given, well formed and for `participantId`.
+    fn pass(&self) -> Option<ParticipantPass> {
+        self.participant_pass
+            .as_deref()
+            .and_then(ParticipantPass::parse)
+            .filter(|p| p.participant_id == self.participant_id)
+    }
+}
+
+const BAD_PASS: &str = "The participantPass is missing or is not the one the join answered for this participant.";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,8 +77,16 @@ pub(crate) fn explain(e: &Error) -> Option<(StatusCode, String)> {
             (StatusCode::CONFLICT, "The meeting has not started; waiting for the host.")
         }
         Error::Session(SessionError::NotRunning) => (StatusCode::CONFLICT, "The meeting is not in progress."),
+        Error::Session(SessionError::BadPass) => (StatusCode::FORBIDDEN, BAD_PASS),
         Error::Session(SessionError::NotInSession) => {
             (StatusCode::NOT_FOUND, "The participant is not in this meeting.")
+        }
+        Error::Session(SessionError::TooManyTries { .. }) => {
+            let message = format!(
+                "Too many wrong meeting passwords or host keys were tried for this meeting; joining is refused \
+                 for up to {JOIN_FAILURE_WINDOW_MINUTES} minutes."
+            );
+            return Some((StatusCode::TOO_MANY_REQUESTS, message));
         }
         Error::NotFound(Entity::Meeting) => (StatusCode::NOT_FOUND, "The meeting could not be found."),
         Error::NotFound(_) => (StatusCode::NOT_FOUND, "The requested resource could not be found."),
@@ -165,7 +188,8 @@ pub async fn leave(State(state): State<AppState>, Path(key): Path<String>, body:
         Ok(decoded) => decoded,
         Err(r) => return r,
     };
-    match state.kaigi.leave_session(key, body.participant_id).await {
+    let Some(pass) = body.pass() else { return error_json(&state, StatusCode::FORBIDDEN, BAD_PASS) };
+    match state.kaigi.leave_session(key, &pass).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_error(&state, &e),
     }
@@ -177,7 +201,8 @@ pub async fn record(State(state): State<AppState>, Path(key): Path<String>, body
         Ok(decoded) => decoded,
         Err(r) => return r,
     };
-    match state.kaigi.toggle_recording(key, body.participant_id).await {
+    let Some(pass) = body.pass() else { return error_json(&state, StatusCode::FORBIDDEN, BAD_PASS) };
+    match state.kaigi.toggle_recording(key, &pass).await {
         Ok(on) => (StatusCode::OK, axum::Json(json!({ "recording": on }))).into_response(),
         Err(e) => core_error(&state, &e),
     }
@@ -189,7 +214,8 @@ pub async fn end(State(state): State<AppState>, Path(key): Path<String>, body: B
         Ok(decoded) => decoded,
         Err(r) => return r,
     };
-    match state.kaigi.end_session(key, body.participant_id).await {
+    let Some(pass) = body.pass() else { return error_json(&state, StatusCode::FORBIDDEN, BAD_PASS) };
+    match state.kaigi.end_session(key, &pass).await {
         Ok(usage) => {
             let body = json!({
                 "meetingKey": usage.meeting_key.to_string(),

@@ -65,8 +65,14 @@ impl XmlApi {
     }
 
     /// Answers one POST to /WBXService/XMLService. `jwt` is the `JWTToken` HTTP header.
-    pub async fn handle(&self, raw: &[u8], jwt: Option<&str>) -> Reply {
-        let (status, body) = match envelope::decode(raw) {
+    ///
+    /// The body (up to [`envelope::MAX_REQUEST_BYTES`]) is decoded on tokio's blocking pool, so a
+    /// costly document never holds an async worker (and `/healthz` with it).
+    pub async fn handle(&self, raw: Vec<u8>, jwt: Option<&str>) -> Reply {
+        let decoded = tokio::task::spawn_blocking(move || envelope::decode(&raw))
+            .await
+            .unwrap_or_else(|e| Err(Failure::not_forwarded(format!(" the request could not be decoded: {e}"))));
+        let (status, body) = match decoded {
             Ok(request) => envelope::encode(&self.answer(&request, jwt).await),
             Err(failure) => envelope::encode_unreadable(&failure),
         };
