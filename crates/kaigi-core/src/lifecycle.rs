@@ -18,6 +18,7 @@ use crate::activity_store::{
     AttendeeRecord, EventKind, Participant, ParticipantId, Recording, Role, SessionEnd, SessionEvent, SessionState,
     UsageRecord,
 };
+use crate::auth::{Credentials, Proof, SiteRef, UserRef};
 use crate::error::{Entity, Error, Result, SessionError};
 use crate::license::{plan_in_force, LicenseAction, LicenseOutcome};
 use crate::license_log::{for_booking, month_of, LicenseDecision, Person};
@@ -26,6 +27,14 @@ use crate::occurrences;
 use crate::room::ParticipantPass;
 use crate::secrets::token_hash;
 use crate::service::Kaigi;
+
+/// Who acts on a participant (leave, record, end): the participant, proven by the pass the join
+/// answered, or a site administrator of the meeting's site naming the participant.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Participant(ParticipantPass),
+    SiteAdmin { participant: ParticipantId, user: UserRef, password: String },
+}
 
 /// Wrong meeting passwords and host keys one meeting takes in [`JOIN_FAILURE_WINDOW_MINUTES`]
 /// (counted together, from anyone); after that every join is refused until the window passes.
@@ -279,14 +288,19 @@ impl Kaigi {
     /// The participant of `m` that `pass` proves: BadPass when the secret is not that
     /// participant's (participant ids are sequential, so an id alone proves nothing), NotInSession
     /// when they have left.
-    async fn live_participant(&self, m: &Meeting, pass: &ParticipantPass) -> Result<Participant> {
-        let p = self
-            .store
-            .participant(m.site_id, pass.participant_id)
-            .await?
-            .filter(|p| p.meeting_id == m.id)
-            .ok_or(Error::Session(SessionError::BadPass))?;
-        if !pass.proves(&p) {
+    async fn live_participant(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
+        let (id, pass) = match actor {
+            Actor::Participant(pass) => (pass.participant_id, Some(pass)),
+            Actor::SiteAdmin { participant, user, password } => {
+                self.require_site_admin_of(m, user, password).await?;
+                (*participant, None)
+            }
+        };
+        let p =
+            self.store.participant(m.site_id, id).await?.filter(|p| p.meeting_id == m.id).ok_or(Error::Session(
+                if pass.is_some() { SessionError::BadPass } else { SessionError::NotInSession },
+            ))?;
+        if pass.is_some_and(|pass| !pass.proves(&p)) {
             return Err(Error::Session(SessionError::BadPass));
         }
         if p.left_at.is_some() {
@@ -295,8 +309,24 @@ impl Kaigi {
         Ok(p)
     }
 
-    async fn running_host(&self, m: &Meeting, pass: &ParticipantPass) -> Result<Participant> {
-        let p = self.live_participant(m, pass).await?;
+    /// Signs `user` in on the meeting's site with `password` (as any sign-in: lockout included);
+    /// AccessDenied unless they are a site administrator.
+    async fn require_site_admin_of(&self, m: &Meeting, user: &UserRef, password: &str) -> Result<()> {
+        let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(Entity::Site))?;
+        let credentials = Credentials {
+            site: SiteRef::Number(site.site_number),
+            user: Some(user.clone()),
+            proof: Proof::Password(password.to_string()),
+        };
+        let caller = self.authenticate_at(site, &credentials).await?;
+        match caller.user() {
+            Some(u) if u.privileges.site_admin => Ok(()),
+            _ => Err(Error::AccessDenied),
+        }
+    }
+
+    async fn running_host(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
+        let p = self.live_participant(m, actor).await?;
         if p.role != Role::Host {
             return Err(Error::Session(SessionError::NotHost));
         }
@@ -306,18 +336,18 @@ impl Kaigi {
         Ok(p)
     }
 
-    pub async fn leave_session(&self, key: u64, pass: &ParticipantPass) -> Result<()> {
+    pub async fn leave_session(&self, key: u64, actor: &Actor) -> Result<()> {
         let m = self.meeting_by_key_anywhere(key).await?;
-        let p = self.live_participant(&m, pass).await?;
+        let p = self.live_participant(&m, actor).await?;
         let event = Self::event(&m, EventKind::Leave, &p, self.now());
         self.store.record_leave(m.site_id, p.id, &event).await?;
         Ok(())
     }
 
     /// Starts recording, or stops it when it is on; returns whether it is on now. Hosts only.
-    pub async fn toggle_recording(&self, key: u64, pass: &ParticipantPass) -> Result<bool> {
+    pub async fn toggle_recording(&self, key: u64, actor: &Actor) -> Result<bool> {
         let m = self.meeting_by_key_anywhere(key).await?;
-        let p = self.running_host(&m, pass).await?;
+        let p = self.running_host(&m, actor).await?;
         let now = self.now();
         let events = self.store.session_events(m.site_id, m.id).await?;
         let (on, _) = recording_state(&events, now);
@@ -327,9 +357,9 @@ impl Kaigi {
     }
 
     /// Ends the running session. Hosts only. Returns its usage record.
-    pub async fn end_session(&self, key: u64, pass: &ParticipantPass) -> Result<UsageRecord> {
+    pub async fn end_session(&self, key: u64, actor: &Actor) -> Result<UsageRecord> {
         let m = self.meeting_by_key_anywhere(key).await?;
-        let p = self.running_host(&m, pass).await?;
+        let p = self.running_host(&m, actor).await?;
         let now = self.now();
         let events = self.store.session_events(m.site_id, m.id).await?;
         let start = current_session(&events).first().filter(|e| e.kind == EventKind::Start).map_or(now, |e| e.at);

@@ -19,6 +19,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use kaigi_core::activity_store::{Participant, Role};
+use kaigi_core::lifecycle::Actor;
 use kaigi_core::meeting::SessionStatus;
 use kaigi_core::room::{ParticipantPass, Room};
 use kaigi_core::secrets::token_hash;
@@ -352,10 +353,11 @@ async fn press(state: AppState, site: String, key: String, button: Button, reque
             return render_room(&room, None, None, Some(&text), status);
         }
     };
+    let actor = Actor::Participant(pass);
     let done = match button {
-        Button::Record => state.kaigi.toggle_recording(key, &pass).await.map(|_| None),
-        Button::End => state.kaigi.end_session(key, &pass).await.map(|_| Some("ended")),
-        Button::Leave => state.kaigi.leave_session(key, &pass).await.map(|_| Some("left")),
+        Button::Record => state.kaigi.toggle_recording(key, &actor).await.map(|_| None),
+        Button::End => state.kaigi.end_session(key, &actor).await.map(|_| Some("ended")),
+        Button::Leave => state.kaigi.leave_session(key, &actor).await.map(|_| Some("left")),
     };
     match done {
         Ok(None) => html::see_other(&path, &[]),

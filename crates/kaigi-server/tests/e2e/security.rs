@@ -299,3 +299,31 @@ async fn control_characters_are_refused_in_titles() {
     r.assert_error(400);
     assert!(r.description().contains("title") && r.description().contains("control"), "{}", r.description());
 }
+
+/// Instead of the participant's pass, a site administrator of the meeting's site may act for a
+/// participant with HTTP Basic credentials; nobody else may.
+#[tokio::test]
+async fn a_site_administrator_may_act_for_a_participant() {
+    use crate::lifecycle::{control, guest, meeting};
+    use serde_json::json;
+    let s = TestServer::start().await;
+    let (key, host_key) = meeting(&s).await;
+    let (_, host) = control(&s, &key, "join", guest(Some(&host_key), "s3cret")).await;
+    let as_user = |who: &'static str, pw: &'static str, action: &'static str| {
+        let (s, key, id) = (&s, key.clone(), host["participantId"].clone());
+        async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
+                .basic_auth(who, Some(pw))
+                .json(&json!({ "participantId": id }))
+                .send()
+                .await
+                .unwrap();
+            resp.status().as_u16()
+        }
+    };
+    assert_eq!(as_user("alice", PW, "record").await, 403, "a host who is no site administrator");
+    assert_eq!(as_user(ADMIN, "wrong", "record").await, 401);
+    assert_eq!(as_user(ADMIN, ADMIN_PW, "record").await, 200);
+    assert_eq!(as_user(ADMIN, ADMIN_PW, "end").await, 200);
+}
