@@ -327,3 +327,40 @@ async fn a_site_administrator_may_act_for_a_participant() {
     assert_eq!(as_user(ADMIN, ADMIN_PW, "record").await, 200);
     assert_eq!(as_user(ADMIN, ADMIN_PW, "end").await, 200);
 }
+
+/// Prints how long an unknown user and a wrong password take at the recommended argon2 cost
+/// (`cargo test -p kaigi-server --test e2e sign_in_costs -- --ignored --nocapture`); asserts
+/// nothing about time.
+#[tokio::test]
+#[ignore]
+async fn sign_in_costs() {
+    use kaigi_core::auth::{Credentials, Proof, SiteRef, UserRef};
+    use kaigi_core::secrets::HashCost;
+    let s = TestServer::start().await;
+    let config = kaigi_core::Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::RECOMMENDED };
+    let other = s.another_process().await;
+    let kaigi = kaigi_core::Kaigi::new(other.store.clone(), other.clock.clone(), other.keys.clone(), config);
+    let change = kaigi_core::users::UserChange {
+        webex_id: "alice".into(),
+        new_webex_id: None,
+        fields: kaigi_core::users::UserFields { password: Some("strong-pass".into()), ..Default::default() },
+    };
+    kaigi.set_user(&kaigi_core::auth::Caller::operator(s.site.clone()), &change).await.unwrap();
+    let attempt = |who: &str, pw: &str| Credentials {
+        site: SiteRef::Name(SITE.into()),
+        user: Some(UserRef::WebExId(who.into())),
+        proof: Proof::Password(pw.into()),
+    };
+    let _ = kaigi.authenticate(&attempt("nobody", "x")).await; // makes the dummy hash
+    for (what, who) in [("unknown user", "nobody"), ("wrong password", "alice")] {
+        let mut times = Vec::new();
+        for i in 0..3 {
+            let started = std::time::Instant::now();
+            let got = kaigi.authenticate(&attempt(who, &format!("wrong-{i}"))).await;
+            times.push(started.elapsed());
+            assert!(got.is_err());
+        }
+        times.sort();
+        println!("{what:16} median {:?} (of {times:?})", times[1]);
+    }
+}
