@@ -223,6 +223,7 @@ on_both_engines!(
     a_preferences_write_leaves_what_other_writers_set,
     a_meeting_write_from_a_stale_copy_is_refused,
     concurrent_login_failures_each_count,
+    concurrent_join_failures_each_count_in_their_window,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -668,6 +669,31 @@ async fn concurrent_login_failures_each_count(ctx: Ctx) {
     assert_eq!((next.failed_logins, next.locked_until), (1, None));
     let got = ctx.store.user_by_id(site.id, user.id).await.expect("get").expect("user");
     assert_eq!(got.locked_until, Some(t(600)));
+    stores[1].close().await;
+}
+
+/// Issue #12: wrong meeting passwords and host keys are counted per meeting by one atomic
+/// upsert. 30 at once through two stores (two instances) count 1 to 30, each once; a new window
+/// starts again at 1.
+async fn concurrent_join_failures_each_count_in_their_window(ctx: Ctx) {
+    let site = new_site(&ctx.store, "acme").await;
+    let host = add(&ctx.store, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(&ctx.store, &meeting(site.id, host.id, 123_456_789, 1_000)).await;
+    assert_eq!(ctx.store.join_failures(m.id, t(0)).await.expect("read"), 0);
+    let stores = [ctx.store.clone(), ctx.reopen().await];
+    let mut counts = futures_join_all((0..30).map(|i| {
+        let store = stores[i % 2].clone();
+        async move { store.count_join_failure(m.id, t(100), t(0)).await.expect("counted") }
+    }))
+    .await;
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=30).collect::<Vec<u32>>());
+    assert_eq!(ctx.store.join_failures(m.id, t(0)).await.expect("read"), 30);
+    // The window began at 100: seen from a window starting at 100 or later, it is over.
+    assert_eq!(ctx.store.join_failures(m.id, t(100)).await.expect("read"), 0);
+    assert_eq!(ctx.store.count_join_failure(m.id, t(1_000), t(100)).await.expect("counted"), 1);
+    assert_eq!(ctx.store.count_join_failure(m.id, t(1_001), t(100)).await.expect("counted"), 2);
+    assert_eq!(ctx.store.join_failures(m.id, t(999)).await.expect("read"), 2);
     stores[1].close().await;
 }
 
