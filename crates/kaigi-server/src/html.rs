@@ -223,6 +223,14 @@ mod tests {
     }
 
     #[test]
+    fn cookies_are_http_only_and_secure_over_https() {
+        let c = cookie_with("kaigi_s", "v", "/book", SameSite::Lax, true, Some(60));
+        assert_eq!(c, "kaigi_s=v; Path=/book; HttpOnly; SameSite=Lax; Secure; Max-Age=60");
+        let c = cookie_with("kaigi_s", "", "/book", SameSite::Lax, false, Some(0));
+        assert_eq!(c, "kaigi_s=; Path=/book; HttpOnly; SameSite=Lax; Max-Age=0");
+    }
+
+    #[test]
     fn cookies_are_found_by_exact_name() {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("kaigi_p1=a; kaigi_p12=b"));
