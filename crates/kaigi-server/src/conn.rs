@@ -1,12 +1,16 @@
 //! Accepting connections with limits (issue #12): at most `max_connections` open sockets (the
 //! next one waits in the listen backlog, so idle sockets cannot exhaust file descriptors), a
-//! deadline for each request's headers that also closes an idle keep-alive connection, and a
-//! deadline for a whole request, body included.
+//! deadline for each request's headers that also closes an idle keep-alive connection, a
+//! deadline for a whole request, body included, and a deadline for a client that stops taking
+//! the answer (a write that makes no progress).
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request};
@@ -16,8 +20,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio::time::Sleep;
 use tower::ServiceExt;
 
 /// The connection limits of `kaigi serve` (documented in docs/operations.md).
@@ -30,12 +36,16 @@ pub struct ConnLimits {
     pub header_read_timeout: Duration,
     /// Time one request may take from its headers to its answer, reading the body included.
     pub request_timeout: Duration,
+    /// Time a write of the answer may wait for the client to take bytes; then the connection is
+    /// closed (a client that never reads cannot hold a connection for ever).
+    pub write_timeout: Duration,
 }
 
 impl ConnLimits {
     pub const DEFAULT_MAX_CONNECTIONS: usize = 1000;
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
     pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+    pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 }
 
 impl Default for ConnLimits {
@@ -44,6 +54,7 @@ impl Default for ConnLimits {
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
+            write_timeout: Self::DEFAULT_WRITE_TIMEOUT,
         }
     }
 }
@@ -97,6 +108,7 @@ pub async fn serve_with_limits(
             async move { Ok::<_, Infallible>(router.oneshot(request.map(axum::body::Body::new)).await.into_response()) }
         });
         let header_read_timeout = limits.header_read_timeout;
+        let stream = WriteDeadline::new(stream, limits.write_timeout);
         tokio::spawn(async move {
             let _permit = permit;
             let mut http = hyper::server::conn::http1::Builder::new();
@@ -105,5 +117,95 @@ pub async fn serve_with_limits(
                 tracing::debug!(error = %e, %peer, "connection ended");
             }
         });
+    }
+}
+
+/// A stream whose writes fail with `TimedOut` when the peer takes no bytes for `limit`.
+pub struct WriteDeadline<S> {
+    inner: S,
+    limit: Duration,
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S> WriteDeadline<S> {
+    pub fn new(inner: S, limit: Duration) -> Self {
+        Self { inner, limit, stalled: None }
+    }
+
+    /// Pending `poll`: starts (or goes on with) the stall clock; `TimedOut` once it has run out.
+    fn stalled<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let limit = self.limit;
+        let sleep = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client takes no bytes"))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteDeadline<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.stalled(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.stalled(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let poll = Pin::new(&mut self.inner).poll_flush(cx);
+        self.stalled(cx, poll)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    /// A peer that never reads: the write fails with TimedOut once the buffer is full and the
+    /// limit has passed; a peer that reads is never cut off.
+    #[tokio::test]
+    async fn a_write_the_peer_never_takes_times_out() {
+        let (ours, _theirs) = tokio::io::duplex(64);
+        let mut stream = WriteDeadline::new(ours, Duration::from_millis(100));
+        let outcome = tokio::time::timeout(Duration::from_secs(20), stream.write_all(&[7u8; 4096])).await;
+        let err = outcome.expect("the write ends").expect_err("the write fails");
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+
+        let (ours, mut theirs) = tokio::io::duplex(64);
+        let reader = tokio::spawn(async move {
+            let mut got = Vec::new();
+            tokio::io::AsyncReadExt::read_to_end(&mut theirs, &mut got).await.map(|_| got.len())
+        });
+        let mut stream = WriteDeadline::new(ours, Duration::from_secs(20));
+        stream.write_all(&[7u8; 4096]).await.expect("written");
+        stream.shutdown().await.expect("shut down");
+        drop(stream);
+        assert_eq!(reader.await.expect("reader").expect("read"), 4096);
     }
 }

@@ -52,6 +52,9 @@ enum Command {
         /// Seconds one request may take, reading its body included (408 after that).
         #[arg(long, env = "KAIGI_REQUEST_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_REQUEST_TIMEOUT.as_secs())]
         request_timeout_secs: u64,
+        /// Seconds a client may take no bytes of an answer before the connection is closed.
+        #[arg(long, env = "KAIGI_WRITE_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_WRITE_TIMEOUT.as_secs())]
+        write_timeout_secs: u64,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -131,12 +134,14 @@ fn main() -> ExitCode {
                 max_connections,
                 header_timeout_secs,
                 request_timeout_secs,
+                write_timeout_secs,
                 db,
             } => {
                 let limits = kaigi_server::conn::ConnLimits {
                     max_connections: max_connections.max(1),
                     header_read_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
                     request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
+                    write_timeout: std::time::Duration::from_secs(write_timeout_secs.max(1)),
                 };
                 let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo, limits };
                 kaigi_server::serve(config).await.map_err(|e| e.to_string())
