@@ -364,3 +364,36 @@ async fn sign_in_costs() {
         println!("{what:16} median {:?} (of {times:?})", times[1]);
     }
 }
+
+/// Prints how long whole hostile requests of about 1 MB take through the server, password check
+/// included (`cargo test -p kaigi-server --test e2e hostile_request_costs -- --ignored
+/// --nocapture`); asserts nothing about time.
+#[tokio::test]
+#[ignore]
+async fn hostile_request_costs() {
+    let s = TestServer::start().await;
+    let sched = "<schedule><startDate>06/20/2026 10:00:00</startDate><duration>60</duration></schedule>";
+    let invitees: String = (0..16_000)
+        .map(|i| format!("<participant><person><name>P{i}</name><email>p{i}@x.example</email></person></participant>"))
+        .collect::<String>();
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("many attendees", format!("<metaData><confName>x</confName></metaData>{sched}<participants><attendees>{invitees}</attendees></participants>"), "meeting.CreateMeeting"),
+        ("49,000 unknown children", format!("<webExId>alice</webExId>{}", "<x/>".repeat(49_000)), "user.GetUser"),
+        ("one huge text", format!("<webExId>{}</webExId>", "a".repeat(1_000_000)), "user.GetUser"),
+        ("many meeting keys", format!("{}", "<meetingKey>1</meetingKey>".repeat(38_000)), "meeting.GetMeeting"),
+        ("long list filter", format!("<listControl><startFrom>1</startFrom><maximumNum>500</maximumNum></listControl><webExId>{}</webExId>", "b".repeat(900_000)), "user.LstsummaryUser"),
+    ];
+    for (what, body, op) in cases {
+        let doc = envelope(&security(SITE, "alice", PW), op, &body);
+        let started = std::time::Instant::now();
+        let (status, text) = s.post(&doc).await;
+        let r = Reply::parse(text);
+        println!(
+            "{what:26} {:>8.1} ms  {} {} {}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            status,
+            r.result(),
+            r.exception()
+        );
+    }
+}
