@@ -80,13 +80,17 @@ pub async fn serve_with_limits(
         router.layer(axum::middleware::from_fn(move |req: Request, next: Next| request_deadline(timeout, req, next)));
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     tokio::pin!(shutdown);
+    // Told to every connection when the server stops: each finishes the request it is serving
+    // and closes (as `axum::serve`'s graceful shutdown does).
+    let (stopping, stop_seen) = tokio::sync::watch::channel(false);
+    let max = u32::try_from(limits.max_connections.max(1)).unwrap_or(u32::MAX);
     loop {
         let permit = tokio::select! {
             permit = slots.clone().acquire_owned() => match permit {
                 Ok(p) => p,
-                Err(_) => return,
+                Err(_) => break,
             },
-            () = &mut shutdown => return,
+            () = &mut shutdown => break,
         };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -98,7 +102,7 @@ pub async fn serve_with_limits(
                     continue;
                 }
             },
-            () = &mut shutdown => return,
+            () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
@@ -109,15 +113,29 @@ pub async fn serve_with_limits(
         });
         let header_read_timeout = limits.header_read_timeout;
         let stream = WriteDeadline::new(stream, limits.write_timeout);
+        let mut stop_seen = stop_seen.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
-            if let Err(e) = http.serve_connection(TokioIo::new(stream), service).await {
+            let conn = http.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            let ended = tokio::select! {
+                ended = conn.as_mut() => ended,
+                _ = stop_seen.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!(error = %e, %peer, "connection ended");
             }
         });
     }
+    // Stop accepting, let the open connections finish, and wait until every one has closed.
+    drop(listener);
+    let _ = stopping.send(true);
+    let _ = slots.acquire_many(max).await;
 }
 
 /// A stream whose writes fail with `TimedOut` when the peer takes no bytes for `limit`.

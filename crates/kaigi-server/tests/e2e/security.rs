@@ -397,3 +397,28 @@ async fn hostile_request_costs() {
         );
     }
 }
+
+/// On shutdown the server stops accepting, lets open connections finish and close, and returns.
+#[tokio::test]
+async fn shutdown_closes_idle_connections_and_returns() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kaigi_server::app::router(s.kaigi.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let limits = kaigi_server::conn::ConnLimits::default();
+    let server = tokio::spawn(kaigi_server::conn::serve_with_limits(listener, app, limits, async {
+        let _ = stopped.await;
+    }));
+    let mut kept = tokio::net::TcpStream::connect(addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut head = [0u8; 12];
+    kept.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    stop.send(()).unwrap();
+    // The idle keep-alive connection is closed and the server returns, well before any timeout.
+    tokio::time::timeout(std::time::Duration::from_secs(5), server).await.expect("the server returns").unwrap();
+    read_to_close(&mut kept).await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
+}
