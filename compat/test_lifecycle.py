@@ -35,7 +35,7 @@ def test_running_then_ended_meeting_seen_by_both_sdks(server, webex_host, wxc_ho
     assert raised.value.response.status_code in (409, 423), raised.value.response.text[:200]
     assert "in progress" in raised.value.detail.description.lower()
 
-    control(server, series.meetingNumber, "end", {"participantId": joined["participantId"]})
+    control(server, series.meetingNumber, "end", {"participantId": joined["participantId"], "participantPass": joined["participantPass"]})
     instances = [m for m in webex_host.meetings.list(meetingType="meeting") if m.meetingSeriesId == series.id]
     assert len(instances) == 1, "one ended instance"
     instance = instances[0]

@@ -91,11 +91,16 @@ def test_webexpythonsdk_access_tokens_get_refresh_and_book_with_host_email(serve
     assert token.access_token and token.refresh_token
     assert 13 * 86400 < token.expires_in <= 14 * 86400
     assert 89 * 86400 < token.refresh_token_expires_in <= 90 * 86400
-    # A code works once.
+    # A code works once; presenting it again also revokes what it gave (RFC 6749 §4.1.2).
     with pytest.raises(ApiError) as raised:
         tokens_api.get(registered.client_id, registered.client_secret, code, registered.redirect_uri)
     assert raised.value.status_code == 400
+    with pytest.raises(ApiError) as raised:
+        tokens_api.refresh(registered.client_id, registered.client_secret, token.refresh_token)
+    assert raised.value.status_code == 400
 
+    code = sign_in_and_allow(auth_url(server, registered, "pysdk-1b"), *ADMIN, "pysdk-1b")
+    token = tokens_api.get(registered.client_id, registered.client_secret, code, registered.redirect_uri)
     renewed = tokens_api.refresh(registered.client_id, registered.client_secret, token.refresh_token)
     assert renewed.access_token != token.access_token
     assert renewed.refresh_token == token.refresh_token, "kaigi keeps the refresh token, as Webex does"

@@ -244,4 +244,18 @@ pub trait ActivityStore: Send + Sync {
 
     /// Marks the recording deleted. Missing when there is none or it was already deleted.
     async fn delete_recording(&self, site: SiteId, id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// The wrong passwords and host keys counted for the meeting in the window that began after
+    /// `window_from` (0 when its window began earlier, or none was counted).
+    async fn join_failures(&self, meeting: MeetingId, window_from: DateTime<Utc>) -> Result<u32, StoreError>;
+
+    /// Counts one wrong password or host key for the meeting, in one atomic update: when the
+    /// meeting's window began at or before `window_from` a new one begins at `at`. Returns the
+    /// count in the window, this failure included.
+    async fn count_join_failure(
+        &self,
+        meeting: MeetingId,
+        at: DateTime<Utc>,
+        window_from: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
 }

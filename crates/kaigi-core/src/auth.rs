@@ -209,6 +209,10 @@ impl Kaigi {
             Some(t) if t.site_id == site.id && t.expires_at > now => t,
             _ => return Err(Error::Auth(AuthFailure::BadTicket)),
         };
+        // A password change or a deactivation since the ticket was issued revoked it.
+        if self.store.credential_epoch(record.user_id).await? != Some(record.credential_epoch) {
+            return Err(Error::Auth(AuthFailure::BadTicket));
+        }
         let user = self.store.user_by_id(site.id, record.user_id).await?.ok_or(Error::Auth(AuthFailure::BadTicket))?;
         // A ticket speaks only for the user it was issued to.
         let same_user = match user_ref {
@@ -225,15 +229,34 @@ impl Kaigi {
         Ok(user)
     }
 
+    /// Verifies `password` against the fixed dummy hash: the work a wrong password costs, spent
+    /// where there is no real hash to check, so that the answer time does not tell whether a
+    /// user exists.
+    async fn spend_one_verification(&self, password: &str) {
+        let (pw, dummy, cost) = (password.to_string(), self.dummy_hash.clone(), self.config.hash_cost);
+        let _ = self
+            .hashing(move || {
+                let phc = dummy.get_or_init(|| {
+                    crate::secrets::hash_password_with_salt("kaigi: no such user", cost, b"kaigi-dummy-salt")
+                });
+                verify_password(&pw, phc)
+            })
+            .await;
+    }
+
     async fn check_password(&self, site: &Site, user_ref: &UserRef, password: &str) -> Result<User> {
         let now = self.now();
-        let user = self.find_user(site, user_ref).await?.ok_or(Error::Auth(AuthFailure::UnknownUser))?;
+        let Some(user) = self.find_user(site, user_ref).await? else {
+            self.spend_one_verification(password).await;
+            return Err(Error::Auth(AuthFailure::UnknownUser));
+        };
         if let Some(until) = user.locked_until {
             if until > now {
                 return Err(Error::Auth(AuthFailure::Locked { until_unix: until.timestamp() }));
             }
         }
         let Some(phc) = user.password_hash.clone() else {
+            self.spend_one_verification(password).await;
             return Err(Error::Auth(AuthFailure::BadPassword));
         };
         let good = if self.verified.recently_verified(user.id, &phc, password, now) {
@@ -255,25 +278,30 @@ impl Kaigi {
                 ok
             }
         };
+        // A deactivated account answers the same to a right and a wrong password (after the same
+        // work), so it cannot be used to find the password out; its counters are left alone.
+        if !user.is_active() {
+            return Err(Error::Auth(AuthFailure::Inactive));
+        }
         if !good {
-            let failed = user.failed_logins + 1;
+            // One atomic update counts this failure: parallel bad passwords each count.
             let threshold = site.settings.lockout_threshold.max(1);
-            if failed >= threshold {
-                let until = now + Duration::minutes(i64::from(site.settings.lockout_minutes));
-                self.store.record_login_state(user.id, 0, Some(until)).await?;
-                tracing::info!(site = %site.name, user = %user.webex_id, "account locked after {failed} bad passwords");
-            } else {
-                self.store.record_login_state(user.id, failed, None).await?;
+            let until = now + Duration::minutes(i64::from(site.settings.lockout_minutes));
+            let state = self.store.record_failed_login(user.id, threshold, until).await?;
+            if state.locked_until.is_some() {
+                tracing::warn!(site = %site.name, user = %user.webex_id, "account locked after {threshold} bad passwords");
             }
             return Err(Error::Auth(AuthFailure::BadPassword));
         }
         if user.failed_logins > 0 || user.locked_until.is_some() {
             self.store.record_login_state(user.id, 0, None).await?;
         }
-        if !user.is_active() {
-            return Err(Error::Auth(AuthFailure::Inactive));
-        }
         Ok(user)
+    }
+
+    /// The user's credential epoch as stored now (read past every cache).
+    pub(crate) async fn current_credential_epoch(&self, user: crate::user::UserId) -> Result<i64> {
+        self.store.credential_epoch(user).await?.ok_or(Error::NotFound(Entity::User))
     }
 
     /// Runs argon2 work off the async threads, a few at a time: each check holds tens of MB for a
@@ -308,6 +336,7 @@ impl Kaigi {
         self.keys.fill(&mut raw);
         let ticket = base64::engine::general_purpose::STANDARD.encode(raw);
         let ttl = caller.site.settings.session_ticket_ttl_secs.max(60);
+        let credential_epoch = self.current_credential_epoch(user.id).await?;
         self.store
             .insert_session_ticket(&SessionTicket {
                 token_hash: token_hash(&ticket),
@@ -315,6 +344,7 @@ impl Kaigi {
                 user_id: user.id,
                 created_at: now,
                 expires_at: now + Duration::seconds(i64::from(ttl)),
+                credential_epoch,
             })
             .await?;
         Ok(IssuedTicket { ticket, created_at_ms: now.timestamp_millis(), time_to_live_secs: ttl })

@@ -110,6 +110,11 @@ pub enum SessionError {
     NotInSession,
     /// The session is not running.
     NotRunning,
+    /// The participant pass given for an action is missing or not the one the join answered.
+    BadPass,
+    /// Too many wrong meeting passwords or host keys for this meeting lately; refused until the
+    /// given time (unix seconds).
+    TooManyTries { until_unix: i64 },
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -73,6 +73,9 @@ pub struct OauthCode {
     pub scopes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The person's credential epoch at the sign-in that made the code: a password change or a
+    /// deactivation before the exchange makes the code useless.
+    pub credential_epoch: i64,
 }
 
 #[async_trait]
@@ -100,4 +103,11 @@ pub trait IntegrationStore: Send + Sync {
     /// Takes the code for good: the first caller gets it, every later one None (as for an
     /// unknown code). Expiry is the core's question.
     async fn take_oauth_code(&self, code_hash: &str, at: DateTime<Utc>) -> Result<Option<OauthCode>, StoreError>;
+    /// Notes the refresh token a taken code was exchanged for. Returns whether the code was
+    /// presented again meanwhile (then the caller revokes that token).
+    async fn record_code_exchange(&self, code_hash: &str, refresh_token_id: i64) -> Result<bool, StoreError>;
+    /// Marks a code that was already taken as presented again, and returns the refresh token it
+    /// was exchanged for (Some(None) while the exchange is not recorded yet); None for a code
+    /// that was never taken (unknown).
+    async fn mark_code_reused(&self, code_hash: &str, at: DateTime<Utc>) -> Result<Option<Option<i64>>, StoreError>;
 }

@@ -230,6 +230,7 @@ impl Kaigi {
             machine.updated_at = self.now();
             let no_seat = SeatChange { before: false, after: false, limit: None };
             self.store.update_user(&machine, no_seat, &[]).await?;
+            self.store.revoke_credentials(machine.id).await?;
         }
         Ok(())
     }

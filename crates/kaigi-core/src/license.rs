@@ -102,15 +102,20 @@ pub enum LicenseAction {
     HostKeyClaim,
     /// Joining a session as its host or an alternate host (with the host key).
     HostStart,
+    /// Not a licence question: a join refused for a wrong meeting password or host key, or for
+    /// too many of them (issue #12). Kept in the same log so the report and the site
+    /// administrator see the guessing.
+    JoinRefused,
 }
 
 impl LicenseAction {
-    pub const ALL: [LicenseAction; 5] = [
+    pub const ALL: [LicenseAction; 6] = [
         LicenseAction::Schedule,
         LicenseAction::Cohost,
         LicenseAction::AlternateHost,
         LicenseAction::HostKeyClaim,
         LicenseAction::HostStart,
+        LicenseAction::JoinRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +125,7 @@ impl LicenseAction {
             LicenseAction::AlternateHost => "alternate_host",
             LicenseAction::HostKeyClaim => "host_key_claim",
             LicenseAction::HostStart => "host_start",
+            LicenseAction::JoinRefused => "join_refused",
         }
     }
 

@@ -80,7 +80,8 @@ fn plan_at(history: &[DatedPlan], at: DateTime<Utc>) -> PlanView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Violation {
-    /// unlicensed_host_key_claim | unlicensed_host | refused_booking | shared_account | over_purchase
+    /// unlicensed_host_key_claim | unlicensed_host | refused_booking | refused_join (a wrong meeting
+    /// password or host key, or too many) | shared_account | over_purchase
     pub kind: &'static str,
     /// The person (webExId or email); for shared_account the host account; None for over_purchase.
     pub person: Option<String>,
@@ -188,6 +189,7 @@ pub struct ReportData {
 
 fn exception_kind(action: LicenseAction, outcome: LicenseOutcome) -> &'static str {
     match (action, outcome) {
+        (LicenseAction::JoinRefused, _) => "refused_join",
         (_, LicenseOutcome::Refused) => "refused_booking",
         (LicenseAction::HostKeyClaim, _) => "unlicensed_host_key_claim",
         _ => "unlicensed_host",

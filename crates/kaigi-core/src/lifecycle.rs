@@ -12,21 +12,36 @@
 //! say `joinBeforeHost` true (or it allows joining the teleconference before the host); otherwise
 //! they are refused with [`SessionError::WaitingForHost`].
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::activity_store::{
     AttendeeRecord, EventKind, Participant, ParticipantId, Recording, Role, SessionEnd, SessionEvent, SessionState,
     UsageRecord,
 };
+use crate::auth::{Credentials, Proof, SiteRef, UserRef};
 use crate::error::{Entity, Error, Result, SessionError};
-use crate::license::LicenseAction;
-use crate::license_log::{for_booking, Person};
+use crate::license::{plan_in_force, LicenseAction, LicenseOutcome};
+use crate::license_log::{for_booking, month_of, LicenseDecision, Person};
 use crate::meeting::{Meeting, SessionStatus};
 use crate::model::meeting_options::Feature;
 use crate::occurrences;
 use crate::room::ParticipantPass;
 use crate::secrets::token_hash;
 use crate::service::Kaigi;
+
+/// Who acts on a participant (leave, record, end): the participant, proven by the pass the join
+/// answered, or a site administrator of the meeting's site naming the participant.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Participant(ParticipantPass),
+    SiteAdmin { participant: ParticipantId, user: UserRef, password: String },
+}
+
+/// Wrong meeting passwords and host keys one meeting takes in [`JOIN_FAILURE_WINDOW_MINUTES`]
+/// (counted together, from anyone); after that every join is refused until the window passes.
+pub const MAX_JOIN_FAILURES: u32 = 10;
+/// The window of [`MAX_JOIN_FAILURES`], by the injected clock.
+pub const JOIN_FAILURE_WINDOW_MINUTES: i64 = 15;
 
 /// What a joiner gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,16 +139,19 @@ impl Kaigi {
         let m = self.meeting_by_key_anywhere(key).await?;
         let host = self.store.user_by_id(m.site_id, m.host_id).await?.ok_or(Error::NotFound(Entity::User))?;
         let host_key = req.host_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-        let key_ok = match host_key {
-            None => false,
-            Some(k) if k == m.host_key => true,
-            Some(_) => return Err(Error::Session(SessionError::WrongHostKey)),
-        };
         let host_person = host.email.eq_ignore_ascii_case(&email)
             || m.invitees.iter().any(|i| i.role.eq_ignore_ascii_case("HOST") && i.email.eq_ignore_ascii_case(&email));
-        let is_host = key_ok && host_person;
         let now = self.now();
-        if !is_host {
+        // Guessing is limited per meeting: once the window holds MAX_JOIN_FAILURES wrong secrets,
+        // nothing is checked until it passes, so a right guess cannot be told from a wrong one.
+        let window_from = now - Duration::minutes(JOIN_FAILURE_WINDOW_MINUTES);
+        if self.store.join_failures(m.id, window_from).await? >= MAX_JOIN_FAILURES {
+            tracing::warn!(meeting_key = m.meeting_key, "join refused: too many wrong passwords or host keys");
+            return Err(Self::too_many_tries(now));
+        }
+        // The password first (the host person with a host key needs none), then the host key.
+        let key_right = host_key.map(|k| k == m.host_key);
+        if !(host_person && key_right == Some(true)) {
             if let Some(pw) = &m.password {
                 let given = req.password.as_deref().map(str::trim);
                 // An occurrence changed on its own may carry its own password: the current
@@ -141,10 +159,14 @@ impl Kaigi {
                 let current = occurrences::current(&m, now);
                 let own = current.as_ref().and_then(|o| o.exception.as_ref()).and_then(|e| e.password.as_deref());
                 if given != Some(pw.as_str()) && (own.is_none() || given != own) {
-                    return Err(Error::Session(SessionError::WrongPassword));
+                    return Err(self.join_failure(&m, &email, SessionError::WrongPassword, now, window_from).await);
                 }
             }
         }
+        if key_right == Some(false) {
+            return Err(self.join_failure(&m, &email, SessionError::WrongHostKey, now, window_from).await);
+        }
+        let key_ok = key_right == Some(true);
         let role = if key_ok { Role::Host } else { Role::Attendee };
         let jbh = m.join_teleconf_before_host || m.options.features.is_on(Feature::JoinBeforeHost);
         if role == Role::Attendee && !m.host_joined && !jbh {
@@ -202,17 +224,115 @@ impl Kaigi {
         Ok(Joined { participant_id: id, role, pass: ParticipantPass::new(id, &secret).to_string() })
     }
 
-    /// The live participant `id` of meeting `m`.
-    async fn live_participant(&self, m: &Meeting, id: ParticipantId) -> Result<Participant> {
-        self.store
-            .participant(m.site_id, id)
-            .await?
-            .filter(|p| p.meeting_id == m.id && p.left_at.is_none())
-            .ok_or(Error::Session(SessionError::NotInSession))
+    fn too_many_tries(now: DateTime<Utc>) -> Error {
+        let until = now + Duration::minutes(JOIN_FAILURE_WINDOW_MINUTES);
+        Error::Session(SessionError::TooManyTries { until_unix: until.timestamp() })
     }
 
-    async fn running_host(&self, m: &Meeting, id: ParticipantId) -> Result<Participant> {
-        let p = self.live_participant(m, id).await?;
+    /// Counts a wrong password or host key for the meeting and records the refusal in the
+    /// licence decision log (where the report and the site administrator see it). Returns the
+    /// error to answer: the wrong secret's own, or TooManyTries once the window is full.
+    async fn join_failure(
+        &self,
+        m: &Meeting,
+        email: &str,
+        wrong: SessionError,
+        now: DateTime<Utc>,
+        window_from: DateTime<Utc>,
+    ) -> Error {
+        let counted = match self.store.count_join_failure(m.id, now, window_from).await {
+            Ok(n) => n,
+            Err(e) => return e.into(),
+        };
+        let what = match wrong {
+            SessionError::WrongHostKey => "a wrong host key",
+            _ => "a wrong meeting password",
+        };
+        let reason = if counted >= MAX_JOIN_FAILURES {
+            format!(
+                "join refused: {what}; {counted} wrong passwords or host keys in {JOIN_FAILURE_WINDOW_MINUTES} minutes, \
+                 joining is refused until the window passes"
+            )
+        } else {
+            format!("join refused: {what} ({counted} of {MAX_JOIN_FAILURES} allowed in {JOIN_FAILURE_WINDOW_MINUTES} minutes)")
+        };
+        tracing::warn!(meeting_key = m.meeting_key, person = %email, "{reason}");
+        if let Err(e) = self.record_join_refusal(m, email, reason, now).await {
+            return e;
+        }
+        if counted > MAX_JOIN_FAILURES {
+            return Self::too_many_tries(now);
+        }
+        Error::Session(wrong)
+    }
+
+    async fn record_join_refusal(&self, m: &Meeting, email: &str, reason: String, now: DateTime<Utc>) -> Result<()> {
+        let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(Entity::Site))?;
+        let plans = self.store.license_plans(site.id).await?;
+        let user = self.store.user_by_email(m.site_id, email).await?;
+        let decision = LicenseDecision {
+            id: 0,
+            site_id: site.id,
+            at: now,
+            month: month_of(&site.settings, now),
+            action: LicenseAction::JoinRefused,
+            outcome: LicenseOutcome::Refused,
+            person: user.as_ref().map_or_else(|| email.to_string(), |u| u.webex_id.clone()),
+            user_id: user.map(|u| u.id),
+            meeting_id: None,
+            meeting_key: None,
+            booking_name: String::new(),
+            booked_by: None,
+            requester: None,
+            plan: plan_in_force(&plans, now).name().to_string(),
+            reason,
+        };
+        self.record_licence_decisions(&[for_booking(decision, m)]).await
+    }
+
+    /// The live participant `id` of meeting `m`.
+    /// The participant of `m` that `pass` proves: BadPass when the secret is not that
+    /// participant's (participant ids are sequential, so an id alone proves nothing), NotInSession
+    /// when they have left.
+    async fn live_participant(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
+        let (id, pass) = match actor {
+            Actor::Participant(pass) => (pass.participant_id, Some(pass)),
+            Actor::SiteAdmin { participant, user, password } => {
+                self.require_site_admin_of(m, user, password).await?;
+                (*participant, None)
+            }
+        };
+        let p =
+            self.store.participant(m.site_id, id).await?.filter(|p| p.meeting_id == m.id).ok_or(Error::Session(
+                if pass.is_some() { SessionError::BadPass } else { SessionError::NotInSession },
+            ))?;
+        if pass.is_some_and(|pass| !pass.proves(&p)) {
+            return Err(Error::Session(SessionError::BadPass));
+        }
+        if p.left_at.is_some() {
+            return Err(Error::Session(SessionError::NotInSession));
+        }
+        Ok(p)
+    }
+
+    /// Signs `user` in on the meeting's site with `password` (as any sign-in: lockout included);
+    /// AccessDenied unless they are a site administrator.
+    async fn require_site_admin_of(&self, m: &Meeting, user: &UserRef, password: &str) -> Result<()> {
+        let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(Entity::Site))?;
+        let credentials = Credentials {
+            site: SiteRef::Number(site.site_number),
+            user: Some(user.clone()),
+            proof: Proof::Password(password.to_string()),
+        };
+        let caller = self.authenticate_at(site, &credentials).await?;
+        match caller.user() {
+            Some(u) if u.privileges.site_admin => Ok(()),
+            _ => Err(Error::AccessDenied),
+        }
+    }
+
+    async fn running_host(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
+        let p = self.live_participant(m, actor).await?;
         if p.role != Role::Host {
             return Err(Error::Session(SessionError::NotHost));
         }
@@ -222,18 +342,18 @@ impl Kaigi {
         Ok(p)
     }
 
-    pub async fn leave_session(&self, key: u64, participant: ParticipantId) -> Result<()> {
+    pub async fn leave_session(&self, key: u64, actor: &Actor) -> Result<()> {
         let m = self.meeting_by_key_anywhere(key).await?;
-        let p = self.live_participant(&m, participant).await?;
+        let p = self.live_participant(&m, actor).await?;
         let event = Self::event(&m, EventKind::Leave, &p, self.now());
         self.store.record_leave(m.site_id, p.id, &event).await?;
         Ok(())
     }
 
     /// Starts recording, or stops it when it is on; returns whether it is on now. Hosts only.
-    pub async fn toggle_recording(&self, key: u64, participant: ParticipantId) -> Result<bool> {
+    pub async fn toggle_recording(&self, key: u64, actor: &Actor) -> Result<bool> {
         let m = self.meeting_by_key_anywhere(key).await?;
-        let p = self.running_host(&m, participant).await?;
+        let p = self.running_host(&m, actor).await?;
         let now = self.now();
         let events = self.store.session_events(m.site_id, m.id).await?;
         let (on, _) = recording_state(&events, now);
@@ -243,9 +363,9 @@ impl Kaigi {
     }
 
     /// Ends the running session. Hosts only. Returns its usage record.
-    pub async fn end_session(&self, key: u64, participant: ParticipantId) -> Result<UsageRecord> {
+    pub async fn end_session(&self, key: u64, actor: &Actor) -> Result<UsageRecord> {
         let m = self.meeting_by_key_anywhere(key).await?;
-        let p = self.running_host(&m, participant).await?;
+        let p = self.running_host(&m, actor).await?;
         let now = self.now();
         let events = self.store.session_events(m.site_id, m.id).await?;
         let start = current_session(&events).first().filter(|e| e.kind == EventKind::Start).map_or(now, |e| e.at);

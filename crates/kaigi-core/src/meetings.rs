@@ -153,6 +153,17 @@ fn clean_text(field: &'static str, value: &str, max: usize) -> Result<String> {
     Ok(v.to_string())
 }
 
+/// A title is one line of text: a control character (a line break, a tab, NUL, ESC…) would
+/// forge lines in mails, calendar files and logs, so it is refused, naming `field`.
+pub(crate) fn refuse_control(field: &'static str, value: &str) -> Result<()> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => {
+            Err(Error::invalid(field, format!("must not contain control characters (found U+{:04X})", u32::from(c))))
+        }
+        None => Ok(()),
+    }
+}
+
 fn valid_email(value: &str) -> Result<String> {
     let v = value.trim().to_lowercase();
     match v.split_once('@') {
@@ -335,6 +346,7 @@ impl Kaigi {
     fn apply_meeting_fields(&self, site: &Site, host: &User, m: &mut Meeting, f: &MeetingFields) -> Result<()> {
         if let Some(v) = &f.name {
             let name = clean_text("confName", v, 512)?;
+            refuse_control("confName", &name)?;
             if name.is_empty() {
                 return Err(Error::invalid("confName", "must not be empty"));
             }

@@ -146,6 +146,7 @@ impl Kaigi {
         }
         let now = self.now();
         let code = self.random_token();
+        let credential_epoch = self.current_credential_epoch(person.id).await?;
         self.store
             .insert_oauth_code(&OauthCode {
                 code_hash: token_hash(&code),
@@ -156,6 +157,7 @@ impl Kaigi {
                 scopes,
                 created_at: now,
                 expires_at: now + Duration::minutes(CODE_MINUTES),
+                credential_epoch,
             })
             .await?;
         Ok(code)
@@ -189,7 +191,16 @@ impl Kaigi {
             return Err(Error::OAuth(OAuthError::InvalidGrant("the code is unknown or already used")));
         }
         let now = self.now();
-        let Some(taken) = self.store.take_oauth_code(&token_hash(code.trim()), now).await? else {
+        let code_hash = token_hash(code.trim());
+        let Some(taken) = self.store.take_oauth_code(&code_hash, now).await? else {
+            // RFC 6749 §4.1.2: a code presented again revokes the tokens issued from it (the code
+            // may have leaked; whoever holds those tokens may not be its owner).
+            if let Some(exchanged) = self.store.mark_code_reused(&code_hash, now).await? {
+                tracing::warn!(client_id = %integration.client_id, "an authorization code was presented twice");
+                if let Some(refresh_id) = exchanged {
+                    self.store.revoke_token(refresh_id, now).await?;
+                }
+            }
             return Err(Error::OAuth(OAuthError::InvalidGrant("the code is unknown or already used")));
         };
         if taken.integration_id != integration.id {
@@ -201,7 +212,17 @@ impl Kaigi {
         if redirect_uri.map(str::trim) != Some(taken.redirect_uri.as_str()) {
             return Err(Error::OAuth(OAuthError::RedirectMismatch));
         }
-        self.issue_pair(&integration, taken.site_id, taken.user_id, taken.scopes).await
+        // The password changed (or the account was deactivated) since the sign-in that made it.
+        if self.store.credential_epoch(taken.user_id).await? != Some(taken.credential_epoch) {
+            return Err(Error::OAuth(OAuthError::InvalidGrant("the sign-in that made the code was revoked")));
+        }
+        let (tokens, refresh_id) = self.issue_pair(&integration, taken.site_id, taken.user_id, taken.scopes).await?;
+        // Presented again while these were being made: they are revoked at once.
+        if self.store.record_code_exchange(&code_hash, refresh_id).await? {
+            self.store.revoke_token(refresh_id, now).await?;
+            return Err(Error::OAuth(OAuthError::InvalidGrant("the code is unknown or already used")));
+        }
+        Ok(tokens)
     }
 
     /// The `refresh_token` grant: a new access token; the refresh token stays the same, and the
@@ -231,6 +252,10 @@ impl Kaigi {
             }
             _ => return Err(bad),
         };
+        // A password change or a deactivation since the sign-in revoked the refresh token too.
+        if self.store.credential_epoch(stored.user_id).await? != Some(stored.credential_epoch) {
+            return Err(bad);
+        }
         let expires_at = now + Duration::days(ACCESS_TOKEN_DAYS);
         let (access_token, _) = self
             .store_token(
@@ -241,6 +266,7 @@ impl Kaigi {
                 &stored.scopes,
                 expires_at,
                 Some(stored.id),
+                stored.credential_epoch,
             )
             .await?;
         Ok(OauthTokens {
@@ -279,7 +305,7 @@ impl Kaigi {
             return Err(Error::OAuth(OAuthError::AppNotAuthorized));
         };
         let scopes = app.scopes.clone();
-        self.issue_pair(&app, app.site_id, machine, scopes).await
+        self.issue_pair(&app, app.site_id, machine, scopes).await.map(|(tokens, _)| tokens)
     }
 
     /// When the caller's token expires (`GET /v1/authorizations/tokenExpiry`).
@@ -293,22 +319,34 @@ impl Kaigi {
         site: SiteId,
         user: i64,
         scopes: Vec<String>,
-    ) -> Result<OauthTokens> {
+    ) -> Result<(OauthTokens, i64)> {
         let now = self.now();
         let refresh_expires = now + Duration::days(REFRESH_TOKEN_DAYS);
         let access_expires = now + Duration::days(ACCESS_TOKEN_DAYS);
-        let (refresh_token, refresh_id) =
-            self.store_token(TokenKind::OauthRefresh, integration, site, user, &scopes, refresh_expires, None).await?;
-        let (access_token, _) = self
-            .store_token(TokenKind::OauthAccess, integration, site, user, &scopes, access_expires, Some(refresh_id))
+        let epoch = self.current_credential_epoch(user).await?;
+        let (refresh_token, refresh_id) = self
+            .store_token(TokenKind::OauthRefresh, integration, site, user, &scopes, refresh_expires, None, epoch)
             .await?;
-        Ok(OauthTokens {
+        let (access_token, _) = self
+            .store_token(
+                TokenKind::OauthAccess,
+                integration,
+                site,
+                user,
+                &scopes,
+                access_expires,
+                Some(refresh_id),
+                epoch,
+            )
+            .await?;
+        let tokens = OauthTokens {
             access_token,
             expires_in: secs_until(access_expires, now),
             refresh_token,
             refresh_token_expires_in: secs_until(refresh_expires, now),
             scopes,
-        })
+        };
+        Ok((tokens, refresh_id))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -321,6 +359,7 @@ impl Kaigi {
         scopes: &[String],
         expires_at: DateTime<Utc>,
         refresh_token_id: Option<i64>,
+        credential_epoch: i64,
     ) -> Result<(String, i64)> {
         let token = self.random_token();
         let id = self
@@ -337,6 +376,7 @@ impl Kaigi {
                 expires_at,
                 revoked_at: None,
                 refresh_token_id,
+                credential_epoch,
             })
             .await?;
         Ok((token, id))

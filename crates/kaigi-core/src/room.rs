@@ -28,6 +28,11 @@ impl ParticipantPass {
         Self { participant_id, secret: secret.to_string() }
     }
 
+    /// Whether this pass is `p`'s: its secret hashes to the one kept for the participant.
+    pub(crate) fn proves(&self, p: &Participant) -> bool {
+        p.id == self.participant_id && !p.token_hash.is_empty() && p.token_hash == token_hash(&self.secret)
+    }
+
     /// None when `raw` is not shaped like a pass.
     pub fn parse(raw: &str) -> Option<Self> {
         let (id, secret) = raw.trim().split_once('.')?;
@@ -71,11 +76,10 @@ impl Kaigi {
     /// The live participant of meeting `key` that `pass` proves, or NotInSession.
     pub async fn participant_by_pass(&self, key: u64, pass: &ParticipantPass) -> Result<Participant> {
         let m = self.meeting_by_key_anywhere(key).await?;
-        let hash = token_hash(&pass.secret);
         self.store
             .participant(m.site_id, pass.participant_id)
             .await?
-            .filter(|p| p.meeting_id == m.id && p.left_at.is_none() && !p.token_hash.is_empty() && p.token_hash == hash)
+            .filter(|p| p.meeting_id == m.id && p.left_at.is_none() && pass.proves(p))
             .ok_or(Error::Session(SessionError::NotInSession))
     }
 }

@@ -376,7 +376,9 @@ impl Kaigi {
             }
         }
         let mut mf = MeetingFields {
-            name: text("title", &f.title, MAX_TITLE)?,
+            name: text("title", &f.title, MAX_TITLE)?
+                .map(|t| crate::meetings::refuse_control("title", t.trim()).map(|()| t))
+                .transpose()?,
             agenda: text("agenda", &f.agenda, MAX_AGENDA)?,
             password: f.password.clone(),
             join_teleconf_before_host: f.join_before_host,

@@ -41,6 +41,9 @@ pub struct Kaigi {
     pub(crate) usage: UsageLimiter,
     /// Password hashing and checking slots (one per core).
     pub(crate) hashing_slots: tokio::sync::Semaphore,
+    /// A fixed argon2id hash at the configured cost, made on first use: what an unknown user's
+    /// password is checked against, so it costs what a known user's wrong password costs.
+    pub(crate) dummy_hash: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Kaigi {
@@ -48,7 +51,16 @@ impl Kaigi {
         let verified = VerifiedPasswords::new(keys.as_ref(), Duration::minutes(10), 100_000);
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         let hashing_slots = tokio::sync::Semaphore::new(cores);
-        Self { store, clock, keys, config, verified, usage: UsageLimiter::default(), hashing_slots }
+        Self {
+            store,
+            clock,
+            keys,
+            config,
+            verified,
+            usage: UsageLimiter::default(),
+            hashing_slots,
+            dummy_hash: Arc::default(),
+        }
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

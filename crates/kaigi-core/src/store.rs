@@ -47,6 +47,15 @@ pub enum StoreError {
     Backend(String),
 }
 
+/// What [`Store::record_failed_login`] left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailedLogin {
+    /// Bad passwords counted since the last lock or good password.
+    pub failed_logins: u32,
+    /// Set when this failure locked the account.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
 /// A session ticket from AuthenticateUser. Only the hash of the ticket is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionTicket {
@@ -55,6 +64,8 @@ pub struct SessionTicket {
     pub user_id: UserId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The user's credential epoch when the ticket was issued (see [`Store::credential_epoch`]).
+    pub credential_epoch: i64,
 }
 
 /// A site-level API key (sent as the `JWTToken` HTTP header). Only its hash is stored.
@@ -174,6 +185,24 @@ pub trait Store:
         failed_logins: u32,
         locked_until: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError>;
+
+    /// Counts one more bad password for `user` in one atomic update and returns the new state:
+    /// the count reaching `threshold` locks the account until `lock_until` and starts the count
+    /// again. Parallel failures each count (the count is never read, raised and written back).
+    /// Missing when there is no such user.
+    async fn record_failed_login(
+        &self,
+        user: UserId,
+        threshold: u32,
+        lock_until: DateTime<Utc>,
+    ) -> Result<FailedLogin, StoreError>;
+
+    /// The user's credential epoch, read from the database itself (never a cache). None when
+    /// there is no such user.
+    async fn credential_epoch(&self, user: UserId) -> Result<Option<i64>, StoreError>;
+    /// Raises the user's credential epoch in one atomic update: every session ticket and bearer
+    /// token issued before stops working. Missing when there is no such user.
+    async fn revoke_credentials(&self, user: UserId) -> Result<(), StoreError>;
 
     // ---- credentials
     async fn insert_session_ticket(&self, ticket: &SessionTicket) -> Result<(), StoreError>;

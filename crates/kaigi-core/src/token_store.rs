@@ -59,6 +59,10 @@ pub struct StoredToken {
     pub revoked_at: Option<DateTime<Utc>>,
     /// For an access token minted from a refresh token: that refresh token's id.
     pub refresh_token_id: Option<i64>,
+    /// The user's credential epoch when the token was issued (an access token minted from a
+    /// refresh token inherits the refresh token's); a token whose epoch is not the user's
+    /// current one is refused (see `Store::credential_epoch`).
+    pub credential_epoch: i64,
 }
 
 #[async_trait]

@@ -131,6 +131,7 @@ impl Kaigi {
         let now = self.now();
         let token = self.random_token();
         let expires_at = now + Duration::hours(PERSONAL_TOKEN_HOURS);
+        let credential_epoch = self.current_credential_epoch(user.id).await?;
         self.store
             .insert_token(&StoredToken {
                 id: 0,
@@ -144,6 +145,7 @@ impl Kaigi {
                 expires_at,
                 revoked_at: None,
                 refresh_token_id: None,
+                credential_epoch,
             })
             .await?;
         Ok(IssuedToken { token, scopes, expires_at })
@@ -177,6 +179,10 @@ impl Kaigi {
         }
         let Some(stored) = self.store.token_by_hash(&token_hash(token)).await? else { return Err(bad) };
         if !stored.kind.is_bearer() || stored.revoked_at.is_some() || stored.expires_at <= self.now() {
+            return Err(bad);
+        }
+        // A password change or a deactivation since the token was issued revoked it.
+        if self.store.credential_epoch(stored.user_id).await? != Some(stored.credential_epoch) {
             return Err(bad);
         }
         let site = self.store.site_by_id(stored.site_id).await?.ok_or(Error::Auth(AuthFailure::BadAccessToken))?;

@@ -402,6 +402,11 @@ impl Kaigi {
             user.password_hash = Some(self.hash_password(pw).await);
         }
         self.store.update_user(&user, seat, &mails).await.map_err(store_conflict)?;
+        // Raised after the change is stored, so no ticket issued under the old password (or
+        // while active) outlives it.
+        if credentials_revoked(&before, &user, req.fields.password.is_some()) {
+            self.store.revoke_credentials(user.id).await?;
+        }
         Ok(user)
     }
 
@@ -582,4 +587,8 @@ pub fn url_encode(s: &str) -> String {
         }
     }
     out
+}
+/// Whether a change of the user ends their sessions and tokens: a new password, or a deactivation.
+pub(crate) fn credentials_revoked(before: &User, after: &User, new_password: bool) -> bool {
+    new_password || (before.is_active() && !after.is_active())
 }

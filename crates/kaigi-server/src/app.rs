@@ -68,7 +68,7 @@ async fn xml_service(State(state): State<AppState>, headers: HeaderMap, body: Bo
         }
     };
     let jwt = headers.get("JWTToken").and_then(|v| v.to_str().ok());
-    xml_response(state.xml.handle(&raw, jwt).await)
+    xml_response(state.xml.handle(raw.into(), jwt).await)
 }
 
 async fn xml_wrong_method() -> Response {

@@ -26,9 +26,13 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::form_check::{posted_matches, CheckCookie, FormCheck};
 use crate::html::{self, esc, hidden, input};
 
 const SESSION_COOKIE: &str = "kaigi_s";
+/// The sign-in form's check (login CSRF: another site must not sign a browser in as someone else).
+const SIGN_IN_COOKIE: &str = "kaigi_b";
+const SIGN_IN_CHECK: CheckCookie<'static> = CheckCookie { name: SIGN_IN_COOKIE, path: "/book", max_age: Some(3600) };
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,6 +75,8 @@ async fn read_form<T: DeserializeOwned>(state: &AppState, request: Request<Body>
 #[derive(Debug, Default, Deserialize)]
 struct SignInForm {
     #[serde(default)]
+    check: String,
+    #[serde(default)]
     site: String,
     #[serde(default)]
     user: String,
@@ -78,15 +84,23 @@ struct SignInForm {
     password: String,
 }
 
-fn sign_in_page(status: StatusCode, given: &SignInForm, error: Option<&str>) -> Response {
+fn sign_in_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    given: &SignInForm,
+    error: Option<&str>,
+) -> Response {
+    let check = FormCheck::for_page(&state.kaigi, headers, SIGN_IN_CHECK);
     let mut b = String::from("<p>Sign in with your kaigi account to schedule a meeting.</p>");
     b.push_str(&html::error_box(error));
     b.push_str("<form method=\"post\" action=\"/book/signin\" id=\"signin-form\">");
+    b.push_str(&check.field());
     b.push_str(&input("site", "Site", "text", &given.site, true));
     b.push_str(&input("user", "User name (webExId) or email", "text", &given.user, true));
     b.push_str(&input("password", "Password", "password", "", true));
     b.push_str("<button type=\"submit\" id=\"signin\">Sign in</button></form>");
-    html::page(status, "Book a meeting", &b)
+    check.set_on(html::page(status, "Book a meeting", &b))
 }
 
 /// The booking form's fields, kept to show again after a refusal.
@@ -149,17 +163,22 @@ fn booking_page(status: StatusCode, caller: &Caller, raw: &str, given: &BookForm
 async fn book_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match signed_in(&state, &headers).await {
         Ok(Some((caller, raw))) => booking_page(StatusCode::OK, &caller, &raw, &BookForm::default(), None),
-        Ok(None) => sign_in_page(StatusCode::OK, &SignInForm::default(), None),
+        Ok(None) => sign_in_page(&state, &headers, StatusCode::OK, &SignInForm::default(), None),
         Err(r) => r,
     }
 }
 
 /// POST /book/signin
 async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let headers = request.headers().clone();
     let form: SignInForm = match read_form(&state, request).await {
         Ok(f) => f,
         Err(r) => return r,
     };
+    if !posted_matches(&headers, SIGN_IN_COOKIE, &form.check) {
+        let text = "This sign-in form was not sent from kaigi's own page (or it expired); sign in again here.";
+        return sign_in_page(&state, &headers, StatusCode::FORBIDDEN, &form, Some(text));
+    }
     let user = form.user.trim();
     let user_ref =
         if user.contains('@') { UserRef::Email(user.to_string()) } else { UserRef::WebExId(user.to_string()) };
@@ -168,7 +187,7 @@ async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> Respo
         user: Some(user_ref),
         proof: Proof::Password(form.password.clone()),
     };
-    let refused = |text: &str| sign_in_page(StatusCode::UNAUTHORIZED, &form, Some(text));
+    let refused = |text: &str| sign_in_page(&state, &headers, StatusCode::UNAUTHORIZED, &form, Some(text));
     let caller = match state.kaigi.authenticate(&credentials).await {
         Ok(c) => c,
         Err(Error::Auth(AuthFailure::Locked { until_unix })) => {
@@ -189,7 +208,10 @@ async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> Respo
         Err(e) => return unavailable(&e),
     };
     let value = format!("{}.{}", caller.site.site_number, ticket.ticket);
-    html::see_other("/book", &[html::cookie(SESSION_COOKIE, &value, "/book", Some(ticket.time_to_live_secs))])
+    html::see_other(
+        "/book",
+        &[html::cookie(&state.kaigi, SESSION_COOKIE, &value, "/book", Some(ticket.time_to_live_secs))],
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -207,7 +229,7 @@ async fn sign_out(State(state): State<AppState>, request: Request<Body>) -> Resp
     };
     match signed_in(&state, &headers).await {
         Ok(Some((_, raw))) if form.check == form_check(&raw) => {
-            html::see_other("/book", &[html::cookie(SESSION_COOKIE, "", "/book", Some(0))])
+            html::see_other("/book", &[html::cookie(&state.kaigi, SESSION_COOKIE, "", "/book", Some(0))])
         }
         Ok(_) => html::see_other("/book", &[]),
         Err(r) => r,
@@ -290,7 +312,8 @@ async fn book(State(state): State<AppState>, request: Request<Body>) -> Response
     let (caller, raw) = match signed_in(&state, &headers).await {
         Ok(Some(signed)) => signed,
         Ok(None) => {
-            return sign_in_page(StatusCode::UNAUTHORIZED, &SignInForm::default(), Some("Please sign in first."))
+            let first = Some("Please sign in first.");
+            return sign_in_page(&state, &headers, StatusCode::UNAUTHORIZED, &SignInForm::default(), first);
         }
         Err(r) => return r,
     };

@@ -8,9 +8,13 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use kaigi_core::activity_store::ParticipantId;
+use kaigi_core::auth::UserRef;
+use kaigi_core::error::AuthFailure;
 use kaigi_core::error::{Entity, SessionError};
-use kaigi_core::lifecycle::JoinRequest;
+use kaigi_core::lifecycle::{Actor, JoinRequest, JOIN_FAILURE_WINDOW_MINUTES};
+use kaigi_core::room::ParticipantPass;
 use kaigi_core::Error;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -34,7 +38,40 @@ struct JoinBody {
 #[serde(rename_all = "camelCase")]
 struct ParticipantBody {
     participant_id: ParticipantId,
+    /// The `participantPass` the join answered; every action on a participant needs it.
+    participant_pass: Option<String>,
 }
+
+impl ParticipantBody {
+    /// Who acts: the participant with their pass (given, well formed and for `participantId`),
+    /// or a site administrator signing in with HTTP Basic (webExId:password) on the meeting's
+    /// site. None when neither is offered.
+    fn actor(&self, headers: &HeaderMap) -> Option<Actor> {
+        if let Some(raw) = self.participant_pass.as_deref() {
+            return ParticipantPass::parse(raw)
+                .filter(|p| p.participant_id == self.participant_id)
+                .map(Actor::Participant);
+        }
+        let (user, password) = basic_credentials(headers)?;
+        Some(Actor::SiteAdmin { participant: self.participant_id, user: UserRef::WebExId(user), password })
+    }
+}
+
+/// `Authorization: Basic base64(webExId:password)`, decoded.
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok().filter(|v| v.len() <= 1024)?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let (user, password) =
+        String::from_utf8(decoded).ok()?.split_once(':').map(|(u, p)| (u.to_string(), p.to_string()))?;
+    Some((user, password))
+}
+
+const BAD_PASS: &str = "The participantPass is missing or is not the one the join answered for this participant \
+                        (a site administrator may send HTTP Basic credentials instead).";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,9 +99,22 @@ pub(crate) fn explain(e: &Error) -> Option<(StatusCode, String)> {
             (StatusCode::CONFLICT, "The meeting has not started; waiting for the host.")
         }
         Error::Session(SessionError::NotRunning) => (StatusCode::CONFLICT, "The meeting is not in progress."),
+        Error::Session(SessionError::BadPass) => (StatusCode::FORBIDDEN, BAD_PASS),
         Error::Session(SessionError::NotInSession) => {
             (StatusCode::NOT_FOUND, "The participant is not in this meeting.")
         }
+        Error::Session(SessionError::TooManyTries { .. }) => {
+            let message = format!(
+                "Too many wrong meeting passwords or host keys were tried for this meeting; joining is refused \
+                 for up to {JOIN_FAILURE_WINDOW_MINUTES} minutes."
+            );
+            return Some((StatusCode::TOO_MANY_REQUESTS, message));
+        }
+        Error::Auth(AuthFailure::Locked { .. }) => {
+            (StatusCode::UNAUTHORIZED, "Too many wrong passwords: the administrator's account is locked for now.")
+        }
+        Error::Auth(_) => (StatusCode::UNAUTHORIZED, "The site administrator's user name or password is not correct."),
+        Error::AccessDenied => (StatusCode::FORBIDDEN, "Only a site administrator of the meeting's site may do this."),
         Error::NotFound(Entity::Meeting) => (StatusCode::NOT_FOUND, "The meeting could not be found."),
         Error::NotFound(_) => (StatusCode::NOT_FOUND, "The requested resource could not be found."),
         Error::Invalid { why, .. } => return Some((StatusCode::BAD_REQUEST, why.to_string())),
@@ -160,36 +210,44 @@ pub async fn join(State(state): State<AppState>, Path(key): Path<String>, reques
 }
 
 /// POST /_kaigi/meetings/{meetingKey}/leave
-pub async fn leave(State(state): State<AppState>, Path(key): Path<String>, body: Body) -> Response {
+pub async fn leave(State(state): State<AppState>, Path(key): Path<String>, headers: HeaderMap, body: Body) -> Response {
     let (key, body): (u64, ParticipantBody) = match decode(&state, &key, body).await {
         Ok(decoded) => decoded,
         Err(r) => return r,
     };
-    match state.kaigi.leave_session(key, body.participant_id).await {
+    let Some(actor) = body.actor(&headers) else { return error_json(&state, StatusCode::FORBIDDEN, BAD_PASS) };
+    match state.kaigi.leave_session(key, &actor).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_error(&state, &e),
     }
 }
 
 /// POST /_kaigi/meetings/{meetingKey}/record: starts recording, or stops it when it is on.
-pub async fn record(State(state): State<AppState>, Path(key): Path<String>, body: Body) -> Response {
+pub async fn record(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let (key, body): (u64, ParticipantBody) = match decode(&state, &key, body).await {
         Ok(decoded) => decoded,
         Err(r) => return r,
     };
-    match state.kaigi.toggle_recording(key, body.participant_id).await {
+    let Some(actor) = body.actor(&headers) else { return error_json(&state, StatusCode::FORBIDDEN, BAD_PASS) };
+    match state.kaigi.toggle_recording(key, &actor).await {
         Ok(on) => (StatusCode::OK, axum::Json(json!({ "recording": on }))).into_response(),
         Err(e) => core_error(&state, &e),
     }
 }
 
 /// POST /_kaigi/meetings/{meetingKey}/end
-pub async fn end(State(state): State<AppState>, Path(key): Path<String>, body: Body) -> Response {
+pub async fn end(State(state): State<AppState>, Path(key): Path<String>, headers: HeaderMap, body: Body) -> Response {
     let (key, body): (u64, ParticipantBody) = match decode(&state, &key, body).await {
         Ok(decoded) => decoded,
         Err(r) => return r,
     };
-    match state.kaigi.end_session(key, body.participant_id).await {
+    let Some(actor) = body.actor(&headers) else { return error_json(&state, StatusCode::FORBIDDEN, BAD_PASS) };
+    match state.kaigi.end_session(key, &actor).await {
         Ok(usage) => {
             let body = json!({
                 "meetingKey": usage.meeting_key.to_string(),

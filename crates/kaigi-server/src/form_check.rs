@@ -48,9 +48,7 @@ fn same(a: &str, b: &str) -> bool {
 
 /// The Set-Cookie value; Secure when kaigi is reached over https, so it never travels in clear.
 fn set_cookie(cookie: CheckCookie<'_>, value: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    let age = cookie.max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
-    format!("{}={value}; Path={}; HttpOnly; SameSite=Strict{secure}{age}", cookie.name, cookie.path)
+    html::cookie_with(cookie.name, value, cookie.path, html::SameSite::Strict, secure, cookie.max_age)
 }
 
 impl FormCheck {
@@ -61,8 +59,7 @@ impl FormCheck {
             return FormCheck { value, set_cookie: None };
         }
         let value = kaigi.keys.hex(VALUE_BYTES);
-        let secure = kaigi.config.public_url.starts_with("https://");
-        let set_cookie = Some(set_cookie(cookie, &value, secure));
+        let set_cookie = Some(set_cookie(cookie, &value, html::https(kaigi)));
         FormCheck { value, set_cookie }
     }
 

@@ -47,19 +47,29 @@ pub fn page_with_form_target(status: StatusCode, title: &str, body: &str, redire
         t = esc(title)
     );
     let mut r = (status, html).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     let form_action = match redirect_origin {
         Some(origin) => format!("'self' {origin}"),
         None => "'self'".into(),
     };
-    let csp = format!("default-src 'none'; style-src 'unsafe-inline'; form-action {form_action}");
+    security_headers(r.headers_mut(), &form_action);
+    r
+}
+
+/// The headers every HTML page of kaigi carries (the one place they are written): HTML content
+/// type, no caching, no framing, no content sniffing, no referrer (links carry meeting tokens),
+/// and a Content Security Policy that allows inline styles and inline SVG only, with forms
+/// posting to `form_action`.
+pub fn security_headers(h: &mut HeaderMap, form_action: &str) {
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    let csp =
+        format!("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action {form_action}");
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert("content-security-policy", v);
     }
-    r
 }
 
 /// `scheme://host[:port]` of an absolute http(s) URL, as a Content-Security-Policy source; None
@@ -119,10 +129,41 @@ pub fn see_other(location: &str, cookies: &[String]) -> Response {
     r
 }
 
-/// An HttpOnly, SameSite=Lax cookie for `path`; `max_age` 0 removes it.
-pub fn cookie(name: &str, value: &str, path: &str, max_age: Option<u32>) -> String {
+/// Whether kaigi is reached over https (its public URL says so): its cookies are then `Secure`.
+pub fn https(kaigi: &kaigi_core::Kaigi) -> bool {
+    kaigi.config.public_url.starts_with("https://")
+}
+
+/// The `SameSite` attribute of a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSite {
+    Lax,
+    Strict,
+}
+
+/// Every cookie kaigi sets (the one place they are written): HttpOnly, scoped to `path`,
+/// `Secure` when kaigi is reached over https; `max_age` 0 removes it, None keeps it until the
+/// browser closes.
+pub fn cookie_with(
+    name: &str,
+    value: &str,
+    path: &str,
+    same_site: SameSite,
+    secure: bool,
+    max_age: Option<u32>,
+) -> String {
+    let same_site = match same_site {
+        SameSite::Lax => "Lax",
+        SameSite::Strict => "Strict",
+    };
+    let secure = if secure { "; Secure" } else { "" };
     let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
-    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{age}")
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite={same_site}{secure}{age}")
+}
+
+/// A SameSite=Lax cookie of the pages (see [`cookie_with`]).
+pub fn cookie(kaigi: &kaigi_core::Kaigi, name: &str, value: &str, path: &str, max_age: Option<u32>) -> String {
+    cookie_with(name, value, path, SameSite::Lax, https(kaigi), max_age)
 }
 
 /// The value of cookie `name` in the request.
@@ -179,6 +220,14 @@ mod tests {
         assert!(csp(&page(StatusCode::OK, "t", "")).ends_with("form-action 'self'"));
         let consent = page_with_form_target(StatusCode::OK, "t", "", Some("https://a.example"));
         assert!(csp(&consent).ends_with("form-action 'self' https://a.example"));
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_secure_over_https() {
+        let c = cookie_with("kaigi_s", "v", "/book", SameSite::Lax, true, Some(60));
+        assert_eq!(c, "kaigi_s=v; Path=/book; HttpOnly; SameSite=Lax; Secure; Max-Age=60");
+        let c = cookie_with("kaigi_s", "", "/book", SameSite::Lax, false, Some(0));
+        assert_eq!(c, "kaigi_s=; Path=/book; HttpOnly; SameSite=Lax; Max-Age=0");
     }
 
     #[test]

@@ -13,6 +13,26 @@ fn text(s: &str) -> String {
     s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n").replace('\r', "")
 }
 
+/// A parameter value (RFC 5545 §3.1 `param-value`) as a quoted string: nothing in it can end the
+/// parameter or start the value (`:`, `;` and `,` stay inside the quotes). A double quote, a
+/// caret and a line break are written in RFC 6868's caret encoding; other control characters
+/// are dropped.
+fn param(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("^'"),
+            '^' => out.push_str("^^"),
+            '\n' => out.push_str("^n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Folds a content line at 75 octets, on character boundaries.
 fn fold(line: &str, out: &mut String) {
     let mut width = 0;
@@ -53,7 +73,7 @@ pub fn render(entry: &CalendarEntry, host_name: &str) -> String {
         format!("DESCRIPTION:{}", text(&description)),
         format!("LOCATION:{}", text(&entry.links.invite)),
         format!("URL:{}", entry.links.invite),
-        format!("ORGANIZER;CN={}:mailto:{}", text(host_name), entry.host.email),
+        format!("ORGANIZER;CN={}:mailto:{}", param(host_name), entry.host.email),
         format!("SEQUENCE:{}", (m.updated_at - m.created_at).num_seconds().max(0)),
         format!("STATUS:{}", if cancelled { "CANCELLED" } else { "CONFIRMED" }),
     ];
@@ -82,6 +102,18 @@ mod tests {
             assert!(line.len() <= 75, "{}", line.len());
         }
         assert_eq!(out.replace("\r\n ", "").trim_end(), "é".repeat(60));
+    }
+
+    #[test]
+    fn a_name_cannot_leave_its_parameter() {
+        // A first name written to forge the organizer's address stays inside the quotes.
+        let forged = "Eve:mailto:boss@acme.example;X=\"y\"\r\n^";
+        let p = param(forged);
+        assert_eq!(p, "\"Eve:mailto:boss@acme.example;X=^'y^'^n^^\"");
+        assert_eq!(p.matches('"').count(), 2);
+        let line = format!("ORGANIZER;CN={p}:mailto:alice@acme.example");
+        let after_params = line.rsplit_once("\":").unwrap().1;
+        assert_eq!(after_params, "mailto:alice@acme.example");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod authorize;
 pub mod book;
+pub mod conn;
 pub mod control;
 pub mod demo;
 pub mod form_check;
@@ -29,6 +30,8 @@ pub struct ServeConfig {
     /// None: `http://` + the listen address.
     pub public_url: Option<String>,
     pub demo: bool,
+    /// Connection limits (see [`conn::ConnLimits`]).
+    pub limits: conn::ConnLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,8 +42,6 @@ pub enum ServeError {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("seeding the demo site failed: {0}")]
     Demo(kaigi_core::Error),
-    #[error("the server stopped: {0}")]
-    Serve(std::io::Error),
 }
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
@@ -61,11 +62,9 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     }
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| ServeError::Listen { addr: config.listen, source })?;
-    tracing::info!(listen = %config.listen, public_url = %public_url, "kaigi is serving");
-    axum::serve(listener, app::router(kaigi).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServeError::Serve)
+    tracing::info!(listen = %config.listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
+    conn::serve_with_limits(listener, app::router(kaigi), config.limits, shutdown_signal()).await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

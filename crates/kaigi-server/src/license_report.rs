@@ -338,5 +338,7 @@ fn page(r: &LicenseReport) -> Response {
             ""
         },
     );
-    (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    let mut response = (StatusCode::OK, html).into_response();
+    crate::html::security_headers(response.headers_mut(), "'none'");
+    response
 }

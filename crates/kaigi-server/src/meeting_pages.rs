@@ -19,6 +19,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use kaigi_core::activity_store::{Participant, Role};
+use kaigi_core::lifecycle::Actor;
 use kaigi_core::meeting::SessionStatus;
 use kaigi_core::room::{ParticipantPass, Room};
 use kaigi_core::secrets::token_hash;
@@ -208,7 +209,7 @@ async fn join(
     match state.kaigi.join_session(key, &req).await {
         Ok(joined) => {
             let path = room_path(&room.site.name, key);
-            html::see_other(&path, &[html::cookie(PASS_COOKIE, &joined.pass, &path, None)])
+            html::see_other(&path, &[html::cookie(&state.kaigi, PASS_COOKIE, &joined.pass, &path, None)])
         }
         Err(e) => {
             let (status, text) = failure_text(&e);
@@ -352,16 +353,18 @@ async fn press(state: AppState, site: String, key: String, button: Button, reque
             return render_room(&room, None, None, Some(&text), status);
         }
     };
+    let actor = Actor::Participant(pass);
     let done = match button {
-        Button::Record => state.kaigi.toggle_recording(key, me.id).await.map(|_| None),
-        Button::End => state.kaigi.end_session(key, me.id).await.map(|_| Some("ended")),
-        Button::Leave => state.kaigi.leave_session(key, me.id).await.map(|_| Some("left")),
+        Button::Record => state.kaigi.toggle_recording(key, &actor).await.map(|_| None),
+        Button::End => state.kaigi.end_session(key, &actor).await.map(|_| Some("ended")),
+        Button::Leave => state.kaigi.leave_session(key, &actor).await.map(|_| Some("left")),
     };
     match done {
         Ok(None) => html::see_other(&path, &[]),
-        Ok(Some(notice)) => {
-            html::see_other(&format!("{path}?notice={notice}"), &[html::cookie(PASS_COOKIE, "", &path, Some(0))])
-        }
+        Ok(Some(notice)) => html::see_other(
+            &format!("{path}?notice={notice}"),
+            &[html::cookie(&state.kaigi, PASS_COOKIE, "", &path, Some(0))],
+        ),
         Err(e) => {
             let (status, text) = failure_text(&e);
             let room = state.kaigi.room(&site, key).await.unwrap_or(room);

@@ -440,4 +440,39 @@ impl ActivityStore for SqlStore {
         .await;
         w.finish(result).await
     }
+
+    async fn join_failures(&self, meeting: MeetingId, window_from: DateTime<Utc>) -> Result<u32, StoreError> {
+        let row = sqlx::query("SELECT failures FROM join_failures WHERE meeting_id = $1 AND window_start > $2")
+            .bind(meeting)
+            .bind(ms(window_from))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.map_or(Ok(0), |r| get_num(&r, "failures"))
+    }
+
+    async fn count_join_failure(
+        &self,
+        meeting: MeetingId,
+        at: DateTime<Utc>,
+        window_from: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let mut w = self.write().await?;
+        // One statement, under the row's lock: parallel failures (from any instance) each count.
+        let result = sqlx::query(
+            "INSERT INTO join_failures (meeting_id, window_start, failures) VALUES ($1, $2, 1) \
+             ON CONFLICT (meeting_id) DO UPDATE SET \
+               failures = CASE WHEN join_failures.window_start <= $3 THEN 1 ELSE join_failures.failures + 1 END, \
+               window_start = CASE WHEN join_failures.window_start <= $3 THEN $2 ELSE join_failures.window_start END \
+             RETURNING failures",
+        )
+        .bind(meeting)
+        .bind(ms(at))
+        .bind(ms(window_from))
+        .fetch_one(w.conn())
+        .await
+        .map_err(db)
+        .and_then(|r| get_num(&r, "failures"));
+        w.finish(result).await
+    }
 }

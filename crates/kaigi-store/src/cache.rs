@@ -212,6 +212,7 @@ mod tests {
             expires_at: at,
             revoked_at: None,
             refresh_token_id: None,
+            credential_epoch: 0,
         }
     }
 

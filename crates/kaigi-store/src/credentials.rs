@@ -12,14 +12,15 @@ impl SqlStore {
     pub(crate) async fn insert_session_ticket_impl(&self, t: &SessionTicket) -> Result<(), StoreError> {
         let mut w = self.write().await?;
         let result = sqlx::query(
-            "INSERT INTO session_tickets (token_hash, site_id, user_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO session_tickets (token_hash, site_id, user_id, created_at, expires_at, credential_epoch) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(t.token_hash.clone())
         .bind(t.site_id)
         .bind(t.user_id)
         .bind(ms(t.created_at))
         .bind(ms(t.expires_at))
+        .bind(t.credential_epoch)
         .execute(w.conn())
         .await
         .map(|_| ())
@@ -29,7 +30,8 @@ impl SqlStore {
 
     pub(crate) async fn session_ticket_impl(&self, token_hash: &str) -> Result<Option<SessionTicket>, StoreError> {
         let row = sqlx::query(
-            "SELECT token_hash, site_id, user_id, created_at, expires_at FROM session_tickets WHERE token_hash = $1",
+            "SELECT token_hash, site_id, user_id, created_at, expires_at, credential_epoch FROM session_tickets \
+             WHERE token_hash = $1",
         )
         .bind(token_hash.to_string())
         .fetch_optional(&self.pool)
@@ -42,6 +44,7 @@ impl SqlStore {
             user_id: get(&r, "user_id")?,
             created_at: get_time(&r, "created_at")?,
             expires_at: get_time(&r, "expires_at")?,
+            credential_epoch: get(&r, "credential_epoch")?,
         }))
     }
 

@@ -153,7 +153,7 @@ impl IntegrationStore for SqlStore {
         let mut w = self.write().await?;
         let q = sqlx::query(
             "INSERT INTO oauth_codes (code_hash, integration_id, site_id, user_id, redirect_uri, scopes, created_at, \
-             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             expires_at, credential_epoch) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         );
         let values = [
             Value::text(&c.code_hash),
@@ -164,6 +164,7 @@ impl IntegrationStore for SqlStore {
             Value::text(c.scopes.join(" ")),
             Value::int(ms(c.created_at)),
             Value::int(ms(c.expires_at)),
+            Value::int(c.credential_epoch),
         ];
         let result = bind_all(q, values).execute(w.conn()).await.map(|_| ()).map_err(db);
         w.finish(result).await
@@ -173,7 +174,8 @@ impl IntegrationStore for SqlStore {
         let mut w = self.write().await?;
         let row = sqlx::query(
             "UPDATE oauth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL \
-             RETURNING code_hash, integration_id, site_id, user_id, redirect_uri, scopes, created_at, expires_at",
+             RETURNING code_hash, integration_id, site_id, user_id, redirect_uri, scopes, created_at, expires_at, \
+             credential_epoch",
         )
         .bind(ms(at))
         .bind(code_hash.to_string())
@@ -192,11 +194,45 @@ impl IntegrationStore for SqlStore {
                     scopes: words(&scopes),
                     created_at: get_time(&r, "created_at")?,
                     expires_at: get_time(&r, "expires_at")?,
+                    credential_epoch: get(&r, "credential_epoch")?,
                 }))
             })(),
             Ok(None) => Ok(None),
             Err(e) => Err(e),
         };
+        w.finish(result).await
+    }
+
+    async fn record_code_exchange(&self, code_hash: &str, refresh_token_id: i64) -> Result<bool, StoreError> {
+        let mut w = self.write().await?;
+        let result = sqlx::query(
+            "UPDATE oauth_codes SET refresh_token_id = $1 WHERE code_hash = $2 \
+             RETURNING CASE WHEN reused_at IS NULL THEN 0 ELSE 1 END AS reused",
+        )
+        .bind(refresh_token_id)
+        .bind(code_hash.to_string())
+        .fetch_optional(w.conn())
+        .await
+        .map_err(db)
+        .and_then(|row| match row {
+            Some(r) => get::<i64>(&r, "reused").map(|v| v != 0),
+            None => Err(StoreError::Missing),
+        });
+        w.finish(result).await
+    }
+
+    async fn mark_code_reused(&self, code_hash: &str, at: DateTime<Utc>) -> Result<Option<Option<i64>>, StoreError> {
+        let mut w = self.write().await?;
+        let result = sqlx::query(
+            "UPDATE oauth_codes SET reused_at = $1 WHERE code_hash = $2 AND used_at IS NOT NULL \
+             RETURNING refresh_token_id",
+        )
+        .bind(ms(at))
+        .bind(code_hash.to_string())
+        .fetch_optional(w.conn())
+        .await
+        .map_err(db)
+        .and_then(|row| row.map(|r| get::<Option<i64>>(&r, "refresh_token_id")).transpose());
         w.finish(result).await
     }
 }

@@ -35,7 +35,7 @@ use kaigi_core::mail::Mail;
 use kaigi_core::meeting::{Meeting, MeetingId, MeetingQuery};
 use kaigi_core::preferences::PreferencesWrite;
 use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
-use kaigi_core::store::{ApiKey, Page, SeatPeriod, SessionTicket, Store, StoreError, UserQuery};
+use kaigi_core::store::{ApiKey, FailedLogin, Page, SeatPeriod, SessionTicket, Store, StoreError, UserQuery};
 use kaigi_core::user::{User, UserId};
 use sqlx::AnyPool;
 use tokio::sync::Mutex;
@@ -345,6 +345,27 @@ impl Store for SqlStore {
         let recorded = self.record_login_state_impl(user, failed_logins, locked_until).await;
         self.forget_users(None);
         recorded
+    }
+
+    async fn record_failed_login(
+        &self,
+        user: UserId,
+        threshold: u32,
+        lock_until: DateTime<Utc>,
+    ) -> Result<FailedLogin, StoreError> {
+        let recorded = self.record_failed_login_impl(user, threshold, lock_until).await;
+        self.forget_users(None);
+        recorded
+    }
+
+    async fn credential_epoch(&self, user: UserId) -> Result<Option<i64>, StoreError> {
+        self.credential_epoch_impl(user).await
+    }
+
+    async fn revoke_credentials(&self, user: UserId) -> Result<(), StoreError> {
+        let revoked = self.revoke_credentials_impl(user).await;
+        self.forget_users(None);
+        revoked
     }
 
     async fn insert_session_ticket(&self, ticket: &SessionTicket) -> Result<(), StoreError> {

@@ -28,6 +28,9 @@ const SQLITE: &[Migration] = &[
     Migration { version: 10, sql: include_str!("../migrations/sqlite/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/sqlite/0011_repeating_series_index.sql") },
     Migration { version: 13, sql: include_str!("../migrations/sqlite/0013_meeting_revision.sql") },
+    Migration { version: 14, sql: include_str!("../migrations/sqlite/0014_join_failures.sql") },
+    Migration { version: 15, sql: include_str!("../migrations/sqlite/0015_credential_epoch.sql") },
+    Migration { version: 16, sql: include_str!("../migrations/sqlite/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/sqlite/0020_meeting_conduct.sql") },
 ];
 
@@ -44,6 +47,9 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 10, sql: include_str!("../migrations/postgres/0010_meeting_preferences.sql") },
     Migration { version: 11, sql: include_str!("../migrations/postgres/0011_repeating_series_index.sql") },
     Migration { version: 13, sql: include_str!("../migrations/postgres/0013_meeting_revision.sql") },
+    Migration { version: 14, sql: include_str!("../migrations/postgres/0014_join_failures.sql") },
+    Migration { version: 15, sql: include_str!("../migrations/postgres/0015_credential_epoch.sql") },
+    Migration { version: 16, sql: include_str!("../migrations/postgres/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/postgres/0020_meeting_conduct.sql") },
 ];
 

@@ -15,7 +15,8 @@ impl TokenStore for SqlStore {
         let mut w = self.write().await?;
         let q = sqlx::query(
             "INSERT INTO access_tokens (token_hash, kind, site_id, user_id, client_id, scopes, created_at, \
-             expires_at, revoked_at, refresh_token_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             expires_at, revoked_at, refresh_token_id, credential_epoch) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         );
         let values = [
             Value::text(&t.token_hash),
@@ -28,6 +29,7 @@ impl TokenStore for SqlStore {
             Value::int(ms(t.expires_at)),
             opt_ms(t.revoked_at),
             Value::Int(t.refresh_token_id),
+            Value::int(t.credential_epoch),
         ];
         let result = match bind_all(q, values).fetch_one(w.conn()).await.map_err(db) {
             Ok(row) => get::<i64>(&row, "id"),
@@ -59,7 +61,7 @@ impl SqlStore {
     async fn load_token(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError> {
         let row = sqlx::query(
             "SELECT id, token_hash, kind, site_id, user_id, client_id, scopes, created_at, expires_at, revoked_at, \
-             refresh_token_id FROM access_tokens WHERE token_hash = $1",
+             refresh_token_id, credential_epoch FROM access_tokens WHERE token_hash = $1",
         )
         .bind(token_hash.to_string())
         .fetch_optional(&self.pool)
@@ -80,6 +82,7 @@ impl SqlStore {
             expires_at: get_time(&r, "expires_at")?,
             revoked_at: get_opt_time(&r, "revoked_at")?,
             refresh_token_id: get(&r, "refresh_token_id")?,
+            credential_epoch: get(&r, "credential_epoch")?,
         }))
     }
 

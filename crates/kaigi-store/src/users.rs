@@ -7,7 +7,7 @@ use kaigi_core::license::SeatChange;
 use kaigi_core::mail::Mail;
 use kaigi_core::preferences::{MeetingPreferences, PreferencesWrite};
 use kaigi_core::site::SiteId;
-use kaigi_core::store::StoreError;
+use kaigi_core::store::{FailedLogin, StoreError};
 use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, User, UserId};
 use sqlx::any::AnyRow;
 
@@ -257,6 +257,59 @@ impl SqlStore {
         }
         .map_err(db)?;
         row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Read from the database, never from the cache: a revocation made by another process counts
+    /// at once.
+    pub(crate) async fn credential_epoch_impl(&self, user: UserId) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT credential_epoch FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.map(|r| get(&r, "credential_epoch")).transpose()
+    }
+
+    pub(crate) async fn revoke_credentials_impl(&self, user: UserId) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = sqlx::query("UPDATE users SET credential_epoch = credential_epoch + 1 WHERE id = $1")
+            .bind(user)
+            .execute(w.conn())
+            .await
+            .map_err(db)
+            .and_then(|done| if done.rows_affected() == 0 { Err(StoreError::Missing) } else { Ok(()) });
+        w.finish(result).await
+    }
+
+    pub(crate) async fn record_failed_login_impl(
+        &self,
+        user: UserId,
+        threshold: u32,
+        lock_until: DateTime<Utc>,
+    ) -> Result<FailedLogin, StoreError> {
+        let mut w = self.write().await?;
+        // One statement: the right-hand sides read the row as it was, under the row's lock.
+        let q = sqlx::query(
+            "UPDATE users SET \
+               failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END, \
+               locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END \
+             WHERE id = $3 \
+             RETURNING failed_logins, CASE WHEN failed_logins = 0 THEN locked_until END AS locked_now",
+        )
+        .bind(i64::from(threshold.max(1)))
+        .bind(ms(lock_until))
+        .bind(user);
+        let result = match q.fetch_optional(w.conn()).await.map_err(db) {
+            Ok(Some(row)) => (|| {
+                Ok(FailedLogin {
+                    failed_logins: get_num(&row, "failed_logins")?,
+                    locked_until: get_opt_time(&row, "locked_now")?,
+                })
+            })(),
+            Ok(None) => Err(StoreError::Missing),
+            Err(e) => Err(e),
+        };
+        w.finish(result).await
     }
 
     pub(crate) async fn record_login_state_impl(

@@ -226,6 +226,8 @@ on_both_engines!(
     decisions_are_stored_with_their_meetings_in_a_batch,
     a_preferences_write_leaves_what_other_writers_set,
     a_meeting_write_from_a_stale_copy_is_refused,
+    concurrent_login_failures_each_count,
+    concurrent_join_failures_each_count_in_their_window,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -643,6 +645,59 @@ async fn concurrent_seat_taking_never_passes_the_limit(ctx: Ctx) {
     stores[1].close().await;
 }
 
+/// Issue #12: the failed-login count is one atomic update. 40 bad passwords at once, through two
+/// stores on one database (two instances), lock a threshold-5 account exactly 8 times.
+async fn concurrent_login_failures_each_count(ctx: Ctx) {
+    let site = new_site(&ctx.store, "acme").await;
+    let user = add(&ctx.store, &person(site.id, "carol", "Carol", "C")).await;
+    assert!(matches!(ctx.store.record_failed_login(999_999, 5, t(60)).await, Err(StoreError::Missing)));
+    let stores = [ctx.store.clone(), ctx.reopen().await];
+    let results = futures_join_all((0..40).map(|i| {
+        let store = stores[i % 2].clone();
+        async move { store.record_failed_login(user.id, 5, t(600)).await.expect("counted") }
+    }))
+    .await;
+    let locks = results.iter().filter(|r| r.locked_until == Some(t(600))).count();
+    assert_eq!(locks, 8, "{results:?}");
+    let mut counts: Vec<u32> = results.iter().map(|r| r.failed_logins).collect();
+    counts.sort_unstable();
+    let expected: Vec<u32> = (0..5).flat_map(|c| std::iter::repeat_n(c, 8)).collect();
+    assert_eq!(counts, expected);
+    let got = ctx.store.user_by_id(site.id, user.id).await.expect("get").expect("user");
+    assert_eq!((got.failed_logins, got.locked_until), (0, Some(t(600))));
+    // One more starts the count again and leaves the lock as it was.
+    let next = ctx.store.record_failed_login(user.id, 5, t(900)).await.expect("counted");
+    assert_eq!((next.failed_logins, next.locked_until), (1, None));
+    let got = ctx.store.user_by_id(site.id, user.id).await.expect("get").expect("user");
+    assert_eq!(got.locked_until, Some(t(600)));
+    stores[1].close().await;
+}
+
+/// Issue #12: wrong meeting passwords and host keys are counted per meeting by one atomic
+/// upsert. 30 at once through two stores (two instances) count 1 to 30, each once; a new window
+/// starts again at 1.
+async fn concurrent_join_failures_each_count_in_their_window(ctx: Ctx) {
+    let site = new_site(&ctx.store, "acme").await;
+    let host = add(&ctx.store, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(&ctx.store, &meeting(site.id, host.id, 123_456_789, 1_000)).await;
+    assert_eq!(ctx.store.join_failures(m.id, t(0)).await.expect("read"), 0);
+    let stores = [ctx.store.clone(), ctx.reopen().await];
+    let mut counts = futures_join_all((0..30).map(|i| {
+        let store = stores[i % 2].clone();
+        async move { store.count_join_failure(m.id, t(100), t(0)).await.expect("counted") }
+    }))
+    .await;
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=30).collect::<Vec<u32>>());
+    assert_eq!(ctx.store.join_failures(m.id, t(0)).await.expect("read"), 30);
+    // The window began at 100: seen from a window starting at 100 or later, it is over.
+    assert_eq!(ctx.store.join_failures(m.id, t(100)).await.expect("read"), 0);
+    assert_eq!(ctx.store.count_join_failure(m.id, t(1_000), t(100)).await.expect("counted"), 1);
+    assert_eq!(ctx.store.count_join_failure(m.id, t(1_001), t(100)).await.expect("counted"), 2);
+    assert_eq!(ctx.store.join_failures(m.id, t(999)).await.expect("read"), 2);
+    stores[1].close().await;
+}
+
 async fn list_users_filters_orders_and_pages(ctx: Ctx) {
     let s = &ctx.store;
     let site = new_site(s, "acme").await;
@@ -760,6 +815,7 @@ async fn tickets_and_api_keys_round_trip(ctx: Ctx) {
         user_id: user.id,
         created_at: t(0),
         expires_at: t(expires),
+        credential_epoch: 3,
     };
     s.insert_session_ticket(&ticket("old", 100)).await.expect("insert");
     s.insert_session_ticket(&ticket("new", 300)).await.expect("insert");
@@ -769,6 +825,13 @@ async fn tickets_and_api_keys_round_trip(ctx: Ctx) {
     assert_eq!(s.session_ticket("old").await.expect("get"), None);
     assert_eq!(s.session_ticket("new").await.expect("get"), Some(ticket("new", 300)));
     assert_eq!(s.purge_session_tickets(t(200)).await.expect("purge"), 0);
+    // The credential epoch: raised atomically, read past the cache.
+    assert_eq!(s.credential_epoch(user.id).await.expect("epoch"), Some(0));
+    s.revoke_credentials(user.id).await.expect("revoke");
+    s.revoke_credentials(user.id).await.expect("revoke");
+    assert_eq!(s.credential_epoch(user.id).await.expect("epoch"), Some(2));
+    assert_eq!(s.credential_epoch(999_999).await.expect("epoch"), None);
+    assert!(matches!(s.revoke_credentials(999_999).await, Err(StoreError::Missing)));
 
     let key = ApiKey {
         id: 0,
@@ -804,6 +867,7 @@ async fn bearer_tokens_round_trip_and_revoke_with_their_children(ctx: Ctx) {
         expires_at: t(3600),
         revoked_at: None,
         refresh_token_id: None,
+        credential_epoch: 7,
     };
     let pid = s.insert_token(&personal).await.expect("insert personal");
     assert_eq!(s.token_by_hash("p1").await.expect("get"), Some(StoredToken { id: pid, ..personal.clone() }));
@@ -891,6 +955,7 @@ async fn integrations_round_trip_and_revoking_one_revokes_its_tokens(ctx: Ctx) {
         expires_at: t(3600),
         revoked_at: None,
         refresh_token_id: None,
+        credential_epoch: 0,
     };
     s.insert_token(&token("mine", Some("Capp"))).await.expect("token");
     s.insert_token(&token("theirs", Some("Cother"))).await.expect("token");
@@ -919,11 +984,22 @@ async fn oauth_codes_are_taken_once(ctx: Ctx) {
         scopes: vec!["meeting:schedules_read".into(), "spark:people_read".into()],
         created_at: t(0),
         expires_at: t(600),
+        credential_epoch: 4,
     };
     s.insert_oauth_code(&code).await.expect("insert code");
-    assert_eq!(s.take_oauth_code("c1", t(1)).await.expect("take"), Some(code));
+    assert_eq!(s.take_oauth_code("c1", t(1)).await.expect("take"), Some(code.clone()));
     assert_eq!(s.take_oauth_code("c1", t(2)).await.expect("take again"), None);
     assert_eq!(s.take_oauth_code("unknown", t(2)).await.expect("take unknown"), None);
+    // A reuse before the exchange is recorded is seen by the exchange; one after finds its token.
+    assert_eq!(s.mark_code_reused("c1", t(3)).await.expect("reused"), Some(None));
+    assert!(s.record_code_exchange("c1", 42).await.expect("exchange"));
+    assert_eq!(s.mark_code_reused("c1", t(4)).await.expect("reused"), Some(Some(42)));
+    assert_eq!(s.mark_code_reused("unknown", t(4)).await.expect("unknown"), None);
+    let fresh = OauthCode { code_hash: "c2".into(), ..code };
+    s.insert_oauth_code(&fresh).await.expect("insert code");
+    assert_eq!(s.mark_code_reused("c2", t(5)).await.expect("never taken"), None);
+    s.take_oauth_code("c2", t(5)).await.expect("take");
+    assert!(!s.record_code_exchange("c2", 43).await.expect("exchange"));
 }
 
 async fn meeting_keys_are_reserved_once(ctx: Ctx) {
@@ -1121,9 +1197,12 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 20]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]);
     let recorded = ctx.store.migrations().await.expect("migrations");
-    assert_eq!(recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 20]);
+    assert_eq!(
+        recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]
+    );
     let site = new_site(&ctx.store, "acme").await;
 
     let again = ctx.reopen().await;
@@ -1139,7 +1218,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 20]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -1387,6 +1466,7 @@ async fn the_read_cache_forgets_its_own_writes_and_expires_others(ctx: Ctx) {
         expires_at: t(3600),
         revoked_at: None,
         refresh_token_id: None,
+        credential_epoch: 0,
     };
     let id = cached.insert_token(&token).await.unwrap();
     assert_eq!(cached.token_by_hash("cached-token").await.unwrap().unwrap().revoked_at, None);
@@ -2510,7 +2590,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 20]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]);
     again.close().await;
 }
 

@@ -12,6 +12,10 @@ use quick_xml::Reader;
 pub const MAX_DEPTH: usize = 64;
 /// Most elements one request may hold.
 pub const MAX_ELEMENTS: usize = 50_000;
+/// Most attributes (namespace declarations included) one element may carry. The API uses none
+/// beyond `xsi:type` and namespace declarations; the cap keeps quick-xml's duplicate-attribute
+/// check, which compares each attribute with every earlier one, to a few hundred comparisons.
+pub const MAX_ATTRIBUTES: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
@@ -33,6 +37,8 @@ pub enum ParseError {
     TooDeep,
     #[error("the request has more than {MAX_ELEMENTS} elements")]
     TooMany,
+    #[error("an element has more than {MAX_ATTRIBUTES} attributes")]
+    TooManyAttributes,
     #[error("the request has no root element")]
     Empty,
 }
@@ -84,7 +90,12 @@ impl Element {
                     let mut el = Element::new(local(start.name().as_ref()));
                     let mut declared: Vec<Vec<u8>> = Vec::new();
                     let mut prefixed: Vec<(Vec<u8>, String, String)> = Vec::new();
-                    for attr in start.attributes() {
+                    for (n, attr) in start.attributes().enumerate() {
+                        // Checked before the attribute is read: the duplicate check of the n-th
+                        // attribute costs n comparisons.
+                        if n >= MAX_ATTRIBUTES {
+                            return Err(ParseError::TooManyAttributes);
+                        }
                         let attr = attr.map_err(|e| malformed(&e))?;
                         let key = attr.key.as_ref();
                         if let Some(prefix) = key.strip_prefix(b"xmlns:") {
@@ -242,5 +253,84 @@ mod tests {
         assert_eq!(root.children[0].attribute("type"), None);
         let sibling = r#"<m><a xmlns:xsi="urn:x"/><bodyContent xsi:type="user.GetUser"/></m>"#;
         assert_eq!(Element::parse(sibling).unwrap().children[1].attribute("type"), None, "a sibling's scope ended");
+    }
+
+    /// Hostile documents of about 1 MB (the request cap). Each is answered by a count limit or
+    /// parsed in one linear pass; none is timed here (see docs/security.md for the figures).
+    pub(crate) fn hostile_documents() -> Vec<(&'static str, String)> {
+        const MB: usize = 1024 * 1024;
+        let attrs = |prefix: &str| {
+            let mut s = String::from("<a");
+            let mut i = 0;
+            while s.len() < MB - 16 {
+                s.push_str(&format!(" {prefix}{i}=\"\""));
+                i += 1;
+            }
+            s.push_str("/>");
+            s
+        };
+        vec![
+            ("distinct attributes", attrs("a")),
+            ("namespace declarations", attrs("xmlns:n")),
+            ("prefixed attributes", attrs("p:q")),
+            ("long element name", format!("<{n}></{n}>", n = "a".repeat(MB / 2 - 8))),
+            ("long attribute name", format!("<a {}=\"x\"/>", "b".repeat(MB - 16))),
+            ("long attribute value", format!("<a b=\"{}\"/>", "&amp;".repeat(MB / 5 - 4))),
+            ("predefined entities", format!("<a>{}</a>", "&lt;".repeat(MB / 4 - 4))),
+            ("character references", format!("<a>{}</a>", "&#x1F600;".repeat(MB / 9 - 2))),
+            ("unknown entities", format!("<a>{}</a>", "&x;".repeat(MB / 3 - 4))),
+            ("long text", format!("<a>{}</a>", "x".repeat(MB - 8))),
+            ("text split by comments", format!("<a>{}</a>", "x<!---->".repeat(MB / 8 - 1))),
+            ("many elements", format!("<a>{}</a>", "<b/>".repeat(MB / 4 - 2))),
+            ("many elements under the cap", format!("<a>{}</a>", "<b/>".repeat(MAX_ELEMENTS - 1))),
+            ("deep nesting", format!("{}{}", "<a>".repeat(MB / 8), "</a>".repeat(MB / 8))),
+            ("unclosed elements", "<a>".repeat(MB / 3)),
+            ("many CDATA sections", format!("<a>{}</a>", "<![CDATA[x]]>".repeat(MB / 13 - 1))),
+        ]
+    }
+
+    #[test]
+    fn attributes_per_element_are_capped() {
+        let with = |n: usize| {
+            let attrs: String = (0..n).map(|i| format!(" a{i}=\"v\"")).collect();
+            format!("<a{attrs}/>")
+        };
+        assert_eq!(Element::parse(&with(MAX_ATTRIBUTES)).map(|e| e.attributes.len()), Ok(MAX_ATTRIBUTES));
+        assert_eq!(Element::parse(&with(MAX_ATTRIBUTES + 1)), Err(ParseError::TooManyAttributes));
+        // A duplicate within the cap is still malformed.
+        assert!(matches!(Element::parse("<a b=\"1\" b=\"2\"/>"), Err(ParseError::Malformed(_))));
+    }
+
+    #[test]
+    fn hostile_documents_end_in_a_count_limit_or_a_linear_parse() {
+        for (what, doc) in hostile_documents() {
+            let got = Element::parse(&doc);
+            let expected_limit = match what {
+                "distinct attributes" | "namespace declarations" | "prefixed attributes" => {
+                    Some(ParseError::TooManyAttributes)
+                }
+                "many elements" => Some(ParseError::TooMany),
+                "deep nesting" | "unclosed elements" => Some(ParseError::TooDeep),
+                _ => None,
+            };
+            match (expected_limit, got) {
+                (Some(limit), got) => assert_eq!(got, Err(limit), "{what}"),
+                (None, Ok(_)) => {}
+                (None, Err(ParseError::Malformed(_))) if what == "unknown entities" => {}
+                (None, got) => panic!("{what}: {got:?}"),
+            }
+        }
+    }
+
+    /// Prints the parse time of each hostile document (`cargo test -p kaigi-xmlapi --release
+    /// hostile_document_costs -- --ignored --nocapture`); it asserts nothing about time.
+    #[test]
+    #[ignore]
+    fn hostile_document_costs() {
+        for (what, doc) in hostile_documents() {
+            let started = std::time::Instant::now();
+            let got = Element::parse(&doc).map(|_| ());
+            println!("{what:32} {:>8.2} ms  {got:?}", started.elapsed().as_secs_f64() * 1000.0);
+        }
     }
 }

@@ -39,6 +39,10 @@ use history::Center;
 use registry::{Op, OpDef, Status};
 use writer::BodyWriter;
 
+/// Request bodies up to this size are decoded on the async worker; larger ones on the blocking
+/// pool (see [`XmlApi::handle`]).
+pub const INLINE_DECODE_BYTES: usize = 16 * 1024;
+
 /// The default cap on bodyContent elements when a request names no site.
 pub const DEFAULT_MAX_BODIES: u32 = 10;
 
@@ -68,8 +72,20 @@ impl XmlApi {
     }
 
     /// Answers one POST to /WBXService/XMLService. `jwt` is the `JWTToken` HTTP header.
-    pub async fn handle(&self, raw: &[u8], jwt: Option<&str>) -> Reply {
-        let (status, body) = match envelope::decode(raw) {
+    ///
+    /// A body larger than [`INLINE_DECODE_BYTES`] (up to [`envelope::MAX_REQUEST_BYTES`]) is
+    /// decoded on tokio's blocking pool, so a costly document never holds an async worker (and
+    /// `/healthz` with it); a small one, whose decoding the parser's count limits keep well under
+    /// a millisecond, is decoded in place, without the hand-over.
+    pub async fn handle(&self, raw: Vec<u8>, jwt: Option<&str>) -> Reply {
+        let decoded = if raw.len() <= INLINE_DECODE_BYTES {
+            envelope::decode(&raw)
+        } else {
+            tokio::task::spawn_blocking(move || envelope::decode(&raw))
+                .await
+                .unwrap_or_else(|e| Err(Failure::not_forwarded(format!(" the request could not be decoded: {e}"))))
+        };
+        let (status, body) = match decoded {
             Ok(request) => envelope::encode(&self.answer(&request, jwt).await),
             Err(failure) => envelope::encode_unreadable(&failure),
         };

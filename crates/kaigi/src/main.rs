@@ -41,6 +41,20 @@ enum Command {
         /// Create the demo site (siteName `demo`) if it is missing. For trying kaigi only.
         #[arg(long)]
         demo: bool,
+        /// Open connections at most; further clients wait to be accepted (keep it below the
+        /// process's file-descriptor limit).
+        #[arg(long, env = "KAIGI_MAX_CONNECTIONS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_MAX_CONNECTIONS)]
+        max_connections: usize,
+        /// Seconds a client has to send a request's headers; also closes an idle keep-alive
+        /// connection.
+        #[arg(long, env = "KAIGI_HEADER_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+        header_timeout_secs: u64,
+        /// Seconds one request may take, reading its body included (408 after that).
+        #[arg(long, env = "KAIGI_REQUEST_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_REQUEST_TIMEOUT.as_secs())]
+        request_timeout_secs: u64,
+        /// Seconds a client may take no bytes of an answer before the connection is closed.
+        #[arg(long, env = "KAIGI_WRITE_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_WRITE_TIMEOUT.as_secs())]
+        write_timeout_secs: u64,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -113,8 +127,23 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
-            Command::Serve { listen, public_url, demo, db } => {
-                let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo };
+            Command::Serve {
+                listen,
+                public_url,
+                demo,
+                max_connections,
+                header_timeout_secs,
+                request_timeout_secs,
+                write_timeout_secs,
+                db,
+            } => {
+                let limits = kaigi_server::conn::ConnLimits {
+                    max_connections: max_connections.max(1),
+                    header_read_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
+                    request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
+                    write_timeout: std::time::Duration::from_secs(write_timeout_secs.max(1)),
+                };
+                let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo, limits };
                 kaigi_server::serve(config).await.map_err(|e| e.to_string())
             }
             Command::Site { command, db } => commands::site(command, &db).await,

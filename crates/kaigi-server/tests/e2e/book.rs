@@ -2,15 +2,27 @@
 //! the core's), invitations in the outbox, refusals that say why and who can fix it.
 
 use crate::support::*;
-use crate::web_pages::{check_of, get_page, post_form};
+use crate::web_pages::{check_of, get_page, post_form, Answer};
 
 fn fields(check: &str) -> [(&str, &str); 4] {
     [("check", check), ("title", "X"), ("start", "2026-06-10T10:00"), ("duration", "30")]
 }
 
+/// Posts the sign-in form as the page's browser would: with the form-check cookie the sign-in
+/// page set and the page's check value.
+pub(crate) async fn post_sign_in(s: &TestServer, fields: &[(&str, &str)]) -> Answer {
+    let page = get_page(s, "/book", None).await;
+    assert!(page.cookie.starts_with("kaigi_b=") && page.cookie.contains("SameSite=Strict"), "{}", page.cookie);
+    let cookie = page.cookie.split(';').next().unwrap().to_string();
+    let check = check_of(&page.body);
+    let mut with_check = vec![("check", check.as_str())];
+    with_check.extend_from_slice(fields);
+    post_form(s, "/book/signin", Some(&cookie), &with_check).await
+}
+
 /// Signs in; returns the cookie to send.
-async fn sign_in(s: &TestServer, user: &str, password: &str) -> String {
-    let a = post_form(s, "/book/signin", None, &[("site", "acme"), ("user", user), ("password", password)]).await;
+pub(crate) async fn sign_in(s: &TestServer, user: &str, password: &str) -> String {
+    let a = post_sign_in(s, &[("site", "acme"), ("user", user), ("password", password)]).await;
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(a.location, "/book");
     assert!(a.cookie.contains("HttpOnly") && a.cookie.contains("SameSite=Lax") && a.cookie.contains("Path=/book"));
@@ -93,11 +105,10 @@ async fn someone_without_a_licence_is_told_why_and_who_can_fix_it() {
 #[tokio::test]
 async fn bad_sign_ins_forged_forms_and_bad_fields_are_refused_on_the_page() {
     let s = TestServer::start().await;
-    let wrong = post_form(&s, "/book/signin", None, &[("site", "acme"), ("user", "alice"), ("password", "nope")]).await;
+    let wrong = post_sign_in(&s, &[("site", "acme"), ("user", "alice"), ("password", "nope")]).await;
     assert_eq!(wrong.status, 401);
     assert!(wrong.body.contains("The site, user name or password is not correct.") && wrong.cookie.is_empty());
-    let no_site =
-        post_form(&s, "/book/signin", None, &[("site", "nowhere"), ("user", "alice"), ("password", PW)]).await;
+    let no_site = post_sign_in(&s, &[("site", "nowhere"), ("user", "alice"), ("password", PW)]).await;
     assert_eq!(no_site.status, 401);
 
     let cookie = sign_in(&s, "alice", PW).await;
@@ -139,10 +150,10 @@ async fn bad_sign_ins_forged_forms_and_bad_fields_are_refused_on_the_page() {
     // Bob mistypes his password until the site locks him out; the page says until when, and the
     // right password does not get in while locked.
     for _ in 0..5 {
-        let bad = post_form(&s, "/book/signin", None, &[("site", "acme"), ("user", "bob"), ("password", "nope")]).await;
+        let bad = post_sign_in(&s, &[("site", "acme"), ("user", "bob"), ("password", "nope")]).await;
         assert_eq!(bad.status, 401);
     }
-    let locked = post_form(&s, "/book/signin", None, &[("site", "acme"), ("user", "bob"), ("password", PW)]).await;
+    let locked = post_sign_in(&s, &[("site", "acme"), ("user", "bob"), ("password", PW)]).await;
     assert_eq!(locked.status, 401);
     assert!(locked.body.contains("locked until 2026-06-01 09:15 UTC"), "{}", locked.body);
 

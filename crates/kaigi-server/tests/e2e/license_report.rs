@@ -18,7 +18,11 @@ fn booking(name: &str, extra: &str) -> String {
     )
 }
 
-async fn report(s: &TestServer, path: &str, auth: Option<(&str, &str)>) -> (u16, reqwest::header::HeaderMap, String) {
+pub(crate) async fn report(
+    s: &TestServer,
+    path: &str,
+    auth: Option<(&str, &str)>,
+) -> (u16, reqwest::header::HeaderMap, String) {
     let mut req = reqwest::Client::new().get(format!("{}{path}", s.base));
     if let Some((user, pw)) = auth {
         req = req.basic_auth(user, Some(pw));

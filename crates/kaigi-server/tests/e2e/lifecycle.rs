@@ -23,8 +23,13 @@ pub(crate) async fn control(s: &TestServer, key: &str, action: &str, body: Value
     (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON answer") })
 }
 
+/// The body of an action by the participant a join answered: its id and its pass.
+pub(crate) fn who(joined: &Value) -> Value {
+    json!({ "participantId": joined["participantId"], "participantPass": joined["participantPass"] })
+}
+
 #[track_caller]
-fn assert_error(answer: &(u16, Value), status: u16) {
+pub(crate) fn assert_error(answer: &(u16, Value), status: u16) {
     assert_eq!(answer.0, status, "{}", answer.1);
     let message = answer.1["message"].as_str().expect("message");
     assert!(!message.is_empty());
@@ -33,13 +38,13 @@ fn assert_error(answer: &(u16, Value), status: u16) {
 }
 
 /// A meeting of alice's: its key and host key.
-async fn meeting(s: &TestServer) -> (String, String) {
+pub(crate) async fn meeting(s: &TestServer) -> (String, String) {
     let key = s.call("alice", PW, "meeting.CreateMeeting", MEETING).await.value(&["meetingkey"]);
     let got = s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await;
     (key, got.value(&["hostKey"]))
 }
 
-fn guest(host_key: Option<&str>, password: &str) -> Value {
+pub(crate) fn guest(host_key: Option<&str>, password: &str) -> Value {
     json!({ "name": "Taro Yamada", "email": "taro@guest.example", "password": password, "hostKey": host_key })
 }
 
@@ -64,7 +69,6 @@ async fn a_guest_claims_the_host_role_runs_records_and_ends_the_meeting() {
     let (status, host) = control(&s, &key, "join", guest(Some(&host_key), "s3cret")).await;
     assert_eq!(status, 200, "{host}");
     assert_eq!(host["role"], "HOST");
-    let host_id = host["participantId"].as_i64().expect("participantId");
     let running = s.call("alice", PW, "meeting.GetMeeting", &get).await;
     assert_eq!(running.value(&["status"]), "INPROGRESS");
     assert_eq!(running.value(&["hostJoined"]), "true");
@@ -78,17 +82,16 @@ async fn a_guest_claims_the_host_role_runs_records_and_ends_the_meeting() {
     let (status, joined) = control(&s, &key, "join", attendee).await;
     assert_eq!(status, 200, "{joined}");
     assert_eq!(joined["role"], "ATTENDEE");
-    let attendee_id = joined["participantId"].as_i64().expect("participantId");
-    assert_error(&control(&s, &key, "record", json!({ "participantId": attendee_id })).await, 403);
-    assert_error(&control(&s, &key, "end", json!({ "participantId": attendee_id })).await, 403);
+    assert_error(&control(&s, &key, "record", who(&joined)).await, 403);
+    assert_error(&control(&s, &key, "end", who(&joined)).await, 403);
 
-    let (status, rec) = control(&s, &key, "record", json!({ "participantId": host_id })).await;
+    let (status, rec) = control(&s, &key, "record", who(&host)).await;
     assert_eq!((status, rec["recording"].as_bool()), (200, Some(true)));
     s.advance(Duration::minutes(10));
-    assert_eq!(control(&s, &key, "leave", json!({ "participantId": attendee_id })).await.0, 204);
-    assert_error(&control(&s, &key, "leave", json!({ "participantId": attendee_id })).await, 404);
+    assert_eq!(control(&s, &key, "leave", who(&joined)).await.0, 204);
+    assert_error(&control(&s, &key, "leave", who(&joined)).await, 404);
     s.advance(Duration::minutes(20));
-    let (status, ended) = control(&s, &key, "end", json!({ "participantId": host_id })).await;
+    let (status, ended) = control(&s, &key, "end", who(&host)).await;
     assert_eq!(status, 200, "{ended}");
     assert_eq!(ended["durationMinutes"], 30);
     assert_eq!(ended["participants"], 2);
@@ -97,7 +100,7 @@ async fn a_guest_claims_the_host_role_runs_records_and_ends_the_meeting() {
     assert_eq!(after.value(&["status"]), "NOT_INPROGRESS");
     assert_eq!(after.value(&["hostJoined"]), "false");
     s.call("alice", PW, "ep.LstOpenSession", "<serviceType>MeetingCenter</serviceType>").await.assert_failure("000015");
-    assert_error(&control(&s, &key, "end", json!({ "participantId": host_id })).await, 404);
+    assert_error(&control(&s, &key, "end", who(&host)).await, 404);
 
     // What was written: who claimed the host role, the history and the recording.
     let store = &s.kaigi.store;
@@ -137,6 +140,34 @@ async fn a_guest_claims_the_host_role_runs_records_and_ends_the_meeting() {
     assert!(r.stream_url.starts_with("http://kaigi.test/acme/"), "{}", r.stream_url);
 }
 
+/// Participant ids are sequential: an id alone, a made-up pass or someone else's pass may not end,
+/// record or empty a meeting (issue #12).
+#[tokio::test]
+async fn actions_need_the_participants_own_pass() {
+    let s = TestServer::start().await;
+    let (key, host_key) = meeting(&s).await;
+    let (_, host) = control(&s, &key, "join", guest(Some(&host_key), "s3cret")).await;
+    let attendee = json!({ "name": "Hanako", "email": "hanako@guest.example", "password": "s3cret" });
+    let (_, joined) = control(&s, &key, "join", attendee).await;
+    let host_id = host["participantId"].clone();
+    let forged = format!("{}.{}", host_id, "ab".repeat(16));
+    let attendee_pass = joined["participantPass"].as_str().unwrap().split_once('.').unwrap().1.to_string();
+    for action in ["record", "end", "leave"] {
+        for body in [
+            json!({ "participantId": host_id }),
+            json!({ "participantId": host_id, "participantPass": "" }),
+            json!({ "participantId": host_id, "participantPass": forged }),
+            json!({ "participantId": host_id, "participantPass": format!("{host_id}.{attendee_pass}") }),
+            json!({ "participantId": host_id, "participantPass": joined["participantPass"] }),
+        ] {
+            assert_error(&control(&s, &key, action, body).await, 403);
+        }
+    }
+    let running = s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await;
+    assert_eq!(running.value(&["status"]), "INPROGRESS");
+    assert_eq!(control(&s, &key, "end", who(&host)).await.0, 200);
+}
+
 #[tokio::test]
 async fn the_host_joins_without_the_password_and_attendees_may_join_first_when_allowed() {
     let s = TestServer::start().await;
@@ -158,8 +189,7 @@ async fn the_host_joins_without_the_password_and_attendees_may_join_first_when_a
     let (status, host) = control(&s, &key, "join", alice).await;
     assert_eq!((status, host["role"].as_str()), (200, Some("HOST")), "{host}");
     s.advance(Duration::minutes(5));
-    let host_id = host["participantId"].as_i64().unwrap();
-    assert_eq!(control(&s, &key, "end", json!({ "participantId": host_id })).await.0, 200);
+    assert_eq!(control(&s, &key, "end", who(&host)).await.0, 200);
     let m = s.kaigi.store.meeting_by_key(s.site.id, key.parse().unwrap()).await.unwrap().unwrap();
     let events = s.kaigi.store.session_events(s.site.id, m.id).await.unwrap();
     assert!(!events.iter().any(|e| e.kind == EventKind::HostKeyClaim), "the host claims nothing");

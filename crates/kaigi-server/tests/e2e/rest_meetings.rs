@@ -544,7 +544,7 @@ async fn a_running_meeting_cannot_change_and_becomes_an_instance_when_it_ends() 
     r.assert_error(409);
     assert_eq!(r.description(), "Meeting is in progress");
     s.advance(chrono::Duration::minutes(25));
-    control(&s, &key, "end", json!({"participantId": host["participantId"]})).await;
+    control(&s, &key, "end", crate::lifecycle::who(&host)).await;
 
     let list = rest(&s, "GET", "/v1/meetings?meetingType=meeting&state=ended", Some(&t), None).await;
     let items = list.ok()["items"].as_array().unwrap().clone();

@@ -469,6 +469,38 @@ async fn deleting_an_integration_stops_its_tokens() {
     assert_eq!((gone.status, gone.location.is_none()), (400, true));
 }
 
+/// RFC 6749 §4.1.2 (issue #12): a code presented a second time is refused and revokes the
+/// tokens issued from it, refresh token included.
+#[tokio::test]
+async fn a_reused_code_revokes_the_tokens_issued_from_it() {
+    let s = TestServer::start().await;
+    let app = register(&s, IntegrationKind::Integration, "spark:people_read").await;
+    let code = code_for(&s, &app, "spark:people_read", "bob", PW).await;
+    let t = exchange(&s, &app, &code).await.ok().clone();
+    let access = t["access_token"].as_str().unwrap();
+    rest(&s, "GET", "/v1/people/me", Some(access), None).await.ok();
+    assert_oauth_error(&exchange(&s, &app, &code).await, 400, "invalid_grant");
+    rest(&s, "GET", "/v1/people/me", Some(access), None).await.assert_error(401);
+    assert_oauth_error(&refresh(&s, &app, t["refresh_token"].as_str().unwrap()).await, 400, "invalid_grant");
+    // Another code of the same person is not touched.
+    let other = exchange(&s, &app, &code_for(&s, &app, "spark:people_read", "bob", PW).await).await.ok().clone();
+    rest(&s, "GET", "/v1/people/me", Some(other["access_token"].as_str().unwrap()), None).await.ok();
+}
+
+/// A code made at a sign-in before a password change is refused (issue #12), and tokens issued
+/// from an earlier one stop working, refresh token included.
+#[tokio::test]
+async fn a_password_change_revokes_codes_and_oauth_tokens() {
+    let s = TestServer::start().await;
+    let app = register(&s, IntegrationKind::Integration, "spark:people_read").await;
+    let t = exchange(&s, &app, &code_for(&s, &app, "spark:people_read", "bob", PW).await).await.ok().clone();
+    let pending = code_for(&s, &app, "spark:people_read", "bob", PW).await;
+    s.as_admin("user.SetUser", "<webExId>bob</webExId><password>changed-1</password>").await.assert_success();
+    assert_oauth_error(&exchange(&s, &app, &pending).await, 400, "invalid_grant");
+    rest(&s, "GET", "/v1/people/me", Some(t["access_token"].as_str().unwrap()), None).await.assert_error(401);
+    assert_oauth_error(&refresh(&s, &app, t["refresh_token"].as_str().unwrap()).await, 400, "invalid_grant");
+}
+
 fn basic(user: &str, password: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
 }

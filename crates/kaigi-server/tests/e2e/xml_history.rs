@@ -29,13 +29,13 @@ async fn run_session(s: &TestServer) -> (String, String) {
     let host_key =
         s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await.value(&["hostKey"]);
     let guest = json!({ "name": "Taro", "email": "taro@guest.example", "password": "s3cret", "hostKey": host_key });
-    let host = post(s, &key, "join", guest).await["participantId"].clone();
+    let host = post(s, &key, "join", guest).await;
     let attendee = json!({ "name": "Hanako", "email": "hanako@guest.example", "password": "s3cret" });
-    let att = post(s, &key, "join", attendee).await["participantId"].clone();
+    let att = post(s, &key, "join", attendee).await;
     s.advance(Duration::minutes(10));
-    post(s, &key, "leave", json!({ "participantId": att })).await;
+    post(s, &key, "leave", crate::lifecycle::who(&att)).await;
     s.advance(Duration::minutes(20));
-    post(s, &key, "end", json!({ "participantId": host })).await;
+    post(s, &key, "end", crate::lifecycle::who(&host)).await;
     (key, uuid)
 }
 

@@ -29,11 +29,11 @@ async fn recorded_session(s: &TestServer) -> (String, String) {
     let host_key =
         s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await.value(&["hostKey"]);
     let alice = json!({ "name": "Alice", "email": "alice@acme.example", "hostKey": host_key });
-    let host = post(s, &key, "join", alice).await["participantId"].clone();
+    let host = post(s, &key, "join", alice).await;
     s.advance(Duration::minutes(5));
-    post(s, &key, "record", json!({ "participantId": host })).await;
+    post(s, &key, "record", crate::lifecycle::who(&host)).await;
     s.advance(Duration::minutes(25));
-    post(s, &key, "end", json!({ "participantId": host })).await;
+    post(s, &key, "end", crate::lifecycle::who(&host)).await;
     (key, created.value(&["meetingUUID"]))
 }
 
@@ -111,10 +111,9 @@ async fn a_session_that_was_not_recorded_leaves_no_recording() {
     let key = created.value(&["meetingkey"]);
     let host_key =
         s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await.value(&["hostKey"]);
-    let host = post(&s, &key, "join", json!({ "name": "Alice", "email": "alice@acme.example", "hostKey": host_key }))
-        .await["participantId"]
-        .clone();
+    let host =
+        post(&s, &key, "join", json!({ "name": "Alice", "email": "alice@acme.example", "hostKey": host_key })).await;
     s.advance(Duration::minutes(3));
-    post(&s, &key, "end", json!({ "participantId": host })).await;
+    post(&s, &key, "end", crate::lifecycle::who(&host)).await;
     s.as_admin("ep.LstRecording", MOODLE_LIST).await.assert_failure("000015");
 }
