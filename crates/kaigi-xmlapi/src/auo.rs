@@ -118,13 +118,7 @@ pub async fn get(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> {
             if let Some(e) = r.expiration {
                 w.leaf("expirationDate", e.format("%m/%d/%Y 00:00:00").to_string());
             }
-            if !r.days_in_week.is_empty() {
-                w.node("dayInWeek", |w| {
-                    for d in &r.days_in_week {
-                        w.leaf("day", crate::meeting::wire_day(*d));
-                    }
-                });
-            }
+            crate::meeting::write_days(w, &r.days_in_week);
             w.leaf_opt("dayInMonth", r.day_in_month).leaf("interval", r.interval);
             w.leaf_opt("weekInMonth", r.week_in_month);
         }

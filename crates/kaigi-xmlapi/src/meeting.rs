@@ -245,6 +245,18 @@ fn wire_date(d: NaiveDate) -> String {
     d.format("%m/%d/%Y 00:00:00").to_string()
 }
 
+/// `dayInWeek{day*}` of a repeat block being answered (nothing when no day is named).
+pub(crate) fn write_days(w: &mut BodyWriter, days: &[Weekday]) {
+    if days.is_empty() {
+        return;
+    }
+    w.node("dayInWeek", |w| {
+        for d in days {
+            w.leaf("day", wire_day(*d));
+        }
+    });
+}
+
 /// The `repeat` block as GetMeeting returns it.
 pub fn write_repeat(w: &mut BodyWriter, r: &Recurrence) {
     w.node("repeat", |w| {
@@ -254,13 +266,7 @@ pub fn write_repeat(w: &mut BodyWriter, r: &Recurrence) {
             if let Some(n) = r.occurrences {
                 w.leaf("afterMeetingNumber", n);
             }
-            if !r.days_in_week.is_empty() {
-                w.node("dayInWeek", |w| {
-                    for d in &r.days_in_week {
-                        w.leaf("day", wire_day(*d));
-                    }
-                });
-            }
+            write_days(w, &r.days_in_week);
             if let Some(e) = r.expiration {
                 w.leaf("expirationDate", wire_date(e));
             }

@@ -176,13 +176,7 @@ fn write_training(w: &mut BodyWriter, m: &Meeting, host: &User) {
         if let Some(e) = r.expiration {
             w.leaf("expirationDate", e.format("%m/%d/%Y 00:00:00").to_string());
         }
-        if !r.days_in_week.is_empty() {
-            w.node("dayInWeek", |w| {
-                for d in &r.days_in_week {
-                    w.leaf("day", crate::meeting::wire_day(*d));
-                }
-            });
-        }
+        crate::meeting::write_days(w, &r.days_in_week);
         w.leaf_opt("endAfter", r.occurrences).leaf("occurenceType", r.kind.wire()).leaf("interval", r.interval);
         w.leaf_opt("dayInMonth", r.day_in_month).leaf_opt("weekInMonth", r.week_in_month);
         w.leaf_opt("monthInYear", r.month_in_year);

@@ -75,6 +75,20 @@ fn capture_xml_answer(status: u16, text: &str) {
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot keep the answer in {}: {e}", path.display()));
 }
 
+/// A POST to the lifecycle endpoint `/_kaigi/meetings/{key}/{action}` (join, leave, record, end)
+/// with a JSON body and the User-Agent `agent`; asserts success and answers the JSON.
+pub async fn lifecycle(s: &TestServer, key: &str, action: &str, agent: &str, body: serde_json::Value) -> serde_json::Value {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
+        .header("User-Agent", agent)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert!(resp.status().is_success(), "{action}: {}", resp.status());
+    resp.json().await.unwrap_or(serde_json::Value::Null)
+}
+
 /// 2026-06-01 09:00 UTC.
 pub fn start_time() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-06-01T09:00:00Z").unwrap().with_timezone(&Utc)

@@ -8,15 +8,7 @@ use serde_json::{json, Value};
 use crate::support::*;
 
 async fn post(s: &TestServer, key: &str, action: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
-        .header("User-Agent", "center-history-test")
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    assert!(resp.status().is_success(), "{action}: {}", resp.status());
-    resp.json().await.unwrap_or(Value::Null)
+    lifecycle(s, key, action, "center-history-test", body).await
 }
 
 /// The host joins with the host key, an attendee comes for 5 minutes, the host ends after 20.

@@ -9,15 +9,7 @@ use crate::support::*;
 const MEETING: &str = "<accessControl><meetingPassword>s3cret</meetingPassword></accessControl><metaData><confName>Budget</confName></metaData><schedule><startDate>06/20/2026 10:00:00</startDate><duration>60</duration></schedule>";
 
 async fn post(s: &TestServer, key: &str, action: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
-        .header("User-Agent", "history-test")
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    assert!(resp.status().is_success(), "{action}: {}", resp.status());
-    resp.json().await.unwrap_or(Value::Null)
+    lifecycle(s, key, action, "history-test", body).await
 }
 
 /// alice's meeting; a guest claims host, an attendee stays 10 of its 30 minutes. Returns

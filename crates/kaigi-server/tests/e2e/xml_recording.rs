@@ -12,14 +12,7 @@ const MEETING: &str = "<accessControl><meetingPassword>s3cret</meetingPassword><
 const MOODLE_LIST: &str = "<listControl><startFrom>0</startFrom><maximumNum>500</maximumNum></listControl><returnSessionDetails>true</returnSessionDetails>";
 
 async fn post(s: &TestServer, key: &str, action: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    assert!(resp.status().is_success(), "{action}: {}", resp.status());
-    resp.json().await.unwrap_or(Value::Null)
+    lifecycle(s, key, action, "kaigi-e2e", body).await
 }
 
 /// alice hosts a session and records 25 of its minutes. Returns (meetingKey, meetingUUID).
