@@ -96,6 +96,11 @@ pub fn parse(text: &str, first: NaiveDate) -> Result<Recurrence> {
             "UNTIL" => rule.expiration = Some(until_date(value)?),
             "BYDAY" => {
                 for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    // The day code is the last two characters; a non-ASCII item is no day (and
+                    // splitting it by bytes could cut a character in two).
+                    if !item.is_ascii() {
+                        return Err(bad(format!("BYDAY={item} is not a day")));
+                    }
                     let split = item.len().saturating_sub(2);
                     let (n, code) = item.split_at(split);
                     let n = if n.is_empty() { None } else { Some(number("BYDAY", n)?) };
@@ -263,5 +268,46 @@ mod tests {
         }
         // Open-ended rules are allowed.
         assert!(parse("FREQ=DAILY", first).unwrap().occurrences.is_none());
+    }
+}
+
+/// Fuzz-style property of the text parsers a request reaches: RRULEs, wire date-times and zone
+/// names, from random token soups and random bytes. None panics; each answers a value or an
+/// error. Seeded; `KAIGI_FUZZ_ITERATIONS` and `KAIGI_FUZZ_SEED` make the long run
+/// (docs/security.md, "Fuzzing").
+#[cfg(test)]
+mod fuzz {
+    use chrono::NaiveDate;
+    use rand::{Rng, SeedableRng};
+
+    use crate::timezone;
+
+    const TOKENS: &[&str] = &[
+        "FREQ=", "DAILY", "WEEKLY", "MONTHLY", "YEARLY", "SECONDLY", ";", "=", ",", "INTERVAL=", "COUNT=", "UNTIL=",
+        "BYDAY=", "MO", "TU", "-1", "+2", "53", "BYMONTHDAY=", "BYMONTH=", "BYSETPOS=", "WKST=", "0", "1", "31",
+        "4294967296", "99999999999999999999", "20261231T235959Z", "2026", "T", "Z", "-", " ", "\u{0}", "é", "",
+    ];
+
+    fn env(name: &str, default: u64) -> u64 {
+        std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    }
+
+    #[test]
+    fn text_parsers_never_panic() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(env("KAIGI_FUZZ_SEED", 7));
+        let first = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default();
+        for _ in 0..env("KAIGI_FUZZ_ITERATIONS", 3000) {
+            let n = rng.gen_range(0..24);
+            let soup: String = (0..n).map(|_| TOKENS[rng.gen_range(0..TOKENS.len())]).collect();
+            let _ = super::parse(&soup, first);
+            let bytes: Vec<u8> = (0..rng.gen_range(0..40)).map(|_| rng.gen_range(32..127)).collect();
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = super::parse(&text, first);
+            let _ = timezone::parse_wire_datetime(&text);
+            let digits: String = (0..rng.gen_range(0..22)).map(|_| *b"0123456789/: ".get(rng.gen_range(0..13)).unwrap_or(&b'0') as char).collect();
+            let _ = timezone::parse_wire_datetime(&digits);
+            let _ = timezone::by_name(&text);
+            let _ = timezone::by_iana(&soup, rng.gen_range(-10_000..10_000));
+        }
     }
 }

@@ -314,12 +314,16 @@ mod tests {
             " a=\"1\" a=\"2\"",
             "\u{feff}",
         ];
-        let mut rng = rand::rngs::StdRng::seed_from_u64(12);
         let check = |doc: &[u8]| match decode(doc) {
             Ok(req) => assert!(!req.bodies.is_empty()),
             Err(f) => assert_eq!(f.exception_id, "000000", "{}", f.reason),
         };
-        for _ in 0..1500 {
+        // A short run in every test run; `KAIGI_FUZZ_ITERATIONS` makes the long one
+        // (docs/security.md, "Fuzzing").
+        let rounds = std::env::var("KAIGI_FUZZ_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(1500u64);
+        let seed = std::env::var("KAIGI_FUZZ_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(12u64);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        for _ in 0..rounds {
             let len = rng.gen_range(0..200);
             let random: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
             check(&random);

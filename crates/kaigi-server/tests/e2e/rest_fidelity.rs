@@ -108,6 +108,8 @@ async fn numbers_and_enumerations_are_checked() {
         ("unlockedMeetingJoinSecurity", json!("openDoor")),
         ("trackingCodes", json!([{ "name": "Nowhere", "value": "x" }])),
         ("sessionTypeId", json!(999)),
+        // Found by the RRULE fuzz test: a non-ASCII day code used to panic the handler.
+        ("recurrence", json!("FREQ=WEEKLY;BYDAY=Xé1")),
     ] {
         let r = rest(&s, "POST", "/v1/meetings", Some(&t), Some(with(field, value.clone()))).await;
         assert_eq!(r.status, 400, "{field}={value}: {}", r.description());
