@@ -1037,3 +1037,70 @@ pub(crate) fn site_matches(state: &RestState, site: &Site, url: &str) -> bool {
     let bare = url.split("://").nth(1).unwrap_or(url);
     bare.eq_ignore_ascii_case(&site_url(state, site)) || url.eq_ignore_ascii_case(&site.name)
 }
+
+/// Fuzz-style property of what a REST request brings: query strings and meeting bodies, built
+/// from the spec's names with values of every JSON type, never panic the decoding; each ends in
+/// fields or a 400. Seeded; `KAIGI_FUZZ_ITERATIONS` and `KAIGI_FUZZ_SEED` make the long run
+/// (docs/security.md, "Fuzzing").
+#[cfg(test)]
+mod fuzz {
+    use rand::{Rng, SeedableRng};
+    use serde_json::{json, Map, Value};
+
+    use super::*;
+
+    const NAMES: &[&str] = &[
+        "title", "agenda", "password", "start", "end", "timezone", "recurrence", "enabledAutoRecordMeeting",
+        "allowAnyUserToBeCoHost", "enabledJoinBeforeHost", "enableConnectAudioBeforeHost", "joinBeforeHostMinutes",
+        "excludePassword", "publicMeeting", "reminderTime", "unlockedMeetingJoinSecurity", "sessionTypeId",
+        "scheduledType", "enableAutomaticLock", "automaticLockMinutes", "invitees", "registration", "integrationTags",
+        "meetingOptions", "attendeePrivileges", "audioConnectionOptions", "trackingCodes", "visualWatermarkOpacity",
+        "roomId", "liveStream", "adhoc", "siteUrl", "enabledChat", "noteType", "name", "value", "email",
+    ];
+
+    fn env(name: &str, default: u64) -> u64 {
+        std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    }
+
+    fn value(rng: &mut rand::rngs::StdRng, depth: u32) -> Value {
+        match rng.gen_range(0..if depth > 2 { 6 } else { 8 }) {
+            0 => Value::Null,
+            1 => json!(rng.gen::<bool>()),
+            2 => json!(rng.gen_range(-1_000_000i64..1_000_000)),
+            3 => json!(rng.gen::<f64>() * 1e6 - 5e5),
+            4 => json!(["true", "False", "7", "5.0", "", "2026-07-01T10:00:00Z", "FREQ=DAILY;COUNT=3", "Asia/Tokyo", "é"]
+                [rng.gen_range(0..9)]),
+            5 => json!(u64::MAX),
+            6 => Value::Array((0..rng.gen_range(0..4)).map(|_| value(rng, depth + 1)).collect()),
+            _ => object(rng, depth + 1),
+        }
+    }
+
+    fn object(rng: &mut rand::rngs::StdRng, depth: u32) -> Value {
+        let mut m = Map::new();
+        for _ in 0..rng.gen_range(0..8) {
+            m.insert(NAMES[rng.gen_range(0..NAMES.len())].to_string(), value(rng, depth));
+        }
+        Value::Object(m)
+    }
+
+    #[test]
+    fn bodies_and_queries_never_panic() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(env("KAIGI_FUZZ_SEED", 5));
+        let site = SiteSettings::default();
+        for _ in 0..env("KAIGI_FUZZ_ITERATIONS", 2000) {
+            let body = object(&mut rng, 0);
+            if let Ok(b) = serde_json::from_value::<MeetingBody>(body) {
+                let replace = rng.gen::<bool>();
+                let _ = fields(&b, None, &site, replace);
+                let _ = b.series_only_field();
+            }
+            let raw: String = (0..rng.gen_range(0..60))
+                .map(|_| *b"ab=&%2F+0:T-Z.nullmax".get(rng.gen_range(0..22)).unwrap_or(&b'a') as char)
+                .collect();
+            if let Ok(p) = Params::parse(Some(&raw)) {
+                let _ = (p.number("max"), p.flag("current"), p.time("from", Tz::UTC), p.named("hostEmail"));
+            }
+        }
+    }
+}
