@@ -283,9 +283,42 @@ mod fuzz {
     use crate::timezone;
 
     const TOKENS: &[&str] = &[
-        "FREQ=", "DAILY", "WEEKLY", "MONTHLY", "YEARLY", "SECONDLY", ";", "=", ",", "INTERVAL=", "COUNT=", "UNTIL=",
-        "BYDAY=", "MO", "TU", "-1", "+2", "53", "BYMONTHDAY=", "BYMONTH=", "BYSETPOS=", "WKST=", "0", "1", "31",
-        "4294967296", "99999999999999999999", "20261231T235959Z", "2026", "T", "Z", "-", " ", "\u{0}", "é", "",
+        "FREQ=",
+        "DAILY",
+        "WEEKLY",
+        "MONTHLY",
+        "YEARLY",
+        "SECONDLY",
+        ";",
+        "=",
+        ",",
+        "INTERVAL=",
+        "COUNT=",
+        "UNTIL=",
+        "BYDAY=",
+        "MO",
+        "TU",
+        "-1",
+        "+2",
+        "53",
+        "BYMONTHDAY=",
+        "BYMONTH=",
+        "BYSETPOS=",
+        "WKST=",
+        "0",
+        "1",
+        "31",
+        "4294967296",
+        "99999999999999999999",
+        "20261231T235959Z",
+        "2026",
+        "T",
+        "Z",
+        "-",
+        " ",
+        "\u{0}",
+        "é",
+        "",
     ];
 
     fn env(name: &str, default: u64) -> u64 {
@@ -304,7 +337,9 @@ mod fuzz {
             let text = String::from_utf8_lossy(&bytes);
             let _ = super::parse(&text, first);
             let _ = timezone::parse_wire_datetime(&text);
-            let digits: String = (0..rng.gen_range(0..22)).map(|_| *b"0123456789/: ".get(rng.gen_range(0..13)).unwrap_or(&b'0') as char).collect();
+            let digits: String = (0..rng.gen_range(0..22))
+                .map(|_| *b"0123456789/: ".get(rng.gen_range(0..13)).unwrap_or(&b'0') as char)
+                .collect();
             let _ = timezone::parse_wire_datetime(&digits);
             let _ = timezone::by_name(&text);
             let _ = timezone::by_iana(&soup, rng.gen_range(-10_000..10_000));

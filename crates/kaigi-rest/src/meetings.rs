@@ -1050,12 +1050,43 @@ mod fuzz {
     use super::*;
 
     const NAMES: &[&str] = &[
-        "title", "agenda", "password", "start", "end", "timezone", "recurrence", "enabledAutoRecordMeeting",
-        "allowAnyUserToBeCoHost", "enabledJoinBeforeHost", "enableConnectAudioBeforeHost", "joinBeforeHostMinutes",
-        "excludePassword", "publicMeeting", "reminderTime", "unlockedMeetingJoinSecurity", "sessionTypeId",
-        "scheduledType", "enableAutomaticLock", "automaticLockMinutes", "invitees", "registration", "integrationTags",
-        "meetingOptions", "attendeePrivileges", "audioConnectionOptions", "trackingCodes", "visualWatermarkOpacity",
-        "roomId", "liveStream", "adhoc", "siteUrl", "enabledChat", "noteType", "name", "value", "email",
+        "title",
+        "agenda",
+        "password",
+        "start",
+        "end",
+        "timezone",
+        "recurrence",
+        "enabledAutoRecordMeeting",
+        "allowAnyUserToBeCoHost",
+        "enabledJoinBeforeHost",
+        "enableConnectAudioBeforeHost",
+        "joinBeforeHostMinutes",
+        "excludePassword",
+        "publicMeeting",
+        "reminderTime",
+        "unlockedMeetingJoinSecurity",
+        "sessionTypeId",
+        "scheduledType",
+        "enableAutomaticLock",
+        "automaticLockMinutes",
+        "invitees",
+        "registration",
+        "integrationTags",
+        "meetingOptions",
+        "attendeePrivileges",
+        "audioConnectionOptions",
+        "trackingCodes",
+        "visualWatermarkOpacity",
+        "roomId",
+        "liveStream",
+        "adhoc",
+        "siteUrl",
+        "enabledChat",
+        "noteType",
+        "name",
+        "value",
+        "email",
     ];
 
     fn env(name: &str, default: u64) -> u64 {
@@ -1068,8 +1099,10 @@ mod fuzz {
             1 => json!(rng.gen::<bool>()),
             2 => json!(rng.gen_range(-1_000_000i64..1_000_000)),
             3 => json!(rng.gen::<f64>() * 1e6 - 5e5),
-            4 => json!(["true", "False", "7", "5.0", "", "2026-07-01T10:00:00Z", "FREQ=DAILY;COUNT=3", "Asia/Tokyo", "é"]
-                [rng.gen_range(0..9)]),
+            4 => json!(
+                ["true", "False", "7", "5.0", "", "2026-07-01T10:00:00Z", "FREQ=DAILY;COUNT=3", "Asia/Tokyo", "é"]
+                    [rng.gen_range(0..9)]
+            ),
             5 => json!(u64::MAX),
             6 => Value::Array((0..rng.gen_range(0..4)).map(|_| value(rng, depth + 1)).collect()),
             _ => object(rng, depth + 1),

@@ -56,6 +56,8 @@ pub fn person_json(state: &RestState, site: &Site, u: &User) -> Value {
 
 /// `GET /v1/people/me`: any valid token.
 pub async fn me(State(state): State<RestState>, Auth(who): Auth) -> RestResult<Response> {
+    // Reading oneself is reading people, as docs/rest.md says (found by the role matrix).
+    require_people(&who)?;
     let me = state.kaigi.get_me(&who.caller).await?;
     Ok(Json(person_json(&state, &who.caller.site, &me)).into_response())
 }

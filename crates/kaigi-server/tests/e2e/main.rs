@@ -18,6 +18,7 @@ mod rest_occurrences;
 mod rest_people;
 mod rest_preferences;
 mod rest_support;
+mod role_matrix;
 mod security;
 mod web_pages;
 mod xml_attendee;

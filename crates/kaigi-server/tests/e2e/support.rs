@@ -77,7 +77,13 @@ fn capture_xml_answer(status: u16, text: &str) {
 
 /// A POST to the lifecycle endpoint `/_kaigi/meetings/{key}/{action}` (join, leave, record, end)
 /// with a JSON body and the User-Agent `agent`; asserts success and answers the JSON.
-pub async fn lifecycle(s: &TestServer, key: &str, action: &str, agent: &str, body: serde_json::Value) -> serde_json::Value {
+pub async fn lifecycle(
+    s: &TestServer,
+    key: &str,
+    action: &str,
+    agent: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
     let resp = reqwest::Client::new()
         .post(format!("{}/_kaigi/meetings/{key}/{action}", s.base))
         .header("User-Agent", agent)
