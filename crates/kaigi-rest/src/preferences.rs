@@ -74,6 +74,21 @@ fn room_json(view: &RoomView) -> Value {
     })
 }
 
+/// The required fields of a personal room, empty: what a user without a room is answered.
+fn no_room_json() -> Value {
+    json!({
+        "topic": "",
+        "hostPin": "",
+        "personalMeetingRoomLink": "",
+        "enabledAutoLock": false,
+        "enabledNotifyHost": false,
+        "supportCoHost": false,
+        "sipAddress": "",
+        "dialInIpAddress": "",
+        "telephony": { "accessCode": "", "callInNumbers": [] },
+    })
+}
+
 fn phone_json(p: &PhoneNumber) -> Value {
     json!({
         "countryCode": p.country_code,
@@ -126,8 +141,9 @@ fn sites_json(state: &RestState, site: &Site) -> Value {
     json!([{ "siteUrl": site_url(state, site), "default": true }])
 }
 
-/// `GET /v1/meetingPreferences`: everything at once. A user without a personal room gets no
-/// `personalMeetingRoom` (kaigi's choice; its own resource answers 404).
+/// `GET /v1/meetingPreferences`: everything at once. The spec requires `personalMeetingRoom`; a
+/// user without a personal room gets one with every required field empty (no link, no PIN:
+/// kaigi's choice, docs/rest.md), and its own resource answers 404.
 pub async fn get_all(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw): RawQuery) -> RestResult<Response> {
     let (user, _) = owner(&state, &who, raw.as_deref(), PreferenceAccess::Read).await?;
     let site = &who.caller.site;
@@ -139,7 +155,7 @@ pub async fn get_all(State(state): State<RestState>, Auth(who): Auth, RawQuery(r
     });
     match state.kaigi.room_preferences(site, &user).await {
         Ok(view) => body["personalMeetingRoom"] = room_json(&view),
-        Err(kaigi_core::Error::NotFound(_)) => {}
+        Err(kaigi_core::Error::NotFound(_)) => body["personalMeetingRoom"] = no_room_json(),
         Err(e) => return Err(e.into()),
     }
     Ok(Json(body).into_response())

@@ -126,7 +126,8 @@ async fn every_bad_personal_room_change_is_refused_and_names_its_field() {
     rest(&s, "GET", ROOM, Some(&dora), None).await.assert_error(404);
     rest(&s, "PUT", ROOM, Some(&dora), Some(good)).await.assert_error(404);
     let all = rest(&s, "GET", "/v1/meetingPreferences", Some(&dora), None).await;
-    assert!(all.ok().get("personalMeetingRoom").is_none(), "{}", all.body);
+    // The spec requires the field: it is there, empty.
+    assert_eq!(all.ok()["personalMeetingRoom"]["personalMeetingRoomLink"], "", "{}", all.body);
     assert!(all.body["audio"].is_object());
 }
 
@@ -357,4 +358,18 @@ async fn saving_preferences_keeps_a_deactivation_made_meanwhile_by_another_proce
     assert!(stored.personal_room.as_ref().is_some_and(|r| r.released_at.is_some()), "her room stays released");
     // And her token opens nothing any more.
     rest(&s, "GET", "/v1/meetingPreferences/audio", Some(&alice), None).await.assert_error(401);
+}
+
+/// The spec requires `personalMeetingRoom` in `GET /v1/meetingPreferences`: a user without a
+/// personal room gets its required fields, empty, while the room's own resource says 404.
+#[tokio::test]
+async fn a_user_without_a_room_still_gets_the_required_field() {
+    let s = TestServer::start().await;
+    s.add_user("emp", false, &[]).await;
+    let t = token(&s, "emp", None).await;
+    let all = rest(&s, "GET", "/v1/meetingPreferences", Some(&t), None).await;
+    let room = &all.ok()["personalMeetingRoom"];
+    assert_eq!((room["personalMeetingRoomLink"].as_str(), room["hostPin"].as_str()), (Some(""), Some("")));
+    assert_eq!(room["telephony"]["callInNumbers"], serde_json::json!([]));
+    rest(&s, "GET", ROOM, Some(&t), None).await.assert_error(404);
 }
