@@ -362,6 +362,19 @@ impl Kaigi {
         mf.duration_minutes = Some(minutes);
         mf.repeat = repeat;
         mf.host_webex_id = f.host_webex_id.clone();
+        // What the body leaves out of joining before the host comes from the host's scheduling
+        // preferences (REST meetingPreferences/schedulingOptions), as the spec says.
+        if f.join_before_host.is_none() || f.join_before_host_minutes.is_none() {
+            let host = match f.host_webex_id.as_deref() {
+                Some(id) => self.store.user_by_webex_id(caller.site.id, id).await?,
+                None => caller.user().cloned(),
+            };
+            if let Some(host) = host {
+                let prefs = &host.preferences.scheduling;
+                mf.join_teleconf_before_host = mf.join_teleconf_before_host.or(Some(prefs.join_before_host));
+                mf.open_time_secs = mf.open_time_secs.or(Some(prefs.join_before_host_minutes * 60));
+            }
+        }
         if let Some(list) = &f.invitees {
             mf.invitees = Some(list.clone());
         }

@@ -732,8 +732,6 @@ pub async fn create(
     let b: MeetingBody = json_body(body).await?;
     refuse_unkept(&b, &state, &who.caller.site)?;
     let mut f = fields(&b, header, &who.caller.site.settings, false)?;
-    // The spec's default: attendees join at the start unless the body says otherwise.
-    f.join_before_host_minutes.get_or_insert(0);
     f.host_webex_id = host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
     let m = state.kaigi.create_series(&who.caller, &f).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;

@@ -133,3 +133,27 @@ async fn numbers_and_enumerations_are_checked() {
     assert_eq!(r.ok()["meetingOptions"]["enabledChat"], json!(true));
     assert!(r.ok().get("reminderTime").is_none(), "{}", r.ok());
 }
+
+/// What a new meeting's body leaves out of joining before the host comes from the host's
+/// scheduling preferences.
+#[tokio::test]
+async fn the_hosts_scheduling_preferences_supply_the_defaults() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let prefs = json!({ "enabledJoinBeforeHost": true, "joinBeforeHostMinutes": 10, "enabledAutoShareRecording": false, "enabledWebexAssistantByDefault": false });
+    rest(&s, "PUT", "/v1/meetingPreferences/schedulingOptions", Some(&t), Some(prefs)).await.ok();
+    let base = json!({ "title": "Defaults", "start": "2026-07-01T10:00:00Z", "end": "2026-07-01T11:00:00Z" });
+    let r = rest(&s, "POST", "/v1/meetings", Some(&t), Some(base.clone())).await;
+    assert_eq!(
+        (r.ok()["enabledJoinBeforeHost"].clone(), r.ok()["joinBeforeHostMinutes"].clone()),
+        (json!(true), json!(10))
+    );
+    let mut given = base;
+    given["enabledJoinBeforeHost"] = json!(false);
+    given["joinBeforeHostMinutes"] = json!(0);
+    let r = rest(&s, "POST", "/v1/meetings", Some(&t), Some(given)).await;
+    assert_eq!(
+        (r.ok()["enabledJoinBeforeHost"].clone(), r.ok()["joinBeforeHostMinutes"].clone()),
+        (json!(false), json!(0))
+    );
+}
