@@ -116,6 +116,11 @@ pub async fn create(
     host_of(&state, &who, Params::parse(raw.as_deref())?.get("hostEmail"), scope::ADMIN_SCHEDULE_WRITE).await?;
     let series = series(&id)?;
     let form: Map<String, Value> = json_body(body).await?;
+    // Answers to a registration form's own questions: kaigi keeps no such questions yet, so an
+    // answer to one is refused by name rather than dropped.
+    if form.get("customizedQuestions").is_some_and(|q| q.as_array().is_none_or(|a| !a.is_empty())) {
+        return Err(RestError::bad_request("customizedQuestions is not kept by kaigi yet; send none."));
+    }
     let get = |k: &str| form.get(k).and_then(text_of).unwrap_or_default();
     let mut profile = std::collections::BTreeMap::new();
     for (rest, field) in PROFILE_FIELDS {

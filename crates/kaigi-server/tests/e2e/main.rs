@@ -10,6 +10,7 @@ mod demo;
 mod license_report;
 mod lifecycle;
 mod rest_auth;
+mod rest_examples;
 mod rest_fidelity;
 mod rest_invitees;
 mod rest_meetings;
