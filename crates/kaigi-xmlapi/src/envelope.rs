@@ -327,6 +327,16 @@ mod tests {
             let len = rng.gen_range(0..200);
             let random: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
             check(&random);
+            // The form style (`XML=` and percent-encoding, hand-decoded here): random escapes.
+            let mut form = b"XML=".to_vec();
+            for b in &random {
+                match b % 4 {
+                    0 => form.extend(format!("%{b:02X}").bytes()),
+                    1 => form.push(b'%'),
+                    _ => form.push(*b),
+                }
+            }
+            check(&form);
             let mut doc = VALID.as_bytes().to_vec();
             for _ in 0..rng.gen_range(1..6) {
                 let at = rng.gen_range(0..=doc.len());
