@@ -298,3 +298,33 @@ async fn every_rest_operation_answers_each_role_as_documented() {
     }
     assert!(checked > 60, "{checked}");
 }
+
+/// The administrator's pages, by every kind of caller: only the site's administrator (HTTP Basic)
+/// opens them; anyone else gets a 401 or 403, never the page, and nothing crosses sites.
+#[tokio::test]
+async fn the_admin_pages_open_for_the_sites_administrator_only() {
+    let (s, _) = world().await;
+    let client = reqwest::Client::new();
+    for page in ["license-report", "license-report.html", "integrations"] {
+        let url = format!("{}/_kaigi/sites/{SITE}/{page}", s.base);
+        for (who, creds, allowed) in [
+            ("anonymous", None, false),
+            ("an employee", Some(("emp", PW)), false),
+            ("a host", Some(("alice", PW)), false),
+            ("another site's admin", Some(("root", "root-pass")), false),
+            ("the admin with a wrong password", Some((ADMIN, "nope")), false),
+            ("the site's admin", Some((ADMIN, ADMIN_PW)), true),
+        ] {
+            let mut req = client.get(&url);
+            if let Some((user, pw)) = creds {
+                req = req.basic_auth(user, Some(pw));
+            }
+            let status = req.send().await.expect("page").status().as_u16();
+            if allowed {
+                assert_eq!(status, 200, "{page} for {who}");
+            } else {
+                assert!(status == 401 || status == 403, "{page} for {who}: {status}");
+            }
+        }
+    }
+}
