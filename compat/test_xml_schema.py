@@ -30,7 +30,12 @@ def capture_dir():
 def schema():
     root = xsd_check.xsd_dir()
     if not os.path.isdir(root):
-        pytest.fail(f"the vendor's XML schema is not at {root} (set KAIGI_XSD_DIR)")
+        # The schema is the vendor's reference material beside the repository (shared/), not a
+        # part of it; CI always has it and sets KAIGI_REQUIRE_XSD=1, so there it cannot be skipped.
+        message = f"SKIPPED: the vendor's XML schema is not at {root} (set KAIGI_XSD_DIR)"
+        if os.environ.get("KAIGI_REQUIRE_XSD") == "1":
+            pytest.fail(message.replace("SKIPPED: ", ""))
+        pytest.skip(message)
     return xsd_check.load_schema(root)
 
 
