@@ -46,8 +46,9 @@ pub enum ServeError {
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
 pub async fn open_kaigi(url: &str, public_url: &str) -> Result<Arc<Kaigi>, kaigi_store::OpenError> {
-    let store = kaigi_store::open(url).await?.with_read_cache(kaigi_store::DEFAULT_CACHE_TTL);
-    Ok(Arc::new(Kaigi::new(Arc::new(store), Arc::new(SystemClock), Arc::new(RandomKeys), Config::new(public_url))))
+    let clock: Arc<dyn kaigi_core::clock::Clock> = Arc::new(SystemClock);
+    let store = kaigi_store::open(url).await?.with_read_cache_on(kaigi_store::DEFAULT_CACHE_TTL, clock.clone());
+    Ok(Arc::new(Kaigi::new(Arc::new(store), clock, Arc::new(RandomKeys), Config::new(public_url))))
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.

@@ -6,8 +6,12 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::sync::RwLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kaigi_core::clock::{Clock, SystemClock};
 
 use kaigi_core::license::DatedPlan;
 use kaigi_core::meeting::Meeting;
@@ -47,8 +51,10 @@ impl MeetingKey {
     }
 }
 
+/// Entries with the time they were read, by the injected clock (so that tests move time instead
+/// of waiting for it).
 struct Table<K, V> {
-    entries: RwLock<HashMap<K, (Instant, V)>>,
+    entries: RwLock<HashMap<K, (DateTime<Utc>, V)>>,
 }
 
 impl<K: Eq + Hash, V: Clone> Table<K, V> {
@@ -56,21 +62,22 @@ impl<K: Eq + Hash, V: Clone> Table<K, V> {
         Self { entries: RwLock::new(HashMap::new()) }
     }
 
-    fn get(&self, key: &K, ttl: Duration) -> Option<V> {
+    fn get(&self, key: &K, ttl: Duration, now: DateTime<Utc>) -> Option<V> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        entries.get(key).filter(|(at, _)| at.elapsed() < ttl).map(|(_, v)| v.clone())
+        let fresh = |at: &DateTime<Utc>| chrono::Duration::from_std(ttl).is_ok_and(|ttl| now - *at < ttl);
+        entries.get(key).filter(|(at, _)| fresh(at)).map(|(_, v)| v.clone())
     }
 
-    fn put(&self, key: K, value: V) {
+    fn put(&self, key: K, value: V, now: DateTime<Utc>) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= CAPACITY {
             entries.clear();
         }
-        entries.insert(key, (Instant::now(), value));
+        entries.insert(key, (now, value));
     }
 
     /// Puts only when `still_fresh` says so, asked while no `clear` can run.
-    fn put_if(&self, key: K, value: V, still_fresh: impl FnOnce() -> bool) {
+    fn put_if(&self, key: K, value: V, now: DateTime<Utc>, still_fresh: impl FnOnce() -> bool) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if !still_fresh() {
             return;
@@ -78,7 +85,7 @@ impl<K: Eq + Hash, V: Clone> Table<K, V> {
         if entries.len() >= CAPACITY {
             entries.clear();
         }
-        entries.insert(key, (Instant::now(), value));
+        entries.insert(key, (now, value));
     }
 
     fn clear(&self) {
@@ -92,6 +99,7 @@ impl<K: Eq + Hash, V: Clone> Table<K, V> {
 
 pub(crate) struct ReadCache {
     ttl: Duration,
+    clock: Arc<dyn Clock>,
     sites: Table<SiteKey, Option<Site>>,
     users: Table<UserKey, Option<User>>,
     plans: Table<SiteId, Vec<DatedPlan>>,
@@ -102,55 +110,75 @@ pub(crate) struct ReadCache {
     tokens: Table<String, StoredToken>,
     /// Counts revocations, so that a token read before one is not put back after it.
     token_generation: AtomicU64,
+    /// Credential epochs by user id (what every ticket and token is checked against). A change
+    /// through this store forgets them at once, as it forgets tokens; another instance's change
+    /// is seen within the cache's time to live, as a token revoked there is.
+    epochs: Table<UserId, i64>,
 }
 
 impl ReadCache {
     pub(crate) fn new(ttl: Duration) -> Self {
+        Self::on_clock(ttl, Arc::new(SystemClock))
+    }
+
+    /// A cache whose entries age by `clock` (the application's injected clock).
+    pub(crate) fn on_clock(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
         Self {
             ttl,
+            clock,
             sites: Table::new(),
             users: Table::new(),
             plans: Table::new(),
             meetings: Table::new(),
             tokens: Table::new(),
             token_generation: AtomicU64::new(0),
+            epochs: Table::new(),
         }
     }
 
+    pub(crate) fn epoch(&self, user: UserId) -> Option<i64> {
+        self.epochs.get(&user, self.ttl, self.clock.now())
+    }
+
+    /// Keeps an epoch read from the database, unless a revocation happened since `generation`.
+    pub(crate) fn put_epoch(&self, generation: u64, user: UserId, epoch: i64) {
+        self.epochs.put_if(user, epoch, self.clock.now(), || self.token_generation() == generation);
+    }
+
     pub(crate) fn site(&self, key: &SiteKey) -> Option<Option<Site>> {
-        self.sites.get(key, self.ttl)
+        self.sites.get(key, self.ttl, self.clock.now())
     }
 
     pub(crate) fn put_site(&self, key: SiteKey, site: Option<Site>) {
-        self.sites.put(key, site);
+        self.sites.put(key, site, self.clock.now());
     }
 
     pub(crate) fn user(&self, key: &UserKey) -> Option<Option<User>> {
-        self.users.get(key, self.ttl)
+        self.users.get(key, self.ttl, self.clock.now())
     }
 
     pub(crate) fn put_user(&self, key: UserKey, user: Option<User>) {
-        self.users.put(key, user);
+        self.users.put(key, user, self.clock.now());
     }
 
     pub(crate) fn plans(&self, site: SiteId) -> Option<Vec<DatedPlan>> {
-        self.plans.get(&site, self.ttl)
+        self.plans.get(&site, self.ttl, self.clock.now())
     }
 
     pub(crate) fn put_plans(&self, site: SiteId, plans: Vec<DatedPlan>) {
-        self.plans.put(site, plans);
+        self.plans.put(site, plans, self.clock.now());
     }
 
     pub(crate) fn meeting(&self, key: &MeetingKey) -> Option<Meeting> {
-        self.meetings.get(key, self.ttl)
+        self.meetings.get(key, self.ttl, self.clock.now())
     }
 
     pub(crate) fn put_meeting(&self, key: MeetingKey, meeting: Meeting) {
-        self.meetings.put(key, meeting);
+        self.meetings.put(key, meeting, self.clock.now());
     }
 
     pub(crate) fn token(&self, token_hash: &str) -> Option<StoredToken> {
-        self.tokens.get(&token_hash.to_string(), self.ttl)
+        self.tokens.get(&token_hash.to_string(), self.ttl, self.clock.now())
     }
 
     /// Where revocations stand: take it before reading a token from the database.
@@ -161,13 +189,14 @@ impl ReadCache {
     /// Keeps a token read from the database, unless a revocation happened since `generation`
     /// (the row read may predate it).
     pub(crate) fn put_token(&self, generation: u64, token: StoredToken) {
-        self.tokens.put_if(token.token_hash.clone(), token, || self.token_generation() == generation);
+        self.tokens.put_if(token.token_hash.clone(), token, self.clock.now(), || self.token_generation() == generation);
     }
 
     /// Some token was revoked.
     pub(crate) fn forget_tokens(&self) {
         self.token_generation.fetch_add(1, Ordering::SeqCst);
         self.tokens.clear();
+        self.epochs.clear();
     }
 
     /// A meeting of `site` changed, was deleted, started or ended.

@@ -139,6 +139,13 @@ impl SqlStore {
         self
     }
 
+    /// The read cache with entries aging by `clock`: the application's injected clock, which
+    /// tests move instead of waiting.
+    pub fn with_read_cache_on(mut self, ttl: std::time::Duration, clock: Arc<dyn kaigi_core::clock::Clock>) -> Self {
+        self.cache = Some(Arc::new(ReadCache::on_clock(ttl, clock)));
+        self
+    }
+
     async fn cached_site(
         &self,
         key: SiteKey,
@@ -359,12 +366,21 @@ impl Store for SqlStore {
     }
 
     async fn credential_epoch(&self, user: UserId) -> Result<Option<i64>, StoreError> {
-        self.credential_epoch_impl(user).await
+        if let Some(hit) = self.cache.as_ref().and_then(|c| c.epoch(user)) {
+            return Ok(Some(hit));
+        }
+        let generation = self.cache.as_ref().map(|c| c.token_generation());
+        let epoch = self.credential_epoch_impl(user).await?;
+        if let (Some(cache), Some(generation), Some(e)) = (&self.cache, generation, epoch) {
+            cache.put_epoch(generation, user, e);
+        }
+        Ok(epoch)
     }
 
     async fn revoke_credentials(&self, user: UserId) -> Result<(), StoreError> {
         let revoked = self.revoke_credentials_impl(user).await;
         self.forget_users(None);
+        self.forget_tokens();
         revoked
     }
 

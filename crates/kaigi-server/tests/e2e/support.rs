@@ -128,8 +128,9 @@ impl TestServer {
     }
 
     async fn start_on(store: kaigi_store::SqlStore, db: Db, n: u64, seats: u32, hosts: &[&str]) -> TestServer {
-        let store = store.with_read_cache(kaigi_store::DEFAULT_CACHE_TTL);
         let clock = Arc::new(AdjustableClock::pinned(start_time()));
+        // The read cache ages by the test's clock: a test moves time instead of waiting.
+        let store = store.with_read_cache_on(kaigi_store::DEFAULT_CACHE_TTL, clock.clone());
         let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
         let kaigi = Arc::new(Kaigi::new(Arc::new(store), clock.clone(), Arc::new(SeededKeys::new(n)), config));
         let settings =
