@@ -407,7 +407,7 @@ mod tests {
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             kind: IntegrationKind::Integration,
             created_by: "boss".into(),
-            created_at: Utc::now(),
+            created_at: DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default(),
             authorized_by: None,
             authorized_at: None,
             machine_user_id: None,

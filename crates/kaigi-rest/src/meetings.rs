@@ -280,13 +280,14 @@ impl MeetingBody {
 }
 
 /// The zone a body's naive times are read in, and the table zone the schedule is kept in.
-fn body_zone(b: &MeetingBody, header: Option<Tz>) -> RestResult<(Tz, Option<u16>)> {
+/// `year`: the current year by the injected clock (zone offsets change over the years).
+fn body_zone(b: &MeetingBody, header: Option<Tz>, year: i32) -> RestResult<(Tz, Option<u16>)> {
     match b.timezone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
         Some(name) => {
             let tz: Tz = name
                 .parse()
                 .map_err(|_| RestError::bad_request(format!("timezone {name} is not an IANA time zone.")))?;
-            let zone = timezone::by_iana(name, Utc::now().year())
+            let zone = timezone::by_iana(name, year)
                 .ok_or_else(|| RestError::bad_request(format!("timezone {name} has no equivalent zone in kaigi.")))?;
             Ok((tz, Some(zone.id)))
         }
@@ -340,7 +341,13 @@ pub(crate) async fn checked_query(
     Ok(params)
 }
 
-fn fields(b: &MeetingBody, header: Option<Tz>, site: &SiteSettings, replace: bool) -> RestResult<SeriesFields> {
+fn fields(
+    b: &MeetingBody,
+    header: Option<Tz>,
+    site: &SiteSettings,
+    year: i32,
+    replace: bool,
+) -> RestResult<SeriesFields> {
     let webinar = match b.scheduled_type.as_deref().map(str::trim) {
         None | Some("") | Some("meeting") => false,
         Some("webinar") => true,
@@ -350,7 +357,7 @@ fn fields(b: &MeetingBody, header: Option<Tz>, site: &SiteSettings, replace: boo
             )))
         }
     };
-    let (zone, zone_id) = body_zone(b, header)?;
+    let (zone, zone_id) = body_zone(b, header, year)?;
     let invitees = match &b.invitees {
         Some(list) if list.len() > MAX_INVITEES => {
             return Err(RestError::bad_request(format!("At most {MAX_INVITEES} invitees.")));
@@ -731,7 +738,7 @@ pub async fn create(
     let header = header_zone(&headers)?;
     let b: MeetingBody = json_body(body).await?;
     refuse_unkept(&b, &state, &who.caller.site)?;
-    let mut f = fields(&b, header, &who.caller.site.settings, false)?;
+    let mut f = fields(&b, header, &who.caller.site.settings, state.kaigi.now().year(), false)?;
     f.host_webex_id = host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
     let m = state.kaigi.create_series(&who.caller, &f).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
@@ -805,7 +812,7 @@ async fn update(
                     "{name} belongs to the whole series; change it on the series, not on one occurrence."
                 )));
             }
-            let f = fields(&b, header, &who.caller.site.settings, false)?;
+            let f = fields(&b, header, &who.caller.site.settings, state.kaigi.now().year(), false)?;
             let send_email = b.send_email.unwrap_or(true);
             let (m, host, o) =
                 state.kaigi.update_occurrence(&who.caller, &series, start, &f, replace, send_email).await?;
@@ -813,7 +820,7 @@ async fn update(
             return Ok(ok_json(meeting_json(&state, &who.caller.site, &m, &host, shown)));
         }
     };
-    let f = fields(&b, header, &who.caller.site.settings, replace)?;
+    let f = fields(&b, header, &who.caller.site.settings, state.kaigi.now().year(), replace)?;
     let m = state.kaigi.update_series(&who.caller, &series_id, &f, replace).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
     let mut updated = series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)));
@@ -1123,7 +1130,7 @@ mod fuzz {
             let body = object(&mut rng, 0);
             if let Ok(b) = serde_json::from_value::<MeetingBody>(body) {
                 let replace = rng.gen::<bool>();
-                let _ = fields(&b, None, &site, replace);
+                let _ = fields(&b, None, &site, 2026, replace);
                 let _ = b.series_only_field();
             }
             let raw: String = (0..rng.gen_range(0..60))
