@@ -1,8 +1,6 @@
 //! The one error type of kaigi's core. Each protocol face maps it to its wire form exactly once
 //! (XML: exceptionID + reason; REST: status + Webex error JSON); nothing else invents error text.
 
-use crate::store::StoreError;
-
 /// What kind of thing was not found; the faces choose their code from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
@@ -167,3 +165,30 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which uniqueness rule a write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictOn {
+    SiteName,
+    SiteNumber,
+    WebExId,
+    Email,
+    MeetingKey,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("already exists: {0:?}")]
+    Conflict(ConflictOn),
+    /// Taking a host seat would exceed this many seats on the site.
+    #[error("host seat limit of {0} reached")]
+    SeatLimit(u32),
+    #[error("the row to change does not exist")]
+    Missing,
+    /// The row changed since the copy being written was read: nothing was written.
+    #[error("the row changed since it was read")]
+    Stale,
+    /// The database failed or is unreachable; the text is for logs, not for clients.
+    #[error("backend: {0}")]
+    Backend(String),
+}

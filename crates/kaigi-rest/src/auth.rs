@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::Timelike;
 use kaigi_core::error::AuthFailure;
-use kaigi_core::tokens::TokenCaller;
+use kaigi_core::model::TokenCaller;
 use kaigi_core::Error;
 
 use crate::error::RestError;

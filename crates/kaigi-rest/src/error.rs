@@ -3,8 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, OAuthError, ScheduleError};
-use kaigi_core::store::StoreError;
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, OAuthError, ScheduleError, StoreError};
 use kaigi_core::Error;
 
 use crate::tracking;

@@ -3,8 +3,7 @@
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use kaigi_core::site::SiteId;
-use kaigi_core::user::UserId;
+use kaigi_core::model::{SiteId, UserId};
 
 fn wrap(kind: &str, id: &str) -> String {
     STANDARD_NO_PAD.encode(format!("ciscospark://us/{kind}/{id}"))

@@ -27,7 +27,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use kaigi_core::site::Site;
+use kaigi_core::model::Site;
 use kaigi_core::Kaigi;
 
 use crate::error::RestError;

@@ -3,8 +3,7 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::site::Site;
-use kaigi_core::tokens::scope;
+use kaigi_core::model::{scope, Site};
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
@@ -29,7 +28,7 @@ async fn licence_json(state: &RestState, site: &Site) -> RestResult<Value> {
     Ok(v)
 }
 
-fn require(who: &kaigi_core::tokens::TokenCaller) -> RestResult<()> {
+fn require(who: &kaigi_core::model::TokenCaller) -> RestResult<()> {
     if who.has(scope::ADMIN_LICENSES_READ) || who.has(scope::PEOPLE_READ) {
         Ok(())
     } else {

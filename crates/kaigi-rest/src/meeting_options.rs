@@ -8,13 +8,12 @@ use kaigi_core::model::meeting_options::{
     AudioConnection, AutomaticLock, EntryExitTone, Feature, Features, MeetingOptions, NoteTaking, TrackingCodes,
     UnlockedJoin,
 };
-use kaigi_core::site::SiteSettings;
+use kaigi_core::model::SiteSettings;
 use serde::{Deserialize, Deserializer, Serialize};
+use Feature as F;
 
 use crate::error::{RestError, RestResult};
 use crate::params::loose_bool;
-
-use Feature as F;
 
 /// A number the spec types as `number`: `5` and `5.0` alike; a fraction is refused.
 pub fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {

@@ -8,18 +8,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
-use kaigi_core::meeting::{Invitee, Meeting, SessionKind, SessionStatus};
 use kaigi_core::model::meeting_options::Feature;
-use kaigi_core::occurrences::ScheduledOccurrence;
-use kaigi_core::rrule;
-use kaigi_core::series::{
-    self, occurrence_id, occurrence_state, series_state, Instance, SeriesFields, SeriesListing, SeriesPage, SeriesRef,
-    State as MState, WriteTarget,
+use kaigi_core::model::{
+    scope, Instance, Invitee, Meeting, ScheduledOccurrence, SeriesFields, SeriesListing, SeriesPage, SeriesRef,
+    SessionKind, SessionStatus, Site, SiteSettings, State as MState, TokenCaller, User, WriteTarget,
 };
-use kaigi_core::site::{Site, SiteSettings};
-use kaigi_core::timezone;
-use kaigi_core::tokens::{scope, TokenCaller};
-use kaigi_core::user::User;
+use kaigi_core::rules::schedule::{occurrence_id, occurrence_state, series_state};
+use kaigi_core::rules::{rrule, schedule, timezone};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -651,7 +646,7 @@ fn meeting_out_in<'a>(
         // An occurrence names its series and says whether it was changed on its own, as the
         // service answers (the spec lists both for list items only; compat/contract.py allows them).
         is_modified: occurrence.map(ScheduledOccurrence::is_modified),
-        join_before_host_minutes: series::join_before_host_minutes(m),
+        join_before_host_minutes: schedule::join_before_host_minutes(m),
         links: [],
         meeting_number: m.meeting_key.to_string(),
         meeting_options: meeting_options_out(o),
@@ -659,7 +654,7 @@ fn meeting_out_in<'a>(
         meeting_type: kind,
         password: occurrence.map_or(m.password.as_deref(), |o| o.password(m)).unwrap_or_default(),
         phone_and_video_system_password: m.audio_password.as_deref(),
-        public_meeting: m.list_status == kaigi_core::meeting::ListStatus::Public,
+        public_meeting: m.list_status == kaigi_core::model::ListStatus::Public,
         recurrence: if occurrence.is_some() { None } else { rrule::format(&m.repeat) },
         register_link: links.register,
         registration: registration_out(m),
@@ -684,7 +679,7 @@ fn meeting_out_in<'a>(
 
 /// A series at its first occurrence (what create and update answer).
 fn series_json(state: &RestState, site: &Site, m: &Meeting, host: &User, zone: Tz) -> Value {
-    let end = m.start + series::duration_of(m);
+    let end = m.start + schedule::duration_of(m);
     meeting_json(state, site, m, host, Shown { start: m.start, end, occurrence: None, list_item: false, zone })
 }
 
@@ -766,9 +761,9 @@ pub async fn get_one(
         Some(o) => Shown::occurrence(o, false, zone),
         None => {
             let (start, end) = if current {
-                series::current_times(&m, state.kaigi.now())
+                schedule::current_times(&m, state.kaigi.now())
             } else {
-                (m.start, m.start + series::duration_of(&m))
+                (m.start, m.start + schedule::duration_of(&m))
             };
             Shown { start, end, occurrence: None, list_item: false, zone }
         }

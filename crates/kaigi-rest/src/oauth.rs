@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use kaigi_core::error::OAuthError;
-use kaigi_core::oauth::OauthTokens;
+use kaigi_core::model::OauthTokens;
 use kaigi_core::Error;
 use serde::Deserialize;
 use serde_json::json;

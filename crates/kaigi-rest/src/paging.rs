@@ -5,7 +5,7 @@
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use chrono::DateTime;
-use kaigi_core::series::ListCursor;
+use kaigi_core::model::ListCursor;
 
 use crate::error::RestError;
 use crate::params::{encode, Params};

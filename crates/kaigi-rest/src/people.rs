@@ -3,11 +3,8 @@
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::people::PeopleQuery;
-use kaigi_core::site::Site;
-use kaigi_core::timezone;
-use kaigi_core::tokens::scope;
-use kaigi_core::user::User;
+use kaigi_core::model::{scope, PeopleQuery, Site, User};
+use kaigi_core::rules::timezone;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
@@ -28,7 +25,7 @@ fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 pub fn person_json(state: &RestState, site: &Site, u: &User) -> Value {
     let url = site_url(state, site);
-    let licensed = kaigi_core::license::holds_seat(u.privileges.host, u.is_active());
+    let licensed = kaigi_core::rules::licence::holds_seat(u.privileges.host, u.is_active());
     let licenses: Vec<String> = if licensed { vec![ids::licence(site.id)] } else { Vec::new() };
     let site_urls = if licensed { vec![url] } else { vec![format!("{url}#attendee")] };
     let zone = timezone::by_id(u.time_zone_id).map(|z| z.iana.name()).unwrap_or("UTC");
@@ -62,7 +59,7 @@ pub async fn me(State(state): State<RestState>, Auth(who): Auth) -> RestResult<R
     Ok(Json(person_json(&state, &who.caller.site, &me)).into_response())
 }
 
-fn require_people(who: &kaigi_core::tokens::TokenCaller) -> RestResult<()> {
+fn require_people(who: &kaigi_core::model::TokenCaller) -> RestResult<()> {
     if who.has(scope::PEOPLE_READ) || who.has(scope::ADMIN_PEOPLE_READ) {
         Ok(())
     } else {

@@ -6,13 +6,10 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::preferences::{
+use kaigi_core::model::{
     AudioChange, CoHostRequest, PhoneChange, PhoneNumber, PreferenceAccess, RoomChange, RoomView, SchedulingChange,
-    VideoDevice,
+    Site, TokenCaller, User, VideoDevice,
 };
-use kaigi_core::site::Site;
-use kaigi_core::tokens::TokenCaller;
-use kaigi_core::user::User;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

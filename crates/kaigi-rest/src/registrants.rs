@@ -6,17 +6,13 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::attendee_store::{Attendee, AttendeeStatus};
-use kaigi_core::invitees::RegistrantRequest;
-use kaigi_core::series::SeriesRef;
-use kaigi_core::tokens::scope;
+use kaigi_core::model::{scope, Attendee, AttendeeStatus, RegistrantRequest, SeriesRef};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
-use crate::meetings::{checked_query, Access};
-use crate::meetings::{host_of, require_any};
+use crate::meetings::{checked_query, host_of, require_any, Access};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{json_body, loose_bool, Params, PathId, PathIds};
 use crate::RestState;
@@ -207,7 +203,7 @@ pub async fn delete(
 
 async fn decide(
     state: RestState,
-    who: kaigi_core::tokens::TokenCaller,
+    who: kaigi_core::model::TokenCaller,
     id: String,
     body: Body,
     what: &str,

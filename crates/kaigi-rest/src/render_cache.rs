@@ -12,10 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
-use kaigi_core::meeting::{Meeting, MeetingId};
-use kaigi_core::series::State;
-use kaigi_core::site::Site;
-use kaigi_core::user::User;
+use kaigi_core::model::{Meeting, MeetingId, Site, State, User};
 
 /// Bodies kept at most; past that the cache starts over (a body is ~1.2 KB).
 const CAPACITY: usize = 4096;

@@ -15,13 +15,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDateTime;
-use kaigi_core::attendees::{NewAttendee, MAX_ATTENDEES_PER_CALL};
-use kaigi_core::auth::{Caller, Credentials, Proof, SiteRef, UserRef};
 use kaigi_core::error::{AuthFailure, LicenseError, ScheduleError};
-use kaigi_core::meeting::{Meeting, SessionKind};
-use kaigi_core::meetings::{MeetingFields, MeetingRef};
-use kaigi_core::secrets::token_hash;
-use kaigi_core::{timezone, Error};
+use kaigi_core::model::{
+    Caller, Credentials, Meeting, MeetingFields, MeetingRef, NewAttendee, Proof, SessionKind, SiteRef, UserRef,
+};
+use kaigi_core::rules::limits::MAX_ATTENDEES_PER_CALL;
+use kaigi_core::rules::secrets::token_hash;
+use kaigi_core::rules::timezone;
+use kaigi_core::Error;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 

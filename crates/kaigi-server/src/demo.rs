@@ -1,11 +1,8 @@
 //! The demo site, shaped like the company in the forum thread: 100 employees, 10 host licences.
 //! For trying kaigi only: the passwords are published in the README.
 
-use kaigi_core::auth::Caller;
 use kaigi_core::error::{Duplicate, Error};
-use kaigi_core::license::LicensePlan;
-use kaigi_core::site::{Site, SiteSettings};
-use kaigi_core::users::{NewUser, UserFields};
+use kaigi_core::model::{Caller, LicensePlan, NewUser, Site, SiteSettings, UserFields};
 use kaigi_core::Kaigi;
 
 pub const SITE: &str = "demo";

@@ -9,7 +9,7 @@
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::Response;
-use kaigi_core::secrets::token_hash;
+use kaigi_core::rules::secrets::token_hash;
 use kaigi_core::Kaigi;
 
 use crate::html::{self, hidden};

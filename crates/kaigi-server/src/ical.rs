@@ -3,7 +3,7 @@
 //! changes are already applied.
 
 use chrono::{DateTime, Duration, Utc};
-use kaigi_core::meetings::CalendarEntry;
+use kaigi_core::model::CalendarEntry;
 
 fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()

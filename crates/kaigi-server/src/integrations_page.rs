@@ -14,10 +14,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use kaigi_core::auth::Caller;
 use kaigi_core::error::{AuthFailure, Entity};
-use kaigi_core::integration_store::{Integration, IntegrationKind};
-use kaigi_core::integrations::{known_scopes, NewIntegration, RegisteredIntegration};
+use kaigi_core::model::{Caller, Integration, IntegrationKind, NewIntegration, RegisteredIntegration};
+use kaigi_core::rules::scopes::known_scopes;
 use kaigi_core::Error;
 use kaigi_rest::params::Params;
 

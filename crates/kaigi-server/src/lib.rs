@@ -17,9 +17,10 @@ pub mod meeting_pages;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use kaigi_core::clock::SystemClock;
-use kaigi_core::keys::RandomKeys;
-use kaigi_core::{Config, Kaigi};
+use kaigi_core::ports::RandomKeys;
+use kaigi_core::ports::SystemClock;
+use kaigi_core::Config;
+use kaigi_core::Kaigi;
 use tokio::net::TcpListener;
 
 /// Everything `kaigi serve` needs.
@@ -46,7 +47,7 @@ pub enum ServeError {
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
 pub async fn open_kaigi(url: &str, public_url: &str) -> Result<Arc<Kaigi>, kaigi_store::OpenError> {
-    let clock: Arc<dyn kaigi_core::clock::Clock> = Arc::new(SystemClock);
+    let clock: Arc<dyn kaigi_core::ports::Clock> = Arc::new(SystemClock);
     let store = kaigi_store::open(url).await?.with_read_cache_on(kaigi_store::DEFAULT_CACHE_TTL, clock.clone());
     Ok(Arc::new(Kaigi::new(Arc::new(store), clock, Arc::new(RandomKeys), Config::new(public_url))))
 }

@@ -6,11 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use kaigi_core::auth::{Caller, Credentials, Proof, SiteRef, UserRef};
 use kaigi_core::error::{AuthFailure, Entity};
-use kaigi_core::license::LicensePlan;
-use kaigi_core::license_report::{LicenseReport, MonthReport};
-use kaigi_core::tokens::scope;
+use kaigi_core::model::{scope, Caller, Credentials, LicensePlan, LicenseReport, MonthReport, Proof, SiteRef, UserRef};
 use kaigi_core::Error;
 use serde::Deserialize;
 use serde_json::json;
@@ -129,7 +126,8 @@ async fn basic_sign_in(state: &AppState, site: &str, encoded: &str) -> Result<Ca
 
 async fn build(state: &AppState, site: &str, headers: &HeaderMap, q: &ReportQuery) -> Result<LicenseReport, Error> {
     let caller = report_reader(state, site, headers).await?;
-    let (default_from, default_to) = kaigi_core::license_report::last_twelve_months(&caller.site, state.kaigi.now());
+    let (default_from, default_to) =
+        kaigi_core::rules::licence_report::last_twelve_months(&caller.site, state.kaigi.now());
     let from = q.from.clone().filter(|s| !s.trim().is_empty()).unwrap_or(default_from);
     let to = q.to.clone().filter(|s| !s.trim().is_empty()).unwrap_or(default_to);
     state.kaigi.license_report(&caller, &from, &to).await

@@ -18,12 +18,10 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use kaigi_core::activity_store::{Participant, Role};
-use kaigi_core::lifecycle::Actor;
-use kaigi_core::meeting::SessionStatus;
-use kaigi_core::room::{ParticipantPass, Room};
-use kaigi_core::secrets::token_hash;
-use kaigi_core::{timezone, Error};
+use kaigi_core::model::{Actor, Participant, ParticipantPass, Role, Room, SessionStatus};
+use kaigi_core::rules::secrets::token_hash;
+use kaigi_core::rules::timezone;
+use kaigi_core::Error;
 use serde::Deserialize;
 
 use crate::app::AppState;

@@ -4,13 +4,12 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kaigi_core::activity_store::{
-    ActivityStore, AttendeeRecord, EventKind, Participant, ParticipantId, Recording, Role, SessionEnd, SessionEvent,
-    SessionState, UsageRecord,
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{
+    AttendeeRecord, EventKind, MeetingId, Participant, ParticipantId, Recording, Role, SessionEnd, SessionEvent,
+    SessionKind, SessionState, SiteId, UsageRecord,
 };
-use kaigi_core::meeting::{MeetingId, SessionKind};
-use kaigi_core::site::SiteId;
-use kaigi_core::store::StoreError;
+use kaigi_core::ports::ActivityStore;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 

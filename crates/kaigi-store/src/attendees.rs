@@ -3,11 +3,9 @@
 //! transaction as the rows they are about.
 
 use async_trait::async_trait;
-use kaigi_core::attendee_store::{Attendee, AttendeeId, AttendeeRole, AttendeeStatus, AttendeeStore, JoinStatus};
-use kaigi_core::mail::Mail;
-use kaigi_core::meeting::MeetingId;
-use kaigi_core::site::SiteId;
-use kaigi_core::store::StoreError;
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{Attendee, AttendeeId, AttendeeRole, AttendeeStatus, JoinStatus, Mail, MeetingId, SiteId};
+use kaigi_core::ports::AttendeeStore;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 

@@ -6,18 +6,12 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use kaigi_core::clock::{Clock, SystemClock};
-
-use kaigi_core::license::DatedPlan;
-use kaigi_core::meeting::Meeting;
-use kaigi_core::site::{Site, SiteId};
-use kaigi_core::token_store::StoredToken;
-use kaigi_core::user::{User, UserId};
+use kaigi_core::model::{DatedPlan, Meeting, Site, SiteId, StoredToken, User, UserId};
+use kaigi_core::ports::{Clock, SystemClock};
 
 /// How long an entry may be served without asking the database.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(2);
@@ -225,7 +219,7 @@ impl ReadCache {
 mod tests {
     use super::*;
     use chrono::DateTime;
-    use kaigi_core::token_store::TokenKind;
+    use kaigi_core::model::TokenKind;
 
     fn token(hash: &str) -> StoredToken {
         let at = DateTime::from_timestamp(1_800_000_000, 0).expect("time");

@@ -2,7 +2,7 @@
 //! text, unsigned numbers as BIGINT, and a small value type for binding lists of parameters.
 
 use chrono::{DateTime, Utc};
-use kaigi_core::store::StoreError;
+use kaigi_core::error::StoreError;
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;

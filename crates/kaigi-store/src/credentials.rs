@@ -1,8 +1,8 @@
 //! Session tickets, API keys and meeting keys.
 
 use chrono::{DateTime, Utc};
-use kaigi_core::site::SiteId;
-use kaigi_core::store::{ApiKey, SessionTicket, StoreError};
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{ApiKey, SessionTicket, SiteId};
 
 use crate::codec::{bind_all, get, get_opt_time, get_time, key_to_db, ms, opt_ms, Value};
 use crate::errors::db;

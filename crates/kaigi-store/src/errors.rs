@@ -1,6 +1,6 @@
 //! Errors: what `open` can fail with, and how database errors become [`StoreError`]s.
 
-use kaigi_core::store::{ConflictOn, StoreError};
+use kaigi_core::error::{ConflictOn, StoreError};
 use sqlx::error::ErrorKind;
 
 /// Why a store could not be opened.

@@ -17,8 +17,8 @@
 
 use std::sync::Arc;
 
-use kaigi_core::meeting::MeetingId;
-use kaigi_core::store::StoreError;
+use kaigi_core::error::StoreError;
+use kaigi_core::model::MeetingId;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::{mpsc, oneshot, Mutex};
 

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kaigi_core::integration_store::{Integration, IntegrationKind, IntegrationStore, OauthCode};
-use kaigi_core::store::StoreError;
-use kaigi_core::user::UserId;
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{Integration, IntegrationKind, OauthCode, UserId};
+use kaigi_core::ports::IntegrationStore;
 use sqlx::any::AnyRow;
 
 use crate::codec::{bind_all, get, get_opt_time, get_time, ms, opt_ms, Value};

@@ -30,13 +30,27 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kaigi_core::license::{DatedPlan, SeatChange};
-use kaigi_core::mail::Mail;
-use kaigi_core::meeting::{Meeting, MeetingId, MeetingQuery};
-use kaigi_core::preferences::PreferencesWrite;
-use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
-use kaigi_core::store::{ApiKey, FailedLogin, Page, SeatPeriod, SessionTicket, Store, StoreError, UserQuery};
-use kaigi_core::user::{User, UserId};
+use kaigi_core::error::StoreError;
+use kaigi_core::model::ApiKey;
+use kaigi_core::model::DatedPlan;
+use kaigi_core::model::FailedLogin;
+use kaigi_core::model::Mail;
+use kaigi_core::model::Meeting;
+use kaigi_core::model::MeetingId;
+use kaigi_core::model::MeetingQuery;
+use kaigi_core::model::NewSite;
+use kaigi_core::model::Page;
+use kaigi_core::model::PreferencesWrite;
+use kaigi_core::model::SeatChange;
+use kaigi_core::model::SeatPeriod;
+use kaigi_core::model::SessionTicket;
+use kaigi_core::model::Site;
+use kaigi_core::model::SiteId;
+use kaigi_core::model::SiteSettings;
+use kaigi_core::model::User;
+use kaigi_core::model::UserId;
+use kaigi_core::model::UserQuery;
+use kaigi_core::ports::Store;
 use sqlx::AnyPool;
 use tokio::sync::Mutex;
 
@@ -141,7 +155,7 @@ impl SqlStore {
 
     /// The read cache with entries aging by `clock`: the application's injected clock, which
     /// tests move instead of waiting.
-    pub fn with_read_cache_on(mut self, ttl: std::time::Duration, clock: Arc<dyn kaigi_core::clock::Clock>) -> Self {
+    pub fn with_read_cache_on(mut self, ttl: std::time::Duration, clock: Arc<dyn kaigi_core::ports::Clock>) -> Self {
         self.cache = Some(Arc::new(ReadCache::on_clock(ttl, clock)));
         self
     }
@@ -415,7 +429,7 @@ impl Store for SqlStore {
     async fn insert_meeting_with_decisions(
         &self,
         meeting: &Meeting,
-        decisions: &[kaigi_core::license_log::LicenseDecision],
+        decisions: &[kaigi_core::model::LicenseDecision],
     ) -> Result<MeetingId, StoreError> {
         self.insert_meeting_impl(meeting, decisions).await
     }

@@ -9,10 +9,9 @@
 //! the COMMIT succeeded; when it fails, every caller of that transaction gets the error.
 
 use async_trait::async_trait;
-use kaigi_core::license::{LicenseAction, LicenseOutcome};
-use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore, Month};
-use kaigi_core::site::SiteId;
-use kaigi_core::store::StoreError;
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{ExceptionCount, HostMonth, LicenseAction, LicenseDecision, LicenseOutcome, Month, SiteId};
+use kaigi_core::ports::LicenseLogStore;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot, Mutex};

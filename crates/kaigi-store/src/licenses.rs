@@ -1,10 +1,8 @@
 //! Licence plans and host seats.
 
 use chrono::{DateTime, Utc};
-use kaigi_core::license::{DatedPlan, SeatChange};
-use kaigi_core::site::SiteId;
-use kaigi_core::store::{SeatPeriod, StoreError};
-use kaigi_core::user::UserId;
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{DatedPlan, SeatChange, SeatPeriod, SiteId, UserId};
 use sqlx::AnyConnection;
 
 use crate::codec::{bind, get, get_json, get_num, get_opt_time, get_time, json, ms};

@@ -4,10 +4,10 @@
 //! here (names compared ignoring case and `_`), so an old database opens without a migration
 //! that would have to parse JSON in SQL on two engines.
 
+use kaigi_core::error::StoreError;
 use kaigi_core::model::meeting_options::{
     AudioSupport, CallInNumbers, Feature, Features, MeetingOptions, Reminder, Telephony, TrackingCodes,
 };
-use kaigi_core::store::StoreError;
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 

@@ -6,12 +6,11 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use kaigi_core::license_log::LicenseDecision;
-use kaigi_core::mail::Mail;
-use kaigi_core::meeting::{Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus, Shape};
-use kaigi_core::site::SiteId;
-use kaigi_core::store::{ConflictOn, StoreError};
-use kaigi_core::user::UserId;
+use kaigi_core::error::{ConflictOn, StoreError};
+use kaigi_core::model::{
+    Invitee, LicenseDecision, ListStatus, Mail, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus, Shape,
+    SiteId, UserId,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Executor};
 

@@ -5,10 +5,11 @@
 //! one applies each migration and the others see it recorded. SQLite writers are serialized by
 //! the store's write path (mutex + `BEGIN IMMEDIATE`).
 
+use kaigi_core::error::StoreError;
+
 use crate::codec::get;
 use crate::errors::{db, OpenError};
 use crate::{Engine, SqlStore};
-use kaigi_core::store::StoreError;
 
 struct Migration {
     version: i64,

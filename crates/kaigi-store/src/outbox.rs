@@ -1,8 +1,7 @@
 //! The mail outbox: mails are written in the transaction of the change that sends them.
 
-use kaigi_core::mail::{Mail, MailKind};
-use kaigi_core::site::SiteId;
-use kaigi_core::store::StoreError;
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{Mail, MailKind, SiteId};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 

@@ -1,8 +1,8 @@
 //! Sites: the tenants.
 
 use chrono::{DateTime, Utc};
-use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
-use kaigi_core::store::{ConflictOn, StoreError};
+use kaigi_core::error::{ConflictOn, StoreError};
+use kaigi_core::model::{NewSite, Site, SiteId, SiteSettings};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 

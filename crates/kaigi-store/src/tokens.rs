@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kaigi_core::store::StoreError;
-use kaigi_core::token_store::{StoredToken, TokenKind, TokenStore};
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{StoredToken, TokenKind};
+use kaigi_core::ports::TokenStore;
 
 use crate::codec::{bind_all, get, get_opt_time, get_time, ms, opt_ms, Value};
 use crate::errors::{corrupt, db};

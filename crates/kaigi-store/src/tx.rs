@@ -7,7 +7,7 @@
 //! (see `group_commit`). PostgreSQL needs no mutex: rows are locked where a rule depends on them
 //! (see `licenses::lock_site`).
 
-use kaigi_core::store::StoreError;
+use kaigi_core::error::StoreError;
 use sqlx::{Any, AnyConnection, Transaction};
 use tokio::sync::MutexGuard;
 

@@ -1,8 +1,7 @@
 //! `list_users`: a `UserQuery` turned into one `SELECT` with numbered parameters.
 
-use kaigi_core::site::SiteId;
-use kaigi_core::store::{Page, StoreError, UserOrderBy, UserQuery};
-use kaigi_core::user::User;
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{Page, SiteId, User, UserOrderBy, UserQuery};
 
 use crate::codec::{bind_all, get, lc, ms, Params, Value};
 use crate::errors::db;

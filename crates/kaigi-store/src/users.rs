@@ -3,12 +3,11 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use kaigi_core::license::SeatChange;
-use kaigi_core::mail::Mail;
-use kaigi_core::preferences::{MeetingPreferences, PreferencesWrite};
-use kaigi_core::site::SiteId;
-use kaigi_core::store::{FailedLogin, StoreError};
-use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, User, UserId};
+use kaigi_core::error::StoreError;
+use kaigi_core::model::{
+    ActiveState, FailedLogin, Mail, MeetingPreferences, PendingEmail, PersonalRoom, PreferencesWrite, SeatChange,
+    SiteId, User, UserId,
+};
 use sqlx::any::AnyRow;
 
 use crate::codec::{

@@ -14,31 +14,83 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
-use kaigi_core::activity_store::{
-    ActivityStore, AttendeeRecord, EventKind, Participant, Recording, Role, SessionEnd, SessionEvent, SessionState,
-    UsageRecord,
-};
-use kaigi_core::attendee_store::{Attendee, AttendeeRole, AttendeeStatus, AttendeeStore, JoinStatus};
-use kaigi_core::integration_store::{Integration, IntegrationKind, IntegrationStore, OauthCode};
-use kaigi_core::license::{DatedPlan, LicenseAction, LicenseOutcome, LicensePlan, SeatChange};
-use kaigi_core::license_log::{ExceptionCount, HostMonth, LicenseDecision, LicenseLogStore};
-use kaigi_core::mail::{self, Mail};
-use kaigi_core::meeting::{
-    AttendeeOptions, Invitee, ListStatus, Meeting, MeetingId, MeetingQuery, OccurrenceException, Recurrence,
-    RepeatKind, SessionKind, SessionStatus, Shape,
-};
+use kaigi_core::error::ConflictOn;
+use kaigi_core::error::StoreError;
 use kaigi_core::model::meeting_options::{
     AccessCodeOrder, AudioSupport, AutomaticLock, CallInNumbers, Conduct, EntryExitTone, Feature, Features,
     MeetingOptions, Reminder, Telephony, TrackingCodes, UnlockedJoin,
 };
-use kaigi_core::preferences::{
-    AudioOptions, AudioType, MeetingPreferences, PhoneNumber, PreferencesWrite, RoomOptions, SchedulingOptions,
-    VideoDevice, VideoOptions,
-};
-use kaigi_core::site::{NewSite, Site, SiteId, SiteSettings};
-use kaigi_core::store::{ApiKey, ConflictOn, SeatPeriod, SessionTicket, Store, StoreError, UserOrderBy, UserQuery};
-use kaigi_core::token_store::{StoredToken, TokenKind, TokenStore};
-use kaigi_core::user::{ActiveState, PendingEmail, PersonalRoom, Privileges, Profile, User, UserId};
+use kaigi_core::model::ActiveState;
+use kaigi_core::model::ApiKey;
+use kaigi_core::model::Attendee;
+use kaigi_core::model::AttendeeOptions;
+use kaigi_core::model::AttendeeRecord;
+use kaigi_core::model::AttendeeRole;
+use kaigi_core::model::AttendeeStatus;
+use kaigi_core::model::AudioOptions;
+use kaigi_core::model::AudioType;
+use kaigi_core::model::DatedPlan;
+use kaigi_core::model::EventKind;
+use kaigi_core::model::ExceptionCount;
+use kaigi_core::model::HostMonth;
+use kaigi_core::model::Integration;
+use kaigi_core::model::IntegrationKind;
+use kaigi_core::model::Invitee;
+use kaigi_core::model::JoinStatus;
+use kaigi_core::model::LicenseAction;
+use kaigi_core::model::LicenseDecision;
+use kaigi_core::model::LicenseOutcome;
+use kaigi_core::model::LicensePlan;
+use kaigi_core::model::ListStatus;
+use kaigi_core::model::Mail;
+use kaigi_core::model::Meeting;
+use kaigi_core::model::MeetingId;
+use kaigi_core::model::MeetingPreferences;
+use kaigi_core::model::MeetingQuery;
+use kaigi_core::model::NewSite;
+use kaigi_core::model::OauthCode;
+use kaigi_core::model::OccurrenceException;
+use kaigi_core::model::Participant;
+use kaigi_core::model::PendingEmail;
+use kaigi_core::model::PersonalRoom;
+use kaigi_core::model::PhoneNumber;
+use kaigi_core::model::PreferencesWrite;
+use kaigi_core::model::Privileges;
+use kaigi_core::model::Profile;
+use kaigi_core::model::Recording;
+use kaigi_core::model::Recurrence;
+use kaigi_core::model::RepeatKind;
+use kaigi_core::model::Role;
+use kaigi_core::model::RoomOptions;
+use kaigi_core::model::SchedulingOptions;
+use kaigi_core::model::SeatChange;
+use kaigi_core::model::SeatPeriod;
+use kaigi_core::model::SessionEnd;
+use kaigi_core::model::SessionEvent;
+use kaigi_core::model::SessionKind;
+use kaigi_core::model::SessionState;
+use kaigi_core::model::SessionStatus;
+use kaigi_core::model::SessionTicket;
+use kaigi_core::model::Shape;
+use kaigi_core::model::Site;
+use kaigi_core::model::SiteId;
+use kaigi_core::model::SiteSettings;
+use kaigi_core::model::StoredToken;
+use kaigi_core::model::TokenKind;
+use kaigi_core::model::UsageRecord;
+use kaigi_core::model::User;
+use kaigi_core::model::UserId;
+use kaigi_core::model::UserOrderBy;
+use kaigi_core::model::UserQuery;
+use kaigi_core::model::VideoDevice;
+use kaigi_core::model::VideoOptions;
+use kaigi_core::ports::ActivityStore;
+use kaigi_core::ports::AttendeeStore;
+use kaigi_core::ports::IntegrationStore;
+use kaigi_core::ports::LicenseLogStore;
+use kaigi_core::ports::Store;
+use kaigi_core::ports::TokenStore;
+use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
 use sqlx::{AnyConnection, Connection, Executor};
 
@@ -715,7 +767,7 @@ async fn list_users_filters_orders_and_pages(ctx: Ctx) {
     let jo = add(s, &mk("JO", "jo", "Smith", Deactivated, 50)).await;
     add(s, &person(other.id, "john2", "John", "Elsewhere")).await;
 
-    let ids = |page: &kaigi_core::store::Page<User>| page.items.iter().map(|u| u.id).collect::<Vec<UserId>>();
+    let ids = |page: &kaigi_core::model::Page<User>| page.items.iter().map(|u| u.id).collect::<Vec<UserId>>();
     let list = |q: UserQuery| async move { s.list_users(site.id, &UserQuery { limit: 100, ..q }).await.expect("list") };
 
     // Everything on the site, by id.
@@ -1040,7 +1092,7 @@ async fn occurrence_exceptions_are_kept_with_the_series_and_mails_with_the_chang
     };
     let changed = Meeting { exceptions: vec![moved, gone], updated_at: t(10), ..m.clone() };
     let note = Mail {
-        kind: mail::MailKind::OccurrenceChanged,
+        kind: kaigi_core::model::MailKind::OccurrenceChanged,
         subject: "Changed: Meeting".into(),
         ..welcome(site.id, "guest@example.com", t(10))
     };
@@ -1127,7 +1179,8 @@ async fn a_meeting_write_from_a_stale_copy_is_refused(ctx: Ctx) {
         agenda: None,
         password: None,
     };
-    let note = |to: &str| Mail { kind: mail::MailKind::OccurrenceCancelled, ..welcome(site.id, to, t(10)) };
+    let note =
+        |to: &str| Mail { kind: kaigi_core::model::MailKind::OccurrenceCancelled, ..welcome(site.id, to, t(10)) };
 
     let a = Meeting { exceptions: vec![cancel(90_000)], ..first.clone() };
     s.update_meeting_unless_changed(&a, &[note("a@example.com")]).await.expect("first write");

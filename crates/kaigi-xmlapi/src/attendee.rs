@@ -4,10 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use kaigi_core::attendee_store::{Attendee, AttendeeRole, JoinStatus};
-use kaigi_core::attendees::{AttendeeTarget, NewAttendee};
-use kaigi_core::meeting::Meeting;
-use kaigi_core::meetings::MeetingRef;
+use kaigi_core::model::{Attendee, AttendeeRole, AttendeeTarget, JoinStatus, Meeting, MeetingRef, NewAttendee};
 use kaigi_core::Error;
 
 use crate::codes::Failure;
@@ -129,7 +126,11 @@ pub async fn register_meeting_attendee(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Res
 
 /// The XML API's languageID for the language names kaigi stores (English when unknown).
 fn language_id(language: &str) -> u16 {
-    kaigi_core::language::LANGUAGES.iter().find(|l| l.name.eq_ignore_ascii_case(language)).map(|l| l.id).unwrap_or(1)
+    kaigi_core::model::language::LANGUAGES
+        .iter()
+        .find(|l| l.name.eq_ignore_ascii_case(language))
+        .map(|l| l.id)
+        .unwrap_or(1)
 }
 
 fn write_attendee(w: &mut BodyWriter, m: &Meeting, a: &Attendee) {
@@ -157,7 +158,7 @@ fn write_attendee(w: &mut BodyWriter, m: &Meeting, a: &Attendee) {
             .leaf("attendeeId", a.id)
             .leaf("confID", m.conf_id);
         w.node("status", |w| {
-            use kaigi_core::attendee_store::AttendeeStatus as S;
+            use kaigi_core::model::AttendeeStatus as S;
             w.flag("invited", a.status == S::Invited)
                 .flag("registered", a.status == S::Registered)
                 .flag("rejected", a.status == S::Rejected)
@@ -210,8 +211,8 @@ pub async fn del_meeting_attendee(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(
 
 /// An enrollment's state in GetEnrollmentInfo's vocabulary (PENDING, APPROVED, REJECTED): every
 /// attendee that is neither waiting for approval nor rejected has been let in.
-fn enrollment_status(status: kaigi_core::attendee_store::AttendeeStatus) -> &'static str {
-    use kaigi_core::attendee_store::AttendeeStatus as S;
+fn enrollment_status(status: kaigi_core::model::AttendeeStatus) -> &'static str {
+    use kaigi_core::model::AttendeeStatus as S;
     match status {
         S::Pending => "PENDING",
         S::Rejected => "REJECTED",

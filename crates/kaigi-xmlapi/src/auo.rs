@@ -1,7 +1,7 @@
 //! Teleconference-only ("audio only") sessions (`auo:`): Create, Get and SetTeleconferenceSession.
 
-use kaigi_core::meeting::{Invitee, ListStatus, SessionKind};
 use kaigi_core::model::meeting_options::{EntryExitTone, Telephony};
+use kaigi_core::model::{Invitee, ListStatus, SessionKind};
 
 use crate::codes::Failure;
 use crate::element::Element;
@@ -51,7 +51,7 @@ fn teleconference(block: &Element, t: &mut Telephony) -> Result<(), Failure> {
     Ok(())
 }
 
-fn fields(body: &Element) -> Result<kaigi_core::meetings::MeetingFields, Failure> {
+fn fields(body: &Element) -> Result<kaigi_core::model::MeetingFields, Failure> {
     let mut f = meeting_fields(body)?;
     if let Some(block) = body.child("teleconference") {
         teleconference(block, &mut f.options.telephony)?;

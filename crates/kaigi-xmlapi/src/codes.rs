@@ -2,8 +2,7 @@
 //! here once; no other module builds error text. See docs/xmlapi.md for the table and for which
 //! codes are kaigi's choice where the real service's code is not known.
 
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError};
-use kaigi_core::store::StoreError;
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError, StoreError};
 use kaigi_core::Error;
 
 /// A FAILURE answer: the HTTP status (200, except the usage limit's 403), exceptionID and reason.

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use kaigi_core::auth::{Credentials, Proof, SiteRef, UserRef};
+use kaigi_core::model::{Credentials, Proof, SiteRef, UserRef};
 
 use crate::codes::Failure;
 use crate::element::{Element, ParseError};

@@ -3,10 +3,8 @@
 //! sessions, `schedule/openTime` is in minutes here; panelists are kept as the core's PRESENTER
 //! invitees (see docs/training-events.md).
 
-use kaigi_core::meeting::{Invitee, Meeting, SessionKind};
-use kaigi_core::meetings::MeetingFields;
 use kaigi_core::model::meeting_options::Reminder;
-use kaigi_core::user::User;
+use kaigi_core::model::{Invitee, Meeting, MeetingFields, SessionKind, User};
 
 use crate::codes::Failure;
 use crate::element::Element;

@@ -3,9 +3,8 @@
 //! which sessions a caller sees is the core's rule.
 
 use chrono::{DateTime, Utc};
-use kaigi_core::history::{AttendeeItem, HistoryOrder, HistoryQuery, UsageItem};
-use kaigi_core::meeting::SessionKind;
-use kaigi_core::timezone;
+use kaigi_core::model::{AttendeeItem, HistoryOrder, HistoryQuery, SessionKind, UsageItem};
+use kaigi_core::rules::timezone;
 
 use crate::codes::Failure;
 use crate::element::Element;

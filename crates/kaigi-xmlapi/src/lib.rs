@@ -28,9 +28,11 @@ pub mod writer;
 
 use std::sync::Arc;
 
-use kaigi_core::auth::{Caller, Reach};
 use kaigi_core::error::{AuthFailure, Entity};
-use kaigi_core::{Error, Kaigi};
+use kaigi_core::model::Caller;
+use kaigi_core::model::Reach;
+use kaigi_core::Error;
+use kaigi_core::Kaigi;
 
 use codes::Failure;
 use element::Element;
@@ -109,13 +111,13 @@ impl XmlApi {
         };
         // AuthenticateUser may carry the access token in its body (spec §2.1) instead of the
         // security context; it then proves the caller as `webExAccessToken` would.
-        if let Some(c) = credentials.as_mut().filter(|c| c.proof == kaigi_core::auth::Proof::None) {
+        if let Some(c) = credentials.as_mut().filter(|c| c.proof == kaigi_core::model::Proof::None) {
             let token = request.bodies.iter().zip(&ops).find_map(|(b, op)| match op {
                 Ok(def) if def.status == Status::Served(Op::AuthenticateUser) => b.value_of("accessToken"),
                 _ => None,
             });
             if let Some(token) = token {
-                c.proof = kaigi_core::auth::Proof::AccessToken(token.to_string());
+                c.proof = kaigi_core::model::Proof::AccessToken(token.to_string());
             }
         }
         // The site decides how many bodyContent elements one request may carry.
@@ -168,11 +170,11 @@ impl XmlApi {
             Ok(None) => return Err(Failure::from(&Error::NotFound(Entity::Site))),
             Err(f) => return Err(f.clone()),
         };
-        if matches!(caller.principal, kaigi_core::auth::Principal::ApiKey(_)) && op != Op::GetUserCard {
+        if matches!(caller.principal, kaigi_core::model::Principal::ApiKey(_)) && op != Op::GetUserCard {
             // 40.6.0: API keys open GetUserCard only.
             return Err(Failure::from(&Error::AccessDenied));
         }
-        if matches!(caller.principal, kaigi_core::auth::Principal::Anonymous) && !op_allows_anonymous(op) {
+        if matches!(caller.principal, kaigi_core::model::Principal::Anonymous) && !op_allows_anonymous(op) {
             return Err(Failure::from(&Error::Auth(AuthFailure::MissingCredentials)));
         }
         caller.require_reach(reach_of(op)).map_err(|e| Failure::from(&e))?;

@@ -3,11 +3,13 @@
 //! scheduling services share (schedule, repeat, attendees, options).
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
-use kaigi_core::meeting::{Invitee, ListStatus, Meeting, Recurrence, RepeatKind, SessionKind};
-use kaigi_core::meetings::{MeetingFields, MeetingListing, MeetingOrder, MeetingRef};
 use kaigi_core::model::meeting_options::{EntryExitTone, MeetingOptions};
-use kaigi_core::timezone::{self, TimeZoneInfo};
-use kaigi_core::user::User;
+use kaigi_core::model::{
+    Invitee, ListStatus, Meeting, MeetingFields, MeetingListing, MeetingOrder, MeetingRef, Recurrence, RepeatKind,
+    SessionKind, User,
+};
+use kaigi_core::rules::timezone;
+use kaigi_core::rules::timezone::TimeZoneInfo;
 
 use crate::codes::Failure;
 use crate::element::Element;
@@ -373,7 +375,7 @@ fn write_meeting(ctx: &Ctx<'_>, w: &mut BodyWriter, m: &Meeting, host: &User) {
     w.leaf("hostKey", &m.host_key).leaf("eventID", m.id).leaf("guestToken", &m.guest_token).leaf("hostType", "1019001");
     w.leaf("meetingLink", &links.invite).leaf("sipURL", &links.sip).leaf("displayMeetingUrl", &links.invite);
     w.node("registrationForm", |w| {
-        for field in kaigi_core::meeting::REGISTRATION_FIELDS {
+        for field in kaigi_core::model::REGISTRATION_FIELDS {
             w.node(field, |w| {
                 w.flag("req", m.registration_required.iter().any(|r| r == field));
             });

@@ -1,6 +1,6 @@
 //! The meeting type service (`mtgtype:`): the site's meeting types and their limits.
 
-use kaigi_core::site::MeetingTypeDef;
+use kaigi_core::model::MeetingTypeDef;
 use kaigi_core::Error;
 
 use crate::codes::Failure;

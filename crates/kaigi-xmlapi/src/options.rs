@@ -7,13 +7,12 @@ use kaigi_core::model::meeting_options::{
     AccessCodeOrder, AssistConfirm, AssistRequest, AudioSupport, CallInNumbers, EntryExitTone, Feature, Features,
     Reminder, Telephony, TrackingCodes,
 };
+use Feature as F;
 
 use crate::codes::Failure;
 use crate::element::Element;
 use crate::values::{parse_bool, parse_num};
 use crate::writer::BodyWriter;
-
-use Feature as F;
 
 /// Meeting Center's `enableOptions`, in the 2011 schema's order, then the switches real answers
 /// carry since (schema_additions.rs lists those).

@@ -1,9 +1,8 @@
 //! Recordings in the general session service (`ep:`): LstRecording, GetRecordingInfo,
 //! SetRecordingInfo, DelRecording. Request shapes as Moodle's connector sends them.
 
-use kaigi_core::meeting::SessionKind;
-use kaigi_core::recordings::{RecordingChange, RecordingItem, RecordingQuery};
-use kaigi_core::timezone;
+use kaigi_core::model::{RecordingChange, RecordingItem, RecordingQuery, SessionKind};
+use kaigi_core::rules::timezone;
 
 use crate::codes::Failure;
 use crate::element::Element;

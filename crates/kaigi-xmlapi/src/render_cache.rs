@@ -9,9 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use kaigi_core::meeting::{Meeting, MeetingId};
-use kaigi_core::site::Site;
-use kaigi_core::user::User;
+use kaigi_core::model::{Meeting, MeetingId, Site, User};
 
 /// Bodies kept at most; past that the cache starts over (GetMeeting bodies are ~5 KB).
 const CAPACITY: usize = 1024;

@@ -1,10 +1,8 @@
 //! The general session service's session operations (`ep:`): LstsummarySession, GetSessionInfo,
 //! LstOpenSession, DelSession, LstCalendarSession.
 
-use kaigi_core::meeting::{ListStatus, SessionKind, SessionStatus};
-use kaigi_core::meetings::{MeetingRef, Occurrence};
-use kaigi_core::sessions::SessionLookup;
-use kaigi_core::timezone;
+use kaigi_core::model::{ListStatus, MeetingRef, Occurrence, SessionKind, SessionLookup, SessionStatus};
+use kaigi_core::rules::timezone;
 
 use crate::codes::Failure;
 use crate::element::Element;

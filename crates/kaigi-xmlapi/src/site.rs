@@ -1,7 +1,8 @@
 //! The site service (`ns1:` on the wire): GetSite and LstTimeZone.
 
-use kaigi_core::language;
-use kaigi_core::timezone::{self, TimeZoneInfo};
+use kaigi_core::model::language;
+use kaigi_core::rules::timezone;
+use kaigi_core::rules::timezone::TimeZoneInfo;
 
 use crate::codes::Failure;
 use crate::values::{opt_gmt, parse_num};

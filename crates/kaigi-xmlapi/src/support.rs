@@ -1,7 +1,7 @@
 //! Support Center (`sc:`): CreateSupportSession (`metaData?`, `tracking?`) → `sc:sessionKey`.
 //! The core's meeting use case with `SessionKind::Support` does the work.
 
-use kaigi_core::meeting::SessionKind;
+use kaigi_core::model::SessionKind;
 
 use crate::codes::Failure;
 use crate::meeting::meeting_fields;

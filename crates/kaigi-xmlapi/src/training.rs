@@ -8,9 +8,7 @@
 //! `interval`, `dayInWeek`, `endAfter`, `expirationDate`, … ; presenters with role HOST are
 //! alternate hosts.
 
-use kaigi_core::meeting::{Invitee, Meeting, Recurrence, RepeatKind, SessionKind};
-use kaigi_core::meetings::MeetingFields;
-use kaigi_core::user::User;
+use kaigi_core::model::{Invitee, Meeting, MeetingFields, Recurrence, RepeatKind, SessionKind, User};
 
 use crate::codes::Failure;
 use crate::element::Element;

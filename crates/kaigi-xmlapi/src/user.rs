@@ -2,11 +2,10 @@
 //! LstsummaryUser, GetloginurlUser, GetlogouturlUser, GetLoginTicket, GetUserCard, GetMe.
 
 use chrono::{DateTime, Utc};
-use kaigi_core::language;
-use kaigi_core::store::{UserOrderBy, UserQuery};
-use kaigi_core::timezone;
-use kaigi_core::user::{ActiveState, User};
-use kaigi_core::users::{LanguageChoice, NewUser, ProfilePatch, UserChange, UserFields};
+use kaigi_core::model::{
+    language, ActiveState, LanguageChoice, NewUser, ProfilePatch, User, UserChange, UserFields, UserOrderBy, UserQuery,
+};
+use kaigi_core::rules::timezone;
 use kaigi_core::Error;
 
 use crate::codes::Failure;

@@ -2,7 +2,7 @@
 //! zeros, 1-based list windows, `order` pairs interleaved or grouped.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use kaigi_core::timezone;
+use kaigi_core::rules::timezone;
 
 use crate::codes::Failure;
 use crate::element::Element;

@@ -12,11 +12,11 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::Args;
-use kaigi_core::license::{DatedPlan, LicenseAction, LicenseOutcome, LicensePlan, SeatChange};
-use kaigi_core::license_log::{month_of, LicenseDecision};
-use kaigi_core::license_report::{format_month, parse_month};
-use kaigi_core::site::{NewSite, SiteSettings};
-use kaigi_core::user::User;
+use kaigi_core::model::{
+    DatedPlan, LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, NewSite, SeatChange, SiteSettings, User,
+};
+use kaigi_core::rules::licence::month_of;
+use kaigi_core::rules::licence_report::{format_month, parse_month};
 use kaigi_core::Kaigi;
 
 #[derive(Args, Clone)]

@@ -5,14 +5,10 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use kaigi_core::auth::Caller;
-use kaigi_core::integration_store::IntegrationKind;
-use kaigi_core::integrations::NewIntegration;
-use kaigi_core::license::LicensePlan;
-use kaigi_core::site::SiteSettings;
-use kaigi_core::store::UserQuery;
-use kaigi_core::user::ActiveState;
-use kaigi_core::users::{NewUser, UserChange, UserFields};
+use kaigi_core::model::{
+    ActiveState, Caller, IntegrationKind, LicensePlan, NewIntegration, NewUser, SiteSettings, UserChange, UserFields,
+    UserQuery,
+};
 use kaigi_core::Kaigi;
 
 use crate::{DbArgs, SecretArgs};

@@ -1,8 +1,7 @@
 //! The licence report as text: an aligned table for people, CSV (one row per month) for
 //! spreadsheets. The JSON form is the report's own serialization.
 
-use kaigi_core::license::LicensePlan;
-use kaigi_core::license_report::{LicenseReport, PlanView};
+use kaigi_core::model::{LicensePlan, LicenseReport, PlanView};
 
 fn plan_text(p: &PlanView) -> String {
     match p.plan {

@@ -1,7 +1,7 @@
 //! The demo site: shaped like the forum thread's company, and seeding it twice changes nothing.
 
-use kaigi_core::license::{plan_in_force, LicensePlan};
-use kaigi_core::store::UserQuery;
+use kaigi_core::model::{LicensePlan, UserQuery};
+use kaigi_core::rules::licence::plan_in_force;
 
 use crate::support::*;
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
-use kaigi_core::license::{LicenseAction, LicenseOutcome};
+use kaigi_core::model::{LicenseAction, LicenseOutcome};
 use serde_json::{json, Value};
 
 use crate::support::*;

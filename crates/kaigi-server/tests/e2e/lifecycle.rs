@@ -3,7 +3,7 @@
 //! describes), the meeting runs, is recorded and ended, and its history is written.
 
 use chrono::Duration;
-use kaigi_core::activity_store::EventKind;
+use kaigi_core::model::EventKind;
 use serde_json::{json, Value};
 
 use crate::support::*;

@@ -39,7 +39,7 @@ async fn a_token_expires_after_twelve_hours_of_the_clock() {
 async fn a_deactivated_user_s_token_stops_working() {
     let s = TestServer::start().await;
     let t = token(&s, "bob", None).await;
-    s.kaigi.deactivate_users(&kaigi_core::auth::Caller::operator(s.site.clone()), &["bob".into()]).await.unwrap();
+    s.kaigi.deactivate_users(&kaigi_core::model::Caller::operator(s.site.clone()), &["bob".into()]).await.unwrap();
     rest(&s, "GET", "/v1/people/me", Some(&t), None).await.assert_error(401);
 }
 
@@ -202,7 +202,7 @@ async fn token_requests_of_one_client_are_limited_per_minute() {
             (resp.status().as_u16(), retry)
         }
     };
-    for _ in 0..kaigi_core::oauth::TOKEN_REQUESTS_PER_MINUTE {
+    for _ in 0..kaigi_core::rules::limits::TOKEN_REQUESTS_PER_MINUTE {
         assert_eq!(post("Cguessing").await.0, 401, "a wrong secret, counted");
     }
     let (status, retry) = post("Cguessing").await;

@@ -2,10 +2,7 @@
 //! occurrences, the scheduling window, admin scheduling with hostEmail, and one model shared
 //! with the XML API.
 
-use kaigi_core::auth::Caller;
-use kaigi_core::license::LicensePlan;
-use kaigi_core::site::SiteSettings;
-use kaigi_core::users::{NewUser, UserFields};
+use kaigi_core::model::{Caller, LicensePlan, NewUser, SiteSettings, UserFields};
 use serde_json::{json, Value};
 
 use crate::rest_support::*;

@@ -5,9 +5,7 @@
 
 use base64::Engine as _;
 use chrono::Duration;
-use kaigi_core::auth::Caller;
-use kaigi_core::integration_store::IntegrationKind;
-use kaigi_core::integrations::NewIntegration;
+use kaigi_core::model::{Caller, IntegrationKind, NewIntegration};
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 
@@ -371,7 +369,7 @@ async fn the_authorize_page_never_sends_people_to_an_unverified_uri() {
     let location = get_page(&implicit).await.location.expect("sent back");
     assert_eq!(param(&location, "error").as_deref(), Some("unsupported_response_type"));
     assert_eq!(param(&location, "state").as_deref(), Some("s5"));
-    let long_state = "x".repeat(kaigi_core::oauth::MAX_STATE_BYTES + 1);
+    let long_state = "x".repeat(kaigi_core::rules::limits::MAX_STATE_BYTES + 1);
     let location =
         get_page(&authorize_url(&s, &app.client_id, CALLBACK, scope, &long_state)).await.location.expect("sent back");
     assert_eq!(param(&location, "error").as_deref(), Some("invalid_request"));
@@ -700,7 +698,7 @@ async fn form_checks_are_random_per_browser_and_never_derived_from_the_sign_in()
     let second = admin_page(&s, "GET", page, Some(&boss), None, &[]).await;
     let check = hidden_value(&first.body, "check");
     assert_ne!(check, hidden_value(&second.body, "check"));
-    let old_scheme = kaigi_core::secrets::token_hash(&format!("integrations-form:{boss}"));
+    let old_scheme = kaigi_core::rules::secrets::token_hash(&format!("integrations-form:{boss}"));
     for leaked in [&boss["Basic ".len()..], ADMIN_PW, &old_scheme[..32]] {
         assert!(!first.body.contains(leaked), "{leaked} in the page");
     }
@@ -762,7 +760,7 @@ async fn the_consent_form_may_lead_to_the_verified_redirect_origin_and_checks_th
 }
 
 /// The machine account an authorization of `app` makes (active or not), if any.
-async fn machine_account(s: &TestServer, app: &App) -> Option<kaigi_core::user::User> {
+async fn machine_account(s: &TestServer, app: &App) -> Option<kaigi_core::model::User> {
     let webex_id = format!("serviceapp-{}", app.client_id[1..13].to_lowercase());
     s.kaigi.store.user_by_webex_id(s.site.id, &webex_id).await.expect("store")
 }
@@ -789,7 +787,7 @@ async fn authorizing_a_service_app_twice_at_once_leaves_one_machine_account() {
     let ok: Vec<_> = answers.iter().filter_map(|r| r.as_ref().ok()).collect();
     assert!(!ok.is_empty());
     let machine = machine_account(&s, &app).await.expect("made");
-    assert_eq!(machine.active, kaigi_core::user::ActiveState::Activated);
+    assert_eq!(machine.active, kaigi_core::model::ActiveState::Activated);
     let stored = s.kaigi.store.integration_by_client_id(&app.client_id).await.unwrap().unwrap();
     assert_eq!(stored.machine_user_id, Some(machine.id));
     assert!(ok.iter().all(|i| i.machine_user_id == Some(machine.id)), "every answer names the one account");
@@ -813,7 +811,7 @@ async fn deleting_a_service_app_while_it_is_authorized_leaves_no_active_machine_
             assert!(matches!(e, kaigi_core::Error::NotFound(_)), "{e}");
         }
         if let Some(machine) = machine_account(&s, &app).await {
-            assert_eq!(machine.active, kaigi_core::user::ActiveState::Deactivated, "an orphan account stays active");
+            assert_eq!(machine.active, kaigi_core::model::ActiveState::Deactivated, "an orphan account stays active");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (alone and in listings), the update rules with their texts, the mails to invitees, a series
 //! change dropping the exceptions, the XML face and joining the changed occurrence.
 
-use kaigi_core::mail::MailKind;
+use kaigi_core::model::MailKind;
 use serde_json::{json, Value};
 
 use crate::lifecycle::control;
@@ -35,7 +35,7 @@ fn field<'a>(items: &'a [Value], name: &str) -> Vec<&'a str> {
     items.iter().map(|i| i[name].as_str().unwrap()).collect()
 }
 
-async fn mails(s: &TestServer, kind: MailKind) -> Vec<kaigi_core::mail::Mail> {
+async fn mails(s: &TestServer, kind: MailKind) -> Vec<kaigi_core::model::Mail> {
     s.outbox().await.into_iter().filter(|m| m.kind == kind).collect()
 }
 

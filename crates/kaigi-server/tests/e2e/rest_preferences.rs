@@ -1,11 +1,9 @@
 //! /v1/meetingPreferences: the personal room the XML API shows, its options and co-hosts; audio,
 //! video and scheduling options; the user's one site; administrators acting with `userEmail`.
 
-use kaigi_core::auth::Caller;
-use kaigi_core::license::{LicenseAction, LicenseOutcome};
-use kaigi_core::preferences::{AudioChange, PreferenceAccess};
-use kaigi_core::site::SiteSettings;
-use kaigi_core::user::ActiveState;
+use kaigi_core::model::{
+    ActiveState, AudioChange, Caller, LicenseAction, LicenseOutcome, PreferenceAccess, SiteSettings,
+};
 use serde_json::{json, Value};
 
 use crate::rest_support::*;

@@ -6,9 +6,7 @@
 //! crosses sites. The bodies come from an exhaustive `match` over the registry's operations, so a
 //! new operation does not compile here until it has a row.
 
-use kaigi_core::license::LicensePlan;
-use kaigi_core::site::SiteSettings;
-use kaigi_core::users::{NewUser, UserFields};
+use kaigi_core::model::{LicensePlan, NewUser, SiteSettings, UserFields};
 use kaigi_xmlapi::registry::{Op, Status, OPERATIONS};
 use serde_json::json;
 
@@ -165,7 +163,7 @@ async fn world() -> (TestServer, World) {
         },
         ..NewUser::default()
     };
-    s.kaigi.create_user(&kaigi_core::auth::Caller::operator(other), &root).await.expect("root");
+    s.kaigi.create_user(&kaigi_core::model::Caller::operator(other), &root).await.expect("root");
     let api_key = s.kaigi.create_api_key(&s.site, "matrix").await.expect("api key");
     let read_token = token(&s, "alice", Some(&["meeting:schedules_read", "spark:people_read"])).await;
     (s, World { api_key, read_token })

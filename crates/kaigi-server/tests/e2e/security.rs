@@ -66,7 +66,7 @@ async fn a_deactivated_account_does_not_tell_a_right_password() {
 #[tokio::test]
 async fn join_guessing_is_limited_per_meeting_and_recorded() {
     use crate::lifecycle::{assert_error, control, guest, meeting};
-    use kaigi_core::license::LicenseAction;
+    use kaigi_core::model::LicenseAction;
 
     let s = TestServer::start().await;
     let (key, host_key) = meeting(&s).await;
@@ -112,8 +112,9 @@ async fn join_guessing_is_limited_per_meeting_and_recorded() {
 async fn a_password_change_or_a_deactivation_ends_sessions_and_tokens() {
     use crate::rest_support::{rest, token};
     use crate::web_pages::get_page;
-    use kaigi_core::auth::Caller;
-    use kaigi_core::users::{UserChange, UserFields};
+    use kaigi_core::model::Caller;
+    use kaigi_core::model::UserChange;
+    use kaigi_core::model::UserFields;
 
     let s = TestServer::start().await;
     let ticket_of = |who: &str, pw: &str| {
@@ -336,18 +337,21 @@ async fn a_site_administrator_may_act_for_a_participant() {
 #[tokio::test]
 #[ignore]
 async fn sign_in_costs() {
-    use kaigi_core::auth::{Credentials, Proof, SiteRef, UserRef};
-    use kaigi_core::secrets::HashCost;
+    use kaigi_core::model::Credentials;
+    use kaigi_core::model::Proof;
+    use kaigi_core::model::SiteRef;
+    use kaigi_core::model::UserRef;
+    use kaigi_core::rules::secrets::HashCost;
     let s = TestServer::start().await;
     let config = kaigi_core::Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::RECOMMENDED };
     let other = s.another_process().await;
     let kaigi = kaigi_core::Kaigi::new(other.store.clone(), other.clock.clone(), other.keys.clone(), config);
-    let change = kaigi_core::users::UserChange {
+    let change = kaigi_core::model::UserChange {
         webex_id: "alice".into(),
         new_webex_id: None,
-        fields: kaigi_core::users::UserFields { password: Some("strong-pass".into()), ..Default::default() },
+        fields: kaigi_core::model::UserFields { password: Some("strong-pass".into()), ..Default::default() },
     };
-    kaigi.set_user(&kaigi_core::auth::Caller::operator(s.site.clone()), &change).await.unwrap();
+    kaigi.set_user(&kaigi_core::model::Caller::operator(s.site.clone()), &change).await.unwrap();
     let attempt = |who: &str, pw: &str| Credentials {
         site: SiteRef::Name(SITE.into()),
         user: Some(UserRef::WebExId(who.into())),

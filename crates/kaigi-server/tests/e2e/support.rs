@@ -5,14 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use kaigi_core::auth::Caller;
-use kaigi_core::clock::AdjustableClock;
-use kaigi_core::keys::SeededKeys;
-use kaigi_core::license::LicensePlan;
-use kaigi_core::mail::Mail;
-use kaigi_core::secrets::HashCost;
-use kaigi_core::site::{Site, SiteSettings};
-use kaigi_core::users::{NewUser, UserFields};
+use kaigi_core::model::{Caller, LicensePlan, Mail, NewUser, Site, SiteSettings, UserFields};
+use kaigi_core::ports::{AdjustableClock, SeededKeys};
+use kaigi_core::rules::secrets::HashCost;
 use kaigi_core::{Config, Kaigi};
 use kaigi_xmlapi::element::Element;
 

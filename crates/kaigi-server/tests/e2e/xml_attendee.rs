@@ -2,8 +2,7 @@
 //! amardaxini (one person + sessionKey + role), Zimbra (first person at top level, more people in
 //! `<attendees>`), webexpy (a list of `<attendees>` to register).
 
-use kaigi_core::auth::{Caller, Principal};
-use kaigi_core::mail::MailKind;
+use kaigi_core::model::{Caller, MailKind, Principal};
 
 use crate::support::*;
 

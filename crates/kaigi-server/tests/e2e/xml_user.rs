@@ -301,15 +301,15 @@ async fn nothing_crosses_sites() {
         .kaigi
         .create_site(
             "globex",
-            kaigi_core::site::SiteSettings::default(),
-            kaigi_core::license::LicensePlan::EnterpriseAgreement,
+            kaigi_core::model::SiteSettings::default(),
+            kaigi_core::model::LicensePlan::EnterpriseAgreement,
         )
         .await
         .unwrap();
-    let op = kaigi_core::auth::Caller::operator(other);
-    let req = kaigi_core::users::NewUser {
+    let op = kaigi_core::model::Caller::operator(other);
+    let req = kaigi_core::model::NewUser {
         webex_id: "gadmin".into(),
-        fields: kaigi_core::users::UserFields {
+        fields: kaigi_core::model::UserFields {
             email: Some("alice@acme.example".into()), // the same email is fine on another site
             password: Some("g-pass".into()),
             privileges: vec![("siteAdmin".into(), true)],

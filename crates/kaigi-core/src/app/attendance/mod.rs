@@ -1,0 +1,4 @@
+//! Who is invited or registered: attendees, invitees and registrants.
+
+mod attendees;
+mod invitees;

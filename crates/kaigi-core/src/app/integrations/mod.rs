@@ -1,0 +1,3 @@
+//! OAuth integrations and Service Apps registered on a site.
+
+mod registry;

@@ -1,0 +1,45 @@
+//! The licence compliance report: per month, who scheduled or hosted, the seats held, what the
+//! site would need under each plan, and every refusal and violation with the booking behind it;
+//! plus a what-if for switching plans. The store answers with small, pre-grouped results (the
+//! monthly host roll-up, counts, the listed exceptions); everything here is pure computation over
+//! them. Definitions are in docs/licensing.md.
+
+use crate::error::{Error, Result};
+use crate::model::{Caller, LicenseReport, ReportData};
+use crate::rules::licence_report::{compute, months_between, parse_month};
+use crate::rules::limits::{MAX_LISTED, MAX_MONTHS, SHARED_ACCOUNT_REQUESTERS};
+use crate::Kaigi;
+
+impl Kaigi {
+    /// The compliance report of the caller's site over `from..=to` ("YYYY-MM"). Site
+    /// administrators (also read-only ones) only.
+    pub async fn license_report(&self, caller: &Caller, from: &str, to: &str) -> Result<LicenseReport> {
+        let me = caller.require_user()?;
+        if !(me.privileges.site_admin || me.privileges.ro_site_admin) {
+            return Err(Error::AccessDenied);
+        }
+        let (from, to) = (parse_month("from", from)?, parse_month("to", to)?);
+        if to < from {
+            return Err(Error::invalid("to", "must not be before from"));
+        }
+        if months_between(from, to).len() > MAX_MONTHS as usize {
+            return Err(Error::invalid("to", format!("a report covers at most {MAX_MONTHS} months")));
+        }
+        let site = &caller.site;
+        let s = &self.store;
+        let mut shared =
+            s.license_shared_bookings(site.id, from, to, SHARED_ACCOUNT_REQUESTERS, MAX_LISTED + 1).await?;
+        let shared_truncated = shared.len() > MAX_LISTED as usize;
+        shared.truncate(MAX_LISTED as usize);
+        let data = ReportData {
+            plans: s.license_plans(site.id).await?,
+            seats: s.seat_history(site.id).await?,
+            hosts: s.license_host_months(site.id, from, to).await?,
+            exception_counts: s.license_exception_counts(site.id, from, to).await?,
+            exceptions: s.license_exceptions(site.id, from, to, MAX_LISTED).await?,
+            shared,
+            shared_truncated,
+        };
+        Ok(compute(site, from, to, &data, self.now()))
+    }
+}

@@ -1,0 +1,89 @@
+//! The use cases, one folder per capability. [`Kaigi`] wires them to the ports (store, clock,
+//! keys) and the settings every use case needs; its fields are private to the core.
+
+mod attendance;
+pub(crate) mod identity;
+mod integrations;
+mod licensing;
+mod people;
+mod scheduling;
+mod sessions;
+
+use crate::ports::Clock;
+use crate::ports::KeyGen;
+use crate::ports::Store;
+use crate::rules::secrets::HashCost;
+use std::sync::Arc;
+
+use identity::passwords::VerifiedPasswords;
+use identity::usage::UsageLimiter;
+
+use chrono::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Base of every link kaigi hands out (join, host, iCalendar, personal rooms), without a
+    /// trailing slash, e.g. `http://127.0.0.1:8080`.
+    pub public_url: String,
+    pub hash_cost: HashCost,
+}
+
+impl Config {
+    pub fn new(public_url: &str) -> Self {
+        Self { public_url: public_url.trim_end_matches('/').to_string(), hash_cost: HashCost::RECOMMENDED }
+    }
+
+    /// The host part of the public URL (for SIP addresses), e.g. `127.0.0.1:8080` → `127.0.0.1`.
+    pub fn public_host(&self) -> &str {
+        let rest = self.public_url.split("://").nth(1).unwrap_or(&self.public_url);
+        let host_port = rest.split('/').next().unwrap_or(rest);
+        host_port.rsplit_once(':').map(|(h, _)| h).unwrap_or(host_port)
+    }
+}
+
+pub struct Kaigi {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Arc<dyn KeyGen>,
+    pub config: Config,
+    pub(crate) verified: VerifiedPasswords,
+    pub(crate) usage: UsageLimiter,
+    /// Password hashing and checking slots (one per core).
+    pub(crate) hashing_slots: tokio::sync::Semaphore,
+    /// A fixed argon2id hash at the configured cost, made on first use: what an unknown user's
+    /// password is checked against, so it costs what a known user's wrong password costs.
+    pub(crate) dummy_hash: Arc<std::sync::OnceLock<String>>,
+}
+
+impl Kaigi {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, keys: Arc<dyn KeyGen>, config: Config) -> Self {
+        let verified = VerifiedPasswords::new(keys.as_ref(), Duration::minutes(10), 100_000);
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let hashing_slots = tokio::sync::Semaphore::new(cores);
+        Self {
+            store,
+            clock,
+            keys,
+            config,
+            verified,
+            usage: UsageLimiter::default(),
+            hashing_slots,
+            dummy_hash: Arc::default(),
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_host_drops_scheme_and_port() {
+        assert_eq!(Config::new("http://127.0.0.1:8080/").public_host(), "127.0.0.1");
+        assert_eq!(Config::new("https://meet.example.com").public_host(), "meet.example.com");
+    }
+}

@@ -1,0 +1,6 @@
+//! Users of a site: provisioning, profiles, personal rooms, meeting preferences, the directory and site administration.
+
+mod admin;
+mod directory;
+mod preferences;
+mod users;

@@ -1,0 +1,317 @@
+//! A user's meeting preferences (the REST API's `/v1/meetingPreferences`): the options of their
+//! personal room, audio, video systems and scheduling. They are part of the user, so both faces
+//! show one model: the personal room's key, host PIN and topic are what the XML API's GetUser
+//! shows, and the scheduling delegates are the XML API's scheduling permission.
+
+use crate::error::{Entity, Error, Result};
+use crate::model::{
+    scope, AudioChange, AudioType, LicenseAction, Person, PreferenceAccess, PreferencesWrite, RoomChange, RoomOptions,
+    RoomView, SchedulingChange, Site, TokenCaller, User, VideoDevice,
+};
+use crate::rules::limits::{
+    AUTO_LOCK_MINUTES, JOIN_BEFORE_HOST_MINUTES, MAX_CO_HOSTS, MAX_DELEGATES, MAX_PREFERENCE_TEXT,
+};
+use crate::rules::validate::preferences::{
+    check_audio_pin, check_choice, check_host_pin, check_phone, check_text, check_topic, check_video, host_pin_length,
+    required,
+};
+use crate::Kaigi;
+
+impl Kaigi {
+    /// Whose preferences a request reads or changes: the caller's own, or, with `userEmail` and an
+    /// administrator's preferences scope, those of another user of the same site.
+    pub async fn preferences_owner(
+        &self,
+        who: &TokenCaller,
+        user_email: Option<&str>,
+        access: PreferenceAccess,
+    ) -> Result<User> {
+        let (own, admin) = match access {
+            PreferenceAccess::Read => (scope::PREFERENCES_READ, scope::ADMIN_PREFERENCES_READ),
+            PreferenceAccess::Write => (scope::PREFERENCES_WRITE, scope::ADMIN_PREFERENCES_WRITE),
+        };
+        if !who.has(own) && !who.has(admin) {
+            return Err(Error::MissingScope(own));
+        }
+        let site = who.caller.site.id;
+        let me = who.user();
+        let email = user_email.map(str::trim).filter(|e| !e.is_empty());
+        match email {
+            Some(e) if !e.eq_ignore_ascii_case(&me.email) => {
+                if !who.has(admin) {
+                    return Err(Error::OthersPreferences);
+                }
+                self.store.user_by_email(site, e).await?.ok_or(Error::OthersPreferences)
+            }
+            // Fresh from the store: the token's copy may be older than a change just made.
+            _ => self.store.user_by_id(site, me.id).await?.ok_or(Error::NotFound(Entity::User)),
+        }
+    }
+
+    /// The personal room of `user` with its options and co-hosts; NotFound when they have none.
+    pub async fn room_preferences(&self, site: &Site, user: &User) -> Result<RoomView> {
+        let links = self.personal_room_links(site, user).ok_or(Error::NotFound(Entity::PersonalRoom))?;
+        let options = user.preferences.room.clone();
+        let mut co_hosts = Vec::with_capacity(options.co_hosts.len());
+        for id in &options.co_hosts {
+            if let Some(u) = self.store.user_by_id(site.id, *id).await? {
+                co_hosts.push(u);
+            }
+        }
+        Ok(RoomView { links, options, co_hosts })
+    }
+
+    /// Changes the personal room of `owner`. Every co-host must be a user of the site; one newly
+    /// named is a licence question (as a co-host of a meeting is): when it is refused they are
+    /// left out, as a meeting keeps such a person a plain invitee.
+    pub async fn update_room_preferences(&self, site: &Site, owner: User, change: &RoomChange) -> Result<RoomView> {
+        let user = owner;
+        let Some(room) = user.personal_room.as_ref().filter(|r| r.released_at.is_none()) else {
+            return Err(Error::NotFound(Entity::PersonalRoom));
+        };
+        let room_key = room.meeting_key;
+        let topic = check_topic(&required("topic", change.topic.clone())?)?;
+        let pin = required("hostPin", change.host_pin.clone())?.trim().to_string();
+        let auto_lock = required("enabledAutoLock", change.auto_lock)?;
+        let minutes = check_choice(
+            "autoLockMinutes",
+            required("autoLockMinutes", change.auto_lock_minutes)?,
+            &AUTO_LOCK_MINUTES,
+        )?;
+        let notify_host = required("enabledNotifyHost", change.notify_host)?;
+        let support_co_host = required("supportCoHost", change.support_co_host)?;
+        let named = required("coHosts", change.co_hosts.clone())?;
+        check_host_pin(&pin, host_pin_length(site))?;
+        if named.len() > MAX_CO_HOSTS {
+            return Err(Error::invalid("coHosts", format!("At most {MAX_CO_HOSTS} coHosts.")));
+        }
+        let mut co_hosts: Vec<User> = Vec::with_capacity(named.len());
+        for c in &named {
+            let email = c.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+            let email = email.ok_or_else(|| Error::invalid("coHosts", "Each of the coHosts needs an email."))?;
+            let co =
+                self.store.user_by_email(site.id, email).await?.ok_or_else(|| {
+                    Error::invalid("coHosts", format!("coHosts: {email} is not a user of this site."))
+                })?;
+            if co.id == user.id {
+                return Err(Error::invalid("coHosts", "coHosts cannot name the owner of the personal room."));
+            }
+            if !co_hosts.iter().any(|u| u.id == co.id) {
+                co_hosts.push(co);
+            }
+        }
+        let before = user.preferences.room.co_hosts.clone();
+        let mut kept = Vec::with_capacity(co_hosts.len());
+        let mut decisions = Vec::new();
+        for co in co_hosts {
+            if before.contains(&co.id) {
+                kept.push(co);
+                continue;
+            }
+            let asked = self.ask_licence(site, LicenseAction::Cohost, Person::User(&co)).await?;
+            let refused = asked.refused();
+            let mut decision = asked.decision;
+            decision.meeting_key = Some(room_key);
+            decision.booking_name = topic.clone();
+            decisions.push(decision);
+            if !refused {
+                kept.push(asked.updated_user.unwrap_or(co));
+            }
+        }
+        self.record_licence_decisions(&decisions).await?;
+        let previous = &user.preferences.room;
+        let room = RoomOptions {
+            topic: Some(topic),
+            auto_lock,
+            auto_lock_minutes: minutes,
+            notify_host,
+            support_co_host,
+            anyone_as_co_host: change.anyone_as_co_host.unwrap_or(previous.anyone_as_co_host),
+            first_user_as_co_host: change.first_user_as_co_host.unwrap_or(previous.first_user_as_co_host),
+            authenticated_devices: change.authenticated_devices.unwrap_or(previous.authenticated_devices),
+            co_hosts: kept.iter().map(|u| u.id).collect(),
+        };
+        let write = PreferencesWrite { room: Some(room), host_pin: Some(pin), ..PreferencesWrite::at(self.now()) };
+        let user = self.save_preferences(&user, &write).await?;
+        self.room_preferences(site, &user).await
+    }
+
+    /// Changes the audio options of `owner`; what the change leaves out stays.
+    pub async fn update_audio_preferences(&self, owner: User, change: &AudioChange) -> Result<User> {
+        let user = owner;
+        let mut audio = user.preferences.audio.clone();
+        if let Some(t) = &change.default_audio_type {
+            audio.default_audio_type = AudioType::parse(t).ok_or_else(|| {
+                let names: Vec<&str> = AudioType::ALL.iter().map(|t| t.wire()).collect();
+                Error::invalid("defaultAudioType", format!("defaultAudioType must be one of {}.", names.join(", ")))
+            })?;
+        }
+        if let Some(d) = &change.other_teleconference_description {
+            audio.other_teleconference_description =
+                check_text("otherTeleconferenceDescription", d, MAX_PREFERENCE_TEXT)?;
+        }
+        if let Some(pin) = &change.audio_pin {
+            let pin = pin.trim();
+            if pin.is_empty() {
+                audio.audio_pin = None;
+            } else {
+                check_audio_pin(pin)?;
+                audio.audio_pin = Some(pin.to_string());
+            }
+        }
+        if let Some(p) = &change.office {
+            audio.office = check_phone("officeNumber", &p.over(&audio.office))?;
+        }
+        if let Some(p) = &change.mobile {
+            audio.mobile = check_phone("mobileNumber", &p.over(&audio.mobile))?;
+        }
+        audio.global_call_in = change.global_call_in.unwrap_or(audio.global_call_in);
+        audio.toll_free = change.toll_free.unwrap_or(audio.toll_free);
+        audio.auto_connection = change.auto_connection.unwrap_or(audio.auto_connection);
+        let write = PreferencesWrite { audio: Some(audio), ..PreferencesWrite::at(self.now()) };
+        self.save_preferences(&user, &write).await
+    }
+
+    /// Replaces the video systems of `owner`.
+    pub async fn update_video_preferences(&self, owner: User, devices: Option<&[VideoDevice]>) -> Result<User> {
+        let video = check_video(required("videoDevices", devices)?)?;
+        let write = PreferencesWrite { video: Some(video), ..PreferencesWrite::at(self.now()) };
+        self.save_preferences(&owner, &write).await
+    }
+
+    /// The emails of the people who may schedule for `user` (their scheduling permission).
+    pub async fn delegate_emails(&self, site: &Site, user: &User) -> Result<Vec<String>> {
+        let mut out = Vec::with_capacity(user.scheduling_permission.len());
+        for webex_id in &user.scheduling_permission {
+            if let Some(u) = self.store.user_by_webex_id(site.id, webex_id).await? {
+                out.push(u.email);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Changes the scheduling options of `owner`; the delegates become their scheduling
+    /// permission (each must be another user of the site).
+    pub async fn update_scheduling_preferences(
+        &self,
+        site: &Site,
+        owner: User,
+        change: &SchedulingChange,
+    ) -> Result<User> {
+        let user = owner;
+        let mut s = user.preferences.scheduling.clone();
+        if let Some(m) = change.join_before_host_minutes {
+            s.join_before_host_minutes = check_choice("joinBeforeHostMinutes", m, &JOIN_BEFORE_HOST_MINUTES)?;
+        }
+        s.join_before_host = change.join_before_host.unwrap_or(s.join_before_host);
+        s.auto_share_recording = change.auto_share_recording.unwrap_or(s.auto_share_recording);
+        s.webex_assistant = change.webex_assistant.unwrap_or(s.webex_assistant);
+        let mut write = PreferencesWrite { scheduling: Some(s), ..PreferencesWrite::at(self.now()) };
+        if let Some(emails) = &change.delegate_emails {
+            if emails.len() > MAX_DELEGATES {
+                return Err(Error::invalid("delegateEmails", format!("At most {MAX_DELEGATES} delegateEmails.")));
+            }
+            let mut ids: Vec<String> = Vec::with_capacity(emails.len());
+            for e in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+                let d = self.store.user_by_email(site.id, e).await?.ok_or_else(|| {
+                    Error::invalid("delegateEmails", format!("delegateEmails: {e} is not a user of this site."))
+                })?;
+                if d.id == user.id {
+                    return Err(Error::invalid("delegateEmails", "delegateEmails cannot name the user themselves."));
+                }
+                if !ids.iter().any(|w| w.eq_ignore_ascii_case(&d.webex_id)) {
+                    ids.push(d.webex_id);
+                }
+            }
+            write.scheduling_permission = Some(ids);
+        }
+        self.save_preferences(&user, &write).await
+    }
+
+    /// Writes the preferences alone: `owner` may be a cached copy, and the rest of the user
+    /// (active, password, privileges, lockout) may have changed since it was read.
+    async fn save_preferences(&self, owner: &User, write: &PreferencesWrite) -> Result<User> {
+        match self.store.update_user_preferences(owner.site_id, owner.id, write).await {
+            Ok(user) => Ok(user),
+            Err(crate::error::StoreError::Missing) => Err(Error::NotFound(Entity::User)),
+            Err(e) => Err(Error::Store(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::AudioType;
+    use crate::model::MeetingPreferences;
+    use crate::model::VideoDevice;
+    use crate::rules::limits::AUTO_LOCK_MINUTES;
+    use crate::rules::limits::JOIN_BEFORE_HOST_MINUTES;
+    use crate::rules::limits::MAX_TOPIC;
+    use crate::rules::limits::MAX_VIDEO_DEVICES;
+    use crate::rules::validate::preferences::check_audio_pin;
+    use crate::rules::validate::preferences::check_choice;
+    use crate::rules::validate::preferences::check_host_pin;
+    use crate::rules::validate::preferences::check_topic;
+    use crate::rules::validate::preferences::check_video;
+
+    #[test]
+    fn host_pins_follow_the_site_length_without_runs_or_repeats() {
+        for good in ["4325", "1357", "0912", "9870"] {
+            assert!(check_host_pin(good, 4).is_ok(), "{good}");
+        }
+        for bad in ["1234", "4321", "0123", "6789", "9876", "1111", "0000", "123", "12345", "12a4", " 432", ""] {
+            assert!(check_host_pin(bad, 4).is_err(), "{bad}");
+        }
+        assert!(check_host_pin("43251", 5).is_ok());
+        assert!(check_host_pin("4325", 5).is_err(), "a site asking five digits refuses four");
+        assert!(check_host_pin("56789", 5).is_err());
+        assert!(check_host_pin("77777", 5).is_err());
+        let err = check_host_pin("1111", 4).unwrap_err().to_string();
+        assert!(err.contains("hostPin"), "{err}");
+    }
+
+    #[test]
+    fn audio_pins_are_four_digits_by_the_same_rules() {
+        assert!(check_audio_pin("1314").is_ok());
+        for bad in ["131", "13145", "1234", "3210", "2222", "abcd"] {
+            assert!(check_audio_pin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn video_systems_need_one_default() {
+        let d = |name: &str, address: &str, is_default| VideoDevice {
+            name: name.into(),
+            address: address.into(),
+            is_default,
+        };
+        assert!(check_video(&[]).is_ok());
+        assert!(check_video(&[d("room", "room@example.com", true)]).is_ok());
+        assert!(check_video(&[d("room", "room@example.com", false)]).is_err());
+        assert!(check_video(&[d("a", "a@example.com", true), d("b", "b@example.com", true)]).is_err());
+        assert!(check_video(&[d("", "a@example.com", true)]).is_err());
+        assert!(check_video(&[d("a", "not-an-address", true)]).is_err());
+        let many: Vec<VideoDevice> = (0..=MAX_VIDEO_DEVICES).map(|i| d("x", "x@example.com", i == 0)).collect();
+        assert!(check_video(&many).is_err());
+    }
+
+    #[test]
+    fn choices_and_topics_are_bounded() {
+        assert!(check_choice("autoLockMinutes", 20, &AUTO_LOCK_MINUTES).is_ok());
+        assert!(check_choice("autoLockMinutes", 7, &AUTO_LOCK_MINUTES).is_err());
+        assert!(check_choice("joinBeforeHostMinutes", 20, &JOIN_BEFORE_HOST_MINUTES).is_err());
+        assert!(check_topic("  ").is_err());
+        assert_eq!(check_topic(" Team room ").unwrap(), "Team room");
+        assert!(check_topic(&"x".repeat(MAX_TOPIC)).is_ok());
+        assert!(check_topic(&"x".repeat(MAX_TOPIC + 1)).is_err());
+    }
+
+    #[test]
+    fn stored_preferences_load_with_defaults_for_what_is_missing() {
+        let p: MeetingPreferences = serde_json::from_str(r#"{"room":{"topic":"T"}}"#).unwrap();
+        assert_eq!(p.room.topic.as_deref(), Some("T"));
+        assert_eq!(p.audio.default_audio_type, AudioType::WebexAudio);
+        let back: MeetingPreferences = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+    }
+}

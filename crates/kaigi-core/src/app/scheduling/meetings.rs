@@ -1,0 +1,732 @@
+//! Scheduling use cases: create, change, read, delete and list meetings (and the other session
+//! kinds, which share the model), with the 40.x rules: generated passwords, starts in the future,
+//! who may schedule for whom, and the host-licence question asked in one place.
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+
+use crate::error::{ConflictOn, Entity, Error, Result, ScheduleError, StoreError};
+use crate::model::{
+    AttendeeOptions, CalendarEntry, Caller, Invitee, LicenseAction, LicenseDecision, ListStatus, Meeting,
+    MeetingFields, MeetingLinks, MeetingListing, MeetingOptions, MeetingQuery, MeetingRef, Occurrence, Page, Person,
+    Principal, Recurrence, ScheduleShape, SessionKind, SessionStatus, Site, User, REGISTRATION_FIELDS,
+};
+use crate::rules::licence::{for_booking, on_behalf_of, requester_of};
+use crate::rules::limits::{
+    DEFAULT_DURATION_MINUTES, DEFAULT_OPEN_TIME_SECS, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES,
+    MAX_INVITEES, MAX_OPEN_TIME_SECS, MAX_PASSWORD, WRITE_ATTEMPTS,
+};
+use crate::rules::links::url_encode;
+use crate::rules::schedule::sort_occurrences;
+use crate::rules::timezone::TimeZoneInfo;
+use crate::rules::validate::meeting::{check_options, refuse_control, validate_rule};
+use crate::rules::validate::{clean_text, valid_email};
+use crate::rules::{recurrence, schedule, timezone};
+use crate::Kaigi;
+
+fn store_error(e: StoreError) -> Error {
+    match e {
+        StoreError::Missing => Error::NotFound(Entity::Meeting),
+        other => Error::Store(other),
+    }
+}
+
+impl Kaigi {
+    /// The links of `m`, built from the public base URL.
+    pub fn meeting_links(&self, site: &Site, m: &Meeting) -> MeetingLinks {
+        let base = self.site_url(site);
+        MeetingLinks {
+            host_calendar: format!("{base}/j.php?MTID=m{}&ICS=MH", m.host_token),
+            attendee_calendar: format!("{base}/j.php?MTID=m{}&ICS=MA", m.uuid),
+            invite: format!("{base}/j.php?MTID=m{}", m.uuid),
+            join: format!("{base}/e.php?AT=SI&MK={}", m.meeting_key),
+            host: format!("{base}/m.php?AT=HM&MK={}", m.meeting_key),
+            register: m.attendee_options.registration.then(|| format!("{base}/j.php?RGID=r{}", m.uuid)),
+            sip: format!("{}@{}.{}", m.meeting_key, site.name, self.config.public_host()),
+        }
+    }
+
+    /// The zone a schedule is read in: the request's, else the host's, else the site's.
+    fn schedule_zone(site: &Site, host: &User, requested: Option<u16>) -> Result<&'static TimeZoneInfo> {
+        let id = requested.unwrap_or(host.time_zone_id);
+        timezone::by_id(id)
+            .or_else(|| if requested.is_none() { timezone::by_id(site.settings.time_zone_id) } else { None })
+            .ok_or_else(|| Error::invalid("timeZoneID", "must be one of the 62 time zones (0-61)"))
+    }
+
+    /// Who the meeting is for: the caller, or the user `schedule/hostWebExID` names when the
+    /// caller may schedule for them (a site administrator, or someone on their scheduling
+    /// permission list).
+    async fn resolve_host(&self, caller: &Caller, named: Option<&str>) -> Result<User> {
+        let me = caller.require_user()?;
+        let Some(id) = named.map(str::trim).filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case(&me.webex_id)) else {
+            return Ok(me.clone());
+        };
+        let host = self
+            .store
+            .user_by_webex_id(caller.site.id, id)
+            .await?
+            .ok_or(Error::Schedule(ScheduleError::UnknownHost))?;
+        if me.privileges.site_admin || host.permits_scheduling_by(&me.webex_id) {
+            Ok(host)
+        } else {
+            Err(Error::Schedule(ScheduleError::NotPermittedForHost))
+        }
+    }
+
+    /// The licence question for the host of a booking. A refusal is recorded and answered with
+    /// the licence error; otherwise the decision (to record once the booking is stored) and the
+    /// host as they are now (a free seat may have been given).
+    async fn host_licence(
+        &self,
+        caller: &Caller,
+        host: User,
+        booking_name: &str,
+        requester: Option<String>,
+    ) -> Result<(LicenseDecision, User)> {
+        let asked = self.ask_licence(&caller.site, LicenseAction::Schedule, Person::User(&host)).await?;
+        let mut d = asked.decision.clone();
+        d.booked_by = caller.user().map(|u| u.webex_id.clone());
+        d.requester = on_behalf_of(requester, &host);
+        d.booking_name = booking_name.trim().chars().take(512).collect();
+        if asked.refused() {
+            self.record_licence_decisions(&[d]).await?;
+            return Err(asked.error());
+        }
+        Ok((d, asked.updated_user.unwrap_or(host)))
+    }
+
+    /// The licence question for each alternate host (invitee with role HOST) not in `before`:
+    /// one who may not host stays invited as an attendee (as the REST API does with co-hosts).
+    async fn alternate_host_licences(
+        &self,
+        site: &Site,
+        host: &User,
+        m: &mut Meeting,
+        before: &[Invitee],
+    ) -> Result<Vec<LicenseDecision>> {
+        let mut decisions = Vec::new();
+        for i in m.invitees.iter_mut() {
+            let is_alternate = i.role == "HOST" && !i.email.eq_ignore_ascii_case(&host.email);
+            let was_alternate = before.iter().any(|b| b.role == "HOST" && b.email.eq_ignore_ascii_case(&i.email));
+            if !is_alternate || was_alternate {
+                continue;
+            }
+            let user = self.store.user_by_email(site.id, &i.email).await?;
+            let who = match &user {
+                Some(u) => Person::User(u),
+                None => Person::Guest(&i.email),
+            };
+            let asked = self.ask_licence(site, LicenseAction::AlternateHost, who).await?;
+            if asked.refused() {
+                i.role = "ATTENDEE".into();
+            }
+            decisions.push(asked.decision);
+        }
+        Ok(decisions)
+    }
+
+    pub(crate) fn may_manage(caller: &Caller, m: &Meeting) -> bool {
+        let Some(me) = caller.user() else { return false };
+        me.id == m.host_id
+            || me.id == m.scheduled_by
+            || me.privileges.site_admin
+            || m.invitees.iter().any(|i| i.role.eq_ignore_ascii_case("HOST") && i.email.eq_ignore_ascii_case(&me.email))
+    }
+
+    fn may_read(caller: &Caller, m: &Meeting) -> bool {
+        Self::may_manage(caller, m) || caller.user().is_some_and(|u| u.privileges.ro_site_admin)
+    }
+
+    /// A meeting of the caller's site by key or uuid, of the given kinds (all when empty).
+    pub async fn find_meeting(&self, site: &Site, r: &MeetingRef, kinds: &[SessionKind]) -> Result<Meeting> {
+        let found = match r {
+            MeetingRef::Key(k) => self.store.meeting_by_key(site.id, *k).await?,
+            MeetingRef::Uuid(u) => self.store.meeting_by_uuid(site.id, u.trim()).await?,
+        };
+        found.filter(|m| kinds.is_empty() || kinds.contains(&m.kind)).ok_or(Error::NotFound(Entity::Meeting))
+    }
+
+    /// Applies the request's non-schedule fields to `m`, validating each.
+    fn apply_meeting_fields(&self, site: &Site, host: &User, m: &mut Meeting, f: &MeetingFields) -> Result<()> {
+        if let Some(v) = &f.name {
+            let name = clean_text("confName", v, 512)?;
+            refuse_control("confName", &name)?;
+            if name.is_empty() {
+                return Err(Error::invalid("confName", "must not be empty"));
+            }
+            m.name = name;
+        }
+        if let Some(t) = f.meeting_type {
+            if site.settings.meeting_type(t).is_none() {
+                return Err(Error::invalid("meetingType", format!("{t} is not a meeting type of this site")));
+            }
+            if !host.meeting_types.contains(&t) {
+                return Err(Error::invalid("meetingType", format!("{t} is not among the host's meeting types")));
+            }
+            m.meeting_type = t;
+        }
+        for (dst, src, field, max) in [
+            (&mut m.agenda, &f.agenda, "agenda", 2500),
+            (&mut m.greeting, &f.greeting, "greeting", 2500),
+            (&mut m.location, &f.location, "location", 512),
+            (&mut m.invitation, &f.invitation, "invitation", 2500),
+        ] {
+            if let Some(v) = src {
+                *dst = clean_text(field, v, max)?;
+            }
+        }
+        if let Some(v) = f.is_internal {
+            m.is_internal = v;
+        }
+        if let Some(d) = f.duration_minutes {
+            if d == 0 || d > MAX_DURATION_MINUTES {
+                return Err(Error::invalid("duration", format!("must be 1 to {MAX_DURATION_MINUTES} minutes")));
+            }
+            m.duration_minutes = d;
+        }
+        if let Some(o) = f.open_time_secs {
+            if o > MAX_OPEN_TIME_SECS {
+                return Err(Error::invalid("openTime", format!("must be 0 to {MAX_OPEN_TIME_SECS} seconds")));
+            }
+            m.open_time_secs = o;
+        }
+        if let Some(v) = f.join_teleconf_before_host {
+            m.join_teleconf_before_host = v;
+        }
+        if let Some(v) = f.list_status {
+            m.list_status = v;
+        }
+        if let Some(pw) = &f.password {
+            let pw = pw.trim();
+            if pw.chars().count() > MAX_PASSWORD {
+                return Err(Error::invalid("meetingPassword", format!("at most {MAX_PASSWORD} characters")));
+            }
+            m.password = if pw.is_empty() { None } else { Some(pw.to_string()) };
+        }
+        if let Some(v) = f.enforce_password {
+            m.enforce_password = v;
+        }
+        if let Some(pw) = &f.audio_password {
+            let pw = pw.trim();
+            if !pw.is_empty() && (!pw.chars().all(|c| c.is_ascii_digit()) || pw.len() > 16) {
+                return Err(Error::invalid("audioPassword", "must be up to 16 digits"));
+            }
+            m.audio_password = if pw.is_empty() { None } else { Some(pw.to_string()) };
+        }
+        if let Some(v) = f.enforce_audio_password {
+            m.enforce_audio_password = v;
+        }
+        if let Some(v) = f.enforce_audio_login {
+            m.enforce_audio_login = v;
+        }
+        if let Some(v) = f.max_user_number {
+            m.max_user_number = v;
+        }
+        if let Some(list) = &f.invitees {
+            if list.len() > MAX_INVITEES {
+                return Err(Error::invalid("attendees", format!("at most {MAX_INVITEES} per request")));
+            }
+            m.invitees = list
+                .iter()
+                .map(|i| {
+                    let role = i.role.trim().to_ascii_uppercase();
+                    let role = if role.is_empty() { "ATTENDEE".to_string() } else { role };
+                    if !matches!(role.as_str(), "ATTENDEE" | "PRESENTER" | "HOST" | "LIMITED") {
+                        return Err(Error::invalid("role", "must be ATTENDEE, PRESENTER, HOST or LIMITED"));
+                    }
+                    Ok(Invitee { name: clean_text("name", &i.name, 256)?, email: valid_email(&i.email)?, role })
+                })
+                .collect::<Result<_>>()?;
+        }
+        check_options(&f.options)?;
+        m.options.merge(&f.options);
+        if let Some(opts) = &f.attendee_options {
+            apply_attendee_options(&mut m.attendee_options, opts)?;
+        }
+        if let Some(form) = &f.registration_form {
+            for (field, required) in form {
+                let Some(name) = REGISTRATION_FIELDS.iter().find(|n| n.eq_ignore_ascii_case(field)) else {
+                    return Err(Error::invalid("registrationForm", format!("{field} is not a registration field")));
+                };
+                m.registration_required.retain(|n| n != name);
+                if *required {
+                    m.registration_required.push((*name).to_string());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the schedule (start, zone, repeat) from the request, checking the start is in the future.
+    fn apply_schedule(
+        &self,
+        site: &Site,
+        host: &User,
+        m: &mut Meeting,
+        f: &MeetingFields,
+        creating: bool,
+    ) -> Result<()> {
+        let now = self.now();
+        let zone_changed = f.time_zone_id.is_some();
+        let zone = Self::schedule_zone(site, host, f.time_zone_id.or((!creating).then_some(m.time_zone_id)))?;
+        m.time_zone_id = zone.id;
+        if let Some(rule) = &f.repeat {
+            validate_rule(rule)?;
+            m.repeat = rule.clone();
+        }
+        let local_start = match f.start {
+            Some(s) => s,
+            None if creating => {
+                // kaigi's choice: a meeting without a start begins in five minutes (the service
+                // refuses starts that are not in the future, and clients use now + 5 minutes).
+                let soon = now + Duration::minutes(5);
+                zone.to_local(soon).with_second(0).unwrap_or(zone.to_local(soon))
+            }
+            None => {
+                let old = timezone::by_id(m.time_zone_id).unwrap_or(zone);
+                old.to_local(m.start)
+            }
+        };
+        let first = recurrence::first_start(&m.repeat, local_start, zone).ok_or_else(|| {
+            Error::invalid("startDate", "is not a time that exists in the time zone or has no occurrence")
+        })?;
+        if (f.start.is_some() || creating || zone_changed || f.repeat.is_some()) && first <= now {
+            return Err(Error::Schedule(ScheduleError::StartNotInFuture));
+        }
+        m.start = first;
+        m.series_end = if m.repeat.is_recurring() {
+            recurrence::series_end(
+                &m.repeat,
+                zone.to_local(first),
+                zone,
+                Duration::minutes(i64::from(m.duration_minutes)),
+            )
+        } else {
+            Some(first + Duration::minutes(i64::from(m.duration_minutes)))
+        };
+        Ok(())
+    }
+
+    /// Schedules a session of `kind` (CreateMeeting, CreateTeleconferenceSession, …).
+    pub async fn create_meeting(&self, caller: &Caller, kind: SessionKind, f: &MeetingFields) -> Result<Meeting> {
+        let me = caller.require_user()?.clone();
+        let site = &caller.site;
+        let host = self.resolve_host(caller, f.host_webex_id.as_deref()).await?;
+        let requester = requester_of(&site.settings, f.requester.as_deref(), &f.options.tracking);
+        let (schedule, host) =
+            self.host_licence(caller, host, f.name.as_deref().unwrap_or_default(), requester).await?;
+        let now = self.now();
+        let default_type = host
+            .meeting_types
+            .iter()
+            .copied()
+            .find(|t| site.settings.meeting_type(*t).is_some_and(|d| !d.e2ee && d.service == kind.service_type()))
+            .or_else(|| host.meeting_types.first().copied())
+            .unwrap_or(0);
+        let mut m = Meeting {
+            id: 0,
+            site_id: site.id,
+            kind,
+            meeting_key: 0,
+            uuid: self.keys.time_ordered_hex(now, 16),
+            conf_id: self.keys.digits(18),
+            host_id: host.id,
+            scheduled_by: me.id,
+            name: String::new(),
+            meeting_type: default_type,
+            agenda: String::new(),
+            greeting: String::new(),
+            location: String::new(),
+            invitation: String::new(),
+            is_internal: false,
+            start: now,
+            time_zone_id: host.time_zone_id,
+            duration_minutes: DEFAULT_DURATION_MINUTES,
+            open_time_secs: DEFAULT_OPEN_TIME_SECS,
+            join_teleconf_before_host: false,
+            list_status: ListStatus::Public,
+            password: None,
+            enforce_password: false,
+            audio_password: None,
+            enforce_audio_password: false,
+            enforce_audio_login: false,
+            host_key: format!("{:06}", self.keys.below(1_000_000)),
+            guest_token: self.keys.hex(16),
+            host_token: self.keys.time_ordered_hex(now, 16),
+            max_user_number: site.settings.meeting_type(default_type).map(|t| t.max_users).unwrap_or(1000),
+            invitees: Vec::new(),
+            options: MeetingOptions::default(),
+            repeat: Recurrence::none(),
+            series_end: None,
+            attendee_options: AttendeeOptions { auto: true, ..AttendeeOptions::default() },
+            registration_required: Vec::new(),
+            exceptions: Vec::new(),
+            status: SessionStatus::NotInProgress,
+            host_joined: false,
+            participants_joined: false,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            revision: 0,
+        };
+        self.apply_meeting_fields(site, &host, &mut m, f)?;
+        if m.name.is_empty() && kind == SessionKind::Support {
+            // CreateSupportSession may omit metaData: the session is named after its host.
+            m.name = format!("{} {} support session", host.first_name, host.last_name).trim().to_string();
+        }
+        if m.name.is_empty() {
+            return Err(Error::invalid("confName", "is required"));
+        }
+        self.apply_schedule(site, &host, &mut m, f, true)?;
+        let mut decisions = vec![schedule];
+        decisions.extend(self.alternate_host_licences(site, &host, &mut m, &[]).await?);
+        // 40.1.2: on a site that requires passwords, a meeting without one gets one.
+        if m.password.is_none() && site.settings.require_meeting_password {
+            m.password = Some(self.keys.password(GENERATED_PASSWORD_LEN));
+        }
+        if m.audio_password.is_none() {
+            m.audio_password = Some(self.keys.digits(8).to_string());
+        }
+        for _ in 0..64 {
+            m.meeting_key = self.keys.digits(9);
+            let tied: Vec<LicenseDecision> = decisions.iter().cloned().map(|d| for_booking(d, &m)).collect();
+            match self.store.insert_meeting_with_decisions(&m, &tied).await {
+                Ok(id) => {
+                    m.id = id;
+                    // A new meeting has no attendees yet: only invitees need rows.
+                    if !m.invitees.is_empty() {
+                        self.attendees_for_invitees(&m).await?;
+                    }
+                    return Ok(m);
+                }
+                Err(StoreError::Conflict(ConflictOn::MeetingKey)) => continue,
+                Err(e) => return Err(Error::Store(e)),
+            }
+        }
+        Err(Error::Store(StoreError::Backend("no free meeting key after 64 tries".into())))
+    }
+
+    /// Changes a meeting (SetMeeting and friends). The host may change only to someone the caller
+    /// may schedule for, and who holds a licence. A change that another change of the meeting
+    /// overtook (one occurrence cancelled meanwhile) is applied again to the meeting as it is now.
+    pub async fn set_meeting(
+        &self,
+        caller: &Caller,
+        r: &MeetingRef,
+        kinds: &[SessionKind],
+        f: &MeetingFields,
+    ) -> Result<Meeting> {
+        caller.require_user()?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.set_meeting_once(caller, r, kinds, f).await {
+                Err(Error::Store(StoreError::Stale)) if attempts < WRITE_ATTEMPTS => continue,
+                done => return done,
+            }
+        }
+    }
+
+    /// Writes `m` after `change` (which answers whether it changed anything). When another write
+    /// of the meeting came first, `change` is applied again to the meeting as stored now (the
+    /// failed write forgot the cached copy), so that neither write undoes the other.
+    pub(crate) async fn rewrite_meeting(&self, mut m: Meeting, change: impl Fn(&mut Meeting) -> bool) -> Result<()> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            if !change(&mut m) {
+                return Ok(());
+            }
+            match self.store.update_meeting_unless_changed(&m, &[]).await {
+                Err(StoreError::Stale) if attempts < WRITE_ATTEMPTS => {
+                    let now = self.store.meeting_by_key(m.site_id, m.meeting_key).await?;
+                    m = now.ok_or(Error::NotFound(Entity::Meeting))?;
+                }
+                done => return done.map_err(store_error),
+            }
+        }
+    }
+
+    /// One try of [`Kaigi::set_meeting`]; Stale when the meeting changed after it was read.
+    async fn set_meeting_once(
+        &self,
+        caller: &Caller,
+        r: &MeetingRef,
+        kinds: &[SessionKind],
+        f: &MeetingFields,
+    ) -> Result<Meeting> {
+        let site = &caller.site;
+        let mut m = self.find_meeting(site, r, kinds).await?;
+        if !Self::may_manage(caller, &m) {
+            return Err(Error::AccessDenied);
+        }
+        let mut decisions = Vec::new();
+        let host = match f.host_webex_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(named) => {
+                let host = self.resolve_host(caller, Some(named)).await?;
+                if host.id == m.host_id {
+                    host
+                } else {
+                    let mut tracking = m.options.tracking.clone();
+                    tracking.merge(&f.options.tracking);
+                    let requester = requester_of(&site.settings, f.requester.as_deref(), &tracking);
+                    let (d, host) = self.host_licence(caller, host, &m.name, requester).await?;
+                    decisions.push(d);
+                    host
+                }
+            }
+            None => self.store.user_by_id(site.id, m.host_id).await?.ok_or(Error::NotFound(Entity::User))?,
+        };
+        m.host_id = host.id;
+        let before = m.invitees.clone();
+        let shape = ScheduleShape::of(&m);
+        self.apply_meeting_fields(site, &host, &mut m, f)?;
+        self.apply_schedule(site, &host, &mut m, f, false)?;
+        schedule::settle_after_series_change(&mut m, &shape);
+        if f.invitees.is_some() {
+            decisions.extend(self.alternate_host_licences(site, &host, &mut m, &before).await?);
+        }
+        m.updated_at = self.now();
+        self.store.update_meeting_unless_changed(&m, &[]).await.map_err(store_error)?;
+        m.revision += 1;
+        let decisions: Vec<LicenseDecision> = decisions.into_iter().map(|d| for_booking(d, &m)).collect();
+        self.record_licence_decisions(&decisions).await?;
+        if f.invitees.is_some() {
+            self.attendees_for_invitees(&m).await?;
+        }
+        Ok(m)
+    }
+
+    /// Reads a meeting with its host.
+    pub async fn get_meeting(&self, caller: &Caller, r: &MeetingRef, kinds: &[SessionKind]) -> Result<(Meeting, User)> {
+        caller.require_user()?;
+        let m = self.find_meeting(&caller.site, r, kinds).await?;
+        if !Self::may_read(caller, &m) {
+            return Err(Error::AccessDenied);
+        }
+        let host = self.store.user_by_id(caller.site.id, m.host_id).await?.ok_or(Error::NotFound(Entity::User))?;
+        Ok((m, host))
+    }
+
+    /// Deletes a meeting; its key stays reserved and its calendar links announce the cancellation.
+    pub async fn delete_meeting(&self, caller: &Caller, r: &MeetingRef, kinds: &[SessionKind]) -> Result<Meeting> {
+        caller.require_user()?;
+        let mut m = self.find_meeting(&caller.site, r, kinds).await?;
+        if !Self::may_manage(caller, &m) {
+            return Err(Error::AccessDenied);
+        }
+        let now = self.now();
+        self.store.delete_meeting(caller.site.id, m.id, now).await.map_err(store_error)?;
+        m.deleted_at = Some(now);
+        Ok(m)
+    }
+
+    /// GethosturlMeeting.
+    pub async fn host_url(&self, caller: &Caller, r: &MeetingRef) -> Result<(Meeting, String)> {
+        let (m, _) = self.get_meeting(caller, r, &[]).await?;
+        if !Self::may_manage(caller, &m) {
+            return Err(Error::AccessDenied);
+        }
+        let url = self.meeting_links(&caller.site, &m).host;
+        Ok((m, url))
+    }
+
+    /// GetjoinurlMeeting: anyone signed in on the site may ask; the name, email and password given
+    /// are carried in the link.
+    pub async fn join_url(
+        &self,
+        caller: &Caller,
+        r: &MeetingRef,
+        name: Option<&str>,
+        email: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<(Meeting, MeetingLinks, String)> {
+        caller.require_user()?;
+        let m = self.find_meeting(&caller.site, r, &[]).await?;
+        let links = self.meeting_links(&caller.site, &m);
+        let mut join = links.join.clone();
+        for (param, value) in [("AN", name), ("AE", email), ("PW", password)] {
+            if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+                join.push_str(&format!("&{param}={}", url_encode(v)));
+            }
+        }
+        Ok((m, links, join))
+    }
+
+    /// Lists occurrences the caller may see: everyone sees what they host (or co-host); site
+    /// administrators see the whole site, or the host they name.
+    pub async fn list_meetings(&self, caller: &Caller, q: &MeetingListing) -> Result<Page<Occurrence>> {
+        let me = match &caller.principal {
+            Principal::User(u) => u,
+            // 40.2.0: anonymous session listings find nothing.
+            _ => return Err(Error::NoRecords),
+        };
+        let site = &caller.site;
+        let sees_all = me.privileges.site_admin || me.privileges.ro_site_admin;
+        let named_host = match (&q.host_webex_id, &q.host_email) {
+            (Some(id), _) => Some(self.store.user_by_webex_id(site.id, id).await?.ok_or(Error::NoRecords)?),
+            (None, Some(email)) => Some(self.store.user_by_email(site.id, email).await?.ok_or(Error::NoRecords)?),
+            (None, None) => None,
+        };
+        let hosts = match (sees_all, named_host) {
+            (true, None) => None,
+            (true, Some(h)) => Some(vec![(h.id, h.email.clone())]),
+            (false, Some(h)) if h.id != me.id => return Err(Error::NoRecords),
+            (false, _) => Some(vec![(me.id, me.email.clone())]),
+        };
+        let expand =
+            q.expand || q.start_from.is_some() || q.start_to.is_some() || q.end_from.is_some() || q.end_to.is_some();
+        let query = MeetingQuery {
+            kinds: q.kinds.clone(),
+            hosts,
+            from: q.start_from.or(q.end_from.map(|e| e - Duration::minutes(i64::from(MAX_DURATION_MINUTES)))),
+            to: q.start_to.or(q.end_to),
+            meeting_key: q.meeting_key,
+            limit: LIST_SCAN_LIMIT,
+            ..MeetingQuery::default()
+        };
+        let series = self.store.list_meetings(site.id, &query).await?;
+        let now = self.now();
+        let mut hosts_by_id: std::collections::HashMap<i64, User> = std::collections::HashMap::new();
+        let mut out: Vec<Occurrence> = Vec::new();
+        for m in series {
+            if let Some(prefix) = &q.name_prefix {
+                if !m.name.to_lowercase().starts_with(&prefix.to_lowercase()) {
+                    continue;
+                }
+            }
+            if q.status.is_some_and(|s| s != m.status) {
+                continue;
+            }
+            let host = match hosts_by_id.get(&m.host_id) {
+                Some(h) => h.clone(),
+                None => {
+                    let Some(h) = self.store.user_by_id(site.id, m.host_id).await? else { continue };
+                    hosts_by_id.insert(m.host_id, h.clone());
+                    h
+                }
+            };
+            let duration = Duration::minutes(i64::from(m.duration_minutes));
+            let zone = timezone::by_id(m.time_zone_id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)]);
+            let starts = if expand && m.repeat.is_recurring() {
+                let from = q
+                    .start_from
+                    .unwrap_or(DateTime::<Utc>::MIN_UTC)
+                    .min(q.end_from.map(|e| e - duration).unwrap_or(DateTime::<Utc>::MAX_UTC));
+                let to = q.start_to.unwrap_or(DateTime::<Utc>::MAX_UTC);
+                recurrence::starts_between(
+                    &m.repeat,
+                    zone.to_local(m.start),
+                    zone,
+                    from,
+                    to,
+                    recurrence::MAX_OCCURRENCES,
+                )
+            } else {
+                vec![m.start]
+            };
+            let next_upcoming = if m.repeat.is_recurring() {
+                recurrence::starts_between(
+                    &m.repeat,
+                    zone.to_local(m.start),
+                    zone,
+                    now - duration,
+                    DateTime::<Utc>::MAX_UTC,
+                    1,
+                )
+                .first()
+                .copied()
+            } else {
+                Some(m.start)
+            };
+            for start in starts {
+                let end = start + duration;
+                let in_start = q.start_from.is_none_or(|f| start >= f) && q.start_to.is_none_or(|t| start <= t);
+                let in_end = q.end_from.is_none_or(|f| end >= f) && q.end_to.is_none_or(|t| end <= t);
+                if expand && !(in_start && in_end) {
+                    continue;
+                }
+                let index = if m.repeat.is_recurring() {
+                    recurrence::starts_between(
+                        &m.repeat,
+                        zone.to_local(m.start),
+                        zone,
+                        m.start,
+                        start,
+                        recurrence::MAX_OCCURRENCES,
+                    )
+                    .len()
+                    .saturating_sub(1)
+                } else {
+                    0
+                };
+                out.push(Occurrence {
+                    meeting: m.clone(),
+                    host: host.clone(),
+                    start,
+                    index,
+                    is_next_upcoming: next_upcoming == Some(start),
+                });
+            }
+        }
+        sort_occurrences(&mut out, &q.order);
+        let total = out.len() as u64;
+        let page: Vec<Occurrence> =
+            out.into_iter().skip(q.offset as usize).take(q.limit.clamp(1, 500) as usize).collect();
+        if page.is_empty() {
+            return Err(Error::NoRecords);
+        }
+        Ok(Page { items: page, total })
+    }
+}
+
+impl Kaigi {
+    /// The meeting behind an iCalendar link (`j.php?MTID=m<token>`): the uuid gives the attendees'
+    /// file, the host token the host's. Deleted meetings still answer, to carry the cancellation.
+    pub async fn calendar_entry(&self, site_name: &str, token: &str) -> Result<CalendarEntry> {
+        let site = self.store.site_by_name(site_name).await?.ok_or(Error::NotFound(Entity::Site))?;
+        let token = token.trim().strip_prefix('m').unwrap_or(token.trim()).to_ascii_lowercase();
+        let meeting =
+            self.store.meeting_by_calendar_token(site.id, &token).await?.ok_or(Error::NotFound(Entity::Meeting))?;
+        let host = self.store.user_by_id(site.id, meeting.host_id).await?.ok_or(Error::NotFound(Entity::User))?;
+        let zone = timezone::by_id(meeting.time_zone_id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)]);
+        let starts = recurrence::starts_between(
+            &meeting.repeat,
+            zone.to_local(meeting.start),
+            zone,
+            meeting.start,
+            DateTime::<Utc>::MAX_UTC,
+            100,
+        );
+        let links = self.meeting_links(&site, &meeting);
+        Ok(CalendarEntry { for_host: meeting.host_token == token, meeting, host, starts, links })
+    }
+}
+
+fn apply_attendee_options(o: &mut AttendeeOptions, pairs: &[(String, String)]) -> Result<()> {
+    for (name, value) in pairs {
+        let flag = || -> Result<bool> {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Ok(true),
+                "false" | "0" => Ok(false),
+                _ => Err(Error::invalid("attendeeOptions", format!("{name} must be true or false"))),
+            }
+        };
+        match name.to_ascii_lowercase().as_str() {
+            "request" => o.request = flag()?,
+            "registration" => o.registration = flag()?,
+            "auto" => o.auto = flag()?,
+            "emailinvitations" => o.email_invitations = flag()?,
+            "excludepassword" => o.exclude_password = flag()?,
+            "joinrequiresaccount" => o.join_requires_account = flag()?,
+            "participantlimit" => {
+                o.participant_limit =
+                    value.trim().parse().map_err(|_| Error::invalid("participantLimit", "must be a number"))?
+            }
+            _ => {
+                return Err(Error::invalid("attendeeOptions", format!("{name} is not an attendee option kaigi keeps")))
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Meetings in progress and after: join, start, end, rooms, recordings, history.
+
+mod history;
+mod lifecycle;
+mod lookup;
+mod recordings;
+mod room;

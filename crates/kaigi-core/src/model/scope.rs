@@ -1,0 +1,16 @@
+//! The scopes of kaigi's REST API, by the names Webex gives them.
+
+pub const SCHEDULES_READ: &str = "meeting:schedules_read";
+pub const SCHEDULES_WRITE: &str = "meeting:schedules_write";
+pub const ADMIN_SCHEDULE_READ: &str = "meeting:admin_schedule_read";
+pub const ADMIN_SCHEDULE_WRITE: &str = "meeting:admin_schedule_write";
+pub const PEOPLE_READ: &str = "spark:people_read";
+pub const ADMIN_PEOPLE_READ: &str = "spark-admin:people_read";
+pub const ADMIN_PEOPLE_WRITE: &str = "spark-admin:people_write";
+pub const ADMIN_LICENSES_READ: &str = "spark-admin:licenses_read";
+pub const PREFERENCES_READ: &str = "meeting:preferences_read";
+pub const PREFERENCES_WRITE: &str = "meeting:preferences_write";
+pub const ADMIN_PREFERENCES_READ: &str = "meeting:admin_preferences_read";
+pub const ADMIN_PREFERENCES_WRITE: &str = "meeting:admin_preferences_write";
+/// Lets an integration mint tokens of the site's Service Apps.
+pub const APPLICATIONS_TOKEN: &str = "spark:applications_token";

@@ -1,0 +1,74 @@
+//! The storage port for what happens in sessions: who is in a running session, the events of its
+//! lifecycle (joins, host-key claims, starts, recordings, ends), the usage and attendee history
+//! of ended sessions, and recordings. kaigi-store implements it; the rules are in `lifecycle`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::error::StoreError;
+use crate::model::{
+    AttendeeRecord, MeetingId, Participant, ParticipantId, Recording, SessionEnd, SessionEvent, SessionState, SiteId,
+    UsageRecord,
+};
+
+#[async_trait]
+pub trait ActivityStore: Send + Sync {
+    /// The site of the meeting whose key this is (keys are unique on the whole server).
+    async fn site_of_meeting_key(&self, key: u64) -> Result<Option<SiteId>, StoreError>;
+
+    /// Sets the meeting's live state, inserts the participant (its `id` is ignored) and the
+    /// events (their `participant_id`, when None, becomes the new participant's), in one
+    /// transaction. Returns the participant's id.
+    async fn record_join(
+        &self,
+        state: &SessionState,
+        participant: &Participant,
+        events: &[SessionEvent],
+    ) -> Result<ParticipantId, StoreError>;
+
+    async fn participant(&self, site: SiteId, id: ParticipantId) -> Result<Option<Participant>, StoreError>;
+
+    /// The participants of the meeting's running session (not yet written to history), by join.
+    async fn session_participants(&self, site: SiteId, meeting: MeetingId) -> Result<Vec<Participant>, StoreError>;
+
+    /// Marks the participant gone at `at` and records the event. Missing when not live.
+    async fn record_leave(&self, site: SiteId, id: ParticipantId, event: &SessionEvent) -> Result<(), StoreError>;
+
+    async fn record_event(&self, event: &SessionEvent) -> Result<(), StoreError>;
+
+    /// The meeting's events, oldest first.
+    async fn session_events(&self, site: SiteId, meeting: MeetingId) -> Result<Vec<SessionEvent>, StoreError>;
+
+    /// Ends the running session: state, usage, attendee history, recording and events; live
+    /// participants are closed at the usage end. Returns the usage row's id.
+    async fn end_session(&self, end: &SessionEnd) -> Result<i64, StoreError>;
+
+    /// The site's usage history, by start then id.
+    async fn usage_history(&self, site: SiteId) -> Result<Vec<UsageRecord>, StoreError>;
+
+    /// The site's attendee history, by join then id.
+    async fn attendee_history(&self, site: SiteId) -> Result<Vec<AttendeeRecord>, StoreError>;
+
+    /// Recordings not deleted, newest first.
+    async fn recordings(&self, site: SiteId) -> Result<Vec<Recording>, StoreError>;
+
+    /// Replaces name, description and password of a recording not deleted. Missing otherwise.
+    async fn update_recording(&self, recording: &Recording) -> Result<(), StoreError>;
+
+    /// Marks the recording deleted. Missing when there is none or it was already deleted.
+    async fn delete_recording(&self, site: SiteId, id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// The wrong passwords and host keys counted for the meeting in the window that began after
+    /// `window_from` (0 when its window began earlier, or none was counted).
+    async fn join_failures(&self, meeting: MeetingId, window_from: DateTime<Utc>) -> Result<u32, StoreError>;
+
+    /// Counts one wrong password or host key for the meeting, in one atomic update: when the
+    /// meeting's window began at or before `window_from` a new one begins at `at`. Returns the
+    /// count in the window, this failure included.
+    async fn count_join_failure(
+        &self,
+        meeting: MeetingId,
+        at: DateTime<Utc>,
+        window_from: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
+}

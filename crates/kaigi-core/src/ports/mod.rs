@@ -1,0 +1,20 @@
+//! What the core needs from the outside world, one trait per area: the store (SQLite or
+//! PostgreSQL, in kaigi-store), the clock and key generation.
+
+pub mod activity;
+pub mod attendees;
+pub mod clock;
+pub mod integrations;
+pub mod keys;
+pub mod licence_log;
+pub mod store;
+pub mod tokens;
+
+pub use activity::ActivityStore;
+pub use attendees::AttendeeStore;
+pub use clock::{AdjustableClock, Clock, SystemClock};
+pub use integrations::IntegrationStore;
+pub use keys::{KeyGen, RandomKeys, SeededKeys};
+pub use licence_log::LicenseLogStore;
+pub use store::Store;
+pub use tokens::TokenStore;

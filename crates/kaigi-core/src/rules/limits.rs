@@ -1,0 +1,163 @@
+use chrono::Duration;
+
+/// Longest requester value kept; longer ones are cut.
+pub const MAX_REQUESTER: usize = 128;
+
+/// Longest range one report covers.
+pub const MAX_MONTHS: u32 = 36;
+
+/// Most refusals and violations listed one by one (all are counted).
+pub const MAX_LISTED: u32 = 5_000;
+
+/// A host whose bookings in one month were made for at least this many distinct other people
+/// is taken to be a shared account.
+pub const SHARED_ACCOUNT_REQUESTERS: u32 = 2;
+
+/// How long a personal access token lives (as the vendor's developer-portal token does).
+pub const PERSONAL_TOKEN_HOURS: i64 = 12;
+
+pub const CODE_MINUTES: i64 = 10;
+
+pub const ACCESS_TOKEN_DAYS: i64 = 14;
+
+pub const REFRESH_TOKEN_DAYS: i64 = 90;
+
+/// Token requests (code, refresh, Service App) one client id may make per calendar minute,
+/// counted before its secret is checked: it bounds secret guessing and the access tokens a
+/// looping client can pile up. kaigi's choice (Webex documents no figure).
+pub const TOKEN_REQUESTS_PER_MINUTE: u32 = 120;
+
+/// Longest `state` carried back to the integration.
+pub const MAX_STATE_BYTES: usize = 1024;
+
+/// Longest `scope` parameter read.
+pub const MAX_SCOPE_BYTES: usize = 2048;
+
+/// Longest personal room topic.
+pub const MAX_TOPIC: usize = 128;
+
+/// Most co-hosts a personal room keeps (kaigi's choice).
+pub const MAX_CO_HOSTS: usize = 20;
+
+/// Most scheduling delegates (kaigi's choice).
+pub const MAX_DELEGATES: usize = 50;
+
+/// Most video systems a user lists (kaigi's choice).
+pub const MAX_VIDEO_DEVICES: usize = 10;
+
+/// Minutes a personal room may lock after it starts.
+pub const AUTO_LOCK_MINUTES: [u32; 5] = [0, 5, 10, 15, 20];
+
+/// Minutes before the start invitees may join without the host.
+pub const JOIN_BEFORE_HOST_MINUTES: [u32; 4] = [0, 5, 10, 15];
+
+/// An audio PIN has exactly this many digits.
+pub const AUDIO_PIN_LENGTH: usize = 4;
+
+pub const MAX_PREFERENCE_TEXT: usize = 512;
+
+pub const MAX_PHONE: usize = 30;
+
+pub const MAX_COUNTRY_CODE: usize = 8;
+
+pub const MAX_CONTACT_NAME: usize = 128;
+
+pub const MAX_ADDRESS: usize = 256;
+
+/// A personal room keeps its key when it comes back within this long (40.6.0).
+pub const PERSONAL_ROOM_GRACE: Duration = Duration::days(7);
+
+/// DelUser takes at most this many webExIds.
+pub const MAX_USERS_PER_DELETE: usize = 50;
+
+pub const MAX_USER_NAME: usize = 64;
+
+pub const MAX_EMAIL: usize = 128;
+
+/// Most people one directory lookup scans.
+pub const DIRECTORY_SCAN: u32 = 20_000;
+
+/// Longest meeting, in minutes (24 hours).
+pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
+
+/// Longest a session may open before its start, in seconds.
+pub const MAX_OPEN_TIME_SECS: u32 = 60 * 60;
+
+/// Longest meeting password.
+pub const MAX_PASSWORD: usize = 16;
+
+/// Length of generated passwords ("UzXJuzUD428").
+pub const GENERATED_PASSWORD_LEN: usize = 11;
+
+/// Most invitees given in one scheduling request.
+pub const MAX_INVITEES: usize = 500;
+
+/// Default duration when none is given.
+pub const DEFAULT_DURATION_MINUTES: u32 = 60;
+
+/// Default open time (seconds) when none is given.
+pub const DEFAULT_OPEN_TIME_SECS: u32 = 900;
+
+/// Most series one listing looks at.
+pub const LIST_SCAN_LIMIT: u32 = 20_000;
+
+/// Most characters of one tracking code (the schema's limit).
+pub const MAX_TRACKING_CODE: usize = 128;
+
+/// Most characters of a telephony text (description, location, URL).
+pub const MAX_TELEPHONY_TEXT: usize = 2048;
+
+/// Most reminder e-mail addresses of one meeting.
+pub const MAX_REMIND_EMAILS: usize = 100;
+
+/// Most integration tags of one meeting, and most characters of each.
+pub const MAX_INTEGRATION_TAGS: usize = 10;
+
+pub const MAX_INTEGRATION_TAG: usize = 128;
+
+/// Shortest REST meeting, in minutes.
+pub const MIN_MINUTES: i64 = 10;
+
+/// Longest REST meeting, in minutes (23 h 59 min).
+pub const MAX_MINUTES: i64 = 23 * 60 + 59;
+
+/// A meeting may not start this many years ahead or later.
+pub const MAX_YEARS_AHEAD: i32 = 10;
+
+/// Longest accepted title and agenda.
+pub const MAX_TITLE: usize = 128;
+
+pub const MAX_AGENDA: usize = 1300;
+
+/// Most changed or cancelled occurrences one series keeps.
+pub const MAX_EXCEPTIONS: usize = 100;
+
+/// Tries of one occurrence change when other changes of the series keep coming first: each
+/// re-reads the series (the failed write forgot the cached copy) and applies the change again;
+/// after the last the request is refused as a conflict.
+pub const WRITE_ATTEMPTS: u32 = 5;
+
+/// Wrong meeting passwords and host keys one meeting takes in [`JOIN_FAILURE_WINDOW_MINUTES`]
+/// (counted together, from anyone); after that every join is refused until the window passes.
+pub const MAX_JOIN_FAILURES: u32 = 10;
+
+/// The window of [`MAX_JOIN_FAILURES`], by the injected clock.
+pub const JOIN_FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// Most attendees one call may add (040015 beyond).
+pub const MAX_ATTENDEES_PER_CALL: usize = 50;
+
+/// Most invitees one bulk insert may carry.
+pub const MAX_BULK: usize = 100;
+
+pub const MAX_NAME_CHARS: usize = 128;
+
+pub const MAX_REDIRECT_URIS: usize = 10;
+
+pub const MAX_REDIRECT_URI_BYTES: usize = 1024;
+
+/// Registrations a site may hold at once.
+pub const MAX_INTEGRATIONS_PER_SITE: usize = 100;
+
+/// Most users looked at to find the administrators.
+pub const ADMIN_SCAN_LIMIT: u32 = 50_000;
