@@ -102,7 +102,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
     let items: Vec<Value> = all.iter().skip(offset).take(max).map(|a| invitee_json(&series, a)).collect();
     let count = items.len();
     let mut response = Json(json!({ "items": items })).into_response();
-    link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetingInvitees", &params, offset + count, more);
+    link_next(&mut response, &state.kaigi.config().public_url, "/v1/meetingInvitees", &params, offset + count, more);
     Ok(response)
 }
 

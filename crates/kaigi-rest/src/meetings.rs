@@ -987,7 +987,7 @@ pub async fn list(
             instances.iter().skip(offset).take(max).map(|i| instance_json(&state, site, i, zone)).collect();
         let count = page.len();
         let mut response = ok_json(json!({ "items": page }));
-        link_next(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, offset + count, more);
+        link_next(&mut response, &state.kaigi.config().public_url, "/v1/meetings", &params, offset + count, more);
         return Ok(response);
     }
     let page = if empty {
@@ -1021,7 +1021,7 @@ pub async fn list(
         })
         .collect();
     let mut response = (StatusCode::OK, Json(Items { items })).into_response();
-    link_after(&mut response, &state.kaigi.config.public_url, "/v1/meetings", &params, page.next);
+    link_after(&mut response, &state.kaigi.config().public_url, "/v1/meetings", &params, page.next);
     Ok(response)
 }
 

@@ -130,6 +130,6 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
         body["notFoundIds"] = json!(not_found);
     }
     let mut response = Json(body).into_response();
-    link_next(&mut response, &state.kaigi.config.public_url, "/v1/people", &params, offset + people.len(), more);
+    link_next(&mut response, &state.kaigi.config().public_url, "/v1/people", &params, offset + people.len(), more);
     Ok(response)
 }

@@ -175,7 +175,7 @@ pub async fn list(
     let count = items.len();
     let mut response = Json(json!({ "items": items })).into_response();
     let path = format!("/v1/meetings/{series}/registrants");
-    link_next(&mut response, &state.kaigi.config.public_url, &path, &params, offset + count, more);
+    link_next(&mut response, &state.kaigi.config().public_url, &path, &params, offset + count, more);
     Ok(response)
 }
 

@@ -79,7 +79,7 @@ async fn xml_wrong_method() -> Response {
 
 /// 200 once the database answers; 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.kaigi.store.ping().await {
+    match state.kaigi.storage_ready().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");

@@ -80,7 +80,7 @@ struct JoinedBody {
 }
 
 fn error_json(state: &AppState, status: StatusCode, message: &str) -> Response {
-    let tracking = format!("KAIGI_{}", state.kaigi.keys.hex(16));
+    let tracking = state.kaigi.tracking_id();
     let body = json!({ "message": message, "errors": [{ "description": message }], "trackingId": tracking });
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }

@@ -24,7 +24,7 @@ fn settings() -> SiteSettings {
 }
 
 async fn demo_site(kaigi: &Kaigi) -> Result<Site, Error> {
-    match kaigi.store.site_by_name(SITE).await? {
+    match kaigi.find_site(SITE).await? {
         Some(site) => Ok(site),
         None => kaigi.create_site(SITE, settings(), LicensePlan::NamedUser { seats: HOSTS }).await,
     }
@@ -67,7 +67,7 @@ pub async fn seed(kaigi: &Kaigi) -> Result<Site, Error> {
     let site = demo_site(kaigi).await?;
     let operator = Caller::operator(site.clone());
     for (webex_id, first, last, password, privileges) in people() {
-        if kaigi.store.user_by_webex_id(site.id, &webex_id).await?.is_some() {
+        if kaigi.user_by_webex_id(&site, &webex_id).await?.is_some() {
             continue;
         }
         let req = NewUser {

@@ -58,7 +58,7 @@ impl FormCheck {
         if let Some(value) = html::read_cookie(headers, cookie.name).filter(|v| well_formed(v)) {
             return FormCheck { value, set_cookie: None };
         }
-        let value = kaigi.keys.hex(VALUE_BYTES);
+        let value = kaigi.random_hex(VALUE_BYTES);
         let set_cookie = Some(set_cookie(cookie, &value, html::https(kaigi)));
         FormCheck { value, set_cookie }
     }

@@ -131,7 +131,7 @@ pub fn see_other(location: &str, cookies: &[String]) -> Response {
 
 /// Whether kaigi is reached over https (its public URL says so): its cookies are then `Secure`.
 pub fn https(kaigi: &kaigi_core::Kaigi) -> bool {
-    kaigi.config.public_url.starts_with("https://")
+    kaigi.config().public_url.starts_with("https://")
 }
 
 /// The `SameSite` attribute of a cookie.

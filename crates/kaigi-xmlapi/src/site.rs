@@ -28,7 +28,7 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
     let s = &site.settings;
     let tz = timezone::by_id(s.time_zone_id).or_else(|| timezone::by_id(timezone::GMT_ID));
     let lang = language::or_english(s.language_id);
-    let host = ctx.kaigi.config.public_host().to_string();
+    let host = ctx.kaigi.config().public_host().to_string();
     let mut services: Vec<&str> = s.meeting_types.iter().map(|t| service_label(&t.service)).collect();
     services.sort_unstable();
     services.dedup();

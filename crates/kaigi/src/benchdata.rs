@@ -15,9 +15,9 @@ use clap::Args;
 use kaigi_core::model::{
     DatedPlan, LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, NewSite, SeatChange, SiteSettings, User,
 };
+use kaigi_core::ports::Store;
 use kaigi_core::rules::licence::month_of;
 use kaigi_core::rules::licence_report::{format_month, parse_month};
-use kaigi_core::Kaigi;
 
 #[derive(Args, Clone)]
 pub struct BenchDataArgs {
@@ -66,9 +66,8 @@ impl Rng {
 
 const BATCH: usize = 5_000;
 
-pub async fn generate(kaigi: &Kaigi, a: &BenchDataArgs) -> Result<(), String> {
+pub async fn generate(store: &dyn Store, a: &BenchDataArgs) -> Result<(), String> {
     let began = Instant::now();
-    let store = &kaigi.store;
     let from = parse_month("from", &a.from).map_err(|e| e.to_string())?;
     let start = DateTime::parse_from_rfc3339(&format!("{}-01T00:00:00Z", format_month(from)))
         .map_err(|e| e.to_string())?

@@ -340,7 +340,7 @@ pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
             }
         }
         SiteCommand::List => {
-            for site in kaigi.store.list_sites().await.map_err(|e| e.to_string())? {
+            for site in kaigi.sites().await.map_err(err)? {
                 println!("{}\t{}", site.name, site.site_number);
             }
         }
@@ -399,7 +399,7 @@ pub async fn user(command: UserCommand, db: &DbArgs) -> Result<(), String> {
             let mut offset = 0;
             loop {
                 let query = UserQuery { offset, limit: 500, ..UserQuery::default() };
-                let page = kaigi.store.list_users(site.id, &query).await.map_err(|e| e.to_string())?;
+                let page = kaigi.list_users(&Caller::operator(site.clone()), query).await.map_err(err)?;
                 for u in &page.items {
                     println!("{}\t{}\t{}\thost={}", u.webex_id, u.email, u.active.wire(), u.privileges.host);
                 }
@@ -457,7 +457,11 @@ pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String>
             };
             println!("{text}");
         }
-        LicenseCommand::GenerateBenchData(args) => crate::benchdata::generate(&kaigi, &args).await?,
+        LicenseCommand::GenerateBenchData(args) => {
+            // Bulk rows straight into the store: a load generator, not a use case.
+            let store = kaigi_store::open(&db.url).await.map_err(|e| e.to_string())?;
+            crate::benchdata::generate(&store, &args).await?
+        }
     }
     Ok(())
 }

@@ -41,11 +41,12 @@ impl Config {
     }
 }
 
+/// The use cases' one handle. Adapters call its methods; the ports behind it are the core's own.
 pub struct Kaigi {
-    pub store: Arc<dyn Store>,
-    pub clock: Arc<dyn Clock>,
-    pub keys: Arc<dyn KeyGen>,
-    pub config: Config,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) keys: Arc<dyn KeyGen>,
+    pub(crate) config: Config,
     pub(crate) verified: VerifiedPasswords,
     pub(crate) usage: UsageLimiter,
     /// Password hashing and checking slots (one per core).
@@ -72,8 +73,28 @@ impl Kaigi {
         }
     }
 
+    /// Now, by the injected clock: the only time an adapter may use.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Answers once the database is reachable and migrated (the health check).
+    pub async fn storage_ready(&self) -> crate::Result<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// A fresh tracking id for an error answer or a log line: `KAIGI_` and 32 hex digits.
+    pub fn tracking_id(&self) -> String {
+        format!("KAIGI_{}", self.keys.hex(16))
+    }
+
+    /// `bytes` random bytes in hex, from the injected key port (form checks, nonces).
+    pub fn random_hex(&self, bytes: usize) -> String {
+        self.keys.hex(bytes)
     }
 }
 

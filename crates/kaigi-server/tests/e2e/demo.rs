@@ -12,12 +12,12 @@ async fn demo_site_is_the_forum_company_and_seeding_is_idempotent() {
     let again = kaigi_server::demo::seed(&s.kaigi).await.unwrap();
     assert_eq!(first.id, again.id);
     let all = UserQuery { limit: 500, ..UserQuery::default() };
-    let users = s.kaigi.store.list_users(first.id, &all).await.unwrap();
+    let users = s.store.list_users(first.id, &all).await.unwrap();
     assert_eq!(users.total, 101, "admin, 10 hosts, 90 employees");
     let hosts = users.items.iter().filter(|u| u.privileges.host).count();
     assert_eq!(hosts, 10);
-    assert_eq!(s.kaigi.store.seats_held(first.id).await.unwrap(), 10);
-    let plans = s.kaigi.store.license_plans(first.id).await.unwrap();
+    assert_eq!(s.store.seats_held(first.id).await.unwrap(), 10);
+    let plans = s.store.license_plans(first.id).await.unwrap();
     assert_eq!(plan_in_force(&plans, s.kaigi.now()), LicensePlan::NamedUser { seats: 10 });
     assert!(first.settings.require_meeting_password);
     // The published credentials work over the XML API, and an employee cannot host.

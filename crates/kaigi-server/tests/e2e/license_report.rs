@@ -68,7 +68,7 @@ async fn the_licence_report_explains_a_month_of_bookings_and_sessions() {
         "<person><name>Carol</name><email>carol@acme.example</email></person><role>HOST</role><sessionKey>{key}</sessionKey>"
     );
     s.call("alice", PW, "attendee.CreateMeetingAttendee", &carol).await.assert_success();
-    let carol_role = s.kaigi.store.meeting_by_key(s.site.id, key.parse().unwrap()).await.unwrap().unwrap().invitees;
+    let carol_role = s.store.meeting_by_key(s.site.id, key.parse().unwrap()).await.unwrap().unwrap().invitees;
     assert_eq!(
         carol_role.iter().map(|i| (i.email.as_str(), i.role.as_str())).collect::<Vec<_>>(),
         [("carol@acme.example", "ATTENDEE")]
@@ -119,7 +119,7 @@ async fn the_licence_report_explains_a_month_of_bookings_and_sessions() {
     s.call("eve", PW, "meeting.CreateMeeting", &booking("Eve's", "")).await.assert_failure("000001");
     seen.violation("2026-07", "refused_booking", "eve");
 
-    let decisions = s.kaigi.store.recent_license_decisions(s.site.id, 20).await.expect("decisions");
+    let decisions = s.store.recent_license_decisions(s.site.id, 20).await.expect("decisions");
     let dave = decisions.iter().find(|d| d.person == "dave").expect("dave's decision");
     assert_eq!((dave.action, dave.outcome), (LicenseAction::Schedule, LicenseOutcome::AutoAssigned));
     assert!(dave.meeting_key.is_some());

@@ -103,7 +103,7 @@ async fn a_guest_claims_the_host_role_runs_records_and_ends_the_meeting() {
     assert_error(&control(&s, &key, "end", who(&host)).await, 404);
 
     // What was written: who claimed the host role, the history and the recording.
-    let store = &s.kaigi.store;
+    let store = &s.store;
     let m = store.meeting_by_key(s.site.id, key.parse().unwrap()).await.unwrap().unwrap();
     let events = store.session_events(s.site.id, m.id).await.unwrap();
     let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
@@ -190,14 +190,14 @@ async fn the_host_joins_without_the_password_and_attendees_may_join_first_when_a
     assert_eq!((status, host["role"].as_str()), (200, Some("HOST")), "{host}");
     s.advance(Duration::minutes(5));
     assert_eq!(control(&s, &key, "end", who(&host)).await.0, 200);
-    let m = s.kaigi.store.meeting_by_key(s.site.id, key.parse().unwrap()).await.unwrap().unwrap();
-    let events = s.kaigi.store.session_events(s.site.id, m.id).await.unwrap();
+    let m = s.store.meeting_by_key(s.site.id, key.parse().unwrap()).await.unwrap().unwrap();
+    let events = s.store.session_events(s.site.id, m.id).await.unwrap();
     assert!(!events.iter().any(|e| e.kind == EventKind::HostKeyClaim), "the host claims nothing");
     let start = events.iter().find(|e| e.kind == EventKind::Start).unwrap();
     assert_eq!(start.email, "alice@acme.example");
     assert!(start.user_id.is_some());
     // autoRecord: the whole session is recorded without anyone pressing record.
-    let recordings = s.kaigi.store.recordings(s.site.id).await.unwrap();
+    let recordings = s.store.recordings(s.site.id).await.unwrap();
     assert_eq!(recordings.len(), 1);
     assert_eq!(recordings[0].duration_s, 300);
 }

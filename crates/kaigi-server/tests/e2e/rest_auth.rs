@@ -88,7 +88,7 @@ async fn too_many_requests_in_a_minute_is_429_with_retry_after() {
     let s = TestServer::start().await;
     let mut settings = s.site.settings.clone();
     settings.rest_calls_per_minute = 3;
-    s.kaigi.store.update_site_settings(s.site.id, &settings).await.unwrap();
+    s.store.update_site_settings(s.site.id, &settings).await.unwrap();
     let t = token(&s, "alice", None).await;
     for _ in 0..3 {
         rest(&s, "GET", "/v1/people/me", Some(&t), None).await.ok();

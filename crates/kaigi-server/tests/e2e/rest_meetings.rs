@@ -471,7 +471,7 @@ async fn unlicensed_users_cannot_schedule_and_unqualified_cohosts_stay_invitees(
         {"email": "emp@acme.example", "displayName": "Emp", "coHost": "True"},
     ]);
     let m = create(&s, &alice, body).await;
-    let stored = s.kaigi.store.meeting_by_uuid(s.site.id, m["id"].as_str().unwrap()).await.unwrap().unwrap();
+    let stored = s.store.meeting_by_uuid(s.site.id, m["id"].as_str().unwrap()).await.unwrap().unwrap();
     let roles: Vec<(&str, &str)> = stored.invitees.iter().map(|i| (i.email.as_str(), i.role.as_str())).collect();
     assert_eq!(roles, [("bob@acme.example", "HOST"), ("emp@acme.example", "ATTENDEE")]);
 }

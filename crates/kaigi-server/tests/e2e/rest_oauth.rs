@@ -762,7 +762,7 @@ async fn the_consent_form_may_lead_to_the_verified_redirect_origin_and_checks_th
 /// The machine account an authorization of `app` makes (active or not), if any.
 async fn machine_account(s: &TestServer, app: &App) -> Option<kaigi_core::model::User> {
     let webex_id = format!("serviceapp-{}", app.client_id[1..13].to_lowercase());
-    s.kaigi.store.user_by_webex_id(s.site.id, &webex_id).await.expect("store")
+    s.store.user_by_webex_id(s.site.id, &webex_id).await.expect("store")
 }
 
 #[tokio::test]
@@ -788,7 +788,7 @@ async fn authorizing_a_service_app_twice_at_once_leaves_one_machine_account() {
     assert!(!ok.is_empty());
     let machine = machine_account(&s, &app).await.expect("made");
     assert_eq!(machine.active, kaigi_core::model::ActiveState::Activated);
-    let stored = s.kaigi.store.integration_by_client_id(&app.client_id).await.unwrap().unwrap();
+    let stored = s.store.integration_by_client_id(&app.client_id).await.unwrap().unwrap();
     assert_eq!(stored.machine_user_id, Some(machine.id));
     assert!(ok.iter().all(|i| i.machine_user_id == Some(machine.id)), "every answer names the one account");
     // Authorizing later changes nothing.

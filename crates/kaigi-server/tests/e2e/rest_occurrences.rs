@@ -289,7 +289,7 @@ async fn invitees_added_while_occurrences_are_deleted_all_stay() {
     let left = occurrences(&s, &t, &format!("&meetingSeriesId={id}")).await;
     assert_eq!(field(&left, "start"), ["2026-06-05T10:00:00Z"]);
     // The series' invitee list (which host checks and the XML API read) has every one of them.
-    let series = s.kaigi.store.meeting_by_uuid(s.site.id, &id).await.expect("read").expect("series");
+    let series = s.store.meeting_by_uuid(s.site.id, &id).await.expect("read").expect("series");
     let mut emails: Vec<&str> = series.invitees.iter().map(|i| i.email.as_str()).collect();
     emails.sort_unstable();
     assert_eq!(emails, ["ann@guest.example", "guest0@guest.example", "guest1@guest.example", "guest2@guest.example"]);

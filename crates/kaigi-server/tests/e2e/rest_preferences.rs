@@ -108,13 +108,13 @@ async fn every_bad_personal_room_change_is_refused_and_names_its_field() {
     rest_raw(&s, "PUT", ROOM, Some(&alice), Some("x".repeat(2 * 1024 * 1024)), &[]).await.assert_error(413);
     // The PIN length is the site's.
     let settings = SiteSettings { host_pin_length: 6, ..s.site.settings.clone() };
-    s.kaigi.store.update_site_settings(s.site.id, &settings).await.expect("settings");
+    s.store.update_site_settings(s.site.id, &settings).await.expect("settings");
     let mut six = good.clone();
     rest(&s, "PUT", ROOM, Some(&alice), Some(six.clone())).await.assert_error(400);
     six["hostPin"] = json!("432519");
     assert_eq!(rest(&s, "PUT", ROOM, Some(&alice), Some(six)).await.ok()["hostPin"], "432519");
     let settings = SiteSettings { host_pin_length: 4, ..settings };
-    s.kaigi.store.update_site_settings(s.site.id, &settings).await.expect("settings");
+    s.store.update_site_settings(s.site.id, &settings).await.expect("settings");
     rest(&s, "PUT", ROOM, Some(&alice), Some(room_body("Alice's Personal Room", "4325", &[]))).await.ok();
     // Nothing of the refused changes was kept.
     let room = rest(&s, "GET", ROOM, Some(&alice), None).await;
@@ -139,7 +139,7 @@ async fn co_hosts_are_users_of_the_site_and_need_a_licence() {
     // bob holds a licence and is kept (once); emp holds none and is left out, as a meeting keeps
     // such a person a plain invitee.
     assert_eq!(put.ok()["coHosts"], json!([{ "email": "bob@acme.example", "displayName": "Bob Example" }]));
-    let decisions = s.kaigi.store.recent_license_decisions(s.site.id, 10).await.expect("decisions");
+    let decisions = s.store.recent_license_decisions(s.site.id, 10).await.expect("decisions");
     let cohost: Vec<_> = decisions.iter().filter(|d| d.action == LicenseAction::Cohost).collect();
     assert_eq!(cohost.len(), 2, "{decisions:?}");
     let emp = cohost.iter().find(|d| d.person == "emp").expect("emp asked");
@@ -149,7 +149,7 @@ async fn co_hosts_are_users_of_the_site_and_need_a_licence() {
     // Keeping bob asks nothing again.
     let body = room_body("Room", "4325", &["bob@acme.example"]);
     rest(&s, "PUT", ROOM, Some(&alice), Some(body)).await.ok();
-    let decisions = s.kaigi.store.recent_license_decisions(s.site.id, 10).await.expect("decisions");
+    let decisions = s.store.recent_license_decisions(s.site.id, 10).await.expect("decisions");
     assert_eq!(decisions.iter().filter(|d| d.action == LicenseAction::Cohost).count(), 2);
     // Removing him is a plain change.
     let cleared = rest(&s, "PUT", ROOM, Some(&alice), Some(room_body("Room", "4325", &[]))).await;
@@ -349,7 +349,7 @@ async fn saving_preferences_keeps_a_deactivation_made_meanwhile_by_another_proce
     let saved = s.kaigi.update_audio_preferences(owner, &change).await.expect("saved");
     assert_eq!(saved.active, ActiveState::Deactivated, "the answer is the user as stored");
 
-    let stored = cli.store.user_by_id(s.site.id, saved.id).await.expect("read").expect("alice");
+    let stored = s.another_store().await.user_by_id(s.site.id, saved.id).await.expect("read").expect("alice");
     assert_eq!(stored.active, ActiveState::Deactivated, "the preferences write did not bring alice back");
     assert_eq!(stored.preferences.audio.audio_pin.as_deref(), Some("1314"));
     assert!(stored.preferences.audio.toll_free);

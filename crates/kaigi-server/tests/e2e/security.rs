@@ -85,7 +85,6 @@ async fn join_guessing_is_limited_per_meeting_and_recorded() {
     assert!(answer["message"].as_str().unwrap().contains("Too many"), "{answer}");
     assert_eq!(control(&s, &key, "join", guest(None, "wrong")).await.0, 429);
     let refusals: Vec<_> = s
-        .kaigi
         .store
         .recent_license_decisions(s.site.id, 100)
         .await
@@ -344,8 +343,7 @@ async fn sign_in_costs() {
     use kaigi_core::rules::secrets::HashCost;
     let s = TestServer::start().await;
     let config = kaigi_core::Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::RECOMMENDED };
-    let other = s.another_process().await;
-    let kaigi = kaigi_core::Kaigi::new(other.store.clone(), other.clock.clone(), other.keys.clone(), config);
+    let kaigi = s.another_process_with(config).await;
     let change = kaigi_core::model::UserChange {
         webex_id: "alice".into(),
         new_webex_id: None,

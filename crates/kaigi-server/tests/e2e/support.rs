@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use kaigi_core::model::{Caller, LicensePlan, Mail, NewUser, Site, SiteSettings, UserFields};
-use kaigi_core::ports::{AdjustableClock, SeededKeys};
+use kaigi_core::ports::{AdjustableClock, SeededKeys, Store};
 use kaigi_core::rules::secrets::HashCost;
 use kaigi_core::{Config, Kaigi};
 use kaigi_xmlapi::element::Element;
@@ -21,6 +21,8 @@ pub const PW: &str = "user-pass";
 pub struct TestServer {
     pub base: String,
     pub kaigi: Arc<Kaigi>,
+    /// The store behind `kaigi` (with its read cache), for tests that look at what was kept.
+    pub store: Arc<dyn Store>,
     pub clock: Arc<AdjustableClock>,
     pub site: Site,
     client: reqwest::Client,
@@ -127,7 +129,8 @@ impl TestServer {
         // The read cache ages by the test's clock: a test moves time instead of waiting.
         let store = store.with_read_cache_on(kaigi_store::DEFAULT_CACHE_TTL, clock.clone());
         let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
-        let kaigi = Arc::new(Kaigi::new(Arc::new(store), clock.clone(), Arc::new(SeededKeys::new(n)), config));
+        let store: Arc<dyn Store> = Arc::new(store);
+        let kaigi = Arc::new(Kaigi::new(store.clone(), clock.clone(), Arc::new(SeededKeys::new(n)), config));
         let settings =
             SiteSettings { time_zone_id: 4, require_email_change_confirmation: true, ..SiteSettings::default() };
         let site = kaigi.create_site(SITE, settings, LicensePlan::NamedUser { seats }).await.expect("site");
@@ -166,7 +169,7 @@ impl TestServer {
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
         });
-        TestServer { base, kaigi, clock, site, client: reqwest::Client::new(), db, server }
+        TestServer { base, kaigi, store, clock, site, client: reqwest::Client::new(), db, server }
     }
 
     pub async fn start() -> TestServer {
@@ -221,7 +224,7 @@ impl TestServer {
     }
 
     pub async fn outbox(&self) -> Vec<Mail> {
-        self.kaigi.store.outbox(Some(self.site.id), 100).await.expect("outbox")
+        self.store.outbox(Some(self.site.id), 100).await.expect("outbox")
     }
 
     /// Adds a user with password `user-pass`, a host or not, with extra privileges.
@@ -245,13 +248,23 @@ impl TestServer {
     /// Another kaigi process on the same database (a CLI command, a second instance): its own
     /// store without a read cache, the same clock; its writes do not reach this server's cache.
     pub async fn another_process(&self) -> Kaigi {
+        let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
+        self.another_process_with(config).await
+    }
+
+    /// [`TestServer::another_process`] with its own settings.
+    pub async fn another_process_with(&self, config: Config) -> Kaigi {
+        Kaigi::new(self.another_store().await, self.clock.clone(), Arc::new(SeededKeys::new(u64::MAX)), config)
+    }
+
+    /// The database as another process sees it: its own connection, no read cache.
+    pub async fn another_store(&self) -> Arc<dyn Store> {
         let store = match &self.db {
             Db::Sqlite(path) => kaigi_store::open(&path.display().to_string()).await,
             Db::Postgres { url, schema } => kaigi_store::open_in_schema(url, schema).await,
         }
         .expect("open store again");
-        let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
-        Kaigi::new(Arc::new(store), self.clock.clone(), Arc::new(SeededKeys::new(u64::MAX)), config)
+        Arc::new(store)
     }
 
     pub fn advance(&self, by: Duration) {

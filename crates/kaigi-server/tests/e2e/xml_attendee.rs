@@ -135,12 +135,12 @@ async fn webexpy_registration_waits_for_approval_when_not_automatic() {
     r.assert_success();
     let id: i64 = r.value(&["register", "attendeeID"]).parse().unwrap();
     assert!(!r.value(&["register", "registerID"]).is_empty());
-    let stored = s.kaigi.store.attendee_by_id(s.site.id, id).await.unwrap().unwrap();
+    let stored = s.store.attendee_by_id(s.site.id, id).await.unwrap().unwrap();
     assert_eq!(stored.status.wire(), "PENDING");
     assert_eq!(stored.email, "fay@example.com");
     assert!(s.outbox().await.iter().any(|m| m.kind == MailKind::RegistrationConfirmation && m.to == "fay@example.com"));
 
-    let alice = s.kaigi.store.user_by_webex_id(s.site.id, "alice").await.unwrap().unwrap();
+    let alice = s.store.user_by_webex_id(s.site.id, "alice").await.unwrap().unwrap();
     let host = Caller { site: s.site.clone(), principal: Principal::User(Box::new(alice)), scopes: None };
     let approved = s.kaigi.decide_registration(&host, id, true).await.unwrap();
     assert_eq!(approved.status.wire(), "REGISTERED");

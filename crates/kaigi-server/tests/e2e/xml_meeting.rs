@@ -70,7 +70,7 @@ async fn a_given_password_is_echoed_and_none_is_made_when_not_required() {
     assert_eq!(r.value(&["meetingPassword"]), "pass123");
     let mut settings = s.site.settings.clone();
     settings.require_meeting_password = false;
-    s.kaigi.store.update_site_settings(s.site.id, &settings).await.unwrap();
+    s.store.update_site_settings(s.site.id, &settings).await.unwrap();
     let r = create(&s, "alice", MINIMAL).await;
     r.assert_success();
     assert!(r.body().child("meetingPassword").is_none(), "{}", r.text);

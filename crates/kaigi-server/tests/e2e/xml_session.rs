@@ -108,7 +108,7 @@ async fn session_info_usage_limit() {
     let key = s.call("alice", PW, "meeting.CreateMeeting", MEETING).await.value(&["meetingkey"]);
     let mut settings = s.site.settings.clone();
     settings.usage_limit_per_minute = 2;
-    s.kaigi.store.update_site_settings(s.site.id, &settings).await.unwrap();
+    s.store.update_site_settings(s.site.id, &settings).await.unwrap();
     let doc = anonymous("ep.GetSessionInfo", &format!("<sessionKey>{key}</sessionKey>"));
     assert_eq!(s.post(&doc).await.0, 200);
     assert_eq!(s.post(&doc).await.0, 200);

@@ -289,7 +289,7 @@ async fn bad_passwords_lock_the_account_for_a_while() {
 #[tokio::test]
 async fn passwords_are_stored_as_argon2id_hashes() {
     let s = TestServer::start().await;
-    let alice = s.kaigi.store.user_by_webex_id(s.site.id, "alice").await.unwrap().unwrap();
+    let alice = s.store.user_by_webex_id(s.site.id, "alice").await.unwrap().unwrap();
     let hash = alice.password_hash.unwrap();
     assert!(hash.starts_with("$argon2id$") && !hash.contains(PW));
 }
@@ -379,7 +379,7 @@ async fn user_card_usage_limit_is_http_403() {
     let s = TestServer::start().await;
     let mut settings = s.site.settings.clone();
     settings.usage_limit_per_minute = 3;
-    s.kaigi.store.update_site_settings(s.site.id, &settings).await.unwrap();
+    s.store.update_site_settings(s.site.id, &settings).await.unwrap();
     for _ in 0..3 {
         s.call("alice", PW, "user.GetUserCard", "<webExId>bob</webExId>").await.assert_success();
     }

@@ -7,6 +7,21 @@ use crate::model::{Caller, DatedPlan, LicensePlan, NewSite, Site, SiteSettings, 
 use crate::Kaigi;
 
 impl Kaigi {
+    /// Every site, for the operator's command line.
+    pub async fn sites(&self) -> Result<Vec<Site>> {
+        Ok(self.store.list_sites().await?)
+    }
+
+    /// The site of that name, if there is one (unlike [`Kaigi::site_named`], no site is no error).
+    pub async fn find_site(&self, name: &str) -> Result<Option<Site>> {
+        Ok(self.store.site_by_name(name).await?)
+    }
+
+    /// The user with that webExId on the site, if there is one.
+    pub async fn user_by_webex_id(&self, site: &Site, webex_id: &str) -> Result<Option<User>> {
+        Ok(self.store.user_by_webex_id(site.id, webex_id).await?)
+    }
+
     /// Creates a site with its first licence plan (in force from now).
     pub async fn create_site(&self, name: &str, settings: SiteSettings, plan: LicensePlan) -> Result<Site> {
         let name = name.trim();
