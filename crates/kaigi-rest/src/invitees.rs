@@ -7,13 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kaigi_core::error::Duplicate;
-use kaigi_core::model::{scope, Attendee, AttendeeRole, InviteeRequest, SeriesRef, TokenCaller};
+use kaigi_core::model::{Attendee, AttendeeRole, InviteeRequest, SeriesRef, TokenCaller};
+use kaigi_core::rules::scopes::{self, Operation};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
-use crate::meetings::{checked_query, host_of, require_any, Access};
+use crate::meetings::{checked_query, host_of, Access};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{json_body, loose_bool, Params, PathId};
 use crate::RestState;
@@ -81,8 +82,8 @@ fn request_of(b: &InviteeBody) -> RestResult<InviteeRequest> {
 }
 
 async fn writer(state: &RestState, who: &TokenCaller, host_email: Option<&str>) -> RestResult<()> {
-    require_any(who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
-    host_of(state, who, host_email, scope::ADMIN_SCHEDULE_WRITE).await?;
+    scopes::require(who, Operation::WriteSchedules)?;
+    host_of(state, who, host_email, Operation::WriteSchedules).await?;
     Ok(())
 }
 

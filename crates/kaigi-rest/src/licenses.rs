@@ -3,7 +3,8 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::model::{scope, Site};
+use kaigi_core::model::Site;
+use kaigi_core::rules::scopes::{self, Operation};
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
@@ -29,11 +30,7 @@ async fn licence_json(state: &RestState, site: &Site) -> RestResult<Value> {
 }
 
 fn require(who: &kaigi_core::model::TokenCaller) -> RestResult<()> {
-    if who.has(scope::ADMIN_LICENSES_READ) || who.has(scope::PEOPLE_READ) {
-        Ok(())
-    } else {
-        Err(kaigi_core::Error::MissingScope(scope::ADMIN_LICENSES_READ).into())
-    }
+    Ok(scopes::require(who, Operation::ReadLicenses)?)
 }
 
 /// `GET /v1/licenses`.

@@ -10,10 +10,12 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use kaigi_core::model::meeting_options::Feature;
 use kaigi_core::model::{
-    scope, Instance, Invitee, Meeting, ScheduledOccurrence, SeriesFields, SeriesListing, SeriesPage, SeriesRef,
-    SessionKind, SessionStatus, Site, SiteSettings, State as MState, TokenCaller, User, WriteTarget,
+    Instance, Invitee, Meeting, ScheduledOccurrence, SeriesFields, SeriesListing, SeriesPage, SeriesRef, SessionKind,
+    SessionStatus, Site, SiteSettings, State as MState, TokenCaller, User, WriteTarget,
 };
+use kaigi_core::rules::links;
 use kaigi_core::rules::schedule::{occurrence_id, occurrence_state, series_state};
+use kaigi_core::rules::scopes::{self, Operation};
 use kaigi_core::rules::{rrule, schedule, timezone};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -33,7 +35,6 @@ use crate::{ids, site_url, RestState};
 pub const DEFAULT_MAX: usize = 10;
 pub const MAX_MAX: usize = 100;
 /// Most invitees in a create.
-const MAX_INVITEES: usize = 1000;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -305,9 +306,9 @@ pub(crate) async fn host_of(
     state: &RestState,
     who: &TokenCaller,
     host_email: Option<&str>,
-    admin_scope: &'static str,
+    op: Operation,
 ) -> RestResult<Option<String>> {
-    Ok(state.kaigi.named_host(who, host_email, admin_scope).await?.map(|u| u.webex_id))
+    Ok(state.kaigi.named_host(who, host_email, op).await?.map(|u| u.webex_id))
 }
 
 /// Whether a handler reads or changes schedules: which scopes it needs.
@@ -326,13 +327,13 @@ pub(crate) async fn checked_query(
     raw: Option<&str>,
     access: Access,
 ) -> RestResult<Params> {
-    let (own, admin) = match access {
-        Access::Read => (scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ),
-        Access::Write => (scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE),
+    let op = match access {
+        Access::Read => Operation::ReadSchedules,
+        Access::Write => Operation::WriteSchedules,
     };
-    require_any(who, own, admin)?;
+    scopes::require(who, op)?;
     let params = Params::parse(raw)?;
-    host_of(state, who, params.named("hostEmail")?, admin).await?;
+    host_of(state, who, params.named("hostEmail")?, op).await?;
     Ok(params)
 }
 
@@ -354,9 +355,6 @@ fn fields(
     };
     let (zone, zone_id) = body_zone(b, header, year)?;
     let invitees = match &b.invitees {
-        Some(list) if list.len() > MAX_INVITEES => {
-            return Err(RestError::bad_request(format!("At most {MAX_INVITEES} invitees.")));
-        }
         Some(list) => Some(
             list.iter()
                 .map(|i| Invitee {
@@ -414,13 +412,8 @@ fn fields(
             site,
             replace,
         )?,
-        // A booking system names the person it books for in its first integration tag (kaigi's
-        // choice, docs/licensing.md): the licence log keeps it as the requester.
-        requester: b
-            .integration_tags
-            .as_ref()
-            .and_then(|tags| tags.iter().map(|t| t.trim()).find(|t| !t.is_empty()))
-            .map(|t| t.chars().take(128).collect()),
+        // The core takes the requester from the first integration tag (rules::licence).
+        requester: None,
     })
 }
 
@@ -701,7 +694,7 @@ fn instance_json(state: &RestState, site: &Site, i: &Instance, zone: Tz) -> Valu
         "hostEmail": i.host.email,
         "siteUrl": site_url(state, site),
         "scheduledType": if u.kind == SessionKind::Event { "webinar" } else { "meeting" },
-        "webLink": format!("{}/j.php?MTID=m{}", state.kaigi.site_url(site), u.uuid),
+        "webLink": links::invitation_link(&state.kaigi.site_url(site), &u.uuid),
         "enabledBreakoutSessions": false,
     })
 }
@@ -714,14 +707,6 @@ fn parse_id(id: &str) -> RestResult<SeriesRef> {
     SeriesRef::parse(id).ok_or_else(|| RestError::not_found("Meeting not found."))
 }
 
-pub(crate) fn require_any(who: &TokenCaller, own: &'static str, admin: &'static str) -> RestResult<()> {
-    if who.has(own) || who.has(admin) {
-        Ok(())
-    } else {
-        Err(kaigi_core::Error::MissingScope(own).into())
-    }
-}
-
 /// `POST /v1/meetings` → 200 and the series.
 pub async fn create(
     State(state): State<RestState>,
@@ -729,12 +714,12 @@ pub async fn create(
     headers: HeaderMap,
     body: Body,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    scopes::require(&who, Operation::WriteSchedules)?;
     let header = header_zone(&headers)?;
     let b: MeetingBody = json_body(body).await?;
     refuse_unkept(&b, &state, &who.caller.site)?;
     let mut f = fields(&b, header, &who.caller.site.settings, state.kaigi.now().year(), false)?;
-    f.host_webex_id = host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
+    f.host_webex_id = host_of(&state, &who, b.host_email.as_deref(), Operation::WriteSchedules).await?;
     let m = state.kaigi.create_series(&who.caller, &f).await?;
     let host = state.kaigi.person(&who.caller, m.host_id).await?;
     Ok(ok_json(series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)))))
@@ -791,13 +776,13 @@ async fn update(
     body: Body,
     replace: bool,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    scopes::require(&who, Operation::WriteSchedules)?;
     let header = header_zone(&headers)?;
     let r = parse_id(&id)?;
     let target = state.kaigi.write_target(&who.caller, &r).await?;
     let b: MeetingBody = json_body(body).await?;
     // hostEmail names the real host for an administrator; it never changes the host.
-    host_of(&state, &who, b.host_email.as_deref(), scope::ADMIN_SCHEDULE_WRITE).await?;
+    host_of(&state, &who, b.host_email.as_deref(), Operation::WriteSchedules).await?;
     refuse_unkept(&b, &state, &who.caller.site)?;
     let series_id = match target {
         WriteTarget::Series(s) => s,
@@ -877,12 +862,12 @@ pub async fn list(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
+    scopes::require(&who, Operation::ReadSchedules)?;
     let params = Params::parse(raw.as_deref())?;
     let header = header_zone(&headers)?;
     let zone = header.unwrap_or(Tz::UTC);
     let host_email = params.named("hostEmail")?.map(str::to_string);
-    host_of(&state, &who, host_email.as_deref(), scope::ADMIN_SCHEDULE_READ).await?;
+    host_of(&state, &who, host_email.as_deref(), Operation::ReadSchedules).await?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
         return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
@@ -965,17 +950,8 @@ pub async fn list(
     let now = state.kaigi.now();
     let from = params.time("from", zone)?;
     let to = params.time("to", zone)?;
-    let (from, to) = match (from, to) {
-        (Some(f), Some(t)) => (f, t),
-        (Some(f), None) => (f, f + chrono::Duration::days(7)),
-        (None, Some(t)) => (t - chrono::Duration::days(7), t),
-        // Instances look back from now; series and occurrences look ahead.
-        (None, None) if kind == "meeting" => (now - chrono::Duration::days(7), now),
-        (None, None) => (now, now + chrono::Duration::days(7)),
-    };
-    if to <= from {
-        return Err(RestError::bad_request("to must be after from."));
-    }
+    // Instances (ended meetings) look back from now; series and occurrences look ahead.
+    let (from, to) = schedule::list_window(from, to, now, kind == "meeting")?;
     if kind == "meeting" {
         let instances = if empty || raw_state.is_some_and(|s| s != "ended") {
             Vec::new()

@@ -3,7 +3,8 @@
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::model::{scope, PeopleQuery, Site, User};
+use kaigi_core::model::{PeopleQuery, Site, User};
+use kaigi_core::rules::scopes::{self, Operation};
 use kaigi_core::rules::timezone;
 use serde_json::{json, Value};
 
@@ -60,11 +61,7 @@ pub async fn me(State(state): State<RestState>, Auth(who): Auth) -> RestResult<R
 }
 
 fn require_people(who: &kaigi_core::model::TokenCaller) -> RestResult<()> {
-    if who.has(scope::PEOPLE_READ) || who.has(scope::ADMIN_PEOPLE_READ) {
-        Ok(())
-    } else {
-        Err(kaigi_core::Error::MissingScope(scope::PEOPLE_READ).into())
-    }
+    Ok(scopes::require(who, Operation::ReadPeople)?)
 }
 
 /// `GET /v1/people/{personId}`.
@@ -112,7 +109,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
         email: params.get("email").map(str::to_string),
         display_name: params.get("displayName").map(str::to_string),
         ids: ids_filter,
-        list_all: who.has(scope::ADMIN_PEOPLE_READ),
+        list_all: scopes::for_others(&who, Operation::ReadPeople),
         offset,
         limit: max,
     };

@@ -6,13 +6,14 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::model::{scope, Attendee, AttendeeStatus, RegistrantRequest, SeriesRef};
+use kaigi_core::model::{Attendee, AttendeeStatus, RegistrantRequest, SeriesRef};
+use kaigi_core::rules::scopes::{self, Operation};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::auth::Auth;
 use crate::error::{RestError, RestResult};
-use crate::meetings::{checked_query, host_of, require_any, Access};
+use crate::meetings::{checked_query, host_of, Access};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{json_body, loose_bool, Params, PathId, PathIds};
 use crate::RestState;
@@ -108,8 +109,8 @@ pub async fn create(
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
-    host_of(&state, &who, Params::parse(raw.as_deref())?.get("hostEmail"), scope::ADMIN_SCHEDULE_WRITE).await?;
+    scopes::require(&who, Operation::WriteSchedules)?;
+    host_of(&state, &who, Params::parse(raw.as_deref())?.get("hostEmail"), Operation::WriteSchedules).await?;
     let series = series(&id)?;
     let form: Map<String, Value> = json_body(body).await?;
     // Answers to a registration form's own questions: kaigi keeps no such questions yet, so an
@@ -185,7 +186,7 @@ pub async fn get_one(
     Auth(who): Auth,
     PathIds(id, rid): PathIds,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ)?;
+    scopes::require(&who, Operation::ReadSchedules)?;
     let (_, a) = state.kaigi.series_attendee(&who.caller, &series(&id)?, registrant_id(&rid)?, true).await?;
     Ok(Json(registrant_json(&a)).into_response())
 }
@@ -196,7 +197,7 @@ pub async fn delete(
     Auth(who): Auth,
     PathIds(id, rid): PathIds,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    scopes::require(&who, Operation::WriteSchedules)?;
     state.kaigi.remove_series_attendee(&who.caller, &series(&id)?, registrant_id(&rid)?, true, false).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -208,7 +209,7 @@ async fn decide(
     body: Body,
     what: &str,
 ) -> RestResult<Response> {
-    require_any(&who, scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE)?;
+    scopes::require(&who, Operation::WriteSchedules)?;
     let series = series(&id)?;
     let b: DecisionBody = json_body(body).await?;
     if b.registrants.is_empty() || b.registrants.len() > MAX_MAX {

@@ -2,12 +2,13 @@
 //! one, else a new one), and error bodies repeat it as `trackingId`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::Arc;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+use kaigi_core::Kaigi;
 
 tokio::task_local! {
     static TRACKING_ID: String;
@@ -20,22 +21,18 @@ pub fn current() -> String {
     TRACKING_ID.try_with(Clone::clone).unwrap_or_else(|_| mint())
 }
 
-/// `KAIGI_<32 hex>_<epoch ms>`, unique within the process and hard to guess across restarts.
+/// Outside a request (nothing minted one): unique within the process, and no secret.
 fn mint() -> String {
-    // Asked once: `getpid` is a system call on every call.
-    static PID: OnceLock<u64> = OnceLock::new();
-    let pid = *PID.get_or_init(|| u64::from(std::process::id()));
-    let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    let now = chrono::Utc::now();
-    let nanos = u64::from(now.timestamp_subsec_nanos());
-    format!("KAIGI_{:016x}{:016x}_{}", pid ^ (nanos << 20), n, now.timestamp_millis())
+    format!("KAIGI_LOCAL_{:016x}", SEQUENCE.fetch_add(1, Ordering::Relaxed))
 }
 
 fn acceptable(v: &str) -> bool {
     !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic())
 }
 
-pub async fn middleware(req: Request, next: Next) -> Response {
+/// Install with `from_fn_with_state(kaigi, middleware)`: new ids come from the core (its key port),
+/// so no adapter reads a clock or a random source of its own.
+pub async fn middleware(State(kaigi): State<Arc<Kaigi>>, req: Request, next: Next) -> Response {
     let id = req
         .headers()
         .get("trackingid")
@@ -43,7 +40,7 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         .map(str::trim)
         .filter(|v| acceptable(v))
         .map(str::to_string)
-        .unwrap_or_else(mint);
+        .unwrap_or_else(|| kaigi.tracking_id());
     let mut response = TRACKING_ID.scope(id.clone(), next.run(req)).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("trackingid", v);

@@ -24,7 +24,7 @@ pub struct AppState {
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
     let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };
     Router::new()
-        .nest_service("/v1", kaigi_rest::router(kaigi))
+        .nest_service("/v1", kaigi_rest::router(kaigi.clone()))
         .route("/WBXService/XMLService", post(xml_service).get(xml_wrong_method))
         .route("/healthz", get(healthz))
         .route("/_kaigi/confirm-email", get(confirm_email))
@@ -37,7 +37,7 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/{site}/j.php", get(meeting_link))
         .merge(crate::meeting_pages::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .merge(crate::integrations_page::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
-        .merge(crate::authorize::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
+        .merge(crate::authorize::routes(kaigi).layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .merge(crate::book::routes().layer(DefaultBodyLimit::max(crate::html::MAX_FORM_BYTES)))
         .fallback(not_found)
         .with_state(state)

@@ -11,6 +11,8 @@
 //! Content-Security-Policy lets its form lead to the verified redirect URI's origin besides kaigi,
 //! because browsers apply `form-action` to the redirect that answers the post.
 
+use std::sync::Arc;
+
 use axum::body::Body;
 use axum::extract::{FromRequest, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
@@ -18,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Form, Router};
 use kaigi_core::error::{AuthFailure, OAuthError};
 use kaigi_core::model::{scope, UserRef, VerifiedClient};
-use kaigi_core::Error;
+use kaigi_core::{Error, Kaigi};
 use kaigi_rest::error::oauth_code;
 use kaigi_rest::params::Params;
 use serde::Deserialize;
@@ -31,10 +33,10 @@ const PATH: &str = "/v1/authorize";
 const COOKIE: &str = "kaigi_oauth";
 const CHECK_COOKIE: CheckCookie<'static> = CheckCookie { name: COOKIE, path: PATH, max_age: Some(1800) };
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(kaigi: Arc<Kaigi>) -> Router<AppState> {
     Router::new()
         .route(PATH, axum::routing::get(show).post(decide).fallback(other_method))
-        .layer(axum::middleware::from_fn(kaigi_rest::tracking::middleware))
+        .layer(axum::middleware::from_fn_with_state(kaigi, kaigi_rest::tracking::middleware))
 }
 
 /// Any other method: the REST face's JSON 405, as everywhere under /v1.

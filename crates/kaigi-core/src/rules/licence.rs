@@ -4,8 +4,8 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::model::{
-    DatedPlan, LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, Meeting, Month, SiteSettings,
-    TrackingCodes, User, Verdict,
+    DatedPlan, LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, Meeting, MeetingOptions, Month,
+    SiteSettings, User, Verdict,
 };
 use crate::rules::limits::MAX_REQUESTER;
 use crate::rules::timezone;
@@ -109,17 +109,20 @@ pub fn month_of(site: &SiteSettings, at: DateTime<Utc>) -> Month {
     u32::try_from(local.year()).unwrap_or(0) * 100 + local.month()
 }
 
-/// The person a booking was made for: `given` (the booking page, REST `integrationTags`) when
-/// there is one; else a tracking code named `requester` or `bookedFor`; else the tracking code the
-/// site names in `requesterTrackingCode`. Trimmed, lower-cased, at most [`MAX_REQUESTER`] chars.
-pub fn requester_of(settings: &SiteSettings, given: Option<&str>, tracking: &TrackingCodes) -> Option<String> {
+/// The person a booking was made for: `given` (the booking page) when there is one; else the
+/// first integration tag (a booking system names the person it books for there: kaigi's choice,
+/// docs/licensing.md); else the tracking code the site names in `requesterTrackingCode`.
+/// Trimmed, lower-cased, at most [`MAX_REQUESTER`] chars.
+pub fn requester_of(settings: &SiteSettings, given: Option<&str>, options: &MeetingOptions) -> Option<String> {
+    let tracking = &options.tracking;
+    let first_tag = options.conduct.integration_tags.iter().flatten().map(|t| t.trim()).find(|t| !t.is_empty());
     // The site names its code as the XML API does (`trackingCode3`); the number is the slot.
     let site_code = settings.requester_tracking_code.trim();
     let slot = site_code
         .get(..12)
         .filter(|p| p.eq_ignore_ascii_case("trackingCode"))
         .and_then(|_| site_code[12..].parse().ok());
-    [given, slot.and_then(|i: u8| tracking.get(i))]
+    [given, first_tag, slot.and_then(|i: u8| tracking.get(i))]
         .into_iter()
         .flatten()
         .map(str::trim)

@@ -89,8 +89,8 @@ pub const MAX_PASSWORD: usize = 16;
 /// Length of generated passwords ("UzXJuzUD428").
 pub const GENERATED_PASSWORD_LEN: usize = 11;
 
-/// Most invitees given in one scheduling request.
-pub const MAX_INVITEES: usize = 500;
+/// Most invitees given in one scheduling request, by either API (the REST API documents 1000).
+pub const MAX_INVITEES: usize = 1000;
 
 /// Default duration when none is given.
 pub const DEFAULT_DURATION_MINUTES: u32 = 60;
@@ -161,3 +161,6 @@ pub const MAX_INTEGRATIONS_PER_SITE: usize = 100;
 
 /// Most users looked at to find the administrators.
 pub const ADMIN_SCAN_LIMIT: u32 = 50_000;
+
+/// Days a meeting list covers from the one end a request gives (or from now).
+pub const DEFAULT_LIST_WINDOW_DAYS: i64 = 7;

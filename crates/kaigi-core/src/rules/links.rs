@@ -1,3 +1,30 @@
+//! How kaigi spells its links (the shapes Webex uses), and how it reads them back.
+
+/// The invitation page of a meeting (`j.php?MTID=m<uuid>`), also its `meetingLink`/`webLink`.
+pub fn invitation_link(site_url: &str, uuid: &str) -> String {
+    format!("{site_url}/j.php?MTID=m{uuid}")
+}
+
+/// A meeting's iCalendar file: the host's (`MH`, keyed by the host token) or the attendees' (`MA`).
+pub fn calendar_link(site_url: &str, token: &str, for_host: bool) -> String {
+    format!("{site_url}/j.php?MTID=m{token}&ICS={}", if for_host { "MH" } else { "MA" })
+}
+
+/// The join link (`e.php?AT=SI&MK=<key>`).
+pub fn join_link(site_url: &str, meeting_key: u64) -> String {
+    format!("{site_url}/e.php?AT=SI&MK={meeting_key}")
+}
+
+/// The host's start link (`m.php?AT=HM&MK=<key>`).
+pub fn host_link(site_url: &str, meeting_key: u64) -> String {
+    format!("{site_url}/m.php?AT=HM&MK={meeting_key}")
+}
+
+/// The registration page (`j.php?RGID=r<uuid>`).
+pub fn registration_link(site_url: &str, uuid: &str) -> String {
+    format!("{site_url}/j.php?RGID=r{uuid}")
+}
+
 /// Percent-encodes everything but unreserved characters.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -5,7 +5,9 @@ use crate::model::{
     Meeting, MeetingOrder, Occurrence, OccurrenceException, ScheduleShape, ScheduledOccurrence, SessionKind,
     SessionStatus, State,
 };
-use crate::rules::limits::{MAX_DURATION_MINUTES, MAX_EXCEPTIONS, MAX_MINUTES, MAX_YEARS_AHEAD, MIN_MINUTES};
+use crate::rules::limits::{
+    DEFAULT_LIST_WINDOW_DAYS, MAX_DURATION_MINUTES, MAX_EXCEPTIONS, MAX_MINUTES, MAX_YEARS_AHEAD, MIN_MINUTES,
+};
 use crate::rules::timezone::TimeZoneInfo;
 use crate::rules::{recurrence, timezone};
 
@@ -269,4 +271,27 @@ pub fn changed_occurrence(e: &OccurrenceException) -> ScheduledOccurrence {
         end: e.start + Duration::minutes(i64::from(e.duration_minutes)),
         exception: Some(e.clone()),
     }
+}
+
+/// The span a meeting list covers: an open end is [`DEFAULT_LIST_WINDOW_DAYS`] from the given
+/// one; with neither, lists of ended meetings look back from `now` and schedules look ahead.
+/// `to` must come after `from`.
+pub fn list_window(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    ended: bool,
+) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let span = Duration::days(DEFAULT_LIST_WINDOW_DAYS);
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) => (f, t),
+        (Some(f), None) => (f, f + span),
+        (None, Some(t)) => (t - span, t),
+        (None, None) if ended => (now - span, now),
+        (None, None) => (now, now + span),
+    };
+    if to <= from {
+        return Err(Error::invalid("to", "to must be after from."));
+    }
+    Ok((from, to))
 }

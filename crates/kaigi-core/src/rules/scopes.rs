@@ -1,5 +1,68 @@
 use crate::error::{Error, Result};
-use crate::model::{scope, Integration, User};
+use crate::model::{scope, Integration, TokenCaller, User};
+
+/// What a REST request does, as far as scopes are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    ReadSchedules,
+    WriteSchedules,
+    ReadPeople,
+    ReadLicenses,
+    ReadPreferences,
+    WritePreferences,
+    /// Mint a Service App's token.
+    ServiceAppToken,
+}
+
+/// Which scopes let a token do an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScopePolicy {
+    /// Any one of these will do; the first is the one a refusal names.
+    pub any_of: &'static [&'static str],
+    /// What it takes to do it for someone else (`hostEmail`, `userEmail`, every person of the
+    /// site); None when nobody may.
+    pub for_others: Option<&'static str>,
+}
+
+/// The one table of kaigi's scope rules: operation → scopes.
+pub const fn policy(op: Operation) -> ScopePolicy {
+    use Operation::*;
+    let (any_of, for_others): (&'static [&'static str], _) = match op {
+        ReadSchedules => (&[scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ], Some(scope::ADMIN_SCHEDULE_READ)),
+        WriteSchedules => (&[scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE], Some(scope::ADMIN_SCHEDULE_WRITE)),
+        ReadPeople => (&[scope::PEOPLE_READ, scope::ADMIN_PEOPLE_READ], Some(scope::ADMIN_PEOPLE_READ)),
+        // Webex lets a person with spark:people_read see the licences too (their own site's).
+        ReadLicenses => (&[scope::ADMIN_LICENSES_READ, scope::PEOPLE_READ], None),
+        ReadPreferences => {
+            (&[scope::PREFERENCES_READ, scope::ADMIN_PREFERENCES_READ], Some(scope::ADMIN_PREFERENCES_READ))
+        }
+        WritePreferences => {
+            (&[scope::PREFERENCES_WRITE, scope::ADMIN_PREFERENCES_WRITE], Some(scope::ADMIN_PREFERENCES_WRITE))
+        }
+        ServiceAppToken => (&[scope::APPLICATIONS_TOKEN], None),
+    };
+    ScopePolicy { any_of, for_others }
+}
+
+/// Ok when the token may do `op` at all; otherwise the error naming the scope it lacks.
+pub fn require(who: &TokenCaller, op: Operation) -> Result<()> {
+    let p = policy(op);
+    if p.any_of.iter().any(|s| who.has(s)) {
+        Ok(())
+    } else {
+        Err(Error::MissingScope(p.any_of[0]))
+    }
+}
+
+/// Whether the token may do `op` for others as well as for its own user.
+pub fn for_others(who: &TokenCaller, op: Operation) -> bool {
+    policy(op).for_others.is_some_and(|s| who.has(s))
+}
+
+/// The scope it takes to do `op` for someone else (a refusal names it).
+pub fn scope_for_others(op: Operation) -> &'static str {
+    policy(op).for_others.unwrap_or(policy(op).any_of[0])
+}
 
 /// Every scope a user's role allows: everyone reads and writes their own meetings and meeting
 /// preferences and looks people up; site administrators also act for others; read-only

@@ -9,13 +9,14 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::error::{Error, OAuthError, Result};
 use crate::model::{
-    scope, Credentials, Integration, IntegrationKind, OauthCode, OauthTokens, Proof, SiteId, StoredToken, TokenCaller,
+    Credentials, Integration, IntegrationKind, OauthCode, OauthTokens, Proof, SiteId, StoredToken, TokenCaller,
     TokenKind, UserRef, VerifiedClient,
 };
 use crate::rules::limits::{
     ACCESS_TOKEN_DAYS, CODE_MINUTES, MAX_SCOPE_BYTES, MAX_STATE_BYTES, REFRESH_TOKEN_DAYS, TOKEN_REQUESTS_PER_MINUTE,
 };
 use crate::rules::scopes::granted_scopes;
+use crate::rules::scopes::{self, Operation};
 use crate::rules::secrets::token_hash;
 use crate::Kaigi;
 
@@ -252,7 +253,7 @@ impl Kaigi {
         client_secret: &str,
         target_site: Option<SiteId>,
     ) -> Result<OauthTokens> {
-        who.require(scope::APPLICATIONS_TOKEN)?;
+        scopes::require(who, Operation::ServiceAppToken)?;
         if !client_id.trim().is_empty() && client_id.trim() != application_id.trim() {
             return Err(Error::invalid("clientId", "clientId must be the application's client id"));
         }
@@ -356,6 +357,7 @@ impl Kaigi {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::scope;
     use crate::model::Integration;
     use crate::model::IntegrationKind;
     use crate::model::Privileges;

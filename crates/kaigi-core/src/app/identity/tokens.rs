@@ -7,6 +7,7 @@ use crate::error::{AuthFailure, Entity, Error, Result, ScheduleError};
 use crate::model::{Caller, IssuedToken, Principal, Site, StoredToken, TokenCaller, TokenKind, User};
 use crate::rules::limits::PERSONAL_TOKEN_HOURS;
 use crate::rules::scopes::scopes_allowed;
+use crate::rules::scopes::{self, Operation};
 use crate::rules::secrets::token_hash;
 use crate::Kaigi;
 
@@ -66,19 +67,14 @@ impl Kaigi {
     }
 
     /// The host a request names with `hostEmail`: None when it names nobody or the caller. Naming
-    /// someone else needs `admin_scope` on the token, and the person must be a user of the
+    /// someone else needs the scope that lets the token do `op` for others, and the person must be a user of the
     /// caller's site (whether they may host is asked later, with the licence question).
-    pub async fn named_host(
-        &self,
-        who: &TokenCaller,
-        host_email: Option<&str>,
-        admin_scope: &'static str,
-    ) -> Result<Option<User>> {
+    pub async fn named_host(&self, who: &TokenCaller, host_email: Option<&str>, op: Operation) -> Result<Option<User>> {
         let Some(email) = host_email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
         if email.eq_ignore_ascii_case(&who.user().email) {
             return Ok(None);
         }
-        who.require(admin_scope)?;
+        who.require(scopes::scope_for_others(op))?;
         let host = self.store.user_by_email(who.caller.site.id, email).await?;
         host.map(Some).ok_or(Error::Schedule(ScheduleError::UnknownHost))
     }

@@ -77,8 +77,8 @@ impl Kaigi {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::MeetingOptions;
     use crate::model::SiteSettings;
-    use crate::model::TrackingCodes;
     use crate::rules::licence::month_of;
     use crate::rules::licence::on_behalf_of;
     use crate::rules::licence::requester_of;
@@ -95,16 +95,19 @@ mod tests {
     }
 
     #[test]
-    fn the_requester_comes_from_the_caller_then_the_site_code() {
+    fn the_requester_comes_from_the_caller_then_the_tags_then_the_site_code() {
         let plain = SiteSettings::default();
         let coded = SiteSettings { requester_tracking_code: "trackingCode3".into(), ..SiteSettings::default() };
-        let mut tracking = TrackingCodes::default();
-        tracking.set(1, "Sales".into());
-        tracking.set(3, " Emp007 ".into());
-        assert_eq!(requester_of(&plain, None, &tracking), None, "no tracking code is a requester by default");
-        assert_eq!(requester_of(&coded, None, &tracking).as_deref(), Some("emp007"));
-        assert_eq!(requester_of(&coded, Some("emp001"), &tracking).as_deref(), Some("emp001"));
-        assert_eq!(requester_of(&coded, Some("  "), &tracking).as_deref(), Some("emp007"), "blank given is ignored");
+        let mut options = MeetingOptions::default();
+        options.tracking.set(1, "Sales".into());
+        options.tracking.set(3, " Emp007 ".into());
+        assert_eq!(requester_of(&plain, None, &options), None, "no tracking code is a requester by default");
+        assert_eq!(requester_of(&coded, None, &options).as_deref(), Some("emp007"));
+        assert_eq!(requester_of(&coded, Some("emp001"), &options).as_deref(), Some("emp001"));
+        assert_eq!(requester_of(&coded, Some("  "), &options).as_deref(), Some("emp007"), "blank given is ignored");
+        options.conduct.integration_tags = Some(vec![" ".into(), "Emp042".into()]);
+        assert_eq!(requester_of(&coded, None, &options).as_deref(), Some("emp042"), "the first tag comes first");
+        assert_eq!(requester_of(&coded, Some("emp001"), &options).as_deref(), Some("emp001"));
     }
 
     #[test]

@@ -5,12 +5,13 @@
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{
-    scope, AudioChange, AudioType, LicenseAction, Person, PreferenceAccess, PreferencesWrite, RoomChange, RoomOptions,
+    AudioChange, AudioType, LicenseAction, Person, PreferenceAccess, PreferencesWrite, RoomChange, RoomOptions,
     RoomView, SchedulingChange, Site, TokenCaller, User, VideoDevice,
 };
 use crate::rules::limits::{
     AUTO_LOCK_MINUTES, JOIN_BEFORE_HOST_MINUTES, MAX_CO_HOSTS, MAX_DELEGATES, MAX_PREFERENCE_TEXT,
 };
+use crate::rules::scopes::{self, Operation};
 use crate::rules::validate::preferences::{
     check_audio_pin, check_choice, check_host_pin, check_phone, check_text, check_topic, check_video, host_pin_length,
     required,
@@ -26,19 +27,17 @@ impl Kaigi {
         user_email: Option<&str>,
         access: PreferenceAccess,
     ) -> Result<User> {
-        let (own, admin) = match access {
-            PreferenceAccess::Read => (scope::PREFERENCES_READ, scope::ADMIN_PREFERENCES_READ),
-            PreferenceAccess::Write => (scope::PREFERENCES_WRITE, scope::ADMIN_PREFERENCES_WRITE),
+        let op = match access {
+            PreferenceAccess::Read => Operation::ReadPreferences,
+            PreferenceAccess::Write => Operation::WritePreferences,
         };
-        if !who.has(own) && !who.has(admin) {
-            return Err(Error::MissingScope(own));
-        }
+        scopes::require(who, op)?;
         let site = who.caller.site.id;
         let me = who.user();
         let email = user_email.map(str::trim).filter(|e| !e.is_empty());
         match email {
             Some(e) if !e.eq_ignore_ascii_case(&me.email) => {
-                if !who.has(admin) {
+                if !scopes::for_others(who, op) {
                     return Err(Error::OthersPreferences);
                 }
                 self.store.user_by_email(site, e).await?.ok_or(Error::OthersPreferences)

@@ -15,7 +15,7 @@ use crate::rules::limits::{
     DEFAULT_DURATION_MINUTES, DEFAULT_OPEN_TIME_SECS, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES,
     MAX_INVITEES, MAX_OPEN_TIME_SECS, MAX_PASSWORD, WRITE_ATTEMPTS,
 };
-use crate::rules::links::url_encode;
+use crate::rules::links::{self, url_encode};
 use crate::rules::schedule::sort_occurrences;
 use crate::rules::timezone::TimeZoneInfo;
 use crate::rules::validate::meeting::{check_options, refuse_control, validate_rule};
@@ -35,12 +35,12 @@ impl Kaigi {
     pub fn meeting_links(&self, site: &Site, m: &Meeting) -> MeetingLinks {
         let base = self.site_url(site);
         MeetingLinks {
-            host_calendar: format!("{base}/j.php?MTID=m{}&ICS=MH", m.host_token),
-            attendee_calendar: format!("{base}/j.php?MTID=m{}&ICS=MA", m.uuid),
-            invite: format!("{base}/j.php?MTID=m{}", m.uuid),
-            join: format!("{base}/e.php?AT=SI&MK={}", m.meeting_key),
-            host: format!("{base}/m.php?AT=HM&MK={}", m.meeting_key),
-            register: m.attendee_options.registration.then(|| format!("{base}/j.php?RGID=r{}", m.uuid)),
+            host_calendar: links::calendar_link(&base, &m.host_token, true),
+            attendee_calendar: links::calendar_link(&base, &m.uuid, false),
+            invite: links::invitation_link(&base, &m.uuid),
+            join: links::join_link(&base, m.meeting_key),
+            host: links::host_link(&base, m.meeting_key),
+            register: m.attendee_options.registration.then(|| links::registration_link(&base, &m.uuid)),
             sip: format!("{}@{}.{}", m.meeting_key, site.name, self.config.public_host()),
         }
     }
@@ -312,7 +312,7 @@ impl Kaigi {
         let me = caller.require_user()?.clone();
         let site = &caller.site;
         let host = self.resolve_host(caller, f.host_webex_id.as_deref()).await?;
-        let requester = requester_of(&site.settings, f.requester.as_deref(), &f.options.tracking);
+        let requester = requester_of(&site.settings, f.requester.as_deref(), &f.options);
         let (schedule, host) =
             self.host_licence(caller, host, f.name.as_deref().unwrap_or_default(), requester).await?;
         let now = self.now();
@@ -467,9 +467,9 @@ impl Kaigi {
                 if host.id == m.host_id {
                     host
                 } else {
-                    let mut tracking = m.options.tracking.clone();
-                    tracking.merge(&f.options.tracking);
-                    let requester = requester_of(&site.settings, f.requester.as_deref(), &tracking);
+                    let mut options = m.options.clone();
+                    options.merge(&f.options);
+                    let requester = requester_of(&site.settings, f.requester.as_deref(), &options);
                     let (d, host) = self.host_licence(caller, host, &m.name, requester).await?;
                     decisions.push(d);
                     host
