@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use kaigi_core::error::{AuthFailure, Entity};
 use kaigi_core::model::Caller;
-use kaigi_core::model::Reach;
+use kaigi_core::rules::scopes::{self, Operation};
 use kaigi_core::Error;
 use kaigi_core::Kaigi;
 
@@ -170,14 +170,10 @@ impl XmlApi {
             Ok(None) => return Err(Failure::from(&Error::NotFound(Entity::Site))),
             Err(f) => return Err(f.clone()),
         };
-        if matches!(caller.principal, kaigi_core::model::Principal::ApiKey(_)) && op != Op::GetUserCard {
-            // 40.6.0: API keys open GetUserCard only.
-            return Err(Failure::from(&Error::AccessDenied));
-        }
+        scopes::permits(caller, operation_of(op)).map_err(|e| Failure::from(&e))?;
         if matches!(caller.principal, kaigi_core::model::Principal::Anonymous) && !op_allows_anonymous(op) {
             return Err(Failure::from(&Error::Auth(AuthFailure::MissingCredentials)));
         }
-        caller.require_reach(reach_of(op)).map_err(|e| Failure::from(&e))?;
         let ctx = Ctx { kaigi: &self.kaigi, renders: &self.renders, caller, body };
         match op {
             Op::AuthenticateUser => user::authenticate_user(&ctx, &mut w).await?,
@@ -248,14 +244,16 @@ impl XmlApi {
 
 /// What each operation reaches, for callers signed in with an OAuth access token: the scopes
 /// of the REST operations of the same meaning open it (docs/oauth.md).
-fn reach_of(op: Op) -> Reach {
+/// Each operation's kind, for the core's scope and API-key rules.
+fn operation_of(op: Op) -> Operation {
     use Op::*;
     match op {
-        AuthenticateUser | GetSite | LstTimeZone | GetAPIVersion | LstMeetingType | GetMeetingType => Reach::Site,
-        GetUser | LstsummaryUser | GetloginurlUser | GetlogouturlUser | GetLoginTicket | GetUserCard | GetMe => {
-            Reach::ReadPeople
+        AuthenticateUser | GetSite | LstTimeZone | GetAPIVersion | LstMeetingType | GetMeetingType => {
+            Operation::SiteInfo
         }
-        CreateUser | SetUser | DelUser => Reach::WritePeople,
+        GetUserCard => Operation::ReadUserCard,
+        GetUser | LstsummaryUser | GetloginurlUser | GetlogouturlUser | GetLoginTicket | GetMe => Operation::ReadPeople,
+        CreateUser | SetUser | DelUser => Operation::WritePeople,
         CreateMeeting
         | SetMeeting
         | DelMeeting
@@ -273,7 +271,7 @@ fn reach_of(op: Op) -> Reach {
         | CreateEvent
         | SetEvent
         | DelEvent
-        | CreateSupportSession => Reach::WriteSchedules,
+        | CreateSupportSession => Operation::WriteSchedules,
         GetMeeting
         | LstsummaryMeeting
         | GethosturlMeeting
@@ -300,7 +298,7 @@ fn reach_of(op: Op) -> Reach {
         | GetTrainingSession
         | LstsummaryTrainingSession
         | GetEvent
-        | LstsummaryEvent => Reach::ReadSchedules,
+        | LstsummaryEvent => Operation::ReadSchedules,
     }
 }
 

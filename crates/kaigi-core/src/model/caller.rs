@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{AuthFailure, Error, Result};
-use crate::model::{scope, ApiKey, Privileges, Site, User};
+use crate::model::{ApiKey, Privileges, Site, User};
 
 /// How a request names its site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,42 +54,7 @@ pub struct Caller {
     pub scopes: Option<Vec<String>>,
 }
 
-/// What an operation reaches, in the terms of the REST scopes that open the same thing: an
-/// operation of the XML API signed in with an access token needs one of its scopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reach {
-    ReadSchedules,
-    WriteSchedules,
-    ReadPeople,
-    WritePeople,
-    /// Site settings, time zones, meeting types: any valid token.
-    Site,
-}
-
-impl Reach {
-    /// The scopes any one of which opens this reach.
-    pub fn scopes(self) -> &'static [&'static str] {
-        match self {
-            Reach::ReadSchedules => &[scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ],
-            Reach::WriteSchedules => &[scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE],
-            Reach::ReadPeople => &[scope::PEOPLE_READ, scope::ADMIN_PEOPLE_READ],
-            Reach::WritePeople => &[scope::ADMIN_PEOPLE_WRITE],
-            Reach::Site => &[],
-        }
-    }
-}
-
 impl Caller {
-    /// Refuses a caller signed in with an access token that holds none of `reach`'s scopes.
-    pub fn require_reach(&self, reach: Reach) -> Result<()> {
-        let Some(granted) = &self.scopes else { return Ok(()) };
-        let wanted = reach.scopes();
-        if wanted.is_empty() || wanted.iter().any(|s| granted.iter().any(|g| g == s)) {
-            return Ok(());
-        }
-        Err(Error::MissingScope(wanted[0]))
-    }
-
     pub fn user(&self) -> Option<&User> {
         match &self.principal {
             Principal::User(u) => Some(u),

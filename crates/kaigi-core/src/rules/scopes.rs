@@ -1,12 +1,17 @@
 use crate::error::{Error, Result};
-use crate::model::{scope, Integration, TokenCaller, User};
+use crate::model::{scope, Caller, Integration, Principal, TokenCaller, User};
 
-/// What a REST request does, as far as scopes are concerned.
+/// What a request does, as far as scopes are concerned (each face maps its operations here).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     ReadSchedules,
     WriteSchedules,
     ReadPeople,
+    WritePeople,
+    /// A person's card (the XML API's GetUserCard): the one thing an API key may read.
+    ReadUserCard,
+    /// Site settings, time zones, meeting types: any valid token.
+    SiteInfo,
     ReadLicenses,
     ReadPreferences,
     WritePreferences,
@@ -30,7 +35,9 @@ pub const fn policy(op: Operation) -> ScopePolicy {
     let (any_of, for_others): (&'static [&'static str], _) = match op {
         ReadSchedules => (&[scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ], Some(scope::ADMIN_SCHEDULE_READ)),
         WriteSchedules => (&[scope::SCHEDULES_WRITE, scope::ADMIN_SCHEDULE_WRITE], Some(scope::ADMIN_SCHEDULE_WRITE)),
-        ReadPeople => (&[scope::PEOPLE_READ, scope::ADMIN_PEOPLE_READ], Some(scope::ADMIN_PEOPLE_READ)),
+        ReadPeople | ReadUserCard => (&[scope::PEOPLE_READ, scope::ADMIN_PEOPLE_READ], Some(scope::ADMIN_PEOPLE_READ)),
+        WritePeople => (&[scope::ADMIN_PEOPLE_WRITE], None),
+        SiteInfo => (&[], None),
         // Webex lets a person with spark:people_read see the licences too (their own site's).
         ReadLicenses => (&[scope::ADMIN_LICENSES_READ, scope::PEOPLE_READ], None),
         ReadPreferences => {
@@ -44,13 +51,31 @@ pub const fn policy(op: Operation) -> ScopePolicy {
     ScopePolicy { any_of, for_others }
 }
 
+/// Ok when `granted` opens `op`; otherwise the error naming the first scope that would.
+fn check(granted: &[String], op: Operation) -> Result<()> {
+    let wanted = policy(op).any_of;
+    match wanted.first() {
+        None => Ok(()),
+        Some(_) if wanted.iter().any(|w| granted.iter().any(|g| g == w)) => Ok(()),
+        Some(first) => Err(Error::MissingScope(first)),
+    }
+}
+
 /// Ok when the token may do `op` at all; otherwise the error naming the scope it lacks.
 pub fn require(who: &TokenCaller, op: Operation) -> Result<()> {
-    let p = policy(op);
-    if p.any_of.iter().any(|s| who.has(s)) {
-        Ok(())
-    } else {
-        Err(Error::MissingScope(p.any_of[0]))
+    check(&who.scopes, op)
+}
+
+/// Whether a caller of the XML API may do `op`: an API key opens the user card only (40.6.0);
+/// a caller signed in with an access token needs its scopes; a password or ticket opens all
+/// (the use case then asks about privileges).
+pub fn permits(caller: &Caller, op: Operation) -> Result<()> {
+    if matches!(caller.principal, Principal::ApiKey(_)) && op != Operation::ReadUserCard {
+        return Err(Error::AccessDenied);
+    }
+    match &caller.scopes {
+        Some(granted) => check(granted, op),
+        None => Ok(()),
     }
 }
 
