@@ -1,6 +1,11 @@
 //! The store suite. Every test is written once, as `async fn name(ctx: Ctx)`, and runs against
 //! SQLite (a fresh temp file) and, when `KAIGI_TEST_DATABASE_URL` names a PostgreSQL database,
 //! against PostgreSQL (a fresh schema). Files and schemas are removed afterwards.
+//!
+//! Without `KAIGI_TEST_DATABASE_URL` when it is built, the PostgreSQL half is compiled as
+//! `#[ignore]`d (build.rs sets `--cfg kaigi_pg` only when the variable is set): cargo counts those
+//! tests as ignored, not as passed, and `the_postgres_half_has_a_database` prints the one
+//! `SKIPPED` line.
 
 #![allow(clippy::unwrap_used)]
 
@@ -208,14 +213,21 @@ where
     run(test, store, &cleanup.0).await;
 }
 
+/// The PostgreSQL database to test on. These tests are only compiled to run (not ignored) when
+/// `KAIGI_TEST_DATABASE_URL` was set at build time, or when asked with `--ignored`: a missing
+/// URL is a failure here, never a silent pass.
+fn postgres_url() -> String {
+    std::env::var("KAIGI_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty()).unwrap_or_else(|| {
+        panic!("KAIGI_TEST_DATABASE_URL is not set: set it to postgres://… to run the store suite on PostgreSQL")
+    })
+}
+
 async fn on_postgres<F, Fut>(test: F)
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let Ok(url) = std::env::var("KAIGI_TEST_DATABASE_URL") else {
-        return;
-    };
+    let url = postgres_url();
     let schema = format!("kaigi_test_{}", unique());
     let cleanup = Cleanup(Location::Postgres { url: url.clone(), schema: schema.clone() });
     let store = open_in_schema(&url, &schema).await.expect("open postgres");
@@ -223,16 +235,39 @@ where
     run(test, store, &cleanup.0).await;
 }
 
-/// Runs each named test against both engines.
+/// Runs each named test against both engines; the PostgreSQL half is ignored unless built with
+/// `KAIGI_TEST_DATABASE_URL` (see the top of this file).
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $( #[tokio::test] async fn $name() { crate::on_sqlite(crate::$name).await } )*
         }
         mod postgres {
-            $( #[tokio::test] async fn $name() { crate::on_postgres(crate::$name).await } )*
+            $(
+                #[tokio::test]
+                #[cfg_attr(not(kaigi_pg), ignore = "needs PostgreSQL")]
+                async fn $name() { crate::on_postgres(crate::$name).await }
+            )*
         }
     };
+}
+
+/// With PostgreSQL: the database the suite was built for is there. Without: ignored, and its
+/// reason is the one line that says the PostgreSQL half did not run.
+#[tokio::test]
+#[cfg_attr(
+    not(kaigi_pg),
+    ignore = "SKIPPED: the PostgreSQL half of the store suite (its tests are counted as ignored); \
+              set KAIGI_TEST_DATABASE_URL=postgres://… to run it"
+)]
+async fn the_postgres_half_has_a_database() {
+    let url = postgres_url();
+    let schema = format!("kaigi_test_{}", unique());
+    let _cleanup = Cleanup(Location::Postgres { url: url.clone(), schema: schema.clone() });
+    let store =
+        open_in_schema(&url, &schema).await.unwrap_or_else(|e| panic!("cannot open the PostgreSQL database: {e}"));
+    assert_eq!(store.engine(), Engine::Postgres);
+    store.close().await;
 }
 
 on_both_engines!(
