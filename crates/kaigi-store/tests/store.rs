@@ -5,7 +5,8 @@
 //! Without `KAIGI_TEST_DATABASE_URL` when it is built, the PostgreSQL half is compiled as
 //! `#[ignore]`d (build.rs sets `--cfg kaigi_pg` only when the variable is set): cargo counts those
 //! tests as ignored, not as passed, and `the_postgres_half_has_a_database` prints the one
-//! `SKIPPED` line.
+//! `SKIPPED` line. With `KAIGI_STORE_SUITE_RECORD=DIR` the PostgreSQL half records each test that
+//! passed on PostgreSQL in DIR, and the list it expects; `.ci/run` checks that all of them did.
 
 #![allow(clippy::unwrap_used)]
 
@@ -222,7 +223,7 @@ fn postgres_url() -> String {
     })
 }
 
-async fn on_postgres<F, Fut>(test: F)
+async fn on_postgres<F, Fut>(name: &str, test: F)
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = ()>,
@@ -233,6 +234,19 @@ where
     let store = open_in_schema(&url, &schema).await.expect("open postgres");
     assert_eq!(store.engine(), Engine::Postgres);
     run(test, store, &cleanup.0).await;
+    record_postgres_run(name);
+}
+
+/// With `KAIGI_STORE_SUITE_RECORD=DIR` (`.ci/run` sets it): `DIR/expected` lists every test of the
+/// PostgreSQL half, and `DIR/ran/NAME` marks each one that passed on PostgreSQL.
+fn record_postgres_run(name: &str) {
+    let Some(dir) = std::env::var_os("KAIGI_STORE_SUITE_RECORD").filter(|d| !d.is_empty()).map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(dir.join("ran")).expect("make the record directory");
+    let expected: String = postgres::ALL.iter().map(|name| format!("{name}\n")).collect();
+    std::fs::write(dir.join("expected"), expected).expect("record the expected tests");
+    std::fs::write(dir.join("ran").join(name), "").expect("record the test");
 }
 
 /// Runs each named test against both engines; the PostgreSQL half is ignored unless built with
@@ -243,10 +257,12 @@ macro_rules! on_both_engines {
             $( #[tokio::test] async fn $name() { crate::on_sqlite(crate::$name).await } )*
         }
         mod postgres {
+            /// Every test of the PostgreSQL half.
+            pub(crate) const ALL: &[&str] = &[$(stringify!($name)),*];
             $(
                 #[tokio::test]
                 #[cfg_attr(not(kaigi_pg), ignore = "needs PostgreSQL")]
-                async fn $name() { crate::on_postgres(crate::$name).await }
+                async fn $name() { crate::on_postgres(stringify!($name), crate::$name).await }
             )*
         }
     };
