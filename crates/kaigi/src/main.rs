@@ -1,5 +1,7 @@
 //! `kaigi`: the server and its administration commands.
 
+#[macro_use]
+mod output;
 mod benchdata;
 mod commands;
 mod report_text;
@@ -121,7 +123,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("kaigi: cannot start the runtime: {e}");
+            note!("kaigi: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -156,8 +158,10 @@ fn main() -> ExitCode {
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of the output went away (`kaigi user list | head -1`): nothing to say.
+        Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("kaigi: {message}");
+            note!("kaigi: {message}");
             ExitCode::FAILURE
         }
     }

@@ -453,3 +453,50 @@ fn integrations_are_registered_authorized_and_deleted_from_the_command_line() {
     assert!(!String::from_utf8_lossy(&stored).contains(&secret), "secrets are stored only as hashes");
     drop(server);
 }
+
+/// A reader that goes away (`kaigi user list | head -1`) ends a command quietly, with success,
+/// instead of a panic; a closed standard error does not stop it either.
+#[test]
+fn a_closed_output_pipe_ends_a_command_quietly() {
+    let dir = scratch("pipe");
+    site_with_root(&dir, "acme");
+    let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
+    let run_closed = |args: &[&str], stdin: &str, close_stderr: bool| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kaigi"))
+            .args(args)
+            .env("KAIGI_DATABASE_URL", &db)
+            .env("KAIGI_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run kaigi");
+        // Both pipes' read ends are closed before kaigi writes anything.
+        drop(child.stdout.take());
+        let stderr = child.stderr.take().unwrap();
+        let told = if close_stderr {
+            drop(stderr);
+            None
+        } else {
+            Some(std::thread::spawn(move || std::io::read_to_string(stderr).unwrap()))
+        };
+        {
+            use std::io::Write;
+            let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        }
+        let status = child.wait().unwrap();
+        (status, told.map(|t| t.join().unwrap()).unwrap_or_default())
+    };
+    let (status, told) = run_closed(&["user", "list", "--site", "acme"], "", false);
+    assert!(status.success(), "{status}: {told}");
+    assert!(told.is_empty(), "nothing to say: {told}");
+    // The prompt goes to a closed stderr, the confirmation to a closed stdout: the user is made.
+    let create = ["user", "create", "--site", "acme", "--webex-id", "ann", "--email", "ann@acme.example"];
+    let (status, _) = run_closed(&create, "ann-pass\n", true);
+    assert!(status.success(), "{status}");
+    let list = ok(&kaigi(&dir, &["user", "list", "--site", "acme"], None));
+    assert!(list.contains("ann\tann@acme.example"), "{list}");
+    // A failure is still told, on stderr, with a failing status.
+    let (status, told) = run_closed(&["user", "list", "--site", "nowhere"], "", false);
+    assert!(!status.success() && told.contains("kaigi: "), "{status}: {told}");
+}
