@@ -32,9 +32,10 @@ pub struct DbArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the server.
+    /// Run the server. Once it serves, it prints `kaigi listening on http://ADDRESS:PORT` on
+    /// standard output (the port the system chose, with `--listen 127.0.0.1:0`).
     Serve {
-        /// Address to listen on.
+        /// Address to listen on (port 0: any free port; the line above tells which).
         #[arg(long, env = "KAIGI_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// Base of every link kaigi hands out (default: http:// + the listen address).
@@ -146,7 +147,11 @@ fn main() -> ExitCode {
                     write_timeout: std::time::Duration::from_secs(write_timeout_secs.max(1)),
                 };
                 let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo, limits };
-                kaigi_server::serve(config).await.map_err(|e| e.to_string())
+                // Nobody reading standard output does not stop the server.
+                let announce = |addr| {
+                    let _ = out!("kaigi listening on http://{addr}");
+                };
+                kaigi_server::serve(config, announce).await.map_err(|e| e.to_string())
             }
             Command::Site { command, db } => commands::site(command, &db).await,
             Command::User { command, db } => commands::user(command, &db).await,

@@ -197,26 +197,26 @@ impl Drop for Server {
     }
 }
 
-/// `kaigi serve` on the scratch directory's database, on a free loopback port, once it answers.
+/// `kaigi serve` on the scratch directory's database, on a port the system chooses (`--listen
+/// 127.0.0.1:0`); the port is read from the line the server prints once it serves.
 fn serve(dir: &Scratch) -> (Server, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    use std::io::BufRead;
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
-    let server = Server(
+    let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_kaigi"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .env("KAIGI_DATABASE_URL", &db)
             .env("KAIGI_LOG", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start kaigi serve"),
     );
-    // Poll until the server answers.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while http_get(port, "/healthz", None).map(|(s, _)| s) != Some(200) {
-        assert!(std::time::Instant::now() < deadline, "the server did not come up");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let mut line = String::new();
+    let stdout = server.0.stdout.take().expect("the server's stdout");
+    std::io::BufReader::new(stdout).read_line(&mut line).expect("read the server's first line");
+    let port = line.trim_end().strip_prefix("kaigi listening on http://127.0.0.1:").and_then(|p| p.parse().ok());
+    let port = port.unwrap_or_else(|| panic!("not the listening line: {line:?} ({:?})", server.0.try_wait()));
     (server, port)
 }
 
