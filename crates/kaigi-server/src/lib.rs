@@ -52,9 +52,13 @@ pub async fn open_kaigi(url: &str, public_url: &str) -> Result<Arc<Kaigi>, kaigi
     Ok(Arc::new(Kaigi::new(Arc::new(store), clock, Arc::new(RandomKeys), Config::new(public_url))))
 }
 
-/// Runs the server until Ctrl-C or SIGTERM.
-pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
-    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+/// Runs the server until Ctrl-C or SIGTERM. `ready` is told the address it listens on (the port
+/// the system chose, for port 0) once connections are served.
+pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    let listen_error = |source| ServeError::Listen { addr: config.listen, source };
+    let listener = TcpListener::bind(config.listen).await.map_err(listen_error)?;
+    let listen = listener.local_addr().map_err(listen_error)?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
     let kaigi = open_kaigi(&config.database_url, &public_url).await?;
     if config.demo {
         demo::seed(&kaigi).await.map_err(ServeError::Demo)?;
@@ -62,9 +66,8 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
             "demo site ready: siteName demo, admin / demo-admin-pass, host01..host10 and emp001..emp090 / demo-pass"
         );
     }
-    let listener =
-        TcpListener::bind(config.listen).await.map_err(|source| ServeError::Listen { addr: config.listen, source })?;
-    tracing::info!(listen = %config.listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
+    tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
+    ready(listen);
     conn::serve_with_limits(listener, app::router(kaigi), config.limits, shutdown_signal()).await;
     Ok(())
 }

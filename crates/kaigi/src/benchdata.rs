@@ -94,7 +94,7 @@ pub async fn generate(store: &dyn Store, a: &BenchDataArgs) -> Result<(), String
         u.id = store.insert_user(&u, seat, &[]).await.map_err(|e| format!("user {webex_id}: {e}"))?;
         users.push(u);
     }
-    eprintln!("{} users in {:.1?}", users.len(), began.elapsed());
+    note!("{} users in {:.1?}", users.len(), began.elapsed());
 
     let mut rng = Rng(a.seed);
     let mut expected_hosts: BTreeMap<u32, HashSet<i64>> = BTreeMap::new();
@@ -159,14 +159,14 @@ pub async fn generate(store: &dyn Store, a: &BenchDataArgs) -> Result<(), String
     }
     store.record_license_decisions(&batch).await.map_err(|e| e.to_string())?;
     written += batch.len() as u64;
-    eprintln!("{} meetings, {written} decisions in {:.1?}", a.meetings, began.elapsed());
+    note!("{} meetings, {written} decisions in {:.1?}", a.meetings, began.elapsed());
     for (month, hosts) in &expected_hosts {
-        println!(
+        out!(
             "{{\"month\":\"{}\",\"distinctHosts\":{},\"refusedAndClaims\":{}}}",
             format_month(*month),
             hosts.len(),
             expected_exceptions.get(month).copied().unwrap_or(0)
-        );
+        )?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The administration commands. Each one opens the store and calls the core as the site's
 //! operator, so the same rules apply as over the APIs.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -273,8 +273,7 @@ fn read_secret(secret: &SecretArgs, prompt: &str) -> Result<String, String> {
     let line = match &secret.password_file {
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
         None => {
-            eprint!("{prompt}: ");
-            let _ = std::io::stderr().flush();
+            crate::output::note(format_args!("{prompt}: "), false);
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
             line
@@ -310,15 +309,17 @@ pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
                 ..NewUser::default()
             };
             kaigi.create_user(&Caller::operator(site.clone()), &req).await.map_err(err)?;
-            println!("site {} created (siteID {}), administrator {admin}", site.name, site.site_number);
+            out!("site {} created (siteID {}), administrator {admin}", site.name, site.site_number)?;
         }
         SiteCommand::Limits { site, rest_calls_per_minute, xml_calls_per_minute } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             let site = kaigi.set_call_limits(&site, rest_calls_per_minute, xml_calls_per_minute).await.map_err(err)?;
-            println!(
+            out!(
                 "{}: {} REST calls and {} metered XML calls per user per minute",
-                site.name, site.settings.rest_calls_per_minute, site.settings.usage_limit_per_minute
-            );
+                site.name,
+                site.settings.rest_calls_per_minute,
+                site.settings.usage_limit_per_minute
+            )?;
         }
         SiteCommand::Requests { site, strict, tracking_codes } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
@@ -334,14 +335,14 @@ pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
                 .collect::<Result<Vec<_>, _>>()?;
             let site = kaigi.set_request_settings(&site, strict, &names).await.map_err(err)?;
             let s = &site.settings;
-            println!("{}: strict XML requests {}", site.name, if s.strict_requests { "on" } else { "off" });
+            out!("{}: strict XML requests {}", site.name, if s.strict_requests { "on" } else { "off" })?;
             for i in 1..=10u8 {
-                println!("trackingCode{i}\t{}", s.tracking_code_name(i));
+                out!("trackingCode{i}\t{}", s.tracking_code_name(i))?;
             }
         }
         SiteCommand::List => {
             for site in kaigi.sites().await.map_err(err)? {
-                println!("{}\t{}", site.name, site.site_number);
+                out!("{}\t{}", site.name, site.site_number)?;
             }
         }
     }
@@ -371,7 +372,7 @@ pub async fn user(command: UserCommand, db: &DbArgs) -> Result<(), String> {
                 ..NewUser::default()
             };
             let user = kaigi.create_user(&Caller::operator(site), &req).await.map_err(err)?;
-            println!("user {} created (userId {})", user.webex_id, user.id);
+            out!("user {} created (userId {})", user.webex_id, user.id)?;
         }
         UserCommand::SetPassword { site, webex_id, secret } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
@@ -382,7 +383,7 @@ pub async fn user(command: UserCommand, db: &DbArgs) -> Result<(), String> {
                 fields: UserFields { password: Some(password), ..UserFields::default() },
             };
             kaigi.set_user(&Caller::operator(site), &change).await.map_err(err)?;
-            println!("password of {webex_id} changed");
+            out!("password of {webex_id} changed")?;
         }
         UserCommand::Deactivate { site, webex_id } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
@@ -392,7 +393,7 @@ pub async fn user(command: UserCommand, db: &DbArgs) -> Result<(), String> {
                 fields: UserFields { active: Some(ActiveState::Deactivated), ..UserFields::default() },
             };
             kaigi.set_user(&Caller::operator(site), &change).await.map_err(err)?;
-            println!("{webex_id} deactivated");
+            out!("{webex_id} deactivated")?;
         }
         UserCommand::List { site } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
@@ -401,7 +402,7 @@ pub async fn user(command: UserCommand, db: &DbArgs) -> Result<(), String> {
                 let query = UserQuery { offset, limit: 500, ..UserQuery::default() };
                 let page = kaigi.list_users(&Caller::operator(site.clone()), query).await.map_err(err)?;
                 for u in &page.items {
-                    println!("{}\t{}\t{}\thost={}", u.webex_id, u.email, u.active.wire(), u.privileges.host);
+                    out!("{}\t{}\t{}\thost={}", u.webex_id, u.email, u.active.wire(), u.privileges.host)?;
                 }
                 offset += page.items.len() as u32;
                 if page.items.is_empty() || u64::from(offset) >= page.total {
@@ -419,19 +420,19 @@ pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String>
         LicenseCommand::Assign { site, user } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             kaigi.assign_license(&site, &user).await.map_err(err)?;
-            println!("{user} holds a host licence");
+            out!("{user} holds a host licence")?;
         }
         LicenseCommand::Unassign { site, user } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             kaigi.unassign_license(&site, &user).await.map_err(err)?;
-            println!("{user} no longer holds a host licence");
+            out!("{user} no longer holds a host licence")?;
         }
         LicenseCommand::Plan { site, plan } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             let plan =
                 plan.plan().ok_or("name a plan: --named-seats N, --active-users N --minimum M, or --enterprise")?;
             kaigi.change_license_plan(&site, plan.clone()).await.map_err(err)?;
-            println!("{} is on {} from now on", site.name, plan.name());
+            out!("{} is on {} from now on", site.name, plan.name())?;
         }
         LicenseCommand::Settings { site, auto_assign, requester_tracking_code } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
@@ -440,12 +441,12 @@ pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String>
                 .await
                 .map_err(err)?;
             let code = &site.settings.requester_tracking_code;
-            println!(
+            out!(
                 "{}: auto-assignment {}, requester tracking code {}",
                 site.name,
                 if site.settings.license_auto_assign { "on" } else { "off" },
                 if code.is_empty() { "none" } else { code }
-            );
+            )?;
         }
         LicenseCommand::Report { site, from, to, format } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
@@ -455,7 +456,7 @@ pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String>
                 ReportFormat::Csv => crate::report_text::csv(&report),
                 ReportFormat::Table => crate::report_text::table(&report),
             };
-            println!("{text}");
+            out!("{text}")?;
         }
         LicenseCommand::GenerateBenchData(args) => {
             // Bulk rows straight into the store: a load generator, not a use case.
@@ -472,7 +473,7 @@ pub async fn apikey(command: ApiKeyCommand, db: &DbArgs) -> Result<(), String> {
         ApiKeyCommand::Create { site, name } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             let token = kaigi.create_api_key(&site, &name).await.map_err(err)?;
-            println!("{token}");
+            out!("{token}")?;
         }
     }
     Ok(())
@@ -485,8 +486,8 @@ pub async fn token(command: TokenCommand, db: &DbArgs) -> Result<(), String> {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             let narrow = (!scopes.is_empty()).then_some(scopes.as_slice());
             let issued = kaigi.create_personal_token(&site, &user, narrow).await.map_err(err)?;
-            println!("{}", issued.token);
-            eprintln!("scopes: {}; expires {}", issued.scopes.join(" "), issued.expires_at.to_rfc3339());
+            out!("{}", issued.token)?;
+            note!("scopes: {}; expires {}", issued.scopes.join(" "), issued.expires_at.to_rfc3339());
         }
     }
     Ok(())
@@ -500,9 +501,9 @@ pub async fn integration(command: IntegrationCommand, db: &DbArgs) -> Result<(),
             let kind = if service_app { IntegrationKind::ServiceApp } else { IntegrationKind::Integration };
             let req = NewIntegration { name, redirect_uris, scopes, kind };
             let made = kaigi.create_integration(&Caller::operator(site), &req).await.map_err(err)?;
-            println!("client_id {}", made.integration.client_id);
-            println!("client_secret {}", made.client_secret);
-            eprintln!(
+            out!("client_id {}", made.integration.client_id)?;
+            out!("client_secret {}", made.client_secret)?;
+            note!(
                 "{} registered with scopes {}; the secret is shown only now",
                 made.integration.name,
                 made.integration.scopes.join(" ")
@@ -516,18 +517,18 @@ pub async fn integration(command: IntegrationCommand, db: &DbArgs) -> Result<(),
                     (IntegrationKind::ServiceApp, None) => "not authorized".to_string(),
                     _ => "active".to_string(),
                 };
-                println!("{}\t{}\t{}\t{}\t{}", i.client_id, i.kind.as_str(), i.name, i.scopes.join(" "), status);
+                out!("{}\t{}\t{}\t{}\t{}", i.client_id, i.kind.as_str(), i.name, i.scopes.join(" "), status)?;
             }
         }
         IntegrationCommand::Authorize { site, client_id } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             let app = kaigi.authorize_service_app(&Caller::operator(site), &client_id).await.map_err(err)?;
-            println!("{} is authorized for the site", app.name);
+            out!("{} is authorized for the site", app.name)?;
         }
         IntegrationCommand::Delete { site, client_id } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
             kaigi.delete_integration(&Caller::operator(site), &client_id).await.map_err(err)?;
-            println!("{client_id} deleted; its tokens no longer work");
+            out!("{client_id} deleted; its tokens no longer work")?;
         }
     }
     Ok(())

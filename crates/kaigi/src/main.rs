@@ -1,5 +1,7 @@
 //! `kaigi`: the server and its administration commands.
 
+#[macro_use]
+mod output;
 mod benchdata;
 mod commands;
 mod report_text;
@@ -30,9 +32,10 @@ pub struct DbArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the server.
+    /// Run the server. Once it serves, it prints `kaigi listening on http://ADDRESS:PORT` on
+    /// standard output (the port the system chose, with `--listen 127.0.0.1:0`).
     Serve {
-        /// Address to listen on.
+        /// Address to listen on (port 0: any free port; the line above tells which).
         #[arg(long, env = "KAIGI_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// Base of every link kaigi hands out (default: http:// + the listen address).
@@ -121,7 +124,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("kaigi: cannot start the runtime: {e}");
+            note!("kaigi: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -144,7 +147,11 @@ fn main() -> ExitCode {
                     write_timeout: std::time::Duration::from_secs(write_timeout_secs.max(1)),
                 };
                 let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo, limits };
-                kaigi_server::serve(config).await.map_err(|e| e.to_string())
+                // Nobody reading standard output does not stop the server.
+                let announce = |addr| {
+                    let _ = out!("kaigi listening on http://{addr}");
+                };
+                kaigi_server::serve(config, announce).await.map_err(|e| e.to_string())
             }
             Command::Site { command, db } => commands::site(command, &db).await,
             Command::User { command, db } => commands::user(command, &db).await,
@@ -156,8 +163,10 @@ fn main() -> ExitCode {
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of the output went away (`kaigi user list | head -1`): nothing to say.
+        Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("kaigi: {message}");
+            note!("kaigi: {message}");
             ExitCode::FAILURE
         }
     }

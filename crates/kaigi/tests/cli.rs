@@ -197,26 +197,26 @@ impl Drop for Server {
     }
 }
 
-/// `kaigi serve` on the scratch directory's database, on a free loopback port, once it answers.
+/// `kaigi serve` on the scratch directory's database, on a port the system chooses (`--listen
+/// 127.0.0.1:0`); the port is read from the line the server prints once it serves.
 fn serve(dir: &Scratch) -> (Server, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    use std::io::BufRead;
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
-    let server = Server(
+    let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_kaigi"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .env("KAIGI_DATABASE_URL", &db)
             .env("KAIGI_LOG", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start kaigi serve"),
     );
-    // Poll until the server answers.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while http_get(port, "/healthz", None).map(|(s, _)| s) != Some(200) {
-        assert!(std::time::Instant::now() < deadline, "the server did not come up");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let mut line = String::new();
+    let stdout = server.0.stdout.take().expect("the server's stdout");
+    std::io::BufReader::new(stdout).read_line(&mut line).expect("read the server's first line");
+    let port = line.trim_end().strip_prefix("kaigi listening on http://127.0.0.1:").and_then(|p| p.parse().ok());
+    let port = port.unwrap_or_else(|| panic!("not the listening line: {line:?} ({:?})", server.0.try_wait()));
     (server, port)
 }
 
@@ -452,4 +452,51 @@ fn integrations_are_registered_authorized_and_deleted_from_the_command_line() {
     let stored = std::fs::read(dir.0.join("kaigi.db")).unwrap();
     assert!(!String::from_utf8_lossy(&stored).contains(&secret), "secrets are stored only as hashes");
     drop(server);
+}
+
+/// A reader that goes away (`kaigi user list | head -1`) ends a command quietly, with success,
+/// instead of a panic; a closed standard error does not stop it either.
+#[test]
+fn a_closed_output_pipe_ends_a_command_quietly() {
+    let dir = scratch("pipe");
+    site_with_root(&dir, "acme");
+    let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
+    let run_closed = |args: &[&str], stdin: &str, close_stderr: bool| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kaigi"))
+            .args(args)
+            .env("KAIGI_DATABASE_URL", &db)
+            .env("KAIGI_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run kaigi");
+        // Both pipes' read ends are closed before kaigi writes anything.
+        drop(child.stdout.take());
+        let stderr = child.stderr.take().unwrap();
+        let told = if close_stderr {
+            drop(stderr);
+            None
+        } else {
+            Some(std::thread::spawn(move || std::io::read_to_string(stderr).unwrap()))
+        };
+        {
+            use std::io::Write;
+            let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        }
+        let status = child.wait().unwrap();
+        (status, told.map(|t| t.join().unwrap()).unwrap_or_default())
+    };
+    let (status, told) = run_closed(&["user", "list", "--site", "acme"], "", false);
+    assert!(status.success(), "{status}: {told}");
+    assert!(told.is_empty(), "nothing to say: {told}");
+    // The prompt goes to a closed stderr, the confirmation to a closed stdout: the user is made.
+    let create = ["user", "create", "--site", "acme", "--webex-id", "ann", "--email", "ann@acme.example"];
+    let (status, _) = run_closed(&create, "ann-pass\n", true);
+    assert!(status.success(), "{status}");
+    let list = ok(&kaigi(&dir, &["user", "list", "--site", "acme"], None));
+    assert!(list.contains("ann\tann@acme.example"), "{list}");
+    // A failure is still told, on stderr, with a failing status.
+    let (status, told) = run_closed(&["user", "list", "--site", "nowhere"], "", false);
+    assert!(!status.success() && told.contains("kaigi: "), "{status}: {told}");
 }
