@@ -578,15 +578,9 @@ impl Kaigi {
 
 /// Percent-encodes everything but unreserved characters.
 pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    const UNRESERVED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
 }
 /// Whether a change of the user ends their sessions and tokens: a new password, or a deactivation.
 pub(crate) fn credentials_revoked(before: &User, after: &User, new_password: bool) -> bool {
