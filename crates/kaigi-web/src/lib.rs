@@ -14,14 +14,24 @@
 //!
 //! kaigi-server merges [`routes`] into its router; this crate does not depend on it.
 
+pub mod book;
+pub mod consent;
 pub mod cookie;
+pub mod email_link;
 pub mod error;
 pub mod form_check;
+pub mod ical;
+pub mod integrations;
 pub mod layout;
+pub mod license_report;
+pub mod meeting;
 pub mod url;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
 use kaigi_core::Kaigi;
 
 pub use layout::MAX_FORM_BYTES;
@@ -42,4 +52,23 @@ impl Web {
     pub fn https(&self) -> bool {
         self.kaigi.config.public_url.starts_with("https://")
     }
+}
+
+/// Every page's route, ready to merge into the server's router (for any router state: the
+/// pages carry their own).
+pub fn routes<S>(kaigi: Arc<Kaigi>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let limit = || DefaultBodyLimit::max(MAX_FORM_BYTES);
+    Router::new()
+        .route("/_kaigi/confirm-email", get(email_link::confirm_email))
+        .route("/_kaigi/sites/{site}/license-report", get(license_report::report))
+        .route("/_kaigi/sites/{site}/license-report.html", get(license_report::report_page))
+        .route("/{site}/j.php", get(meeting::meeting_link))
+        .merge(meeting::routes().layer(limit()))
+        .merge(integrations::routes().layer(limit()))
+        .merge(consent::routes().layer(limit()))
+        .merge(book::routes().layer(limit()))
+        .with_state(Web::new(kaigi))
 }
