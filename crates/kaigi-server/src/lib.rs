@@ -1,18 +1,11 @@
-//! kaigi-server: HTTP wiring. It mounts the XML API, health and the small control surface on one
-//! axum router, opens the store the configuration names, and seeds the demo site when asked.
+//! kaigi-server: HTTP wiring. It mounts the XML API, the REST API, health and the small control
+//! surface on one axum router with the web pages of kaigi-web, opens the store the configuration
+//! names, and seeds the demo site when asked.
 
 pub mod app;
-pub mod authorize;
-pub mod book;
 pub mod conn;
 pub mod control;
 pub mod demo;
-pub mod form_check;
-pub mod html;
-pub mod ical;
-pub mod integrations_page;
-pub mod license_report;
-pub mod meeting_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

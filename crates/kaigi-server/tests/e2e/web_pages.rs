@@ -35,7 +35,7 @@ pub async fn send(req: reqwest::RequestBuilder) -> Answer {
 }
 
 pub fn form(fields: &[(&str, &str)]) -> String {
-    fields.iter().map(|(k, v)| format!("{k}={}", kaigi_server::html::url_encode(v))).collect::<Vec<_>>().join("&")
+    fields.iter().map(|(k, v)| format!("{k}={}", kaigi_web::url_encode(v))).collect::<Vec<_>>().join("&")
 }
 
 pub async fn post_form(s: &TestServer, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
