@@ -354,18 +354,15 @@ fn fields(
         }
     };
     let (zone, zone_id) = body_zone(b, header, year)?;
-    let invitees = match &b.invitees {
-        Some(list) => Some(
-            list.iter()
-                .map(|i| Invitee {
-                    name: i.display_name.clone().unwrap_or_default(),
-                    email: i.email.clone(),
-                    role: if i.co_host == Some(true) { "HOST".into() } else { "ATTENDEE".into() },
-                })
-                .collect(),
-        ),
-        None => None,
-    };
+    let invitees = b.invitees.as_ref().map(|list| {
+        list.iter()
+            .map(|i| Invitee {
+                name: i.display_name.clone().unwrap_or_default(),
+                email: i.email.clone(),
+                role: if i.co_host == Some(true) { "HOST".into() } else { "ATTENDEE".into() },
+            })
+            .collect()
+    });
     Ok(SeriesFields {
         title: b.title.clone(),
         agenda: b.agenda.clone().map(Option::unwrap_or_default),
