@@ -6,7 +6,7 @@ use kaigi_core::model::{Page, SiteId, User, UserOrderBy, UserQuery};
 use crate::codec::{bind_all, get, lc, ms, Params, Value};
 use crate::errors::db;
 use crate::users::{user_from_row, USER_COLUMNS};
-use crate::SqlStore;
+use crate::{Engine, SqlStore};
 
 /// `%`, `_` and the escape character itself match literally after this (with `ESCAPE '\'`).
 fn like_prefix(s: &str) -> String {
@@ -22,7 +22,7 @@ fn like_prefix(s: &str) -> String {
 }
 
 /// The `WHERE` clause of `q` for `site`.
-fn where_clause(site: SiteId, q: &UserQuery, p: &mut Params) -> String {
+fn where_clause(engine: Engine, site: SiteId, q: &UserQuery, p: &mut Params) -> String {
     let mut filters = Vec::new();
     if let Some(w) = &q.webex_id {
         filters.push(format!("webex_id_lc = {}", p.add(Value::text(lc(w)))));
@@ -54,6 +54,13 @@ fn where_clause(site: SiteId, q: &UserQuery, p: &mut Params) -> String {
     let mut clause = format!("site_id = {}", p.add(Value::int(site)));
     if let Some(only) = q.only_user {
         clause.push_str(&format!(" AND id = {}", p.add(Value::int(only))));
+    }
+    if q.site_admins_only {
+        // Privileges are kept as JSON text (serde's names); each engine reads one member of it.
+        clause.push_str(match engine {
+            Engine::Sqlite => " AND json_extract(privileges, '$.siteAdmin') = 1",
+            Engine::Postgres => " AND (privileges::jsonb ->> 'siteAdmin') = 'true'",
+        });
     }
     if !filters.is_empty() {
         let joiner = if q.match_any { " OR " } else { " AND " };
@@ -87,7 +94,7 @@ fn order_clause(order: &[(UserOrderBy, bool)]) -> String {
 impl SqlStore {
     pub(crate) async fn list_users_impl(&self, site: SiteId, q: &UserQuery) -> Result<Page<User>, StoreError> {
         let mut p = Params::default();
-        let clause = where_clause(site, q, &mut p);
+        let clause = where_clause(self.engine(), site, q, &mut p);
         let filter_params = p.0.clone();
         let limit = p.add(Value::int(i64::from(q.limit)));
         let offset = p.add(Value::int(i64::from(q.offset)));
@@ -131,7 +138,7 @@ mod tests {
             ..UserQuery::default()
         };
         let mut p = Params::default();
-        let clause = where_clause(1, &q, &mut p);
+        let clause = where_clause(Engine::Sqlite, 1, &q, &mut p);
         assert_eq!(clause, "site_id = $3 AND id = $4 AND ((webex_id_lc = $1) OR (first_name_lc LIKE $2 ESCAPE '\\'))");
         assert_eq!(p.0.len(), 4);
     }

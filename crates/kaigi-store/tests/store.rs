@@ -294,6 +294,7 @@ on_both_engines!(
     seat_limit_is_enforced_in_the_transaction,
     concurrent_seat_taking_never_passes_the_limit,
     list_users_filters_orders_and_pages,
+    site_administrators_are_asked_of_the_database,
     tickets_and_api_keys_round_trip,
     meeting_keys_are_reserved_once,
     outbox_is_newest_first,
@@ -801,6 +802,37 @@ async fn concurrent_join_failures_each_count_in_their_window(ctx: Ctx) {
     assert_eq!(ctx.store.count_join_failure(m.id, t(1_001), t(100)).await.expect("counted"), 2);
     assert_eq!(ctx.store.join_failures(m.id, t(999)).await.expect("read"), 2);
     stores[1].close().await;
+}
+
+/// The booking page names a site's administrators: the database picks them (privileges are JSON
+/// text), whatever else the query asks, and only this site's.
+async fn site_administrators_are_asked_of_the_database(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let admin = |site_id, webex_id: &str, on: bool| {
+        let mut u = person(site_id, webex_id, "A", "Dmin");
+        u.privileges.site_admin = on;
+        u
+    };
+    let zoe = add(s, &admin(site.id, "zoe", true)).await;
+    add(s, &admin(site.id, "plain", false)).await;
+    let amy = add(s, &admin(site.id, "Amy", true)).await;
+    add(s, &admin(other.id, "elsewhere", true)).await;
+    let mut ro = admin(site.id, "reader", false);
+    ro.privileges.ro_site_admin = true;
+    add(s, &ro).await;
+    let q = UserQuery {
+        site_admins_only: true,
+        order: vec![(kaigi_core::model::UserOrderBy::WebExId, false)],
+        limit: 100,
+        ..UserQuery::default()
+    };
+    let page = s.list_users(site.id, &q).await.expect("list");
+    assert_eq!(page.items.iter().map(|u| u.id).collect::<Vec<_>>(), vec![amy.id, zoe.id]);
+    assert_eq!(page.total, 2);
+    let any = UserQuery { webex_id: Some("plain".into()), match_any: true, ..q };
+    assert!(s.list_users(site.id, &any).await.expect("list").items.is_empty(), "OR never widens it");
 }
 
 async fn list_users_filters_orders_and_pages(ctx: Ctx) {

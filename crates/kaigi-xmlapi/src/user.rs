@@ -321,6 +321,7 @@ pub async fn lstsummary_user(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Fa
         registered_to: scope.map(|s| opt_gmt(s, "regDateEnd")).transpose()?.flatten(),
         match_any: window.match_any,
         only_user: None,
+        site_admins_only: false,
         order: order(body)?.into_iter().map(|(f, desc)| Ok((user_order(&f)?, desc))).collect::<Result<_, Failure>>()?,
         offset: window.start_from - 1,
         limit: window.maximum,

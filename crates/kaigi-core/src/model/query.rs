@@ -28,6 +28,8 @@ pub struct UserQuery {
     pub match_any: bool,
     /// Restricts the list to this one user (a caller who may see only themselves).
     pub only_user: Option<UserId>,
+    /// Only site administrators (always combined with AND, whatever `match_any` says).
+    pub site_admins_only: bool,
     /// (field, descending); empty = by id ascending.
     pub order: Vec<(UserOrderBy, bool)>,
     /// Rows to skip.

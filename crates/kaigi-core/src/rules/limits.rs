@@ -159,8 +159,8 @@ pub const MAX_REDIRECT_URI_BYTES: usize = 1024;
 /// Registrations a site may hold at once.
 pub const MAX_INTEGRATIONS_PER_SITE: usize = 100;
 
-/// Most users looked at to find the administrators.
-pub const ADMIN_SCAN_LIMIT: u32 = 50_000;
+/// Most site administrators the booking page names when it refers someone to them.
+pub const ADMIN_LIST_LIMIT: u32 = 500;
 
 /// Days a meeting list covers from the one end a request gives (or from now).
 pub const DEFAULT_LIST_WINDOW_DAYS: i64 = 7;
