@@ -17,11 +17,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDateTime;
 use kaigi_core::error::{AuthFailure, Entity, StoreError};
-use kaigi_core::model::{
-    Caller, Credentials, Meeting, MeetingFields, MeetingRef, NewAttendee, Proof, SessionKind, SiteRef, UserRef,
-};
+use kaigi_core::model::{Booking, Caller, Credentials, MeetingRef, Proof, SiteRef, UserRef};
 use kaigi_core::rules::limits::MAX_ATTENDEES_PER_CALL;
-use kaigi_core::rules::timezone;
+use kaigi_core::rules::schedule::{zone_of, zone_of_caller};
 use kaigi_core::Error;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -116,11 +114,6 @@ struct BookForm {
     invitees: String,
 }
 
-fn zone_of(caller: &Caller) -> &'static timezone::TimeZoneInfo {
-    let id = caller.user().map_or(caller.site.settings.time_zone_id, |u| u.time_zone_id);
-    timezone::by_id(id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)])
-}
-
 /// The booking form; `error` is the box shown above it (an error or the refusal box).
 fn booking_page(status: StatusCode, caller: &Caller, raw: &str, given: &BookForm, error: Option<Markup>) -> Response {
     let me = caller.user().map(|u| u.display_name()).unwrap_or_default();
@@ -133,7 +126,7 @@ fn booking_page(status: StatusCode, caller: &Caller, raw: &str, given: &BookForm
         form method="post" action="/book" id="book-form" {
             (check)
             (input("title", "Title", "text", &given.title, true))
-            label for="start" { "Start (" (zone_of(caller).name) ")" }
+            label for="start" { "Start (" (zone_of_caller(caller).name) ")" }
             input id="start" name="start" type="datetime-local" value=(given.start) required;
             label for="duration" { "Duration (minutes)" }
             input id="duration" name="duration" type="number" min="1" max="1440" value=(duration) required;
@@ -167,9 +160,7 @@ async fn sign_in(State(web): State<Web>, request: Request<Body>) -> Response {
         let text = "This sign-in form was not sent from kaigi's own page (or it expired); sign in again here.";
         return sign_in_page(&web, &headers, StatusCode::FORBIDDEN, &form, Some(text));
     }
-    let user = form.user.trim();
-    let user_ref =
-        if user.contains('@') { UserRef::Email(user.to_string()) } else { UserRef::WebExId(user.to_string()) };
+    let user_ref = UserRef::typed(&form.user);
     let credentials = Credentials {
         site: SiteRef::Name(form.site.trim().to_string()),
         user: Some(user_ref),
@@ -284,25 +275,14 @@ async fn book(State(web): State<Web>, request: Request<Body>) -> Response {
     let Ok(duration) = form.duration.trim().parse::<u32>() else {
         return invalid("Give the duration in minutes.");
     };
-    let emails = invitee_emails(&form.invitees);
-    if emails.len() > MAX_ATTENDEES_PER_CALL {
-        return invalid(&format!("At most {MAX_ATTENDEES_PER_CALL} invitees per booking."));
-    }
-    if let Some(bad) = emails.iter().find(|e| !e.contains('@') || e.len() > 128) {
-        return invalid(&format!("{bad} is not an email address."));
-    }
-    let fields = MeetingFields {
-        name: Some(form.title.clone()),
-        start: Some(start),
-        time_zone_id: Some(zone_of(&caller).id),
-        duration_minutes: Some(duration),
-        // The booking page books for the signed-in employee: the licence log records them as
-        // the requester (the same person as the host, so never a shared-account sign).
-        requester: caller.user().map(|u| u.webex_id.clone()),
-        ..MeetingFields::default()
+    let booking = Booking {
+        title: form.title.clone(),
+        start,
+        duration_minutes: duration,
+        invitees: invitee_emails(&form.invitees),
     };
-    let meeting = match web.kaigi.create_meeting(&caller, SessionKind::Meeting, &fields).await {
-        Ok(m) => m,
+    let booked = match web.kaigi.book_meeting(&caller, &booking).await {
+        Ok(b) => b,
         Err(e) => {
             let f = explain(&e, Page::Booking);
             if f.status.is_server_error() {
@@ -312,34 +292,14 @@ async fn book(State(web): State<Web>, request: Request<Body>) -> Response {
             return booking_page(f.status, &caller, &raw, &form, Some(b));
         }
     };
-    let path = format!("/book/meetings/{}", meeting.meeting_key);
-    if !emails.is_empty() {
-        let people: Vec<NewAttendee> = emails.iter().map(|e| invitee(e, &meeting)).collect();
-        if let Err(e) = web.kaigi.add_attendees(&caller, &people, false).await {
-            let f = explain(&e, Page::Booking);
-            let why = if f.status.is_client_error() { f.text } else { "try again later".to_string() };
-            tracing::warn!(error = %e, "booking: invitations failed");
-            return see_other(&format!("{path}?invitations=failed&why={}", encode_query(&why)), &[]);
-        }
+    let path = format!("/book/meetings/{}", booked.meeting.meeting_key);
+    if let Some(e) = booked.invitations_failed {
+        let f = explain(&e, Page::Booking);
+        let why = if f.status.is_client_error() { f.text } else { "try again later".to_string() };
+        tracing::warn!(error = %e, "booking: invitations failed");
+        return see_other(&format!("{path}?invitations=failed&why={}", encode_query(&why)), &[]);
     }
     see_other(&path, &[])
-}
-
-fn invitee(email: &str, m: &Meeting) -> NewAttendee {
-    NewAttendee {
-        name: String::new(),
-        first_name: String::new(),
-        last_name: String::new(),
-        email: email.to_string(),
-        role: None,
-        join_status: None,
-        email_invitations: true,
-        language: None,
-        locale: None,
-        time_zone_id: None,
-        profile: Default::default(),
-        meeting: MeetingRef::Key(m.meeting_key),
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -370,7 +330,7 @@ async fn booked_page(
         Err(e) => return failure_page(&e, Page::Booking),
     };
     let links = web.kaigi.meeting_links(&caller.site, &m);
-    let zone = timezone::by_id(m.time_zone_id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)]);
+    let zone = zone_of(&m);
     let invited: Vec<&str> =
         m.invitees.iter().filter(|i| !i.role.eq_ignore_ascii_case("HOST")).map(|i| i.email.as_str()).collect();
     let failed = (q.invitations.as_deref() == Some("failed"))

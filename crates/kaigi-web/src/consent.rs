@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use kaigi_core::error::OAuthError;
 use kaigi_core::model::{scope, UserRef, VerifiedClient};
+use kaigi_core::rules::limits::{MAX_SIGN_IN_PASSWORD, MAX_SIGN_IN_USER};
 use kaigi_core::{Error, Kaigi};
 use kaigi_rest::error::oauth_code;
 use maud::html;
@@ -194,15 +195,6 @@ async fn show(State(web): State<Web>, headers: HeaderMap, RawQuery(raw): RawQuer
     }
 }
 
-fn user_ref(text: &str) -> UserRef {
-    let t = text.trim().to_string();
-    if t.contains('@') {
-        UserRef::Email(t)
-    } else {
-        UserRef::WebExId(t)
-    }
-}
-
 /// POST /v1/authorize: Allow (sign in) or Deny.
 async fn decide(State(web): State<Web>, request: Request<Body>) -> Response {
     let headers: HeaderMap = request.headers().clone();
@@ -224,10 +216,14 @@ async fn decide(State(web): State<Web>, request: Request<Body>) -> Response {
     if f.decision != "approve" {
         return refused(&client, OAuthError::Declined, &f.state);
     }
-    if f.user.trim().is_empty() || f.password.is_empty() || f.user.len() > 256 || f.password.len() > 1024 {
+    if f.user.trim().is_empty()
+        || f.password.is_empty()
+        || f.user.len() > MAX_SIGN_IN_USER
+        || f.password.len() > MAX_SIGN_IN_PASSWORD
+    {
         return page(StatusCode::BAD_REQUEST, "Give your user name and password.");
     }
-    match web.kaigi.grant_code(&client, &scopes, &user_ref(&f.user), &f.password).await {
+    match web.kaigi.grant_code(&client, &scopes, &UserRef::typed(&f.user), &f.password).await {
         Ok(code) => back_to(&client, &[("code", &code), ("state", &f.state)]),
         Err(Error::OAuth(OAuthError::InvalidScope)) => refused(&client, OAuthError::InvalidScope, &f.state),
         Err(e) => {

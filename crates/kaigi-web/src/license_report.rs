@@ -8,7 +8,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use kaigi_core::error::AuthFailure;
-use kaigi_core::model::{scope, Caller, Credentials, LicensePlan, LicenseReport, MonthReport, Proof, SiteRef, UserRef};
+use kaigi_core::model::{Caller, Credentials, LicensePlan, LicenseReport, MonthReport, Proof, SiteRef, UserRef};
+use kaigi_core::rules::licence::capacity;
 use kaigi_core::Error;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -51,15 +52,7 @@ pub(crate) async fn site_admin(web: &Web, site: &str, headers: &HeaderMap) -> Re
 async fn report_reader(web: &Web, site: &str, headers: &HeaderMap) -> Result<Caller, Error> {
     match authorization(headers)? {
         Authorization::Basic(encoded) => basic_sign_in(web, site, encoded).await,
-        Authorization::Bearer(token) => {
-            let who = web.kaigi.authenticate_bearer(token).await?;
-            if !who.caller.site.name.eq_ignore_ascii_case(site) {
-                // A token of another site names nobody here.
-                return Err(Error::Auth(AuthFailure::BadAccessToken));
-            }
-            who.require(scope::ADMIN_LICENSES_READ)?;
-            Ok(who.caller)
-        }
+        Authorization::Bearer(token) => web.kaigi.licence_report_reader(token, site).await,
     }
 }
 
@@ -99,11 +92,7 @@ async fn basic_sign_in(web: &Web, site: &str, encoded: &str) -> Result<Caller, E
 
 async fn build(web: &Web, site: &str, headers: &HeaderMap, q: &ReportQuery) -> Result<LicenseReport, Error> {
     let caller = report_reader(web, site, headers).await?;
-    let (default_from, default_to) =
-        kaigi_core::rules::licence_report::last_twelve_months(&caller.site, web.kaigi.now());
-    let from = q.from.clone().filter(|s| !s.trim().is_empty()).unwrap_or(default_from);
-    let to = q.to.clone().filter(|s| !s.trim().is_empty()).unwrap_or(default_to);
-    web.kaigi.license_report(&caller, &from, &to).await
+    web.kaigi.license_report(&caller, q.from.as_deref(), q.to.as_deref()).await
 }
 
 /// GET /_kaigi/sites/{site}/license-report: JSON, or the page with `?format=html`.
@@ -131,15 +120,6 @@ pub async fn report_page(
     match build(&web, &site, &headers, &q).await {
         Ok(r) => page(&r),
         Err(e) => json_failure(&web.kaigi, &e, Page::LicenceReport),
-    }
-}
-
-/// What a plan provides, for the chart's tick (None: no limit).
-fn capacity(plan: &LicensePlan) -> Option<u32> {
-    match plan {
-        LicensePlan::NamedUser { seats } => Some(*seats),
-        LicensePlan::ActiveUser { purchased, .. } => Some(*purchased),
-        LicensePlan::EnterpriseAgreement => None,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kaigi_core::model::language;
 use kaigi_core::model::{Attendee, AttendeeRole, AttendeeTarget, JoinStatus, Meeting, MeetingRef, NewAttendee};
 use kaigi_core::Error;
 
@@ -124,15 +125,6 @@ pub async fn register_meeting_attendee(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Res
     Ok(())
 }
 
-/// The XML API's languageID for the language names kaigi stores (English when unknown).
-fn language_id(language: &str) -> u16 {
-    kaigi_core::model::language::LANGUAGES
-        .iter()
-        .find(|l| l.name.eq_ignore_ascii_case(language))
-        .map(|l| l.id)
-        .unwrap_or(1)
-}
-
 fn write_attendee(w: &mut BodyWriter, m: &Meeting, a: &Attendee) {
     w.node("attendee", |w| {
         w.node("person", |w| {
@@ -154,7 +146,7 @@ fn write_attendee(w: &mut BodyWriter, m: &Meeting, a: &Attendee) {
             .flag("emailInvitations", a.email_invitations)
             .leaf("locale", &a.locale)
             .leaf("timeZoneID", a.time_zone_id)
-            .leaf("languageID", language_id(&a.language))
+            .leaf("languageID", language::id_or_english(&a.language))
             .leaf("attendeeId", a.id)
             .leaf("confID", m.conf_id);
         w.node("status", |w| {

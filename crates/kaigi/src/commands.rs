@@ -176,12 +176,12 @@ pub enum LicenseCommand {
     Report {
         #[arg(long)]
         site: String,
-        /// First month, YYYY-MM.
+        /// First month, YYYY-MM (default: the first of the last twelve months).
         #[arg(long)]
-        from: String,
-        /// Last month, YYYY-MM.
+        from: Option<String>,
+        /// Last month, YYYY-MM (default: this month, in the site's time zone).
         #[arg(long)]
-        to: String,
+        to: Option<String>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
     },
@@ -450,7 +450,8 @@ pub async fn license(command: LicenseCommand, db: &DbArgs) -> Result<(), String>
         }
         LicenseCommand::Report { site, from, to, format } => {
             let site = kaigi.site_named(&site).await.map_err(err)?;
-            let report = kaigi.license_report(&Caller::operator(site), &from, &to).await.map_err(err)?;
+            let report =
+                kaigi.license_report(&Caller::operator(site), from.as_deref(), to.as_deref()).await.map_err(err)?;
             let text = match format {
                 ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
                 ReportFormat::Csv => crate::report_text::csv(&report),

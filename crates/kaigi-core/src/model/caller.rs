@@ -17,6 +17,18 @@ pub enum UserRef {
     Email(String),
 }
 
+impl UserRef {
+    /// What a person typed on a sign-in form: an address when it has an `@`, else a webExId.
+    pub fn typed(text: &str) -> UserRef {
+        let t = text.trim().to_string();
+        if t.contains('@') {
+            UserRef::Email(t)
+        } else {
+            UserRef::WebExId(t)
+        }
+    }
+}
+
 /// The proof a request offers, most specific first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Proof {

@@ -57,6 +57,12 @@ pub fn by_name(name: &str) -> Option<&'static Language> {
     LANGUAGES.iter().find(|l| l.name.eq_ignore_ascii_case(name))
 }
 
+/// The id of the language named `name` as kaigi stores it (an attendee's language), or
+/// English's when the name is unknown.
+pub fn id_or_english(name: &str) -> u16 {
+    LANGUAGES.iter().find(|l| l.name.eq_ignore_ascii_case(name)).map_or(LANGUAGES[0].id, |l| l.id)
+}
+
 /// The language of `id`, or English.
 pub fn or_english(id: u16) -> &'static Language {
     by_id(id).unwrap_or(&LANGUAGES[0])

@@ -355,3 +355,22 @@ impl ScheduleShape {
         }
     }
 }
+
+/// What an employee books on the booking page: a meeting in their own name and time zone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Booking {
+    pub title: String,
+    /// Local time, in the booker's zone.
+    pub start: NaiveDateTime,
+    pub duration_minutes: u32,
+    /// Addresses to invite (already split; duplicates ignoring case are dropped).
+    pub invitees: Vec<String>,
+}
+
+/// A booking made. The meeting stands even when its invitations failed; `invitations_failed`
+/// says why.
+#[derive(Debug)]
+pub struct Booked {
+    pub meeting: Meeting,
+    pub invitations_failed: Option<crate::error::Error>,
+}

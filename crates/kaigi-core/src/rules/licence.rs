@@ -130,6 +130,16 @@ pub fn requester_of(settings: &SiteSettings, given: Option<&str>, options: &Meet
         .map(|v| v.chars().take(MAX_REQUESTER).collect::<String>().to_lowercase())
 }
 
+/// What a plan provides: its seats (Named User) or purchased licences (Active User); None when
+/// it sets no limit (Enterprise Agreement).
+pub fn capacity(plan: &LicensePlan) -> Option<u32> {
+    match plan {
+        LicensePlan::NamedUser { seats } => Some(*seats),
+        LicensePlan::ActiveUser { purchased, .. } => Some(*purchased),
+        LicensePlan::EnterpriseAgreement => None,
+    }
+}
+
 /// The requester of a booking for `host`, unless it is the host themselves.
 pub fn on_behalf_of(requester: Option<String>, host: &User) -> Option<String> {
     requester.filter(|r| !r.eq_ignore_ascii_case(&host.webex_id) && !r.eq_ignore_ascii_case(&host.email))

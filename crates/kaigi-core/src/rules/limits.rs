@@ -164,3 +164,9 @@ pub const ADMIN_LIST_LIMIT: u32 = 500;
 
 /// Days a meeting list covers from the one end a request gives (or from now).
 pub const DEFAULT_LIST_WINDOW_DAYS: i64 = 7;
+
+/// Longest user name a sign-in form takes.
+pub const MAX_SIGN_IN_USER: usize = 256;
+
+/// Longest password a sign-in form takes (argon2 is not asked to hash more).
+pub const MAX_SIGN_IN_PASSWORD: usize = 1024;

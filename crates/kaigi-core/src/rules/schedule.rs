@@ -2,7 +2,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 
 use crate::error::{Error, Result, ScheduleError};
 use crate::model::{
-    Meeting, MeetingOrder, Occurrence, OccurrenceException, ScheduleShape, ScheduledOccurrence, SessionKind,
+    Caller, Meeting, MeetingOrder, Occurrence, OccurrenceException, ScheduleShape, ScheduledOccurrence, SessionKind,
     SessionStatus, State,
 };
 use crate::rules::limits::{
@@ -294,4 +294,10 @@ pub fn list_window(
         return Err(Error::invalid("to", "to must be after from."));
     }
     Ok((from, to))
+}
+
+/// The zone a caller books and reads in: their own, else their site's, else GMT.
+pub fn zone_of_caller(caller: &Caller) -> &'static TimeZoneInfo {
+    let id = caller.user().map_or(caller.site.settings.time_zone_id, |u| u.time_zone_id);
+    timezone::by_id(id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)])
 }

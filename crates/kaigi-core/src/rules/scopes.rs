@@ -13,6 +13,8 @@ pub enum Operation {
     /// Site settings, time zones, meeting types: any valid token.
     SiteInfo,
     ReadLicenses,
+    /// The licence compliance report, scripted with a token.
+    LicenceReport,
     ReadPreferences,
     WritePreferences,
     /// Mint a Service App's token.
@@ -40,6 +42,7 @@ pub const fn policy(op: Operation) -> ScopePolicy {
         SiteInfo => (&[], None),
         // Webex lets a person with spark:people_read see the licences too (their own site's).
         ReadLicenses => (&[scope::ADMIN_LICENSES_READ, scope::PEOPLE_READ], None),
+        LicenceReport => (&[scope::ADMIN_LICENSES_READ], None),
         ReadPreferences => {
             (&[scope::PREFERENCES_READ, scope::ADMIN_PREFERENCES_READ], Some(scope::ADMIN_PREFERENCES_READ))
         }

@@ -4,21 +4,27 @@
 //! monthly host roll-up, counts, the listed exceptions); everything here is pure computation over
 //! them. Definitions are in docs/licensing.md.
 
-use crate::error::{Error, Result};
+use crate::error::{AuthFailure, Error, Result};
 use crate::model::{Caller, LicenseReport, ReportData};
-use crate::rules::licence_report::{compute, months_between, parse_month};
+use crate::rules::licence_report::{compute, last_twelve_months, months_between, parse_month};
 use crate::rules::limits::{MAX_LISTED, MAX_MONTHS, SHARED_ACCOUNT_REQUESTERS};
+use crate::rules::scopes::{self, Operation};
 use crate::Kaigi;
 
 impl Kaigi {
-    /// The compliance report of the caller's site over `from..=to` ("YYYY-MM"). Site
-    /// administrators (also read-only ones) only.
-    pub async fn license_report(&self, caller: &Caller, from: &str, to: &str) -> Result<LicenseReport> {
+    /// The compliance report of the caller's site over `from..=to` ("YYYY-MM"); a month not
+    /// given (or blank) is that end of the last twelve months. Site administrators (also
+    /// read-only ones) only.
+    pub async fn license_report(&self, caller: &Caller, from: Option<&str>, to: Option<&str>) -> Result<LicenseReport> {
         let me = caller.require_user()?;
         if !(me.privileges.site_admin || me.privileges.ro_site_admin) {
             return Err(Error::AccessDenied);
         }
-        let (from, to) = (parse_month("from", from)?, parse_month("to", to)?);
+        let (default_from, default_to) = last_twelve_months(&caller.site, self.now());
+        let given = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let from = given(from).unwrap_or(default_from);
+        let to = given(to).unwrap_or(default_to);
+        let (from, to) = (parse_month("from", &from)?, parse_month("to", &to)?);
         if to < from {
             return Err(Error::invalid("to", "must not be before from"));
         }
@@ -41,5 +47,17 @@ impl Kaigi {
             shared_truncated,
         };
         Ok(compute(site, from, to, &data, self.now()))
+    }
+
+    /// The caller behind a bearer token that may read the licence report of site `site_name` (a
+    /// scripted report): a user of that very site whose token carries the licence scope.
+    pub async fn licence_report_reader(&self, token: &str, site_name: &str) -> Result<Caller> {
+        let who = self.authenticate_bearer(token).await?;
+        if !who.caller.site.name.eq_ignore_ascii_case(site_name) {
+            // A token of another site names nobody here.
+            return Err(Error::Auth(AuthFailure::BadAccessToken));
+        }
+        scopes::require(&who, Operation::LicenceReport)?;
+        Ok(who.caller)
     }
 }

@@ -1,5 +1,6 @@
 //! Meetings and series: create, change, list and cancel meetings and their occurrences.
 
+mod booking;
 mod meetings;
 mod occurrences;
 mod series;
