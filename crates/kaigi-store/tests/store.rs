@@ -102,6 +102,8 @@ use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
 use sqlx::{AnyConnection, Connection, Executor};
 
+mod use_cases;
+
 // ---------------------------------------------------------------- harness
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);

@@ -301,3 +301,22 @@ pub fn zone_of_caller(caller: &Caller) -> &'static TimeZoneInfo {
     let id = caller.user().map_or(caller.site.settings.time_zone_id, |u| u.time_zone_id);
     timezone::by_id(id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)])
 }
+
+#[cfg(test)]
+mod list_window_tests {
+    use super::*;
+
+    fn t(h: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + h * 3600, 0).expect("time")
+    }
+
+    #[test]
+    fn an_open_end_is_a_week_from_the_other_and_ended_lists_look_back() {
+        let week = Duration::days(DEFAULT_LIST_WINDOW_DAYS);
+        assert_eq!(list_window(Some(t(0)), None, t(5), false).ok(), Some((t(0), t(0) + week)));
+        assert_eq!(list_window(None, Some(t(0)), t(5), false).ok(), Some((t(0) - week, t(0))));
+        assert_eq!(list_window(None, None, t(5), true).ok(), Some((t(5) - week, t(5))));
+        assert_eq!(list_window(None, None, t(5), false).ok(), Some((t(5), t(5) + week)));
+        assert!(matches!(list_window(Some(t(1)), Some(t(1)), t(0), false), Err(Error::Invalid { field: "to", .. })));
+    }
+}

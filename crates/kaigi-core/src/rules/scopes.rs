@@ -153,3 +153,62 @@ pub fn parse_scopes(entries: &[String]) -> Result<Vec<String>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::user::fixtures::sample_user;
+    use crate::model::{ApiKey, Site, SiteSettings};
+
+    fn site() -> Site {
+        Site {
+            id: 1,
+            name: "acme".into(),
+            site_number: 10000,
+            settings: SiteSettings::default(),
+            created_at: chrono::DateTime::from_timestamp(0, 0).expect("epoch"),
+        }
+    }
+
+    fn caller(principal: Principal, scopes: Option<&[&str]>) -> Caller {
+        Caller { site: site(), principal, scopes: scopes.map(|s| s.iter().map(|s| s.to_string()).collect()) }
+    }
+
+    #[test]
+    fn an_api_key_opens_the_user_card_only() {
+        let key = ApiKey {
+            id: 1,
+            site_id: 1,
+            name: "k".into(),
+            token_hash: String::new(),
+            created_at: chrono::DateTime::from_timestamp(0, 0).expect("epoch"),
+            revoked_at: None,
+        };
+        let c = caller(Principal::ApiKey(key), None);
+        assert!(permits(&c, Operation::ReadUserCard).is_ok());
+        for op in [Operation::ReadPeople, Operation::SiteInfo, Operation::ReadSchedules, Operation::WritePeople] {
+            assert!(matches!(permits(&c, op), Err(Error::AccessDenied)), "{op:?}");
+        }
+    }
+
+    #[test]
+    fn a_token_needs_one_of_the_operations_scopes_and_names_the_first() {
+        let user = Principal::User(Box::new(sample_user()));
+        let reader = caller(user.clone(), Some(&[scope::ADMIN_SCHEDULE_READ]));
+        assert!(permits(&reader, Operation::ReadSchedules).is_ok());
+        assert!(permits(&reader, Operation::SiteInfo).is_ok(), "any token reads the site");
+        assert!(matches!(
+            permits(&reader, Operation::WriteSchedules),
+            Err(Error::MissingScope(s)) if s == scope::SCHEDULES_WRITE
+        ));
+        let password = caller(user, None);
+        assert!(permits(&password, Operation::WritePeople).is_ok(), "a password is not narrowed by scopes");
+    }
+
+    #[test]
+    fn acting_for_others_takes_the_admin_scope() {
+        assert_eq!(scope_for_others(Operation::WriteSchedules), scope::ADMIN_SCHEDULE_WRITE);
+        assert_eq!(scope_for_others(Operation::ReadPreferences), scope::ADMIN_PREFERENCES_READ);
+        assert_eq!(policy(Operation::LicenceReport).any_of, [scope::ADMIN_LICENSES_READ]);
+    }
+}

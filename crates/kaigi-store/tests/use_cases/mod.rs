@@ -1,0 +1,170 @@
+//! Use cases without HTTP: `Kaigi` on a real SQLite file, with a pinned clock and seeded keys.
+//! Each test owns its database. These are the rules a user relies on, asked of the core directly,
+//! fast enough to run with every change (the faces' own tests in kaigi-server then check the
+//! wire).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kaigi_core::error::Error;
+use kaigi_core::model::{
+    Booking, Caller, LicensePlan, MeetingFields, MeetingOptions, NewUser, Principal, SessionKind, Site, SiteSettings,
+    User, UserFields,
+};
+use kaigi_core::ports::{AdjustableClock, SeededKeys, Store};
+use kaigi_core::rules::limits::MAX_ATTENDEES_PER_CALL;
+use kaigi_core::rules::secrets::HashCost;
+use kaigi_core::{Config, Kaigi};
+
+struct World {
+    kaigi: Kaigi,
+    store: Arc<dyn Store>,
+    clock: Arc<AdjustableClock>,
+    site: Site,
+    path: std::path::PathBuf,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").expect("fixed time").with_timezone(&Utc)
+}
+
+/// A site (Tokyo time, Named User with `seats`) with an administrator `boss` and hosts `hosts`.
+async fn world(seats: u32, hosts: &[&str]) -> World {
+    let path = super::temp_db();
+    let store: Arc<dyn Store> = Arc::new(kaigi_store::open(path.to_str().expect("utf-8")).await.expect("open"));
+    let clock = Arc::new(AdjustableClock::pinned(start_time()));
+    let config = Config { public_url: "http://kaigi.test".into(), hash_cost: HashCost::MINIMAL };
+    let kaigi = Kaigi::new(store.clone(), clock.clone(), Arc::new(SeededKeys::new(7)), config);
+    let settings = SiteSettings { time_zone_id: 49, ..SiteSettings::default() };
+    let site = kaigi.create_site("acme", settings, LicensePlan::NamedUser { seats }).await.expect("site");
+    let op = Caller::operator(site.clone());
+    let person = |id: &str, privileges: Vec<(String, bool)>| NewUser {
+        webex_id: id.into(),
+        fields: UserFields {
+            email: Some(format!("{id}@acme.example")),
+            password: Some("pass-word-1".into()),
+            first_name: Some(id.into()),
+            last_name: Some("Example".into()),
+            privileges,
+            ..UserFields::default()
+        },
+        ..NewUser::default()
+    };
+    kaigi.create_user(&op, &person("boss", vec![("siteAdmin".into(), true)])).await.expect("admin");
+    for id in hosts {
+        kaigi.create_user(&op, &person(id, vec![("host".into(), true)])).await.expect("host");
+    }
+    World { kaigi, store, clock, site, path }
+}
+
+impl World {
+    async fn user(&self, webex_id: &str) -> User {
+        self.kaigi.user_by_webex_id(&self.site, webex_id).await.expect("read").expect("exists")
+    }
+
+    async fn caller(&self, webex_id: &str) -> Caller {
+        Caller {
+            site: self.site.clone(),
+            principal: Principal::User(Box::new(self.user(webex_id).await)),
+            scopes: None,
+        }
+    }
+}
+
+fn booking(invitees: &[&str]) -> Booking {
+    Booking {
+        title: "Quarterly review".into(),
+        start: NaiveDate::from_ymd_opt(2026, 3, 3).and_then(|d| d.and_hms_opt(10, 0, 0)).expect("date"),
+        duration_minutes: 45,
+        invitees: invitees.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[tokio::test]
+async fn booking_schedules_in_the_bookers_zone_and_invites() {
+    let w = world(5, &["alice"]).await;
+    let alice = w.caller("alice").await;
+    let booked =
+        w.kaigi.book_meeting(&alice, &booking(&["Carol@Example.com", "carol@example.com"])).await.expect("book");
+    assert!(booked.invitations_failed.is_none());
+    let m = booked.meeting;
+    assert_eq!(m.name, "Quarterly review");
+    // 10:00 in Tokyo (the site's zone, which alice inherited) is 01:00 UTC.
+    assert_eq!(m.start, DateTime::parse_from_rfc3339("2026-03-03T01:00:00Z").expect("t").with_timezone(&Utc));
+    assert_eq!(m.duration_minutes, 45);
+    let invited: Vec<_> = m.invitees.iter().map(|i| i.email.as_str()).collect();
+    let attendees = w.store.attendees_of(w.site.id, m.id).await.expect("attendees");
+    let emails: Vec<_> = attendees.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!(emails, ["carol@example.com"], "one invitation per address, whatever its case ({invited:?})");
+    let decisions = w.store.recent_license_decisions(w.site.id, 10).await.expect("decisions");
+    assert!(
+        decisions.iter().any(|d| d.person == "alice" && d.requester.is_none()),
+        "booked in one's own name, so on behalf of nobody: {decisions:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_invitee_refuses_the_booking_before_anything_is_written() {
+    let w = world(5, &["alice"]).await;
+    let alice = w.caller("alice").await;
+    let refused = w.kaigi.book_meeting(&alice, &booking(&["carol@example.com", "not-an-address"])).await;
+    assert!(matches!(refused, Err(Error::Invalid { .. })), "{refused:?}");
+    let many: Vec<String> = (0..=MAX_ATTENDEES_PER_CALL).map(|i| format!("p{i}@example.com")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let refused = w.kaigi.book_meeting(&alice, &booking(&many)).await;
+    assert!(matches!(refused, Err(Error::TooManyAttendees { max: MAX_ATTENDEES_PER_CALL })), "{refused:?}");
+    let q = kaigi_core::model::MeetingQuery { limit: 10, ..Default::default() };
+    assert!(w.store.list_meetings(w.site.id, &q).await.expect("list").is_empty(), "no meeting was created");
+}
+
+#[tokio::test]
+async fn the_first_integration_tag_is_the_licence_requester() {
+    let w = world(5, &["alice"]).await;
+    let boss = w.caller("boss").await;
+    let mut options = MeetingOptions::default();
+    options.conduct.integration_tags = Some(vec!["  ".into(), "Emp042".into()]);
+    let f = MeetingFields {
+        name: Some("Booked for someone".into()),
+        start: Some((start_time() + Duration::days(1)).naive_utc()),
+        host_webex_id: Some("alice".into()),
+        options,
+        ..MeetingFields::default()
+    };
+    w.kaigi.create_meeting(&boss, SessionKind::Meeting, &f).await.expect("create");
+    let decisions = w.store.recent_license_decisions(w.site.id, 10).await.expect("decisions");
+    assert!(decisions.iter().any(|d| d.requester.as_deref() == Some("emp042")), "{decisions:?}");
+}
+
+#[tokio::test]
+async fn the_booking_page_names_only_active_site_administrators() {
+    let w = world(5, &["alice"]).await;
+    let names: Vec<String> =
+        w.kaigi.site_admins(&w.site).await.expect("admins").into_iter().map(|u| u.webex_id).collect();
+    assert_eq!(names, ["boss"]);
+    let op = Caller::operator(w.site.clone());
+    w.kaigi.deactivate_users(&op, &["boss".into()]).await.expect("deactivate");
+    assert!(w.kaigi.site_admins(&w.site).await.expect("admins").is_empty());
+}
+
+#[tokio::test]
+async fn the_licence_report_covers_the_last_twelve_months_unless_told() {
+    let w = world(5, &["alice"]).await;
+    let boss = w.caller("boss").await;
+    let report = w.kaigi.license_report(&boss, None, Some(" ")).await.expect("report");
+    assert_eq!((report.from.as_str(), report.to.as_str()), ("2025-04", "2026-03"));
+    w.clock.advance(Duration::days(31));
+    let report = w.kaigi.license_report(&boss, Some("2026-01"), None).await.expect("report");
+    assert_eq!((report.from.as_str(), report.to.as_str()), ("2026-01", "2026-04"));
+    let backwards = w.kaigi.license_report(&boss, Some("2026-05"), Some("2026-01")).await;
+    assert!(matches!(backwards, Err(Error::Invalid { .. })), "{backwards:?}");
+    let alice = w.caller("alice").await;
+    assert!(matches!(w.kaigi.license_report(&alice, None, None).await, Err(Error::AccessDenied)));
+}
