@@ -127,7 +127,7 @@ pub enum Error {
     #[error("authentication failed: {0:?}")]
     Auth(AuthFailure),
     #[error("invalid {field}: {why}")]
-    Invalid { field: &'static str, why: String },
+    Invalid { field: Field, why: String },
     #[error("{0:?} already exists")]
     Duplicate(Duplicate),
     #[error("licence: {0:?}")]
@@ -159,8 +159,167 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn invalid(field: &'static str, why: impl Into<String>) -> Self {
+    pub fn invalid(field: Field, why: impl Into<String>) -> Self {
         Error::Invalid { field, why: why.into() }
+    }
+}
+
+/// A field of a request, in kaigi's own terms. The core names the field it refuses with one of
+/// these; each face renders the name its clients know (the XML API in `codes.rs`, REST in
+/// `error.rs`), so no wire vocabulary lives in the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Agenda,
+    ApplicationId,
+    AttendeeId,
+    AttendeeOptions,
+    AudioPassword,
+    AudioPin,
+    AutoLock,
+    AutoLockMinutes,
+    ClientId,
+    CoHosts,
+    DayInMonth,
+    DefaultAudioType,
+    DelegateEmails,
+    DeviceAddress,
+    DeviceName,
+    DisplayName,
+    Duration,
+    Email,
+    End,
+    FirstName,
+    From,
+    HostPin,
+    Interval,
+    Invitees,
+    IsDefault,
+    JoinBeforeHostMinutes,
+    Language,
+    LastName,
+    MeetingPassword,
+    MeetingType,
+    MobileNumber,
+    MonthInYear,
+    Name,
+    NotifyHost,
+    OfficeNumber,
+    OpenTime,
+    OtherTeleconference,
+    ParticipantLimit,
+    Password,
+    People,
+    Recurrence,
+    RecurrenceEnd,
+    RedirectUri,
+    Registration,
+    RegistrationForm,
+    Reminder,
+    RequesterTrackingCode,
+    Role,
+    Scope,
+    SiteName,
+    Start,
+    SupportCoHost,
+    Telephony,
+    TimeZone,
+    Title,
+    To,
+    Topic,
+    TrackingCode,
+    VideoDevices,
+    WatermarkOpacity,
+    WebexId,
+    WeekInMonth,
+    MeetingId,
+    IntegrationTags,
+    RestCallsPerMinute,
+    XmlCallsPerMinute,
+    Greeting,
+    Location,
+    Invitation,
+}
+
+impl Field {
+    /// The neutral name, used where no face renders it (logs, the web pages, the CLI).
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::MeetingId => "meetingId",
+            Field::IntegrationTags => "integrationTags",
+            Field::RestCallsPerMinute => "restCallsPerMinute",
+            Field::XmlCallsPerMinute => "xmlCallsPerMinute",
+            Field::Greeting => "greeting",
+            Field::Location => "location",
+            Field::Invitation => "invitation",
+            Field::Agenda => "agenda",
+            Field::ApplicationId => "applicationId",
+            Field::AttendeeId => "attendeeId",
+            Field::AttendeeOptions => "attendeeOptions",
+            Field::AudioPassword => "audioPassword",
+            Field::AudioPin => "audioPin",
+            Field::AutoLock => "enabledAutoLock",
+            Field::AutoLockMinutes => "autoLockMinutes",
+            Field::ClientId => "client_id",
+            Field::CoHosts => "coHosts",
+            Field::DayInMonth => "dayInMonth",
+            Field::DefaultAudioType => "defaultAudioType",
+            Field::DelegateEmails => "delegateEmails",
+            Field::DeviceAddress => "deviceAddress",
+            Field::DeviceName => "deviceName",
+            Field::DisplayName => "displayName",
+            Field::Duration => "duration",
+            Field::Email => "email",
+            Field::End => "end",
+            Field::FirstName => "firstName",
+            Field::From => "from",
+            Field::HostPin => "hostPin",
+            Field::Interval => "interval",
+            Field::Invitees => "invitees",
+            Field::IsDefault => "isDefault",
+            Field::JoinBeforeHostMinutes => "joinBeforeHostMinutes",
+            Field::Language => "language",
+            Field::LastName => "lastName",
+            Field::MeetingPassword => "meetingPassword",
+            Field::MeetingType => "meetingType",
+            Field::MobileNumber => "mobileNumber",
+            Field::MonthInYear => "monthInYear",
+            Field::Name => "name",
+            Field::NotifyHost => "enabledNotifyHost",
+            Field::OfficeNumber => "officeNumber",
+            Field::OpenTime => "openTime",
+            Field::OtherTeleconference => "otherTeleconferenceDescription",
+            Field::ParticipantLimit => "participantLimit",
+            Field::Password => "password",
+            Field::People => "people",
+            Field::Recurrence => "recurrence",
+            Field::RecurrenceEnd => "recurrenceEnd",
+            Field::RedirectUri => "redirect_uri",
+            Field::Registration => "registration",
+            Field::RegistrationForm => "registrationForm",
+            Field::Reminder => "reminder",
+            Field::RequesterTrackingCode => "requesterTrackingCode",
+            Field::Role => "role",
+            Field::Scope => "scope",
+            Field::SiteName => "siteName",
+            Field::Start => "start",
+            Field::SupportCoHost => "supportCoHost",
+            Field::Telephony => "telephony",
+            Field::TimeZone => "timezone",
+            Field::Title => "title",
+            Field::To => "to",
+            Field::Topic => "topic",
+            Field::TrackingCode => "trackingCode",
+            Field::VideoDevices => "videoDevices",
+            Field::WatermarkOpacity => "visualWatermarkOpacity",
+            Field::WebexId => "webExId",
+            Field::WeekInMonth => "weekInMonth",
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, OAuthError, ScheduleError, StoreError};
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, StoreError};
 use kaigi_core::Error;
 
 use crate::tracking;
@@ -137,6 +137,7 @@ impl From<Error> for RestError {
             }
             Error::MissingScope(scope) => (S::FORBIDDEN, format!("The access token is missing the scope {scope}.")),
             Error::Invalid { field, why } => {
+                let field = member_of(field);
                 // A full sentence, or one naming its field, stands alone.
                 let sentence =
                     why.starts_with(|c: char| c.is_uppercase()) || why.to_lowercase().contains(&field.to_lowercase());
@@ -188,6 +189,18 @@ impl From<Error> for RestError {
             }
         };
         RestError::new(status, text)
+    }
+}
+
+/// The JSON member for a field the core refused (the core names fields in its own terms).
+fn member_of(field: Field) -> &'static str {
+    match field {
+        Field::People => "items",
+        Field::RecurrenceEnd => "recurrence",
+        Field::ClientId => "clientId",
+        Field::MeetingPassword => "password",
+        Field::AttendeeId => "id",
+        other => other.name(),
     }
 }
 

@@ -343,7 +343,7 @@ pub fn json_failure(kaigi: &Kaigi, e: &Error, page: Page) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kaigi_core::error::ConflictOn;
+    use kaigi_core::error::{ConflictOn, Field};
 
     const PAGES: [Page; 8] = [
         Page::Meeting,
@@ -365,7 +365,7 @@ mod tests {
             (Error::AccessDenied, 403),
             (Error::Auth(AuthFailure::BadPassword), 401),
             (Error::Auth(AuthFailure::Locked { until_unix: 1_780_305_300 }), 401),
-            (Error::invalid("name", "a name is required"), 400),
+            (Error::invalid(Field::Name, "a name is required"), 400),
             (Error::Duplicate(Duplicate::Email), 409),
             (Error::License(LicenseError::HostLicenseRequired { webex_id: "carol".into(), plan: "Named User" }), 403),
             (Error::License(LicenseError::ExceededSiteHostLimit { seats: 3 }), 403),
@@ -431,8 +431,8 @@ mod tests {
             text(Error::Session(SessionError::WaitingForHost), Page::Meeting),
             "The meeting has not started; waiting for the host."
         );
-        assert_eq!(text(Error::invalid("name", "a name is required"), Page::Meeting), "a name is required");
-        assert_eq!(text(Error::invalid("title", "too long"), Page::Booking), "title: too long");
+        assert_eq!(text(Error::invalid(Field::Name, "a name is required"), Page::Meeting), "a name is required");
+        assert_eq!(text(Error::invalid(Field::Title, "too long"), Page::Booking), "title: too long");
         let licence =
             Error::License(LicenseError::HostLicenseRequired { webex_id: "carol".into(), plan: "Named User" });
         assert!(text(licence, Page::Booking).contains("carol holds no host licence on this site (Named User plan)"));

@@ -2,7 +2,7 @@
 //! here once; no other module builds error text. See docs/xmlapi.md for the table and for which
 //! codes are kaigi's choice where the real service's code is not known.
 
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, LicenseError, ScheduleError, StoreError};
+use kaigi_core::error::{AuthFailure, Duplicate, Entity, Field, LicenseError, ScheduleError, StoreError};
 use kaigi_core::Error;
 
 /// A FAILURE answer: the HTTP status (200, except the usage limit's 403), exceptionID and reason.
@@ -64,7 +64,7 @@ impl From<&Error> for Failure {
             Error::NoRecords => Failure::new("000015", "Sorry, no record found"),
             Error::AccessDenied => Failure::new("000001", "Access denied, additional privileges are required"),
             Error::Auth(failure) => auth_failure(*failure),
-            Error::Invalid { field, why } => Failure::invalid(field, why),
+            Error::Invalid { field, why } => Failure::invalid(element_of(*field), why),
             Error::Duplicate(Duplicate::WebExId) => Failure::new("030004", "The webExId already exists on this site"),
             Error::Duplicate(Duplicate::Email) => Failure::new("030005", "The email address already exists on this site"),
             Error::Duplicate(Duplicate::Invitee) => Failure::invalid("email", "the person is already an attendee"),
@@ -119,6 +119,23 @@ impl From<&Error> for Failure {
                 Failure::new("000035", "ASService not responding")
             }
         }
+    }
+}
+
+/// The XML API's element for a field the core refused (the core names fields in its own terms).
+fn element_of(field: Field) -> &'static str {
+    match field {
+        Field::Title => "confName",
+        Field::Start => "startDate",
+        Field::TimeZone => "timeZoneID",
+        Field::Invitees => "attendees",
+        Field::People => "person",
+        Field::Language => "languageID",
+        Field::AttendeeId => "attendeeID",
+        Field::RecurrenceEnd => "afterMeetingNumber",
+        Field::Reminder => "remind",
+        Field::ClientId => "clientId",
+        other => other.name(),
     }
 }
 

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::Args;
+use kaigi_core::error::Field;
 use kaigi_core::model::{
     DatedPlan, LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, NewSite, SeatChange, SiteSettings, User,
 };
@@ -68,7 +69,7 @@ const BATCH: usize = 5_000;
 
 pub async fn generate(store: &dyn Store, a: &BenchDataArgs) -> Result<(), String> {
     let began = Instant::now();
-    let from = parse_month("from", &a.from).map_err(|e| e.to_string())?;
+    let from = parse_month(Field::From, &a.from).map_err(|e| e.to_string())?;
     let start = DateTime::parse_from_rfc3339(&format!("{}-01T00:00:00Z", format_month(from)))
         .map_err(|e| e.to_string())?
         .with_timezone(&Utc);

@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::model::{
     ActiveUserWhatIf, DatedPlan, HostMonth, LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, LicenseReport,
     Month, MonthReport, NamedUserWhatIf, PlanView, ReportData, SeatPeriod, Site, UserId, Violation, WhatIf,
@@ -11,7 +11,7 @@ use crate::rules::licence::plan_in_force;
 use crate::rules::timezone;
 
 /// Reads "YYYY-MM".
-pub fn parse_month(field: &'static str, s: &str) -> Result<Month> {
+pub fn parse_month(field: Field, s: &str) -> Result<Month> {
     let bad = || Error::invalid(field, "must be a month as YYYY-MM, e.g. 2026-01");
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
     let (y, m): (u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
@@ -308,10 +308,10 @@ mod tests {
 
     #[test]
     fn months_are_read_and_written_as_yyyy_mm() {
-        assert_eq!(parse_month("from", "2026-01").unwrap(), 202601);
-        assert_eq!(parse_month("from", " 2026-12 ").unwrap(), 202612);
+        assert_eq!(parse_month(Field::From, "2026-01").unwrap(), 202601);
+        assert_eq!(parse_month(Field::From, " 2026-12 ").unwrap(), 202612);
         for bad in ["2026", "2026-13", "2026-00", "26-01", "x-y", "", "2026-1-1"] {
-            assert!(parse_month("from", bad).is_err(), "{bad}");
+            assert!(parse_month(Field::From, bad).is_err(), "{bad}");
         }
         assert_eq!(format_month(202603), "2026-03");
         assert_eq!(months_between(202511, 202602), [202511, 202512, 202601, 202602]);

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::model::{Recurrence, RepeatKind};
 
 /// Longest an ending series may reach, from its first start.
@@ -33,7 +33,7 @@ const DAYS: [(&str, Weekday); 7] = [
 ];
 
 pub fn bad(why: impl Into<String>) -> Error {
-    Error::invalid("recurrence", why)
+    Error::invalid(Field::Recurrence, why)
 }
 
 pub fn weekday(code: &str) -> Result<Weekday> {

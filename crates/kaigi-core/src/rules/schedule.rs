@@ -1,6 +1,6 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 
-use crate::error::{Error, Result, ScheduleError};
+use crate::error::{Error, Field, Result, ScheduleError};
 use crate::model::{
     Caller, Meeting, MeetingOrder, Occurrence, OccurrenceException, ScheduleShape, ScheduledOccurrence, SessionKind,
     SessionStatus, State,
@@ -121,11 +121,11 @@ pub fn window(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> R
     }
     let minutes = (e - s).num_minutes();
     if e <= s {
-        return Err(Error::invalid("end", "The end must be after the start."));
+        return Err(Error::invalid(Field::End, "The end must be after the start."));
     }
     if !(MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
         return Err(Error::invalid(
-            "end",
+            Field::End,
             "The meeting must last at least 10 minutes and at most 23 hours 59 minutes.",
         ));
     }
@@ -133,7 +133,10 @@ pub fn window(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> R
         .checked_add_months(chrono::Months::new(12 * MAX_YEARS_AHEAD.unsigned_abs()))
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
     if s >= limit {
-        return Err(Error::invalid("start", format!("The start must be less than {MAX_YEARS_AHEAD} years ahead.")));
+        return Err(Error::invalid(
+            Field::Start,
+            format!("The start must be less than {MAX_YEARS_AHEAD} years ahead."),
+        ));
     }
     Ok((s, u32::try_from(minutes).unwrap_or(MAX_DURATION_MINUTES)))
 }
@@ -245,7 +248,7 @@ pub fn keep_exception(m: &mut Meeting, e: OccurrenceException) -> Result<()> {
         Some(slot) => *slot = e,
         None if full => {
             return Err(Error::invalid(
-                "meetingId",
+                Field::MeetingId,
                 format!(
                     "A series keeps at most {MAX_EXCEPTIONS} changed or deleted occurrences; change the series instead."
                 ),
@@ -291,7 +294,7 @@ pub fn list_window(
         (None, None) => (now, now + span),
     };
     if to <= from {
-        return Err(Error::invalid("to", "to must be after from."));
+        return Err(Error::invalid(Field::To, "to must be after from."));
     }
     Ok((from, to))
 }
@@ -317,6 +320,9 @@ mod list_window_tests {
         assert_eq!(list_window(None, Some(t(0)), t(5), false).ok(), Some((t(0) - week, t(0))));
         assert_eq!(list_window(None, None, t(5), true).ok(), Some((t(5) - week, t(5))));
         assert_eq!(list_window(None, None, t(5), false).ok(), Some((t(5), t(5) + week)));
-        assert!(matches!(list_window(Some(t(1)), Some(t(1)), t(0), false), Err(Error::Invalid { field: "to", .. })));
+        assert!(matches!(
+            list_window(Some(t(1)), Some(t(1)), t(0), false),
+            Err(Error::Invalid { field: Field::To, .. })
+        ));
     }
 }

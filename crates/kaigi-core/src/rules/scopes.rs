@@ -1,4 +1,4 @@
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::model::{scope, Caller, Integration, Principal, TokenCaller, User};
 
 /// What a request does, as far as scopes are concerned (each face maps its operations here).
@@ -145,7 +145,7 @@ pub fn parse_scopes(entries: &[String]) -> Result<Vec<String>> {
     for s in entries.iter().flat_map(|e| e.split([' ', ',', '\n', '\r', '\t'])).filter(|s| !s.is_empty()) {
         if !known_scopes().contains(&s) {
             let shown: String = s.chars().take(64).collect();
-            return Err(Error::invalid("scope", format!("{shown} is not a scope kaigi knows")));
+            return Err(Error::invalid(Field::Scope, format!("{shown} is not a scope kaigi knows")));
         }
         if !out.iter().any(|o| o == s) {
             out.push(s.to_string());

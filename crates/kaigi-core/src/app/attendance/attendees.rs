@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Entity, Error, Result, StoreError};
+use crate::error::{Entity, Error, Field, Result, StoreError};
 use crate::model::{
     Attendee, AttendeeId, AttendeeRole, AttendeeStatus, AttendeeTarget, Caller, Invitee, JoinStatus, LicenseAction,
     Mail, Meeting, MeetingRef, NewAttendee, Page, Person,
@@ -53,7 +53,7 @@ impl Kaigi {
             return Err(Error::TooManyAttendees { max: MAX_ATTENDEES_PER_CALL });
         }
         if people.is_empty() {
-            return Err(Error::invalid("person", "at least one attendee is required"));
+            return Err(Error::invalid(Field::People, "at least one attendee is required"));
         }
         let me = caller.require_user()?;
         let now = self.now();
@@ -276,7 +276,7 @@ impl Kaigi {
             }
         };
         if found.is_empty() {
-            return Err(Error::invalid("attendeeID", "at least one attendee is required"));
+            return Err(Error::invalid(Field::AttendeeId, "at least one attendee is required"));
         }
         let mut meetings: Vec<Meeting> = Vec::new();
         for a in &found {

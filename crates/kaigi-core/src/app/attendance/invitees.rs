@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Duplicate, Entity, Error, Result};
+use crate::error::{Duplicate, Entity, Error, Field, Result};
 use crate::model::{
     Attendee, AttendeeId, AttendeeRole, AttendeeTarget, Caller, InviteeRequest, JoinStatus, LicenseAction, Meeting,
     MeetingRef, NewAttendee, Person, RegistrantRequest,
@@ -43,10 +43,10 @@ impl Kaigi {
         send_email: bool,
     ) -> Result<Vec<Attendee>> {
         if people.is_empty() {
-            return Err(Error::invalid("items", "at least one invitee is required"));
+            return Err(Error::invalid(Field::People, "at least one invitee is required"));
         }
         if people.len() > MAX_BULK {
-            return Err(Error::invalid("items", format!("at most {MAX_BULK} invitees in one request")));
+            return Err(Error::invalid(Field::People, format!("at most {MAX_BULK} invitees in one request")));
         }
         let m = self.managed_series(caller, series).await?;
         let existing = self.store.attendees_of(caller.site.id, m.id).await?;
@@ -123,7 +123,7 @@ impl Kaigi {
         let (_, a) = self.series_attendee(caller, series, id, false).await?;
         if !a.email.eq_ignore_ascii_case(change.email.trim()) {
             return Err(Error::invalid(
-                "email",
+                Field::Email,
                 "The email of an invitee cannot change; invite the other person instead.",
             ));
         }
@@ -147,7 +147,7 @@ impl Kaigi {
         };
         let name = change.display_name.clone().map(|n| n.trim().to_string()).unwrap_or_else(|| a.name.clone());
         if name.chars().count() > 128 {
-            return Err(Error::invalid("displayName", "at most 128 characters"));
+            return Err(Error::invalid(Field::DisplayName, "at most 128 characters"));
         }
         self.store.set_attendee_details(caller.site.id, id, &name, role).await?;
         // The meeting's invitee list is what alternate-host checks read: keep it in step.
@@ -186,9 +186,9 @@ impl Kaigi {
         // Anyone signed in on the site may find a series to register for.
         let m = self.find_meeting(&caller.site, &MeetingRef::Uuid(series.to_string()), &REST_KINDS).await?;
         if !m.attendee_options.registration {
-            return Err(Error::invalid("registration", "Registration is not supported for this meeting series."));
+            return Err(Error::invalid(Field::Registration, "Registration is not supported for this meeting series."));
         }
-        for field in [("firstName", &r.first_name), ("lastName", &r.last_name), ("email", &r.email)] {
+        for field in [(Field::FirstName, &r.first_name), (Field::LastName, &r.last_name), (Field::Email, &r.email)] {
             if field.1.trim().is_empty() {
                 return Err(Error::invalid(field.0, format!("{} is required", field.0)));
             }

@@ -7,7 +7,7 @@
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::error::{Error, OAuthError, Result};
+use crate::error::{Error, Field, OAuthError, Result};
 use crate::model::{
     Credentials, Integration, IntegrationKind, OauthCode, OauthTokens, Proof, SiteId, StoredToken, TokenCaller,
     TokenKind, UserRef, VerifiedClient,
@@ -255,12 +255,12 @@ impl Kaigi {
     ) -> Result<OauthTokens> {
         scopes::require(who, Operation::ServiceAppToken)?;
         if !client_id.trim().is_empty() && client_id.trim() != application_id.trim() {
-            return Err(Error::invalid("clientId", "clientId must be the application's client id"));
+            return Err(Error::invalid(Field::ClientId, "clientId must be the application's client id"));
         }
         self.count_token_request(application_id)?;
         let app = self.authenticate_client(application_id, client_secret).await?;
         if app.kind != IntegrationKind::ServiceApp {
-            return Err(Error::invalid("applicationId", "this application is not a Service App"));
+            return Err(Error::invalid(Field::ApplicationId, "this application is not a Service App"));
         }
         if app.site_id != who.caller.site.id || target_site.is_some_and(|s| s != app.site_id) {
             return Err(Error::OAuth(OAuthError::AppNotAuthorized));

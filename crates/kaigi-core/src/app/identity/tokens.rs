@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::error::{AuthFailure, Entity, Error, Result, ScheduleError};
+use crate::error::{AuthFailure, Entity, Error, Field, Result, ScheduleError};
 use crate::model::{Caller, IssuedToken, Principal, Site, StoredToken, TokenCaller, TokenKind, User};
 use crate::rules::limits::PERSONAL_TOKEN_HOURS;
 use crate::rules::scopes::scopes_allowed;
@@ -31,14 +31,14 @@ impl Kaigi {
                 let mut out = Vec::new();
                 for w in wanted.iter().flat_map(|w| w.split([' ', ','])).filter(|w| !w.is_empty()) {
                     if !allowed.contains(&w) {
-                        return Err(Error::invalid("scope", format!("{w} is not allowed for {}", user.webex_id)));
+                        return Err(Error::invalid(Field::Scope, format!("{w} is not allowed for {}", user.webex_id)));
                     }
                     if !out.iter().any(|o| o == w) {
                         out.push(w.to_string());
                     }
                 }
                 if out.is_empty() {
-                    return Err(Error::invalid("scope", "name at least one scope"));
+                    return Err(Error::invalid(Field::Scope, "name at least one scope"));
                 }
                 out
             }

@@ -3,7 +3,7 @@
 //! scopes it may ask for. A Service App is also authorized once by an administrator; its tokens
 //! then act as a machine account of the site (see [`Kaigi::authorize_service_app`]).
 
-use crate::error::{Entity, Error, OAuthError, Result, StoreError};
+use crate::error::{Entity, Error, Field, OAuthError, Result, StoreError};
 use crate::model::{
     ActiveState, Caller, Integration, IntegrationKind, NewIntegration, Privileges, RegisteredIntegration, SeatChange,
     User, UserId,
@@ -29,10 +29,13 @@ impl Kaigi {
         let me = require_site_admin(caller)?;
         let name = req.name.trim();
         if name.is_empty() {
-            return Err(Error::invalid("name", "name is required"));
+            return Err(Error::invalid(Field::Name, "name is required"));
         }
         if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-            return Err(Error::invalid("name", format!("at most {MAX_NAME_CHARS} characters, no control characters")));
+            return Err(Error::invalid(
+                Field::Name,
+                format!("at most {MAX_NAME_CHARS} characters, no control characters"),
+            ));
         }
         let mut uris: Vec<String> = Vec::new();
         for u in req.redirect_uris.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
@@ -42,18 +45,18 @@ impl Kaigi {
             }
         }
         if uris.len() > MAX_REDIRECT_URIS {
-            return Err(Error::invalid("redirect_uri", format!("at most {MAX_REDIRECT_URIS} redirect URIs")));
+            return Err(Error::invalid(Field::RedirectUri, format!("at most {MAX_REDIRECT_URIS} redirect URIs")));
         }
         if uris.is_empty() && req.kind == IntegrationKind::Integration {
-            return Err(Error::invalid("redirect_uri", "an integration needs at least one redirect URI"));
+            return Err(Error::invalid(Field::RedirectUri, "an integration needs at least one redirect URI"));
         }
         let scopes = parse_scopes(&req.scopes)?;
         if scopes.is_empty() {
-            return Err(Error::invalid("scope", "name at least one scope"));
+            return Err(Error::invalid(Field::Scope, "name at least one scope"));
         }
         if self.store.list_integrations(caller.site.id).await?.len() >= MAX_INTEGRATIONS_PER_SITE {
             return Err(Error::invalid(
-                "name",
+                Field::Name,
                 format!("a site holds at most {MAX_INTEGRATIONS_PER_SITE} integrations"),
             ));
         }
@@ -102,7 +105,7 @@ impl Kaigi {
         let me = require_site_admin(caller)?;
         let app = self.own_integration(caller, client_id).await?;
         if app.kind != IntegrationKind::ServiceApp {
-            return Err(Error::invalid("client_id", "only a Service App is authorized this way"));
+            return Err(Error::invalid(Field::ClientId, "only a Service App is authorized this way"));
         }
         if app.authorized_at.is_some() {
             return Ok(app);
@@ -147,7 +150,10 @@ impl Kaigi {
         if app.authorized_at.is_some() {
             return Ok(app);
         }
-        Err(Error::invalid("client_id", "another administrator is authorizing this Service App now; reload the list"))
+        Err(Error::invalid(
+            Field::ClientId,
+            "another administrator is authorizing this Service App now; reload the list",
+        ))
     }
 
     async fn deactivate_machine_account(&self, site: i64, id: UserId) -> Result<()> {

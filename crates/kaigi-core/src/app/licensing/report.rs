@@ -4,7 +4,7 @@
 //! monthly host roll-up, counts, the listed exceptions); everything here is pure computation over
 //! them. Definitions are in docs/licensing.md.
 
-use crate::error::{AuthFailure, Error, Result};
+use crate::error::{AuthFailure, Error, Field, Result};
 use crate::model::{Caller, LicenseReport, ReportData};
 use crate::rules::licence_report::{compute, last_twelve_months, months_between, parse_month};
 use crate::rules::limits::{MAX_LISTED, MAX_MONTHS, SHARED_ACCOUNT_REQUESTERS};
@@ -24,12 +24,12 @@ impl Kaigi {
         let given = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         let from = given(from).unwrap_or(default_from);
         let to = given(to).unwrap_or(default_to);
-        let (from, to) = (parse_month("from", &from)?, parse_month("to", &to)?);
+        let (from, to) = (parse_month(Field::From, &from)?, parse_month(Field::To, &to)?);
         if to < from {
-            return Err(Error::invalid("to", "must not be before from"));
+            return Err(Error::invalid(Field::To, "must not be before from"));
         }
         if months_between(from, to).len() > MAX_MONTHS as usize {
-            return Err(Error::invalid("to", format!("a report covers at most {MAX_MONTHS} months")));
+            return Err(Error::invalid(Field::To, format!("a report covers at most {MAX_MONTHS} months")));
         }
         let site = &caller.site;
         let s = &self.store;

@@ -2,7 +2,7 @@
 //! acts with full rights on one site, through the same use cases the protocol faces call, so the
 //! same rules apply (seat limits, uniqueness, personal rooms).
 
-use crate::error::{ConflictOn, Entity, Error, Result, StoreError};
+use crate::error::{ConflictOn, Entity, Error, Field, Result, StoreError};
 use crate::model::{Caller, DatedPlan, LicensePlan, NewSite, Site, SiteSettings, User, UserChange, UserFields};
 use crate::Kaigi;
 
@@ -29,7 +29,7 @@ impl Kaigi {
             && name.len() <= 64
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
-            return Err(Error::invalid("siteName", "use 1-64 letters, digits, '-' or '_'"));
+            return Err(Error::invalid(Field::SiteName, "use 1-64 letters, digits, '-' or '_'"));
         }
         let site = self
             .store
@@ -37,7 +37,7 @@ impl Kaigi {
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(ConflictOn::SiteName) => {
-                    Error::invalid("siteName", "a site with this name exists")
+                    Error::invalid(Field::SiteName, "a site with this name exists")
                 }
                 other => Error::Store(other),
             })?;
@@ -61,7 +61,8 @@ impl Kaigi {
         xml_per_minute: Option<u32>,
     ) -> Result<Site> {
         let mut settings = site.settings.clone();
-        for (field, limit) in [("restCallsPerMinute", rest_per_minute), ("xmlCallsPerMinute", xml_per_minute)] {
+        for (field, limit) in [(Field::RestCallsPerMinute, rest_per_minute), (Field::XmlCallsPerMinute, xml_per_minute)]
+        {
             if limit == Some(0) {
                 return Err(Error::invalid(field, "must be at least 1"));
             }
@@ -90,16 +91,16 @@ impl Kaigi {
         }
         for (slot, name) in tracking_names {
             if !(1..=10).contains(slot) {
-                return Err(Error::invalid("trackingCode", "slots are 1 to 10"));
+                return Err(Error::invalid(Field::TrackingCode, "slots are 1 to 10"));
             }
             let name = name.trim();
             if name.chars().count() > 128 || name.contains(|c: char| c.is_control()) {
-                return Err(Error::invalid("trackingCode", "a name is at most 128 printable characters"));
+                return Err(Error::invalid(Field::TrackingCode, "a name is at most 128 printable characters"));
             }
             let taken = (1..=10u8)
                 .any(|i| i != *slot && !name.is_empty() && settings.tracking_code_name(i).eq_ignore_ascii_case(name));
             if taken {
-                return Err(Error::invalid("trackingCode", format!("{name} names another slot already")));
+                return Err(Error::invalid(Field::TrackingCode, format!("{name} names another slot already")));
             }
             let index = usize::from(*slot) - 1;
             if settings.tracking_code_names.len() <= index {
@@ -134,7 +135,10 @@ impl Kaigi {
                 _ if code.is_empty() || code.eq_ignore_ascii_case("none") => String::new(),
                 Some(n @ 1..=10) => format!("trackingCode{n}"),
                 _ => {
-                    return Err(Error::invalid("requesterTrackingCode", "use trackingCode1 … trackingCode10, or none"))
+                    return Err(Error::invalid(
+                        Field::RequesterTrackingCode,
+                        "use trackingCode1 … trackingCode10, or none",
+                    ))
                 }
             };
         }

@@ -1,7 +1,7 @@
 //! People and licences as the REST API shows them: a directory lookup within one site, and the
 //! site's one meeting licence with its units.
 
-use crate::error::{Entity, Error, Result};
+use crate::error::{Entity, Error, Field, Result};
 use crate::model::{Caller, LicenceSummary, LicensePlan, PeopleQuery, Site, User, UserId, UserQuery};
 use crate::rules::licence::plan_in_force;
 use crate::rules::limits::DIRECTORY_SCAN;
@@ -16,7 +16,7 @@ impl Kaigi {
         let name = q.display_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
         if email.is_none() && name.is_none() && q.ids.is_none() && !q.list_all {
             return Err(Error::invalid(
-                "email",
+                Field::Email,
                 "Give email, displayName or id: listing everyone needs an administrator's token.",
             ));
         }

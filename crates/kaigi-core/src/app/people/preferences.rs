@@ -3,7 +3,7 @@
 //! show one model: the personal room's key, host PIN and topic are what the XML API's GetUser
 //! shows, and the scheduling delegates are the XML API's scheduling permission.
 
-use crate::error::{Entity, Error, Result};
+use crate::error::{Entity, Error, Field, Result};
 use crate::model::{
     AudioChange, AudioType, LicenseAction, Person, PreferenceAccess, PreferencesWrite, RoomChange, RoomOptions,
     RoomView, SchedulingChange, Site, TokenCaller, User, VideoDevice,
@@ -69,31 +69,30 @@ impl Kaigi {
             return Err(Error::NotFound(Entity::PersonalRoom));
         };
         let room_key = room.meeting_key;
-        let topic = check_topic(&required("topic", change.topic.clone())?)?;
-        let pin = required("hostPin", change.host_pin.clone())?.trim().to_string();
-        let auto_lock = required("enabledAutoLock", change.auto_lock)?;
+        let topic = check_topic(&required(Field::Topic, change.topic.clone())?)?;
+        let pin = required(Field::HostPin, change.host_pin.clone())?.trim().to_string();
+        let auto_lock = required(Field::AutoLock, change.auto_lock)?;
         let minutes = check_choice(
-            "autoLockMinutes",
-            required("autoLockMinutes", change.auto_lock_minutes)?,
+            Field::AutoLockMinutes,
+            required(Field::AutoLockMinutes, change.auto_lock_minutes)?,
             &AUTO_LOCK_MINUTES,
         )?;
-        let notify_host = required("enabledNotifyHost", change.notify_host)?;
-        let support_co_host = required("supportCoHost", change.support_co_host)?;
-        let named = required("coHosts", change.co_hosts.clone())?;
+        let notify_host = required(Field::NotifyHost, change.notify_host)?;
+        let support_co_host = required(Field::SupportCoHost, change.support_co_host)?;
+        let named = required(Field::CoHosts, change.co_hosts.clone())?;
         check_host_pin(&pin, host_pin_length(site))?;
         if named.len() > MAX_CO_HOSTS {
-            return Err(Error::invalid("coHosts", format!("At most {MAX_CO_HOSTS} coHosts.")));
+            return Err(Error::invalid(Field::CoHosts, format!("At most {MAX_CO_HOSTS} coHosts.")));
         }
         let mut co_hosts: Vec<User> = Vec::with_capacity(named.len());
         for c in &named {
             let email = c.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
-            let email = email.ok_or_else(|| Error::invalid("coHosts", "Each of the coHosts needs an email."))?;
-            let co =
-                self.store.user_by_email(site.id, email).await?.ok_or_else(|| {
-                    Error::invalid("coHosts", format!("coHosts: {email} is not a user of this site."))
-                })?;
+            let email = email.ok_or_else(|| Error::invalid(Field::CoHosts, "Each of the coHosts needs an email."))?;
+            let co = self.store.user_by_email(site.id, email).await?.ok_or_else(|| {
+                Error::invalid(Field::CoHosts, format!("coHosts: {email} is not a user of this site."))
+            })?;
             if co.id == user.id {
-                return Err(Error::invalid("coHosts", "coHosts cannot name the owner of the personal room."));
+                return Err(Error::invalid(Field::CoHosts, "coHosts cannot name the owner of the personal room."));
             }
             if !co_hosts.iter().any(|u| u.id == co.id) {
                 co_hosts.push(co);
@@ -142,12 +141,14 @@ impl Kaigi {
         if let Some(t) = &change.default_audio_type {
             audio.default_audio_type = AudioType::parse(t).ok_or_else(|| {
                 let names: Vec<&str> = AudioType::ALL.iter().map(|t| t.wire()).collect();
-                Error::invalid("defaultAudioType", format!("defaultAudioType must be one of {}.", names.join(", ")))
+                Error::invalid(
+                    Field::DefaultAudioType,
+                    format!("defaultAudioType must be one of {}.", names.join(", ")),
+                )
             })?;
         }
         if let Some(d) = &change.other_teleconference_description {
-            audio.other_teleconference_description =
-                check_text("otherTeleconferenceDescription", d, MAX_PREFERENCE_TEXT)?;
+            audio.other_teleconference_description = check_text(Field::OtherTeleconference, d, MAX_PREFERENCE_TEXT)?;
         }
         if let Some(pin) = &change.audio_pin {
             let pin = pin.trim();
@@ -159,10 +160,10 @@ impl Kaigi {
             }
         }
         if let Some(p) = &change.office {
-            audio.office = check_phone("officeNumber", &p.over(&audio.office))?;
+            audio.office = check_phone(Field::OfficeNumber, &p.over(&audio.office))?;
         }
         if let Some(p) = &change.mobile {
-            audio.mobile = check_phone("mobileNumber", &p.over(&audio.mobile))?;
+            audio.mobile = check_phone(Field::MobileNumber, &p.over(&audio.mobile))?;
         }
         audio.global_call_in = change.global_call_in.unwrap_or(audio.global_call_in);
         audio.toll_free = change.toll_free.unwrap_or(audio.toll_free);
@@ -173,7 +174,7 @@ impl Kaigi {
 
     /// Replaces the video systems of `owner`.
     pub async fn update_video_preferences(&self, owner: User, devices: Option<&[VideoDevice]>) -> Result<User> {
-        let video = check_video(required("videoDevices", devices)?)?;
+        let video = check_video(required(Field::VideoDevices, devices)?)?;
         let write = PreferencesWrite { video: Some(video), ..PreferencesWrite::at(self.now()) };
         self.save_preferences(&owner, &write).await
     }
@@ -200,7 +201,7 @@ impl Kaigi {
         let user = owner;
         let mut s = user.preferences.scheduling.clone();
         if let Some(m) = change.join_before_host_minutes {
-            s.join_before_host_minutes = check_choice("joinBeforeHostMinutes", m, &JOIN_BEFORE_HOST_MINUTES)?;
+            s.join_before_host_minutes = check_choice(Field::JoinBeforeHostMinutes, m, &JOIN_BEFORE_HOST_MINUTES)?;
         }
         s.join_before_host = change.join_before_host.unwrap_or(s.join_before_host);
         s.auto_share_recording = change.auto_share_recording.unwrap_or(s.auto_share_recording);
@@ -208,15 +209,18 @@ impl Kaigi {
         let mut write = PreferencesWrite { scheduling: Some(s), ..PreferencesWrite::at(self.now()) };
         if let Some(emails) = &change.delegate_emails {
             if emails.len() > MAX_DELEGATES {
-                return Err(Error::invalid("delegateEmails", format!("At most {MAX_DELEGATES} delegateEmails.")));
+                return Err(Error::invalid(Field::DelegateEmails, format!("At most {MAX_DELEGATES} delegateEmails.")));
             }
             let mut ids: Vec<String> = Vec::with_capacity(emails.len());
             for e in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
                 let d = self.store.user_by_email(site.id, e).await?.ok_or_else(|| {
-                    Error::invalid("delegateEmails", format!("delegateEmails: {e} is not a user of this site."))
+                    Error::invalid(Field::DelegateEmails, format!("delegateEmails: {e} is not a user of this site."))
                 })?;
                 if d.id == user.id {
-                    return Err(Error::invalid("delegateEmails", "delegateEmails cannot name the user themselves."));
+                    return Err(Error::invalid(
+                        Field::DelegateEmails,
+                        "delegateEmails cannot name the user themselves.",
+                    ));
                 }
                 if !ids.iter().any(|w| w.eq_ignore_ascii_case(&d.webex_id)) {
                     ids.push(d.webex_id);
@@ -240,6 +244,7 @@ impl Kaigi {
 
 #[cfg(test)]
 mod tests {
+    use crate::error::Field;
     use crate::model::AudioType;
     use crate::model::MeetingPreferences;
     use crate::model::VideoDevice;
@@ -296,9 +301,9 @@ mod tests {
 
     #[test]
     fn choices_and_topics_are_bounded() {
-        assert!(check_choice("autoLockMinutes", 20, &AUTO_LOCK_MINUTES).is_ok());
-        assert!(check_choice("autoLockMinutes", 7, &AUTO_LOCK_MINUTES).is_err());
-        assert!(check_choice("joinBeforeHostMinutes", 20, &JOIN_BEFORE_HOST_MINUTES).is_err());
+        assert!(check_choice(Field::AutoLockMinutes, 20, &AUTO_LOCK_MINUTES).is_ok());
+        assert!(check_choice(Field::AutoLockMinutes, 7, &AUTO_LOCK_MINUTES).is_err());
+        assert!(check_choice(Field::JoinBeforeHostMinutes, 20, &JOIN_BEFORE_HOST_MINUTES).is_err());
         assert!(check_topic("  ").is_err());
         assert_eq!(check_topic(" Team room ").unwrap(), "Team room");
         assert!(check_topic(&"x".repeat(MAX_TOPIC)).is_ok());

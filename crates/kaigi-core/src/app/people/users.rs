@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{ConflictOn, Duplicate, Entity, Error, LicenseError, Result, StoreError};
+use crate::error::{ConflictOn, Duplicate, Entity, Error, Field, LicenseError, Result, StoreError};
 use crate::model::{
     language, ActiveState, Caller, Deactivation, LanguageChoice, LicensePlan, Mail, NewUser, Page, PendingEmail,
     PersonalRoom, PersonalRoomLinks, SeatChange, Site, User, UserCard, UserChange, UserFields, UserQuery,
@@ -38,26 +38,26 @@ impl Kaigi {
             LanguageChoice::Id(id) => language::by_id(*id).map(|l| l.id),
             LanguageChoice::Name(name) => language::by_name(name).map(|l| l.id),
         }
-        .ok_or_else(|| Error::invalid("languageID", "is not a language the site knows"))
+        .ok_or_else(|| Error::invalid(Field::Language, "is not a language the site knows"))
     }
 
     /// Applies request fields to `user` (validation included); privileges only where `may_grant`.
     fn apply_fields(&self, site: &Site, user: &mut User, fields: &UserFields) -> Result<()> {
         if let Some(v) = &fields.first_name {
-            user.first_name = clean_text("firstName", v, MAX_USER_NAME)?;
+            user.first_name = clean_text(Field::FirstName, v, MAX_USER_NAME)?;
         }
         if let Some(v) = &fields.last_name {
-            user.last_name = clean_text("lastName", v, MAX_USER_NAME)?;
+            user.last_name = clean_text(Field::LastName, v, MAX_USER_NAME)?;
         }
         if let Some(pw) = &fields.password {
             if (pw.chars().count() as u32) < site.settings.min_password_length {
                 return Err(Error::invalid(
-                    "password",
+                    Field::Password,
                     format!("must have at least {} characters", site.settings.min_password_length),
                 ));
             }
             if pw.len() > 256 {
-                return Err(Error::invalid("password", "is too long"));
+                return Err(Error::invalid(Field::Password, "is too long"));
             }
         }
         for (name, value) in &fields.privileges {
@@ -73,7 +73,7 @@ impl Kaigi {
         }
         if let Some(tz) = fields.time_zone_id {
             if crate::rules::timezone::by_id(tz).is_none() {
-                return Err(Error::invalid("timeZoneID", "must be one of the 62 time zones (0-61)"));
+                return Err(Error::invalid(Field::TimeZone, "must be one of the 62 time zones (0-61)"));
             }
             user.time_zone_id = tz;
         }
@@ -83,7 +83,7 @@ impl Kaigi {
         if let Some(types) = &fields.meeting_types {
             for id in types {
                 if site.settings.meeting_type(*id).is_none() {
-                    return Err(Error::invalid("meetingType", format!("{id} is not a meeting type of this site")));
+                    return Err(Error::invalid(Field::MeetingType, format!("{id} is not a meeting type of this site")));
                 }
             }
             user.meeting_types = types.clone();
@@ -164,9 +164,9 @@ impl Kaigi {
         let now = self.now();
         let webex_id = valid_webex_id(&req.webex_id)?;
         let email =
-            valid_user_email(req.fields.email.as_deref().ok_or_else(|| Error::invalid("email", "is required"))?)?;
+            valid_user_email(req.fields.email.as_deref().ok_or_else(|| Error::invalid(Field::Email, "is required"))?)?;
         if req.fields.password.is_none() {
-            return Err(Error::invalid("password", "is required"));
+            return Err(Error::invalid(Field::Password, "is required"));
         }
         let mut user = User::new_on_site(site, webex_id, email, now);
         self.apply_fields(site, &mut user, &req.fields)?;
@@ -315,10 +315,10 @@ impl Kaigi {
             return Err(Error::AccessDenied);
         }
         if webex_ids.is_empty() {
-            return Err(Error::invalid("webExId", "is required"));
+            return Err(Error::invalid(Field::WebexId, "is required"));
         }
         if webex_ids.len() > MAX_USERS_PER_DELETE {
-            return Err(Error::invalid("webExId", format!("at most {MAX_USERS_PER_DELETE} users per call")));
+            return Err(Error::invalid(Field::WebexId, format!("at most {MAX_USERS_PER_DELETE} users per call")));
         }
         let mut out = Vec::with_capacity(webex_ids.len());
         for id in webex_ids {

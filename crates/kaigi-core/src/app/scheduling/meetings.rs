@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 
-use crate::error::{ConflictOn, Entity, Error, Result, ScheduleError, StoreError};
+use crate::error::{ConflictOn, Entity, Error, Field, Result, ScheduleError, StoreError};
 use crate::model::{
     AttendeeOptions, CalendarEntry, Caller, Invitee, LicenseAction, LicenseDecision, ListStatus, Meeting,
     MeetingFields, MeetingLinks, MeetingListing, MeetingOptions, MeetingQuery, MeetingRef, Occurrence, Page, Person,
@@ -50,7 +50,7 @@ impl Kaigi {
         let id = requested.unwrap_or(host.time_zone_id);
         timezone::by_id(id)
             .or_else(|| if requested.is_none() { timezone::by_id(site.settings.time_zone_id) } else { None })
-            .ok_or_else(|| Error::invalid("timeZoneID", "must be one of the 62 time zones (0-61)"))
+            .ok_or_else(|| Error::invalid(Field::TimeZone, "must be one of the 62 time zones (0-61)"))
     }
 
     /// Who the meeting is for: the caller, or the user `schedule/hostWebExID` names when the
@@ -149,27 +149,27 @@ impl Kaigi {
     /// Applies the request's non-schedule fields to `m`, validating each.
     fn apply_meeting_fields(&self, site: &Site, host: &User, m: &mut Meeting, f: &MeetingFields) -> Result<()> {
         if let Some(v) = &f.name {
-            let name = clean_text("confName", v, 512)?;
-            refuse_control("confName", &name)?;
+            let name = clean_text(Field::Title, v, 512)?;
+            refuse_control(Field::Title, &name)?;
             if name.is_empty() {
-                return Err(Error::invalid("confName", "must not be empty"));
+                return Err(Error::invalid(Field::Title, "must not be empty"));
             }
             m.name = name;
         }
         if let Some(t) = f.meeting_type {
             if site.settings.meeting_type(t).is_none() {
-                return Err(Error::invalid("meetingType", format!("{t} is not a meeting type of this site")));
+                return Err(Error::invalid(Field::MeetingType, format!("{t} is not a meeting type of this site")));
             }
             if !host.meeting_types.contains(&t) {
-                return Err(Error::invalid("meetingType", format!("{t} is not among the host's meeting types")));
+                return Err(Error::invalid(Field::MeetingType, format!("{t} is not among the host's meeting types")));
             }
             m.meeting_type = t;
         }
         for (dst, src, field, max) in [
-            (&mut m.agenda, &f.agenda, "agenda", 2500),
-            (&mut m.greeting, &f.greeting, "greeting", 2500),
-            (&mut m.location, &f.location, "location", 512),
-            (&mut m.invitation, &f.invitation, "invitation", 2500),
+            (&mut m.agenda, &f.agenda, Field::Agenda, 2500),
+            (&mut m.greeting, &f.greeting, Field::Greeting, 2500),
+            (&mut m.location, &f.location, Field::Location, 512),
+            (&mut m.invitation, &f.invitation, Field::Invitation, 2500),
         ] {
             if let Some(v) = src {
                 *dst = clean_text(field, v, max)?;
@@ -180,13 +180,13 @@ impl Kaigi {
         }
         if let Some(d) = f.duration_minutes {
             if d == 0 || d > MAX_DURATION_MINUTES {
-                return Err(Error::invalid("duration", format!("must be 1 to {MAX_DURATION_MINUTES} minutes")));
+                return Err(Error::invalid(Field::Duration, format!("must be 1 to {MAX_DURATION_MINUTES} minutes")));
             }
             m.duration_minutes = d;
         }
         if let Some(o) = f.open_time_secs {
             if o > MAX_OPEN_TIME_SECS {
-                return Err(Error::invalid("openTime", format!("must be 0 to {MAX_OPEN_TIME_SECS} seconds")));
+                return Err(Error::invalid(Field::OpenTime, format!("must be 0 to {MAX_OPEN_TIME_SECS} seconds")));
             }
             m.open_time_secs = o;
         }
@@ -199,7 +199,7 @@ impl Kaigi {
         if let Some(pw) = &f.password {
             let pw = pw.trim();
             if pw.chars().count() > MAX_PASSWORD {
-                return Err(Error::invalid("meetingPassword", format!("at most {MAX_PASSWORD} characters")));
+                return Err(Error::invalid(Field::MeetingPassword, format!("at most {MAX_PASSWORD} characters")));
             }
             m.password = if pw.is_empty() { None } else { Some(pw.to_string()) };
         }
@@ -209,7 +209,7 @@ impl Kaigi {
         if let Some(pw) = &f.audio_password {
             let pw = pw.trim();
             if !pw.is_empty() && (!pw.chars().all(|c| c.is_ascii_digit()) || pw.len() > 16) {
-                return Err(Error::invalid("audioPassword", "must be up to 16 digits"));
+                return Err(Error::invalid(Field::AudioPassword, "must be up to 16 digits"));
             }
             m.audio_password = if pw.is_empty() { None } else { Some(pw.to_string()) };
         }
@@ -224,7 +224,7 @@ impl Kaigi {
         }
         if let Some(list) = &f.invitees {
             if list.len() > MAX_INVITEES {
-                return Err(Error::invalid("attendees", format!("at most {MAX_INVITEES} per request")));
+                return Err(Error::invalid(Field::Invitees, format!("at most {MAX_INVITEES} per request")));
             }
             m.invitees = list
                 .iter()
@@ -232,9 +232,9 @@ impl Kaigi {
                     let role = i.role.trim().to_ascii_uppercase();
                     let role = if role.is_empty() { "ATTENDEE".to_string() } else { role };
                     if !matches!(role.as_str(), "ATTENDEE" | "PRESENTER" | "HOST" | "LIMITED") {
-                        return Err(Error::invalid("role", "must be ATTENDEE, PRESENTER, HOST or LIMITED"));
+                        return Err(Error::invalid(Field::Role, "must be ATTENDEE, PRESENTER, HOST or LIMITED"));
                     }
-                    Ok(Invitee { name: clean_text("name", &i.name, 256)?, email: valid_email(&i.email)?, role })
+                    Ok(Invitee { name: clean_text(Field::Name, &i.name, 256)?, email: valid_email(&i.email)?, role })
                 })
                 .collect::<Result<_>>()?;
         }
@@ -246,7 +246,10 @@ impl Kaigi {
         if let Some(form) = &f.registration_form {
             for (field, required) in form {
                 let Some(name) = REGISTRATION_FIELDS.iter().find(|n| n.eq_ignore_ascii_case(field)) else {
-                    return Err(Error::invalid("registrationForm", format!("{field} is not a registration field")));
+                    return Err(Error::invalid(
+                        Field::RegistrationForm,
+                        format!("{field} is not a registration field"),
+                    ));
                 };
                 m.registration_required.retain(|n| n != name);
                 if *required {
@@ -288,7 +291,7 @@ impl Kaigi {
             }
         };
         let first = recurrence::first_start(&m.repeat, local_start, zone).ok_or_else(|| {
-            Error::invalid("startDate", "is not a time that exists in the time zone or has no occurrence")
+            Error::invalid(Field::Start, "is not a time that exists in the time zone or has no occurrence")
         })?;
         if (f.start.is_some() || creating || zone_changed || f.repeat.is_some()) && first <= now {
             return Err(Error::Schedule(ScheduleError::StartNotInFuture));
@@ -375,7 +378,7 @@ impl Kaigi {
             m.name = format!("{} {} support session", host.first_name, host.last_name).trim().to_string();
         }
         if m.name.is_empty() {
-            return Err(Error::invalid("confName", "is required"));
+            return Err(Error::invalid(Field::Title, "is required"));
         }
         self.apply_schedule(site, &host, &mut m, f, true)?;
         let mut decisions = vec![schedule];
@@ -709,7 +712,7 @@ fn apply_attendee_options(o: &mut AttendeeOptions, pairs: &[(String, String)]) -
             match value.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" => Ok(true),
                 "false" | "0" => Ok(false),
-                _ => Err(Error::invalid("attendeeOptions", format!("{name} must be true or false"))),
+                _ => Err(Error::invalid(Field::AttendeeOptions, format!("{name} must be true or false"))),
             }
         };
         match name.to_ascii_lowercase().as_str() {
@@ -721,10 +724,13 @@ fn apply_attendee_options(o: &mut AttendeeOptions, pairs: &[(String, String)]) -
             "joinrequiresaccount" => o.join_requires_account = flag()?,
             "participantlimit" => {
                 o.participant_limit =
-                    value.trim().parse().map_err(|_| Error::invalid("participantLimit", "must be a number"))?
+                    value.trim().parse().map_err(|_| Error::invalid(Field::ParticipantLimit, "must be a number"))?
             }
             _ => {
-                return Err(Error::invalid("attendeeOptions", format!("{name} is not an attendee option kaigi keeps")))
+                return Err(Error::invalid(
+                    Field::AttendeeOptions,
+                    format!("{name} is not an attendee option kaigi keeps"),
+                ))
             }
         }
     }

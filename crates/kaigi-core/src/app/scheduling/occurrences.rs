@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Entity, Error, Result, ScheduleError, StoreError};
+use crate::error::{Entity, Error, Field, Result, ScheduleError, StoreError};
 use crate::model::{
     Caller, Mail, Meeting, MeetingRef, OccurrenceChange, OccurrenceException, ScheduledOccurrence, SeriesFields,
     SessionStatus, User,
@@ -58,7 +58,7 @@ impl Kaigi {
         }
         if matches!(&f.recurrence, Some(Some(r)) if !r.trim().is_empty()) {
             return Err(Error::invalid(
-                "recurrence",
+                Field::Recurrence,
                 "An occurrence has no recurrence of its own; change the meeting series instead.",
             ));
         }
@@ -107,16 +107,16 @@ impl Kaigi {
             e.duration_minutes = minutes;
         }
         if let Some(t) = &f.title {
-            e.title = Some(filled("title", t, MAX_TITLE)?);
+            e.title = Some(filled(Field::Title, t, MAX_TITLE)?);
         }
         if let Some(a) = &f.agenda {
             if a.chars().count() > MAX_AGENDA {
-                return Err(Error::invalid("agenda", format!("at most {MAX_AGENDA} characters")));
+                return Err(Error::invalid(Field::Agenda, format!("at most {MAX_AGENDA} characters")));
             }
             e.agenda = Some(a.trim().to_string());
         }
         if let Some(p) = &f.password {
-            e.password = Some(filled("password", p, MAX_PASSWORD)?);
+            e.password = Some(filled(Field::Password, p, MAX_PASSWORD)?);
         }
         keep_exception(&mut m, e)?;
         m.updated_at = now;
@@ -402,7 +402,7 @@ mod tests {
             &mut m,
             OccurrenceException { original_start: one_more, ..cancelled("2027-01-11T08:30:00Z") },
         );
-        assert!(matches!(refused, Err(Error::Invalid { field: "meetingId", .. })));
+        assert!(matches!(refused, Err(Error::Invalid { field: Field::MeetingId, .. })));
         // Changing one already excepted still works at the bound.
         keep_exception(&mut m, moved("2027-01-12T08:30:00Z", "2027-01-12T12:00:00Z", 30)).expect("replaced");
         assert_eq!(m.exceptions.len(), MAX_EXCEPTIONS);

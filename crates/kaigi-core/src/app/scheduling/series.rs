@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::error::{Entity, Error, Result, ScheduleError};
+use crate::error::{Entity, Error, Field, Result, ScheduleError};
 use crate::model::{
     is_series_id, Caller, HistoryQuery, Instance, ListStatus, Meeting, MeetingFields, MeetingQuery, MeetingRef,
     Recurrence, ScheduledOccurrence, SeriesFields, SeriesItem, SeriesListing, SeriesPage, SeriesRef, SessionKind,
@@ -27,13 +27,13 @@ impl Kaigi {
     /// `POST /v1/meetings`.
     pub async fn create_series(&self, caller: &Caller, f: &SeriesFields) -> Result<Meeting> {
         let title = f.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let title = title.ok_or_else(|| Error::invalid("title", "title is required"))?;
+        let title = title.ok_or_else(|| Error::invalid(Field::Title, "title is required"))?;
         let (Some(start), Some(end)) = (f.start, f.end) else {
-            return Err(Error::invalid("start", "start and end are required"));
+            return Err(Error::invalid(Field::Start, "start and end are required"));
         };
         let (start, minutes) = window(start, end, self.now())?;
         let zone = timezone::by_id(f.zone_id.unwrap_or(timezone::GMT_ID))
-            .ok_or_else(|| Error::invalid("timezone", "unknown time zone"))?;
+            .ok_or_else(|| Error::invalid(Field::TimeZone, "unknown time zone"))?;
         let local = zone.to_local(start);
         let repeat = match &f.recurrence {
             Some(Some(text)) if !text.trim().is_empty() => Some(rrule::parse(text, local.date())?),
@@ -75,14 +75,14 @@ impl Kaigi {
     fn meeting_fields(&self, f: &SeriesFields) -> Result<MeetingFields> {
         if let Some(minutes) = f.join_before_host_minutes {
             if !JOIN_BEFORE_HOST_MINUTES.contains(&minutes) {
-                return Err(Error::invalid("joinBeforeHostMinutes", "must be 0, 5, 10 or 15"));
+                return Err(Error::invalid(Field::JoinBeforeHostMinutes, "must be 0, 5, 10 or 15"));
             }
         }
         let mut mf = MeetingFields {
-            name: text("title", &f.title, MAX_TITLE)?
-                .map(|t| crate::rules::validate::meeting::refuse_control("title", t.trim()).map(|()| t))
+            name: text(Field::Title, &f.title, MAX_TITLE)?
+                .map(|t| crate::rules::validate::meeting::refuse_control(Field::Title, t.trim()).map(|()| t))
                 .transpose()?,
-            agenda: text("agenda", &f.agenda, MAX_AGENDA)?,
+            agenda: text(Field::Agenda, &f.agenda, MAX_AGENDA)?,
             password: f.password.clone(),
             join_teleconf_before_host: f.join_before_host,
             open_time_secs: f.join_before_host_minutes.map(|m| m * 60),
@@ -140,7 +140,7 @@ impl Kaigi {
         match r {
             SeriesRef::Series(s) => Ok(WriteTarget::Series(s.clone())),
             SeriesRef::Instance { series, number } => Err(Error::invalid(
-                "meetingId",
+                Field::MeetingId,
                 format!("Meeting ID '{series}_I_{number}' is not allowed for this API."),
             )),
             SeriesRef::Occurrence { start, .. } => {
@@ -165,10 +165,10 @@ impl Kaigi {
     ) -> Result<Meeting> {
         if replace {
             for (name, given) in [
-                ("title", f.title.is_some()),
-                ("password", f.password.is_some()),
-                ("start", f.start.is_some()),
-                ("end", f.end.is_some()),
+                (Field::Title, f.title.is_some()),
+                (Field::Password, f.password.is_some()),
+                (Field::Start, f.start.is_some()),
+                (Field::End, f.end.is_some()),
             ] {
                 if !given {
                     return Err(Error::invalid(name, format!("{name} is required")));
@@ -181,11 +181,11 @@ impl Kaigi {
             return Err(Error::Schedule(ScheduleError::InProgress));
         }
         if matches!(&f.title, Some(t) if t.trim().is_empty()) {
-            return Err(Error::invalid("title", "title must not be empty"));
+            return Err(Error::invalid(Field::Title, "title must not be empty"));
         }
         let mut mf = self.meeting_fields(f)?;
         let zone = match f.zone_id {
-            Some(id) => timezone::by_id(id).ok_or_else(|| Error::invalid("timezone", "unknown time zone"))?,
+            Some(id) => timezone::by_id(id).ok_or_else(|| Error::invalid(Field::TimeZone, "unknown time zone"))?,
             None => zone_of(&m),
         };
         if f.start.is_some() || f.end.is_some() {
@@ -209,7 +209,7 @@ impl Kaigi {
         }
         if let Some(p) = &f.password {
             if p.trim().is_empty() {
-                return Err(Error::invalid("password", "password must not be empty"));
+                return Err(Error::invalid(Field::Password, "password must not be empty"));
             }
         }
         self.set_meeting(caller, &r, &REST_KINDS, &mf).await

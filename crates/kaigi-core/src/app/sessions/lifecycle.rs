@@ -14,7 +14,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::error::{Entity, Error, Result, SessionError};
+use crate::error::{Entity, Error, Field, Result, SessionError};
 use crate::model::{
     Actor, AttendeeRecord, Credentials, EventKind, Feature, JoinRequest, Joined, LicenseAction, LicenseDecision,
     LicenseOutcome, Meeting, Participant, ParticipantPass, Person, Proof, Recording, Role, SessionEnd, SessionEvent,
@@ -62,10 +62,10 @@ impl Kaigi {
         let name = req.name.trim();
         let email = req.email.trim().to_lowercase();
         if name.is_empty() {
-            return Err(Error::invalid("name", "a name is required"));
+            return Err(Error::invalid(Field::Name, "a name is required"));
         }
         if !email.contains('@') {
-            return Err(Error::invalid("email", "a valid email address is required"));
+            return Err(Error::invalid(Field::Email, "a valid email address is required"));
         }
         let m = self.meeting_by_key_anywhere(key).await?;
         let host = self.store.user_by_id(m.site_id, m.host_id).await?.ok_or(Error::NotFound(Entity::User))?;

@@ -2,7 +2,7 @@
 //! site see every recording; hosts see the recordings of their own sessions. Editing and deleting
 //! need the host or a site administrator.
 
-use crate::error::{Error, Result, StoreError};
+use crate::error::{Error, Field, Result, StoreError};
 use crate::model::{Caller, Page, Recording, RecordingChange, RecordingItem, RecordingQuery};
 use crate::Kaigi;
 
@@ -72,7 +72,7 @@ impl Kaigi {
         if let Some(name) = &change.name {
             let name = name.trim();
             if name.is_empty() {
-                return Err(Error::invalid("topic", "a recording needs a name"));
+                return Err(Error::invalid(Field::Topic, "a recording needs a name"));
             }
             r.name = name.to_string();
         }

@@ -1,10 +1,11 @@
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::rules::limits::MAX_REDIRECT_URI_BYTES;
 
 /// An absolute http(s) URL without a fragment, spaces or control characters.
 pub fn check_redirect_uri(uri: &str) -> Result<()> {
-    let bad =
-        |why: &str| Err(Error::invalid("redirect_uri", format!("{why}: {}", uri.chars().take(80).collect::<String>())));
+    let bad = |why: &str| {
+        Err(Error::invalid(Field::RedirectUri, format!("{why}: {}", uri.chars().take(80).collect::<String>())))
+    };
     if uri.len() > MAX_REDIRECT_URI_BYTES {
         return bad(&format!("longer than {MAX_REDIRECT_URI_BYTES} bytes"));
     }

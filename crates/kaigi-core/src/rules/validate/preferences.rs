@@ -1,4 +1,4 @@
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::model::{PhoneNumber, Site, VideoDevice, VideoOptions};
 use crate::rules::limits::{
     AUDIO_PIN_LENGTH, MAX_ADDRESS, MAX_CONTACT_NAME, MAX_COUNTRY_CODE, MAX_PHONE, MAX_TOPIC, MAX_VIDEO_DEVICES,
@@ -29,7 +29,7 @@ pub fn pin_problem(pin: &str, length: usize) -> Option<String> {
 /// nor a run up or down.
 pub fn check_host_pin(pin: &str, length: usize) -> Result<()> {
     match pin_problem(pin, length) {
-        Some(why) => Err(Error::invalid("hostPin", format!("hostPin {why}."))),
+        Some(why) => Err(Error::invalid(Field::HostPin, format!("hostPin {why}."))),
         None => Ok(()),
     }
 }
@@ -37,7 +37,7 @@ pub fn check_host_pin(pin: &str, length: usize) -> Result<()> {
 /// An audio PIN: the same rules with exactly four digits.
 pub fn check_audio_pin(pin: &str) -> Result<()> {
     match pin_problem(pin, AUDIO_PIN_LENGTH) {
-        Some(why) => Err(Error::invalid("audioPin", format!("audioPin {why}."))),
+        Some(why) => Err(Error::invalid(Field::AudioPin, format!("audioPin {why}."))),
         None => Ok(()),
     }
 }
@@ -56,12 +56,12 @@ pub fn check_topic(topic: &str) -> Result<String> {
     let t = topic.trim();
     let n = t.chars().count();
     if n == 0 || n > MAX_TOPIC {
-        return Err(Error::invalid("topic", format!("topic must be 1 to {MAX_TOPIC} characters.")));
+        return Err(Error::invalid(Field::Topic, format!("topic must be 1 to {MAX_TOPIC} characters.")));
     }
     Ok(t.to_string())
 }
 
-pub fn check_choice(field: &'static str, value: u32, allowed: &[u32]) -> Result<u32> {
+pub fn check_choice(field: Field, value: u32, allowed: &[u32]) -> Result<u32> {
     if allowed.contains(&value) {
         Ok(value)
     } else {
@@ -70,11 +70,11 @@ pub fn check_choice(field: &'static str, value: u32, allowed: &[u32]) -> Result<
     }
 }
 
-pub fn required<T>(field: &'static str, value: Option<T>) -> Result<T> {
+pub fn required<T>(field: Field, value: Option<T>) -> Result<T> {
     value.ok_or_else(|| Error::invalid(field, format!("{field} is required.")))
 }
 
-pub fn check_text(field: &'static str, value: &str, max: usize) -> Result<String> {
+pub fn check_text(field: Field, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.chars().count() > max {
         return Err(Error::invalid(field, format!("{field} is longer than {max} characters.")));
@@ -91,7 +91,7 @@ pub fn looks_like_email(v: &str) -> bool {
     }
 }
 
-pub fn check_phone(field: &'static str, p: &PhoneNumber) -> Result<PhoneNumber> {
+pub fn check_phone(field: Field, p: &PhoneNumber) -> Result<PhoneNumber> {
     let country_code = check_text(field, &p.country_code, MAX_COUNTRY_CODE)?;
     let number = check_text(field, &p.number, MAX_PHONE)?;
     let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
@@ -105,18 +105,18 @@ pub fn check_phone(field: &'static str, p: &PhoneNumber) -> Result<PhoneNumber> 
 /// when there are any.
 pub fn check_video(devices: &[VideoDevice]) -> Result<VideoOptions> {
     if devices.len() > MAX_VIDEO_DEVICES {
-        return Err(Error::invalid("videoDevices", format!("At most {MAX_VIDEO_DEVICES} videoDevices.")));
+        return Err(Error::invalid(Field::VideoDevices, format!("At most {MAX_VIDEO_DEVICES} videoDevices.")));
     }
     let mut out = Vec::with_capacity(devices.len());
     for d in devices {
-        let name = check_text("deviceName", &d.name, MAX_CONTACT_NAME)?;
+        let name = check_text(Field::DeviceName, &d.name, MAX_CONTACT_NAME)?;
         if name.is_empty() {
-            return Err(Error::invalid("deviceName", "deviceName cannot be empty."));
+            return Err(Error::invalid(Field::DeviceName, "deviceName cannot be empty."));
         }
-        let address = check_text("deviceAddress", &d.address, MAX_ADDRESS)?;
+        let address = check_text(Field::DeviceAddress, &d.address, MAX_ADDRESS)?;
         if !looks_like_email(&address) {
             return Err(Error::invalid(
-                "deviceAddress",
+                Field::DeviceAddress,
                 format!("deviceAddress {address} is not an email-like address."),
             ));
         }
@@ -124,7 +124,10 @@ pub fn check_video(devices: &[VideoDevice]) -> Result<VideoOptions> {
     }
     let defaults = out.iter().filter(|d| d.is_default).count();
     if !out.is_empty() && defaults != 1 {
-        return Err(Error::invalid("isDefault", "Exactly one of the videoDevices must be the default (isDefault)."));
+        return Err(Error::invalid(
+            Field::IsDefault,
+            "Exactly one of the videoDevices must be the default (isDefault).",
+        ));
     }
     Ok(VideoOptions { devices: out })
 }
