@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -60,7 +60,7 @@ impl Params {
     pub fn parse(raw: Option<&str>) -> RestResult<Self> {
         let raw = raw.unwrap_or_default();
         if raw.len() > MAX_QUERY {
-            return Err(RestError::bad_request("The query string is too long."));
+            return Err(Refusal::QueryTooLong.into());
         }
         let pairs = raw
             .split('&')
@@ -80,29 +80,25 @@ impl Params {
 
     /// A parameter that names someone (`userEmail`, `hostEmail`): absent is None, but present and
     /// empty is a 400 rather than a silent "nobody".
-    pub fn named(&self, name: &str) -> RestResult<Option<&str>> {
+    pub fn named(&self, name: &'static str) -> RestResult<Option<&str>> {
         let present = self.0.iter().any(|(k, _)| k == name);
         match self.get(name) {
-            None if present => Err(RestError::bad_request(format!("{name} must not be empty."))),
+            None if present => Err(Refusal::EmptyParameter(name).into()),
             v => Ok(v),
         }
     }
 
-    pub fn flag(&self, name: &str) -> RestResult<Option<bool>> {
-        self.get(name).map(|v| parse_bool(v).ok_or_else(|| bad_value(name, "true or false"))).transpose()
+    pub fn flag(&self, name: &'static str) -> RestResult<Option<bool>> {
+        self.get(name).map(|v| parse_bool(v).ok_or_else(|| Refusal::NotBoolean(name).into())).transpose()
     }
 
-    pub fn number(&self, name: &str) -> RestResult<Option<u64>> {
-        self.get(name).map(|v| v.parse().map_err(|_| bad_value(name, "a number"))).transpose()
+    pub fn number(&self, name: &'static str) -> RestResult<Option<u64>> {
+        self.get(name).map(|v| v.parse().map_err(|_| Refusal::NotNumber(name).into())).transpose()
     }
 
-    pub fn time(&self, name: &str, zone: Tz) -> RestResult<Option<DateTime<Utc>>> {
-        self.get(name).map(|v| parse_time(v, zone).ok_or_else(|| bad_value(name, "an ISO 8601 date-time"))).transpose()
+    pub fn time(&self, name: &'static str, zone: Tz) -> RestResult<Option<DateTime<Utc>>> {
+        self.get(name).map(|v| parse_time(v, zone).ok_or_else(|| Refusal::NotDateTime(name).into())).transpose()
     }
-}
-
-fn bad_value(name: &str, what: &str) -> RestError {
-    RestError::bad_request(format!("{name} must be {what}."))
 }
 
 pub fn parse_bool(v: &str) -> Option<bool> {
@@ -173,26 +169,18 @@ pub fn header_zone(headers: &axum::http::HeaderMap) -> RestResult<Option<Tz>> {
     if name.is_empty() {
         return Ok(None);
     }
-    name.parse::<Tz>()
-        .map(Some)
-        .map_err(|_| RestError::bad_request(format!("The timezone header {name} is not an IANA time zone.")))
+    name.parse::<Tz>().map(Some).map_err(|_| Refusal::UnknownZoneHeader(name.to_string()).into())
 }
 
 /// Reads a JSON body of at most [`MAX_BODY_BYTES`], whatever its Content-Type says (the spec
 /// declares `application/json-patch+json` for PATCH; clients send `application/json`). Unknown
 /// fields are ignored.
 pub async fn json_body<T: DeserializeOwned>(body: Body) -> RestResult<T> {
-    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-        RestError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
-        )
-    })?;
+    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| Refusal::BodyTooLarge { limit: MAX_BODY_BYTES })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(RestError::bad_request("The request body is empty; a JSON object is expected."));
+        return Err(Refusal::EmptyBody.into());
     }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| RestError::bad_request(format!("The body is not valid JSON for this request: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| Refusal::BadJson(e.to_string()).into())
 }
 
 /// A boolean that may arrive as `true`, `"true"` or `"True"`.
@@ -217,12 +205,12 @@ pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<
 pub struct PathId(pub String);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
-    type Rejection = RestError;
+    type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<String>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(id)) => Ok(PathId(id)),
-            Err(_) => Err(RestError::not_found("No such resource.")),
+            Err(_) => Err(Refusal::UnreadablePath),
         }
     }
 }
@@ -232,12 +220,12 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
 pub struct PathIds(pub String, pub String);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathIds {
-    type Rejection = RestError;
+    type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path((a, b))) => Ok(PathIds(a, b)),
-            Err(_) => Err(RestError::not_found("No such resource.")),
+            Err(_) => Err(Refusal::UnreadablePath),
         }
     }
 }
