@@ -8,7 +8,7 @@ use kaigi_core::error::AuthFailure;
 use kaigi_core::model::TokenCaller;
 use kaigi_core::Error;
 
-use crate::error::RestError;
+use crate::error::{Refusal, RestError};
 use crate::RestState;
 
 /// The authenticated caller of a request.
@@ -24,9 +24,7 @@ impl FromRequestParts<RestState> for Auth {
         };
         let token = match header.split_once(' ') {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            _ => {
-                return Err(RestError::unauthorized("Only bearer tokens are accepted: Authorization: Bearer <token>."))
-            }
+            _ => return Err(Refusal::NotBearer.into()),
         };
         match state.kaigi.authenticate_bearer(token).await {
             Ok(caller) => Ok(Auth(caller)),
@@ -40,9 +38,10 @@ impl FromRequestParts<RestState> for Auth {
 /// sleeping `Retry-After` do not retry in vain every second.
 pub(crate) fn rest_error(state: &RestState, e: Error) -> RestError {
     let limited = matches!(e, Error::UsageLimited);
-    let mut rest = RestError::from(e);
+    let rest = RestError::from(e);
     if limited {
-        rest.retry_after = Some(60 - state.kaigi.now().second());
+        rest.retry_after(60 - state.kaigi.now().second())
+    } else {
+        rest
     }
-    rest
 }

@@ -1,7 +1,10 @@
-//! The one place where core errors become HTTP: a status and the Webex error JSON
-//! `{message, errors:[{description}], trackingId}`. Nothing else in the REST face writes error text.
+//! The one place where a refusal becomes HTTP: a status and the Webex error JSON
+//! `{message, errors:[{description}], trackingId}`. Two kinds of refusal arrive here: the core's
+//! errors ([`Error`]) and the REST face's own ([`Refusal`]: a path, query or body it cannot read).
+//! Nothing else in the REST face chooses a status or writes error text: handlers return a
+//! `Refusal` or a core error, and [`RestError`] has no public constructor of its own.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaigi_core::error::{AuthFailure, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, StoreError};
 use kaigi_core::Error;
@@ -11,39 +14,290 @@ use crate::tracking;
 /// Seconds a client is asked to wait before retrying a 423 or 429.
 pub const RETRY_AFTER_SECS: u32 = 1;
 
+/// A refusal as the REST API answers it. Made only here: from a core [`Error`] or a [`Refusal`].
 #[derive(Debug)]
 pub struct RestError {
-    pub status: StatusCode,
-    pub description: String,
+    status: StatusCode,
+    description: String,
     /// Seconds for `Retry-After` when the default ([`RETRY_AFTER_SECS`]) would be wrong: a rate
     /// limit counted per minute is over when its minute is.
-    pub retry_after: Option<u32>,
+    retry_after: Option<u32>,
     /// The OAuth 2.0 error code (RFC 6749 section 5.2), added as `error` beside the Webex
     /// fields on the OAuth endpoints.
-    pub oauth: Option<&'static str>,
+    oauth: Option<&'static str>,
 }
 
 pub type RestResult<T> = Result<T, RestError>;
 
 impl RestError {
-    pub fn new(status: StatusCode, description: impl Into<String>) -> Self {
+    fn with_status(status: StatusCode, description: impl Into<String>) -> Self {
         Self { status, description: description.into(), retry_after: None, oauth: None }
     }
 
-    pub fn bad_request(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, description)
+    /// Transitional: kaigi-web's `/v1/authorize` 405 still builds its answer with a status of its
+    /// own choosing. Use `Refusal::MethodNotAllowed { path, allowed }` instead; this goes when
+    /// its last caller has moved.
+    #[deprecated(
+        note = "choose no status outside kaigi-rest's error.rs: use `Refusal` (e.g. `Refusal::MethodNotAllowed`)"
+    )]
+    #[doc(hidden)]
+    pub fn new(status: StatusCode, description: impl Into<String>) -> Self {
+        Self::with_status(status, description)
     }
 
-    pub fn not_found(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, description)
+    /// `Retry-After` in `secs` rather than [`RETRY_AFTER_SECS`] (a limit counted per minute is
+    /// over when its minute is).
+    pub(crate) fn retry_after(mut self, secs: u32) -> Self {
+        self.retry_after = Some(secs);
+        self
     }
+}
 
-    pub fn forbidden(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, description)
+/// The REST face's own refusals: what it cannot read or does not serve in a request, before or
+/// besides any rule of the core. One variant per rule, carrying what its text names; the status
+/// and the text of each are chosen in `From<Refusal> for RestError`, below, and nowhere else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    // The request as a whole.
+    /// No REST route has this path.
+    UnknownResource,
+    /// A REST route that does not serve this method.
+    MethodNotServed(Method),
+    /// A page under `/v1` outside the REST router (kaigi-web's `/v1/authorize`) asked with a
+    /// method it does not serve: `{path} takes {allowed}.`
+    MethodNotAllowed {
+        path: &'static str,
+        allowed: &'static str,
+    },
+    /// The path's ids cannot be read.
+    UnreadablePath,
+    /// A query string over the limit.
+    QueryTooLong,
+    /// A JSON body over `limit` bytes.
+    BodyTooLarge {
+        limit: usize,
+    },
+    /// A JSON body with nothing in it.
+    EmptyBody,
+    /// A body that is not the JSON this request takes: serde's reason.
+    BadJson(String),
+    /// A form (`application/x-www-form-urlencoded`) over `limit` bytes.
+    FormTooLarge {
+        limit: usize,
+    },
+    /// A form that is not UTF-8.
+    FormNotUtf8,
+    /// The `timezone` header names no IANA zone.
+    UnknownZoneHeader(String),
+    /// `Authorization` with a scheme other than `Bearer`.
+    NotBearer,
+
+    // Parameters and fields, each named.
+    /// A parameter that names someone, given empty.
+    EmptyParameter(&'static str),
+    NotBoolean(&'static str),
+    NotNumber(&'static str),
+    NotDateTime(&'static str),
+    NotDigits(&'static str),
+    /// A required field is missing.
+    Required(&'static str),
+    /// A required field of an OAuth form is missing (with the OAuth code `invalid_request`).
+    OAuthRequired(&'static str),
+    /// The token endpoint got no client credentials (neither form fields nor HTTP Basic).
+    NoClientCredentials,
+    /// A value outside its field's list of names.
+    NotOneOf {
+        field: &'static str,
+        allowed: Vec<&'static str>,
+    },
+    /// `max` outside 1..=`limit`.
+    MaxOutOfRange(usize),
+    /// `cursor` is not one kaigi handed out.
+    ForeignCursor,
+    /// `id` lists more than `limit` people.
+    TooManyIds(usize),
+
+    // Ids.
+    /// An id that cannot name a meeting.
+    UnknownMeeting,
+    /// An id that cannot name a person of the caller's site.
+    UnknownPerson,
+    /// An id that cannot name an invitee or a registrant.
+    UnknownAttendee,
+    /// An id that is not the site's licence.
+    UnknownLicence,
+    /// An occurrence or instance id where the registrant API needs the series id.
+    NotSeriesId(String),
+    /// An occurrence or instance id where the invitee API needs the series id.
+    InviteesPerSeries(String),
+    /// `targetOrgId` names no organization.
+    UnknownOrg,
+
+    // Meeting bodies and queries.
+    /// A field of the spec that kaigi does not keep, asking for something: `{field} … leave it out.`
+    NotKeptLeaveOut(&'static str),
+    /// A list of the spec that kaigi does not keep, not empty: `{field} … send none.`
+    NotKeptSendNone(&'static str),
+    /// `adhoc: true`.
+    AdhocNotServed,
+    /// A `siteUrl` in a meeting body that is not the caller's site.
+    ForeignSite(String),
+    /// A `siteUrl` in a preferences request that is not the user's one site.
+    NotUsersSite {
+        asked: String,
+        only: String,
+    },
+    /// The body's `timezone` names no IANA zone.
+    UnknownZone(String),
+    /// The body's `timezone` is IANA, but kaigi's zone table has nothing like it.
+    ZoneWithoutEquivalent(String),
+    /// A body's `scheduledType` kaigi does not schedule.
+    UnsupportedScheduledType(String),
+    /// A list's `scheduledType` filter names no type.
+    UnknownScheduledTypeFilter(String),
+    /// A list's `meetingType` names no type.
+    UnknownMeetingType(String),
+    /// A list's `state` names no state.
+    UnknownState(String),
+    /// A field only a whole series has, sent to one occurrence.
+    SeriesOnlyField(&'static str),
+    /// `registration.{field}: false` for a field that is always required.
+    AlwaysRequired(&'static str),
+    /// `automaticLockMinutes` with `enableAutomaticLock: false`.
+    LockMinutesWithoutLock,
+    /// A tracking code name the site does not have; `known` lists the site's names.
+    UnknownTrackingCode {
+        name: String,
+        known: Vec<String>,
+    },
+
+    // Invitees and registrants.
+    /// Invited, but the core gave back nobody.
+    NobodyInvited,
+    /// A bulk insert naming someone already invited.
+    SomeAlreadyInvited,
+    /// `registrationTimeTo` before `registrationTimeFrom`.
+    RegistrationWindowReversed,
+    /// An approve, reject or cancel listing no registrant or more than `limit`.
+    RegistrantCount(usize),
+    /// An approve, reject or cancel item without a readable id.
+    RegistrantWithoutId,
+
+    // Preferences.
+    /// `defaultSite=false`.
+    DefaultSiteFalse,
+    /// No `defaultSite`.
+    DefaultSiteMissing,
+}
+
+impl From<Refusal> for RestError {
+    fn from(r: Refusal) -> Self {
+        use Refusal as R;
+        use StatusCode as S;
+        let (status, text): (StatusCode, String) = match r {
+            R::UnknownResource => (S::NOT_FOUND, "No such REST resource in kaigi.".into()),
+            R::MethodNotServed(method) => (S::METHOD_NOT_ALLOWED, format!("{method} is not served on this resource.")),
+            R::MethodNotAllowed { path, allowed } => (S::METHOD_NOT_ALLOWED, format!("{path} takes {allowed}.")),
+            R::UnreadablePath => (S::NOT_FOUND, "No such resource.".into()),
+            R::QueryTooLong => (S::BAD_REQUEST, "The query string is too long.".into()),
+            R::BodyTooLarge { limit } => {
+                (S::PAYLOAD_TOO_LARGE, format!("The request body is larger than {limit} bytes."))
+            }
+            R::EmptyBody => (S::BAD_REQUEST, "The request body is empty; a JSON object is expected.".into()),
+            R::BadJson(why) => (S::BAD_REQUEST, format!("The body is not valid JSON for this request: {why}")),
+            R::FormTooLarge { limit } => (S::PAYLOAD_TOO_LARGE, format!("The form is larger than {limit} bytes.")),
+            R::FormNotUtf8 => (S::BAD_REQUEST, "The form is not UTF-8.".into()),
+            R::UnknownZoneHeader(name) => {
+                (S::BAD_REQUEST, format!("The timezone header {name} is not an IANA time zone."))
+            }
+            R::NotBearer => (S::UNAUTHORIZED, "Only bearer tokens are accepted: Authorization: Bearer <token>.".into()),
+            R::EmptyParameter(name) => (S::BAD_REQUEST, format!("{name} must not be empty.")),
+            R::NotBoolean(name) => (S::BAD_REQUEST, format!("{name} must be true or false.")),
+            R::NotNumber(name) => (S::BAD_REQUEST, format!("{name} must be a number.")),
+            R::NotDateTime(name) => (S::BAD_REQUEST, format!("{name} must be an ISO 8601 date-time.")),
+            R::NotDigits(name) => (S::BAD_REQUEST, format!("{name} must be digits.")),
+            R::Required(name) => (S::BAD_REQUEST, format!("{name} is required.")),
+            R::OAuthRequired(name) => {
+                let e = RestError::with_status(S::BAD_REQUEST, format!("{name} is required."));
+                return RestError { oauth: Some(oauth_code(OAuthError::InvalidRequest)), ..e };
+            }
+            R::NoClientCredentials => {
+                let text = "client_id and client_secret are required (form fields or HTTP Basic).";
+                let e = RestError::with_status(S::UNAUTHORIZED, text);
+                return RestError { oauth: Some(oauth_code(OAuthError::InvalidClient)), ..e };
+            }
+            R::NotOneOf { field, allowed } => {
+                (S::BAD_REQUEST, format!("{field} must be one of {}.", allowed.join(", ")))
+            }
+            R::MaxOutOfRange(limit) => (S::BAD_REQUEST, format!("max must be 1 to {limit}.")),
+            R::ForeignCursor => (S::BAD_REQUEST, "cursor is not one kaigi handed out in a Link header.".into()),
+            R::TooManyIds(limit) => (S::BAD_REQUEST, format!("id may name at most {limit} people.")),
+            R::UnknownMeeting => return Error::NotFound(Entity::Meeting).into(),
+            R::UnknownPerson => return Error::NotFound(Entity::User).into(),
+            R::UnknownAttendee => return Error::NotFound(Entity::Attendee).into(),
+            R::UnknownLicence => (S::NOT_FOUND, "Licence not found.".into()),
+            R::NotSeriesId(id) => (S::BAD_REQUEST, format!("Meeting ID '{id}' is not allowed for this API.")),
+            R::InviteesPerSeries(id) => (
+                S::BAD_REQUEST,
+                format!("Meeting ID '{id}' is not allowed for this API: kaigi keeps invitees per meeting series."),
+            ),
+            R::UnknownOrg => (S::BAD_REQUEST, "targetOrgId names no organization.".into()),
+            R::NotKeptLeaveOut(field) => (S::BAD_REQUEST, format!("{field} is not kept by kaigi yet; leave it out.")),
+            R::NotKeptSendNone(field) => (S::BAD_REQUEST, format!("{field} is not kept by kaigi yet; send none.")),
+            R::AdhocNotServed => {
+                (S::BAD_REQUEST, "adhoc meetings are not served by kaigi yet; leave adhoc out or false.".into())
+            }
+            R::ForeignSite(url) => (S::BAD_REQUEST, format!("siteUrl {url} is not this site.")),
+            R::NotUsersSite { asked, only } => {
+                (S::NOT_FOUND, format!("siteUrl {asked} is not a site of this user; their only site is {only}."))
+            }
+            R::UnknownZone(name) => (S::BAD_REQUEST, format!("timezone {name} is not an IANA time zone.")),
+            R::ZoneWithoutEquivalent(name) => {
+                (S::BAD_REQUEST, format!("timezone {name} has no equivalent zone in kaigi."))
+            }
+            R::UnsupportedScheduledType(t) => {
+                (S::BAD_REQUEST, format!("scheduledType {t} is not served by kaigi yet; use meeting or webinar."))
+            }
+            R::UnknownScheduledTypeFilter(t) => {
+                (S::BAD_REQUEST, format!("scheduledType {t} is not meeting, webinar or personalRoomMeeting."))
+            }
+            R::UnknownMeetingType(t) => {
+                (S::BAD_REQUEST, format!("meetingType {t} is not meetingSeries, scheduledMeeting or meeting."))
+            }
+            R::UnknownState(s) => (S::BAD_REQUEST, format!("state {s} is not a meeting state.")),
+            R::SeriesOnlyField(name) => (
+                S::BAD_REQUEST,
+                format!("{name} belongs to the whole series; change it on the series, not on one occurrence."),
+            ),
+            R::AlwaysRequired(name) => {
+                (S::BAD_REQUEST, format!("registration.{name}: first name, last name and email are always required."))
+            }
+            R::LockMinutesWithoutLock => {
+                (S::BAD_REQUEST, "automaticLockMinutes is only kept while enableAutomaticLock is true.".into())
+            }
+            R::UnknownTrackingCode { name, known } => (
+                S::BAD_REQUEST,
+                format!("trackingCodes: {name} is not a tracking code of this site ({}).", known.join(", ")),
+            ),
+            R::NobodyInvited => (S::NOT_FOUND, "Invitee not found.".into()),
+            R::SomeAlreadyInvited => (S::CONFLICT, "Some users in the list have been invited.".into()),
+            R::RegistrationWindowReversed => {
+                (S::BAD_REQUEST, "registrationTimeTo must not be before registrationTimeFrom.".into())
+            }
+            R::RegistrantCount(limit) => (S::BAD_REQUEST, format!("registrants must list 1 to {limit} ids.")),
+            R::RegistrantWithoutId => (S::BAD_REQUEST, "Each registrant needs an id.".into()),
+            R::DefaultSiteFalse => {
+                (S::BAD_REQUEST, "defaultSite=false: a kaigi user has one site, which stays their default.".into())
+            }
+            R::DefaultSiteMissing => (S::BAD_REQUEST, "defaultSite is required (defaultSite=true).".into()),
+        };
+        RestError::with_status(status, text)
     }
+}
 
-    pub fn unauthorized(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, description)
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        RestError::from(self).into_response()
     }
 }
 
@@ -118,7 +372,7 @@ impl From<Error> for RestError {
         use StatusCode as S;
         if let Error::OAuth(o) = e {
             let (status, text, code) = oauth_error(o);
-            return RestError { oauth: Some(code), ..RestError::new(status, text) };
+            return RestError { oauth: Some(code), ..RestError::with_status(status, text) };
         }
         let (status, text): (StatusCode, String) = match e {
             Error::NotFound(Entity::Meeting) => (S::NOT_FOUND, "Meeting not found.".into()),
@@ -188,7 +442,7 @@ impl From<Error> for RestError {
                 (S::LOCKED, "The database is busy or unavailable; retry shortly.".into())
             }
         };
-        RestError::new(status, text)
+        RestError::with_status(status, text)
     }
 }
 
@@ -225,5 +479,150 @@ impl IntoResponse for RestError {
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One row per rule: the pattern of its variant, a value of it, and the status and text it
+    /// answers with. The patterns make one exhaustive `match`, so a new variant does not compile
+    /// until it has a row here, and a changed status or text is a visible diff of this table.
+    macro_rules! refusals {
+        ($($pattern:pat => $sample:expr, $status:literal, $text:expr;)*) => {{
+            fn listed(r: &Refusal) {
+                match r {
+                    $($pattern => {})*
+                }
+            }
+            vec![$({
+                let sample: Refusal = $sample;
+                assert!(matches!(&sample, $pattern), "{sample:?} is in the row of another variant");
+                listed(&sample);
+                (sample, $status, $text)
+            }),*]
+        }};
+    }
+
+    #[test]
+    fn every_refusal_has_its_status_and_text() {
+        use Refusal as R;
+        let rows: Vec<(Refusal, u16, &str)> = refusals! {
+            R::UnknownResource => R::UnknownResource, 404, "No such REST resource in kaigi.";
+            R::MethodNotServed(_) => R::MethodNotServed(Method::PATCH), 405, "PATCH is not served on this resource.";
+            R::MethodNotAllowed { .. } => R::MethodNotAllowed { path: "/v1/authorize", allowed: "GET and POST" },
+                405, "/v1/authorize takes GET and POST.";
+            R::UnreadablePath => R::UnreadablePath, 404, "No such resource.";
+            R::QueryTooLong => R::QueryTooLong, 400, "The query string is too long.";
+            R::BodyTooLarge { .. } => R::BodyTooLarge { limit: 1048576 }, 413,
+                "The request body is larger than 1048576 bytes.";
+            R::EmptyBody => R::EmptyBody, 400, "The request body is empty; a JSON object is expected.";
+            R::BadJson(_) => R::BadJson("expected value at line 1 column 1".into()), 400,
+                "The body is not valid JSON for this request: expected value at line 1 column 1";
+            R::FormTooLarge { .. } => R::FormTooLarge { limit: 16384 }, 413, "The form is larger than 16384 bytes.";
+            R::FormNotUtf8 => R::FormNotUtf8, 400, "The form is not UTF-8.";
+            R::UnknownZoneHeader(_) => R::UnknownZoneHeader("Mars/Base".into()), 400,
+                "The timezone header Mars/Base is not an IANA time zone.";
+            R::NotBearer => R::NotBearer, 401, "Only bearer tokens are accepted: Authorization: Bearer <token>.";
+            R::EmptyParameter(_) => R::EmptyParameter("hostEmail"), 400, "hostEmail must not be empty.";
+            R::NotBoolean(_) => R::NotBoolean("current"), 400, "current must be true or false.";
+            R::NotNumber(_) => R::NotNumber("max"), 400, "max must be a number.";
+            R::NotDateTime(_) => R::NotDateTime("from"), 400, "from must be an ISO 8601 date-time.";
+            R::NotDigits(_) => R::NotDigits("meetingNumber"), 400, "meetingNumber must be digits.";
+            R::Required(_) => R::Required("email"), 400, "email is required.";
+            R::OAuthRequired(_) => R::OAuthRequired("code"), 400, "code is required.";
+            R::NoClientCredentials => R::NoClientCredentials, 401,
+                "client_id and client_secret are required (form fields or HTTP Basic).";
+            R::NotOneOf { .. } =>
+                R::NotOneOf { field: "meetingOptions.noteType", allowed: vec!["allowAll", "allowOne"] },
+                400, "meetingOptions.noteType must be one of allowAll, allowOne.";
+            R::MaxOutOfRange(_) => R::MaxOutOfRange(100), 400, "max must be 1 to 100.";
+            R::ForeignCursor => R::ForeignCursor, 400, "cursor is not one kaigi handed out in a Link header.";
+            R::TooManyIds(_) => R::TooManyIds(85), 400, "id may name at most 85 people.";
+            R::UnknownMeeting => R::UnknownMeeting, 404, "Meeting not found.";
+            R::UnknownPerson => R::UnknownPerson, 404, "Person not found.";
+            R::UnknownAttendee => R::UnknownAttendee, 404, "Invitee or registrant not found.";
+            R::UnknownLicence => R::UnknownLicence, 404, "Licence not found.";
+            R::NotSeriesId(_) => R::NotSeriesId("abc_I_1".into()), 400,
+                "Meeting ID 'abc_I_1' is not allowed for this API.";
+            R::InviteesPerSeries(_) => R::InviteesPerSeries("abc_I_1".into()), 400,
+                "Meeting ID 'abc_I_1' is not allowed for this API: kaigi keeps invitees per meeting series.";
+            R::UnknownOrg => R::UnknownOrg, 400, "targetOrgId names no organization.";
+            R::NotKeptLeaveOut(_) => R::NotKeptLeaveOut("roomId"), 400,
+                "roomId is not kept by kaigi yet; leave it out.";
+            R::NotKeptSendNone(_) => R::NotKeptSendNone("registration.rules"), 400,
+                "registration.rules is not kept by kaigi yet; send none.";
+            R::AdhocNotServed => R::AdhocNotServed, 400,
+                "adhoc meetings are not served by kaigi yet; leave adhoc out or false.";
+            R::ForeignSite(_) => R::ForeignSite("other.example.com/x".into()), 400,
+                "siteUrl other.example.com/x is not this site.";
+            R::NotUsersSite { .. } => R::NotUsersSite { asked: "b.example/x".into(), only: "a.example/y".into() }, 404,
+                "siteUrl b.example/x is not a site of this user; their only site is a.example/y.";
+            R::UnknownZone(_) => R::UnknownZone("Mars/Base".into()), 400,
+                "timezone Mars/Base is not an IANA time zone.";
+            R::ZoneWithoutEquivalent(_) => R::ZoneWithoutEquivalent("Etc/GMT+3".into()), 400,
+                "timezone Etc/GMT+3 has no equivalent zone in kaigi.";
+            R::UnsupportedScheduledType(_) => R::UnsupportedScheduledType("personalRoomMeeting".into()), 400,
+                "scheduledType personalRoomMeeting is not served by kaigi yet; use meeting or webinar.";
+            R::UnknownScheduledTypeFilter(_) => R::UnknownScheduledTypeFilter("x".into()), 400,
+                "scheduledType x is not meeting, webinar or personalRoomMeeting.";
+            R::UnknownMeetingType(_) => R::UnknownMeetingType("x".into()), 400,
+                "meetingType x is not meetingSeries, scheduledMeeting or meeting.";
+            R::UnknownState(_) => R::UnknownState("x".into()), 400, "state x is not a meeting state.";
+            R::SeriesOnlyField(_) => R::SeriesOnlyField("recurrence"), 400,
+                "recurrence belongs to the whole series; change it on the series, not on one occurrence.";
+            R::AlwaysRequired(_) => R::AlwaysRequired("requireEmail"), 400,
+                "registration.requireEmail: first name, last name and email are always required.";
+            R::LockMinutesWithoutLock => R::LockMinutesWithoutLock, 400,
+                "automaticLockMinutes is only kept while enableAutomaticLock is true.";
+            R::UnknownTrackingCode { .. } =>
+                R::UnknownTrackingCode { name: "x".into(), known: vec!["a".into(), "b".into()] }, 400, "trackingCodes: x is not a tracking code of this site (a, b).";
+            R::NobodyInvited => R::NobodyInvited, 404, "Invitee not found.";
+            R::SomeAlreadyInvited => R::SomeAlreadyInvited, 409, "Some users in the list have been invited.";
+            R::RegistrationWindowReversed => R::RegistrationWindowReversed, 400,
+                "registrationTimeTo must not be before registrationTimeFrom.";
+            R::RegistrantCount(_) => R::RegistrantCount(100), 400, "registrants must list 1 to 100 ids.";
+            R::RegistrantWithoutId => R::RegistrantWithoutId, 400, "Each registrant needs an id.";
+            R::DefaultSiteFalse => R::DefaultSiteFalse, 400,
+                "defaultSite=false: a kaigi user has one site, which stays their default.";
+            R::DefaultSiteMissing => R::DefaultSiteMissing, 400, "defaultSite is required (defaultSite=true).";
+        };
+        for (refusal, status, text) in rows {
+            let shown = format!("{refusal:?}");
+            // The OAuth form's own refusals also carry the OAuth `error` code.
+            let oauth = match refusal {
+                R::OAuthRequired(_) => Some("invalid_request"),
+                R::NoClientCredentials => Some("invalid_client"),
+                _ => None,
+            };
+            let e = RestError::from(refusal);
+            assert_eq!((e.status.as_u16(), e.description.as_str()), (status, text), "{shown}");
+            assert_eq!(e.oauth, oauth, "{shown}");
+            assert_eq!(e.retry_after, None, "{shown}");
+        }
+    }
+
+    /// A body of the Webex error JSON, as a client reads it.
+    async fn body_of(r: Response) -> (u16, serde_json::Value) {
+        let status = r.status().as_u16();
+        let bytes = axum::body::to_bytes(r.into_body(), 1 << 16).await.expect("a body");
+        (status, serde_json::from_slice(&bytes).expect("JSON"))
+    }
+
+    /// What kaigi-web's `/v1/authorize` answers to another method, through the typed way.
+    #[tokio::test]
+    async fn a_refusal_answers_with_the_webex_error_json() {
+        let (status, body) =
+            body_of(Refusal::MethodNotAllowed { path: "/v1/authorize", allowed: "GET and POST" }.into_response()).await;
+        assert_eq!(status, 405);
+        assert_eq!(body["errors"][0]["description"], "/v1/authorize takes GET and POST.");
+        assert_eq!(body["message"], message(StatusCode::METHOD_NOT_ALLOWED));
+        let (status, body) = body_of(Refusal::OAuthRequired("code").into_response()).await;
+        assert_eq!(status, 400);
+        assert_eq!(
+            (body["error"].as_str(), body["error_description"].as_str()),
+            (Some("invalid_request"), Some("code is required."))
+        );
     }
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestError, RestResult};
 use crate::meetings::{checked_query, host_of, Access};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{json_body, loose_bool, Params, PathId};
@@ -40,24 +40,21 @@ struct InviteeBody {
 /// occurrence or instance id reads the series' invitees; writing needs the series id.
 fn series_of(meeting_id: Option<&str>, reading: bool) -> RestResult<String> {
     let raw = meeting_id.map(str::trim).filter(|s| !s.is_empty());
-    let raw = raw.ok_or_else(|| RestError::bad_request("meetingId is required."))?;
+    let raw = raw.ok_or(Refusal::Required("meetingId"))?;
     match SeriesRef::parse(raw) {
         Some(SeriesRef::Series(s)) => Ok(s),
         Some(other) if reading => Ok(other.series().to_string()),
-        Some(_) => Err(RestError::bad_request(format!(
-            "Meeting ID '{raw}' is not allowed for this API: kaigi keeps invitees per meeting series."
-        ))),
-        None => Err(RestError::not_found("Meeting not found.")),
+        Some(_) => Err(Refusal::InviteesPerSeries(raw.to_string()).into()),
+        None => Err(Refusal::UnknownMeeting.into()),
     }
 }
 
 /// `<series>_<attendee id>`.
 fn parse_invitee_id(id: &str) -> RestResult<(String, i64)> {
-    let not_found = || RestError::not_found("Invitee or registrant not found.");
-    let (series, n) = id.trim().rsplit_once('_').ok_or_else(not_found)?;
+    let (series, n) = id.trim().rsplit_once('_').ok_or(Refusal::UnknownAttendee)?;
     match (SeriesRef::parse(series), n.parse::<i64>()) {
         (Some(SeriesRef::Series(s)), Ok(n)) => Ok((s, n)),
-        _ => Err(not_found()),
+        _ => Err(Refusal::UnknownAttendee.into()),
     }
 }
 
@@ -75,7 +72,7 @@ fn invitee_json(series: &str, a: &Attendee) -> Value {
 fn request_of(b: &InviteeBody) -> RestResult<InviteeRequest> {
     let email = b.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     Ok(InviteeRequest {
-        email: email.ok_or_else(|| RestError::bad_request("email is required."))?.to_string(),
+        email: email.ok_or(Refusal::Required("email"))?.to_string(),
         display_name: b.display_name.clone(),
         co_host: b.co_host.unwrap_or(false),
     })
@@ -93,7 +90,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
     let series = series_of(params.get("meetingId"), true)?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
-        return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
+        return Err(Refusal::MaxOutOfRange(MAX_MAX).into());
     }
     let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
     let panelists_only = params.flag("panelist")?.unwrap_or(false);
@@ -114,7 +111,7 @@ pub async fn create(State(state): State<RestState>, Auth(who): Auth, body: Body)
     let series = series_of(b.meeting_id.as_deref(), false)?;
     let req = request_of(&b)?;
     let added = state.kaigi.invite(&who.caller, &series, &[req], b.send_email.unwrap_or(true)).await?;
-    let a = added.first().ok_or_else(|| RestError::not_found("Invitee not found."))?;
+    let a = added.first().ok_or(Refusal::NobodyInvited)?;
     Ok(Json(invitee_json(&series, a)).into_response())
 }
 
@@ -126,11 +123,11 @@ pub async fn bulk(State(state): State<RestState>, Auth(who): Auth, body: Body) -
     let items = b.items.as_deref().unwrap_or_default();
     let requests = items.iter().map(request_of).collect::<RestResult<Vec<_>>>()?;
     let send = items.iter().all(|i| i.send_email.unwrap_or(true));
-    let added = state.kaigi.invite(&who.caller, &series, &requests, send).await.map_err(|e| match e {
-        kaigi_core::Error::Duplicate(Duplicate::Invitee) => {
-            RestError::new(StatusCode::CONFLICT, "Some users in the list have been invited.")
+    let added = state.kaigi.invite(&who.caller, &series, &requests, send).await.map_err(|e| -> RestError {
+        match e {
+            kaigi_core::Error::Duplicate(Duplicate::Invitee) => Refusal::SomeAlreadyInvited.into(),
+            other => other.into(),
         }
-        other => other.into(),
     })?;
     let items: Vec<Value> = added.iter().map(|a| invitee_json(&series, a)).collect();
     Ok(Json(json!({ "items": items })).into_response())

@@ -30,7 +30,7 @@ use axum::Router;
 use kaigi_core::model::Site;
 use kaigi_core::Kaigi;
 
-use crate::error::RestError;
+use crate::error::Refusal;
 
 #[derive(Clone)]
 pub struct RestState {
@@ -87,7 +87,7 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
 }
 
 async fn not_found() -> Response {
-    RestError::not_found("No such REST resource in kaigi.").into_response()
+    Refusal::UnknownResource.into_response()
 }
 
 /// axum answers a known path with an unknown method with an empty 405; clients get the JSON.
@@ -95,8 +95,7 @@ async fn json_method_not_allowed(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let response = next.run(req).await;
     if response.status() == StatusCode::METHOD_NOT_ALLOWED {
-        return RestError::new(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not served on this resource."))
-            .into_response();
+        return Refusal::MethodNotServed(method).into_response();
     }
     response
 }

@@ -8,7 +8,7 @@ use kaigi_core::rules::scopes::{self, Operation};
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::params::PathId;
 use crate::{ids, site_url, RestState};
 
@@ -44,7 +44,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth) -> RestResult
 pub async fn get_one(State(state): State<RestState>, Auth(who): Auth, PathId(id): PathId) -> RestResult<Response> {
     require(&who)?;
     if id.trim() != ids::licence(who.caller.site.id) {
-        return Err(RestError::not_found("Licence not found."));
+        return Err(Refusal::UnknownLicence.into());
     }
     Ok(Json(licence_json(&state, &who.caller.site).await?).into_response())
 }

@@ -12,7 +12,7 @@ use kaigi_core::model::SiteSettings;
 use serde::{Deserialize, Deserializer, Serialize};
 use Feature as F;
 
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::params::loose_bool;
 
 /// A number the spec types as `number`: `5` and `5.0` alike; a fraction is refused.
@@ -128,11 +128,9 @@ pub struct Switches {
     pub restrict_to_invitees: Option<bool>,
 }
 
-fn enum_of<T: Copy>(field: &str, value: &str, table: &[(&str, T)]) -> RestResult<T> {
-    table.iter().find(|(n, _)| *n == value).map(|(_, v)| *v).ok_or_else(|| {
-        let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-        RestError::bad_request(format!("{field} must be one of {}.", names.join(", ")))
-    })
+fn enum_of<T: Copy>(field: &'static str, value: &str, table: &[(&'static str, T)]) -> RestResult<T> {
+    let found = table.iter().find(|(n, _)| *n == value).map(|(_, v)| *v);
+    Ok(found.ok_or_else(|| Refusal::NotOneOf { field, allowed: table.iter().map(|(n, _)| *n).collect() })?)
 }
 
 fn name_of<T: Copy + PartialEq>(value: T, table: &[(&'static str, T)]) -> &'static str {
@@ -245,9 +243,7 @@ pub fn options_from_body(
         None => replace.then_some(UnlockedJoin::AllowJoinWithLobby),
     };
     c.automatic_lock = match automatic_lock {
-        (Some(false), Some(m)) if m > 0 => {
-            return Err(RestError::bad_request("automaticLockMinutes is only kept while enableAutomaticLock is true."))
-        }
+        (Some(false), Some(m)) if m > 0 => return Err(Refusal::LockMinutesWithoutLock.into()),
         (Some(true), minutes) => Some(AutomaticLock::AfterMinutes(minutes.unwrap_or(0))),
         (None, Some(m)) => Some(AutomaticLock::AfterMinutes(m)),
         (Some(false), _) => Some(AutomaticLock::Off),
@@ -271,13 +267,9 @@ pub fn options_from_body(
             o.tracking.set(i, String::new());
         }
         for code in tracking.unwrap_or_default() {
-            let slot = site.tracking_code_slot(&code.name).ok_or_else(|| {
-                let names: Vec<String> = (1..=TrackingCodes::SLOTS).map(|i| site.tracking_code_name(i)).collect();
-                RestError::bad_request(format!(
-                    "trackingCodes: {} is not a tracking code of this site ({}).",
-                    code.name,
-                    names.join(", ")
-                ))
+            let slot = site.tracking_code_slot(&code.name).ok_or_else(|| Refusal::UnknownTrackingCode {
+                name: code.name.clone(),
+                known: (1..=TrackingCodes::SLOTS).map(|i| site.tracking_code_name(i)).collect(),
             })?;
             o.tracking.set(slot, code.value.clone());
         }

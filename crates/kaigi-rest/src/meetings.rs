@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::meeting_options::{
     audio_out, automatic_lock, meeting_options_out, options_from_body, privileges_out, tracking_out, unlocked_out,
     whole_number, AttendeePrivilegesBody, AudioConnectionBody, MeetingOptionsBody, Switches, TrackingCodeBody,
@@ -173,16 +173,14 @@ impl RegistrationBody {
             ("requireEmail", self.require_email),
         ] {
             if v == Some(false) {
-                return Err(RestError::bad_request(format!(
-                    "registration.{name}: first name, last name and email are always required."
-                )));
+                return Err(Refusal::AlwaysRequired(name).into());
             }
         }
-        for (name, list) in [("customizedQuestions", &self.customized_questions), ("rules", &self.rules)] {
+        for (name, list) in
+            [("registration.customizedQuestions", &self.customized_questions), ("registration.rules", &self.rules)]
+        {
             if list.as_ref().is_some_and(|l| !l.is_empty()) {
-                return Err(RestError::bad_request(format!(
-                    "registration.{name} is not kept by kaigi yet; send none."
-                )));
+                return Err(Refusal::NotKeptSendNone(name).into());
             }
         }
         Ok([
@@ -221,15 +219,15 @@ fn refuse_unkept(b: &MeetingBody, state: &RestState, site: &Site) -> RestResult<
         ("liveStream", &b.live_stream),
     ] {
         if asks(v) {
-            return Err(RestError::bad_request(format!("{name} is not kept by kaigi yet; leave it out.")));
+            return Err(Refusal::NotKeptLeaveOut(name).into());
         }
     }
     if b.adhoc == Some(true) {
-        return Err(RestError::bad_request("adhoc meetings are not served by kaigi yet; leave adhoc out or false."));
+        return Err(Refusal::AdhocNotServed.into());
     }
     if let Some(url) = b.site_url.as_deref().filter(|u| !u.trim().is_empty()) {
         if !site_matches(state, site, url) {
-            return Err(RestError::bad_request(format!("siteUrl {url} is not this site.")));
+            return Err(Refusal::ForeignSite(url.to_string()).into());
         }
     }
     Ok(())
@@ -280,23 +278,17 @@ impl MeetingBody {
 fn body_zone(b: &MeetingBody, header: Option<Tz>, year: i32) -> RestResult<(Tz, Option<u16>)> {
     match b.timezone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
         Some(name) => {
-            let tz: Tz = name
-                .parse()
-                .map_err(|_| RestError::bad_request(format!("timezone {name} is not an IANA time zone.")))?;
-            let zone = timezone::by_iana(name, year)
-                .ok_or_else(|| RestError::bad_request(format!("timezone {name} has no equivalent zone in kaigi.")))?;
+            let tz: Tz = name.parse().map_err(|_| Refusal::UnknownZone(name.to_string()))?;
+            let zone = timezone::by_iana(name, year).ok_or_else(|| Refusal::ZoneWithoutEquivalent(name.to_string()))?;
             Ok((tz, Some(zone.id)))
         }
         None => Ok((header.unwrap_or(Tz::UTC), None)),
     }
 }
 
-fn time_field(name: &str, v: &Option<String>, zone: Tz) -> RestResult<Option<DateTime<Utc>>> {
+fn time_field(name: &'static str, v: &Option<String>, zone: Tz) -> RestResult<Option<DateTime<Utc>>> {
     v.as_deref()
-        .map(|s| {
-            crate::params::parse_time(s, zone)
-                .ok_or_else(|| RestError::bad_request(format!("{name} must be an ISO 8601 date-time.")))
-        })
+        .map(|s| crate::params::parse_time(s, zone).ok_or_else(|| Refusal::NotDateTime(name).into()))
         .transpose()
 }
 
@@ -347,11 +339,7 @@ fn fields(
     let webinar = match b.scheduled_type.as_deref().map(str::trim) {
         None | Some("") | Some("meeting") => false,
         Some("webinar") => true,
-        Some(t) => {
-            return Err(RestError::bad_request(format!(
-                "scheduledType {t} is not served by kaigi yet; use meeting or webinar."
-            )))
-        }
+        Some(t) => return Err(Refusal::UnsupportedScheduledType(t.to_string()).into()),
     };
     let (zone, zone_id) = body_zone(b, header, year)?;
     let invitees = b.invitees.as_ref().map(|list| {
@@ -701,7 +689,7 @@ fn ok_json(v: Value) -> Response {
 }
 
 fn parse_id(id: &str) -> RestResult<SeriesRef> {
-    SeriesRef::parse(id).ok_or_else(|| RestError::not_found("Meeting not found."))
+    Ok(SeriesRef::parse(id).ok_or(Refusal::UnknownMeeting)?)
 }
 
 /// `POST /v1/meetings` → 200 and the series.
@@ -785,9 +773,7 @@ async fn update(
         WriteTarget::Series(s) => s,
         WriteTarget::Occurrence { series, start } => {
             if let Some(name) = b.series_only_field() {
-                return Err(RestError::bad_request(format!(
-                    "{name} belongs to the whole series; change it on the series, not on one occurrence."
-                )));
+                return Err(Refusal::SeriesOnlyField(name).into());
             }
             let f = fields(&b, header, &who.caller.site.settings, state.kaigi.now().year(), false)?;
             let send_email = b.send_email.unwrap_or(true);
@@ -867,7 +853,7 @@ pub async fn list(
     host_of(&state, &who, host_email.as_deref(), Operation::ReadSchedules).await?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
-        return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
+        return Err(Refusal::MaxOutOfRange(MAX_MAX).into());
     }
     let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
     let current = params.flag("current")?.unwrap_or(true);
@@ -876,9 +862,7 @@ pub async fn list(
     let instance_states = ["ended", "inProgress", "lobby"];
     let state_filter = match raw_state {
         Some(s) if kind == "meeting" && instance_states.contains(&s) => None,
-        Some(s) => {
-            Some(MState::parse(s).ok_or_else(|| RestError::bad_request(format!("state {s} is not a meeting state.")))?)
-        }
+        Some(s) => Some(MState::parse(s).ok_or_else(|| Refusal::UnknownState(s.to_string()))?),
         None => None,
     };
     let mut asks_details = false;
@@ -898,11 +882,7 @@ pub async fn list(
     match kind {
         "meetingSeries" | "scheduledMeeting" => {}
         "meeting" => {}
-        other => {
-            return Err(RestError::bad_request(format!(
-                "meetingType {other} is not meetingSeries, scheduledMeeting or meeting."
-            )))
-        }
+        other => return Err(Refusal::UnknownMeetingType(other.to_string()).into()),
     }
     let mut kinds = Vec::new();
     if let Some(t) = params.get("scheduledType") {
@@ -910,11 +890,7 @@ pub async fn list(
             "meeting" => kinds.push(SessionKind::Meeting),
             "webinar" => kinds.push(SessionKind::Event),
             "personalRoomMeeting" => empty = true,
-            other => {
-                return Err(RestError::bad_request(format!(
-                    "scheduledType {other} is not meeting, webinar or personalRoomMeeting."
-                )))
-            }
+            other => return Err(Refusal::UnknownScheduledTypeFilter(other.to_string()).into()),
         }
     }
     let site = &who.caller.site;
@@ -930,9 +906,7 @@ pub async fn list(
     }
     let modified = params.flag("isModified")?;
     let meeting_key = match (params.get("meetingNumber"), params.get("webLink")) {
-        (Some(n), _) => Some(
-            n.replace(' ', "").parse::<u64>().map_err(|_| RestError::bad_request("meetingNumber must be digits."))?,
-        ),
+        (Some(n), _) => Some(n.replace(' ', "").parse::<u64>().map_err(|_| Refusal::NotDigits("meetingNumber"))?),
         (None, Some(link)) => match state.kaigi.meeting_by_link(site, link).await? {
             Some(k) => Some(k),
             None => {

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::{rest_error, Auth};
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::params::{json_body, Params};
 use crate::{ids, RestState};
 
@@ -53,38 +53,28 @@ fn basic_client(headers: &HeaderMap) -> Option<(String, String)> {
 
 /// `POST /v1/access_token` (application/x-www-form-urlencoded).
 pub async fn access_token(State(state): State<RestState>, headers: HeaderMap, body: Body) -> RestResult<Response> {
-    let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| {
-        RestError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("The form is larger than {MAX_FORM_BYTES} bytes."))
-    })?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| RestError::bad_request("The form is not UTF-8."))?;
+    let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| Refusal::FormTooLarge { limit: MAX_FORM_BYTES })?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| Refusal::FormNotUtf8)?;
     let form = Params::parse(Some(text))?;
     let (client_id, client_secret) = match (form.get("client_id"), form.get("client_secret")) {
         (Some(id), Some(secret)) => (id.to_string(), secret.to_string()),
-        _ => basic_client(&headers).ok_or_else(|| {
-            let mut e = RestError::from(Error::OAuth(OAuthError::InvalidClient));
-            e.description = "client_id and client_secret are required (form fields or HTTP Basic).".into();
-            e
-        })?,
+        _ => basic_client(&headers).ok_or(Refusal::NoClientCredentials)?,
     };
     let tokens = match form.get("grant_type") {
         Some("authorization_code") => {
-            let code = form.get("code").ok_or_else(|| missing("code"))?;
+            let code = form.get("code").ok_or(Refusal::OAuthRequired("code"))?;
             let redirect_uri = form.get("redirect_uri");
             let exchanged = state.kaigi.exchange_code(&client_id, &client_secret, code, redirect_uri).await;
             exchanged.map_err(|e| rest_error(&state, e))?
         }
         Some("refresh_token") => {
-            let refresh = form.get("refresh_token").ok_or_else(|| missing("refresh_token"))?;
+            let refresh = form.get("refresh_token").ok_or(Refusal::OAuthRequired("refresh_token"))?;
             let refreshed = state.kaigi.refresh_access_token(&client_id, &client_secret, refresh).await;
             refreshed.map_err(|e| rest_error(&state, e))?
         }
         _ => return Err(Error::OAuth(OAuthError::UnsupportedGrantType).into()),
     };
     Ok(token_json(&tokens))
-}
-
-fn missing(field: &str) -> RestError {
-    RestError { oauth: Some("invalid_request"), ..RestError::bad_request(format!("{field} is required.")) }
 }
 
 #[derive(Deserialize)]
@@ -108,13 +98,11 @@ pub async fn application_token(
 ) -> RestResult<Response> {
     let b: AppTokenBody = json_body(body).await?;
     let target = match b.target_org_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(org) => {
-            Some(ids::parse_org(org).ok_or_else(|| RestError::bad_request("targetOrgId names no organization."))?)
-        }
+        Some(org) => Some(ids::parse_org(org).ok_or(Refusal::UnknownOrg)?),
         None => None,
     };
     if b.client_secret.is_empty() {
-        return Err(RestError::bad_request("clientSecret is required."));
+        return Err(Refusal::Required("clientSecret").into());
     }
     let client_id = ids::application_client_id(&application_id);
     let minted = state.kaigi.service_app_tokens(&who, &client_id, &b.client_id, &b.client_secret, target).await;

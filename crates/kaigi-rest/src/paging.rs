@@ -7,7 +7,7 @@ use axum::response::Response;
 use chrono::DateTime;
 use kaigi_core::model::ListCursor;
 
-use crate::error::RestError;
+use crate::error::{Refusal, RestResult};
 use crate::params::{encode, Params};
 
 /// The query parameter short lists page with (how many items of the full result to skip).
@@ -32,13 +32,13 @@ pub fn link_after(response: &mut Response, base: &str, path: &str, params: &Para
 }
 
 /// The `cursor` parameter of a request, if any.
-pub fn cursor(params: &Params) -> Result<Option<ListCursor>, RestError> {
+pub fn cursor(params: &Params) -> RestResult<Option<ListCursor>> {
     let Some(raw) = params.get(CURSOR) else { return Ok(None) };
     let parsed = raw.split_once('.').and_then(|(ms, id)| {
         let start = DateTime::from_timestamp_millis(ms.parse().ok()?)?;
         Some((start, id.parse().ok()?))
     });
-    parsed.map(Some).ok_or_else(|| RestError::bad_request("cursor is not one kaigi handed out in a Link header."))
+    Ok(Some(parsed.ok_or(Refusal::ForeignCursor)?))
 }
 
 fn link_with(response: &mut Response, base: &str, path: &str, params: &Params, name: &str, value: &str) {

@@ -9,7 +9,7 @@ use kaigi_core::rules::timezone;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{Params, PathId};
 use crate::{ids, site_url, RestState};
@@ -70,7 +70,7 @@ pub async fn get_one(State(state): State<RestState>, Auth(who): Auth, PathId(id)
     let site = &who.caller.site;
     let user_id = match ids::parse_person(&id) {
         Some((s, u)) if s == site.id => u,
-        _ => return Err(RestError::not_found("Person not found.")),
+        _ => return Err(Refusal::UnknownPerson.into()),
     };
     let user = state.kaigi.person(&who.caller, user_id).await?;
     Ok(Json(person_json(&state, site, &user)).into_response())
@@ -84,7 +84,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
     let site = who.caller.site.clone();
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
-        return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
+        return Err(Refusal::MaxOutOfRange(MAX_MAX).into());
     }
     let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
     let mut not_found = Vec::new();
@@ -92,7 +92,7 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
         Some(list) => {
             let wanted: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
             if wanted.len() > MAX_IDS {
-                return Err(RestError::bad_request(format!("id may name at most {MAX_IDS} people.")));
+                return Err(Refusal::TooManyIds(MAX_IDS).into());
             }
             let mut found = Vec::new();
             for w in wanted {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::meetings::site_matches;
 use crate::params::{json_body, loose_bool, Params};
 use crate::{site_url, RestState};
@@ -40,11 +40,7 @@ fn check_site(state: &RestState, site: &Site, url: &str) -> RestResult<()> {
     if site_matches(state, site, url) {
         Ok(())
     } else {
-        Err(RestError::not_found(format!(
-            "siteUrl {} is not a site of this user; their only site is {}.",
-            url.trim(),
-            site_url(state, site)
-        )))
+        Err(Refusal::NotUsersSite { asked: url.trim().to_string(), only: site_url(state, site) }.into())
     }
 }
 
@@ -410,16 +406,12 @@ pub async fn put_sites(
     let (_, params) = owner(&state, &who, raw.as_deref(), PreferenceAccess::Write).await?;
     match params.flag("defaultSite")? {
         Some(true) => {}
-        Some(false) => {
-            return Err(RestError::bad_request(
-                "defaultSite=false: a kaigi user has one site, which stays their default.",
-            ))
-        }
-        None => return Err(RestError::bad_request("defaultSite is required (defaultSite=true).")),
+        Some(false) => return Err(Refusal::DefaultSiteFalse.into()),
+        None => return Err(Refusal::DefaultSiteMissing.into()),
     }
     let b: DefaultSiteBody = json_body(body).await?;
     let url = b.site_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    let url = url.ok_or_else(|| RestError::bad_request("siteUrl is required."))?;
+    let url = url.ok_or(Refusal::Required("siteUrl"))?;
     let site = &who.caller.site;
     check_site(&state, site, url)?;
     Ok(Json(json!({ "siteUrl": site_url(&state, site), "default": true })).into_response())

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::auth::Auth;
-use crate::error::{RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::meetings::{checked_query, host_of, Access};
 use crate::paging::{link_next, OFFSET};
 use crate::params::{json_body, loose_bool, Params, PathId, PathIds};
@@ -38,13 +38,13 @@ const PROFILE_FIELDS: [(&str, &str); 10] = [
 fn series(id: &str) -> RestResult<String> {
     match SeriesRef::parse(id) {
         Some(SeriesRef::Series(s)) => Ok(s),
-        Some(_) => Err(RestError::bad_request(format!("Meeting ID '{id}' is not allowed for this API."))),
-        None => Err(RestError::not_found("Meeting not found.")),
+        Some(_) => Err(Refusal::NotSeriesId(id.to_string()).into()),
+        None => Err(Refusal::UnknownMeeting.into()),
     }
 }
 
 fn registrant_id(id: &str) -> RestResult<i64> {
-    id.trim().parse().map_err(|_| RestError::not_found("Invitee or registrant not found."))
+    Ok(id.trim().parse().map_err(|_| Refusal::UnknownAttendee)?)
 }
 
 fn status(a: &Attendee) -> &'static str {
@@ -116,7 +116,7 @@ pub async fn create(
     // Answers to a registration form's own questions: kaigi keeps no such questions yet, so an
     // answer to one is refused by name rather than dropped.
     if form.get("customizedQuestions").is_some_and(|q| q.as_array().is_none_or(|a| !a.is_empty())) {
-        return Err(RestError::bad_request("customizedQuestions is not kept by kaigi yet; send none."));
+        return Err(Refusal::NotKeptSendNone("customizedQuestions").into());
     }
     let get = |k: &str| form.get(k).and_then(text_of).unwrap_or_default();
     let mut profile = std::collections::BTreeMap::new();
@@ -153,7 +153,7 @@ pub async fn list(
     let series = series(&id)?;
     let max = params.number("max")?.map(|m| m as usize).unwrap_or(DEFAULT_MAX);
     if max == 0 || max > MAX_MAX {
-        return Err(RestError::bad_request(format!("max must be 1 to {MAX_MAX}.")));
+        return Err(Refusal::MaxOutOfRange(MAX_MAX).into());
     }
     let offset = params.number(OFFSET)?.unwrap_or(0) as usize;
     let email = params.get("email").map(str::to_lowercase);
@@ -162,7 +162,7 @@ pub async fn list(
     let to = params.time("registrationTimeTo", chrono_tz::Tz::UTC)?;
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
-            return Err(RestError::bad_request("registrationTimeTo must not be before registrationTimeFrom."));
+            return Err(Refusal::RegistrationWindowReversed.into());
         }
     }
     let (_, all) = state.kaigi.registrants_of(&who.caller, &series).await?;
@@ -213,16 +213,12 @@ async fn decide(
     let series = series(&id)?;
     let b: DecisionBody = json_body(body).await?;
     if b.registrants.is_empty() || b.registrants.len() > MAX_MAX {
-        return Err(RestError::bad_request(format!("registrants must list 1 to {MAX_MAX} ids.")));
+        return Err(Refusal::RegistrantCount(MAX_MAX).into());
     }
     let ids = b
         .registrants
         .iter()
-        .map(|r| {
-            text_of(&r.id)
-                .and_then(|t| t.parse().ok())
-                .ok_or_else(|| RestError::bad_request("Each registrant needs an id."))
-        })
+        .map(|r| Ok(text_of(&r.id).and_then(|t| t.parse().ok()).ok_or(Refusal::RegistrantWithoutId)?))
         .collect::<RestResult<Vec<i64>>>()?;
     match what {
         "approve" => state.kaigi.decide_registrants(&who.caller, &series, &ids, true).await?,
