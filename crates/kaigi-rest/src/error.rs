@@ -34,17 +34,6 @@ impl RestError {
         Self { status, description: description.into(), retry_after: None, oauth: None }
     }
 
-    /// Transitional: kaigi-web's `/v1/authorize` 405 still builds its answer with a status of its
-    /// own choosing. Use `Refusal::MethodNotAllowed { path, allowed }` instead; this goes when
-    /// its last caller has moved.
-    #[deprecated(
-        note = "choose no status outside kaigi-rest's error.rs: use `Refusal` (e.g. `Refusal::MethodNotAllowed`)"
-    )]
-    #[doc(hidden)]
-    pub fn new(status: StatusCode, description: impl Into<String>) -> Self {
-        Self::with_status(status, description)
-    }
-
     /// `Retry-After` in `secs` rather than [`RETRY_AFTER_SECS`] (a limit counted per minute is
     /// over when its minute is).
     pub(crate) fn retry_after(mut self, secs: u32) -> Self {

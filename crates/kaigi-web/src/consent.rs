@@ -47,8 +47,7 @@ pub fn routes(kaigi: Arc<Kaigi>) -> Router<Web> {
 
 /// Any other method: the REST face's JSON 405, as everywhere under /v1.
 async fn other_method() -> Response {
-    kaigi_rest::error::RestError::new(StatusCode::METHOD_NOT_ALLOWED, "/v1/authorize takes GET and POST.")
-        .into_response()
+    kaigi_rest::error::Refusal::MethodNotAllowed { path: PATH, allowed: "GET and POST" }.into_response()
 }
 
 /// What each scope lets the integration do, in words for the person deciding.
