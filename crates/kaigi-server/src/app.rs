@@ -15,11 +15,7 @@ use kaigi_xmlapi::codes::Failure;
 use kaigi_xmlapi::envelope::{encode_unreadable, MAX_REQUEST_BYTES};
 use kaigi_xmlapi::{Reply, XmlApi};
 
-#[derive(Clone)]
-pub struct AppState {
-    pub kaigi: Arc<Kaigi>,
-    pub xml: Arc<XmlApi>,
-}
+use crate::state::AppState;
 
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
     let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 fn error_json(state: &AppState, status: StatusCode, message: &str) -> Response {
     json_response(&state.kaigi, status, message)

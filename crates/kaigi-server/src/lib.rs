@@ -6,6 +6,7 @@ pub mod app;
 pub mod conn;
 pub mod control;
 pub mod demo;
+pub mod state;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
