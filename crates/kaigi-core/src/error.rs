@@ -279,7 +279,8 @@ impl Field {
             Field::JoinBeforeHostMinutes => "joinBeforeHostMinutes",
             Field::Language => "language",
             Field::LastName => "lastName",
-            Field::MeetingPassword => "meetingPassword",
+            // The REST API's name; the XML API renders its own (`meetingPassword`).
+            Field::MeetingPassword => "password",
             Field::MeetingType => "meetingType",
             Field::MobileNumber => "mobileNumber",
             Field::MonthInYear => "monthInYear",

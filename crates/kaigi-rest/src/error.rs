@@ -441,7 +441,6 @@ fn member_of(field: Field) -> &'static str {
         Field::People => "items",
         Field::RecurrenceEnd => "recurrence",
         Field::ClientId => "clientId",
-        Field::MeetingPassword => "password",
         Field::AttendeeId => "id",
         other => other.name(),
     }

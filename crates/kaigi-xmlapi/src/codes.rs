@@ -135,6 +135,7 @@ fn element_of(field: Field) -> &'static str {
         Field::RecurrenceEnd => "afterMeetingNumber",
         Field::Reminder => "remind",
         Field::ClientId => "clientId",
+        Field::MeetingPassword => "meetingPassword",
         other => other.name(),
     }
 }

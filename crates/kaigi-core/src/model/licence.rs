@@ -77,7 +77,7 @@ pub enum Person<'a> {
     Guest(&'a str),
 }
 
-/// What [`Kaigi::ask_licence`] answers: the decision (not yet tied to a booking, not yet
+/// What the licence question of a use case answers: the decision (not yet tied to a booking, not yet
 /// recorded) and, when a free seat was given, the user as they are now.
 #[derive(Debug, Clone)]
 pub struct Asked {

@@ -19,7 +19,7 @@ use crate::rules::limits::{
     GENERATED_PASSWORD_LEN, JOIN_BEFORE_HOST_MINUTES, LIST_SCAN_LIMIT, MAX_AGENDA, MAX_DURATION_MINUTES, MAX_TITLE,
 };
 use crate::rules::schedule::{current_times, duration_of, occurrence_state, series_state, window, zone_of, REST_KINDS};
-use crate::rules::validate::meeting::text;
+use crate::rules::validate::meeting::{required, text};
 use crate::rules::{recurrence, rrule, schedule, timezone};
 use crate::Kaigi;
 
@@ -164,16 +164,7 @@ impl Kaigi {
         replace: bool,
     ) -> Result<Meeting> {
         if replace {
-            for (name, given) in [
-                (Field::Title, f.title.is_some()),
-                (Field::Password, f.password.is_some()),
-                (Field::Start, f.start.is_some()),
-                (Field::End, f.end.is_some()),
-            ] {
-                if !given {
-                    return Err(Error::invalid(name, format!("{name} is required")));
-                }
-            }
+            required(f)?;
         }
         let r = MeetingRef::Uuid(series.to_string());
         let (m, _) = self.get_meeting(caller, &r, &REST_KINDS).await?;

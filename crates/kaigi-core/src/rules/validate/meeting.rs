@@ -96,10 +96,11 @@ pub fn filled(field: Field, v: &str, max: usize) -> Result<String> {
     Ok(v.to_string())
 }
 
+/// What a whole meeting series (a create, or a replacing PUT) must give.
 pub fn required(f: &SeriesFields) -> Result<()> {
     for (name, given) in [
         (Field::Title, f.title.is_some()),
-        (Field::Password, f.password.is_some()),
+        (Field::MeetingPassword, f.password.is_some()),
         (Field::Start, f.start.is_some()),
         (Field::End, f.end.is_some()),
     ] {
