@@ -1,9 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::LicenseError;
+use crate::error::{Error, LicenseError};
 use crate::model::{MeetingId, SiteId, User, UserId};
-use crate::Error;
 
 /// One stretch of time a user held a host seat.
 #[derive(Debug, Clone, PartialEq, Eq)]
