@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use kaigi_core::model::meeting_options::{EntryExitTone, MeetingOptions};
 use kaigi_core::model::{
-    Invitee, ListStatus, Meeting, MeetingFields, MeetingListing, MeetingOrder, MeetingRef, Recurrence, RepeatKind,
-    SessionKind, User,
+    AttendeeOptionsChange, Invitee, ListStatus, Meeting, MeetingFields, MeetingListing, MeetingOrder, MeetingRef,
+    Recurrence, RepeatKind, SessionKind, User,
 };
 use kaigi_core::rules::timezone;
 use kaigi_core::rules::timezone::TimeZoneInfo;
@@ -34,21 +34,37 @@ pub fn meeting_ref(body: &Element) -> Result<MeetingRef, Failure> {
     Err(Failure::invalid("meetingKey", "is required (or meetingUUID)"))
 }
 
-/// `(name, value)` pairs of a flat block (`attendeeOptions`), nested values joined by `;`.
-fn pairs(el: Option<&Element>) -> Option<Vec<(String, String)>> {
-    el.map(|e| {
-        e.children
-            .iter()
-            .map(|c| {
-                let value = if c.children.is_empty() {
-                    c.text.clone()
-                } else {
-                    c.children.iter().map(|g| g.text.as_str()).collect::<Vec<_>>().join(";")
-                };
-                (c.name.clone(), value)
-            })
-            .collect()
-    })
+/// `attendeeOptions`: each child the XML API names, read into the core's typed change. A
+/// switch takes true/false (or 1/0); an option kaigi does not keep is refused by name.
+fn attendee_options(el: &Element) -> Result<AttendeeOptionsChange, Failure> {
+    let mut change = AttendeeOptionsChange::default();
+    for c in &el.children {
+        let name = c.name.as_str();
+        let flag = || match c.text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(Some(true)),
+            "false" | "0" => Ok(Some(false)),
+            _ => Err(Failure::invalid("attendeeOptions", &format!("{name} must be true or false"))),
+        };
+        match name.to_ascii_lowercase().as_str() {
+            "request" => change.request = flag()?,
+            "registration" => change.registration = flag()?,
+            "auto" => change.auto = flag()?,
+            "emailinvitations" => change.email_invitations = flag()?,
+            "excludepassword" => change.exclude_password = flag()?,
+            "joinrequiresaccount" => change.join_requires_account = flag()?,
+            "participantlimit" => {
+                let n = c.text.trim().parse().map_err(|_| Failure::invalid("participantLimit", "must be a number"))?;
+                change.participant_limit = Some(n);
+            }
+            _ => {
+                return Err(Failure::invalid(
+                    "attendeeOptions",
+                    &format!("{name} is not an attendee option kaigi keeps"),
+                ))
+            }
+        }
+    }
+    Ok(change)
 }
 
 fn weekday(s: &str) -> Result<Weekday, Failure> {
@@ -190,7 +206,9 @@ pub fn meeting_fields(body: &Element) -> Result<MeetingFields, Failure> {
     if let Some(r) = body.child("repeat") {
         f.repeat = Some(repeat(r)?);
     }
-    f.attendee_options = pairs(body.child("attendeeOptions"));
+    if let Some(a) = body.child("attendeeOptions") {
+        f.attendee_options = attendee_options(a)?;
+    }
     if let Some(form) = body.child("registrationForm") {
         f.registration_form = Some(
             form.children

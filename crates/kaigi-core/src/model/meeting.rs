@@ -169,6 +169,38 @@ pub struct AttendeeOptions {
     pub join_requires_account: bool,
 }
 
+/// A change of a meeting's attendee options: None leaves an option as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttendeeOptionsChange {
+    pub request: Option<bool>,
+    pub registration: Option<bool>,
+    pub auto: Option<bool>,
+    pub email_invitations: Option<bool>,
+    pub participant_limit: Option<u32>,
+    pub exclude_password: Option<bool>,
+    pub join_requires_account: Option<bool>,
+}
+
+impl AttendeeOptionsChange {
+    /// `o` with every option this change gives.
+    pub fn apply_to(&self, o: &mut AttendeeOptions) {
+        let set = |dst: &mut bool, v: Option<bool>| {
+            if let Some(v) = v {
+                *dst = v;
+            }
+        };
+        set(&mut o.request, self.request);
+        set(&mut o.registration, self.registration);
+        set(&mut o.auto, self.auto);
+        set(&mut o.email_invitations, self.email_invitations);
+        set(&mut o.exclude_password, self.exclude_password);
+        set(&mut o.join_requires_account, self.join_requires_account);
+        if let Some(n) = self.participant_limit {
+            o.participant_limit = n;
+        }
+    }
+}
+
 /// The registration form's fields and whether each is required (40.6.1).
 pub const REGISTRATION_FIELDS: [&str; 10] =
     ["phone", "title", "company", "address1", "address2", "city", "state", "postalCode", "country", "fax"];

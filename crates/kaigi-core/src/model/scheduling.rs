@@ -1,8 +1,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::model::{
-    Invitee, ListStatus, Meeting, MeetingId, MeetingOptions, OccurrenceException, Recurrence, SessionKind,
-    SessionStatus, UsageRecord, User,
+    AttendeeOptionsChange, Invitee, ListStatus, Meeting, MeetingId, MeetingOptions, OccurrenceException, Recurrence,
+    SessionKind, SessionStatus, UsageRecord, User,
 };
 
 /// How a request names a meeting: its key or its meetingUUID (40.6.0).
@@ -42,7 +42,7 @@ pub struct MeetingFields {
     pub options: MeetingOptions,
     pub repeat: Option<Recurrence>,
     /// (name, value) pairs of `attendeeOptions`.
-    pub attendee_options: Option<Vec<(String, String)>>,
+    pub attendee_options: AttendeeOptionsChange,
     /// (field, required) pairs of `registrationForm` (40.6.1).
     pub registration_form: Option<Vec<(String, bool)>>,
     /// The person the booking is made for, when the face knows it (the booking page, REST

@@ -15,8 +15,7 @@ use crate::model::{
 use crate::rules::limits::{
     ACCESS_TOKEN_DAYS, CODE_MINUTES, MAX_SCOPE_BYTES, MAX_STATE_BYTES, REFRESH_TOKEN_DAYS, TOKEN_REQUESTS_PER_MINUTE,
 };
-use crate::rules::scopes::granted_scopes;
-use crate::rules::scopes::{self, Operation};
+use crate::rules::scopes::{self, granted_scopes, Operation};
 use crate::rules::secrets::token_hash;
 use crate::Kaigi;
 

@@ -6,8 +6,7 @@ use chrono::Duration;
 use crate::error::{AuthFailure, Entity, Error, Field, Result, ScheduleError};
 use crate::model::{Caller, IssuedToken, Principal, Site, StoredToken, TokenCaller, TokenKind, User};
 use crate::rules::limits::PERSONAL_TOKEN_HOURS;
-use crate::rules::scopes::scopes_allowed;
-use crate::rules::scopes::{self, Operation};
+use crate::rules::scopes::{self, scopes_allowed, Operation};
 use crate::rules::secrets::token_hash;
 use crate::Kaigi;
 

@@ -240,9 +240,7 @@ impl Kaigi {
         }
         check_options(&f.options)?;
         m.options.merge(&f.options);
-        if let Some(opts) = &f.attendee_options {
-            apply_attendee_options(&mut m.attendee_options, opts)?;
-        }
+        f.attendee_options.apply_to(&mut m.attendee_options);
         if let Some(form) = &f.registration_form {
             for (field, required) in form {
                 let Some(name) = REGISTRATION_FIELDS.iter().find(|n| n.eq_ignore_ascii_case(field)) else {
@@ -704,35 +702,4 @@ impl Kaigi {
         let links = self.meeting_links(&site, &meeting);
         Ok(CalendarEntry { for_host: meeting.host_token == token, meeting, host, starts, links })
     }
-}
-
-fn apply_attendee_options(o: &mut AttendeeOptions, pairs: &[(String, String)]) -> Result<()> {
-    for (name, value) in pairs {
-        let flag = || -> Result<bool> {
-            match value.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" => Ok(true),
-                "false" | "0" => Ok(false),
-                _ => Err(Error::invalid(Field::AttendeeOptions, format!("{name} must be true or false"))),
-            }
-        };
-        match name.to_ascii_lowercase().as_str() {
-            "request" => o.request = flag()?,
-            "registration" => o.registration = flag()?,
-            "auto" => o.auto = flag()?,
-            "emailinvitations" => o.email_invitations = flag()?,
-            "excludepassword" => o.exclude_password = flag()?,
-            "joinrequiresaccount" => o.join_requires_account = flag()?,
-            "participantlimit" => {
-                o.participant_limit =
-                    value.trim().parse().map_err(|_| Error::invalid(Field::ParticipantLimit, "must be a number"))?
-            }
-            _ => {
-                return Err(Error::invalid(
-                    Field::AttendeeOptions,
-                    format!("{name} is not an attendee option kaigi keeps"),
-                ))
-            }
-        }
-    }
-    Ok(())
 }

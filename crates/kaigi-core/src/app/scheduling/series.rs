@@ -11,9 +11,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::error::{Entity, Error, Field, Result, ScheduleError};
 use crate::model::{
-    is_series_id, Caller, HistoryQuery, Instance, ListStatus, Meeting, MeetingFields, MeetingQuery, MeetingRef,
-    Recurrence, ScheduledOccurrence, SeriesFields, SeriesItem, SeriesListing, SeriesPage, SeriesRef, SessionKind,
-    SessionStatus, Shape, User, WriteTarget,
+    is_series_id, AttendeeOptionsChange, Caller, HistoryQuery, Instance, ListStatus, Meeting, MeetingFields,
+    MeetingQuery, MeetingRef, Recurrence, ScheduledOccurrence, SeriesFields, SeriesItem, SeriesListing, SeriesPage,
+    SeriesRef, SessionKind, SessionStatus, Shape, User, WriteTarget,
 };
 use crate::rules::limits::{
     GENERATED_PASSWORD_LEN, JOIN_BEFORE_HOST_MINUTES, LIST_SCAN_LIMIT, MAX_AGENDA, MAX_DURATION_MINUTES, MAX_TITLE,
@@ -94,23 +94,15 @@ impl Kaigi {
             registration_form: f.registration_form.clone(),
             ..MeetingFields::default()
         };
-        let mut attendee = Vec::new();
-        if let Some(x) = f.exclude_password {
-            attendee.push(("excludePassword".to_string(), x.to_string()));
-        }
-        if let Some(x) = f.join_requires_account {
-            attendee.push(("joinRequiresAccount".to_string(), x.to_string()));
-        }
-        if let Some(auto) = f.registration {
-            attendee.push(("registration".into(), "true".into()));
-            attendee.push(("auto".into(), auto.to_string()));
-        }
-        if let Some(n) = f.max_registrations {
-            attendee.push(("participantLimit".into(), n.to_string()));
-        }
-        if !attendee.is_empty() {
-            mf.attendee_options = Some(attendee);
-        }
+        mf.attendee_options = AttendeeOptionsChange {
+            exclude_password: f.exclude_password,
+            join_requires_account: f.join_requires_account,
+            // Registration on, approved automatically or not.
+            registration: f.registration.map(|_| true),
+            auto: f.registration,
+            participant_limit: f.max_registrations,
+            ..AttendeeOptionsChange::default()
+        };
         Ok(mf)
     }
 
