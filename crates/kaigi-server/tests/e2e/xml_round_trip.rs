@@ -373,8 +373,9 @@ async fn random_meetings_come_back_as_sent_and_one_change_keeps_the_rest_on_sqli
 }
 
 #[tokio::test]
+#[cfg_attr(not(kaigi_pg), ignore = "SKIPPED: set KAIGI_TEST_DATABASE_URL=postgres://… to run it on PostgreSQL")]
 async fn random_meetings_come_back_as_sent_and_one_change_keeps_the_rest_on_postgres() {
-    let Some(s) = TestServer::start_postgres(5, &["alice", "bob"]).await else { return };
+    let s = TestServer::start_postgres(5, &["alice", "bob"]).await;
     round_trips(&s, 0x6B61_6967_6902, 25).await;
 }
 
