@@ -21,83 +21,23 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
-use kaigi_core::error::ConflictOn;
-use kaigi_core::error::StoreError;
+use kaigi_core::error::{ConflictOn, StoreError};
 use kaigi_core::model::meeting_options::{
     AccessCodeOrder, AudioSupport, AutomaticLock, CallInNumbers, Conduct, EntryExitTone, Feature, Features,
     MeetingOptions, Reminder, Telephony, TrackingCodes, UnlockedJoin,
 };
-use kaigi_core::model::ActiveState;
-use kaigi_core::model::ApiKey;
-use kaigi_core::model::Attendee;
-use kaigi_core::model::AttendeeOptions;
-use kaigi_core::model::AttendeeRecord;
-use kaigi_core::model::AttendeeRole;
-use kaigi_core::model::AttendeeStatus;
-use kaigi_core::model::AudioOptions;
-use kaigi_core::model::AudioType;
-use kaigi_core::model::DatedPlan;
-use kaigi_core::model::EventKind;
-use kaigi_core::model::ExceptionCount;
-use kaigi_core::model::HostMonth;
-use kaigi_core::model::Integration;
-use kaigi_core::model::IntegrationKind;
-use kaigi_core::model::Invitee;
-use kaigi_core::model::JoinStatus;
-use kaigi_core::model::LicenseAction;
-use kaigi_core::model::LicenseDecision;
-use kaigi_core::model::LicenseOutcome;
-use kaigi_core::model::LicensePlan;
-use kaigi_core::model::ListStatus;
-use kaigi_core::model::Mail;
-use kaigi_core::model::Meeting;
-use kaigi_core::model::MeetingId;
-use kaigi_core::model::MeetingPreferences;
-use kaigi_core::model::MeetingQuery;
-use kaigi_core::model::NewSite;
-use kaigi_core::model::OauthCode;
-use kaigi_core::model::OccurrenceException;
-use kaigi_core::model::Participant;
-use kaigi_core::model::PendingEmail;
-use kaigi_core::model::PersonalRoom;
-use kaigi_core::model::PhoneNumber;
-use kaigi_core::model::PreferencesWrite;
-use kaigi_core::model::Privileges;
-use kaigi_core::model::Profile;
-use kaigi_core::model::Recording;
-use kaigi_core::model::Recurrence;
-use kaigi_core::model::RepeatKind;
-use kaigi_core::model::Role;
-use kaigi_core::model::RoomOptions;
-use kaigi_core::model::SchedulingOptions;
-use kaigi_core::model::SeatChange;
-use kaigi_core::model::SeatPeriod;
-use kaigi_core::model::SessionEnd;
-use kaigi_core::model::SessionEvent;
-use kaigi_core::model::SessionKind;
-use kaigi_core::model::SessionState;
-use kaigi_core::model::SessionStatus;
-use kaigi_core::model::SessionTicket;
-use kaigi_core::model::Shape;
-use kaigi_core::model::Site;
-use kaigi_core::model::SiteId;
-use kaigi_core::model::SiteSettings;
-use kaigi_core::model::StoredToken;
-use kaigi_core::model::TokenKind;
-use kaigi_core::model::UsageRecord;
-use kaigi_core::model::User;
-use kaigi_core::model::UserId;
-use kaigi_core::model::UserOrderBy;
-use kaigi_core::model::UserQuery;
-use kaigi_core::model::VideoDevice;
-use kaigi_core::model::VideoOptions;
+use kaigi_core::model::{
+    ActiveState, ApiKey, Attendee, AttendeeOptions, AttendeeRecord, AttendeeRole, AttendeeStatus, AudioOptions,
+    AudioType, DatedPlan, EventKind, ExceptionCount, HostMonth, Integration, IntegrationKind, Invitee, JoinStatus,
+    LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, ListStatus, Mail, Meeting, MeetingId,
+    MeetingPreferences, MeetingQuery, NewSite, OauthCode, OccurrenceException, Participant, PendingEmail, PersonalRoom,
+    PhoneNumber, PreferencesWrite, Privileges, Profile, Recording, Recurrence, RepeatKind, Role, RoomOptions,
+    SchedulingOptions, SeatChange, SeatPeriod, SessionEnd, SessionEvent, SessionKind, SessionState, SessionStatus,
+    SessionTicket, Shape, Site, SiteId, SiteSettings, StoredToken, TokenKind, UsageRecord, User, UserId, UserOrderBy,
+    UserQuery, VideoDevice, VideoOptions,
+};
 use kaigi_core::ports::clock::AdjustableClock;
-use kaigi_core::ports::ActivityStore;
-use kaigi_core::ports::AttendeeStore;
-use kaigi_core::ports::IntegrationStore;
-use kaigi_core::ports::LicenseLogStore;
-use kaigi_core::ports::Store;
-use kaigi_core::ports::TokenStore;
+use kaigi_core::ports::{ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, Store, TokenStore};
 use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
 use sqlx::{AnyConnection, Connection, Executor};
