@@ -25,7 +25,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use kaigi_core::model::Site;
 use kaigi_core::Kaigi;
@@ -47,9 +47,31 @@ pub fn site_url(state: &RestState, site: &Site) -> String {
 }
 
 /// The `/v1` routes, to be nested under `/v1`.
+/// The spec's fixed paths under `/meetings/` that kaigi does not serve yet. Without a route of
+/// their own they would reach `/meetings/{id}` and be answered as a meeting id ("Meeting not
+/// found.", or a DELETE reaching the meeting-delete handler); they get the unknown-resource 404,
+/// whatever the method. A test keeps this list equal to the spec's fixed segments that have no
+/// route here.
+pub const UNSERVED_MEETING_PATHS: [&str; 10] = [
+    "controls",
+    "join",
+    "pollResults",
+    "polls",
+    "postMeetingChats",
+    "q_and_a",
+    "reassignHost",
+    "sessionTypes",
+    "templates",
+    "trackingCodes",
+];
+
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
     let state = RestState { kaigi, bodies: Arc::default() };
-    Router::new()
+    let mut router = Router::new();
+    for segment in UNSERVED_MEETING_PATHS {
+        router = router.route(&format!("/meetings/{segment}"), any(not_found));
+    }
+    router
         .route("/meetings", get(meetings::list).post(meetings::create))
         .route(
             "/meetings/{id}",
@@ -98,4 +120,31 @@ async fn json_method_not_allowed(req: Request, next: Next) -> Response {
         return Refusal::MethodNotServed(method).into_response();
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::UNSERVED_MEETING_PATHS;
+
+    /// Every fixed segment the vendor's spec puts under `/meetings/` is either served or listed as
+    /// unserved, so none can fall into `/meetings/{id}` (the spec copy is in compat/openapi).
+    #[test]
+    fn every_fixed_meetings_path_of_the_spec_has_its_own_route() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../compat/openapi/webex-meeting.json");
+        let text = std::fs::read_to_string(path).expect("the meetings spec");
+        let spec: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let fixed: BTreeSet<String> = spec["paths"]
+            .as_object()
+            .expect("paths")
+            .keys()
+            .filter_map(|p| p.strip_prefix("/meetings/"))
+            .filter_map(|rest| rest.split('/').next())
+            .filter(|segment| !segment.starts_with('{'))
+            .map(str::to_string)
+            .collect();
+        let unserved: BTreeSet<String> = UNSERVED_MEETING_PATHS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(fixed, unserved);
+    }
 }

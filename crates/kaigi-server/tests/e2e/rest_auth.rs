@@ -72,6 +72,13 @@ async fn tracking_ids_are_echoed_or_minted_and_errors_are_never_html() {
     rest(&s, "GET", "/v1/nothing/here", Some(&t), None).await.assert_error(404);
     rest(&s, "POST", "/v1/people/me", Some(&t), Some(json!({}))).await.assert_error(405);
     rest(&s, "GET", "/v1/meetings/not-an-id", Some(&t), None).await.assert_error(404);
+    // The spec's fixed paths under /meetings/ that kaigi does not serve are unknown resources,
+    // whatever the method: never taken for a meeting id.
+    for (method, path) in [("GET", "/v1/meetings/templates"), ("DELETE", "/v1/meetings/postMeetingChats")] {
+        let r = rest(&s, method, path, Some(&t), None).await;
+        r.assert_error(404);
+        assert_eq!(r.description(), "No such REST resource in kaigi.", "{method} {path}");
+    }
     let bad_json = rest_raw(&s, "POST", "/v1/meetings", Some(&t), Some("{\"title\":".into()), &[]).await;
     bad_json.assert_error(400);
     let huge = format!("{{\"title\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
