@@ -305,6 +305,20 @@ pub fn zone_of_caller(caller: &Caller) -> &'static TimeZoneInfo {
     timezone::by_id(id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)])
 }
 
+/// What an occurrence keeps apart from its series: its exception, or a fresh one that changes
+/// nothing yet (the series' start and duration), to be changed or cancelled.
+pub fn exception_of(m: &Meeting, occ: &ScheduledOccurrence) -> OccurrenceException {
+    occ.exception.clone().unwrap_or(OccurrenceException {
+        original_start: occ.original,
+        cancelled: false,
+        start: occ.start,
+        duration_minutes: m.duration_minutes,
+        title: None,
+        agenda: None,
+        password: None,
+    })
+}
+
 #[cfg(test)]
 mod list_window_tests {
     use super::*;

@@ -1,5 +1,5 @@
 //! Host licences: the decisions kept for each scheduling act, the compliance report and the booking page's lookups.
 
-mod booking;
+mod admins;
 mod decisions;
 mod report;

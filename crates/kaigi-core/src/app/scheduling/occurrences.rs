@@ -4,12 +4,12 @@
 //! ([`Meeting::exceptions`]) say how one differs or that it does not take place. A change of the
 //! series' start, length, zone or rule drops them all.
 
+use crate::rules::schedule::exception_of;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Entity, Error, Field, Result, ScheduleError, StoreError};
 use crate::model::{
-    Caller, Mail, Meeting, MeetingRef, OccurrenceChange, OccurrenceException, ScheduledOccurrence, SeriesFields,
-    SessionStatus, User,
+    Caller, Mail, Meeting, MeetingRef, OccurrenceChange, ScheduledOccurrence, SeriesFields, SessionStatus, User,
 };
 use crate::rules::limits::{MAX_AGENDA, MAX_PASSWORD, MAX_TITLE, WRITE_ATTEMPTS};
 use crate::rules::schedule::{check_interval, keep_exception, occurrence, REST_KINDS};
@@ -89,15 +89,7 @@ impl Kaigi {
         if occ.end <= now {
             return Err(Error::Schedule(ScheduleError::StartNotInFuture));
         }
-        let mut e = occ.exception.clone().unwrap_or(OccurrenceException {
-            original_start: original,
-            cancelled: false,
-            start: occ.start,
-            duration_minutes: m.duration_minutes,
-            title: None,
-            agenda: None,
-            password: None,
-        });
+        let mut e = exception_of(&m, &occ);
         if f.start.is_some() || f.end.is_some() {
             let start = f.start.unwrap_or(occ.start);
             let end = f.end.unwrap_or(start + (occ.end - occ.start));
@@ -170,15 +162,7 @@ impl Kaigi {
     ) -> Result<()> {
         let occ = occurrence(&m, original).ok_or(Error::NotFound(Entity::Meeting))?;
         let title = occ.title(&m).to_string();
-        let mut e = occ.exception.clone().unwrap_or(OccurrenceException {
-            original_start: original,
-            cancelled: false,
-            start: occ.start,
-            duration_minutes: m.duration_minutes,
-            title: None,
-            agenda: None,
-            password: None,
-        });
+        let mut e = exception_of(&m, &occ);
         e.cancelled = true;
         keep_exception(&mut m, e)?;
         let now = self.now();

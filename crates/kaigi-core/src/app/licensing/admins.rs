@@ -1,5 +1,4 @@
-//! What the booking page asks the core besides scheduling: who can fix a refusal. Scheduling itself
-//! is [`Kaigi::create_meeting`], with the same licence decision as every API.
+//! Who can fix a licence refusal: the site's active administrators, named by the booking page.
 
 use crate::error::Result;
 use crate::model::{ActiveState, Site, User, UserOrderBy, UserQuery};
