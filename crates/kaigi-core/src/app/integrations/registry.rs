@@ -173,7 +173,11 @@ impl Kaigi {
         require_site_admin(caller)?;
         let app = self.own_integration(caller, client_id).await?;
         self.store.revoke_integration(app.id, self.now()).await?;
-        if let Some(id) = app.machine_user_id {
+        // Read again after the revocation: an authorization that finished between the first
+        // read and the revocation has made a machine account the first read did not name. One
+        // that finishes later fails on the revoked row and deactivates its own account.
+        let revoked = self.store.integration_by_client_id(&app.client_id).await?;
+        if let Some(id) = revoked.and_then(|i| i.machine_user_id).or(app.machine_user_id) {
             self.deactivate_machine_account(app.site_id, id).await?;
         }
         Ok(())
