@@ -13,6 +13,7 @@ pub enum Entity {
     PersonalRoom,
     /// An integration or Service App of the site.
     Integration,
+    Webhook,
 }
 
 /// Why an OAuth request (authorize, token, Service App token) was refused.
@@ -238,6 +239,14 @@ pub enum Field {
     Greeting,
     Location,
     Invitation,
+    TargetUrl,
+    WebhookResource,
+    WebhookEvent,
+    WebhookFilter,
+    WebhookSecret,
+    OwnedBy,
+    WebhookStatus,
+    WebhookTargets,
 }
 
 impl Field {
@@ -251,6 +260,14 @@ impl Field {
             Field::Greeting => "greeting",
             Field::Location => "location",
             Field::Invitation => "invitation",
+            Field::TargetUrl => "targetUrl",
+            Field::WebhookResource => "resource",
+            Field::WebhookEvent => "event",
+            Field::WebhookFilter => "filter",
+            Field::WebhookSecret => "secret",
+            Field::OwnedBy => "ownedBy",
+            Field::WebhookStatus => "status",
+            Field::WebhookTargets => "webhookTargets",
             Field::Agenda => "agenda",
             Field::ApplicationId => "applicationId",
             Field::AttendeeId => "attendeeId",
@@ -334,6 +351,8 @@ pub enum ConflictOn {
     WebExId,
     Email,
     MeetingKey,
+    /// The site holds as many webhooks as it may.
+    WebhookLimit,
 }
 
 #[derive(Debug, thiserror::Error)]

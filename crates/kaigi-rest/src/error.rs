@@ -372,6 +372,7 @@ impl From<Error> for RestError {
                 (S::NOT_FOUND, "The user has no personal room: personal rooms are off for them or for the site.".into())
             }
             Error::NotFound(Entity::Integration) => (S::NOT_FOUND, "Application not found.".into()),
+            Error::NotFound(Entity::Webhook) => (S::NOT_FOUND, "Webhook not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),

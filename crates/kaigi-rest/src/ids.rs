@@ -64,6 +64,28 @@ pub fn application_client_id(id: &str) -> String {
     unwrap("APPLICATION", id).unwrap_or_else(|| id.trim().to_string())
 }
 
+pub fn webhook(site: SiteId, id: i64) -> String {
+    wrap("WEBHOOK", &uuid(site, id))
+}
+
+/// The (site, webhook) a webhook id names.
+pub fn parse_webhook(id: &str) -> Option<(SiteId, i64)> {
+    parse_uuid(&unwrap("WEBHOOK", id)?)
+}
+
+/// A participant of a meeting, as the vendor shapes it: `<meeting instance id>_<n>`.
+pub fn participant(meeting_uuid: &str, id: i64) -> String {
+    format!("{meeting_uuid}_P_{id}")
+}
+
+pub fn recording(site: SiteId, id: i64) -> String {
+    wrap("RECORDING", &uuid(site, id))
+}
+
+pub fn application(client_id: &str) -> String {
+    wrap("APPLICATION", client_id)
+}
+
 pub fn licence(site: SiteId) -> String {
     wrap("LICENSE", &format!("MC_{}", uuid(site, 0)))
 }

@@ -18,6 +18,7 @@ pub mod preferences;
 pub mod registrants;
 pub mod render_cache;
 pub mod tracking;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -97,6 +98,8 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
             get(preferences::get_scheduling).put(preferences::put_scheduling),
         )
         .route("/meetingPreferences/sites", get(preferences::get_sites).put(preferences::put_sites))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::get_one).put(webhooks::put).delete(webhooks::delete))
         .route("/licenses", get(licenses::list))
         .route("/licenses/{id}", get(licenses::get_one))
         .route("/access_token", post(oauth::access_token))

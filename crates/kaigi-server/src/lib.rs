@@ -7,6 +7,7 @@ pub mod conn;
 pub mod control;
 pub mod demo;
 pub mod state;
+pub mod webhook_delivery;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub enum ServeError {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("seeding the demo site failed: {0}")]
     Demo(kaigi_core::Error),
+    #[error("cannot make the webhook client: {0}")]
+    WebhookClient(#[from] reqwest::Error),
 }
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
@@ -61,8 +64,11 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         );
     }
     tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
+    let transport = Arc::new(webhook_delivery::HttpTransport::new()?);
+    let deliveries = webhook_delivery::spawn_worker(kaigi.clone(), transport);
     ready(listen);
     conn::serve_with_limits(listener, app::router(kaigi), config.limits, shutdown_signal()).await;
+    deliveries.abort();
     Ok(())
 }
 

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaigi_core::error::StoreError;
 use kaigi_core::model::{
-    AttendeeRecord, EventKind, MeetingId, Participant, ParticipantId, Recording, Role, SessionEnd, SessionEvent,
-    SessionKind, SessionState, SiteId, UsageRecord,
+    AttendeeRecord, ChangeEvent, EventKind, MeetingId, Participant, ParticipantId, Recording, Role, SessionEnd,
+    SessionEvent, SessionKind, SessionState, SiteId, UsageRecord,
 };
 use kaigi_core::ports::ActivityStore;
 use sqlx::any::AnyRow;
@@ -15,6 +15,7 @@ use sqlx::AnyConnection;
 
 use crate::codec::{big, bind_all, get, get_num, get_opt_time, get_time, key_to_db, ms, opt_ms, Value};
 use crate::errors::{corrupt, db};
+use crate::webhooks::insert_changes;
 use crate::SqlStore;
 
 const PARTICIPANT_COLUMNS: &str =
@@ -170,12 +171,12 @@ async fn insert_events(
     Ok(())
 }
 
-async fn insert_recording(conn: &mut AnyConnection, r: &Recording) -> Result<(), StoreError> {
+async fn insert_recording(conn: &mut AnyConnection, r: &Recording) -> Result<i64, StoreError> {
     let q = sqlx::query(
         "INSERT INTO recordings (site_id, meeting_id, meeting_key, meeting_uuid, conf_id, host_id, kind, name, \
          description, created_at, duration_s, size_kb, format, stream_url, file_url, password, recording_uuid, \
          deleted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
     );
     let values = [
         Value::int(r.site_id),
@@ -197,8 +198,8 @@ async fn insert_recording(conn: &mut AnyConnection, r: &Recording) -> Result<(),
         Value::text(&r.recording_uuid),
         opt_ms(r.deleted_at),
     ];
-    bind_all(q, values).execute(&mut *conn).await.map_err(db)?;
-    Ok(())
+    let row = bind_all(q, values).fetch_one(&mut *conn).await.map_err(db)?;
+    get(&row, "id")
 }
 
 impl SqlStore {
@@ -259,10 +260,12 @@ impl SqlStore {
         .execute(&mut *conn)
         .await
         .map_err(db)?;
-        if let Some(r) = &end.recording {
-            insert_recording(conn, r).await?;
-        }
+        let recording = match &end.recording {
+            Some(r) => Some(insert_recording(conn, r).await?),
+            None => None,
+        };
         insert_events(conn, &end.events, None).await?;
+        insert_changes(conn, &end.changes, None, recording).await?;
         Ok(usage_id)
     }
 }
@@ -283,6 +286,7 @@ impl ActivityStore for SqlStore {
         state: &SessionState,
         p: &Participant,
         events: &[SessionEvent],
+        changes: &[ChangeEvent],
     ) -> Result<ParticipantId, StoreError> {
         let mut w = self.write().await?;
         let result = async {
@@ -309,6 +313,7 @@ impl ActivityStore for SqlStore {
             let row = bind_all(q, values).fetch_one(&mut *conn).await.map_err(db)?;
             let id: i64 = get(&row, "id")?;
             insert_events(conn, events, Some(id)).await?;
+            insert_changes(conn, changes, None, Some(id)).await?;
             Ok(id)
         }
         .await;
@@ -332,7 +337,13 @@ impl ActivityStore for SqlStore {
         rows.iter().map(participant_from_row).collect()
     }
 
-    async fn record_leave(&self, site: SiteId, id: ParticipantId, event: &SessionEvent) -> Result<(), StoreError> {
+    async fn record_leave(
+        &self,
+        site: SiteId,
+        id: ParticipantId,
+        event: &SessionEvent,
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError> {
         let mut w = self.write().await?;
         let result = async {
             let conn = w.conn();
@@ -347,7 +358,8 @@ impl ActivityStore for SqlStore {
             if done.rows_affected() == 0 {
                 return Err(StoreError::Missing);
             }
-            insert_events(conn, std::slice::from_ref(event), Some(id)).await
+            insert_events(conn, std::slice::from_ref(event), Some(id)).await?;
+            insert_changes(conn, changes, None, None).await
         }
         .await;
         w.finish(result).await
@@ -419,7 +431,13 @@ impl ActivityStore for SqlStore {
         w.finish(result).await
     }
 
-    async fn delete_recording(&self, site: SiteId, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn delete_recording(
+        &self,
+        site: SiteId,
+        id: i64,
+        at: DateTime<Utc>,
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError> {
         let mut w = self.write().await?;
         let result = async {
             let done = sqlx::query(
@@ -434,7 +452,7 @@ impl ActivityStore for SqlStore {
             if done.rows_affected() == 0 {
                 return Err(StoreError::Missing);
             }
-            Ok(())
+            insert_changes(w.conn(), changes, None, None).await
         }
         .await;
         w.finish(result).await

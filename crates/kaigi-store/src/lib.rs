@@ -25,6 +25,7 @@ mod tokens;
 mod tx;
 mod user_query;
 mod users;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -423,15 +424,16 @@ impl Store for SqlStore {
     }
 
     async fn insert_meeting(&self, meeting: &Meeting) -> Result<MeetingId, StoreError> {
-        self.insert_meeting_impl(meeting, &[]).await
+        self.insert_meeting_impl(meeting, &[], &[]).await
     }
 
     async fn insert_meeting_with_decisions(
         &self,
         meeting: &Meeting,
         decisions: &[kaigi_core::model::LicenseDecision],
+        changes: &[kaigi_core::model::ChangeEvent],
     ) -> Result<MeetingId, StoreError> {
-        self.insert_meeting_impl(meeting, decisions).await
+        self.insert_meeting_impl(meeting, decisions, changes).await
     }
 
     async fn update_meeting(&self, meeting: &Meeting) -> Result<(), StoreError> {
@@ -439,13 +441,18 @@ impl Store for SqlStore {
     }
 
     async fn update_meeting_with_mails(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
-        let updated = self.update_meeting_checked_impl(meeting, mails, false).await;
+        let updated = self.update_meeting_checked_impl(meeting, mails, &[], false).await;
         self.forget_meetings(meeting.site_id);
         updated
     }
 
-    async fn update_meeting_unless_changed(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
-        let updated = self.update_meeting_checked_impl(meeting, mails, true).await;
+    async fn update_meeting_unless_changed(
+        &self,
+        meeting: &Meeting,
+        mails: &[Mail],
+        changes: &[kaigi_core::model::ChangeEvent],
+    ) -> Result<(), StoreError> {
+        let updated = self.update_meeting_checked_impl(meeting, mails, changes, true).await;
         self.forget_meetings(meeting.site_id);
         updated
     }
@@ -468,8 +475,14 @@ impl Store for SqlStore {
         self.meeting_by_calendar_token_impl(site, token).await
     }
 
-    async fn delete_meeting(&self, site: SiteId, id: MeetingId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let deleted = self.delete_meeting_impl(site, id, at).await;
+    async fn delete_meeting(
+        &self,
+        site: SiteId,
+        id: MeetingId,
+        at: DateTime<Utc>,
+        changes: &[kaigi_core::model::ChangeEvent],
+    ) -> Result<(), StoreError> {
+        let deleted = self.delete_meeting_impl(site, id, at, changes).await;
         self.forget_meetings(site);
         deleted
     }

@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use kaigi_core::error::{ConflictOn, StoreError};
 use kaigi_core::model::{
-    Invitee, LicenseDecision, ListStatus, Mail, Meeting, MeetingId, MeetingQuery, SessionKind, SessionStatus, Shape,
-    SiteId, UserId,
+    ChangeEvent, Invitee, LicenseDecision, ListStatus, Mail, Meeting, MeetingId, MeetingQuery, SessionKind,
+    SessionStatus, Shape, SiteId, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Executor};
@@ -21,6 +21,7 @@ use crate::codec::{
 use crate::errors::{corrupt, db};
 use crate::meeting_options::{option_values, options_from_row};
 use crate::outbox::insert_mails;
+use crate::webhooks::insert_changes;
 use crate::SqlStore;
 
 /// The columns `meeting_values` fills, in its order: everything an update replaces (all but `id`,
@@ -291,12 +292,15 @@ pub(crate) struct NewMeeting {
     invitees: Vec<Invitee>,
     /// Licence decisions stored with the meeting, tied to its id once it has one.
     decisions: Vec<LicenseDecision>,
+    /// Changes for webhooks stored with the meeting, tied to its id once it has one.
+    changes: Vec<ChangeEvent>,
 }
 
 impl NewMeeting {
-    pub(crate) fn new(m: &Meeting, decisions: &[LicenseDecision]) -> Result<Self, StoreError> {
+    pub(crate) fn new(m: &Meeting, decisions: &[LicenseDecision], changes: &[ChangeEvent]) -> Result<Self, StoreError> {
         Ok(NewMeeting {
             decisions: decisions.to_vec(),
+            changes: changes.to_vec(),
             site: m.site_id,
             key: key_to_db(m.meeting_key)?,
             reserved_at: ms(m.created_at),
@@ -325,6 +329,7 @@ impl NewMeeting {
         insert_invitees(conn, self.site, id, &self.invitees).await?;
         let decisions: Vec<LicenseDecision> = self.decisions.into_iter().map(|d| tied_to(d, id)).collect();
         crate::license_log::insert_decisions_in(conn, &decisions, Params::default).await?;
+        insert_changes(conn, &self.changes, Some(id), None).await?;
         Ok(id)
     }
 
@@ -404,6 +409,7 @@ impl NewMeeting {
         let mut outcomes = Vec::with_capacity(meetings.len());
         let mut invitees: Vec<(MeetingId, SiteId, &[Invitee])> = Vec::new();
         let mut decisions: Vec<LicenseDecision> = Vec::new();
+        let mut changes: Vec<ChangeEvent> = Vec::new();
         for (m, owns) in meetings.iter().zip(owners) {
             let id = if owns { ids.get(&m.key).copied() } else { None };
             match id {
@@ -412,6 +418,10 @@ impl NewMeeting {
                         invitees.push((id, m.site, &m.invitees));
                     }
                     decisions.extend(m.decisions.iter().cloned().map(|d| tied_to(d, id)));
+                    changes.extend(m.changes.iter().cloned().map(|mut c| {
+                        c.meeting_id = id;
+                        c
+                    }));
                     outcomes.push(Ok(id));
                 }
                 None if owns => return Err(StoreError::Backend("a batched meeting insert returned no id".into())),
@@ -420,6 +430,10 @@ impl NewMeeting {
         }
         insert_invitees_of_many(conn, &invitees, Params::anonymous).await?;
         crate::license_log::insert_decisions_in(conn, &decisions, Params::anonymous).await?;
+        // Bounded statements: SQLite allows 32,766 parameters (8 per change).
+        for chunk in changes.chunks(1000) {
+            insert_changes(conn, chunk, None, None).await?;
+        }
         Ok(outcomes)
     }
 }
@@ -510,8 +524,9 @@ impl SqlStore {
         &self,
         m: &Meeting,
         decisions: &[LicenseDecision],
+        changes: &[ChangeEvent],
     ) -> Result<MeetingId, StoreError> {
-        let new = NewMeeting::new(m, decisions)?;
+        let new = NewMeeting::new(m, decisions, changes)?;
         if let Some(group) = &self.group_commit {
             return group.insert(new).await;
         }
@@ -526,6 +541,7 @@ impl SqlStore {
         &self,
         m: &Meeting,
         mails: &[Mail],
+        changes: &[ChangeEvent],
         unless_changed: bool,
     ) -> Result<(), StoreError> {
         let values = meeting_values(m)?;
@@ -551,7 +567,8 @@ impl SqlStore {
                 .await
                 .map_err(db)?;
             insert_invitees(conn, m.site_id, m.id, &m.invitees).await?;
-            insert_mails(conn, mails).await
+            insert_mails(conn, mails).await?;
+            insert_changes(conn, changes, None, None).await
         }
         .await;
         w.finish(result).await
@@ -573,21 +590,26 @@ impl SqlStore {
         site: SiteId,
         id: MeetingId,
         at: DateTime<Utc>,
+        changes: &[ChangeEvent],
     ) -> Result<(), StoreError> {
         let mut w = self.write().await?;
-        let result =
-            sqlx::query("UPDATE meetings SET deleted_at = $1 WHERE id = $2 AND site_id = $3 AND deleted_at IS NULL")
-                .bind(ms(at))
-                .bind(id)
-                .bind(site)
-                .execute(w.conn())
-                .await
-                .map_err(db);
-        let result = match result {
-            Ok(done) if done.rows_affected() == 0 => Err(StoreError::Missing),
-            Ok(_) => Ok(()),
-            Err(e) => Err(e),
-        };
+        let result = async {
+            let conn = w.conn();
+            let done = sqlx::query(
+                "UPDATE meetings SET deleted_at = $1 WHERE id = $2 AND site_id = $3 AND deleted_at IS NULL",
+            )
+            .bind(ms(at))
+            .bind(id)
+            .bind(site)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Missing);
+            }
+            insert_changes(conn, changes, None, None).await
+        }
+        .await;
         w.finish(result).await
     }
 

@@ -33,6 +33,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 15, sql: include_str!("../migrations/sqlite/0015_credential_epoch.sql") },
     Migration { version: 16, sql: include_str!("../migrations/sqlite/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/sqlite/0020_meeting_conduct.sql") },
+    Migration { version: 22, sql: include_str!("../migrations/sqlite/0022_webhooks.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -52,6 +53,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 15, sql: include_str!("../migrations/postgres/0015_credential_epoch.sql") },
     Migration { version: 16, sql: include_str!("../migrations/postgres/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/postgres/0020_meeting_conduct.sql") },
+    Migration { version: 22, sql: include_str!("../migrations/postgres/0022_webhooks.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

@@ -1210,13 +1210,13 @@ async fn a_meeting_write_from_a_stale_copy_is_refused(ctx: Ctx) {
         |to: &str| Mail { kind: kaigi_core::model::MailKind::OccurrenceCancelled, ..welcome(site.id, to, t(10)) };
 
     let a = Meeting { exceptions: vec![cancel(90_000)], ..first.clone() };
-    s.update_meeting_unless_changed(&a, &[note("a@example.com")]).await.expect("first write");
+    s.update_meeting_unless_changed(&a, &[note("a@example.com")], &[]).await.expect("first write");
     let stored = s.meeting_by_key(site.id, m.meeting_key).await.expect("read").expect("found");
     assert_eq!(stored.revision, first.revision + 1);
 
     // The second copy was read before the first write: refused, and its mails are not queued.
     let b = Meeting { exceptions: vec![cancel(176_400)], ..second };
-    let r = s.update_meeting_unless_changed(&b, &[note("b@example.com")]).await;
+    let r = s.update_meeting_unless_changed(&b, &[note("b@example.com")], &[]).await;
     assert!(matches!(r, Err(StoreError::Stale)), "{r:?}");
     let stored = s.meeting_by_key(site.id, m.meeting_key).await.expect("read").expect("found");
     assert_eq!(stored.exceptions, a.exceptions);
@@ -1225,16 +1225,16 @@ async fn a_meeting_write_from_a_stale_copy_is_refused(ctx: Ctx) {
 
     // Read again, it is written; any write (checked or not) moves the revision on.
     let b = Meeting { exceptions: vec![cancel(90_000), cancel(176_400)], ..stored.clone() };
-    s.update_meeting_unless_changed(&b, &[]).await.expect("after a fresh read");
+    s.update_meeting_unless_changed(&b, &[], &[]).await.expect("after a fresh read");
     s.update_meeting(&Meeting { name: "Renamed".into(), ..b.clone() }).await.expect("plain write");
-    let r = s.update_meeting_unless_changed(&b, &[]).await;
+    let r = s.update_meeting_unless_changed(&b, &[], &[]).await;
     assert!(matches!(r, Err(StoreError::Stale)), "an unchecked write also counts: {r:?}");
     let stored = s.meeting_by_key(site.id, m.meeting_key).await.expect("read").expect("found");
     assert_eq!((stored.revision, stored.name.as_str()), (first.revision + 3, "Renamed"));
 
     // A deleted meeting is missing, not stale.
-    s.delete_meeting(site.id, m.id, t(20)).await.expect("delete");
-    let r = s.update_meeting_unless_changed(&stored, &[]).await;
+    s.delete_meeting(site.id, m.id, t(20), &[]).await.expect("delete");
+    let r = s.update_meeting_unless_changed(&stored, &[], &[]).await;
     assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
 }
 
@@ -1524,7 +1524,7 @@ async fn the_read_cache_forgets_its_own_writes_and_expires_others(ctx: Ctx) {
     cached.update_meeting(&renamed).await.unwrap();
     assert_eq!(cached.meeting_by_key(site.id, m.meeting_key).await.unwrap().unwrap().name, "Renamed");
     assert_eq!(cached.meeting_by_uuid(site.id, &m.uuid).await.unwrap().unwrap().name, "Renamed");
-    cached.delete_meeting(site.id, m.id, t(6_000)).await.unwrap();
+    cached.delete_meeting(site.id, m.id, t(6_000), &[]).await.unwrap();
     assert!(cached.meeting_by_key(site.id, m.meeting_key).await.unwrap().is_none());
     assert!(cached.meeting_by_uuid(site.id, &m.uuid).await.unwrap().is_none());
     // Bearer tokens: one asked for before it exists is found as soon as it is issued; a revocation
@@ -1711,7 +1711,7 @@ async fn a_used_meeting_key_is_a_conflict_and_writes_nothing(ctx: Ctx) {
     assert!(s.list_meetings(other.id, &by_alt).await.expect("list").is_empty());
 
     // A deleted meeting's key stays taken.
-    s.delete_meeting(site.id, first.id, t(5)).await.expect("delete");
+    s.delete_meeting(site.id, first.id, t(5), &[]).await.expect("delete");
     let r = s.insert_meeting(&meeting(site.id, host.id, 222_222_222, 100)).await;
     assert!(matches!(r, Err(StoreError::Conflict(ConflictOn::MeetingKey))), "{r:?}");
 }
@@ -1783,7 +1783,7 @@ async fn update_meeting_replaces_the_row_and_its_invitees(ctx: Ctx) {
     let r = s.update_meeting(&Meeting { site_id: other.id, ..changed.clone() }).await;
     assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
     assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), Some(emptied.clone()));
-    s.delete_meeting(site.id, m.id, t(30)).await.expect("delete");
+    s.delete_meeting(site.id, m.id, t(30), &[]).await.expect("delete");
     let r = s.update_meeting(&changed).await;
     assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
     let gone = s.meeting_by_calendar_token(site.id, &m.uuid).await.expect("by token").expect("meeting");
@@ -1813,10 +1813,10 @@ async fn deleted_meetings_are_hidden_but_calendar_links_find_them(ctx: Ctx) {
     assert_eq!(s.meeting_by_calendar_token(site.id, "hosttokencasematters").await.expect("t"), None);
 
     // Deleting on another site, or something that is not there: Missing.
-    assert!(matches!(s.delete_meeting(other.id, m.id, t(10)).await, Err(StoreError::Missing)));
-    assert!(matches!(s.delete_meeting(site.id, 999_999, t(10)).await, Err(StoreError::Missing)));
-    s.delete_meeting(site.id, m.id, t(10)).await.expect("delete");
-    assert!(matches!(s.delete_meeting(site.id, m.id, t(11)).await, Err(StoreError::Missing)));
+    assert!(matches!(s.delete_meeting(other.id, m.id, t(10), &[]).await, Err(StoreError::Missing)));
+    assert!(matches!(s.delete_meeting(site.id, 999_999, t(10), &[]).await, Err(StoreError::Missing)));
+    s.delete_meeting(site.id, m.id, t(10), &[]).await.expect("delete");
+    assert!(matches!(s.delete_meeting(site.id, m.id, t(11), &[]).await, Err(StoreError::Missing)));
 
     assert_eq!(s.meeting_by_key(site.id, m.meeting_key).await.expect("by key"), None);
     assert_eq!(s.meeting_by_uuid(site.id, &m.uuid).await.expect("by uuid"), None);
@@ -1864,7 +1864,7 @@ async fn list_meetings_filters_and_orders(ctx: Ctx) {
     let m3 = schedule(s, &m3).await;
     let m4 = schedule(s, &at(&carol, 700_000_004, Event, 100, Some(150))).await;
     let gone = schedule(s, &at(&alice, 700_000_005, SessionKind::Meeting, 120, Some(130))).await;
-    s.delete_meeting(site.id, gone.id, t(1)).await.expect("delete");
+    s.delete_meeting(site.id, gone.id, t(1), &[]).await.expect("delete");
     let foreign = schedule(
         s,
         &Meeting {
@@ -2397,12 +2397,13 @@ async fn a_session_runs_and_ends_into_history(ctx: Ctx) {
         happened(&m, EventKind::Join, "guest@example.com", 10),
         happened(&m, EventKind::Start, "guest@example.com", 10),
     ];
-    let g = s.record_join(&state(&m, SessionStatus::InProgress, true, 10), &guest, &events).await.unwrap();
+    let g = s.record_join(&state(&m, SessionStatus::InProgress, true, 10), &guest, &events, &[]).await.unwrap();
     let a = s
         .record_join(
             &state(&m, SessionStatus::InProgress, true, 20),
             &joiner(&m, "att@example.com", Role::Attendee, 20),
             &[happened(&m, EventKind::Join, "att@example.com", 20)],
+            &[],
         )
         .await
         .unwrap();
@@ -2413,9 +2414,9 @@ async fn a_session_runs_and_ends_into_history(ctx: Ctx) {
     );
     assert_eq!(s.participant(site.id, g).await.unwrap(), Some(Participant { id: g, ..guest.clone() }));
     assert_eq!(s.participant(site.id + 1000, g).await.unwrap(), None, "participants stay in their site");
-    s.record_leave(site.id, a, &happened(&m, EventKind::Leave, "att@example.com", 620)).await.unwrap();
+    s.record_leave(site.id, a, &happened(&m, EventKind::Leave, "att@example.com", 620), &[]).await.unwrap();
     assert!(matches!(
-        s.record_leave(site.id, a, &happened(&m, EventKind::Leave, "att@example.com", 630)).await,
+        s.record_leave(site.id, a, &happened(&m, EventKind::Leave, "att@example.com", 630), &[]).await,
         Err(StoreError::Missing)
     ));
     s.record_event(&happened(&m, EventKind::RecordStart, "guest@example.com", 30)).await.unwrap();
@@ -2437,6 +2438,7 @@ async fn a_session_runs_and_ends_into_history(ctx: Ctx) {
         client_agent: p.client_agent.clone(),
     };
     let end = SessionEnd {
+        changes: Vec::new(),
         state: state(&m, SessionStatus::NotInProgress, false, 1810),
         usage: usage_of(&m, 10, 1810),
         attendees: vec![attendee(&live[0], 1810, 30), attendee(&live[1], 620, 10)],
@@ -2474,8 +2476,9 @@ async fn ending_a_session_is_all_or_nothing(ctx: Ctx) {
     let site = new_site(s, "acme").await;
     let host = add(s, &person(site.id, "host", "Host", "H")).await;
     let m = schedule(s, &meeting(site.id, host.id, 600_000_011, 0)).await;
-    s.delete_meeting(site.id, m.id, t(5)).await.unwrap();
+    s.delete_meeting(site.id, m.id, t(5), &[]).await.unwrap();
     let end = SessionEnd {
+        changes: Vec::new(),
         state: state(&m, SessionStatus::NotInProgress, false, 100),
         usage: usage_of(&m, 0, 100),
         attendees: vec![],
@@ -2496,6 +2499,7 @@ async fn recordings_are_edited_and_deleted_per_site(ctx: Ctx) {
     let m = schedule(s, &meeting(site.id, host.id, 600_000_021, 0)).await;
     for (name, at) in [("first", 100), ("second", 200)] {
         let end = SessionEnd {
+            changes: Vec::new(),
             state: state(&m, SessionStatus::NotInProgress, false, at),
             usage: usage_of(&m, at - 50, at),
             attendees: vec![],
@@ -2513,9 +2517,9 @@ async fn recordings_are_edited_and_deleted_per_site(ctx: Ctx) {
         s.update_recording(&Recording { site_id: other.id, ..edited.clone() }).await,
         Err(StoreError::Missing)
     ));
-    assert!(matches!(s.delete_recording(other.id, edited.id, t(300)).await, Err(StoreError::Missing)));
-    s.delete_recording(site.id, edited.id, t(300)).await.unwrap();
-    assert!(matches!(s.delete_recording(site.id, edited.id, t(301)).await, Err(StoreError::Missing)));
+    assert!(matches!(s.delete_recording(other.id, edited.id, t(300), &[]).await, Err(StoreError::Missing)));
+    s.delete_recording(site.id, edited.id, t(300), &[]).await.unwrap();
+    assert!(matches!(s.delete_recording(site.id, edited.id, t(301), &[]).await, Err(StoreError::Missing)));
     assert!(matches!(s.update_recording(&edited).await, Err(StoreError::Missing)));
     assert_eq!(s.recordings(site.id).await.unwrap().len(), 1);
 }
@@ -2718,7 +2722,7 @@ async fn decisions_are_stored_with_their_meetings_in_a_batch(ctx: Ctx) {
             let (s, m) = (s.clone(), m.clone());
             let mut d = decision(site.id, 202601, 0, LicenseAction::Schedule, LicenseOutcome::Allowed, "host");
             d.meeting_key = Some(m.meeting_key);
-            tokio::spawn(async move { s.insert_meeting_with_decisions(&m, &[d]).await })
+            tokio::spawn(async move { s.insert_meeting_with_decisions(&m, &[d], &[]).await })
         })
         .collect();
     let mut stored = std::collections::BTreeMap::new();

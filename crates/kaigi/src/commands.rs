@@ -88,6 +88,18 @@ pub enum SiteCommand {
         #[arg(long = "tracking-code")]
         tracking_codes: Vec<String>,
     },
+    /// Where the site's webhooks may send (docs/webhooks.md): host names (`*.example.com` for
+    /// the names under it), IP addresses and networks (`10.0.0.0/8`). `--allow` replaces the
+    /// list; `--clear` empties it (no webhook may then deliver); neither shows it.
+    Webhooks {
+        #[arg(long)]
+        site: String,
+        /// A host name, *.domain, IP address or network; repeat for several.
+        #[arg(long = "allow")]
+        allow: Vec<String>,
+        #[arg(long, conflicts_with = "allow")]
+        clear: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -339,6 +351,15 @@ pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
             for i in 1..=10u8 {
                 out!("trackingCode{i}\t{}", s.tracking_code_name(i))?;
             }
+        }
+        SiteCommand::Webhooks { site, allow, clear } => {
+            let mut site = kaigi.site_named(&site).await.map_err(err)?;
+            if clear || !allow.is_empty() {
+                site = kaigi.set_webhook_targets(&site, &allow).await.map_err(err)?;
+            }
+            let (pending, failing) = kaigi.webhook_backlog(&site).await.map_err(err)?;
+            out!("{}: webhooks may send to: {}", site.name, site.settings.webhook_targets.join(" "))?;
+            out!("deliveries waiting: {pending} (of them failed at least once: {failing})")?;
         }
         SiteCommand::List => {
             for site in kaigi.sites().await.map_err(err)? {

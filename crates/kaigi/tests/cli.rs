@@ -500,3 +500,142 @@ fn a_closed_output_pipe_ends_a_command_quietly() {
     let (status, told) = run_closed(&["user", "list", "--site", "nowhere"], "", false);
     assert!(!status.success() && told.contains("kaigi: "), "{status}: {told}");
 }
+
+/// One HTTP/1.1 request with a JSON body over a plain socket; the status code and body.
+fn http_send(port: u16, method: &str, path: &str, bearer: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {bearer}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text.split("\r\n\r\n").nth(1).unwrap_or_default().to_string())
+}
+
+/// (delivery id, signature, body).
+type Received = (String, String, Vec<u8>);
+
+/// A webhook receiver on 127.0.0.1: answers 503 until `up`, then 200, keeping each body it
+/// accepted with its signature and delivery id.
+struct Receiver {
+    port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    got: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+    refused: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn receiver() -> Receiver {
+    use std::io::{BufRead, Read, Write};
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let r = Receiver {
+        port: listener.local_addr().unwrap().port(),
+        up: Default::default(),
+        got: Default::default(),
+        refused: Default::default(),
+    };
+    let (up, got, refused) = (r.up.clone(), r.got.clone(), r.refused.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = std::io::BufReader::new(stream);
+            let (mut length, mut signature, mut delivery) = (0usize, String::new(), String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let (name, value) = line.split_once(':').unwrap_or_default();
+                match name.to_ascii_lowercase().as_str() {
+                    "content-length" => length = value.trim().parse().unwrap_or(0),
+                    "x-spark-signature" => signature = value.trim().to_string(),
+                    "x-kaigi-delivery" => delivery = value.trim().to_string(),
+                    _ => {}
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let status = if up.load(Ordering::SeqCst) {
+                got.lock().unwrap().push((delivery, signature, body));
+                "200 OK"
+            } else {
+                refused.fetch_add(1, Ordering::SeqCst);
+                "503 Service Unavailable"
+            };
+            let _ = write!(reader.get_mut(), "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    r
+}
+
+/// Polls `done` every 50 ms for up to a minute (the worker's retries run on the real clock).
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < until, "never: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_server_killed_with_sigkill_loses_no_webhook_event_and_delivers_them_after_a_restart() {
+    use std::sync::atomic::Ordering;
+    let dir = scratch("webhooks-kill");
+    site_with_root(&dir, "acme");
+    ok(&kaigi(
+        &dir,
+        &["user", "create", "--site", "acme", "--webex-id", "ann", "--email", "ann@acme.example", "--host"],
+        Some("ann-pass\n"),
+    ));
+    let told = ok(&kaigi(&dir, &["site", "webhooks", "--site", "acme", "--allow", "127.0.0.1"], None));
+    assert!(told.contains("webhooks may send to: 127.0.0.1"), "{told}");
+    let token = ok(&kaigi(&dir, &["token", "create", "--site", "acme", "--user", "ann"], None)).trim().to_string();
+    let r = receiver();
+    let (server, port) = serve(&dir);
+    let hook = format!(
+        r#"{{"name":"All","targetUrl":"http://127.0.0.1:{}/hook","resource":"meetings","event":"created","secret":"s3"}}"#,
+        r.port
+    );
+    let (status, body) = http_send(port, "POST", "/v1/webhooks", &token, &hook);
+    assert_eq!(status, 200, "{body}");
+    let mut titles = Vec::new();
+    for i in 0..20 {
+        let title = format!("Meeting {i:02}");
+        let meeting = format!(r#"{{"title":"{title}","start":"2031-06-02T01:00:00Z","end":"2031-06-02T02:00:00Z"}}"#);
+        let (status, body) = http_send(port, "POST", "/v1/meetings", &token, &meeting);
+        assert_eq!(status, 200, "{body}");
+        titles.push(title);
+    }
+    // The receiver is down: the worker has tried and failed. Then the server dies without a
+    // chance to save anything (SIGKILL), and comes back on the same database.
+    eventually("a failed attempt", || r.refused.load(Ordering::SeqCst) > 0);
+    let mut server = server;
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    r.up.store(true, Ordering::SeqCst);
+    let (server, _) = serve(&dir);
+    let distinct = || {
+        let got = r.got.lock().unwrap();
+        got.iter().map(|(id, _, _)| id.clone()).collect::<std::collections::BTreeSet<_>>().len()
+    };
+    eventually("all 20 events delivered", || distinct() >= 20);
+    let got = r.got.lock().unwrap().clone();
+    let mut seen = Vec::new();
+    for (delivery, sent, body) in &got {
+        assert_eq!(sent, &kaigi_server::webhook_delivery::signature("s3", body), "signature of delivery {delivery}");
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(v["event"], "created");
+        let title = v["data"]["title"].as_str().unwrap().to_string();
+        if !seen.contains(&title) {
+            seen.push(title);
+        }
+    }
+    assert_eq!(seen, titles, "every event, once each after dropping duplicates, in order");
+    drop(server);
+}

@@ -5,9 +5,12 @@ mod attendance;
 pub(crate) mod identity;
 mod integrations;
 mod licensing;
+mod notifications;
 mod people;
 mod scheduling;
 mod sessions;
+
+pub use notifications::DeliveryRound;
 
 use crate::ports::Clock;
 use crate::ports::KeyGen;
@@ -54,6 +57,9 @@ pub struct Kaigi {
     /// A fixed argon2id hash at the configured cost, made on first use: what an unknown user's
     /// password is checked against, so it costs what a known user's wrong password costs.
     pub(crate) dummy_hash: Arc<std::sync::OnceLock<String>>,
+    /// Poked when a change for webhooks is recorded, so the delivery worker need not wait for
+    /// its next poll.
+    pub(crate) changes_written: tokio::sync::Notify,
 }
 
 impl Kaigi {
@@ -70,6 +76,7 @@ impl Kaigi {
             usage: UsageLimiter::default(),
             hashing_slots,
             dummy_hash: Arc::default(),
+            changes_written: tokio::sync::Notify::new(),
         }
     }
 

@@ -190,6 +190,8 @@ pub struct SessionEnd {
     pub attendees: Vec<AttendeeRecord>,
     pub recording: Option<Recording>,
     pub events: Vec<SessionEvent>,
+    /// The changes for webhooks; a recording's `subject_id`, when 0, becomes the new recording's.
+    pub changes: Vec<crate::model::ChangeEvent>,
 }
 
 /// What a history listing may be ordered by.

@@ -19,6 +19,7 @@ pub mod scope;
 pub mod site;
 pub mod token;
 pub mod user;
+pub mod webhook;
 
 pub use activity::*;
 pub use attendee::*;
@@ -36,3 +37,4 @@ pub use scheduling::*;
 pub use site::*;
 pub use token::*;
 pub use user::*;
+pub use webhook::*;

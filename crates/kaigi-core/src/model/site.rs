@@ -78,6 +78,10 @@ pub struct SiteSettings {
     /// Refuse request elements an operation's schema does not know (FAILURE 000000 naming
     /// them), as the real service does; off by default, since legacy clients send oddities.
     pub strict_requests: bool,
+    /// Where this site's webhooks may send: host names (`hooks.example.com`, or `*.example.com`
+    /// for its subdomains) and networks of IP addresses (`10.0.0.0/8`, `::1/128`). Empty: no
+    /// webhook may be created or delivered (see docs/webhooks.md).
+    pub webhook_targets: Vec<String>,
 }
 
 impl SiteSettings {
@@ -123,6 +127,7 @@ impl Default for SiteSettings {
             host_pin_length: 4,
             tracking_code_names: Vec::new(),
             strict_requests: false,
+            webhook_targets: Vec::new(),
         }
     }
 }

@@ -98,6 +98,8 @@ pub struct TokenCaller {
     /// The same user as the caller's principal.
     pub(crate) user: User,
     pub scopes: Vec<String>,
+    /// The integration the token was issued to (a webhook's `appId`); None for a personal token.
+    pub client_id: Option<String>,
     /// When the presented token stops working.
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::StoreError;
 use crate::model::{
-    AttendeeRecord, MeetingId, Participant, ParticipantId, Recording, SessionEnd, SessionEvent, SessionState, SiteId,
-    UsageRecord,
+    AttendeeRecord, ChangeEvent, MeetingId, Participant, ParticipantId, Recording, SessionEnd, SessionEvent,
+    SessionState, SiteId, UsageRecord,
 };
 
 #[async_trait]
@@ -18,12 +18,14 @@ pub trait ActivityStore: Send + Sync {
 
     /// Sets the meeting's live state, inserts the participant (its `id` is ignored) and the
     /// events (their `participant_id`, when None, becomes the new participant's), in one
-    /// transaction. Returns the participant's id.
+    /// transaction, with the changes for webhooks (their `subject_id`, when 0, becomes the new
+    /// participant's). Returns the participant's id.
     async fn record_join(
         &self,
         state: &SessionState,
         participant: &Participant,
         events: &[SessionEvent],
+        changes: &[ChangeEvent],
     ) -> Result<ParticipantId, StoreError>;
 
     async fn participant(&self, site: SiteId, id: ParticipantId) -> Result<Option<Participant>, StoreError>;
@@ -31,8 +33,15 @@ pub trait ActivityStore: Send + Sync {
     /// The participants of the meeting's running session (not yet written to history), by join.
     async fn session_participants(&self, site: SiteId, meeting: MeetingId) -> Result<Vec<Participant>, StoreError>;
 
-    /// Marks the participant gone at `at` and records the event. Missing when not live.
-    async fn record_leave(&self, site: SiteId, id: ParticipantId, event: &SessionEvent) -> Result<(), StoreError>;
+    /// Marks the participant gone at `at` and records the event and the changes for webhooks.
+    /// Missing when not live.
+    async fn record_leave(
+        &self,
+        site: SiteId,
+        id: ParticipantId,
+        event: &SessionEvent,
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError>;
 
     async fn record_event(&self, event: &SessionEvent) -> Result<(), StoreError>;
 
@@ -55,8 +64,15 @@ pub trait ActivityStore: Send + Sync {
     /// Replaces name, description and password of a recording not deleted. Missing otherwise.
     async fn update_recording(&self, recording: &Recording) -> Result<(), StoreError>;
 
-    /// Marks the recording deleted. Missing when there is none or it was already deleted.
-    async fn delete_recording(&self, site: SiteId, id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Marks the recording deleted, recording the changes for webhooks in the same transaction.
+    /// Missing when there is none or it was already deleted.
+    async fn delete_recording(
+        &self,
+        site: SiteId,
+        id: i64,
+        at: DateTime<Utc>,
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError>;
 
     /// The wrong passwords and host keys counted for the meeting in the window that began after
     /// `window_from` (0 when its window began earlier, or none was counted).

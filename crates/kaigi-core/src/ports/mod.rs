@@ -9,6 +9,7 @@ pub mod keys;
 pub mod licence_log;
 pub mod store;
 pub mod tokens;
+pub mod webhooks;
 
 pub use activity::ActivityStore;
 pub use attendees::AttendeeStore;
@@ -18,3 +19,4 @@ pub use keys::{KeyGen, RandomKeys, SeededKeys};
 pub use licence_log::LicenseLogStore;
 pub use store::Store;
 pub use tokens::TokenStore;
+pub use webhooks::{WebhookStore, WebhookTransport};

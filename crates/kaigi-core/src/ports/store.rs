@@ -10,14 +10,14 @@ use chrono::{DateTime, Utc};
 
 use crate::error::StoreError;
 use crate::model::{
-    ApiKey, DatedPlan, FailedLogin, LicenseDecision, Mail, Meeting, MeetingId, MeetingQuery, NewSite, Page,
-    PreferencesWrite, SeatChange, SeatPeriod, SessionTicket, Site, SiteId, SiteSettings, User, UserId, UserQuery,
+    ApiKey, ChangeEvent, DatedPlan, FailedLogin, LicenseDecision, Mail, Meeting, MeetingId, MeetingQuery, NewSite,
+    Page, PreferencesWrite, SeatChange, SeatPeriod, SessionTicket, Site, SiteId, SiteSettings, User, UserId, UserQuery,
 };
-use crate::ports::{ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, TokenStore};
+use crate::ports::{ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, TokenStore, WebhookStore};
 
 #[async_trait]
 pub trait Store:
-    ActivityStore + AttendeeStore + TokenStore + IntegrationStore + LicenseLogStore + Send + Sync + 'static
+    ActivityStore + AttendeeStore + TokenStore + IntegrationStore + LicenseLogStore + WebhookStore + Send + Sync + 'static
 {
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -111,11 +111,13 @@ pub trait Store:
     async fn insert_meeting(&self, meeting: &Meeting) -> Result<MeetingId, StoreError>;
     /// Inserts the meeting as [`insert_meeting`](Store::insert_meeting) does and, in the same
     /// transaction, the licence decisions that allowed it, each tied to the new meeting's id:
-    /// a booking and the record of why it was allowed are stored together or not at all.
+    /// a booking and the record of why it was allowed are stored together or not at all; and
+    /// the changes for webhooks, their `meeting_id` set to the new meeting's.
     async fn insert_meeting_with_decisions(
         &self,
         meeting: &Meeting,
         decisions: &[LicenseDecision],
+        changes: &[ChangeEvent],
     ) -> Result<MeetingId, StoreError>;
     /// Replaces the stored meeting `meeting.id` of the same site. Missing when there is none or it
     /// was deleted.
@@ -126,8 +128,14 @@ pub trait Store:
     /// Replaces the meeting as [`update_meeting_with_mails`](Store::update_meeting_with_mails)
     /// does, but only while its stored revision is still `meeting.revision` (the one it was read
     /// at): Stale when another write came first, and then nothing is written. The cached copies
-    /// of the site's meetings are forgotten either way, so a re-read sees the other write.
-    async fn update_meeting_unless_changed(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError>;
+    /// of the site's meetings are forgotten either way, so a re-read sees the other write. The
+    /// changes for webhooks are recorded in the same transaction.
+    async fn update_meeting_unless_changed(
+        &self,
+        meeting: &Meeting,
+        mails: &[Mail],
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError>;
     /// A meeting that is not deleted.
     async fn meeting_by_key(&self, site: SiteId, key: u64) -> Result<Option<Meeting>, StoreError>;
     /// A meeting that is not deleted; `uuid` matched case-insensitively.
@@ -135,8 +143,15 @@ pub trait Store:
     /// A meeting whose uuid or host token is `token`, deleted or not (calendar links outlive
     /// the meeting, to carry its cancellation).
     async fn meeting_by_calendar_token(&self, site: SiteId, token: &str) -> Result<Option<Meeting>, StoreError>;
-    /// Marks the meeting deleted at `at`. Missing when there is none or it was already deleted.
-    async fn delete_meeting(&self, site: SiteId, id: MeetingId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Marks the meeting deleted at `at`, recording the changes for webhooks in the same
+    /// transaction. Missing when there is none or it was already deleted.
+    async fn delete_meeting(
+        &self,
+        site: SiteId,
+        id: MeetingId,
+        at: DateTime<Utc>,
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError>;
     /// Meetings that are not deleted and match the query, by start then id.
     async fn list_meetings(&self, site: SiteId, query: &MeetingQuery) -> Result<Vec<Meeting>, StoreError>;
 

@@ -170,3 +170,34 @@ pub const MAX_SIGN_IN_USER: usize = 256;
 
 /// Longest password a sign-in form takes (argon2 is not asked to hash more).
 pub const MAX_SIGN_IN_PASSWORD: usize = 1024;
+
+/// Webhooks one site may hold (the vendor allows a few hundred per application).
+pub const MAX_WEBHOOKS_PER_SITE: usize = 1_000;
+
+/// Longest webhook name and target URL.
+pub const MAX_WEBHOOK_NAME_CHARS: usize = 256;
+pub const MAX_WEBHOOK_URL_BYTES: usize = 2048;
+
+/// Longest webhook secret (it keys HMAC-SHA1) and filter.
+pub const MAX_WEBHOOK_SECRET_BYTES: usize = 256;
+pub const MAX_WEBHOOK_FILTER_BYTES: usize = 1024;
+
+/// Entries in a site's list of allowed webhook targets.
+pub const MAX_WEBHOOK_TARGETS: usize = 100;
+
+/// Attempts at one delivery before its webhook is marked inactive.
+pub const WEBHOOK_MAX_ATTEMPTS: u32 = 8;
+
+/// The first retry waits this long; each next one twice as long, up to the cap.
+pub const WEBHOOK_FIRST_RETRY_SECS: i64 = 1;
+pub const WEBHOOK_MAX_RETRY_SECS: i64 = 300;
+
+/// How long one delivery attempt may take (connect, send, answer) before it counts as failed.
+pub const WEBHOOK_TIMEOUT_SECS: u64 = 10;
+
+/// How long a worker holds a delivery it took before another worker (another instance, or the
+/// same one after a crash) may take it: longer than an attempt may last.
+pub const WEBHOOK_LEASE_SECS: i64 = 30;
+
+/// Changes fanned out, and deliveries attempted, per round of the delivery worker.
+pub const WEBHOOK_BATCH: u32 = 200;

@@ -15,3 +15,4 @@ pub mod secrets;
 pub mod sessions;
 pub mod timezone;
 pub mod validate;
+pub mod webhooks;

@@ -19,6 +19,11 @@ pub enum Operation {
     WritePreferences,
     /// Mint a Service App's token.
     ServiceAppToken,
+    /// Be told of meetings, their participants or their recordings by webhook: the read scope
+    /// of the resource (the admin one for a site-wide webhook, `ownedBy: org`).
+    WatchMeetings,
+    WatchParticipants,
+    WatchRecordings,
 }
 
 /// Which scopes let a token do an operation.
@@ -50,6 +55,13 @@ pub const fn policy(op: Operation) -> ScopePolicy {
             (&[scope::PREFERENCES_WRITE, scope::ADMIN_PREFERENCES_WRITE], Some(scope::ADMIN_PREFERENCES_WRITE))
         }
         ServiceAppToken => (&[scope::APPLICATIONS_TOKEN], None),
+        WatchMeetings => (&[scope::SCHEDULES_READ, scope::ADMIN_SCHEDULE_READ], Some(scope::ADMIN_SCHEDULE_READ)),
+        WatchParticipants => {
+            (&[scope::PARTICIPANTS_READ, scope::ADMIN_PARTICIPANTS_READ], Some(scope::ADMIN_PARTICIPANTS_READ))
+        }
+        WatchRecordings => {
+            (&[scope::RECORDINGS_READ, scope::ADMIN_RECORDINGS_READ], Some(scope::ADMIN_RECORDINGS_READ))
+        }
     };
     ScopePolicy { any_of, for_others }
 }
@@ -102,6 +114,8 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
         scope::PEOPLE_READ,
         scope::PREFERENCES_READ,
         scope::PREFERENCES_WRITE,
+        scope::PARTICIPANTS_READ,
+        scope::RECORDINGS_READ,
     ];
     let p = &user.privileges;
     if p.site_admin || p.ro_site_admin {
@@ -110,6 +124,8 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
             scope::ADMIN_PEOPLE_READ,
             scope::ADMIN_LICENSES_READ,
             scope::ADMIN_PREFERENCES_READ,
+            scope::ADMIN_PARTICIPANTS_READ,
+            scope::ADMIN_RECORDINGS_READ,
         ]);
     }
     if p.site_admin {
@@ -136,6 +152,10 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::ADMIN_PEOPLE_READ,
         scope::ADMIN_LICENSES_READ,
         scope::APPLICATIONS_TOKEN,
+        scope::PARTICIPANTS_READ,
+        scope::ADMIN_PARTICIPANTS_READ,
+        scope::RECORDINGS_READ,
+        scope::ADMIN_RECORDINGS_READ,
     ]
 }
 

@@ -108,7 +108,7 @@ impl Kaigi {
         let allowed = scopes_allowed(&user);
         let scopes = stored.scopes.into_iter().filter(|s| allowed.contains(&s.as_str())).collect();
         let caller = Caller { site, principal: Principal::User(Box::new(user.clone())), scopes: None };
-        Ok(TokenCaller { caller, user, scopes, expires_at: stored.expires_at })
+        Ok(TokenCaller { caller, user, scopes, client_id: stored.client_id, expires_at: stored.expires_at })
     }
 }
 

@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 
+use crate::app::notifications::changes::{change, facts_of};
 use crate::error::{ConflictOn, Entity, Error, Field, Result, ScheduleError, StoreError};
+use crate::model::WebhookEvent::{Created, Deleted, Updated};
+use crate::model::WebhookResource::Meetings;
 use crate::model::{
     AttendeeOptions, CalendarEntry, Caller, Invitee, LicenseAction, LicenseDecision, ListStatus, Meeting,
     MeetingFields, MeetingLinks, MeetingListing, MeetingOptions, MeetingQuery, MeetingRef, Occurrence, Page, Person,
@@ -391,9 +394,11 @@ impl Kaigi {
         for _ in 0..64 {
             m.meeting_key = self.keys.digits(9);
             let tied: Vec<LicenseDecision> = decisions.iter().cloned().map(|d| for_booking(d, &m)).collect();
-            match self.store.insert_meeting_with_decisions(&m, &tied).await {
+            let created = change(&m, facts_of(&m, &host.email), Meetings, Created, Some(me.id), now);
+            match self.store.insert_meeting_with_decisions(&m, &tied, &[created]).await {
                 Ok(id) => {
                     m.id = id;
+                    self.changes_recorded();
                     // A new meeting has no attendees yet: only invitees need rows.
                     if !m.invitees.is_empty() {
                         self.attendees_for_invitees(&m).await?;
@@ -438,7 +443,7 @@ impl Kaigi {
             if !change(&mut m) {
                 return Ok(());
             }
-            match self.store.update_meeting_unless_changed(&m, &[]).await {
+            match self.store.update_meeting_unless_changed(&m, &[], &[]).await {
                 Err(StoreError::Stale) if attempts < WRITE_ATTEMPTS => {
                     let now = self.store.meeting_by_key(m.site_id, m.meeting_key).await?;
                     m = now.ok_or(Error::NotFound(Entity::Meeting))?;
@@ -488,7 +493,10 @@ impl Kaigi {
             decisions.extend(self.alternate_host_licences(site, &host, &mut m, &before).await?);
         }
         m.updated_at = self.now();
-        self.store.update_meeting_unless_changed(&m, &[]).await.map_err(store_error)?;
+        let actor = caller.user().map(|u| u.id);
+        let updated = change(&m, facts_of(&m, &host.email), Meetings, Updated, actor, m.updated_at);
+        self.store.update_meeting_unless_changed(&m, &[], &[updated]).await.map_err(store_error)?;
+        self.changes_recorded();
         m.revision += 1;
         let decisions: Vec<LicenseDecision> = decisions.into_iter().map(|d| for_booking(d, &m)).collect();
         self.record_licence_decisions(&decisions).await?;
@@ -517,7 +525,10 @@ impl Kaigi {
             return Err(Error::AccessDenied);
         }
         let now = self.now();
-        self.store.delete_meeting(caller.site.id, m.id, now).await.map_err(store_error)?;
+        let actor = caller.user().map(|u| u.id);
+        let deleted = change(&m, self.change_facts(&m).await?, Meetings, Deleted, actor, now);
+        self.store.delete_meeting(caller.site.id, m.id, now, &[deleted]).await.map_err(store_error)?;
+        self.changes_recorded();
         m.deleted_at = Some(now);
         Ok(m)
     }

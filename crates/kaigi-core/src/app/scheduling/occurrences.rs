@@ -7,10 +7,13 @@
 use crate::rules::schedule::exception_of;
 use chrono::{DateTime, Utc};
 
+use crate::app::notifications::changes;
 use crate::error::{Entity, Error, Field, Result, ScheduleError, StoreError};
+use crate::model::WebhookEvent::{Deleted, Updated};
 use crate::model::{
     Caller, Mail, Meeting, MeetingRef, OccurrenceChange, ScheduledOccurrence, SeriesFields, SessionStatus, User,
 };
+use crate::model::{ChangeEvent, WebhookEvent, WebhookResource};
 use crate::rules::limits::{MAX_AGENDA, MAX_PASSWORD, MAX_TITLE, WRITE_ATTEMPTS};
 use crate::rules::schedule::{check_interval, keep_exception, occurrence, REST_KINDS};
 use crate::rules::validate::meeting::{filled, required};
@@ -125,7 +128,9 @@ impl Kaigi {
         } else {
             Vec::new()
         };
-        self.store.update_meeting_unless_changed(&m, &mails).await.map_err(store_error)?;
+        let updated = self.occurrence_change(caller, &m, original, changed.start, changed.end, Updated, now).await?;
+        self.store.update_meeting_unless_changed(&m, &mails, &[updated]).await.map_err(store_error)?;
+        self.changes_recorded();
         m.revision += 1;
         Ok((m, changed))
     }
@@ -174,7 +179,31 @@ impl Kaigi {
         } else {
             Vec::new()
         };
-        self.store.update_meeting_unless_changed(&m, &mails).await.map_err(store_error)
+        let deleted = self.occurrence_change(caller, &m, original, occ.start, occ.end, Deleted, now).await?;
+        self.store.update_meeting_unless_changed(&m, &mails, &[deleted]).await.map_err(store_error)?;
+        self.changes_recorded();
+        Ok(())
+    }
+
+    /// The change for webhooks of one occurrence of `m` (the series' uuid, the occurrence's
+    /// original start, its time now).
+    #[allow(clippy::too_many_arguments)]
+    async fn occurrence_change(
+        &self,
+        caller: &Caller,
+        m: &Meeting,
+        original: DateTime<Utc>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        event: WebhookEvent,
+        now: DateTime<Utc>,
+    ) -> Result<ChangeEvent> {
+        let mut facts = self.change_facts(m).await?;
+        facts.occurrence = Some(original);
+        facts.start = start;
+        facts.end = end;
+        let actor = caller.user().map(|u| u.id);
+        Ok(changes::change(m, facts, WebhookResource::Meetings, event, actor, now))
     }
 }
 

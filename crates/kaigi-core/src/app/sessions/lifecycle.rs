@@ -14,12 +14,17 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::app::notifications::changes::{change, participant_facts, recording_facts};
 use crate::error::{Entity, Error, Field, Result, SessionError};
+use crate::model::WebhookEvent;
+use crate::model::WebhookEvent::{Created, Ended, Left, Started};
+use crate::model::WebhookResource::{MeetingParticipants, Meetings, Recordings};
 use crate::model::{
     Actor, AttendeeRecord, Credentials, EventKind, Feature, JoinRequest, Joined, LicenseAction, LicenseDecision,
     LicenseOutcome, Meeting, Participant, ParticipantPass, Person, Proof, Recording, Role, SessionEnd, SessionEvent,
     SessionState, SessionStatus, SiteRef, UsageRecord, UserRef,
 };
+use crate::model::{ChangeEvent, ChangeFacts};
 use crate::rules::licence::{for_booking, month_of, plan_in_force};
 use crate::rules::limits::{JOIN_FAILURE_WINDOW_MINUTES, MAX_JOIN_FAILURES};
 use crate::rules::schedule;
@@ -148,7 +153,15 @@ impl Kaigi {
             participants_joined: true,
             at: now,
         };
-        let id = self.store.record_join(&state, &participant, &events).await?;
+        let facts = self.change_facts(&m).await?;
+        let mut changes = Vec::new();
+        if starts {
+            changes.push(change(&m, facts.clone(), Meetings, Started, participant.user_id, now));
+        }
+        let joined = ChangeFacts { participant: Some(participant_facts(&participant)), ..facts };
+        changes.push(change(&m, joined, MeetingParticipants, WebhookEvent::Joined, participant.user_id, now));
+        let id = self.store.record_join(&state, &participant, &events, &changes).await?;
+        self.changes_recorded();
         if let Some(d) = licence {
             self.record_licence_decisions(&[d]).await?;
         }
@@ -276,9 +289,21 @@ impl Kaigi {
     pub async fn leave_session(&self, key: u64, actor: &Actor) -> Result<()> {
         let m = self.meeting_by_key_anywhere(key).await?;
         let p = self.live_participant(&m, actor).await?;
-        let event = Self::event(&m, EventKind::Leave, &p, self.now());
-        self.store.record_leave(m.site_id, p.id, &event).await?;
+        let now = self.now();
+        let event = Self::event(&m, EventKind::Leave, &p, now);
+        let left = self.participant_left(&m, &p, now).await?;
+        self.store.record_leave(m.site_id, p.id, &event, &[left]).await?;
+        self.changes_recorded();
         Ok(())
+    }
+
+    /// The change for webhooks of `p` leaving `m` at `at`.
+    async fn participant_left(&self, m: &Meeting, p: &Participant, at: DateTime<Utc>) -> Result<ChangeEvent> {
+        let gone = Participant { left_at: Some(at), ..p.clone() };
+        let facts = ChangeFacts { participant: Some(participant_facts(&gone)), ..self.change_facts(m).await? };
+        let mut left = change(m, facts, MeetingParticipants, Left, p.user_id, at);
+        left.subject_id = p.id;
+        Ok(left)
     }
 
     /// Starts recording, or stops it when it is on; returns whether it is on now. Hosts only.
@@ -386,8 +411,19 @@ impl Kaigi {
             participants_joined: false,
             at: now,
         };
-        let end = SessionEnd { state, usage: usage.clone(), attendees, recording, events: end_events };
+        let facts = self.change_facts(&m).await?;
+        let mut changes = Vec::new();
+        for live in participants.iter().filter(|a| a.left_at.is_none()) {
+            changes.push(self.participant_left(&m, live, now).await?);
+        }
+        changes.push(change(&m, facts.clone(), Meetings, Ended, p.user_id, now));
+        if let Some(r) = &recording {
+            let made = ChangeFacts { recording: Some(recording_facts(r)), ..facts };
+            changes.push(change(&m, made, Recordings, Created, p.user_id, now));
+        }
+        let end = SessionEnd { state, usage: usage.clone(), attendees, recording, events: end_events, changes };
         let id = self.store.end_session(&end).await?;
+        self.changes_recorded();
         Ok(UsageRecord { id, ..usage })
     }
 }

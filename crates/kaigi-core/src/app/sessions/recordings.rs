@@ -3,6 +3,7 @@
 //! need the host or a site administrator.
 
 use crate::error::{Error, Field, Result, StoreError};
+use crate::model::WebhookEvent;
 use crate::model::{Caller, Page, Recording, RecordingChange, RecordingItem, RecordingQuery};
 use crate::Kaigi;
 
@@ -92,8 +93,13 @@ impl Kaigi {
     /// DelRecording.
     pub async fn delete_recording(&self, caller: &Caller, id: i64) -> Result<()> {
         let r = self.managed_recording(caller, id).await?;
-        match self.store.delete_recording(caller.site.id, r.id, self.now()).await {
-            Ok(()) => Ok(()),
+        let now = self.now();
+        let deleted = self.recording_change(&r, WebhookEvent::Deleted, caller.user().map(|u| u.id), now).await?;
+        match self.store.delete_recording(caller.site.id, r.id, now, &[deleted]).await {
+            Ok(()) => {
+                self.changes_recorded();
+                Ok(())
+            }
             Err(StoreError::Missing) => Err(Error::NoRecords),
             Err(e) => Err(e.into()),
         }

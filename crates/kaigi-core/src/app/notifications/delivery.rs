@@ -1,0 +1,152 @@
+//! The delivery worker's round: fan the recorded changes out to the webhooks they match, then
+//! deliver what is due, each webhook's deliveries in the order of its changes.
+//!
+//! At least once: a delivery is marked delivered only after its receiver answered 2xx, so a
+//! crash between the two sends it again (receivers drop duplicates by the delivery id). A
+//! worker holds a webhook (a lease in the store) while it delivers to it, so two instances never
+//! deliver one webhook's changes out of order; a crashed worker's lease runs out.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use crate::error::Result;
+use crate::model::{Delivery, DeliveryOutcome, Site, SiteId, Webhook, WebhookStatus};
+use crate::ports::WebhookTransport;
+use crate::rules::limits::{WEBHOOK_BATCH, WEBHOOK_LEASE_SECS, WEBHOOK_MAX_ATTEMPTS};
+use crate::rules::webhooks::{matches, retry_delay, target_allowed};
+use crate::Kaigi;
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryRound {
+    /// Changes fanned out, and the deliveries they made.
+    pub changes: usize,
+    pub deliveries_made: usize,
+    /// Attempts, and of them delivered.
+    pub attempted: usize,
+    pub delivered: usize,
+}
+
+impl DeliveryRound {
+    pub fn did_something(&self) -> bool {
+        self.changes > 0 || self.attempted > 0
+    }
+}
+
+/// Most deliveries of one webhook sent in one round (one after the other).
+const PER_WEBHOOK: u32 = 50;
+
+impl Kaigi {
+    /// One round of the delivery worker (the server runs it in a loop; tests may call it).
+    pub async fn deliver_webhooks(&self, transport: Arc<dyn WebhookTransport>) -> Result<DeliveryRound> {
+        let mut round = self.fan_out_changes().await?;
+        let now = self.now();
+        let lease = now + Duration::seconds(WEBHOOK_LEASE_SECS);
+        let batches = self.store.take_due_deliveries(now, lease, WEBHOOK_BATCH, PER_WEBHOOK).await?;
+        let mut sites: HashMap<SiteId, Option<Site>> = HashMap::new();
+        let mut tasks = tokio::task::JoinSet::new();
+        for batch in batches {
+            let Some(first) = batch.first() else { continue };
+            let site = match sites.get(&first.webhook.site_id) {
+                Some(site) => site.clone(),
+                None => {
+                    let site = self.store.site_by_id(first.webhook.site_id).await?;
+                    sites.insert(first.webhook.site_id, site.clone());
+                    site
+                }
+            };
+            let site_url = site.as_ref().map(|s| self.site_url(s)).unwrap_or_default();
+            let site_url = site_url.split_once("://").map_or(site_url.clone(), |(_, rest)| rest.to_string());
+            let targets = site.map(|s| s.settings.webhook_targets).unwrap_or_default();
+            let allowed = url::Url::parse(&first.webhook.target_url).is_ok_and(|u| target_allowed(&u, &targets));
+            let transport = transport.clone();
+            tasks.spawn(async move {
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for d in batch {
+                    let outcome =
+                        if allowed { transport.deliver(&d, &site_url).await } else { DeliveryOutcome::Refused };
+                    let stop = !matches!(outcome, DeliveryOutcome::Delivered { .. });
+                    outcomes.push((d, outcome));
+                    if stop {
+                        break;
+                    }
+                }
+                outcomes
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            let Ok(outcomes) = done else { continue };
+            let webhook = outcomes.first().map(|(d, _)| d.webhook.id);
+            for (d, outcome) in outcomes {
+                round.attempted += 1;
+                if matches!(outcome, DeliveryOutcome::Delivered { .. }) {
+                    round.delivered += 1;
+                }
+                self.record_attempt(&d, &outcome).await?;
+            }
+            if let Some(id) = webhook {
+                self.store.release_webhook(id).await?;
+            }
+        }
+        Ok(round)
+    }
+
+    async fn record_attempt(&self, d: &Delivery, outcome: &DeliveryOutcome) -> Result<()> {
+        let now = self.now();
+        let attempts = d.attempts + 1;
+        let (retry_at, status) = match outcome {
+            DeliveryOutcome::Delivered { .. } => (None, None),
+            DeliveryOutcome::Failed { why } => {
+                let stop = attempts >= WEBHOOK_MAX_ATTEMPTS;
+                tracing::info!(webhook = d.webhook.id, delivery = d.id, attempts, why = %why, stop, "webhook delivery failed");
+                (Some(now + retry_delay(attempts)), stop.then_some(WebhookStatus::Inactive))
+            }
+            DeliveryOutcome::Refused => {
+                tracing::warn!(webhook = d.webhook.id, "webhook target is not allowed by its site; webhook stopped");
+                (Some(now), Some(WebhookStatus::Inactive))
+            }
+        };
+        self.store.finish_delivery(d, outcome, now, retry_at, status).await?;
+        Ok(())
+    }
+
+    /// Fans the oldest changes not yet fanned out to the webhooks they match.
+    async fn fan_out_changes(&self) -> Result<DeliveryRound> {
+        let changes = self.store.unsent_changes(WEBHOOK_BATCH).await?;
+        if changes.is_empty() {
+            return Ok(DeliveryRound::default());
+        }
+        let mut webhooks: HashMap<SiteId, (Vec<Webhook>, String)> = HashMap::new();
+        let mut pairs = Vec::new();
+        for c in &changes {
+            if let std::collections::hash_map::Entry::Vacant(slot) = webhooks.entry(c.site_id) {
+                let site_url = match self.store.site_by_id(c.site_id).await? {
+                    Some(site) => self.site_url(&site),
+                    None => String::new(),
+                };
+                let site_url = site_url.split_once("://").map_or(site_url.clone(), |(_, rest)| rest.to_string());
+                slot.insert((self.store.webhooks_of_site(c.site_id).await?, site_url));
+            }
+            let (hooks, site_url) = &webhooks[&c.site_id];
+            pairs.extend(
+                hooks
+                    .iter()
+                    .filter(|w| w.status == WebhookStatus::Active && matches(w, c, site_url))
+                    .map(|w| (w.id, c.id)),
+            );
+        }
+        let ids: Vec<i64> = changes.iter().map(|c| c.id).collect();
+        self.store.fan_out(&ids, &pairs, self.now()).await?;
+        Ok(DeliveryRound { changes: changes.len(), deliveries_made: pairs.len(), ..DeliveryRound::default() })
+    }
+}
+
+impl Kaigi {
+    /// Resolves once a change for webhooks is recorded by this instance after the call (a
+    /// change recorded before it, since the last wait, resolves it at once).
+    pub async fn change_recorded(&self) {
+        self.changes_written.notified().await;
+    }
+}
