@@ -19,6 +19,8 @@ pub enum Operation {
     WritePreferences,
     /// Mint a Service App's token.
     ServiceAppToken,
+    /// Give people of the site new personal room ids (an administrator's batch).
+    RefreshRoomIds,
 }
 
 /// Which scopes let a token do an operation.
@@ -50,6 +52,7 @@ pub const fn policy(op: Operation) -> ScopePolicy {
             (&[scope::PREFERENCES_WRITE, scope::ADMIN_PREFERENCES_WRITE], Some(scope::ADMIN_PREFERENCES_WRITE))
         }
         ServiceAppToken => (&[scope::APPLICATIONS_TOKEN], None),
+        RefreshRoomIds => (&[scope::ADMIN_PREFERENCES_WRITE], None),
     };
     ScopePolicy { any_of, for_others }
 }
@@ -94,7 +97,7 @@ pub fn scope_for_others(op: Operation) -> &'static str {
 
 /// Every scope a user's role allows: everyone reads and writes their own meetings and meeting
 /// preferences and looks people up; site administrators also act for others; read-only
-/// administrators read for others.
+/// administrators read for others; full and user-management administrators provision people.
 pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
     let mut out = vec![
         scope::SCHEDULES_READ,
@@ -115,6 +118,10 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
     if p.site_admin {
         out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE, scope::APPLICATIONS_TOKEN]);
     }
+    // Full and user-management administrators provision people (create, change, remove).
+    if p.manages_users() {
+        out.push(scope::ADMIN_PEOPLE_WRITE);
+    }
     out
 }
 
@@ -134,6 +141,7 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::ADMIN_SCHEDULE_WRITE,
         scope::PEOPLE_READ,
         scope::ADMIN_PEOPLE_READ,
+        scope::ADMIN_PEOPLE_WRITE,
         scope::ADMIN_LICENSES_READ,
         scope::APPLICATIONS_TOKEN,
     ]
