@@ -247,6 +247,16 @@ pub enum Field {
     OwnedBy,
     WebhookStatus,
     WebhookTargets,
+    /// A person's addresses (REST people provisioning).
+    Addresses,
+    /// A person's email addresses, as a list (REST people provisioning).
+    Emails,
+    /// The licences a person is given (REST people provisioning).
+    Licenses,
+    /// The sites a person has a role on (REST people provisioning).
+    SiteUrls,
+    /// The id a personal room is joined with (its access code).
+    PersonalRoomId,
 }
 
 impl Field {
@@ -268,6 +278,11 @@ impl Field {
             Field::OwnedBy => "ownedBy",
             Field::WebhookStatus => "status",
             Field::WebhookTargets => "webhookTargets",
+            Field::Addresses => "addresses",
+            Field::Emails => "emails",
+            Field::Licenses => "licenses",
+            Field::SiteUrls => "siteUrls",
+            Field::PersonalRoomId => "personalMeetingRoomId",
             Field::Agenda => "agenda",
             Field::ApplicationId => "applicationId",
             Field::AttendeeId => "attendeeId",

@@ -6,7 +6,9 @@
 
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, StoreError};
+use kaigi_core::error::{
+    AuthFailure, ConflictOn, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, StoreError,
+};
 use kaigi_core::Error;
 
 use crate::tracking;
@@ -177,6 +179,31 @@ pub enum Refusal {
     DefaultSiteFalse,
     /// No `defaultSite`.
     DefaultSiteMissing,
+    /// A personal room id refresh naming some people by `personId` and others by `email`.
+    RoomIdsMixedPeople,
+    /// A personal room id refresh whose items do not all give `personalMeetingRoomId`, or all
+    /// `systemGenerated: true` (or an item gives both).
+    RoomIdsMixedChoice,
+
+    // People.
+    /// More than one address in `emails`.
+    OneEmail,
+    /// More than one address in `addresses`.
+    OneAddress,
+    /// A licence id that is not the site's one licence.
+    ForeignLicence {
+        id: String,
+        ours: String,
+    },
+    /// A `siteUrls` entry that is not the caller's site.
+    ForeignSiteUrl {
+        asked: String,
+        only: String,
+    },
+    /// `siteUrls` and `licenses` give the person different roles on the site.
+    SiteRoleConflict(String),
+    /// An `orgId` that is not the caller's site's organization.
+    ForeignOrg(String),
 }
 
 impl From<Refusal> for RestError {
@@ -279,6 +306,27 @@ impl From<Refusal> for RestError {
                 (S::BAD_REQUEST, "defaultSite=false: a kaigi user has one site, which stays their default.".into())
             }
             R::DefaultSiteMissing => (S::BAD_REQUEST, "defaultSite is required (defaultSite=true).".into()),
+            R::RoomIdsMixedPeople => (
+                S::BAD_REQUEST,
+                "personalMeetingRoomIds: every item names its person by personId, or every item by email.".into(),
+            ),
+            R::RoomIdsMixedChoice => (
+                S::BAD_REQUEST,
+                "personalMeetingRoomIds: every item gives personalMeetingRoomId, or every item systemGenerated: true; never both in one item.".into(),
+            ),
+            R::OneEmail => (S::BAD_REQUEST, "emails: kaigi keeps one address per person; send one.".into()),
+            R::OneAddress => (S::BAD_REQUEST, "addresses: kaigi keeps one (work) address per person; send one.".into()),
+            R::ForeignLicence { id, ours } => {
+                (S::BAD_REQUEST, format!("licenses: {id} is not a licence of this site; its one licence is {ours}."))
+            }
+            R::ForeignSiteUrl { asked, only } => {
+                (S::BAD_REQUEST, format!("siteUrls: {asked} is not this site; its only site is {only}."))
+            }
+            R::SiteRoleConflict(site) => (
+                S::BAD_REQUEST,
+                format!("siteUrls and licenses disagree: {site}#attendee makes the person an attendee, the site's licence a host; send one."),
+            ),
+            R::ForeignOrg(id) => (S::BAD_REQUEST, format!("orgId {id} is not this site's organization.")),
         };
         RestError::with_status(status, text)
     }
@@ -392,7 +440,12 @@ impl From<Error> for RestError {
             Error::Duplicate(Duplicate::Registrant) => {
                 (S::CONFLICT, "The person is already registered for this meeting.".into())
             }
-            Error::Duplicate(d) => (S::CONFLICT, format!("{d:?} already exists.")),
+            Error::Duplicate(Duplicate::Email) => {
+                (S::CONFLICT, "A person of this site already has this email address.".into())
+            }
+            Error::Duplicate(Duplicate::WebExId) => {
+                (S::CONFLICT, "A person of this site already has this user name (webExId).".into())
+            }
             Error::License(LicenseError::HostLicenseRequired { webex_id, .. }) => {
                 (S::FORBIDDEN, format!("{webex_id} holds no meeting licence on this site and cannot host."))
             }
@@ -418,6 +471,10 @@ impl From<Error> for RestError {
             Error::UsageLimited => (S::TOO_MANY_REQUESTS, "Too many requests; retry later.".into()),
             Error::Session(s) => (S::FORBIDDEN, format!("Not allowed now: {s:?}.")),
             Error::Store(StoreError::Missing) => (S::NOT_FOUND, "Not found.".into()),
+            Error::Store(StoreError::Conflict(ConflictOn::MeetingKey)) => (
+                S::CONFLICT,
+                "That meeting number is in use on this site (meeting numbers are never reused); choose another.".into(),
+            ),
             Error::Store(StoreError::Conflict(c)) => (S::CONFLICT, format!("{c:?} is already in use.")),
             Error::Store(StoreError::Stale) => (
                 S::CONFLICT,
@@ -576,6 +633,19 @@ mod tests {
             R::DefaultSiteFalse => R::DefaultSiteFalse, 400,
                 "defaultSite=false: a kaigi user has one site, which stays their default.";
             R::DefaultSiteMissing => R::DefaultSiteMissing, 400, "defaultSite is required (defaultSite=true).";
+            R::RoomIdsMixedPeople => R::RoomIdsMixedPeople, 400,
+                "personalMeetingRoomIds: every item names its person by personId, or every item by email.";
+            R::RoomIdsMixedChoice => R::RoomIdsMixedChoice, 400,
+                "personalMeetingRoomIds: every item gives personalMeetingRoomId, or every item systemGenerated: true; never both in one item.";
+            R::OneEmail => R::OneEmail, 400, "emails: kaigi keeps one address per person; send one.";
+            R::OneAddress => R::OneAddress, 400, "addresses: kaigi keeps one (work) address per person; send one.";
+            R::ForeignLicence { .. } => R::ForeignLicence { id: "x".into(), ours: "y".into() }, 400,
+                "licenses: x is not a licence of this site; its one licence is y.";
+            R::ForeignSiteUrl { .. } => R::ForeignSiteUrl { asked: "b.example/x".into(), only: "a.example/y".into() },
+                400, "siteUrls: b.example/x is not this site; its only site is a.example/y.";
+            R::SiteRoleConflict(_) => R::SiteRoleConflict("a.example/y".into()), 400,
+                "siteUrls and licenses disagree: a.example/y#attendee makes the person an attendee, the site's licence a host; send one.";
+            R::ForeignOrg(_) => R::ForeignOrg("x".into()), 400, "orgId x is not this site's organization.";
         };
         for (refusal, status, text) in rows {
             let shown = format!("{refusal:?}");

@@ -1,17 +1,21 @@
 //! `/v1/people` and `/v1/people/me`: the site's directory, each person with the licences they hold.
 
+use axum::body::Body;
 use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kaigi_core::model::{PeopleQuery, Site, User};
+use kaigi_core::model::{PeopleQuery, PersonWrite, PostalAddress, Site, TokenCaller, User, UserId};
 use kaigi_core::rules::scopes::{self, Operation};
 use kaigi_core::rules::timezone;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::error::{Refusal, RestResult};
+use crate::meetings::site_matches;
 use crate::paging::{link_next, OFFSET};
-use crate::params::{Params, PathId};
+use crate::params::{json_body, loose_bool, Params, PathId};
 use crate::{ids, site_url, RestState};
 
 /// Default and largest page of `GET /v1/people`.
@@ -30,7 +34,7 @@ pub fn person_json(state: &RestState, site: &Site, u: &User) -> Value {
     let licenses: Vec<String> = if licensed { vec![ids::licence(site.id)] } else { Vec::new() };
     let site_urls = if licensed { vec![url] } else { vec![format!("{url}#attendee")] };
     let zone = timezone::by_id(u.time_zone_id).map(|z| z.iana.name()).unwrap_or("UTC");
-    json!({
+    let mut person = json!({
         "id": ids::person(site.id, u.id),
         "emails": [u.email],
         "phoneNumbers": [],
@@ -49,7 +53,22 @@ pub fn person_json(state: &RestState, site: &Site, u: &User) -> Value {
         "invitePending": "false",
         "loginEnabled": if u.is_active() { "true" } else { "false" },
         "type": "person",
-    })
+    });
+    if !u.profile.title.is_empty() {
+        person["title"] = json!(u.profile.title);
+    }
+    let address = PostalAddress::of(&u.profile);
+    if !address.is_empty() {
+        person["addresses"] = json!([{
+            "type": "work",
+            "streetAddress": address.street,
+            "locality": address.locality,
+            "region": address.region,
+            "postalCode": address.postal_code,
+            "country": address.country,
+        }]);
+    }
+    person
 }
 
 /// `GET /v1/people/me`: any valid token.
@@ -129,4 +148,214 @@ pub async fn list(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw)
     let mut response = Json(body).into_response();
     link_next(&mut response, &state.kaigi.config().public_url, "/v1/people", &params, offset + people.len(), more);
     Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AddressBody {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    country: Option<String>,
+    locality: Option<String>,
+    region: Option<String>,
+    street_address: Option<String>,
+    postal_code: Option<String>,
+}
+
+/// The body of `POST /v1/people` and `PUT /v1/people/{personId}`: every field of the spec, so each
+/// is kept or refused by name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PersonBody {
+    emails: Option<Vec<String>>,
+    phone_numbers: Option<Vec<Value>>,
+    extension: Option<String>,
+    location_id: Option<String>,
+    display_name: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    /// The vendor sets it to the first name, whatever is sent; so does kaigi.
+    #[allow(dead_code)]
+    nick_name: Option<String>,
+    avatar: Option<String>,
+    org_id: Option<String>,
+    roles: Option<Vec<String>>,
+    licenses: Option<Vec<String>>,
+    department: Option<String>,
+    manager: Option<String>,
+    manager_id: Option<String>,
+    title: Option<String>,
+    addresses: Option<Vec<AddressBody>>,
+    site_urls: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "loose_bool")]
+    login_enabled: Option<bool>,
+}
+
+/// Whether the person holds the site's licence, by `licenses` and `siteUrls` (None: neither says).
+/// `licenses` lists licence ids (an entry may list several, separated by commas); `siteUrls` names
+/// the site plainly for a host and with `#attendee` for an attendee.
+fn host_role(state: &RestState, site: &Site, b: &PersonBody) -> RestResult<Option<bool>> {
+    let ours = ids::licence(site.id);
+    let by_licence = match &b.licenses {
+        None => None,
+        Some(list) => {
+            let mut host = false;
+            for id in list.iter().flat_map(|l| l.split(',')).map(str::trim).filter(|l| !l.is_empty()) {
+                if id != ours {
+                    return Err(Refusal::ForeignLicence { id: id.to_string(), ours }.into());
+                }
+                host = true;
+            }
+            Some(host)
+        }
+    };
+    let mut by_site = None;
+    for entry in b.site_urls.iter().flatten().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+        let lower = entry.to_ascii_lowercase();
+        let (url, host) = match lower.strip_suffix("#attendee") {
+            Some(_) => (&entry[..entry.len() - "#attendee".len()], false),
+            None => (entry, true),
+        };
+        if !site_matches(state, site, url) {
+            return Err(Refusal::ForeignSiteUrl { asked: entry.to_string(), only: site_url(state, site) }.into());
+        }
+        if by_site.is_some_and(|h| h != host) {
+            return Err(Refusal::SiteRoleConflict(site_url(state, site)).into());
+        }
+        by_site = Some(host);
+    }
+    match (by_licence, by_site) {
+        (Some(l), Some(s)) if l != s => Err(Refusal::SiteRoleConflict(site_url(state, site)).into()),
+        (Some(l), _) => Ok(Some(l)),
+        (None, s) => Ok(s),
+    }
+}
+
+/// What a provisioning body asks of the core, after refusing by name what kaigi cannot keep.
+fn person_write(state: &RestState, site: &Site, b: PersonBody) -> RestResult<PersonWrite> {
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+    for (name, value) in [
+        ("extension", &b.extension),
+        ("locationId", &b.location_id),
+        ("avatar", &b.avatar),
+        ("department", &b.department),
+        ("manager", &b.manager),
+        ("managerId", &b.manager_id),
+    ] {
+        if given(value) {
+            return Err(Refusal::NotKeptLeaveOut(name).into());
+        }
+    }
+    if b.phone_numbers.as_ref().is_some_and(|l| !l.is_empty()) {
+        return Err(Refusal::NotKeptSendNone("phoneNumbers").into());
+    }
+    if b.roles.iter().flatten().any(|r| !r.trim().is_empty()) {
+        return Err(Refusal::NotKeptSendNone("roles").into());
+    }
+    if let Some(org) = b.org_id.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        if ids::parse_org(org) != Some(site.id) {
+            return Err(Refusal::ForeignOrg(org.to_string()).into());
+        }
+    }
+    let email = match b.emails.as_deref() {
+        None => None,
+        Some([]) => Some(String::new()),
+        Some([one]) => Some(one.clone()),
+        Some(_) => return Err(Refusal::OneEmail.into()),
+    };
+    let address = match b.addresses.as_deref() {
+        None => None,
+        Some([]) => Some(PostalAddress::default()),
+        Some([a]) => {
+            if a.kind.as_deref().is_some_and(|k| !k.trim().eq_ignore_ascii_case("work")) {
+                return Err(Refusal::NotOneOf { field: "addresses.type", allowed: vec!["work"] }.into());
+            }
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            Some(PostalAddress {
+                street: text(&a.street_address),
+                locality: text(&a.locality),
+                region: text(&a.region),
+                postal_code: text(&a.postal_code),
+                country: text(&a.country),
+            })
+        }
+        Some(_) => return Err(Refusal::OneAddress.into()),
+    };
+    let host_licence = host_role(state, site, &b)?;
+    Ok(PersonWrite {
+        email,
+        display_name: b.display_name,
+        first_name: b.first_name,
+        last_name: b.last_name,
+        title: b.title,
+        address,
+        host_licence,
+        login_enabled: b.login_enabled,
+    })
+}
+
+/// `minResponse`, after checking the query's booleans (`callingData` and `showAllTypes` change
+/// nothing: kaigi has no calling data and one kind of role per site).
+fn min_response(params: &Params) -> RestResult<bool> {
+    params.flag("callingData")?;
+    params.flag("showAllTypes")?;
+    Ok(params.flag("minResponse")?.unwrap_or(false))
+}
+
+fn require_write(who: &TokenCaller) -> RestResult<()> {
+    Ok(scopes::require(who, Operation::WritePeople)?)
+}
+
+/// The user a path's person id names on the caller's site.
+fn person_of(site: &Site, id: &str) -> RestResult<UserId> {
+    match ids::parse_person(id) {
+        Some((s, u)) if s == site.id => Ok(u),
+        _ => Err(Refusal::UnknownPerson.into()),
+    }
+}
+
+/// `POST /v1/people`: an administrator adds a person to the site.
+pub async fn create(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> RestResult<Response> {
+    require_write(&who)?;
+    let min = min_response(&Params::parse(raw.as_deref())?)?;
+    let site = &who.caller.site;
+    let write = person_write(&state, site, json_body(body).await?)?;
+    let user = state.kaigi.provision_person(&who, &write).await?;
+    if min {
+        return Ok(Json(json!({ "id": ids::person(site.id, user.id) })).into_response());
+    }
+    Ok(Json(person_json(&state, site, &user)).into_response())
+}
+
+/// `PUT /v1/people/{personId}`: changes what the body names; `minResponse=true` answers 204.
+pub async fn update(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> RestResult<Response> {
+    require_write(&who)?;
+    let min = min_response(&Params::parse(raw.as_deref())?)?;
+    let site = &who.caller.site;
+    let user_id = person_of(site, &id)?;
+    let write = person_write(&state, site, json_body(body).await?)?;
+    let user = state.kaigi.update_person(&who, user_id, &write).await?;
+    if min {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    Ok(Json(person_json(&state, site, &user)).into_response())
+}
+
+/// `DELETE /v1/people/{personId}`: the person is deactivated (204).
+pub async fn delete(State(state): State<RestState>, Auth(who): Auth, PathId(id): PathId) -> RestResult<Response> {
+    require_write(&who)?;
+    let user_id = person_of(&who.caller.site, &id)?;
+    state.kaigi.remove_person(&who, user_id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -4,12 +4,14 @@
 
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kaigi_core::model::{
-    AudioChange, CoHostRequest, PhoneChange, PhoneNumber, PreferenceAccess, RoomChange, RoomView, SchedulingChange,
-    Site, TokenCaller, User, VideoDevice,
+    AudioChange, CoHostRequest, PersonRef, PhoneChange, PhoneNumber, PreferenceAccess, RoomChange, RoomIdChoice,
+    RoomIdRefresh, RoomView, SchedulingChange, Site, TokenCaller, User, VideoDevice,
 };
+use kaigi_core::rules::scopes::{self, Operation};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -17,7 +19,7 @@ use crate::auth::Auth;
 use crate::error::{Refusal, RestResult};
 use crate::meetings::site_matches;
 use crate::params::{json_body, loose_bool, Params};
-use crate::{site_url, RestState};
+use crate::{ids, site_url, RestState};
 
 /// The user whose preferences a request is about, after the scope, `userEmail` and `siteUrl`
 /// checks, with the query's parameters.
@@ -415,4 +417,106 @@ pub async fn put_sites(
     let site = &who.caller.site;
     check_site(&state, site, url)?;
     Ok(Json(json!({ "siteUrl": site_url(&state, site), "default": true })).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DelegateEmailsBody {
+    emails: Option<Vec<String>>,
+}
+
+/// `POST /v1/meetingPreferences/schedulingOptions/delegateEmails/insert`: adds delegates;
+/// answers the addresses added.
+pub async fn insert_delegates(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> RestResult<Response> {
+    let (user, _) = owner(&state, &who, raw.as_deref(), PreferenceAccess::Write).await?;
+    let b: DelegateEmailsBody = json_body(body).await?;
+    let emails = b.emails.ok_or(Refusal::Required("emails"))?;
+    let added = state.kaigi.insert_delegates(&who.caller.site, user, &emails).await?;
+    Ok(Json(json!({ "emails": added })).into_response())
+}
+
+/// `POST /v1/meetingPreferences/schedulingOptions/delegateEmails/delete`: takes delegates off
+/// the list (204).
+pub async fn delete_delegates(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> RestResult<Response> {
+    let (user, _) = owner(&state, &who, raw.as_deref(), PreferenceAccess::Write).await?;
+    let b: DelegateEmailsBody = json_body(body).await?;
+    let emails = b.emails.ok_or(Refusal::Required("emails"))?;
+    state.kaigi.delete_delegates(&who.caller.site, user, &emails).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoomIdItem {
+    email: Option<String>,
+    person_id: Option<String>,
+    #[serde(default, deserialize_with = "loose_bool")]
+    system_generated: Option<bool>,
+    personal_meeting_room_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoomIdsBody {
+    site_url: Option<String>,
+    personal_meeting_room_ids: Option<Vec<RoomIdItem>>,
+}
+
+/// `POST /v1/admin/meetingPreferences/personalMeetingRoom/refreshId`: an administrator gives
+/// people new personal room ids; kaigi's personal room id is the access code the room is joined
+/// with (docs/rest.md).
+pub async fn refresh_room_ids(State(state): State<RestState>, Auth(who): Auth, body: Body) -> RestResult<Response> {
+    scopes::require(&who, Operation::RefreshRoomIds)?;
+    let site = &who.caller.site;
+    let b: RoomIdsBody = json_body(body).await?;
+    let url = b.site_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).ok_or(Refusal::Required("siteUrl"))?;
+    if !site_matches(&state, site, url) {
+        return Err(Refusal::ForeignSite(url.to_string()).into());
+    }
+    let items = b.personal_meeting_room_ids.ok_or(Refusal::Required("personalMeetingRoomIds"))?;
+    let filled = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let by_id = items.iter().all(|i| filled(&i.person_id) && !filled(&i.email));
+    let by_email = items.iter().all(|i| filled(&i.email) && !filled(&i.person_id));
+    if !by_id && !by_email {
+        return Err(Refusal::RoomIdsMixedPeople.into());
+    }
+    let generated = items.iter().all(|i| i.system_generated == Some(true) && !filled(&i.personal_meeting_room_id));
+    let given = items.iter().all(|i| i.system_generated != Some(true) && filled(&i.personal_meeting_room_id));
+    if !generated && !given {
+        return Err(Refusal::RoomIdsMixedChoice.into());
+    }
+    let mut wanted = Vec::with_capacity(items.len());
+    for i in items {
+        let person = match (i.person_id, i.email) {
+            (Some(id), _) if by_id => match ids::parse_person(&id) {
+                Some((s, u)) if s == site.id => PersonRef::Id(u),
+                _ => return Err(Refusal::UnknownPerson.into()),
+            },
+            (_, email) => PersonRef::Email(email.unwrap_or_default()),
+        };
+        let choice = match i.personal_meeting_room_id {
+            Some(id) if given => RoomIdChoice::Given(id),
+            _ => RoomIdChoice::Generated,
+        };
+        wanted.push(RoomIdRefresh { person, choice });
+    }
+    let users = state.kaigi.refresh_room_ids(&who, &wanted).await?;
+    let rooms: Vec<Value> = users
+        .iter()
+        .map(|u| {
+            let code = state.kaigi.personal_room_links(site, u).map(|l| l.access_code).unwrap_or_default();
+            json!({ "email": u.email, "personId": ids::person(site.id, u.id), "personalMeetingRoomId": code })
+        })
+        .collect();
+    Ok(Json(json!({ "siteUrl": site_url(&state, site), "personalMeetingRoomIds": rooms })).into_response())
 }

@@ -119,3 +119,71 @@ pub struct PeopleQuery {
     pub offset: usize,
     pub limit: usize,
 }
+
+/// A person as the REST API's provisioning names them (`POST` and `PUT /v1/people`): each field
+/// is what the request says, None when it says nothing (a new person then gets the default; a
+/// change keeps what is there).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonWrite {
+    pub email: Option<String>,
+    /// The full name; kaigi keeps a first and a last name and shows them as the display name.
+    pub display_name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub title: Option<String>,
+    /// The work address; Some of an empty address clears it.
+    pub address: Option<PostalAddress>,
+    /// Whether the person holds the site's host licence.
+    pub host_licence: Option<bool>,
+    /// Whether the person may sign in (false deactivates them).
+    pub login_enabled: Option<bool>,
+}
+
+/// A postal address as a person's profile keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostalAddress {
+    pub street: String,
+    pub locality: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+impl PostalAddress {
+    /// The address a profile holds (empty when it holds none).
+    pub fn of(p: &Profile) -> PostalAddress {
+        PostalAddress {
+            street: p.address1.clone(),
+            locality: p.city.clone(),
+            region: p.state.clone(),
+            postal_code: p.zip_code.clone(),
+            country: p.country.clone(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        [&self.street, &self.locality, &self.region, &self.postal_code, &self.country].iter().all(|s| s.is_empty())
+    }
+}
+
+/// Whom a batch item names: a person by id, or by email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonRef {
+    Id(UserId),
+    Email(String),
+}
+
+/// The new id of a personal room (the access code it is joined with): one kaigi draws, or one an
+/// administrator gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomIdChoice {
+    Generated,
+    Given(String),
+}
+
+/// One item of a personal room id refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomIdRefresh {
+    pub person: PersonRef,
+    pub choice: RoomIdChoice,
+}

@@ -70,6 +70,9 @@ pub const PERSONAL_ROOM_GRACE: Duration = Duration::days(7);
 /// DelUser takes at most this many webExIds.
 pub const MAX_USERS_PER_DELETE: usize = 50;
 
+/// Most personal room ids one refresh may change (the REST API's `personalMeetingRoomIds`).
+pub const MAX_ROOM_ID_REFRESH: usize = 100;
+
 pub const MAX_USER_NAME: usize = 64;
 
 pub const MAX_EMAIL: usize = 128;

@@ -24,6 +24,8 @@ pub enum Operation {
     WatchMeetings,
     WatchParticipants,
     WatchRecordings,
+    /// Give people of the site new personal room ids (an administrator's batch).
+    RefreshRoomIds,
 }
 
 /// Which scopes let a token do an operation.
@@ -62,6 +64,7 @@ pub const fn policy(op: Operation) -> ScopePolicy {
         WatchRecordings => {
             (&[scope::RECORDINGS_READ, scope::ADMIN_RECORDINGS_READ], Some(scope::ADMIN_RECORDINGS_READ))
         }
+        RefreshRoomIds => (&[scope::ADMIN_PREFERENCES_WRITE], None),
     };
     ScopePolicy { any_of, for_others }
 }
@@ -106,7 +109,7 @@ pub fn scope_for_others(op: Operation) -> &'static str {
 
 /// Every scope a user's role allows: everyone reads and writes their own meetings and meeting
 /// preferences and looks people up; site administrators also act for others; read-only
-/// administrators read for others.
+/// administrators read for others; full and user-management administrators provision people.
 pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
     let mut out = vec![
         scope::SCHEDULES_READ,
@@ -131,6 +134,10 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
     if p.site_admin {
         out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE, scope::APPLICATIONS_TOKEN]);
     }
+    // Full and user-management administrators provision people (create, change, remove).
+    if p.manages_users() {
+        out.push(scope::ADMIN_PEOPLE_WRITE);
+    }
     out
 }
 
@@ -150,6 +157,7 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::ADMIN_SCHEDULE_WRITE,
         scope::PEOPLE_READ,
         scope::ADMIN_PEOPLE_READ,
+        scope::ADMIN_PEOPLE_WRITE,
         scope::ADMIN_LICENSES_READ,
         scope::APPLICATIONS_TOKEN,
         scope::PARTICIPANTS_READ,

@@ -17,6 +17,7 @@ mod rest_meetings;
 mod rest_oauth;
 mod rest_occurrences;
 mod rest_people;
+mod rest_people_write;
 mod rest_preferences;
 mod rest_support;
 mod rest_webhooks;

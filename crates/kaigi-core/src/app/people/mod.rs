@@ -3,4 +3,5 @@
 mod admin;
 mod directory;
 mod preferences;
+mod provisioning;
 mod users;

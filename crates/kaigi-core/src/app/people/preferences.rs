@@ -3,18 +3,21 @@
 //! show one model: the personal room's key, host PIN and topic are what the XML API's GetUser
 //! shows, and the scheduling delegates are the XML API's scheduling permission.
 
-use crate::error::{Entity, Error, Field, Result};
+use super::users::store_conflict;
+use crate::error::{ConflictOn, Entity, Error, Field, Result, StoreError};
 use crate::model::{
-    AudioChange, AudioType, LicenseAction, Person, PreferenceAccess, PreferencesWrite, RoomChange, RoomOptions,
-    RoomView, SchedulingChange, Site, TokenCaller, User, VideoDevice,
+    AudioChange, AudioType, LicenseAction, Person, PersonRef, PreferenceAccess, PreferencesWrite, RoomChange,
+    RoomIdChoice, RoomIdRefresh, RoomOptions, RoomView, SchedulingChange, SeatChange, Site, TokenCaller, User,
+    VideoDevice,
 };
+use crate::rules::licence::holds_seat;
 use crate::rules::limits::{
-    AUTO_LOCK_MINUTES, JOIN_BEFORE_HOST_MINUTES, MAX_CO_HOSTS, MAX_DELEGATES, MAX_PREFERENCE_TEXT,
+    AUTO_LOCK_MINUTES, JOIN_BEFORE_HOST_MINUTES, MAX_CO_HOSTS, MAX_DELEGATES, MAX_PREFERENCE_TEXT, MAX_ROOM_ID_REFRESH,
 };
 use crate::rules::scopes::{self, Operation};
 use crate::rules::validate::preferences::{
-    check_audio_pin, check_choice, check_host_pin, check_phone, check_text, check_topic, check_video, host_pin_length,
-    required,
+    check_audio_pin, check_choice, check_host_pin, check_phone, check_room_id, check_text, check_topic, check_video,
+    email_list, host_pin_length, required,
 };
 use crate::Kaigi;
 
@@ -211,17 +214,10 @@ impl Kaigi {
             if emails.len() > MAX_DELEGATES {
                 return Err(Error::invalid(Field::DelegateEmails, format!("At most {MAX_DELEGATES} delegateEmails.")));
             }
-            let mut ids: Vec<String> = Vec::with_capacity(emails.len());
-            for e in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
-                let d = self.store.user_by_email(site.id, e).await?.ok_or_else(|| {
-                    Error::invalid(Field::DelegateEmails, format!("delegateEmails: {e} is not a user of this site."))
-                })?;
-                if d.id == user.id {
-                    return Err(Error::invalid(
-                        Field::DelegateEmails,
-                        "delegateEmails cannot name the user themselves.",
-                    ));
-                }
+            let named: Vec<String> =
+                emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()).map(String::from).collect();
+            let mut ids: Vec<String> = Vec::with_capacity(named.len());
+            for d in self.delegate_users(site, &user, &named, Field::DelegateEmails).await? {
                 if !ids.iter().any(|w| w.eq_ignore_ascii_case(&d.webex_id)) {
                     ids.push(d.webex_id);
                 }
@@ -229,6 +225,135 @@ impl Kaigi {
             write.scheduling_permission = Some(ids);
         }
         self.save_preferences(&user, &write).await
+    }
+
+    /// The users `emails` name as delegates of `owner`: each another user of the site. `field`
+    /// is the request's name for the list.
+    async fn delegate_users(&self, site: &Site, owner: &User, emails: &[String], field: Field) -> Result<Vec<User>> {
+        let mut out = Vec::with_capacity(emails.len());
+        for e in emails {
+            let d =
+                self.store.user_by_email(site.id, e).await?.ok_or_else(|| {
+                    Error::invalid(field, format!("{}: {e} is not a user of this site.", field.name()))
+                })?;
+            if d.id == owner.id {
+                return Err(Error::invalid(field, format!("{} cannot name the user themselves.", field.name())));
+            }
+            out.push(d);
+        }
+        Ok(out)
+    }
+
+    /// Adds scheduling delegates to those of `owner` (`…/delegateEmails/insert`); answers the
+    /// addresses added, as the users' own. Delegates already on the list stay once.
+    pub async fn insert_delegates(&self, site: &Site, owner: User, emails: &[String]) -> Result<Vec<String>> {
+        let named = email_list(emails);
+        if named.is_empty() {
+            return Err(Error::invalid(Field::Emails, "Name at least one delegate in emails."));
+        }
+        let added = self.delegate_users(site, &owner, &named, Field::Emails).await?;
+        let mut ids = owner.scheduling_permission.clone();
+        let mut answered: Vec<String> = Vec::with_capacity(added.len());
+        for d in added {
+            if !ids.iter().any(|w| w.eq_ignore_ascii_case(&d.webex_id)) {
+                ids.push(d.webex_id.clone());
+            }
+            if !answered.iter().any(|a| a.eq_ignore_ascii_case(&d.email)) {
+                answered.push(d.email);
+            }
+        }
+        if ids.len() > MAX_DELEGATES {
+            return Err(Error::invalid(
+                Field::Emails,
+                format!("At most {MAX_DELEGATES} delegates: this would make {}.", ids.len()),
+            ));
+        }
+        let write = PreferencesWrite { scheduling_permission: Some(ids), ..PreferencesWrite::at(self.now()) };
+        self.save_preferences(&owner, &write).await?;
+        Ok(answered)
+    }
+
+    /// Takes scheduling delegates off the list of `owner` (`…/delegateEmails/delete`); an
+    /// address that names no delegate changes nothing.
+    pub async fn delete_delegates(&self, site: &Site, owner: User, emails: &[String]) -> Result<User> {
+        let named = email_list(emails);
+        if named.is_empty() {
+            return Err(Error::invalid(Field::Emails, "Name at least one delegate in emails."));
+        }
+        let mut gone: Vec<String> = Vec::with_capacity(named.len());
+        for e in &named {
+            if let Some(u) = self.store.user_by_email(site.id, e).await? {
+                gone.push(u.webex_id);
+            }
+        }
+        let ids: Vec<String> = owner
+            .scheduling_permission
+            .iter()
+            .filter(|w| !gone.iter().any(|g| g.eq_ignore_ascii_case(w)))
+            .cloned()
+            .collect();
+        let write = PreferencesWrite { scheduling_permission: Some(ids), ..PreferencesWrite::at(self.now()) };
+        self.save_preferences(&owner, &write).await
+    }
+
+    /// Gives people of the caller's site new personal room ids (the access code a room is joined
+    /// with): drawn like any new room's, or the one given, which must be a meeting number no
+    /// meeting or room of the site ever had. Every item is checked before any room changes.
+    pub async fn refresh_room_ids(&self, who: &TokenCaller, items: &[RoomIdRefresh]) -> Result<Vec<User>> {
+        scopes::require(who, Operation::RefreshRoomIds)?;
+        let site = &who.caller.site;
+        if items.is_empty() || items.len() > MAX_ROOM_ID_REFRESH {
+            return Err(Error::invalid(
+                Field::PersonalRoomId,
+                format!("Name 1 to {MAX_ROOM_ID_REFRESH} people in personalMeetingRoomIds."),
+            ));
+        }
+        let mut plan: Vec<(User, Option<u64>)> = Vec::with_capacity(items.len());
+        for item in items {
+            let found = match &item.person {
+                PersonRef::Id(id) => self.store.user_by_id(site.id, *id).await?,
+                PersonRef::Email(e) => self.store.user_by_email(site.id, e.trim()).await?,
+            };
+            let user = found.ok_or(Error::NotFound(Entity::User))?;
+            if self.personal_room_links(site, &user).is_none() {
+                return Err(Error::NotFound(Entity::PersonalRoom));
+            }
+            if plan.iter().any(|(u, _)| u.id == user.id) {
+                return Err(Error::invalid(
+                    Field::PersonalRoomId,
+                    format!("Each person once: {} is named twice.", user.email),
+                ));
+            }
+            let key = match &item.choice {
+                RoomIdChoice::Generated => None,
+                RoomIdChoice::Given(id) => Some(check_room_id(id)?),
+            };
+            if key.is_some() && plan.iter().any(|(_, k)| *k == key) {
+                return Err(Error::invalid(
+                    Field::PersonalRoomId,
+                    "Each personalMeetingRoomId once: two people named the same.",
+                ));
+            }
+            plan.push((user, key));
+        }
+        let now = self.now();
+        let mut out = Vec::with_capacity(plan.len());
+        for (mut user, key) in plan {
+            let key = match key {
+                None => self.allocate_meeting_key(site).await?,
+                Some(k) if self.store.reserve_meeting_key(k, site.id, now).await? => k,
+                Some(_) => return Err(Error::Store(StoreError::Conflict(ConflictOn::MeetingKey))),
+            };
+            if let Some(room) = user.personal_room.as_mut() {
+                room.meeting_key = key;
+            }
+            user.updated_at = now;
+            let seat = holds_seat(user.privileges.host, user.is_active());
+            let unchanged = SeatChange { before: seat, after: seat, limit: None };
+            self.store.update_user(&user, unchanged, &[]).await.map_err(store_conflict)?;
+            out.push(user);
+        }
+        Ok(out)
     }
 
     /// Writes the preferences alone: `owner` may be a cached copy, and the rest of the user

@@ -18,7 +18,7 @@ use crate::rules::validate::clean_text;
 use crate::rules::validate::people::{valid_user_email, valid_webex_id};
 use crate::Kaigi;
 
-fn store_conflict(e: StoreError) -> Error {
+pub(super) fn store_conflict(e: StoreError) -> Error {
     match e {
         StoreError::Conflict(ConflictOn::WebExId) => Error::Duplicate(Duplicate::WebExId),
         StoreError::Conflict(ConflictOn::Email) => Error::Duplicate(Duplicate::Email),
@@ -105,7 +105,7 @@ impl Kaigi {
         }
     }
 
-    async fn allocate_meeting_key(&self, site: &Site) -> Result<u64> {
+    pub(super) async fn allocate_meeting_key(&self, site: &Site) -> Result<u64> {
         for _ in 0..64 {
             let key = self.keys.digits(9);
             if self.store.reserve_meeting_key(key, site.id, self.now()).await? {
@@ -156,6 +156,12 @@ impl Kaigi {
     /// CreateUser. Only user-management administrators may create users; granting an
     /// administrator role takes a full site administrator.
     pub async fn create_user(&self, caller: &Caller, req: &NewUser) -> Result<User> {
+        self.add_user(caller, req, true).await
+    }
+
+    /// CreateUser's rules; `password_required` is false for people the REST API provisions (they
+    /// get no password: an administrator or the person sets one later).
+    pub(super) async fn add_user(&self, caller: &Caller, req: &NewUser, password_required: bool) -> Result<User> {
         let admin = caller.require_user()?;
         if !admin.privileges.manages_users() {
             return Err(Error::AccessDenied);
@@ -165,7 +171,7 @@ impl Kaigi {
         let webex_id = valid_webex_id(&req.webex_id)?;
         let email =
             valid_user_email(req.fields.email.as_deref().ok_or_else(|| Error::invalid(Field::Email, "is required"))?)?;
-        if req.fields.password.is_none() {
+        if password_required && req.fields.password.is_none() {
             return Err(Error::invalid(Field::Password, "is required"));
         }
         let mut user = User::new_on_site(site, webex_id, email, now);

@@ -131,3 +131,23 @@ pub fn check_video(devices: &[VideoDevice]) -> Result<VideoOptions> {
     }
     Ok(VideoOptions { devices: out })
 }
+
+/// A personal room id an administrator gives: kaigi's personal room id is the access code the
+/// room is joined with, a meeting number of 9 to 11 digits.
+pub fn check_room_id(id: &str) -> Result<u64> {
+    let id = id.trim();
+    let digits = (9..=11).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()) && !id.starts_with('0');
+    match id.parse::<u64>() {
+        Ok(key) if digits => Ok(key),
+        _ => Err(Error::invalid(
+            Field::PersonalRoomId,
+            "must be 9 to 11 digits, not starting with 0: a personal room id in kaigi is the access code the room is joined with",
+        )),
+    }
+}
+
+/// The addresses a list of emails names: each entry may itself list several, separated by
+/// commas (the vendor's own example sends them so); blanks are dropped.
+pub fn email_list(entries: &[String]) -> Vec<String> {
+    entries.iter().flat_map(|e| e.split(',')).map(str::trim).filter(|e| !e.is_empty()).map(str::to_string).collect()
+}
