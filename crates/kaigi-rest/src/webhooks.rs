@@ -100,11 +100,6 @@ fn webhook_json(w: &Webhook) -> Value {
     o.insert("status".into(), json!(w.status.name()));
     o.insert("created".into(), json!(created(w.created_at)));
     o.insert("ownedBy".into(), json!(w.owned_by.name()));
-    o.insert("orgId".into(), json!(ids::org(w.site_id)));
-    o.insert("createdBy".into(), json!(ids::person(w.site_id, w.created_by)));
-    if let Some(app) = &w.app_client_id {
-        o.insert("appId".into(), json!(ids::application(app)));
-    }
     Value::Object(o)
 }
 
@@ -200,11 +195,17 @@ pub async fn put(
             return Err(Error::invalid(field, why).into());
         }
     }
+    // The vendor's PUT reactivates a webhook and never deactivates one; a client that sends back
+    // the status it read (wxc-sdk does) changes nothing.
     let status = match b.status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("active") => Some(WebhookStatus::Active),
-        Some("inactive") => Some(WebhookStatus::Inactive),
-        Some(_) => return Err(Refusal::NotOneOf { field: "status", allowed: vec!["active", "inactive"] }.into()),
+        Some("inactive") if current.status == WebhookStatus::Inactive => None,
+        Some("inactive") => {
+            let why = "a webhook cannot be deactivated; delete it instead (status takes only active)";
+            return Err(Error::invalid(Field::WebhookStatus, why).into());
+        }
+        Some(_) => return Err(Refusal::NotOneOf { field: "status", allowed: vec!["active"] }.into()),
     };
     let change = WebhookChange {
         name: required(&b.name, "name")?.to_string(),
@@ -235,6 +236,13 @@ pub fn envelope(d: &Delivery, site_url: &str) -> Value {
     o.remove("targetUrl");
     // What happened, also for a webhook of `all` events.
     o.insert("event".into(), json!(d.change.event.name()));
+    // Who owns the webhook: the spec's Webhook has no room for these, the envelope does.
+    let w = &d.webhook;
+    o.insert("orgId".into(), json!(ids::org(w.site_id)));
+    o.insert("createdBy".into(), json!(ids::person(w.site_id, w.created_by)));
+    if let Some(app) = &w.app_client_id {
+        o.insert("appId".into(), json!(ids::application(app)));
+    }
     if let Some(actor) = d.change.actor_id {
         o.insert("actorId".into(), json!(ids::person(d.change.site_id, actor)));
     }

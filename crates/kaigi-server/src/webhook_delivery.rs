@@ -27,6 +27,8 @@ impl HttpTransport {
     pub fn new() -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // `X-Spark-Signature` as the vendor writes it, for receivers that match names exactly.
+            .http1_title_case_headers()
             .no_proxy()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(WEBHOOK_TIMEOUT_SECS))

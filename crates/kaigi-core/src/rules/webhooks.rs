@@ -33,6 +33,13 @@ pub fn check_new(w: &NewWebhook, targets: &[String]) -> Result<()> {
     if w.filter.len() > MAX_WEBHOOK_FILTER_BYTES {
         return Err(Error::invalid(Field::WebhookFilter, format!("longer than {MAX_WEBHOOK_FILTER_BYTES} bytes")));
     }
+    let by_host = w.terms.iter().any(|t| matches!(t, FilterTerm::HostEmail(_) | FilterTerm::HostUserId(_)));
+    if by_host && w.owned_by != WebhookOwner::Org {
+        return Err(Error::invalid(
+            Field::WebhookFilter,
+            "a hostEmail or hostUserId filter needs ownedBy org (a site administrator's webhook)",
+        ));
+    }
     if !events_of(w.resource).contains(&w.event) {
         let known: Vec<&str> = events_of(w.resource).iter().map(|e| e.name()).collect();
         return Err(Error::invalid(

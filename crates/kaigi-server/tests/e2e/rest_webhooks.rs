@@ -128,16 +128,22 @@ async fn webhooks_are_registered_read_changed_and_deleted_as_the_spec_shows() {
     assert!(refused.description().contains("kaigi site webhooks --allow 127.0.0.1"), "{}", refused.body);
     allow_loopback(&s).await;
 
+    // A filter by host is a site administrator's (ownedBy org), as the vendor has it.
+    let by_host = json!({"name": "Mine", "targetUrl": format!("{}/hook", r.url), "resource": "meetings",
+        "event": "created", "filter": "hostEmail=alice%40acme.example"});
+    let refused = rest(&s, "POST", "/v1/webhooks", Some(&alice), Some(by_host)).await;
+    refused.assert_error(400);
+    assert!(refused.description().contains("ownedBy org"), "{}", refused.body);
     let made = hook(
         &s,
         &alice,
         json!({"name": "Mine", "targetUrl": format!("{}/hook", r.url), "resource": "meetings",
-        "event": "created", "filter": "hostEmail=alice%40acme.example", "secret": "k3y"}),
+        "event": "created", "filter": "meetingType=meetingSeries", "secret": "k3y"}),
     )
     .await;
     assert_eq!(made["status"], "active");
     assert_eq!(made["ownedBy"], "creator");
-    assert_eq!(made["filter"], "hostEmail=alice%40acme.example");
+    assert_eq!(made["filter"], "meetingType=meetingSeries");
     assert_eq!(made["secret"], "k3y");
     assert!(made["created"].as_str().unwrap().ends_with('Z'));
     let id = made["id"].as_str().unwrap().to_string();
@@ -160,6 +166,10 @@ async fn webhooks_are_registered_read_changed_and_deleted_as_the_spec_shows() {
     let r2 = rest(&s, "PUT", &format!("/v1/webhooks/{id}"), Some(&alice), Some(other_event)).await;
     r2.assert_error(400);
     assert!(r2.description().contains("event"), "{}", r2.body);
+    let off = json!({"name": "x", "targetUrl": format!("{}/hook", r.url), "status": "inactive"});
+    let r3 = rest(&s, "PUT", &format!("/v1/webhooks/{id}"), Some(&alice), Some(off)).await;
+    r3.assert_error(400);
+    assert!(r3.description().contains("status"), "{}", r3.body);
 
     // Bad input, each named.
     for (body, says) in [
@@ -225,15 +235,14 @@ async fn every_change_reaches_its_webhooks_signed_in_order_whatever_face_made_it
         }
         hook(&s, &alice, body).await;
     }
-    // bob's webhook filtered to bob's meetings hears nothing of alice's.
+    // bob's own webhook, and the administrator's site-wide one filtered to bob's meetings, hear
+    // nothing of alice's.
     let bob = token(&s, "bob", None).await;
-    hook(
-        &s,
-        &bob,
-        json!({"name": "B", "targetUrl": target, "resource": "meetings", "event": "all",
-        "filter": "hostEmail=bob@acme.example"}),
-    )
-    .await;
+    hook(&s, &bob, json!({"name": "B", "targetUrl": target, "resource": "meetings", "event": "all"})).await;
+    let admin = token(&s, ADMIN, None).await;
+    let only_bob = json!({"name": "B", "targetUrl": target, "resource": "meetings", "event": "all",
+        "filter": "hostEmail=bob@acme.example", "ownedBy": "org"});
+    hook(&s, &admin, only_bob).await;
 
     // REST creates and changes the meeting; the lifecycle runs it; the XML API deletes its
     // recording; REST deletes it.
