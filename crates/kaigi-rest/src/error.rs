@@ -6,7 +6,9 @@
 
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use kaigi_core::error::{AuthFailure, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, StoreError};
+use kaigi_core::error::{
+    AuthFailure, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, SessionError, StoreError,
+};
 use kaigi_core::Error;
 
 use crate::tracking;
@@ -177,6 +179,21 @@ pub enum Refusal {
     DefaultSiteFalse,
     /// No `defaultSite`.
     DefaultSiteMissing,
+
+    // Participants and recordings.
+    /// An id that cannot name a participant.
+    UnknownParticipant,
+    /// An id that cannot name a recording.
+    UnknownRecording,
+    /// A SIP call-out or its cancel: kaigi places no calls.
+    NoCallOut,
+    /// A list of ids (`field`) empty or longer than `limit`.
+    IdCount {
+        field: &'static str,
+        limit: usize,
+    },
+    /// `restoreAll` or `purgeAll` (`field`) true together with ids.
+    AllWithIds(&'static str),
 }
 
 impl From<Refusal> for RestError {
@@ -279,6 +296,15 @@ impl From<Refusal> for RestError {
                 (S::BAD_REQUEST, "defaultSite=false: a kaigi user has one site, which stays their default.".into())
             }
             R::DefaultSiteMissing => (S::BAD_REQUEST, "defaultSite is required (defaultSite=true).".into()),
+            R::UnknownParticipant => return Error::NotFound(Entity::Participant).into(),
+            R::UnknownRecording => return Error::NotFound(Entity::Recording).into(),
+            R::NoCallOut => (
+                S::BAD_REQUEST,
+                "This site has no SIP or telephone call-out: kaigi places no calls, so none can be started or cancelled."
+                    .into(),
+            ),
+            R::IdCount { field, limit } => (S::BAD_REQUEST, format!("{field} must list 1 to {limit} ids.")),
+            R::AllWithIds(field) => (S::BAD_REQUEST, format!("{field} is true: recordingIds must be empty.")),
         };
         RestError::with_status(status, text)
     }
@@ -372,6 +398,8 @@ impl From<Error> for RestError {
                 (S::NOT_FOUND, "The user has no personal room: personal rooms are off for them or for the site.".into())
             }
             Error::NotFound(Entity::Integration) => (S::NOT_FOUND, "Application not found.".into()),
+            Error::NotFound(Entity::Participant) => (S::NOT_FOUND, "Participant not found.".into()),
+            Error::NotFound(Entity::Recording) => (S::NOT_FOUND, "Recording not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
@@ -415,6 +443,14 @@ impl From<Error> for RestError {
             Error::PmrNeedsNonE2eeType => (S::BAD_REQUEST, e_text(&Error::PmrNeedsNonE2eeType)),
             Error::TooManyAttendees { max } => (S::BAD_REQUEST, format!("At most {max} invitees in one request.")),
             Error::UsageLimited => (S::TOO_MANY_REQUESTS, "Too many requests; retry later.".into()),
+            Error::Session(SessionError::NotInSession) => {
+                (S::CONFLICT, "The participant is not in the running meeting: they left, or the session ended.".into())
+            }
+            Error::Session(SessionError::NotInLobby) => (
+                S::CONFLICT,
+                "The participant is not waiting in a lobby: kaigi's meetings have no lobby, so nobody is admitted."
+                    .into(),
+            ),
             Error::Session(s) => (S::FORBIDDEN, format!("Not allowed now: {s:?}.")),
             Error::Store(StoreError::Missing) => (S::NOT_FOUND, "Not found.".into()),
             Error::Store(StoreError::Conflict(c)) => (S::CONFLICT, format!("{c:?} is already in use.")),
@@ -575,6 +611,13 @@ mod tests {
             R::DefaultSiteFalse => R::DefaultSiteFalse, 400,
                 "defaultSite=false: a kaigi user has one site, which stays their default.";
             R::DefaultSiteMissing => R::DefaultSiteMissing, 400, "defaultSite is required (defaultSite=true).";
+            R::UnknownParticipant => R::UnknownParticipant, 404, "Participant not found.";
+            R::UnknownRecording => R::UnknownRecording, 404, "Recording not found.";
+            R::NoCallOut => R::NoCallOut, 400,
+                "This site has no SIP or telephone call-out: kaigi places no calls, so none can be started or cancelled.";
+            R::IdCount { .. } => R::IdCount { field: "recordingIds", limit: 100 }, 400,
+                "recordingIds must list 1 to 100 ids.";
+            R::AllWithIds(_) => R::AllWithIds("purgeAll"), 400, "purgeAll is true: recordingIds must be empty.";
         };
         for (refusal, status, text) in rows {
             let shown = format!("{refusal:?}");

@@ -33,6 +33,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 15, sql: include_str!("../migrations/sqlite/0015_credential_epoch.sql") },
     Migration { version: 16, sql: include_str!("../migrations/sqlite/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/sqlite/0020_meeting_conduct.sql") },
+    Migration { version: 21, sql: include_str!("../migrations/sqlite/0021_recordings_recycle_bin.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -52,6 +53,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 15, sql: include_str!("../migrations/postgres/0015_credential_epoch.sql") },
     Migration { version: 16, sql: include_str!("../migrations/postgres/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/postgres/0020_meeting_conduct.sql") },
+    Migration { version: 21, sql: include_str!("../migrations/postgres/0021_recordings_recycle_bin.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

@@ -19,6 +19,18 @@ pub enum Operation {
     WritePreferences,
     /// Mint a Service App's token.
     ServiceAppToken,
+    /// Read the participants of one's meetings (others' with the admin scope).
+    ReadParticipants,
+    /// Mute, expel, admit, call out: the host's own running session.
+    WriteParticipants,
+    /// Read and list one's recordings and their access report (others' with the admin scope).
+    ReadRecordings,
+    /// Delete, recycle, restore, purge and share one's recordings (others' with the admin scope).
+    WriteRecordings,
+    /// The administrator's recording list and the meeting archives.
+    AdminReadRecordings,
+    /// The administrator's delete.
+    AdminWriteRecordings,
 }
 
 /// Which scopes let a token do an operation.
@@ -50,6 +62,16 @@ pub const fn policy(op: Operation) -> ScopePolicy {
             (&[scope::PREFERENCES_WRITE, scope::ADMIN_PREFERENCES_WRITE], Some(scope::ADMIN_PREFERENCES_WRITE))
         }
         ServiceAppToken => (&[scope::APPLICATIONS_TOKEN], None),
+        ReadParticipants => {
+            (&[scope::PARTICIPANTS_READ, scope::ADMIN_PARTICIPANTS_READ], Some(scope::ADMIN_PARTICIPANTS_READ))
+        }
+        WriteParticipants => (&[scope::PARTICIPANTS_WRITE], None),
+        ReadRecordings => (&[scope::RECORDINGS_READ, scope::ADMIN_RECORDINGS_READ], Some(scope::ADMIN_RECORDINGS_READ)),
+        WriteRecordings => {
+            (&[scope::RECORDINGS_WRITE, scope::ADMIN_RECORDINGS_WRITE], Some(scope::ADMIN_RECORDINGS_WRITE))
+        }
+        AdminReadRecordings => (&[scope::ADMIN_RECORDINGS_READ], None),
+        AdminWriteRecordings => (&[scope::ADMIN_RECORDINGS_WRITE], None),
     };
     ScopePolicy { any_of, for_others }
 }
@@ -102,6 +124,10 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
         scope::PEOPLE_READ,
         scope::PREFERENCES_READ,
         scope::PREFERENCES_WRITE,
+        scope::PARTICIPANTS_READ,
+        scope::PARTICIPANTS_WRITE,
+        scope::RECORDINGS_READ,
+        scope::RECORDINGS_WRITE,
     ];
     let p = &user.privileges;
     if p.site_admin || p.ro_site_admin {
@@ -110,10 +136,17 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
             scope::ADMIN_PEOPLE_READ,
             scope::ADMIN_LICENSES_READ,
             scope::ADMIN_PREFERENCES_READ,
+            scope::ADMIN_PARTICIPANTS_READ,
+            scope::ADMIN_RECORDINGS_READ,
         ]);
     }
     if p.site_admin {
-        out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE, scope::APPLICATIONS_TOKEN]);
+        out.extend([
+            scope::ADMIN_SCHEDULE_WRITE,
+            scope::ADMIN_PREFERENCES_WRITE,
+            scope::APPLICATIONS_TOKEN,
+            scope::ADMIN_RECORDINGS_WRITE,
+        ]);
     }
     out
 }
@@ -136,6 +169,13 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::ADMIN_PEOPLE_READ,
         scope::ADMIN_LICENSES_READ,
         scope::APPLICATIONS_TOKEN,
+        scope::PARTICIPANTS_READ,
+        scope::PARTICIPANTS_WRITE,
+        scope::ADMIN_PARTICIPANTS_READ,
+        scope::RECORDINGS_READ,
+        scope::RECORDINGS_WRITE,
+        scope::ADMIN_RECORDINGS_READ,
+        scope::ADMIN_RECORDINGS_WRITE,
     ]
 }
 
