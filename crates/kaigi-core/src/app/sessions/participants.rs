@@ -167,7 +167,8 @@ impl Kaigi {
 
     /// `PUT /meetingParticipants/{id}`: the host or an alternate host expels (the participant's
     /// leave is recorded as the lifecycle records any leave), mutes or unmutes a participant of the
-    /// running session. `admit: true` is refused: nobody waits in a lobby in kaigi.
+    /// running session. `admit` changes nothing: nobody waits in a lobby in kaigi (the vendor
+    /// documents admitting someone not in the lobby as a no-op).
     pub async fn change_participant(
         &self,
         who: &TokenCaller,
@@ -185,9 +186,8 @@ impl Kaigi {
         if change.expel == Some(true) {
             self.record_leave_of(&item.meeting, &item.participant).await?;
         } else {
-            if change.admit == Some(true) {
-                return Err(Error::Session(SessionError::NotInLobby));
-            }
+            // `admit` of someone not in a lobby is a no-op, as the vendor documents it; in kaigi
+            // nobody is ever in a lobby.
             if let Some(muted) = change.muted {
                 match self.store.set_participant_muted(item.meeting.site_id, id, muted).await {
                     Err(crate::error::StoreError::Missing) => {
