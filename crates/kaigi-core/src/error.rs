@@ -14,6 +14,10 @@ pub enum Entity {
     /// An integration or Service App of the site.
     Integration,
     Webhook,
+    /// A participant of a meeting's session (REST participants).
+    Participant,
+    /// A recording (REST recordings).
+    Recording,
 }
 
 /// Why an OAuth request (authorize, token, Service App token) was refused.
@@ -114,6 +118,8 @@ pub enum SessionError {
     /// Too many wrong meeting passwords or host keys for this meeting lately; refused until the
     /// given time (unix seconds).
     TooManyTries { until_unix: i64 },
+    /// Admitting someone who is not waiting in a lobby: kaigi's sessions have no lobby.
+    NotInLobby,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,8 @@
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaigi_core::error::{
-    AuthFailure, ConflictOn, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, StoreError,
+    AuthFailure, ConflictOn, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, SessionError,
+    StoreError,
 };
 use kaigi_core::Error;
 
@@ -204,6 +205,21 @@ pub enum Refusal {
     SiteRoleConflict(String),
     /// An `orgId` that is not the caller's site's organization.
     ForeignOrg(String),
+
+    // Participants and recordings.
+    /// An id that cannot name a participant.
+    UnknownParticipant,
+    /// An id that cannot name a recording.
+    UnknownRecording,
+    /// A SIP call-out or its cancel: kaigi places no calls.
+    NoCallOut,
+    /// A list of ids (`field`) empty or longer than `limit`.
+    IdCount {
+        field: &'static str,
+        limit: usize,
+    },
+    /// `restoreAll` or `purgeAll` (`field`) true together with ids.
+    AllWithIds(&'static str),
 }
 
 impl From<Refusal> for RestError {
@@ -327,6 +343,15 @@ impl From<Refusal> for RestError {
                 format!("siteUrls and licenses disagree: {site}#attendee makes the person an attendee, the site's licence a host; send one."),
             ),
             R::ForeignOrg(id) => (S::BAD_REQUEST, format!("orgId {id} is not this site's organization.")),
+            R::UnknownParticipant => return Error::NotFound(Entity::Participant).into(),
+            R::UnknownRecording => return Error::NotFound(Entity::Recording).into(),
+            R::NoCallOut => (
+                S::BAD_REQUEST,
+                "This site has no SIP or telephone call-out: kaigi places no calls, so none can be started or cancelled."
+                    .into(),
+            ),
+            R::IdCount { field, limit } => (S::BAD_REQUEST, format!("{field} must list 1 to {limit} ids.")),
+            R::AllWithIds(field) => (S::BAD_REQUEST, format!("{field} is true: recordingIds must be empty.")),
         };
         RestError::with_status(status, text)
     }
@@ -421,6 +446,8 @@ impl From<Error> for RestError {
             }
             Error::NotFound(Entity::Integration) => (S::NOT_FOUND, "Application not found.".into()),
             Error::NotFound(Entity::Webhook) => (S::NOT_FOUND, "Webhook not found.".into()),
+            Error::NotFound(Entity::Participant) => (S::NOT_FOUND, "Participant not found.".into()),
+            Error::NotFound(Entity::Recording) => (S::NOT_FOUND, "Recording not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
@@ -469,6 +496,14 @@ impl From<Error> for RestError {
             Error::PmrNeedsNonE2eeType => (S::BAD_REQUEST, e_text(&Error::PmrNeedsNonE2eeType)),
             Error::TooManyAttendees { max } => (S::BAD_REQUEST, format!("At most {max} invitees in one request.")),
             Error::UsageLimited => (S::TOO_MANY_REQUESTS, "Too many requests; retry later.".into()),
+            Error::Session(SessionError::NotInSession) => {
+                (S::CONFLICT, "The participant is not in the running meeting: they left, or the session ended.".into())
+            }
+            Error::Session(SessionError::NotInLobby) => (
+                S::CONFLICT,
+                "The participant is not waiting in a lobby: kaigi's meetings have no lobby, so nobody is admitted."
+                    .into(),
+            ),
             Error::Session(s) => (S::FORBIDDEN, format!("Not allowed now: {s:?}.")),
             Error::Store(StoreError::Missing) => (S::NOT_FOUND, "Not found.".into()),
             Error::Store(StoreError::Conflict(ConflictOn::MeetingKey)) => (
@@ -646,6 +681,13 @@ mod tests {
             R::SiteRoleConflict(_) => R::SiteRoleConflict("a.example/y".into()), 400,
                 "siteUrls and licenses disagree: a.example/y#attendee makes the person an attendee, the site's licence a host; send one.";
             R::ForeignOrg(_) => R::ForeignOrg("x".into()), 400, "orgId x is not this site's organization.";
+            R::UnknownParticipant => R::UnknownParticipant, 404, "Participant not found.";
+            R::UnknownRecording => R::UnknownRecording, 404, "Recording not found.";
+            R::NoCallOut => R::NoCallOut, 400,
+                "This site has no SIP or telephone call-out: kaigi places no calls, so none can be started or cancelled.";
+            R::IdCount { .. } => R::IdCount { field: "recordingIds", limit: 100 }, 400,
+                "recordingIds must list 1 to 100 ids.";
+            R::AllWithIds(_) => R::AllWithIds("purgeAll"), 400, "purgeAll is true: recordingIds must be empty.";
         };
         for (refusal, status, text) in rows {
             let shown = format!("{refusal:?}");

@@ -13,8 +13,10 @@ pub mod meetings;
 pub mod oauth;
 pub mod paging;
 pub mod params;
+pub mod participants;
 pub mod people;
 pub mod preferences;
+pub mod recordings;
 pub mod registrants;
 pub mod render_cache;
 pub mod tracking;
@@ -26,7 +28,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Router;
 use kaigi_core::model::Site;
 use kaigi_core::Kaigi;
@@ -103,6 +105,27 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/meetingPreferences/schedulingOptions/delegateEmails/insert", post(preferences::insert_delegates))
         .route("/meetingPreferences/schedulingOptions/delegateEmails/delete", post(preferences::delete_delegates))
         .route("/admin/meetingPreferences/personalMeetingRoom/refreshId", post(preferences::refresh_room_ids))
+        .route("/meetingParticipants", get(participants::list))
+        .route("/meetingParticipants/query", post(participants::query))
+        .route("/meetingParticipants/admit", post(participants::admit))
+        .route("/meetingParticipants/callout", post(participants::callout))
+        .route("/meetingParticipants/cancelCallout", post(participants::cancel_callout))
+        .route("/meetingParticipants/{id}", get(participants::get_one).put(participants::put))
+        .route("/recordings", get(recordings::list))
+        .route("/recordings/softDelete", post(recordings::soft_delete))
+        .route("/recordings/restore", post(recordings::restore))
+        .route("/recordings/purge", post(recordings::purge))
+        .route("/recordings/accessList", post(recordings::share_by_link))
+        .route("/recordings/{id}", get(recordings::get_one).delete(recordings::delete))
+        .route("/recordings/{id}/accessList", post(recordings::share_by_id))
+        .route("/admin/recordings", get(recordings::admin_list))
+        .route("/admin/recordings/{id}", delete(recordings::admin_delete))
+        .route("/group/recordings", get(recordings::group_list))
+        .route("/group/recordings/{id}", get(recordings::group_get))
+        .route("/recordingReport/accessSummary", get(recordings::access_summary))
+        .route("/recordingReport/accessDetail", get(recordings::access_detail))
+        .route("/recordingReport/meetingArchiveSummaries", get(recordings::archive_summaries))
+        .route("/recordingReport/meetingArchives/{id}", get(recordings::archive))
         .route("/licenses", get(licenses::list))
         .route("/licenses/{id}", get(licenses::get_one))
         .route("/access_token", post(oauth::access_token))

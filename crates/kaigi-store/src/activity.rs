@@ -6,14 +6,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaigi_core::error::StoreError;
 use kaigi_core::model::{
-    AttendeeRecord, ChangeEvent, EventKind, MeetingId, Participant, ParticipantId, Recording, Role, SessionEnd,
-    SessionEvent, SessionKind, SessionState, SiteId, UsageRecord,
+    AttendeeRecord, ChangeEvent, EventKind, MeetingId, Participant, ParticipantId, ParticipantRecord, Recording,
+    RecordingEntry, RecordingMove, Role, SessionEnd, SessionEvent, SessionKind, SessionState, SiteId, UsageRecord,
 };
 use kaigi_core::ports::ActivityStore;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-use crate::codec::{big, bind_all, get, get_num, get_opt_time, get_time, key_to_db, ms, opt_ms, Value};
+use crate::codec::{big, bind_all, get, get_flag, get_num, get_opt_time, get_time, key_to_db, ms, opt_ms, Value};
 use crate::errors::{corrupt, db};
 use crate::webhooks::insert_changes;
 use crate::SqlStore;
@@ -200,6 +200,14 @@ async fn insert_recording(conn: &mut AnyConnection, r: &Recording) -> Result<i64
     ];
     let row = bind_all(q, values).fetch_one(&mut *conn).await.map_err(db)?;
     get(&row, "id")
+}
+
+fn participant_record_from_row(row: &AnyRow) -> Result<ParticipantRecord, StoreError> {
+    Ok(ParticipantRecord {
+        participant: participant_from_row(row)?,
+        usage_id: get(row, "usage_id")?,
+        muted: get_flag(row, "muted")?,
+    })
 }
 
 impl SqlStore {
@@ -402,7 +410,7 @@ impl ActivityStore for SqlStore {
     async fn recordings(&self, site: SiteId) -> Result<Vec<Recording>, StoreError> {
         let sql = format!(
             "SELECT {RECORDING_COLUMNS} FROM recordings WHERE site_id = $1 AND deleted_at IS NULL \
-             ORDER BY created_at DESC, id DESC"
+             AND recycled_at IS NULL ORDER BY created_at DESC, id DESC"
         );
         let rows = sqlx::query(&sql).bind(site).fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(recording_from_row).collect()
@@ -413,7 +421,7 @@ impl ActivityStore for SqlStore {
         let result = async {
             let q = sqlx::query(
                 "UPDATE recordings SET name = $1, description = $2, password = $3 \
-                 WHERE site_id = $4 AND id = $5 AND deleted_at IS NULL",
+                 WHERE site_id = $4 AND id = $5 AND deleted_at IS NULL AND recycled_at IS NULL",
             );
             let values = [
                 Value::text(&r.name),
@@ -441,7 +449,8 @@ impl ActivityStore for SqlStore {
         let mut w = self.write().await?;
         let result = async {
             let done = sqlx::query(
-                "UPDATE recordings SET deleted_at = $1 WHERE site_id = $2 AND id = $3 AND deleted_at IS NULL",
+                "UPDATE recordings SET deleted_at = $1 \
+                 WHERE site_id = $2 AND id = $3 AND deleted_at IS NULL AND recycled_at IS NULL",
             )
             .bind(ms(at))
             .bind(site)
@@ -490,6 +499,168 @@ impl ActivityStore for SqlStore {
         .await
         .map_err(db)
         .and_then(|r| get_num(&r, "failures"));
+        w.finish(result).await
+    }
+
+    async fn participant_records(
+        &self,
+        site: SiteId,
+        meeting: MeetingId,
+    ) -> Result<Vec<ParticipantRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {PARTICIPANT_COLUMNS}, usage_id, muted FROM participants \
+             WHERE site_id = $1 AND meeting_id = $2 ORDER BY joined_at, id"
+        );
+        let rows = sqlx::query(&sql).bind(site).bind(meeting).fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(participant_record_from_row).collect()
+    }
+
+    async fn participant_record(
+        &self,
+        site: SiteId,
+        id: ParticipantId,
+    ) -> Result<Option<ParticipantRecord>, StoreError> {
+        let sql =
+            format!("SELECT {PARTICIPANT_COLUMNS}, usage_id, muted FROM participants WHERE site_id = $1 AND id = $2");
+        let row = sqlx::query(&sql).bind(site).bind(id).fetch_optional(&self.pool).await.map_err(db)?;
+        row.as_ref().map(participant_record_from_row).transpose()
+    }
+
+    async fn set_participant_muted(&self, site: SiteId, id: ParticipantId, muted: bool) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = async {
+            let done = sqlx::query(
+                "UPDATE participants SET muted = $1 \
+                 WHERE site_id = $2 AND id = $3 AND left_at IS NULL AND usage_id IS NULL",
+            )
+            .bind(i64::from(muted))
+            .bind(site)
+            .bind(id)
+            .execute(&mut *w.conn())
+            .await
+            .map_err(db)?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Missing);
+            }
+            Ok(())
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    async fn recording_entries(&self, site: SiteId) -> Result<Vec<RecordingEntry>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORDING_COLUMNS}, recycled_at FROM recordings WHERE site_id = $1 \
+             ORDER BY created_at DESC, id DESC"
+        );
+        let rows = sqlx::query(&sql).bind(site).fetch_all(&self.pool).await.map_err(db)?;
+        let shares = sqlx::query("SELECT recording_id, email FROM recording_shares WHERE site_id = $1 ORDER BY email")
+            .bind(site)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let mut shared: Vec<(i64, String)> = Vec::with_capacity(shares.len());
+        for row in &shares {
+            shared.push((get(row, "recording_id")?, get(row, "email")?));
+        }
+        rows.iter()
+            .map(|row| {
+                let recording = recording_from_row(row)?;
+                let shared_with =
+                    shared.iter().filter(|(id, _)| *id == recording.id).map(|(_, email)| email.clone()).collect();
+                Ok(RecordingEntry { recording, recycled_at: get_opt_time(row, "recycled_at")?, shared_with })
+            })
+            .collect()
+    }
+
+    async fn move_recordings(
+        &self,
+        site: SiteId,
+        ids: &[i64],
+        movement: RecordingMove,
+        at: DateTime<Utc>,
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError> {
+        // The time is bound to every statement but Restore's, which clears it.
+        let (sql, stamps) = match movement {
+            RecordingMove::Recycle => (
+                "UPDATE recordings SET recycled_at = $2 \
+                 WHERE site_id = $1 AND id = $3 AND deleted_at IS NULL AND recycled_at IS NULL",
+                true,
+            ),
+            RecordingMove::Restore => (
+                "UPDATE recordings SET recycled_at = NULL \
+                 WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL AND recycled_at IS NOT NULL",
+                false,
+            ),
+            RecordingMove::Purge => (
+                "UPDATE recordings SET deleted_at = $2 \
+                 WHERE site_id = $1 AND id = $3 AND deleted_at IS NULL AND recycled_at IS NOT NULL",
+                true,
+            ),
+            RecordingMove::Delete => {
+                ("UPDATE recordings SET deleted_at = $2 WHERE site_id = $1 AND id = $3 AND deleted_at IS NULL", true)
+            }
+        };
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            for id in ids {
+                let q = sqlx::query(sql).bind(site);
+                let q = if stamps { q.bind(ms(at)) } else { q };
+                let done = q.bind(*id).execute(&mut *conn).await.map_err(db)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Missing);
+                }
+            }
+            insert_changes(conn, changes, None, None).await
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    async fn share_recording(
+        &self,
+        site: SiteId,
+        id: i64,
+        add: &[String],
+        remove: &[String],
+    ) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            let live = sqlx::query("SELECT id FROM recordings WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL")
+                .bind(site)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db)?;
+            if live.is_none() {
+                return Err(StoreError::Missing);
+            }
+            for email in remove {
+                sqlx::query("DELETE FROM recording_shares WHERE recording_id = $1 AND email = $2")
+                    .bind(id)
+                    .bind(email.as_str())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+            }
+            for email in add {
+                sqlx::query(
+                    "INSERT INTO recording_shares (recording_id, site_id, email) VALUES ($1, $2, $3) \
+                     ON CONFLICT (recording_id, email) DO NOTHING",
+                )
+                .bind(id)
+                .bind(site)
+                .bind(email.as_str())
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            }
+            Ok(())
+        }
+        .await;
         w.finish(result).await
     }
 }

@@ -33,6 +33,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 15, sql: include_str!("../migrations/sqlite/0015_credential_epoch.sql") },
     Migration { version: 16, sql: include_str!("../migrations/sqlite/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/sqlite/0020_meeting_conduct.sql") },
+    Migration { version: 21, sql: include_str!("../migrations/sqlite/0021_recordings_recycle_bin.sql") },
     Migration { version: 22, sql: include_str!("../migrations/sqlite/0022_webhooks.sql") },
 ];
 
@@ -53,6 +54,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 15, sql: include_str!("../migrations/postgres/0015_credential_epoch.sql") },
     Migration { version: 16, sql: include_str!("../migrations/postgres/0016_oauth_code_tokens.sql") },
     Migration { version: 20, sql: include_str!("../migrations/postgres/0020_meeting_conduct.sql") },
+    Migration { version: 21, sql: include_str!("../migrations/postgres/0021_recordings_recycle_bin.sql") },
     Migration { version: 22, sql: include_str!("../migrations/postgres/0022_webhooks.sql") },
 ];
 

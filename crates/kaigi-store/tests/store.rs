@@ -37,7 +37,9 @@ use kaigi_core::model::{
     UserQuery, VideoDevice, VideoOptions,
 };
 use kaigi_core::ports::clock::AdjustableClock;
-use kaigi_core::ports::{ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, Store, TokenStore};
+use kaigi_core::ports::{
+    ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, Store, TokenStore, WebhookStore,
+};
 use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
 use sqlx::{AnyConnection, Connection, Executor};
@@ -276,6 +278,8 @@ on_both_engines!(
     a_meeting_write_from_a_stale_copy_is_refused,
     concurrent_login_failures_each_count,
     concurrent_join_failures_each_count_in_their_window,
+    a_change_is_recorded_with_its_meeting_or_not_at_all,
+    deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -1277,11 +1281,11 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]);
+    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]);
     let recorded = ctx.store.migrations().await.expect("migrations");
     assert_eq!(
         recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]
     );
     let site = new_site(&ctx.store, "acme").await;
 
@@ -1298,7 +1302,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2663,14 +2667,14 @@ async fn hosts_booked_for_several_requesters_are_found(ctx: Ctx) {
 async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     // As if version 4 had arrived after version 6 (two branches merged in either order).
     ctx.raw(
-        "DROP TABLE recordings; DROP TABLE attendee_history; DROP TABLE usage_history; \
+        "DROP TABLE recording_shares; DROP TABLE recordings; DROP TABLE attendee_history; DROP TABLE usage_history; \
          DROP TABLE session_events; DROP TABLE participants; DELETE FROM kaigi_migrations WHERE version = 4",
     )
     .await;
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]);
     again.close().await;
 }
 
@@ -2776,4 +2780,131 @@ fn every_option() -> MeetingOptions {
             ..Conduct::default()
         },
     }
+}
+
+// ---------------------------------------------------------------- webhooks
+
+fn change_of(m: &Meeting, event: kaigi_core::model::WebhookEvent, at: i64) -> kaigi_core::model::ChangeEvent {
+    use kaigi_core::model::{ChangeEvent, ChangeFacts, WebhookResource};
+    ChangeEvent {
+        id: 0,
+        site_id: m.site_id,
+        resource: WebhookResource::Meetings,
+        event,
+        meeting_id: m.id,
+        subject_id: 0,
+        actor_id: Some(m.host_id),
+        at: t(at),
+        facts: ChangeFacts {
+            meeting_uuid: m.uuid.clone(),
+            meeting_key: m.meeting_key,
+            kind: m.kind,
+            title: m.name.clone(),
+            host_id: m.host_id,
+            host_email: "host@example.com".into(),
+            start: m.start,
+            end: m.start,
+            occurrence: None,
+            participant: None,
+            recording: None,
+        },
+    }
+}
+
+fn webhook_of(site: SiteId, by: UserId, name: &str) -> kaigi_core::model::Webhook {
+    use kaigi_core::model::{Webhook, WebhookEvent, WebhookOwner, WebhookResource, WebhookStatus};
+    Webhook {
+        id: 0,
+        site_id: site,
+        created_by: by,
+        app_client_id: Some("C0ffee".into()),
+        name: name.into(),
+        target_url: "http://127.0.0.1:9/hook".into(),
+        resource: WebhookResource::Meetings,
+        event: WebhookEvent::All,
+        filter: "meetingType=meetingSeries".into(),
+        terms: vec![kaigi_core::model::FilterTerm::MeetingType("meetingSeries".into())],
+        secret: Some("s3".into()),
+        owned_by: WebhookOwner::Creator,
+        status: WebhookStatus::Active,
+        created_at: t(1),
+    }
+}
+
+async fn a_change_is_recorded_with_its_meeting_or_not_at_all(ctx: Ctx) {
+    use kaigi_core::model::WebhookEvent::{Created, Deleted, Updated};
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Ho", "St")).await;
+    let m = meeting(site.id, host.id, 123_456_789, 100);
+    // The new meeting's id is given to its change in the same transaction.
+    let id = s.insert_meeting_with_decisions(&m, &[], &[change_of(&m, Created, 1)]).await.expect("insert");
+    // A meeting that is not written leaves no change: its key is taken.
+    let taken = s.insert_meeting_with_decisions(&m, &[], &[change_of(&m, Created, 2)]).await;
+    assert!(matches!(taken, Err(StoreError::Conflict(ConflictOn::MeetingKey))), "{taken:?}");
+    let stored = s.meeting_by_key(site.id, m.meeting_key).await.unwrap().unwrap();
+    // A stale update and a second delete write nothing, and record nothing.
+    let stale = Meeting { revision: stored.revision + 7, ..stored.clone() };
+    assert!(s.update_meeting_unless_changed(&stale, &[], &[change_of(&stored, Updated, 3)]).await.is_err());
+    s.update_meeting_unless_changed(&stored, &[], &[change_of(&stored, Updated, 4)]).await.expect("update");
+    s.delete_meeting(site.id, id, t(5), &[change_of(&stored, Deleted, 5)]).await.expect("delete");
+    let again = s.delete_meeting(site.id, id, t(6), &[change_of(&stored, Deleted, 6)]).await;
+    assert!(matches!(again, Err(StoreError::Missing)), "{again:?}");
+    let changes = s.unsent_changes(100).await.expect("changes");
+    let seen: Vec<_> = changes.iter().map(|c| (c.event, c.meeting_id, c.at)).collect();
+    assert_eq!(seen, [(Created, id, t(1)), (Updated, id, t(4)), (Deleted, id, t(5))]);
+    assert_eq!(changes[0].facts.meeting_uuid, m.uuid);
+    assert_eq!(changes[0].actor_id, Some(host.id));
+}
+
+async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ctx: Ctx) {
+    use kaigi_core::model::{DeliveryOutcome, WebhookEvent::Created, WebhookStatus};
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let host = add(s, &person(site.id, "host", "Ho", "St")).await;
+    let hook = webhook_of(site.id, host.id, "first");
+    let id = s.insert_webhook(&hook, 2).await.expect("insert");
+    assert_eq!(s.webhook(site.id, id).await.unwrap(), Some(kaigi_core::model::Webhook { id, ..hook.clone() }));
+    s.insert_webhook(&webhook_of(site.id, host.id, "second"), 2).await.expect("second");
+    let third = s.insert_webhook(&webhook_of(site.id, host.id, "third"), 2).await;
+    assert!(matches!(third, Err(StoreError::Conflict(ConflictOn::WebhookLimit))), "{third:?}");
+    for key in 0..3u64 {
+        let m = meeting(site.id, host.id, 200_000_000 + key, 100);
+        s.insert_meeting_with_decisions(&m, &[], &[change_of(&m, Created, key as i64)]).await.unwrap();
+    }
+    let changes = s.unsent_changes(100).await.unwrap();
+    let ids: Vec<i64> = changes.iter().map(|c| c.id).collect();
+    let pairs: Vec<(i64, i64)> = ids.iter().map(|c| (id, *c)).collect();
+    // Fanning out twice (two workers) records each delivery once.
+    s.fan_out(&ids, &pairs, t(10)).await.unwrap();
+    s.fan_out(&ids, &pairs, t(10)).await.unwrap();
+    assert!(s.unsent_changes(100).await.unwrap().is_empty());
+    assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (3, 0));
+    // One worker takes the webhook; another finds nothing while the lease holds.
+    let taken = s.take_due_deliveries(t(11), t(41), 10, 2).await.unwrap();
+    assert_eq!(taken.len(), 1);
+    let order: Vec<i64> = taken[0].iter().map(|d| d.change.id).collect();
+    assert_eq!(order, ids[..2]);
+    assert!(s.take_due_deliveries(t(12), t(42), 10, 2).await.unwrap().is_empty());
+    // The first is delivered; the second fails and keeps the webhook away until its retry.
+    let (first, second) = (&taken[0][0], &taken[0][1]);
+    s.finish_delivery(first, &DeliveryOutcome::Delivered { status: 200 }, t(13), None, None).await.unwrap();
+    let failed = DeliveryOutcome::Failed { why: "the receiver answered 500".into() };
+    s.finish_delivery(second, &failed, t(13), Some(t(20)), None).await.unwrap();
+    s.release_webhook(id).await.unwrap();
+    assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (2, 1));
+    assert!(s.take_due_deliveries(t(14), t(44), 10, 2).await.unwrap().is_empty(), "before its retry");
+    let retried = s.take_due_deliveries(t(20), t(50), 10, 10).await.unwrap();
+    let order: Vec<(i64, u32)> = retried[0].iter().map(|d| (d.change.id, d.attempts)).collect();
+    assert_eq!(order, [(ids[1], 1), (ids[2], 0)], "the failed one first, then the rest");
+    // A crashed worker's lease runs out; a stopped webhook is taken by nobody.
+    assert_eq!(s.take_due_deliveries(t(51), t(81), 10, 10).await.unwrap().len(), 1);
+    s.finish_delivery(&retried[0][0], &failed, t(82), Some(t(82)), Some(WebhookStatus::Inactive)).await.unwrap();
+    s.release_webhook(id).await.unwrap();
+    assert!(s.take_due_deliveries(t(90), t(120), 10, 10).await.unwrap().is_empty());
+    assert_eq!(s.webhook(site.id, id).await.unwrap().unwrap().status, WebhookStatus::Inactive);
+    // Deleting the webhook takes what it had yet to deliver.
+    s.delete_webhook(site.id, id).await.unwrap();
+    assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (0, 0));
+    assert!(matches!(s.delete_webhook(site.id, id).await, Err(StoreError::Missing)));
 }

@@ -99,7 +99,7 @@ pub fn status_of(e: &Error) -> StatusCode {
             | SessionError::WrongHostKey
             | SessionError::NotHost
             | SessionError::BadPass => S::FORBIDDEN,
-            SessionError::WaitingForHost | SessionError::NotRunning => S::CONFLICT,
+            SessionError::WaitingForHost | SessionError::NotRunning | SessionError::NotInLobby => S::CONFLICT,
             SessionError::NotInSession => S::NOT_FOUND,
             SessionError::TooManyTries { .. } => S::TOO_MANY_REQUESTS,
         },
@@ -136,6 +136,7 @@ fn page_text(e: &Error, page: Page) -> Option<(&'static str, String)> {
             SessionError::NotRunning => t("Not in progress", "The meeting is not in progress."),
             SessionError::BadPass => t("Not allowed", BAD_PASS),
             SessionError::NotInSession => t("Not in the meeting", "The participant is not in this meeting."),
+            SessionError::NotInLobby => t("Not waiting", "The participant is not waiting in a lobby."),
             SessionError::TooManyTries { .. } => Some((
                 "Too many tries",
                 format!(

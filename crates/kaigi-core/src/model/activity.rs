@@ -386,3 +386,155 @@ pub struct Room {
     pub present: Vec<Participant>,
     pub recording: bool,
 }
+
+/// A participant row as the REST participants API reads it: the presence, the ended session it
+/// belongs to (None while the session runs) and whether the host muted them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantRecord {
+    pub participant: Participant,
+    /// The usage-history row of the ended session; None while it runs.
+    pub usage_id: Option<i64>,
+    pub muted: bool,
+}
+
+/// Where a recording is: available, in the recycle bin, or purged (deleted for good).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingStatus {
+    Available,
+    /// In the recycle bin: restorable.
+    Deleted,
+    /// Gone for good (the XML API's DelRecording, REST DELETE or purge).
+    Purged,
+}
+
+/// A recording with its recycle-bin state and who it is shared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingEntry {
+    pub recording: Recording,
+    pub recycled_at: Option<DateTime<Utc>>,
+    /// Lower-cased emails.
+    pub shared_with: Vec<String>,
+}
+
+impl RecordingEntry {
+    pub fn status(&self) -> RecordingStatus {
+        if self.recording.deleted_at.is_some() {
+            RecordingStatus::Purged
+        } else if self.recycled_at.is_some() {
+            RecordingStatus::Deleted
+        } else {
+            RecordingStatus::Available
+        }
+    }
+}
+
+/// A move of recordings between the list, the recycle bin and oblivion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingMove {
+    /// Available → recycle bin.
+    Recycle,
+    /// Recycle bin → available.
+    Restore,
+    /// Recycle bin → purged.
+    Purge,
+    /// Available or recycle bin → purged (a delete that cannot be undone).
+    Delete,
+}
+
+/// A participant as the REST participants API shows it, with their meeting and session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParticipantItem {
+    pub participant: Participant,
+    pub muted: bool,
+    pub meeting: Meeting,
+    pub host: User,
+    /// The ended session they were in; None while it runs.
+    pub usage: Option<UsageRecord>,
+    /// When their session started (the running one's first host join, or the ended one's start).
+    pub session_start: Option<DateTime<Utc>>,
+    /// They were invited to the meeting.
+    pub invitee: bool,
+    /// They are an alternate host of the meeting.
+    pub co_host: bool,
+}
+
+/// Which participants a listing wants.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParticipantQuery {
+    /// Of this ended session (its usage-history id); None: the running session, else the last
+    /// ended one whose start lies in the window below.
+    pub instance: Option<u64>,
+    pub session_start_from: Option<DateTime<Utc>>,
+    pub session_start_to: Option<DateTime<Utc>>,
+    pub joined_from: Option<DateTime<Utc>>,
+    pub joined_to: Option<DateTime<Utc>>,
+    /// Only these people (lower-cased emails); None: everyone.
+    pub emails: Option<Vec<String>>,
+}
+
+/// What a host may change about a participant of the running session. `expel` wins over the rest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParticipantChange {
+    pub muted: Option<bool>,
+    pub admit: Option<bool>,
+    pub expel: Option<bool>,
+}
+
+/// Whose recordings a REST request reads or changes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordingAudience {
+    /// The caller's own recordings, and (for reading) those shared with them.
+    Own,
+    /// The recordings of this host of the site (an administrator acting for them).
+    Host(Box<User>),
+    /// Every recording of the site (an administrator).
+    Site,
+}
+
+/// The REST recording list's filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingFilter {
+    /// Created in `[from, to)`; ignored when `series` is given.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// Of this meeting series (its meetingUUID), and of its ended session `instance` when given.
+    pub series: Option<String>,
+    pub instance: Option<u64>,
+    /// Case-insensitive exact topic.
+    pub topic: Option<String>,
+    /// Empty: all.
+    pub kinds: Vec<SessionKind>,
+    /// Only this format (`MP4`, `ARF`, `UPLOADED`); kaigi's recordings are all MP4.
+    pub format: Option<String>,
+    /// kaigi keeps no integration tags on recordings: a tag matches none.
+    pub integration_tag: Option<String>,
+    pub status: RecordingStatus,
+}
+
+/// A recording as the REST API shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordingView {
+    pub entry: RecordingEntry,
+    pub host: User,
+    /// The ended session it recorded, when it is still in the history.
+    pub usage: Option<UsageRecord>,
+    /// It is listed because it is shared with the caller, not because they host it.
+    pub shared_to_me: bool,
+}
+
+/// One ended session as the recording report's meeting archive shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingArchive {
+    pub usage: UsageRecord,
+    pub host: User,
+    pub attendees: Vec<AttendeeRecord>,
+}
+
+/// How a request names a recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordingLookup {
+    /// Its REST id (the recording's 32-hex UUID).
+    Id(String),
+    /// Its playback or download link.
+    Link(String),
+}

@@ -15,6 +15,9 @@ pub const ADMIN_PREFERENCES_WRITE: &str = "meeting:admin_preferences_write";
 /// Lets an integration mint tokens of the site's Service Apps.
 pub const APPLICATIONS_TOKEN: &str = "spark:applications_token";
 pub const PARTICIPANTS_READ: &str = "meeting:participants_read";
+pub const PARTICIPANTS_WRITE: &str = "meeting:participants_write";
 pub const ADMIN_PARTICIPANTS_READ: &str = "meeting:admin_participants_read";
 pub const RECORDINGS_READ: &str = "meeting:recordings_read";
+pub const RECORDINGS_WRITE: &str = "meeting:recordings_write";
 pub const ADMIN_RECORDINGS_READ: &str = "meeting:admin_recordings_read";
+pub const ADMIN_RECORDINGS_WRITE: &str = "meeting:admin_recordings_write";

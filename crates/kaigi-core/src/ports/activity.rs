@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::StoreError;
 use crate::model::{
-    AttendeeRecord, ChangeEvent, MeetingId, Participant, ParticipantId, Recording, SessionEnd, SessionEvent,
-    SessionState, SiteId, UsageRecord,
+    AttendeeRecord, ChangeEvent, MeetingId, Participant, ParticipantId, ParticipantRecord, Recording, RecordingEntry,
+    RecordingMove, SessionEnd, SessionEvent, SessionState, SiteId, UsageRecord,
 };
 
 #[async_trait]
@@ -58,7 +58,7 @@ pub trait ActivityStore: Send + Sync {
     /// The site's attendee history, by join then id.
     async fn attendee_history(&self, site: SiteId) -> Result<Vec<AttendeeRecord>, StoreError>;
 
-    /// Recordings not deleted, newest first.
+    /// Recordings neither deleted nor in the recycle bin, newest first.
     async fn recordings(&self, site: SiteId) -> Result<Vec<Recording>, StoreError>;
 
     /// Replaces name, description and password of a recording not deleted. Missing otherwise.
@@ -87,4 +87,38 @@ pub trait ActivityStore: Send + Sync {
         at: DateTime<Utc>,
         window_from: DateTime<Utc>,
     ) -> Result<u32, StoreError>;
+
+    /// Every participant row of the meeting, of its running and its ended sessions, by join then id.
+    async fn participant_records(&self, site: SiteId, meeting: MeetingId)
+        -> Result<Vec<ParticipantRecord>, StoreError>;
+
+    async fn participant_record(
+        &self,
+        site: SiteId,
+        id: ParticipantId,
+    ) -> Result<Option<ParticipantRecord>, StoreError>;
+
+    /// Sets whether a participant of a running session is muted. Missing when they are not live.
+    async fn set_participant_muted(&self, site: SiteId, id: ParticipantId, muted: bool) -> Result<(), StoreError>;
+
+    /// Every recording of the site, purged ones and those in the recycle bin included, with who
+    /// each is shared with; newest first.
+    async fn recording_entries(&self, site: SiteId) -> Result<Vec<RecordingEntry>, StoreError>;
+
+    /// Moves the recordings `ids`, all or none, in one transaction: Missing when one of them is not
+    /// where the move starts (available to recycle or delete, in the recycle bin to restore or purge).
+    /// The changes for webhooks are recorded in the same transaction.
+    async fn move_recordings(
+        &self,
+        site: SiteId,
+        ids: &[i64],
+        movement: RecordingMove,
+        at: DateTime<Utc>,
+        changes: &[ChangeEvent],
+    ) -> Result<(), StoreError>;
+
+    /// Shares a recording with `add` and stops sharing it with `remove` (lower-cased emails), in
+    /// one transaction. Missing when the recording is purged or unknown.
+    async fn share_recording(&self, site: SiteId, id: i64, add: &[String], remove: &[String])
+        -> Result<(), StoreError>;
 }

@@ -26,6 +26,18 @@ pub enum Operation {
     WatchRecordings,
     /// Give people of the site new personal room ids (an administrator's batch).
     RefreshRoomIds,
+    /// Read the participants of one's meetings (others' with the admin scope).
+    ReadParticipants,
+    /// Mute, expel, admit, call out: the host's own running session.
+    WriteParticipants,
+    /// Read and list one's recordings and their access report (others' with the admin scope).
+    ReadRecordings,
+    /// Delete, recycle, restore, purge and share one's recordings (others' with the admin scope).
+    WriteRecordings,
+    /// The administrator's recording list and the meeting archives.
+    AdminReadRecordings,
+    /// The administrator's delete.
+    AdminWriteRecordings,
 }
 
 /// Which scopes let a token do an operation.
@@ -65,6 +77,16 @@ pub const fn policy(op: Operation) -> ScopePolicy {
             (&[scope::RECORDINGS_READ, scope::ADMIN_RECORDINGS_READ], Some(scope::ADMIN_RECORDINGS_READ))
         }
         RefreshRoomIds => (&[scope::ADMIN_PREFERENCES_WRITE], None),
+        ReadParticipants => {
+            (&[scope::PARTICIPANTS_READ, scope::ADMIN_PARTICIPANTS_READ], Some(scope::ADMIN_PARTICIPANTS_READ))
+        }
+        WriteParticipants => (&[scope::PARTICIPANTS_WRITE], None),
+        ReadRecordings => (&[scope::RECORDINGS_READ, scope::ADMIN_RECORDINGS_READ], Some(scope::ADMIN_RECORDINGS_READ)),
+        WriteRecordings => {
+            (&[scope::RECORDINGS_WRITE, scope::ADMIN_RECORDINGS_WRITE], Some(scope::ADMIN_RECORDINGS_WRITE))
+        }
+        AdminReadRecordings => (&[scope::ADMIN_RECORDINGS_READ], None),
+        AdminWriteRecordings => (&[scope::ADMIN_RECORDINGS_WRITE], None),
     };
     ScopePolicy { any_of, for_others }
 }
@@ -118,7 +140,9 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
         scope::PREFERENCES_READ,
         scope::PREFERENCES_WRITE,
         scope::PARTICIPANTS_READ,
+        scope::PARTICIPANTS_WRITE,
         scope::RECORDINGS_READ,
+        scope::RECORDINGS_WRITE,
     ];
     let p = &user.privileges;
     if p.site_admin || p.ro_site_admin {
@@ -132,7 +156,12 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
         ]);
     }
     if p.site_admin {
-        out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE, scope::APPLICATIONS_TOKEN]);
+        out.extend([
+            scope::ADMIN_SCHEDULE_WRITE,
+            scope::ADMIN_PREFERENCES_WRITE,
+            scope::APPLICATIONS_TOKEN,
+            scope::ADMIN_RECORDINGS_WRITE,
+        ]);
     }
     // Full and user-management administrators provision people (create, change, remove).
     if p.manages_users() {
@@ -161,9 +190,12 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::ADMIN_LICENSES_READ,
         scope::APPLICATIONS_TOKEN,
         scope::PARTICIPANTS_READ,
+        scope::PARTICIPANTS_WRITE,
         scope::ADMIN_PARTICIPANTS_READ,
         scope::RECORDINGS_READ,
+        scope::RECORDINGS_WRITE,
         scope::ADMIN_RECORDINGS_READ,
+        scope::ADMIN_RECORDINGS_WRITE,
     ]
 }
 

@@ -33,6 +33,16 @@ fn may_watch(who: &TokenCaller, resource: WebhookResource, owner: WebhookOwner) 
     Ok(())
 }
 
+/// A token that may watch none of the resources has no webhooks to see (the refusal names the
+/// meetings scope).
+fn may_see_webhooks(who: &TokenCaller) -> Result<()> {
+    let ops = [Operation::WatchMeetings, Operation::WatchParticipants, Operation::WatchRecordings];
+    match ops.iter().find_map(|op| require(who, *op).err()) {
+        Some(e) if ops.iter().all(|op| require(who, *op).is_err()) => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// Whether `w` is the caller's to see and change: one they made, or a site-wide one when they
 /// administer the site.
 fn is_theirs(who: &TokenCaller, w: &Webhook) -> bool {
@@ -75,6 +85,7 @@ impl Kaigi {
 
     /// The caller's webhooks (`org_only`: the site-wide ones, for an administrator), oldest first.
     pub async fn list_webhooks(&self, who: &TokenCaller, org_only: bool, max: usize) -> Result<Vec<Webhook>> {
+        may_see_webhooks(who)?;
         if org_only && !who.user().privileges.site_admin {
             return Err(Error::AccessDenied);
         }
@@ -87,6 +98,7 @@ impl Kaigi {
     }
 
     pub async fn webhook(&self, who: &TokenCaller, id: WebhookId) -> Result<Webhook> {
+        may_see_webhooks(who)?;
         match self.store.webhook(who.caller.site.id, id).await? {
             Some(w) if is_theirs(who, &w) => Ok(w),
             _ => Err(Error::NotFound(Entity::Webhook)),

@@ -289,9 +289,14 @@ impl Kaigi {
     pub async fn leave_session(&self, key: u64, actor: &Actor) -> Result<()> {
         let m = self.meeting_by_key_anywhere(key).await?;
         let p = self.live_participant(&m, actor).await?;
+        self.record_leave_of(&m, &p).await
+    }
+
+    /// Records that `p` left `m`'s running session now: by leaving, or expelled by a host.
+    pub(super) async fn record_leave_of(&self, m: &Meeting, p: &Participant) -> Result<()> {
         let now = self.now();
-        let event = Self::event(&m, EventKind::Leave, &p, now);
-        let left = self.participant_left(&m, &p, now).await?;
+        let event = Self::event(m, EventKind::Leave, p, now);
+        let left = self.participant_left(m, p, now).await?;
         self.store.record_leave(m.site_id, p.id, &event, &[left]).await?;
         self.changes_recorded();
         Ok(())

@@ -3,5 +3,7 @@
 mod history;
 mod lifecycle;
 mod lookup;
+mod participants;
+mod recording_admin;
 mod recordings;
 mod room;
