@@ -436,6 +436,35 @@ impl WebhookStore for SqlStore {
         tx.finish(result).await
     }
 
+    async fn purge_webhook_history(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError> {
+        let mut tx = self.write().await?;
+        let result = async {
+            let conn = tx.conn();
+            let deliveries = sqlx::query(
+                "DELETE FROM webhook_deliveries WHERE id IN \
+                 (SELECT id FROM webhook_deliveries WHERE delivered_at IS NOT NULL AND delivered_at < $1 LIMIT $2)",
+            )
+            .bind(ms(before))
+            .bind(i64::from(limit))
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            let changes = sqlx::query(
+                "DELETE FROM change_events WHERE id IN \
+                 (SELECT c.id FROM change_events c WHERE c.fanned_out_at IS NOT NULL AND c.fanned_out_at < $1 \
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.change_id = c.id) LIMIT $2)",
+            )
+            .bind(ms(before))
+            .bind(i64::from(limit))
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            Ok(deliveries.rows_affected() + changes.rows_affected())
+        }
+        .await;
+        tx.finish(result).await
+    }
+
     async fn delivery_backlog(&self, site: SiteId) -> Result<(u64, u64), StoreError> {
         let row = sqlx::query(
             "SELECT COUNT(*) AS pending, COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS failed \

@@ -2893,6 +2893,10 @@ async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ct
     s.finish_delivery(second, &failed, t(13), Some(t(20)), None).await.unwrap();
     s.release_webhook(id).await.unwrap();
     assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (2, 1));
+    // What was delivered is forgotten after a while, with its change; what waits is kept.
+    assert_eq!(s.purge_webhook_history(t(13), 100).await.unwrap(), 0, "nothing older yet");
+    assert_eq!(s.purge_webhook_history(t(14), 100).await.unwrap(), 2, "the delivery made and its change");
+    assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (2, 1));
     assert!(s.take_due_deliveries(t(14), t(44), 10, 2).await.unwrap().is_empty(), "before its retry");
     let retried = s.take_due_deliveries(t(20), t(50), 10, 10).await.unwrap();
     let order: Vec<(i64, u32)> = retried[0].iter().map(|d| (d.change.id, d.attempts)).collect();

@@ -60,6 +60,8 @@ pub struct Kaigi {
     /// Poked when a change for webhooks is recorded, so the delivery worker need not wait for
     /// its next poll.
     pub(crate) changes_written: tokio::sync::Notify,
+    /// When the delivery worker next forgets old deliveries (None: at its next round).
+    pub(crate) next_webhook_purge: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Kaigi {
@@ -77,6 +79,7 @@ impl Kaigi {
             hashing_slots,
             dummy_hash: Arc::default(),
             changes_written: tokio::sync::Notify::new(),
+            next_webhook_purge: std::sync::Mutex::new(None),
         }
     }
 

@@ -58,6 +58,9 @@ pub trait WebhookStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Lets other workers take the webhook again.
     async fn release_webhook(&self, id: WebhookId) -> Result<(), StoreError>;
+    /// Forgets deliveries made before `before`, and changes fanned out before it that have no
+    /// delivery left to make; at most `limit` rows of each. Returns how many rows went.
+    async fn purge_webhook_history(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;
     /// Deliveries not yet made (for operators and tests): (pending, of them failed at least once).
     async fn delivery_backlog(&self, site: SiteId) -> Result<(u64, u64), StoreError>;
 }

@@ -204,3 +204,10 @@ pub const WEBHOOK_LEASE_SECS: i64 = 30;
 
 /// Changes fanned out, and deliveries attempted, per round of the delivery worker.
 pub const WEBHOOK_BATCH: u32 = 200;
+
+/// Days a made delivery, and a change with nothing left to deliver, are kept (for operators
+/// looking at what was sent) before the worker forgets them.
+pub const WEBHOOK_KEEP_DAYS: i64 = 7;
+
+/// Rows of each kind one purge removes (it runs again while there is more).
+pub const WEBHOOK_PURGE_BATCH: u32 = 10_000;

@@ -49,3 +49,7 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (webhook_id, change_id)
 );
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (webhook_id, change_id) WHERE delivered_at IS NULL;
+-- What was delivered is forgotten after a while (the worker purges it): found by these.
+CREATE INDEX webhook_deliveries_done ON webhook_deliveries (delivered_at) WHERE delivered_at IS NOT NULL;
+CREATE INDEX webhook_deliveries_change ON webhook_deliveries (change_id);
+CREATE INDEX change_events_fanned ON change_events (fanned_out_at) WHERE fanned_out_at IS NOT NULL;

@@ -14,7 +14,9 @@ use chrono::Duration;
 use crate::error::Result;
 use crate::model::{Delivery, DeliveryOutcome, Site, SiteId, Webhook, WebhookStatus};
 use crate::ports::WebhookTransport;
-use crate::rules::limits::{WEBHOOK_BATCH, WEBHOOK_LEASE_SECS, WEBHOOK_MAX_ATTEMPTS};
+use crate::rules::limits::{
+    WEBHOOK_BATCH, WEBHOOK_KEEP_DAYS, WEBHOOK_LEASE_SECS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_PURGE_BATCH,
+};
 use crate::rules::webhooks::{matches, retry_delay, target_allowed};
 use crate::Kaigi;
 
@@ -27,11 +29,13 @@ pub struct DeliveryRound {
     /// Attempts, and of them delivered.
     pub attempted: usize,
     pub delivered: usize,
+    /// Old deliveries and changes forgotten.
+    pub purged: u64,
 }
 
 impl DeliveryRound {
     pub fn did_something(&self) -> bool {
-        self.changes > 0 || self.attempted > 0
+        self.changes > 0 || self.attempted > 0 || self.purged > 0
     }
 }
 
@@ -42,6 +46,7 @@ impl Kaigi {
     /// One round of the delivery worker (the server runs it in a loop; tests may call it).
     pub async fn deliver_webhooks(&self, transport: Arc<dyn WebhookTransport>) -> Result<DeliveryRound> {
         let mut round = self.fan_out_changes().await?;
+        round.purged = self.purge_webhook_history().await?;
         let now = self.now();
         let lease = now + Duration::seconds(WEBHOOK_LEASE_SECS);
         let batches = self.store.take_due_deliveries(now, lease, WEBHOOK_BATCH, PER_WEBHOOK).await?;
@@ -110,6 +115,26 @@ impl Kaigi {
         };
         self.store.finish_delivery(d, outcome, now, retry_at, status).await?;
         Ok(())
+    }
+
+    /// Forgets what was delivered more than [`WEBHOOK_KEEP_DAYS`] ago, at most once an hour (by
+    /// the injected clock) while nothing is left, at once again while there is more.
+    async fn purge_webhook_history(&self) -> Result<u64> {
+        let now = self.now();
+        {
+            let mut next = self.next_webhook_purge.lock().unwrap_or_else(|e| e.into_inner());
+            if next.is_some_and(|at| now < at) {
+                return Ok(0);
+            }
+            *next = Some(now + Duration::hours(1));
+        }
+        let before = now - Duration::days(WEBHOOK_KEEP_DAYS);
+        let purged = self.store.purge_webhook_history(before, WEBHOOK_PURGE_BATCH).await?;
+        if purged > 0 {
+            // More may be left: try again next round.
+            *self.next_webhook_purge.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+        Ok(purged)
     }
 
     /// Fans the oldest changes not yet fanned out to the webhooks they match.
