@@ -78,10 +78,6 @@ pub fn participant(meeting_uuid: &str, id: i64) -> String {
     format!("{meeting_uuid}_P_{id}")
 }
 
-pub fn recording(site: SiteId, id: i64) -> String {
-    wrap("RECORDING", &uuid(site, id))
-}
-
 pub fn application(client_id: &str) -> String {
     wrap("APPLICATION", client_id)
 }

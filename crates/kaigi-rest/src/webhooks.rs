@@ -296,7 +296,9 @@ fn data(c: &ChangeEvent, site_url: &str) -> Value {
             o.insert("meetingStartTime".into(), json!(created(f.start)));
         }
         WebhookResource::Recordings => {
-            o.insert("id".into(), json!(ids::recording(c.site_id, c.subject_id)));
+            // The recording's REST id (as `/v1/recordings` answers it).
+            let id = f.recording.as_ref().map(|r| r.recording_uuid.clone()).unwrap_or_default();
+            o.insert("id".into(), json!(id));
             o.insert("meetingId".into(), json!(instance));
             o.insert("meetingSeriesId".into(), json!(series));
             if let Some(r) = &f.recording {

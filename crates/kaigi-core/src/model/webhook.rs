@@ -231,6 +231,8 @@ pub struct ParticipantFacts {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordingFacts {
+    /// The recording's uuid: its id in the REST API.
+    pub recording_uuid: String,
     pub topic: String,
     pub duration_s: u32,
     pub size_kb: u64,

@@ -282,6 +282,11 @@ async fn every_change_reaches_its_webhooks_signed_in_order_whatever_face_made_it
     lifecycle(&s, &key, "end", "e2e", crate::lifecycle::who(&host)).await;
     let recordings = s.call("alice", PW, "ep.LstRecording", &format!("<sessionKey>{key}</sessionKey>")).await;
     let recording = recordings.value(&["recording", "recordingID"]);
+    let recording_uuid = recordings.value(&["recording", "recordingUUID"]);
+    let listed = rest(&s, "GET", &format!("/v1/meetingParticipants?meetingId={id}"), Some(&alice), None).await;
+    let participant_ids: Vec<Value> =
+        listed.ok()["items"].as_array().unwrap().iter().map(|p| p["id"].clone()).collect();
+    assert_eq!(participant_ids.len(), 2, "{}", listed.body);
     s.call("alice", PW, "ep.DelRecording", &format!("<recordingID>{recording}</recordingID>")).await.assert_success();
     rest(&s, "DELETE", &format!("/v1/meetings/{id}"), Some(&alice), None).await;
 
@@ -315,6 +320,12 @@ async fn every_change_reaches_its_webhooks_signed_in_order_whatever_face_made_it
     assert_eq!(joined[0]["data"]["host"], true);
     assert_eq!(joined[1]["data"]["displayName"], "Gina");
     assert!(joined[0]["actorId"].is_string(), "a signed-in host is the actor");
+    // The ids in `data` are the ones the REST API reads the resource by.
+    let ids_seen: Vec<&Value> = joined.iter().map(|b| &b["data"]["id"]).collect();
+    assert_eq!(ids_seen, participant_ids.iter().collect::<Vec<_>>());
+    let made: Vec<&Value> = got.iter().filter(|b| b["resource"] == "recordings").collect();
+    assert_eq!(made[0]["data"]["id"], recording_uuid.as_str());
+    assert_eq!(made[1]["data"]["id"], recording_uuid.as_str());
     // Each delivery has its own id, for receivers that drop duplicates.
     let ids: std::collections::BTreeSet<String> =
         r.bodies().iter().map(|(h, _)| h["X-Kaigi-Delivery"].to_str().unwrap().to_string()).collect();

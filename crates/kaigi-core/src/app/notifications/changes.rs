@@ -59,7 +59,13 @@ pub(crate) fn participant_facts(p: &Participant) -> ParticipantFacts {
 }
 
 pub(crate) fn recording_facts(r: &Recording) -> RecordingFacts {
-    RecordingFacts { topic: r.name.clone(), duration_s: r.duration_s, size_kb: r.size_kb, format: r.format.clone() }
+    RecordingFacts {
+        recording_uuid: r.recording_uuid.clone(),
+        topic: r.name.clone(),
+        duration_s: r.duration_s,
+        size_kb: r.size_kb,
+        format: r.format.clone(),
+    }
 }
 
 impl Kaigi {
