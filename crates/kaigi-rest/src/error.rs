@@ -7,7 +7,8 @@
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaigi_core::error::{
-    AuthFailure, ConflictOn, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, StoreError,
+    AuthFailure, ConflictOn, Duplicate, Entity, Field, LicenseError, OAuthError, ScheduleError, SessionError,
+    StoreError,
 };
 use kaigi_core::Error;
 
@@ -34,6 +35,16 @@ pub type RestResult<T> = Result<T, RestError>;
 impl RestError {
     fn with_status(status: StatusCode, description: impl Into<String>) -> Self {
         Self { status, description: description.into(), retry_after: None, oauth: None }
+    }
+
+    /// This refusal as one item of a multi-status (207) answer: `httpStatus` (a string, as the
+    /// spec types it), `message` and `errors`.
+    pub(crate) fn as_item(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut o = serde_json::Map::new();
+        o.insert("httpStatus".into(), self.status.as_u16().to_string().into());
+        o.insert("message".into(), message(self.status).into());
+        o.insert("errors".into(), serde_json::json!([{ "description": self.description }]));
+        o
     }
 
     /// `Retry-After` in `secs` rather than [`RETRY_AFTER_SECS`] (a limit counted per minute is
@@ -204,6 +215,24 @@ pub enum Refusal {
     SiteRoleConflict(String),
     /// An `orgId` that is not the caller's site's organization.
     ForeignOrg(String),
+
+    // Meeting links, hosts, controls and surveys.
+    /// A request naming its subject by none, or more than one, of the fields listed.
+    ExactlyOne(&'static str),
+    /// `field` is required when `with` is given.
+    RequiredWith {
+        field: &'static str,
+        with: &'static str,
+    },
+    /// A session control kaigi does not have (`locked`, `recordingPaused`), asked to be on.
+    ControlNotKept(&'static str),
+    /// A meeting's survey: kaigi's sites have no survey feature.
+    NoSurvey,
+    /// A list of ids (`field`) with none, or more than `limit`.
+    IdCount {
+        field: &'static str,
+        limit: usize,
+    },
 }
 
 impl From<Refusal> for RestError {
@@ -327,6 +356,16 @@ impl From<Refusal> for RestError {
                 format!("siteUrls and licenses disagree: {site}#attendee makes the person an attendee, the site's licence a host; send one."),
             ),
             R::ForeignOrg(id) => (S::BAD_REQUEST, format!("orgId {id} is not this site's organization.")),
+            R::ExactlyOne(names) => {
+                (S::BAD_REQUEST, format!("Exactly one of {names} is required."))
+            }
+            R::RequiredWith { field, with } => (S::BAD_REQUEST, format!("{field} is required with {with}.")),
+            R::ControlNotKept(field) => (
+                S::BAD_REQUEST,
+                format!("{field}: kaigi's meetings have no such control (no lock, no pause); send false or leave it out."),
+            ),
+            R::NoSurvey => (S::NOT_FOUND, "This meeting has no survey: kaigi's sites have no survey feature.".into()),
+            R::IdCount { field, limit } => (S::BAD_REQUEST, format!("{field} must list 1 to {limit} ids.")),
         };
         RestError::with_status(status, text)
     }
@@ -469,6 +508,13 @@ impl From<Error> for RestError {
             Error::PmrNeedsNonE2eeType => (S::BAD_REQUEST, e_text(&Error::PmrNeedsNonE2eeType)),
             Error::TooManyAttendees { max } => (S::BAD_REQUEST, format!("At most {max} invitees in one request.")),
             Error::UsageLimited => (S::TOO_MANY_REQUESTS, "Too many requests; retry later.".into()),
+            Error::Session(SessionError::NotRunning) => (S::CONFLICT, "The meeting is not in progress.".into()),
+            Error::Session(SessionError::NotInSession) => {
+                (S::CONFLICT, "No host of the meeting is in the running session.".into())
+            }
+            Error::Session(SessionError::NotHost) => {
+                (S::FORBIDDEN, "Only a host of the running session may do this.".into())
+            }
             Error::Session(s) => (S::FORBIDDEN, format!("Not allowed now: {s:?}.")),
             Error::Store(StoreError::Missing) => (S::NOT_FOUND, "Not found.".into()),
             Error::Store(StoreError::Conflict(ConflictOn::MeetingKey)) => (
@@ -646,6 +692,15 @@ mod tests {
             R::SiteRoleConflict(_) => R::SiteRoleConflict("a.example/y".into()), 400,
                 "siteUrls and licenses disagree: a.example/y#attendee makes the person an attendee, the site's licence a host; send one.";
             R::ForeignOrg(_) => R::ForeignOrg("x".into()), 400, "orgId x is not this site's organization.";
+            R::ExactlyOne(_) => R::ExactlyOne("meetingId, meetingNumber and webLink"), 400,
+                "Exactly one of meetingId, meetingNumber and webLink is required.";
+            R::RequiredWith { .. } => R::RequiredWith { field: "email", with: "displayName" }, 400,
+                "email is required with displayName.";
+            R::ControlNotKept(_) => R::ControlNotKept("locked"), 400,
+                "locked: kaigi's meetings have no such control (no lock, no pause); send false or leave it out.";
+            R::NoSurvey => R::NoSurvey, 404, "This meeting has no survey: kaigi's sites have no survey feature.";
+            R::IdCount { .. } => R::IdCount { field: "meetingIds", limit: 100 }, 400,
+                "meetingIds must list 1 to 100 ids.";
         };
         for (refusal, status, text) in rows {
             let shown = format!("{refusal:?}");

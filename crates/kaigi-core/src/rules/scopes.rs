@@ -26,6 +26,10 @@ pub enum Operation {
     WatchRecordings,
     /// Give people of the site new personal room ids (an administrator's batch).
     RefreshRoomIds,
+    /// An administrator's view of the site's meetings (`/admin/meetings`).
+    AdminReadSchedules,
+    /// Give meeting series to a new host (an administrator's batch).
+    ReassignHost,
 }
 
 /// Which scopes let a token do an operation.
@@ -65,6 +69,8 @@ pub const fn policy(op: Operation) -> ScopePolicy {
             (&[scope::RECORDINGS_READ, scope::ADMIN_RECORDINGS_READ], Some(scope::ADMIN_RECORDINGS_READ))
         }
         RefreshRoomIds => (&[scope::ADMIN_PREFERENCES_WRITE], None),
+        AdminReadSchedules => (&[scope::ADMIN_SCHEDULE_READ], None),
+        ReassignHost => (&[scope::ADMIN_SCHEDULE_WRITE], None),
     };
     ScopePolicy { any_of, for_others }
 }
