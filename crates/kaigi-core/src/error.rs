@@ -111,6 +111,8 @@ pub enum SessionError {
     NotHost,
     /// The participant is not (or no longer) in this session.
     NotInSession,
+    /// No host of the meeting is in its running session (to act as the one who ends it).
+    NoHostInSession,
     /// The session is not running.
     NotRunning,
     /// The participant pass given for an action is missing or not the one the join answered.

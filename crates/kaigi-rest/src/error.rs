@@ -37,6 +37,16 @@ impl RestError {
         Self { status, description: description.into(), retry_after: None, oauth: None }
     }
 
+    /// This refusal as one item of a multi-status (207) answer: `httpStatus` (a string, as the
+    /// spec types it), `message` and `errors`.
+    pub(crate) fn as_item(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut o = serde_json::Map::new();
+        o.insert("httpStatus".into(), self.status.as_u16().to_string().into());
+        o.insert("message".into(), message(self.status).into());
+        o.insert("errors".into(), serde_json::json!([{ "description": self.description }]));
+        o
+    }
+
     /// `Retry-After` in `secs` rather than [`RETRY_AFTER_SECS`] (a limit counted per minute is
     /// over when its minute is).
     pub(crate) fn retry_after(mut self, secs: u32) -> Self {
@@ -213,6 +223,19 @@ pub enum Refusal {
     UnknownRecording,
     /// A SIP call-out or its cancel: kaigi places no calls.
     NoCallOut,
+
+    // Meeting links, hosts, controls and surveys.
+    /// A request naming its subject by none, or more than one, of the fields listed.
+    ExactlyOne(&'static str),
+    /// `field` is required when `with` is given.
+    RequiredWith {
+        field: &'static str,
+        with: &'static str,
+    },
+    /// A session control kaigi does not have (`locked`, `recordingPaused`), asked to be on.
+    ControlNotKept(&'static str),
+    /// A meeting's survey: kaigi's sites have no survey feature.
+    NoSurvey,
     /// A list of ids (`field`) empty or longer than `limit`.
     IdCount {
         field: &'static str,
@@ -352,6 +375,15 @@ impl From<Refusal> for RestError {
             ),
             R::IdCount { field, limit } => (S::BAD_REQUEST, format!("{field} must list 1 to {limit} ids.")),
             R::AllWithIds(field) => (S::BAD_REQUEST, format!("{field} is true: recordingIds must be empty.")),
+            R::ExactlyOne(names) => {
+                (S::BAD_REQUEST, format!("Exactly one of {names} is required."))
+            }
+            R::RequiredWith { field, with } => (S::BAD_REQUEST, format!("{field} is required with {with}.")),
+            R::ControlNotKept(field) => (
+                S::BAD_REQUEST,
+                format!("{field}: kaigi's meetings have no such control (no lock, no pause); send false or leave it out."),
+            ),
+            R::NoSurvey => (S::NOT_FOUND, "This meeting has no survey: kaigi's sites have no survey feature.".into()),
         };
         RestError::with_status(status, text)
     }
@@ -504,6 +536,13 @@ impl From<Error> for RestError {
                 "The participant is not waiting in a lobby: kaigi's meetings have no lobby, so nobody is admitted."
                     .into(),
             ),
+            Error::Session(SessionError::NotRunning) => (S::CONFLICT, "The meeting is not in progress.".into()),
+            Error::Session(SessionError::NoHostInSession) => {
+                (S::CONFLICT, "No host of the meeting is in the running session.".into())
+            }
+            Error::Session(SessionError::NotHost) => {
+                (S::FORBIDDEN, "Only a host of the running session may do this.".into())
+            }
             Error::Session(s) => (S::FORBIDDEN, format!("Not allowed now: {s:?}.")),
             Error::Store(StoreError::Missing) => (S::NOT_FOUND, "Not found.".into()),
             Error::Store(StoreError::Conflict(ConflictOn::MeetingKey)) => (
@@ -688,6 +727,13 @@ mod tests {
             R::IdCount { .. } => R::IdCount { field: "recordingIds", limit: 100 }, 400,
                 "recordingIds must list 1 to 100 ids.";
             R::AllWithIds(_) => R::AllWithIds("purgeAll"), 400, "purgeAll is true: recordingIds must be empty.";
+            R::ExactlyOne(_) => R::ExactlyOne("meetingId, meetingNumber and webLink"), 400,
+                "Exactly one of meetingId, meetingNumber and webLink is required.";
+            R::RequiredWith { .. } => R::RequiredWith { field: "email", with: "displayName" }, 400,
+                "email is required with displayName.";
+            R::ControlNotKept(_) => R::ControlNotKept("locked"), 400,
+                "locked: kaigi's meetings have no such control (no lock, no pause); send false or leave it out.";
+            R::NoSurvey => R::NoSurvey, 404, "This meeting has no survey: kaigi's sites have no survey feature.";
         };
         for (refusal, status, text) in rows {
             let shown = format!("{refusal:?}");

@@ -2,12 +2,16 @@
 //! checks the scope the operation needs, calls one core use case and encodes the answer as the
 //! Webex REST API does. Errors become the Webex error JSON in one place ([`error`]).
 
+pub mod admin_meetings;
 pub mod auth;
 pub mod coverage;
 pub mod error;
 pub mod ids;
 pub mod invitees;
 pub mod licenses;
+pub mod meeting_controls;
+pub mod meeting_host;
+pub mod meeting_join;
 mod meeting_options;
 pub mod meetings;
 pub mod oauth;
@@ -18,7 +22,9 @@ pub mod people;
 pub mod preferences;
 pub mod recordings;
 pub mod registrants;
+pub mod registration;
 pub mod render_cache;
+pub mod surveys;
 pub mod tracking;
 pub mod webhooks;
 
@@ -55,18 +61,8 @@ pub fn site_url(state: &RestState, site: &Site) -> String {
 /// found.", or a DELETE reaching the meeting-delete handler); they get the unknown-resource 404,
 /// whatever the method. A test keeps this list equal to the spec's fixed segments that have no
 /// route here.
-pub const UNSERVED_MEETING_PATHS: [&str; 10] = [
-    "controls",
-    "join",
-    "pollResults",
-    "polls",
-    "postMeetingChats",
-    "q_and_a",
-    "reassignHost",
-    "sessionTypes",
-    "templates",
-    "trackingCodes",
-];
+pub const UNSERVED_MEETING_PATHS: [&str; 7] =
+    ["pollResults", "polls", "postMeetingChats", "q_and_a", "sessionTypes", "templates", "trackingCodes"];
 
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
     let state = RestState { kaigi, bodies: Arc::default() };
@@ -80,6 +76,22 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
             "/meetings/{id}",
             get(meetings::get_one).put(meetings::put).patch(meetings::patch).delete(meetings::delete),
         )
+        .route("/meetings/join", post(meeting_join::join))
+        .route("/meetings/reassignHost", post(meeting_host::reassign_host))
+        .route("/meetings/controls", get(meeting_controls::get).put(meeting_controls::put))
+        .route("/meetings/{id}/end", post(meeting_host::end))
+        .route(
+            "/meetings/{id}/registration",
+            get(registration::get).put(registration::put).delete(registration::delete),
+        )
+        .route("/meetings/{id}/registrants/bulkInsert", post(registration::bulk_insert))
+        .route("/meetings/{id}/registrants/query", post(registration::query))
+        .route("/meetings/{id}/registrants/bulkDelete", post(registration::bulk_delete))
+        .route("/meetings/{id}/survey", get(surveys::survey))
+        .route("/meetings/{id}/surveyLinks", post(surveys::links))
+        .route("/meetings/{id}/surveyResults", get(surveys::results))
+        .route("/admin/meetings", get(admin_meetings::list))
+        .route("/admin/meetings/{id}", get(admin_meetings::get_one))
         .route("/meetings/{id}/registrants", get(registrants::list).post(registrants::create))
         .route("/meetings/{id}/registrants/approve", post(registrants::approve))
         .route("/meetings/{id}/registrants/reject", post(registrants::reject))
@@ -173,6 +185,9 @@ mod tests {
             .filter(|segment| !segment.starts_with('{'))
             .map(str::to_string)
             .collect();
+        // The fixed segments served by routes of their own.
+        let served = ["controls", "join", "reassignHost"];
+        let fixed: BTreeSet<String> = fixed.into_iter().filter(|s| !served.contains(&s.as_str())).collect();
         let unserved: BTreeSet<String> = UNSERVED_MEETING_PATHS.iter().map(|s| s.to_string()).collect();
         assert_eq!(fixed, unserved);
     }

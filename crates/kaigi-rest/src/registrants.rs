@@ -22,7 +22,7 @@ const DEFAULT_MAX: usize = 10;
 const MAX_MAX: usize = 100;
 
 /// REST field → registration-form field of the shared attendee model.
-const PROFILE_FIELDS: [(&str, &str); 10] = [
+pub(crate) const PROFILE_FIELDS: [(&str, &str); 10] = [
     ("jobTitle", "title"),
     ("companyName", "company"),
     ("address1", "address1"),
@@ -35,7 +35,7 @@ const PROFILE_FIELDS: [(&str, &str); 10] = [
     ("fax", "fax"),
 ];
 
-fn series(id: &str) -> RestResult<String> {
+pub(crate) fn series(id: &str) -> RestResult<String> {
     match SeriesRef::parse(id) {
         Some(SeriesRef::Series(s)) => Ok(s),
         Some(_) => Err(Refusal::NotSeriesId(id.to_string()).into()),
@@ -55,7 +55,7 @@ fn status(a: &Attendee) -> &'static str {
     }
 }
 
-fn registrant_json(a: &Attendee) -> Value {
+pub(crate) fn registrant_json(a: &Attendee) -> Value {
     let mut o = Map::new();
     o.insert("id".into(), json!(a.id.to_string()));
     o.insert("status".into(), json!(status(a)));
@@ -79,7 +79,7 @@ fn registrant_json(a: &Attendee) -> Value {
 }
 
 /// The registration form; string or number values are both accepted.
-fn text_of(v: &Value) -> Option<String> {
+pub(crate) fn text_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
@@ -101,18 +101,8 @@ struct IdBody {
     id: Value,
 }
 
-/// `POST /v1/meetings/{meetingId}/registrants` → 200 and the registrant.
-pub async fn create(
-    State(state): State<RestState>,
-    Auth(who): Auth,
-    PathId(id): PathId,
-    RawQuery(raw): RawQuery,
-    body: Body,
-) -> RestResult<Response> {
-    scopes::require(&who, Operation::WriteSchedules)?;
-    host_of(&state, &who, Params::parse(raw.as_deref())?.get("hostEmail"), Operation::WriteSchedules).await?;
-    let series = series(&id)?;
-    let form: Map<String, Value> = json_body(body).await?;
+/// One registrant of a request body (a registration form's answers).
+pub(crate) fn request_of(form: &Map<String, Value>) -> RestResult<RegistrantRequest> {
     // Answers to a registration form's own questions: kaigi keeps no such questions yet, so an
     // answer to one is refused by name rather than dropped.
     if form.get("customizedQuestions").is_some_and(|q| q.as_array().is_none_or(|a| !a.is_empty())) {
@@ -138,6 +128,22 @@ pub async fn create(
         profile,
         send_email: send_email.unwrap_or(true),
     };
+    Ok(req)
+}
+
+/// `POST /v1/meetings/{meetingId}/registrants` → 200 and the registrant.
+pub async fn create(
+    State(state): State<RestState>,
+    Auth(who): Auth,
+    PathId(id): PathId,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> RestResult<Response> {
+    scopes::require(&who, Operation::WriteSchedules)?;
+    host_of(&state, &who, Params::parse(raw.as_deref())?.get("hostEmail"), Operation::WriteSchedules).await?;
+    let series = series(&id)?;
+    let form: Map<String, Value> = json_body(body).await?;
+    let req = request_of(&form)?;
     let a = state.kaigi.register(&who.caller, &series, &req).await?;
     Ok(Json(registrant_json(&a)).into_response())
 }

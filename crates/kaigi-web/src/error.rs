@@ -101,6 +101,7 @@ pub fn status_of(e: &Error) -> StatusCode {
             | SessionError::BadPass => S::FORBIDDEN,
             SessionError::WaitingForHost | SessionError::NotRunning | SessionError::NotInLobby => S::CONFLICT,
             SessionError::NotInSession => S::NOT_FOUND,
+            SessionError::NoHostInSession => S::CONFLICT,
             SessionError::TooManyTries { .. } => S::TOO_MANY_REQUESTS,
         },
         Error::OAuth(o) => match o {
@@ -136,6 +137,7 @@ fn page_text(e: &Error, page: Page) -> Option<(&'static str, String)> {
             SessionError::NotRunning => t("Not in progress", "The meeting is not in progress."),
             SessionError::BadPass => t("Not allowed", BAD_PASS),
             SessionError::NotInSession => t("Not in the meeting", "The participant is not in this meeting."),
+            SessionError::NoHostInSession => t("No host in the meeting", "No host of this meeting is in it now."),
             SessionError::NotInLobby => t("Not waiting", "The participant is not waiting in a lobby."),
             SessionError::TooManyTries { .. } => Some((
                 "Too many tries",

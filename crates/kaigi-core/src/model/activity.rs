@@ -250,11 +250,29 @@ pub struct AttendeeItem {
 }
 
 /// Who acts on a participant (leave, record, end): the participant, proven by the pass the join
-/// answered, or a site administrator of the meeting's site naming the participant.
+/// answered, or a site administrator of the meeting's site naming the participant, or a host in
+/// the session a use case of the core chose for a caller it checked ([`Vouched`]).
 #[derive(Debug, Clone)]
 pub enum Actor {
     Participant(ParticipantPass),
     SiteAdmin { participant: ParticipantId, user: UserRef, password: String },
+    Vouched(Vouched),
+}
+
+/// A participant the core acts through for a signed-in caller who may manage the meeting (its
+/// host, a co-host or a site administrator: REST's end and recording controls). Only the core
+/// makes one, after that check; a face cannot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vouched {
+    pub(crate) participant: ParticipantId,
+}
+
+/// What the controls of a meeting's session show: whether it runs and whether it is recorded.
+/// kaigi keeps no lock and no pause (docs/rest.md, "Meeting controls").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionControls {
+    pub running: bool,
+    pub recording: bool,
 }
 
 /// What a joiner gives.

@@ -161,6 +161,17 @@ pub struct InviteeRequest {
     pub co_host: bool,
 }
 
+/// A change of a series' registration form (REST `PUT /meetings/{meetingId}/registration`): what
+/// it names changes, the rest stays. `form` pairs are names of
+/// [`crate::model::REGISTRATION_FIELDS`] and whether the field is required.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistrationChange {
+    pub auto_accept: Option<bool>,
+    pub form: Vec<(String, bool)>,
+    /// Most registrations accepted (0: no limit).
+    pub max_registrations: Option<u32>,
+}
+
 /// One registrant as a REST request gives them; `profile` uses the registration-form names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegistrantRequest {

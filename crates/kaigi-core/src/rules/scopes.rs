@@ -38,6 +38,10 @@ pub enum Operation {
     AdminReadRecordings,
     /// The administrator's delete.
     AdminWriteRecordings,
+    /// An administrator's view of the site's meetings (`/admin/meetings`).
+    AdminReadSchedules,
+    /// Give meeting series to a new host (an administrator's batch).
+    ReassignHost,
 }
 
 /// Which scopes let a token do an operation.
@@ -87,6 +91,8 @@ pub const fn policy(op: Operation) -> ScopePolicy {
         }
         AdminReadRecordings => (&[scope::ADMIN_RECORDINGS_READ], None),
         AdminWriteRecordings => (&[scope::ADMIN_RECORDINGS_WRITE], None),
+        AdminReadSchedules => (&[scope::ADMIN_SCHEDULE_READ], None),
+        ReassignHost => (&[scope::ADMIN_SCHEDULE_WRITE], None),
     };
     ScopePolicy { any_of, for_others }
 }

@@ -20,12 +20,12 @@ fn is_registrant(a: &Attendee) -> bool {
 
 impl Kaigi {
     /// A series the caller may read.
-    async fn readable_series(&self, caller: &Caller, series: &str) -> Result<Meeting> {
+    pub(crate) async fn readable_series(&self, caller: &Caller, series: &str) -> Result<Meeting> {
         Ok(self.get_meeting(caller, &MeetingRef::Uuid(series.to_string()), &REST_KINDS).await?.0)
     }
 
     /// A series the caller may manage.
-    async fn managed_series(&self, caller: &Caller, series: &str) -> Result<Meeting> {
+    pub(crate) async fn managed_series(&self, caller: &Caller, series: &str) -> Result<Meeting> {
         let m = self.readable_series(caller, series).await?;
         if !Self::may_manage(caller, &m) {
             return Err(Error::AccessDenied);

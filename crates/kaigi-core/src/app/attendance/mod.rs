@@ -2,3 +2,4 @@
 
 mod attendees;
 mod invitees;
+mod registration;

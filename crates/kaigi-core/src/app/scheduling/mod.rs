@@ -3,4 +3,5 @@
 mod booking;
 mod meetings;
 mod occurrences;
+mod reassign;
 mod series;

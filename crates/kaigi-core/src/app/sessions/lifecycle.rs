@@ -245,6 +245,7 @@ impl Kaigi {
                 self.require_site_admin_of(m, user, password).await?;
                 (*participant, None)
             }
+            Actor::Vouched(v) => (v.participant, None),
         };
         let p =
             self.store.participant(m.site_id, id).await?.filter(|p| p.meeting_id == m.id).ok_or(Error::Session(

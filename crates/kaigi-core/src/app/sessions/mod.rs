@@ -1,5 +1,6 @@
 //! Meetings in progress and after: join, start, end, rooms, recordings, history.
 
+mod end_by_host;
 mod history;
 mod lifecycle;
 mod lookup;
