@@ -204,6 +204,18 @@ pub enum Refusal {
     SiteRoleConflict(String),
     /// An `orgId` that is not the caller's site's organization.
     ForeignOrg(String),
+
+    // Site configuration and reports.
+    /// A userconfig request naming nobody (neither `personId` nor `email`).
+    PersonRequired,
+    /// A part of the settings that cannot be changed through this API.
+    ReadOnlySetting(&'static str),
+    /// A report's `from` after its `to`, or a window longer than `days`.
+    ReportWindow {
+        days: i64,
+    },
+    /// A report of attendees naming no meeting.
+    ReportMeetingRequired,
 }
 
 impl From<Refusal> for RestError {
@@ -327,6 +339,14 @@ impl From<Refusal> for RestError {
                 format!("siteUrls and licenses disagree: {site}#attendee makes the person an attendee, the site's licence a host; send one."),
             ),
             R::ForeignOrg(id) => (S::BAD_REQUEST, format!("orgId {id} is not this site's organization.")),
+            R::PersonRequired => (S::BAD_REQUEST, "personId or email is required.".into()),
+            R::ReadOnlySetting(name) => (S::BAD_REQUEST, format!("{name} is read-only; leave it out.")),
+            R::ReportWindow { days } => {
+                (S::BAD_REQUEST, format!("from must not be after to, and they may be at most {days} days apart."))
+            }
+            R::ReportMeetingRequired => {
+                (S::BAD_REQUEST, "One of meetingId, meetingNumber or meetingTitle is required.".into())
+            }
         };
         RestError::with_status(status, text)
     }
@@ -421,6 +441,9 @@ impl From<Error> for RestError {
             }
             Error::NotFound(Entity::Integration) => (S::NOT_FOUND, "Application not found.".into()),
             Error::NotFound(Entity::Webhook) => (S::NOT_FOUND, "Webhook not found.".into()),
+            Error::NotFound(Entity::TrackingCode) => (S::NOT_FOUND, "Tracking code not found.".into()),
+            Error::NotFound(Entity::SessionType) => (S::NOT_FOUND, "Session type not found.".into()),
+            Error::NotFound(Entity::Template) => (S::NOT_FOUND, "Meeting template not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
@@ -646,6 +669,13 @@ mod tests {
             R::SiteRoleConflict(_) => R::SiteRoleConflict("a.example/y".into()), 400,
                 "siteUrls and licenses disagree: a.example/y#attendee makes the person an attendee, the site's licence a host; send one.";
             R::ForeignOrg(_) => R::ForeignOrg("x".into()), 400, "orgId x is not this site's organization.";
+            R::PersonRequired => R::PersonRequired, 400, "personId or email is required.";
+            R::ReadOnlySetting(_) => R::ReadOnlySetting("telephonyConfig"), 400,
+                "telephonyConfig is read-only; leave it out.";
+            R::ReportWindow { .. } => R::ReportWindow { days: 30 }, 400,
+                "from must not be after to, and they may be at most 30 days apart.";
+            R::ReportMeetingRequired => R::ReportMeetingRequired, 400,
+                "One of meetingId, meetingNumber or meetingTitle is required.";
         };
         for (refusal, status, text) in rows {
             let shown = format!("{refusal:?}");

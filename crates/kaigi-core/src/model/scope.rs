@@ -18,3 +18,7 @@ pub const PARTICIPANTS_READ: &str = "meeting:participants_read";
 pub const ADMIN_PARTICIPANTS_READ: &str = "meeting:admin_participants_read";
 pub const RECORDINGS_READ: &str = "meeting:recordings_read";
 pub const ADMIN_RECORDINGS_READ: &str = "meeting:admin_recordings_read";
+/// Read the site's meeting configuration: tracking codes, session types, common settings.
+pub const ADMIN_CONFIG_READ: &str = "meeting:admin_config_read";
+/// Change the site's meeting configuration and people's tracking codes and session types.
+pub const ADMIN_CONFIG_WRITE: &str = "meeting:admin_config_write";

@@ -204,3 +204,16 @@ pub const WEBHOOK_LEASE_SECS: i64 = 30;
 
 /// Changes fanned out, and deliveries attempted, per round of the delivery worker.
 pub const WEBHOOK_BATCH: u32 = 200;
+
+/// Tracking codes a site may define: the XML API's slots `trackingCode1` … `trackingCode10`.
+pub const MAX_TRACKING_CODES: u8 = 10;
+/// Longest tracking code name, and longest value of one of its options or of a user's value.
+pub const MAX_TRACKING_TEXT: usize = 120;
+/// Most options of one tracking code.
+pub const MAX_TRACKING_OPTIONS: usize = 500;
+/// Most entries of a tracking code's `scheduleStartCodes` (one per service and `All`).
+pub const MAX_SCHEDULE_START_CODES: usize = 5;
+/// Largest value of a strong-password criterion (minimum length, digits, letters, specials).
+pub const MAX_PASSWORD_CRITERION: u32 = 12;
+/// Most passwords on the site's list of disallowed meeting passwords.
+pub const MAX_DISALLOWED_PASSWORDS: usize = 100;

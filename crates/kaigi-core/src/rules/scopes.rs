@@ -26,6 +26,13 @@ pub enum Operation {
     WatchRecordings,
     /// Give people of the site new personal room ids (an administrator's batch).
     RefreshRoomIds,
+    /// Read the site's meeting configuration (tracking codes, session types, common settings)
+    /// and people's tracking codes and session types.
+    ReadSiteConfig,
+    /// Change them.
+    WriteSiteConfig,
+    /// The usage report of every meeting of the site.
+    ReadUsageReports,
 }
 
 /// Which scopes let a token do an operation.
@@ -65,6 +72,9 @@ pub const fn policy(op: Operation) -> ScopePolicy {
             (&[scope::RECORDINGS_READ, scope::ADMIN_RECORDINGS_READ], Some(scope::ADMIN_RECORDINGS_READ))
         }
         RefreshRoomIds => (&[scope::ADMIN_PREFERENCES_WRITE], None),
+        ReadSiteConfig => (&[scope::ADMIN_CONFIG_READ, scope::ADMIN_CONFIG_WRITE], None),
+        WriteSiteConfig => (&[scope::ADMIN_CONFIG_WRITE], None),
+        ReadUsageReports => (&[scope::ADMIN_SCHEDULE_READ], None),
     };
     ScopePolicy { any_of, for_others }
 }
@@ -129,10 +139,16 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
             scope::ADMIN_PREFERENCES_READ,
             scope::ADMIN_PARTICIPANTS_READ,
             scope::ADMIN_RECORDINGS_READ,
+            scope::ADMIN_CONFIG_READ,
         ]);
     }
     if p.site_admin {
-        out.extend([scope::ADMIN_SCHEDULE_WRITE, scope::ADMIN_PREFERENCES_WRITE, scope::APPLICATIONS_TOKEN]);
+        out.extend([
+            scope::ADMIN_SCHEDULE_WRITE,
+            scope::ADMIN_PREFERENCES_WRITE,
+            scope::APPLICATIONS_TOKEN,
+            scope::ADMIN_CONFIG_WRITE,
+        ]);
     }
     // Full and user-management administrators provision people (create, change, remove).
     if p.manages_users() {
@@ -164,6 +180,8 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::ADMIN_PARTICIPANTS_READ,
         scope::RECORDINGS_READ,
         scope::ADMIN_RECORDINGS_READ,
+        scope::ADMIN_CONFIG_READ,
+        scope::ADMIN_CONFIG_WRITE,
     ]
 }
 
@@ -238,5 +256,24 @@ mod tests {
         assert_eq!(scope_for_others(Operation::WriteSchedules), scope::ADMIN_SCHEDULE_WRITE);
         assert_eq!(scope_for_others(Operation::ReadPreferences), scope::ADMIN_PREFERENCES_READ);
         assert_eq!(policy(Operation::LicenceReport).any_of, [scope::ADMIN_LICENSES_READ]);
+    }
+
+    #[test]
+    fn site_configuration_takes_the_config_scopes_of_administrators() {
+        let mut admin = sample_user();
+        admin.privileges = crate::model::Privileges { site_admin: true, ..Default::default() };
+        let mut reader = sample_user();
+        reader.privileges = crate::model::Privileges { ro_site_admin: true, ..Default::default() };
+        let mut host = sample_user();
+        host.privileges = crate::model::Privileges { host: true, ..Default::default() };
+        assert!(scopes_allowed(&admin).contains(&scope::ADMIN_CONFIG_WRITE));
+        assert!(scopes_allowed(&reader).contains(&scope::ADMIN_CONFIG_READ));
+        assert!(!scopes_allowed(&reader).contains(&scope::ADMIN_CONFIG_WRITE));
+        assert!(!scopes_allowed(&host).iter().any(|s| s.starts_with("meeting:admin_config")));
+        assert!(
+            known_scopes().contains(&scope::ADMIN_CONFIG_READ) && known_scopes().contains(&scope::ADMIN_CONFIG_WRITE)
+        );
+        assert_eq!(policy(Operation::WriteSiteConfig).any_of, [scope::ADMIN_CONFIG_WRITE]);
+        assert_eq!(policy(Operation::ReadSiteConfig).any_of[0], scope::ADMIN_CONFIG_READ);
     }
 }

@@ -19,6 +19,7 @@ mod rest_occurrences;
 mod rest_people;
 mod rest_people_write;
 mod rest_preferences;
+mod rest_site_config;
 mod rest_support;
 mod rest_webhooks;
 mod role_matrix;
