@@ -285,7 +285,8 @@ async fn common_settings_patch_changes_what_it_names_and_getsite_shows_it() {
         "securityOptions": { "unlistAllMeetings": true, "passwordCriteria": { "minLength": 8, "mixedCase": true } },
         "defaultSchedulerOptions": { "entryAndExitTone": "AnnounceName", "telephonySupport": "Other" },
     });
-    let after = rest(&s, "PATCH", PATH, Some(&admin), Some(patch)).await.ok().clone();
+    let patched = rest(&s, "PATCH", PATH, Some(&admin), Some(patch)).await.ok().clone();
+    let after = patched.clone();
     assert_eq!(after["securityOptions"]["unlistAllMeetings"], true);
     assert_eq!(after["securityOptions"]["joinBeforeHost"], true, "what was not sent stays");
     assert_eq!(after["securityOptions"]["passwordCriteria"]["minLength"], 8);
@@ -299,6 +300,22 @@ async fn common_settings_patch_changes_what_it_names_and_getsite_shows_it() {
     assert_eq!(site.value(&["siteInstance", "passwordCriteria", "minLength"]), "8");
     assert_eq!(site.value(&["siteInstance", "passwordCriteria", "mixedCase"]), "true");
 
+    // Strong passwords on: the XML API's CreateMeeting and REST both apply the criteria.
+    let strong = json!({ "securityOptions": { "requireStrongPassword": true } });
+    rest(&s, "PATCH", PATH, Some(&admin), Some(strong)).await.ok();
+    let weak = "<accessControl><meetingPassword>abc</meetingPassword></accessControl><metaData><confName>W</confName></metaData><schedule><startDate>06/20/2026 10:00:00</startDate><duration>30</duration></schedule>";
+    s.call("alice", PW, "meeting.CreateMeeting", weak).await.assert_failure("000000");
+    let alice = token(&s, "alice", None).await;
+    let body =
+        json!({ "title": "W", "start": "2026-06-20T10:00:00Z", "end": "2026-06-20T11:00:00Z", "password": "abc" });
+    let r = rest(&s, "POST", "/v1/meetings", Some(&alice), Some(body)).await;
+    r.assert_error(400);
+    assert!(r.description().contains("password"), "{}", r.description());
+    let body =
+        json!({ "title": "S", "start": "2026-06-20T10:00:00Z", "end": "2026-06-20T11:00:00Z", "password": "Abcdef12" });
+    rest(&s, "POST", "/v1/meetings", Some(&alice), Some(body)).await.ok();
+    let off = json!({ "securityOptions": { "requireStrongPassword": false } });
+    let after = rest(&s, "PATCH", PATH, Some(&admin), Some(off)).await.ok().clone();
     for (body, field) in [
         (json!({ "defaultSchedulerOptions": { "telephonySupport": "WebexTeleconferencing" } }), "telephonySupport"),
         (json!({ "defaultSchedulerOptions": { "tollFree": true } }), "tollFree"),
@@ -311,7 +328,6 @@ async fn common_settings_patch_changes_what_it_names_and_getsite_shows_it() {
         assert!(r.description().contains(field), "{field}: {}", r.description());
     }
     assert_eq!(rest(&s, "GET", PATH, Some(&admin), None).await.ok(), &after, "refusals change nothing");
-    let alice = token(&s, "alice", None).await;
     rest(&s, "GET", PATH, Some(&alice), None).await.assert_error(403);
     rest(&s, "PATCH", PATH, Some(&alice), Some(json!({}))).await.assert_error(403);
 }
