@@ -18,6 +18,12 @@ pub enum Entity {
     Participant,
     /// A recording (REST recordings).
     Recording,
+    /// A tracking code of the site.
+    TrackingCode,
+    /// A session (meeting) type of the site, or one the user may not use.
+    SessionType,
+    /// A meeting template.
+    Template,
 }
 
 /// Why an OAuth request (authorize, token, Service App token) was refused.
@@ -265,6 +271,26 @@ pub enum Field {
     SiteUrls,
     /// The id a personal room is joined with (its access code).
     PersonalRoomId,
+    /// A tracking code's input mode.
+    InputMode,
+    /// What a tracking code is on the host profile.
+    HostProfileCode,
+    /// What a tracking code is on each service's scheduler.
+    ScheduleStartCodes,
+    /// A tracking code's list of values.
+    TrackingOptions,
+    /// A list of tracking code values (a user's, a meeting's).
+    TrackingCodes,
+    /// The session (meeting) types a user may schedule with.
+    SessionTypeIds,
+    /// The teleconference new meetings offer.
+    TelephonySupport,
+    TollFree,
+    Voip,
+    AudioBeforeHost,
+    FirstAttendeeAsPresenter,
+    /// The rules of strong meeting passwords.
+    PasswordCriteria,
 }
 
 impl Field {
@@ -291,6 +317,18 @@ impl Field {
             Field::Licenses => "licenses",
             Field::SiteUrls => "siteUrls",
             Field::PersonalRoomId => "personalMeetingRoomId",
+            Field::InputMode => "inputMode",
+            Field::HostProfileCode => "hostProfileCode",
+            Field::ScheduleStartCodes => "scheduleStartCodes",
+            Field::TrackingOptions => "options",
+            Field::TrackingCodes => "trackingCodes",
+            Field::SessionTypeIds => "sessionTypeIds",
+            Field::TelephonySupport => "telephonySupport",
+            Field::TollFree => "tollFree",
+            Field::Voip => "VoIP",
+            Field::AudioBeforeHost => "audioBeforeHost",
+            Field::FirstAttendeeAsPresenter => "firstAttendeeAsPresenter",
+            Field::PasswordCriteria => "passwordCriteria",
             Field::Agenda => "agenda",
             Field::ApplicationId => "applicationId",
             Field::AttendeeId => "attendeeId",

@@ -243,6 +243,17 @@ pub enum Refusal {
     },
     /// `restoreAll` or `purgeAll` (`field`) true together with ids.
     AllWithIds(&'static str),
+    // Site configuration and reports.
+    /// A userconfig request naming nobody (neither `personId` nor `email`).
+    PersonRequired,
+    /// A part of the settings that cannot be changed through this API.
+    ReadOnlySetting(&'static str),
+    /// A report's `from` after its `to`, or a window longer than `days`.
+    ReportWindow {
+        days: i64,
+    },
+    /// A report of attendees naming no meeting.
+    ReportMeetingRequired,
 }
 
 impl From<Refusal> for RestError {
@@ -384,6 +395,14 @@ impl From<Refusal> for RestError {
                 format!("{field}: kaigi's meetings have no such control (no lock, no pause); send false or leave it out."),
             ),
             R::NoSurvey => (S::NOT_FOUND, "This meeting has no survey: kaigi's sites have no survey feature.".into()),
+            R::PersonRequired => (S::BAD_REQUEST, "personId or email is required.".into()),
+            R::ReadOnlySetting(name) => (S::BAD_REQUEST, format!("{name} is read-only; leave it out.")),
+            R::ReportWindow { days } => {
+                (S::BAD_REQUEST, format!("from must not be after to, and they may be at most {days} days apart."))
+            }
+            R::ReportMeetingRequired => {
+                (S::BAD_REQUEST, "One of meetingId, meetingNumber or meetingTitle is required.".into())
+            }
         };
         RestError::with_status(status, text)
     }
@@ -480,6 +499,9 @@ impl From<Error> for RestError {
             Error::NotFound(Entity::Webhook) => (S::NOT_FOUND, "Webhook not found.".into()),
             Error::NotFound(Entity::Participant) => (S::NOT_FOUND, "Participant not found.".into()),
             Error::NotFound(Entity::Recording) => (S::NOT_FOUND, "Recording not found.".into()),
+            Error::NotFound(Entity::TrackingCode) => (S::NOT_FOUND, "Tracking code not found.".into()),
+            Error::NotFound(Entity::SessionType) => (S::NOT_FOUND, "Session type not found.".into()),
+            Error::NotFound(Entity::Template) => (S::NOT_FOUND, "Meeting template not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
@@ -734,6 +756,13 @@ mod tests {
             R::ControlNotKept(_) => R::ControlNotKept("locked"), 400,
                 "locked: kaigi's meetings have no such control (no lock, no pause); send false or leave it out.";
             R::NoSurvey => R::NoSurvey, 404, "This meeting has no survey: kaigi's sites have no survey feature.";
+            R::PersonRequired => R::PersonRequired, 400, "personId or email is required.";
+            R::ReadOnlySetting(_) => R::ReadOnlySetting("telephonyConfig"), 400,
+                "telephonyConfig is read-only; leave it out.";
+            R::ReportWindow { .. } => R::ReportWindow { days: 30 }, 400,
+                "from must not be after to, and they may be at most 30 days apart.";
+            R::ReportMeetingRequired => R::ReportMeetingRequired, 400,
+                "One of meetingId, meetingNumber or meetingTitle is required.";
         };
         for (refusal, status, text) in rows {
             let shown = format!("{refusal:?}");

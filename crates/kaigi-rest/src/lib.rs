@@ -24,7 +24,10 @@ pub mod recordings;
 pub mod registrants;
 pub mod registration;
 pub mod render_cache;
+pub mod reports;
+pub mod site_config;
 pub mod surveys;
+pub mod templates;
 pub mod tracking;
 pub mod webhooks;
 
@@ -61,8 +64,11 @@ pub fn site_url(state: &RestState, site: &Site) -> String {
 /// found.", or a DELETE reaching the meeting-delete handler); they get the unknown-resource 404,
 /// whatever the method. A test keeps this list equal to the spec's fixed segments that have no
 /// route here.
-pub const UNSERVED_MEETING_PATHS: [&str; 7] =
-    ["pollResults", "polls", "postMeetingChats", "q_and_a", "sessionTypes", "templates", "trackingCodes"];
+pub const UNSERVED_MEETING_PATHS: [&str; 4] = ["pollResults", "polls", "postMeetingChats", "q_and_a"];
+
+/// The spec's fixed segments under `/meetings/` that kaigi serves with routes of their own.
+pub const SERVED_MEETING_PATHS: [&str; 6] =
+    ["controls", "join", "reassignHost", "sessionTypes", "templates", "trackingCodes"];
 
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
     let state = RestState { kaigi, bodies: Arc::default() };
@@ -92,6 +98,36 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/meetings/{id}/surveyResults", get(surveys::results))
         .route("/admin/meetings", get(admin_meetings::list))
         .route("/admin/meetings/{id}", get(admin_meetings::get_one))
+        .route("/meetings/templates", get(templates::list))
+        .route("/meetings/templates/{id}", get(templates::get_one))
+        .route("/meetings/sessionTypes", get(templates::session_types))
+        .route("/meetings/sessionTypes/{id}", get(templates::session_type))
+        .route("/meetings/trackingCodes", get(templates::tracking_codes))
+        .route(
+            "/admin/meeting/config/trackingCodes",
+            get(site_config::list_tracking_codes).post(site_config::create_tracking_code),
+        )
+        .route(
+            "/admin/meeting/config/trackingCodes/{id}",
+            get(site_config::get_tracking_code)
+                .put(site_config::put_tracking_code)
+                .delete(site_config::delete_tracking_code),
+        )
+        .route(
+            "/admin/meeting/userconfig/trackingCodes",
+            get(site_config::get_user_tracking_codes).put(site_config::put_user_tracking_codes),
+        )
+        .route("/admin/meeting/config/sessionTypes", get(site_config::list_site_session_types))
+        .route(
+            "/admin/meeting/userconfig/sessionTypes",
+            get(site_config::get_user_session_types).put(site_config::put_user_session_types),
+        )
+        .route(
+            "/admin/meeting/config/commonSettings",
+            get(site_config::get_common_settings).patch(site_config::patch_common_settings),
+        )
+        .route("/meetingReports/usage", get(reports::usage))
+        .route("/meetingReports/attendees", get(reports::attendees))
         .route("/meetings/{id}/registrants", get(registrants::list).post(registrants::create))
         .route("/meetings/{id}/registrants/approve", post(registrants::approve))
         .route("/meetings/{id}/registrants/reject", post(registrants::reject))
@@ -167,7 +203,7 @@ async fn json_method_not_allowed(req: Request, next: Next) -> Response {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::UNSERVED_MEETING_PATHS;
+    use super::{SERVED_MEETING_PATHS, UNSERVED_MEETING_PATHS};
 
     /// Every fixed segment the vendor's spec puts under `/meetings/` is either served or listed as
     /// unserved, so none can fall into `/meetings/{id}` (the spec copy is in compat/openapi).
@@ -185,10 +221,9 @@ mod tests {
             .filter(|segment| !segment.starts_with('{'))
             .map(str::to_string)
             .collect();
-        // The fixed segments served by routes of their own.
-        let served = ["controls", "join", "reassignHost"];
-        let fixed: BTreeSet<String> = fixed.into_iter().filter(|s| !served.contains(&s.as_str())).collect();
         let unserved: BTreeSet<String> = UNSERVED_MEETING_PATHS.iter().map(|s| s.to_string()).collect();
-        assert_eq!(fixed, unserved);
+        let served: BTreeSet<String> = SERVED_MEETING_PATHS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(fixed.difference(&served).cloned().collect::<BTreeSet<_>>(), unserved);
+        assert!(served.is_subset(&fixed), "served segments are the spec's");
     }
 }

@@ -1,6 +1,6 @@
 //! The site service (`ns1:` on the wire): GetSite and LstTimeZone.
 
-use kaigi_core::model::language;
+use kaigi_core::model::{language, EntryExitTone, TelephonySupport, TrackingInput, TrackingService, TrackingUse};
 use kaigi_core::rules::timezone;
 use kaigi_core::rules::timezone::TimeZoneInfo;
 
@@ -19,6 +19,44 @@ fn service_label(service: &str) -> &'static str {
     }
 }
 
+fn input_mode(i: TrackingInput) -> &'static str {
+    match i {
+        TrackingInput::Text => "TEXT",
+        TrackingInput::Select => "SELECT",
+        TrackingInput::EditableSelect => "EDITABLE_SELECT",
+        TrackingInput::HostProfileSelect => "HOST_PROFILE_SELECT",
+    }
+}
+
+/// The schema's `codeDisplayType`; it has no `notApplicable`.
+fn code_display(u: TrackingUse) -> Option<&'static str> {
+    match u {
+        TrackingUse::Optional => Some("OPTIONAL"),
+        TrackingUse::Required => Some("REQUIRED"),
+        TrackingUse::AdminSet => Some("ADMIN_SET"),
+        TrackingUse::NotUsed => Some("NOT_USED"),
+        TrackingUse::NotApplicable => None,
+    }
+}
+
+fn service_name(s: TrackingService) -> &'static str {
+    match s {
+        TrackingService::All => "All",
+        TrackingService::MeetingCenter => "MeetingCenter",
+        TrackingService::EventCenter => "EventCenter",
+        TrackingService::TrainingCenter => "TrainingCenter",
+        TrackingService::SupportCenter => "SupportCenter",
+    }
+}
+
+fn tone(t: EntryExitTone) -> &'static str {
+    match t {
+        EntryExitTone::NoTone => "NOTONE",
+        EntryExitTone::Beep => "BEEP",
+        EntryExitTone::AnnounceName => "ANNOUNCENAME",
+    }
+}
+
 /// GetSite: `siteInstance` in the order of the 2011 schema's `siteType`, every element the schema
 /// requires present; kaigi's own settings only where the schema (or a 40.x release note) has a
 /// place for them.
@@ -26,6 +64,7 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
     ctx.caller.require_user()?;
     let site = &ctx.caller.site;
     let s = &site.settings;
+    let c = &s.common;
     let tz = timezone::by_id(s.time_zone_id).or_else(|| timezone::by_id(timezone::GMT_ID));
     let lang = language::or_english(s.language_id);
     let host = ctx.kaigi.config().public_host().to_string();
@@ -75,6 +114,30 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
             w.flag("autoLogin", true).flag("aspAndPHPAPI", true).flag("backwardAPI", false);
             w.flag("xmlAPI", true).flag("cAPI", false).flag("scorm", false);
         });
+        // The site's tracking codes, as the REST API's admin config defines them.
+        let codes = s.defined_tracking_codes();
+        if !codes.is_empty() {
+            w.node("trackingCodes", |w| {
+                for c in &codes {
+                    w.node("trackingCode", |w| {
+                        w.leaf("index", c.slot).leaf("name", &c.name).leaf("inputMode", input_mode(c.def.input));
+                        w.leaf("hostProfile", code_display(c.def.host_profile).unwrap_or("OPTIONAL"));
+                        for (service, use_) in &c.def.schedule_start {
+                            if let Some(d) = code_display(*use_) {
+                                w.node("schedulingPage", |w| {
+                                    w.leaf("service", service_name(*service)).leaf("scheduling", d);
+                                });
+                            }
+                        }
+                        for (i, o) in c.def.options.iter().enumerate() {
+                            w.node("listValue", |w| {
+                                w.leaf("index", i + 1).leaf("value", &o.value).flag("active", true);
+                            });
+                        }
+                    });
+                }
+            });
+        }
         w.node("supportedServices", |w| {
             for (name, label) in [("meetingCenter", "Meeting Center"), ("trainingCenter", "Training Center")] {
                 w.node(name, |w| {
@@ -94,32 +157,46 @@ pub async fn get_site(ctx: &Ctx<'_>, w: &mut BodyWriter) -> Result<(), Failure> 
         });
         w.node("securityOptions", |w| {
             w.flag("passwordExpires", false).leaf("passwordLifetime", 0);
-            w.flag("allMeetingsUnlisted", false).flag("allMeetingsPassword", s.require_meeting_password);
-            w.flag("joinBeforeHost", true).flag("audioBeforeHost", true);
-            w.flag("changePersonalURL", false).flag("changeUserName", false);
+            w.flag("allMeetingsUnlisted", c.unlist_all_meetings)
+                .flag("allMeetingsPassword", s.require_meeting_password);
+            w.flag("joinBeforeHost", c.join_before_host).flag("audioBeforeHost", c.audio_before_host);
+            w.flag("changePersonalURL", c.allow_custom_personal_room_url).flag("changeUserName", false);
             w.node("meetings", |w| {
-                w.flag("strictPasswords", false);
+                w.flag("strictPasswords", c.require_strong_password);
             });
             // kaigi always applies its password rules to account passwords.
             w.flag("strictUserPassword", true).flag("accountNotify", false);
-            w.flag("requireLoginBeforeSiteAccess", false).flag("changePWDWhenAutoLogin", false);
+            w.flag("requireLoginBeforeSiteAccess", c.require_login_before_access).flag("changePWDWhenAutoLogin", false);
             w.flag("enforceBaseline", false).flag("passwordChangeIntervalOpt", false);
             w.leaf("passwordChangeInterval", 0);
         });
         w.node("defaults", |w| {
-            w.flag("emailReminders", true).leaf("entryExitTone", "BEEP").flag("voip", true);
+            w.flag("emailReminders", c.email_reminders)
+                .leaf("entryExitTone", tone(c.entry_exit_tone))
+                .flag("voip", c.voip);
             w.node("teleconference", |w| {
-                w.leaf("telephonySupport", "CALLIN").flag("tollFree", false).flag("intlLocalCallIn", false);
+                let support = match c.telephony_support {
+                    TelephonySupport::None => "NONE",
+                    TelephonySupport::WebexTeleconferencing => "CALLIN",
+                    TelephonySupport::Other => "OTHER",
+                };
+                w.leaf("telephonySupport", support).flag("tollFree", c.toll_free).flag("intlLocalCallIn", false);
             });
-            w.flag("joinTeleconfNotPress1", false);
+            w.flag("joinTeleconfNotPress1", c.join_teleconf_not_press1);
         });
         w.node("scheduleMeetingOptions", |w| {
             w.flag("scheduleOnBehalf", true).flag("saveSessionTemplate", true);
         });
         w.node("passwordCriteria", |w| {
-            w.flag("mixedCase", false).leaf("minLength", s.min_password_length).leaf("minAlpha", 0);
-            w.leaf("minNumeric", 0).leaf("minSpecial", 0);
-            w.flag("disallowWebTextSessions", false).flag("disallowWebTextAccounts", false).flag("disallowList", false);
+            // The rules of strong meeting passwords (REST commonSettings' passwordCriteria).
+            let p = &c.password_criteria;
+            w.flag("mixedCase", p.mixed_case).leaf("minLength", p.min_length).leaf("minAlpha", p.min_alpha);
+            w.leaf("minNumeric", p.min_numeric).leaf("minSpecial", p.min_special);
+            w.flag("disallowWebTextSessions", p.disallow_dynamic_web_text).flag("disallowWebTextAccounts", false);
+            w.flag("disallowList", p.disallow_list);
+            for v in &p.disallow_values {
+                w.leaf("disallowValue", v);
+            }
         });
         w.node("accountPasswordCriteria", |w| {
             w.flag("mixedCase", false).leaf("minLength", s.min_password_length).leaf("minNumeric", 0);

@@ -159,7 +159,14 @@ fn write_user(ctx: &Ctx<'_>, w: &mut BodyWriter, user: &User) {
     if let Some(tz) = tz {
         w.leaf("timeZone", tz.name).leaf("timeZoneWithDST", tz.with_dst_label(now));
     }
-    w.node("tracking", |_| {});
+    // The user's own tracking code values (REST `userconfig/trackingCodes`), by slot.
+    w.node("tracking", |w| {
+        let mut values = user.preferences.scheduling.tracking_codes.clone();
+        values.sort_by_key(|v| v.slot);
+        for v in values.iter().filter(|v| (1..=10).contains(&v.slot)) {
+            w.leaf_in("com", &format!("trackingCode{}", v.slot), &v.value);
+        }
+    });
     w.leaf("service", "PRO_OFFICE");
     w.node("privilege", |w| {
         for (name, value) in user.privileges.entries() {

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{PersonalRoomLinks, User, UserId};
+use crate::model::{PersonalRoomLinks, User, UserId, UserTrackingValue};
 
 /// Everything a user chose; each part has defaults, so older rows and new fields keep loading.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +105,10 @@ pub struct SchedulingOptions {
     pub join_before_host_minutes: u32,
     pub auto_share_recording: bool,
     pub webex_assistant: bool,
+    /// The user's own tracking code values, by slot (REST `userconfig/trackingCodes`, the XML
+    /// API's GetUser `tracking`): the values a scheduler offers them first. Written apart from the
+    /// other scheduling options ([`PreferencesWrite::tracking_codes`]).
+    pub tracking_codes: Vec<UserTrackingValue>,
 }
 
 /// What one change of preferences writes ([`crate::store::Store::update_user_preferences`]):
@@ -120,6 +124,8 @@ pub struct PreferencesWrite {
     pub scheduling: Option<SchedulingOptions>,
     /// The scheduling delegates' webex ids (the user's scheduling permission).
     pub scheduling_permission: Option<Vec<String>>,
+    /// The user's tracking code values (kept with the scheduling options, written apart).
+    pub tracking_codes: Option<Vec<UserTrackingValue>>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -133,6 +139,7 @@ impl PreferencesWrite {
             video: None,
             scheduling: None,
             scheduling_permission: None,
+            tracking_codes: None,
             updated_at,
         }
     }
@@ -149,7 +156,13 @@ impl PreferencesWrite {
             stored.video = video.clone();
         }
         if let Some(scheduling) = &self.scheduling {
-            stored.scheduling = scheduling.clone();
+            // The tracking code values are a section of their own: a change of the other
+            // scheduling options keeps them as stored.
+            let kept = std::mem::take(&mut stored.scheduling.tracking_codes);
+            stored.scheduling = SchedulingOptions { tracking_codes: kept, ..scheduling.clone() };
+        }
+        if let Some(codes) = &self.tracking_codes {
+            stored.scheduling.tracking_codes = codes.clone();
         }
     }
 }

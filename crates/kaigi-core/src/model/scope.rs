@@ -21,3 +21,7 @@ pub const RECORDINGS_READ: &str = "meeting:recordings_read";
 pub const RECORDINGS_WRITE: &str = "meeting:recordings_write";
 pub const ADMIN_RECORDINGS_READ: &str = "meeting:admin_recordings_read";
 pub const ADMIN_RECORDINGS_WRITE: &str = "meeting:admin_recordings_write";
+/// Read the site's meeting configuration: tracking codes, session types, common settings.
+pub const ADMIN_CONFIG_READ: &str = "meeting:admin_config_read";
+/// Change the site's meeting configuration and people's tracking codes and session types.
+pub const ADMIN_CONFIG_WRITE: &str = "meeting:admin_config_write";

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::model::{CommonSettings, TrackingCode, TrackingCodeDef};
+
 pub type SiteId = i64;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +84,11 @@ pub struct SiteSettings {
     /// for its subdomains) and networks of IP addresses (`10.0.0.0/8`, `::1/128`). Empty: no
     /// webhook may be created or delivered (see docs/webhooks.md).
     pub webhook_targets: Vec<String>,
+    /// The settings of the tracking codes beyond their names (input mode, uses, options), by
+    /// slot; a named slot without an entry is a free-text, optional code.
+    pub tracking_codes: Vec<TrackingCodeDef>,
+    /// The defaults and security options of the site's meetings (REST `commonSettings`).
+    pub common: CommonSettings,
 }
 
 impl SiteSettings {
@@ -92,6 +99,26 @@ impl SiteSettings {
             .filter(|n| !n.trim().is_empty())
             .cloned()
             .unwrap_or_else(|| format!("trackingCode{slot}"))
+    }
+
+    /// The tracking codes the site defines (a slot with a name or settings), by slot.
+    pub fn defined_tracking_codes(&self) -> Vec<TrackingCode> {
+        (1..=10u8).filter_map(|slot| self.defined_tracking_code(slot)).collect()
+    }
+
+    /// The tracking code of `slot`, when the site defines it (a name or settings).
+    pub fn defined_tracking_code(&self, slot: u8) -> Option<TrackingCode> {
+        let named =
+            self.tracking_code_names.get(usize::from(slot).wrapping_sub(1)).is_some_and(|n| !n.trim().is_empty());
+        let def = self.tracking_codes.iter().find(|d| d.slot == slot).cloned();
+        if !named && def.is_none() {
+            return None;
+        }
+        Some(TrackingCode {
+            slot,
+            name: self.tracking_code_name(slot),
+            def: def.unwrap_or(TrackingCodeDef { slot, ..TrackingCodeDef::default() }),
+        })
     }
 
     /// The slot a tracking code's name (or its `trackingCodeN` name) stands for.
@@ -128,6 +155,8 @@ impl Default for SiteSettings {
             tracking_code_names: Vec::new(),
             strict_requests: false,
             webhook_targets: Vec::new(),
+            tracking_codes: Vec::new(),
+            common: CommonSettings::default(),
         }
     }
 }

@@ -211,3 +211,15 @@ pub const WEBHOOK_KEEP_DAYS: i64 = 7;
 
 /// Rows of each kind one purge removes (it runs again while there is more).
 pub const WEBHOOK_PURGE_BATCH: u32 = 10_000;
+/// Tracking codes a site may define: the XML API's slots `trackingCode1` … `trackingCode10`.
+pub const MAX_TRACKING_CODES: u8 = 10;
+/// Longest tracking code name, and longest value of one of its options or of a user's value.
+pub const MAX_TRACKING_TEXT: usize = 120;
+/// Most options of one tracking code.
+pub const MAX_TRACKING_OPTIONS: usize = 500;
+/// Most entries of a tracking code's `scheduleStartCodes` (one per service and `All`).
+pub const MAX_SCHEDULE_START_CODES: usize = 5;
+/// Largest value of a strong-password criterion (minimum length, digits, letters, specials).
+pub const MAX_PASSWORD_CRITERION: u32 = 12;
+/// Most passwords on the site's list of disallowed meeting passwords.
+pub const MAX_DISALLOWED_PASSWORDS: usize = 100;

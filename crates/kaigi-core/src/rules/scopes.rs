@@ -42,6 +42,13 @@ pub enum Operation {
     AdminReadSchedules,
     /// Give meeting series to a new host (an administrator's batch).
     ReassignHost,
+    /// Read the site's meeting configuration (tracking codes, session types, common settings)
+    /// and people's tracking codes and session types.
+    ReadSiteConfig,
+    /// Change them.
+    WriteSiteConfig,
+    /// The usage report of every meeting of the site.
+    ReadUsageReports,
 }
 
 /// Which scopes let a token do an operation.
@@ -93,6 +100,9 @@ pub const fn policy(op: Operation) -> ScopePolicy {
         AdminWriteRecordings => (&[scope::ADMIN_RECORDINGS_WRITE], None),
         AdminReadSchedules => (&[scope::ADMIN_SCHEDULE_READ], None),
         ReassignHost => (&[scope::ADMIN_SCHEDULE_WRITE], None),
+        ReadSiteConfig => (&[scope::ADMIN_CONFIG_READ, scope::ADMIN_CONFIG_WRITE], None),
+        WriteSiteConfig => (&[scope::ADMIN_CONFIG_WRITE], None),
+        ReadUsageReports => (&[scope::ADMIN_SCHEDULE_READ], None),
     };
     ScopePolicy { any_of, for_others }
 }
@@ -159,6 +169,7 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
             scope::ADMIN_PREFERENCES_READ,
             scope::ADMIN_PARTICIPANTS_READ,
             scope::ADMIN_RECORDINGS_READ,
+            scope::ADMIN_CONFIG_READ,
         ]);
     }
     if p.site_admin {
@@ -167,6 +178,7 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
             scope::ADMIN_PREFERENCES_WRITE,
             scope::APPLICATIONS_TOKEN,
             scope::ADMIN_RECORDINGS_WRITE,
+            scope::ADMIN_CONFIG_WRITE,
         ]);
     }
     // Full and user-management administrators provision people (create, change, remove).
@@ -202,6 +214,8 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::RECORDINGS_WRITE,
         scope::ADMIN_RECORDINGS_READ,
         scope::ADMIN_RECORDINGS_WRITE,
+        scope::ADMIN_CONFIG_READ,
+        scope::ADMIN_CONFIG_WRITE,
     ]
 }
 
@@ -276,5 +290,24 @@ mod tests {
         assert_eq!(scope_for_others(Operation::WriteSchedules), scope::ADMIN_SCHEDULE_WRITE);
         assert_eq!(scope_for_others(Operation::ReadPreferences), scope::ADMIN_PREFERENCES_READ);
         assert_eq!(policy(Operation::LicenceReport).any_of, [scope::ADMIN_LICENSES_READ]);
+    }
+
+    #[test]
+    fn site_configuration_takes_the_config_scopes_of_administrators() {
+        let mut admin = sample_user();
+        admin.privileges = crate::model::Privileges { site_admin: true, ..Default::default() };
+        let mut reader = sample_user();
+        reader.privileges = crate::model::Privileges { ro_site_admin: true, ..Default::default() };
+        let mut host = sample_user();
+        host.privileges = crate::model::Privileges { host: true, ..Default::default() };
+        assert!(scopes_allowed(&admin).contains(&scope::ADMIN_CONFIG_WRITE));
+        assert!(scopes_allowed(&reader).contains(&scope::ADMIN_CONFIG_READ));
+        assert!(!scopes_allowed(&reader).contains(&scope::ADMIN_CONFIG_WRITE));
+        assert!(!scopes_allowed(&host).iter().any(|s| s.starts_with("meeting:admin_config")));
+        assert!(
+            known_scopes().contains(&scope::ADMIN_CONFIG_READ) && known_scopes().contains(&scope::ADMIN_CONFIG_WRITE)
+        );
+        assert_eq!(policy(Operation::WriteSiteConfig).any_of, [scope::ADMIN_CONFIG_WRITE]);
+        assert_eq!(policy(Operation::ReadSiteConfig).any_of[0], scope::ADMIN_CONFIG_READ);
     }
 }

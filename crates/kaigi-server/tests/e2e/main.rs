@@ -22,6 +22,7 @@ mod rest_people;
 mod rest_people_write;
 mod rest_preferences;
 mod rest_recordings;
+mod rest_site_config;
 mod rest_support;
 mod rest_webhooks;
 mod role_matrix;

@@ -4,4 +4,5 @@ mod admin;
 mod directory;
 mod preferences;
 mod provisioning;
+mod site_config;
 mod users;

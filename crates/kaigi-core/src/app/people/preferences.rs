@@ -358,7 +358,7 @@ impl Kaigi {
 
     /// Writes the preferences alone: `owner` may be a cached copy, and the rest of the user
     /// (active, password, privileges, lockout) may have changed since it was read.
-    async fn save_preferences(&self, owner: &User, write: &PreferencesWrite) -> Result<User> {
+    pub(super) async fn save_preferences(&self, owner: &User, write: &PreferencesWrite) -> Result<User> {
         match self.store.update_user_preferences(owner.site_id, owner.id, write).await {
             Ok(user) => Ok(user),
             Err(crate::error::StoreError::Missing) => Err(Error::NotFound(Entity::User)),

@@ -204,6 +204,12 @@ impl Kaigi {
             if pw.chars().count() > MAX_PASSWORD {
                 return Err(Error::invalid(Field::MeetingPassword, format!("at most {MAX_PASSWORD} characters")));
             }
+            // The site's strong-password rules (REST commonSettings), while they are on.
+            if let Some(why) = crate::rules::validate::site_config::password_problem(&site.settings.common, pw)
+                .filter(|_| !pw.is_empty())
+            {
+                return Err(Error::invalid(Field::MeetingPassword, why));
+            }
             m.password = if pw.is_empty() { None } else { Some(pw.to_string()) };
         }
         if let Some(v) = f.enforce_password {
