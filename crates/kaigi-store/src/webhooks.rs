@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaigi_core::error::{ConflictOn, StoreError};
 use kaigi_core::model::{
-    ChangeEvent, ChangeId, Delivery, DeliveryOutcome, MeetingId, SiteId, Webhook, WebhookEvent, WebhookId,
+    Attempt, ChangeEvent, ChangeId, Delivery, DeliveryOutcome, MeetingId, SiteId, Webhook, WebhookEvent, WebhookId,
     WebhookOwner, WebhookResource, WebhookStatus,
 };
 use kaigi_core::ports::WebhookStore;
@@ -382,43 +382,43 @@ impl WebhookStore for SqlStore {
         Ok(by_webhook.into_values().collect())
     }
 
-    async fn finish_delivery(
+    async fn finish_deliveries(
         &self,
-        d: &Delivery,
-        outcome: &DeliveryOutcome,
-        at: DateTime<Utc>,
+        webhook: WebhookId,
+        attempts: &[Attempt],
         retry_at: Option<DateTime<Utc>>,
         webhook_status: Option<WebhookStatus>,
     ) -> Result<(), StoreError> {
-        let (delivered, status, error) = match outcome {
-            DeliveryOutcome::Delivered { status } => {
-                (Value::int(ms(at)), Value::int(i64::from(*status)), Value::Text(None))
-            }
-            DeliveryOutcome::Failed { why } => {
-                (Value::Int(None), Value::Int(None), Value::text(why.chars().take(500).collect::<String>()))
-            }
-            DeliveryOutcome::Refused => {
-                (Value::Int(None), Value::Int(None), Value::text("target not allowed by the site"))
-            }
-        };
         let mut tx = self.write().await?;
         let result = async {
             let conn = tx.conn();
-            let q = sqlx::query(
-                "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $2, delivered_at = $3, \
-                 last_status = $4, last_error = $5 WHERE id = $1",
-            )
-            .bind(d.id)
-            .bind(ms(at));
-            bind_all(q, [delivered, status, error]).execute(&mut *conn).await.map_err(db)?;
-            if retry_at.is_some() || webhook_status.is_some() {
+            for a in attempts {
+                let (delivered, status, error) = match &a.outcome {
+                    DeliveryOutcome::Delivered { status } => {
+                        (Value::int(ms(a.at)), Value::int(i64::from(*status)), Value::Text(None))
+                    }
+                    DeliveryOutcome::Failed { why } => {
+                        (Value::Int(None), Value::Int(None), Value::text(why.chars().take(500).collect::<String>()))
+                    }
+                    DeliveryOutcome::Refused => {
+                        (Value::Int(None), Value::Int(None), Value::text("target not allowed by the site"))
+                    }
+                };
                 let q = sqlx::query(
-                    "UPDATE webhooks SET retry_at = COALESCE($2, retry_at), status = COALESCE($3, status) WHERE id = $1",
+                    "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $2, delivered_at = $3, \
+                     last_status = $4, last_error = $5 WHERE id = $1 AND webhook_id = $6",
                 )
-                .bind(d.webhook.id);
-                let values = [Value::Int(retry_at.map(ms)), Value::Text(webhook_status.map(|s| s.name().to_string()))];
-                bind_all(q, values).execute(&mut *conn).await.map_err(db)?;
+                .bind(a.delivery)
+                .bind(ms(a.at));
+                bind_all(q, [delivered, status, error, Value::int(webhook)]).execute(&mut *conn).await.map_err(db)?;
             }
+            let q = sqlx::query(
+                "UPDATE webhooks SET lease_until = 0, retry_at = COALESCE($2, retry_at), status = COALESCE($3, status) \
+                 WHERE id = $1",
+            )
+            .bind(webhook);
+            let values = [Value::Int(retry_at.map(ms)), Value::Text(webhook_status.map(|s| s.name().to_string()))];
+            bind_all(q, values).execute(&mut *conn).await.map_err(db)?;
             Ok(())
         }
         .await;

@@ -2858,7 +2858,7 @@ async fn a_change_is_recorded_with_its_meeting_or_not_at_all(ctx: Ctx) {
 }
 
 async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ctx: Ctx) {
-    use kaigi_core::model::{DeliveryOutcome, WebhookEvent::Created, WebhookStatus};
+    use kaigi_core::model::{Attempt, DeliveryOutcome, WebhookEvent::Created, WebhookStatus};
     let s = &ctx.store;
     let site = new_site(s, "acme").await;
     let host = add(s, &person(site.id, "host", "Ho", "St")).await;
@@ -2888,10 +2888,12 @@ async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ct
     assert!(s.take_due_deliveries(t(12), t(42), 10, 2).await.unwrap().is_empty());
     // The first is delivered; the second fails and keeps the webhook away until its retry.
     let (first, second) = (&taken[0][0], &taken[0][1]);
-    s.finish_delivery(first, &DeliveryOutcome::Delivered { status: 200 }, t(13), None, None).await.unwrap();
     let failed = DeliveryOutcome::Failed { why: "the receiver answered 500".into() };
-    s.finish_delivery(second, &failed, t(13), Some(t(20)), None).await.unwrap();
-    s.release_webhook(id).await.unwrap();
+    let attempts = [
+        Attempt { delivery: first.id, outcome: DeliveryOutcome::Delivered { status: 200 }, at: t(13) },
+        Attempt { delivery: second.id, outcome: failed.clone(), at: t(13) },
+    ];
+    s.finish_deliveries(id, &attempts, Some(t(20)), None).await.unwrap();
     assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (2, 1));
     // What was delivered is forgotten after a while, with its change; what waits is kept.
     assert_eq!(s.purge_webhook_history(t(13), 100).await.unwrap(), 0, "nothing older yet");
@@ -2903,8 +2905,8 @@ async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ct
     assert_eq!(order, [(ids[1], 1), (ids[2], 0)], "the failed one first, then the rest");
     // A crashed worker's lease runs out; a stopped webhook is taken by nobody.
     assert_eq!(s.take_due_deliveries(t(51), t(81), 10, 10).await.unwrap().len(), 1);
-    s.finish_delivery(&retried[0][0], &failed, t(82), Some(t(82)), Some(WebhookStatus::Inactive)).await.unwrap();
-    s.release_webhook(id).await.unwrap();
+    let again = [Attempt { delivery: retried[0][0].id, outcome: failed, at: t(82) }];
+    s.finish_deliveries(id, &again, Some(t(82)), Some(WebhookStatus::Inactive)).await.unwrap();
     assert!(s.take_due_deliveries(t(90), t(120), 10, 10).await.unwrap().is_empty());
     assert_eq!(s.webhook(site.id, id).await.unwrap().unwrap().status, WebhookStatus::Inactive);
     // Deleting the webhook takes what it had yet to deliver.

@@ -277,3 +277,11 @@ pub enum DeliveryOutcome {
     /// The target is not one the site allows (any more): not sent at all.
     Refused,
 }
+
+/// One attempt at a delivery, as the worker records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub delivery: DeliveryId,
+    pub outcome: DeliveryOutcome,
+    pub at: DateTime<Utc>,
+}

@@ -11,7 +11,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::StoreError;
-use crate::model::{ChangeEvent, ChangeId, Delivery, DeliveryOutcome, SiteId, Webhook, WebhookId, WebhookStatus};
+use crate::model::{
+    Attempt, ChangeEvent, ChangeId, Delivery, DeliveryOutcome, SiteId, Webhook, WebhookId, WebhookStatus,
+};
 
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
@@ -46,13 +48,13 @@ pub trait WebhookStore: Send + Sync {
         webhooks: u32,
         per_webhook: u32,
     ) -> Result<Vec<Vec<Delivery>>, StoreError>;
-    /// Records how an attempt at `delivery` went: delivered; or failed, with the time its
-    /// webhook may be tried again and, when this failure stops it, its new status.
-    async fn finish_delivery(
+    /// Records the attempts a worker made at the webhook's deliveries (delivered, or failed), the
+    /// time the webhook may be tried again and its new status when a failure stopped it, and lets
+    /// other workers take it again: one transaction.
+    async fn finish_deliveries(
         &self,
-        delivery: &Delivery,
-        outcome: &DeliveryOutcome,
-        at: DateTime<Utc>,
+        webhook: WebhookId,
+        attempts: &[Attempt],
         retry_at: Option<DateTime<Utc>>,
         webhook_status: Option<WebhookStatus>,
     ) -> Result<(), StoreError>;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use crate::error::Result;
-use crate::model::{Delivery, DeliveryOutcome, Site, SiteId, Webhook, WebhookStatus};
+use crate::model::{Attempt, Delivery, DeliveryOutcome, Site, SiteId, Webhook, WebhookStatus};
 use crate::ports::WebhookTransport;
 use crate::rules::limits::{
     WEBHOOK_BATCH, WEBHOOK_KEEP_DAYS, WEBHOOK_LEASE_SECS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_PURGE_BATCH,
@@ -83,25 +83,32 @@ impl Kaigi {
         }
         while let Some(done) = tasks.join_next().await {
             let Ok(outcomes) = done else { continue };
-            let webhook = outcomes.first().map(|(d, _)| d.webhook.id);
-            for (d, outcome) in outcomes {
-                round.attempted += 1;
-                if matches!(outcome, DeliveryOutcome::Delivered { .. }) {
-                    round.delivered += 1;
-                }
-                self.record_attempt(&d, &outcome).await?;
-            }
-            if let Some(id) = webhook {
-                self.store.release_webhook(id).await?;
-            }
+            let Some((first, _)) = outcomes.first() else { continue };
+            let webhook = first.webhook.id;
+            round.attempted += outcomes.len();
+            round.delivered += outcomes.iter().filter(|(_, o)| matches!(o, DeliveryOutcome::Delivered { .. })).count();
+            let now = self.now();
+            // Only the last attempt can have failed: a webhook's deliveries stop at a failure.
+            let (retry_at, status) = match outcomes.last() {
+                Some((d, outcome)) => self.after_attempt(d, outcome, now),
+                None => (None, None),
+            };
+            let attempts: Vec<Attempt> =
+                outcomes.into_iter().map(|(d, outcome)| Attempt { delivery: d.id, outcome, at: now }).collect();
+            self.store.finish_deliveries(webhook, &attempts, retry_at, status).await?;
         }
         Ok(round)
     }
 
-    async fn record_attempt(&self, d: &Delivery, outcome: &DeliveryOutcome) -> Result<()> {
-        let now = self.now();
+    /// When the webhook may be tried again after `outcome`, and whether it stops.
+    fn after_attempt(
+        &self,
+        d: &Delivery,
+        outcome: &DeliveryOutcome,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> (Option<chrono::DateTime<chrono::Utc>>, Option<WebhookStatus>) {
         let attempts = d.attempts + 1;
-        let (retry_at, status) = match outcome {
+        match outcome {
             DeliveryOutcome::Delivered { .. } => (None, None),
             DeliveryOutcome::Failed { why } => {
                 let stop = attempts >= WEBHOOK_MAX_ATTEMPTS;
@@ -112,9 +119,7 @@ impl Kaigi {
                 tracing::warn!(webhook = d.webhook.id, "webhook target is not allowed by its site; webhook stopped");
                 (Some(now), Some(WebhookStatus::Inactive))
             }
-        };
-        self.store.finish_delivery(d, outcome, now, retry_at, status).await?;
-        Ok(())
+        }
     }
 
     /// Forgets what was delivered more than [`WEBHOOK_KEEP_DAYS`] ago, at most once an hour (by
