@@ -261,6 +261,7 @@ pub enum Field {
     OwnedBy,
     WebhookStatus,
     WebhookTargets,
+    TemplateId,
     /// A person's addresses (REST people provisioning).
     Addresses,
     /// A person's email addresses, as a list (REST people provisioning).
@@ -312,6 +313,7 @@ impl Field {
             Field::OwnedBy => "ownedBy",
             Field::WebhookStatus => "status",
             Field::WebhookTargets => "webhookTargets",
+            Field::TemplateId => "templateId",
             Field::Addresses => "addresses",
             Field::Emails => "emails",
             Field::Licenses => "licenses",

@@ -425,3 +425,38 @@ async fn reports_show_the_history_services_figures() {
     r.assert_error(400);
     assert!(r.description().contains("serviceType"), "{}", r.description());
 }
+
+#[tokio::test]
+async fn a_template_gives_a_new_meeting_its_session_type_and_time() {
+    let s = TestServer::start().await;
+    let bob = token(&s, "bob", None).await;
+    let items = rest(&s, "GET", "/v1/meetings/templates", Some(&bob), None).await.ok()["items"].clone();
+    let webinar =
+        items.as_array().unwrap().iter().find(|t| t["templateType"] == "webinar").expect("a webinar template");
+    let id = webinar["id"].as_str().unwrap();
+    let detail = rest(&s, "GET", &format!("/v1/meetings/templates/{id}"), Some(&bob), None).await.ok().clone();
+    // Without start and end: the template's next full hour, for an hour.
+    let made =
+        rest(&s, "POST", "/v1/meetings", Some(&bob), Some(json!({"title": "From a template", "templateId": id})))
+            .await
+            .ok()
+            .clone();
+    assert_eq!(made["sessionTypeId"], detail["meeting"]["sessionTypeId"], "{made}");
+    assert_eq!(made["scheduledType"], "webinar");
+    assert_eq!(made["start"], detail["meeting"]["start"]);
+    assert_eq!(made["end"], detail["meeting"]["end"]);
+    // Unknown templates and disagreeing fields are refused by name.
+    let unknown = json!({"title": "x", "templateId": "meeting-999"});
+    let r = rest(&s, "POST", "/v1/meetings", Some(&bob), Some(unknown)).await;
+    r.assert_error(400);
+    assert!(r.description().contains("templateId"), "{}", r.body);
+    let other = json!({"title": "x", "templateId": id, "scheduledType": "meeting"});
+    let r = rest(&s, "POST", "/v1/meetings", Some(&bob), Some(other)).await;
+    r.assert_error(400);
+    assert!(r.description().contains("templateId"), "{}", r.body);
+    // A change cannot name a template.
+    let series = made["id"].as_str().unwrap();
+    let r = rest(&s, "PATCH", &format!("/v1/meetings/{series}"), Some(&bob), Some(json!({"templateId": id}))).await;
+    r.assert_error(400);
+    assert!(r.description().contains("templateId"), "{}", r.body);
+}
