@@ -64,3 +64,12 @@ pub(crate) fn db(e: sqlx::Error) -> StoreError {
 pub(crate) fn corrupt(what: &str, why: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("corrupt {what} in the database: {why}"))
 }
+
+/// Missing when a write touched no row.
+pub(crate) fn touched(done: Result<sqlx::any::AnyQueryResult, StoreError>) -> Result<(), StoreError> {
+    match done {
+        Ok(d) if d.rows_affected() == 0 => Err(StoreError::Missing),
+        Ok(_) => Ok(()),
+        Err(e) => Err(e),
+    }
+}

@@ -9,7 +9,7 @@ use kaigi_core::ports::IntegrationStore;
 use sqlx::any::AnyRow;
 
 use crate::codec::{bind_all, get, get_opt_time, get_time, ms, opt_ms, Value};
-use crate::errors::{corrupt, db};
+use crate::errors::{corrupt, db, touched};
 use crate::SqlStore;
 
 const COLUMNS: &str = "id, site_id, name, client_id, secret_hash, redirect_uris, scopes, kind, created_by, \
@@ -39,15 +39,6 @@ fn integration(r: &AnyRow) -> Result<Integration, StoreError> {
         machine_user_id: get(r, "machine_user_id")?,
         revoked_at: get_opt_time(r, "revoked_at")?,
     })
-}
-
-/// Missing when an UPDATE touched no row.
-fn touched(done: Result<sqlx::any::AnyQueryResult, StoreError>) -> Result<(), StoreError> {
-    match done {
-        Ok(d) if d.rows_affected() == 0 => Err(StoreError::Missing),
-        Ok(_) => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 #[async_trait]

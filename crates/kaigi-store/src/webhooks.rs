@@ -16,7 +16,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 use crate::codec::{bind_all, get, get_json, get_time, json, ms, Params, Value};
-use crate::errors::{corrupt, db};
+use crate::errors::{corrupt, db, touched};
 use crate::SqlStore;
 
 const WEBHOOK_COLUMNS: &str = "id, site_id, created_by, app_client_id, name, target_url, resource, event, filter, \
@@ -53,19 +53,21 @@ fn webhook(r: &AnyRow) -> Result<Webhook, StoreError> {
     })
 }
 
-fn change(r: &AnyRow) -> Result<ChangeEvent, StoreError> {
-    let resource: String = get(r, "resource")?;
-    let event: String = get(r, "event")?;
+/// A change from a row whose columns carry the prefix `p` (`c_` in a join).
+fn change(r: &AnyRow, p: &str) -> Result<ChangeEvent, StoreError> {
+    let col = |name: &str| format!("{p}{name}");
+    let resource: String = get(r, &col("resource"))?;
+    let event: String = get(r, &col("event"))?;
     Ok(ChangeEvent {
-        id: get(r, "id")?,
-        site_id: get(r, "site_id")?,
+        id: get(r, &col("id"))?,
+        site_id: get(r, &col("site_id"))?,
         resource: WebhookResource::parse(&resource).ok_or_else(|| corrupt("change resource", &resource))?,
         event: WebhookEvent::parse(&event).ok_or_else(|| corrupt("change event", &event))?,
-        meeting_id: get(r, "meeting_id")?,
-        subject_id: get(r, "subject_id")?,
-        actor_id: get(r, "actor_id")?,
-        at: get_time(r, "at")?,
-        facts: get_json(r, "facts")?,
+        meeting_id: get(r, &col("meeting_id"))?,
+        subject_id: get(r, &col("subject_id"))?,
+        actor_id: get(r, &col("actor_id"))?,
+        at: get_time(r, &col("at"))?,
+        facts: get_json(r, &col("facts"))?,
     })
 }
 
@@ -120,15 +122,6 @@ fn webhook_values(w: &Webhook) -> Result<Vec<Value>, StoreError> {
         Value::text(w.owned_by.name()),
         Value::text(w.status.name()),
     ])
-}
-
-/// Missing when a write touched no row.
-fn touched(done: Result<sqlx::any::AnyQueryResult, StoreError>) -> Result<(), StoreError> {
-    match done {
-        Ok(d) if d.rows_affected() == 0 => Err(StoreError::Missing),
-        Ok(_) => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 #[async_trait]
@@ -251,7 +244,7 @@ impl WebhookStore for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(change).collect()
+        rows.iter().map(|r| change(r, "")).collect()
     }
 
     async fn fan_out(
@@ -339,7 +332,7 @@ impl WebhookStore for SqlStore {
         let per = p.add(Value::int(i64::from(per_webhook)));
         let sql = format!(
             "SELECT {cols}, d.id AS d_id, d.attempts AS d_attempts, \
-                    c.id AS c_id, c.resource AS c_resource, c.event AS c_event, c.meeting_id AS c_meeting_id, \
+                    c.id AS c_id, c.site_id AS c_site_id, c.resource AS c_resource, c.event AS c_event, c.meeting_id AS c_meeting_id, \
                     c.subject_id AS c_subject_id, c.actor_id AS c_actor_id, c.at AS c_at, c.facts AS c_facts \
              FROM (SELECT id, webhook_id, change_id, attempts, \
                           ROW_NUMBER() OVER (PARTITION BY webhook_id ORDER BY change_id) AS n \
@@ -353,19 +346,7 @@ impl WebhookStore for SqlStore {
         let mut by_webhook: BTreeMap<WebhookId, Vec<Delivery>> = BTreeMap::new();
         for r in &rows {
             let w = webhook(r)?;
-            let resource: String = get(r, "c_resource")?;
-            let event: String = get(r, "c_event")?;
-            let change = ChangeEvent {
-                id: get(r, "c_id")?,
-                site_id: w.site_id,
-                resource: WebhookResource::parse(&resource).ok_or_else(|| corrupt("change resource", &resource))?,
-                event: WebhookEvent::parse(&event).ok_or_else(|| corrupt("change event", &event))?,
-                meeting_id: get(r, "c_meeting_id")?,
-                subject_id: get(r, "c_subject_id")?,
-                actor_id: get(r, "c_actor_id")?,
-                at: get_time(r, "c_at")?,
-                facts: get_json(r, "c_facts")?,
-            };
+            let change = change(r, "c_")?;
             let attempts: i64 = get(r, "d_attempts")?;
             let delivery = Delivery {
                 id: get(r, "d_id")?,
