@@ -18,6 +18,8 @@ pub enum Entity {
     Participant,
     /// A recording (REST recordings).
     Recording,
+    /// An interpreter of a meeting's simultaneous interpretation.
+    Interpreter,
 }
 
 /// Why an OAuth request (authorize, token, Service App token) was refused.
@@ -265,6 +267,19 @@ pub enum Field {
     SiteUrls,
     /// The id a personal room is joined with (its access code).
     PersonalRoomId,
+    /// Whether simultaneous interpretation is on.
+    Interpretation,
+    /// A meeting's interpreters, as a list.
+    Interpreters,
+    /// The first and second language of an interpretation channel.
+    LanguageCode1,
+    LanguageCode2,
+    /// A meeting's planned breakout sessions, as a list.
+    BreakoutSessions,
+    /// A webinar's invitation sources, as a list; one source's id and email.
+    InvitationSources,
+    SourceId,
+    SourceEmail,
 }
 
 impl Field {
@@ -291,6 +306,14 @@ impl Field {
             Field::Licenses => "licenses",
             Field::SiteUrls => "siteUrls",
             Field::PersonalRoomId => "personalMeetingRoomId",
+            Field::Interpretation => "simultaneousInterpretation",
+            Field::Interpreters => "interpreters",
+            Field::LanguageCode1 => "languageCode1",
+            Field::LanguageCode2 => "languageCode2",
+            Field::BreakoutSessions => "breakoutSessions",
+            Field::InvitationSources => "invitationSources",
+            Field::SourceId => "sourceId",
+            Field::SourceEmail => "sourceEmail",
             Field::Agenda => "agenda",
             Field::ApplicationId => "applicationId",
             Field::AttendeeId => "attendeeId",

@@ -57,7 +57,7 @@ impl From<&Error> for Failure {
                 Failure::not_forwarded(" unknown site; check securityContext/siteName or siteID")
             }
             Error::NotFound(Entity::ApiKey) => Failure::new("030047", "Not a valid API key (JWTToken)"),
-            Error::NotFound(Entity::Attendee | Entity::Integration | Entity::Webhook | Entity::Participant | Entity::Recording) => Failure::new("000015", "Sorry, no record found"),
+            Error::NotFound(Entity::Attendee | Entity::Integration | Entity::Webhook | Entity::Participant | Entity::Recording | Entity::Interpreter) => Failure::new("000015", "Sorry, no record found"),
             Error::TooManyAttendees { .. } => {
                 Failure::new("040015", "Register attendee number over limit in one API call")
             }
