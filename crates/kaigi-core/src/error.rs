@@ -24,6 +24,8 @@ pub enum Entity {
     SessionType,
     /// A meeting template.
     Template,
+    /// An interpreter of a meeting's simultaneous interpretation.
+    Interpreter,
 }
 
 /// Why an OAuth request (authorize, token, Service App token) was refused.
@@ -292,6 +294,19 @@ pub enum Field {
     FirstAttendeeAsPresenter,
     /// The rules of strong meeting passwords.
     PasswordCriteria,
+    /// Whether simultaneous interpretation is on.
+    Interpretation,
+    /// A meeting's interpreters, as a list.
+    Interpreters,
+    /// The first and second language of an interpretation channel.
+    LanguageCode1,
+    LanguageCode2,
+    /// A meeting's planned breakout sessions, as a list.
+    BreakoutSessions,
+    /// A webinar's invitation sources, as a list; one source's id and email.
+    InvitationSources,
+    SourceId,
+    SourceEmail,
 }
 
 impl Field {
@@ -331,6 +346,14 @@ impl Field {
             Field::AudioBeforeHost => "audioBeforeHost",
             Field::FirstAttendeeAsPresenter => "firstAttendeeAsPresenter",
             Field::PasswordCriteria => "passwordCriteria",
+            Field::Interpretation => "simultaneousInterpretation",
+            Field::Interpreters => "interpreters",
+            Field::LanguageCode1 => "languageCode1",
+            Field::LanguageCode2 => "languageCode2",
+            Field::BreakoutSessions => "breakoutSessions",
+            Field::InvitationSources => "invitationSources",
+            Field::SourceId => "sourceId",
+            Field::SourceEmail => "sourceEmail",
             Field::Agenda => "agenda",
             Field::ApplicationId => "applicationId",
             Field::AttendeeId => "attendeeId",

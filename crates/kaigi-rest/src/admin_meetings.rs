@@ -18,7 +18,7 @@ use crate::params::{header_zone, Params, PathId};
 use crate::RestState;
 
 /// The members of the spec's `MeetingObjectForAdminListMeeting` kaigi answers.
-const ADMIN_MEMBERS: [&str; 44] = [
+const ADMIN_MEMBERS: [&str; 45] = [
     "allowAnyUserToBeCoHost",
     "allowAuthenticatedDevices",
     "allowFirstUserToBeCoHost",
@@ -56,6 +56,7 @@ const ADMIN_MEMBERS: [&str; 44] = [
     "restrictToInvitees",
     "scheduledType",
     "sessionTypeId",
+    "simultaneousInterpretation",
     "siteUrl",
     "start",
     "state",

@@ -132,6 +132,9 @@ pub enum Refusal {
     NotSeriesId(String),
     /// An occurrence or instance id where the invitee API needs the series id.
     InviteesPerSeries(String),
+    /// One scheduled meeting of a recurring series, where a meeting's setup (interpreters,
+    /// breakout sessions, invitation sources) is changed: kaigi keeps it per series.
+    SetupPerSeries(String),
     /// `targetOrgId` names no organization.
     UnknownOrg,
 
@@ -306,6 +309,10 @@ impl From<Refusal> for RestError {
             R::InviteesPerSeries(id) => (
                 S::BAD_REQUEST,
                 format!("Meeting ID '{id}' is not allowed for this API: kaigi keeps invitees per meeting series."),
+            ),
+            R::SetupPerSeries(id) => (
+                S::BAD_REQUEST,
+                format!("Meeting ID '{id}' is not allowed for this API: kaigi keeps this setup per meeting series."),
             ),
             R::UnknownOrg => (S::BAD_REQUEST, "targetOrgId names no organization.".into()),
             R::NotKeptLeaveOut(field) => (S::BAD_REQUEST, format!("{field} is not kept by kaigi yet; leave it out.")),
@@ -502,6 +509,7 @@ impl From<Error> for RestError {
             Error::NotFound(Entity::TrackingCode) => (S::NOT_FOUND, "Tracking code not found.".into()),
             Error::NotFound(Entity::SessionType) => (S::NOT_FOUND, "Session type not found.".into()),
             Error::NotFound(Entity::Template) => (S::NOT_FOUND, "Meeting template not found.".into()),
+            Error::NotFound(Entity::Interpreter) => (S::NOT_FOUND, "Interpreter not found.".into()),
             Error::NotFound(_) | Error::NoRecords => (S::NOT_FOUND, "Not found.".into()),
             Error::AccessDenied => (S::FORBIDDEN, "You are not allowed to see or change this resource.".into()),
             Error::Auth(f) => (S::UNAUTHORIZED, auth_description(f).into()),
@@ -596,6 +604,9 @@ fn member_of(field: Field) -> &'static str {
         Field::RecurrenceEnd => "recurrence",
         Field::ClientId => "clientId",
         Field::AttendeeId => "id",
+        // The setup's lists are `items` of their own operations.
+        Field::BreakoutSessions | Field::InvitationSources => "items",
+        Field::Interpretation => "enabled",
         other => other.name(),
     }
 }
@@ -690,6 +701,8 @@ mod tests {
                 "Meeting ID 'abc_I_1' is not allowed for this API.";
             R::InviteesPerSeries(_) => R::InviteesPerSeries("abc_I_1".into()), 400,
                 "Meeting ID 'abc_I_1' is not allowed for this API: kaigi keeps invitees per meeting series.";
+            R::SetupPerSeries(_) => R::SetupPerSeries("abc_20260602T100000Z".into()), 400,
+                "Meeting ID 'abc_20260602T100000Z' is not allowed for this API: kaigi keeps this setup per meeting series.";
             R::UnknownOrg => R::UnknownOrg, 400, "targetOrgId names no organization.";
             R::NotKeptLeaveOut(_) => R::NotKeptLeaveOut("roomId"), 400,
                 "roomId is not kept by kaigi yet; leave it out.";

@@ -13,6 +13,7 @@ pub mod meeting_controls;
 pub mod meeting_host;
 pub mod meeting_join;
 mod meeting_options;
+pub mod meeting_setup;
 pub mod meetings;
 pub mod oauth;
 pub mod paging;
@@ -93,6 +94,24 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/meetings/{id}/registrants/bulkInsert", post(registration::bulk_insert))
         .route("/meetings/{id}/registrants/query", post(registration::query))
         .route("/meetings/{id}/registrants/bulkDelete", post(registration::bulk_delete))
+        .route("/meetings/{id}/simultaneousInterpretation", axum::routing::put(meeting_setup::put_interpretation))
+        .route(
+            "/meetings/{id}/interpreters",
+            get(meeting_setup::list_interpreters).post(meeting_setup::create_interpreter),
+        )
+        .route(
+            "/meetings/{id}/interpreters/{interpreter}",
+            get(meeting_setup::get_interpreter)
+                .put(meeting_setup::put_interpreter)
+                .delete(meeting_setup::delete_interpreter),
+        )
+        .route(
+            "/meetings/{id}/breakoutSessions",
+            get(meeting_setup::list_breakouts)
+                .put(meeting_setup::put_breakouts)
+                .delete(meeting_setup::delete_breakouts),
+        )
+        .route("/meetings/{id}/invitationSources", get(meeting_setup::list_sources).post(meeting_setup::create_sources))
         .route("/meetings/{id}/survey", get(surveys::survey))
         .route("/meetings/{id}/surveyLinks", post(surveys::links))
         .route("/meetings/{id}/surveyResults", get(surveys::results))

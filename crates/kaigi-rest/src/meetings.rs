@@ -26,6 +26,7 @@ use crate::meeting_options::{
     audio_out, automatic_lock, meeting_options_out, options_from_body, privileges_out, tracking_out, unlocked_out,
     whole_number, AttendeePrivilegesBody, AudioConnectionBody, MeetingOptionsBody, Switches, TrackingCodeBody,
 };
+use crate::meeting_setup::{interpretation_out, InterpretationOut};
 use crate::paging::{self, link_after, link_next, OFFSET};
 use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params, PathId};
 use crate::render_cache::View;
@@ -505,6 +506,7 @@ struct MeetingOut<'a> {
     restrict_to_invitees: bool,
     scheduled_type: &'static str,
     session_type_id: u32,
+    simultaneous_interpretation: InterpretationOut<'a>,
     sip_address: String,
     site_url: String,
     start: String,
@@ -641,6 +643,7 @@ fn meeting_out_in<'a>(
         restrict_to_invitees: feature(Feature::RestrictToInvitees),
         scheduled_type: if m.kind == SessionKind::Event { "webinar" } else { "meeting" },
         session_type_id: m.meeting_type,
+        simultaneous_interpretation: interpretation_out(m),
         sip_address: links.sip,
         site_url: site_url(state, site),
         start: format_time(start, zone),

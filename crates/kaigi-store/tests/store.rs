@@ -2777,6 +2777,27 @@ fn every_option() -> MeetingOptions {
             entry_exit_tone: Some(EntryExitTone::AnnounceName),
             unlocked_join: Some(UnlockedJoin::AllowJoinWithLobby),
             automatic_lock: Some(AutomaticLock::AfterMinutes(10)),
+            // A meeting's setup (REST interpreters, breakout sessions, invitation sources).
+            interpretation: Some(kaigi_core::model::Interpretation {
+                enabled: true,
+                interpreters: vec![kaigi_core::model::Interpreter {
+                    id: "0f".repeat(16),
+                    language1: "en".into(),
+                    language2: "de".into(),
+                    email: Some("i@example.com".into()),
+                    display_name: None,
+                }],
+            }),
+            breakout_sessions: Some(vec![kaigi_core::model::BreakoutSession {
+                id: "1a".repeat(16),
+                name: "Room".into(),
+                invitees: vec!["p@example.com".into()],
+            }]),
+            invitation_sources: Some(vec![kaigi_core::model::InvitationSource {
+                id: "1".into(),
+                source_id: "cisco".into(),
+                source_email: "s@example.com".into(),
+            }]),
             ..Conduct::default()
         },
     }

@@ -65,7 +65,8 @@ impl From<&Error> for Failure {
                 | Entity::Recording
                 | Entity::TrackingCode
                 | Entity::SessionType
-                | Entity::Template,
+                | Entity::Template
+                | Entity::Interpreter,
             ) => Failure::new("000015", "Sorry, no record found"),
             Error::TooManyAttendees { .. } => {
                 Failure::new("040015", "Register attendee number over limit in one API call")

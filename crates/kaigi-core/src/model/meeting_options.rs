@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::meeting_setup::{BreakoutSession, Interpretation, InvitationSource};
+
 macro_rules! features {
     ($($variant:ident => $key:literal, $default:literal;)*) => {
         /// One switch of a meeting. Variants are in the order of the 2011 meeting schema's
@@ -440,6 +442,15 @@ pub struct Conduct {
     /// Labels an integration puts on the meeting (REST `integrationTags`); a change replaces them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_tags: Option<Vec<String>>,
+    /// Simultaneous interpretation and its interpreters (REST `simultaneousInterpretation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<Interpretation>,
+    /// Breakout sessions planned before the meeting; a change replaces them all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakout_sessions: Option<Vec<BreakoutSession>>,
+    /// A webinar's invitation sources; a change replaces them all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_sources: Option<Vec<InvitationSource>>,
 }
 
 impl Conduct {
@@ -453,6 +464,9 @@ impl Conduct {
         take(&mut self.assist_confirm, &change.assist_confirm);
         take(&mut self.visual_watermark_opacity, &change.visual_watermark_opacity);
         take(&mut self.integration_tags, &change.integration_tags);
+        take(&mut self.interpretation, &change.interpretation);
+        take(&mut self.breakout_sessions, &change.breakout_sessions);
+        take(&mut self.invitation_sources, &change.invitation_sources);
     }
 }
 
@@ -520,6 +534,21 @@ mod tests {
         f.set(Feature::Chat, false);
         f.merge(Features::default().set(Feature::Poll, false));
         assert!(!f.is_on(Feature::Chat) && !f.is_on(Feature::Poll) && f.is_on(Feature::Zoom));
+    }
+
+    #[test]
+    fn conduct_documents_written_before_the_setup_still_load() {
+        let old: Conduct = serde_json::from_str(r#"{"entry_exit_tone":"Beep","integration_tags":["a"]}"#).unwrap();
+        assert_eq!(old.entry_exit_tone, Some(EntryExitTone::Beep));
+        assert!(old.interpretation.is_none() && old.breakout_sessions.is_none() && old.invitation_sources.is_none());
+        let mut with = old.clone();
+        with.merge(&Conduct {
+            interpretation: Some(Interpretation { enabled: true, interpreters: Vec::new() }),
+            ..Conduct::default()
+        });
+        let text = serde_json::to_string(&with).unwrap();
+        assert_eq!(serde_json::from_str::<Conduct>(&text).unwrap(), with);
+        assert_eq!(with.integration_tags, old.integration_tags);
     }
 
     #[test]

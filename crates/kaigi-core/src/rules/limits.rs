@@ -118,6 +118,23 @@ pub const MAX_INTEGRATION_TAGS: usize = 10;
 
 pub const MAX_INTEGRATION_TAG: usize = 128;
 
+/// Most breakout sessions planned for one meeting (the REST spec's figure).
+pub const MAX_BREAKOUT_SESSIONS: usize = 100;
+
+/// Most people assigned to the breakout sessions of one meeting, all sessions together
+/// (kaigi's choice: as many as one request may invite).
+pub const MAX_BREAKOUT_INVITEES: usize = MAX_INVITEES;
+
+/// Most interpreters of one meeting (kaigi's choice; Webex documents no figure).
+pub const MAX_INTERPRETERS: usize = 100;
+
+/// Most invitation sources of one webinar (kaigi's choice; Webex documents no figure).
+pub const MAX_INVITATION_SOURCES: usize = 100;
+
+/// Most characters of a breakout session's name, an interpreter's display name and an
+/// invitation source's id (kaigi's choice, as a title's).
+pub const MAX_SETUP_TEXT: usize = 128;
+
 /// Shortest REST meeting, in minutes.
 pub const MIN_MINUTES: i64 = 10;
 

@@ -25,6 +25,11 @@ pub fn registration_link(site_url: &str, uuid: &str) -> String {
     format!("{site_url}/j.php?RGID=r{uuid}")
 }
 
+/// A meeting's invitation or registration link as sent from an invitation source (`&SRC=<id>`).
+pub fn with_source(link: &str, source_id: &str) -> String {
+    format!("{link}&SRC={}", url_encode(source_id))
+}
+
 /// Percent-encodes everything but unreserved characters.
 pub fn url_encode(s: &str) -> String {
     const UNRESERVED: &percent_encoding::AsciiSet =

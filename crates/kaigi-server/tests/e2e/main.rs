@@ -14,6 +14,7 @@ mod rest_examples;
 mod rest_fidelity;
 mod rest_invitees;
 mod rest_meeting_extras;
+mod rest_meeting_setup;
 mod rest_meetings;
 mod rest_oauth;
 mod rest_occurrences;

@@ -5,3 +5,4 @@ mod meetings;
 mod occurrences;
 mod reassign;
 mod series;
+mod setup;

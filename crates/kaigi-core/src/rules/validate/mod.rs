@@ -5,6 +5,7 @@ pub mod integration;
 pub mod meeting;
 pub mod people;
 pub mod preferences;
+pub mod setup;
 pub mod site_config;
 
 use crate::error::{Error, Field, Result};
