@@ -358,7 +358,7 @@ impl WebhookStore for SqlStore {
         }
         // A webhook taken whose deliveries went meanwhile (deleted) is let go at once.
         for id in taken.iter().filter(|id| !by_webhook.contains_key(id)) {
-            self.release_webhook(*id).await?;
+            self.release_webhook(*id, lease_until).await?;
         }
         Ok(by_webhook.into_values().collect())
     }
@@ -366,6 +366,7 @@ impl WebhookStore for SqlStore {
     async fn finish_deliveries(
         &self,
         webhook: WebhookId,
+        lease: DateTime<Utc>,
         attempts: &[Attempt],
         retry_at: Option<DateTime<Utc>>,
         webhook_status: Option<WebhookStatus>,
@@ -394,11 +395,15 @@ impl WebhookStore for SqlStore {
                 bind_all(q, [delivered, status, error, Value::int(webhook)]).execute(&mut *conn).await.map_err(db)?;
             }
             let q = sqlx::query(
-                "UPDATE webhooks SET lease_until = 0, retry_at = COALESCE($2, retry_at), status = COALESCE($3, status) \
-                 WHERE id = $1",
+                "UPDATE webhooks SET lease_until = CASE WHEN lease_until = $4 THEN 0 ELSE lease_until END, \
+                 retry_at = COALESCE($2, retry_at), status = COALESCE($3, status) WHERE id = $1",
             )
             .bind(webhook);
-            let values = [Value::Int(retry_at.map(ms)), Value::Text(webhook_status.map(|s| s.name().to_string()))];
+            let values = [
+                Value::Int(retry_at.map(ms)),
+                Value::Text(webhook_status.map(|s| s.name().to_string())),
+                Value::int(ms(lease)),
+            ];
             bind_all(q, values).execute(&mut *conn).await.map_err(db)?;
             Ok(())
         }
@@ -406,10 +411,11 @@ impl WebhookStore for SqlStore {
         tx.finish(result).await
     }
 
-    async fn release_webhook(&self, id: WebhookId) -> Result<(), StoreError> {
+    async fn release_webhook(&self, id: WebhookId, lease: DateTime<Utc>) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        let result = sqlx::query("UPDATE webhooks SET lease_until = 0 WHERE id = $1")
+        let result = sqlx::query("UPDATE webhooks SET lease_until = 0 WHERE id = $1 AND lease_until = $2")
             .bind(id)
+            .bind(ms(lease))
             .execute(tx.conn())
             .await
             .map_err(db)

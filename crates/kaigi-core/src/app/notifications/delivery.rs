@@ -16,6 +16,7 @@ use crate::model::{Attempt, Delivery, DeliveryOutcome, Site, SiteId, Webhook, We
 use crate::ports::WebhookTransport;
 use crate::rules::limits::{
     WEBHOOK_BATCH, WEBHOOK_KEEP_DAYS, WEBHOOK_LEASE_SECS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_PURGE_BATCH,
+    WEBHOOK_SEND_BUDGET_SECS,
 };
 use crate::rules::webhooks::{matches, retry_delay, target_allowed};
 use crate::Kaigi;
@@ -68,8 +69,15 @@ impl Kaigi {
             let allowed = url::Url::parse(&first.webhook.target_url).is_ok_and(|u| target_allowed(&u, &targets));
             let transport = transport.clone();
             tasks.spawn(async move {
+                // The lease must outlast the batch: after half of it, what is left waits for the
+                // next round (one attempt more can take at most the attempt timeout).
+                let started = tokio::time::Instant::now();
+                let budget = std::time::Duration::from_secs(WEBHOOK_SEND_BUDGET_SECS);
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for d in batch {
+                    if !outcomes.is_empty() && started.elapsed() > budget {
+                        break;
+                    }
                     let outcome =
                         if allowed { transport.deliver(&d, &site_url).await } else { DeliveryOutcome::Refused };
                     let stop = !matches!(outcome, DeliveryOutcome::Delivered { .. });
@@ -95,7 +103,7 @@ impl Kaigi {
             };
             let attempts: Vec<Attempt> =
                 outcomes.into_iter().map(|(d, outcome)| Attempt { delivery: d.id, outcome, at: now }).collect();
-            self.store.finish_deliveries(webhook, &attempts, retry_at, status).await?;
+            self.store.finish_deliveries(webhook, lease, &attempts, retry_at, status).await?;
         }
         Ok(round)
     }
