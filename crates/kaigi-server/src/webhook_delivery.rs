@@ -69,7 +69,8 @@ impl WebhookTransport for HttpTransport {
             Err(e) if e.is_timeout() => {
                 DeliveryOutcome::Failed { why: format!("no answer within {WEBHOOK_TIMEOUT_SECS} s") }
             }
-            Err(e) => DeliveryOutcome::Failed { why: format!("cannot reach the receiver: {e}") },
+            // Without the URL: a token in its query must not reach the logs or the database.
+            Err(e) => DeliveryOutcome::Failed { why: format!("cannot reach the receiver: {}", e.without_url()) },
         }
     }
 }

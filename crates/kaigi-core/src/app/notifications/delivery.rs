@@ -150,6 +150,16 @@ impl Kaigi {
         Ok(purged)
     }
 
+    /// Whether the webhook's maker may still hear what it asks for: an active person, and for a
+    /// site-wide webhook still a site administrator. A webhook whose maker lost that hears nothing.
+    async fn still_owned(&self, w: &Webhook) -> Result<bool> {
+        let maker = self.store.user_by_id(w.site_id, w.created_by).await?;
+        Ok(maker.is_some_and(|u| {
+            u.active == crate::model::ActiveState::Activated
+                && (w.owned_by != crate::model::WebhookOwner::Org || u.privileges.site_admin)
+        }))
+    }
+
     /// Fans the oldest changes not yet fanned out to the webhooks they match.
     async fn fan_out_changes(&self) -> Result<DeliveryRound> {
         let changes = self.store.unsent_changes(WEBHOOK_BATCH).await?;
@@ -165,15 +175,16 @@ impl Kaigi {
                     None => String::new(),
                 };
                 let site_url = site_url.split_once("://").map_or(site_url.clone(), |(_, rest)| rest.to_string());
-                slot.insert((self.store.webhooks_of_site(c.site_id).await?, site_url));
+                let mut hooks = Vec::new();
+                for w in self.store.webhooks_of_site(c.site_id).await? {
+                    if w.status == WebhookStatus::Active && self.still_owned(&w).await? {
+                        hooks.push(w);
+                    }
+                }
+                slot.insert((hooks, site_url));
             }
             let (hooks, site_url) = &webhooks[&c.site_id];
-            pairs.extend(
-                hooks
-                    .iter()
-                    .filter(|w| w.status == WebhookStatus::Active && matches(w, c, site_url))
-                    .map(|w| (w.id, c.id)),
-            );
+            pairs.extend(hooks.iter().filter(|w| matches(w, c, site_url)).map(|w| (w.id, c.id)));
         }
         let ids: Vec<i64> = changes.iter().map(|c| c.id).collect();
         self.store.fan_out(&ids, &pairs, self.now()).await?;
