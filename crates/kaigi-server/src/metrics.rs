@@ -1,4 +1,4 @@
-//! `GET /metrics` (Prometheus text format) and the one log line of every request.
+//! `GET /metrics` (the OpenMetrics text format, which Prometheus scrapes) and the one log line of every request.
 //!
 //! Everything is counted here, in the server (an adapter): the request layer counts what the
 //! faces answered, the webhook worker counts its rounds, and the store's own figures
@@ -231,9 +231,12 @@ fn scrape(metrics: &Metrics, access: &MetricsAccess, req: &Request) -> Response 
         }
     }
     match metrics.render() {
-        Ok(text) => {
-            (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
-        }
+        Ok(text) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+            text,
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot encode the metrics");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
