@@ -9,6 +9,7 @@ mod book;
 mod demo;
 mod license_report;
 mod lifecycle;
+mod metrics;
 mod rest_auth;
 mod rest_examples;
 mod rest_fidelity;
