@@ -18,9 +18,14 @@ use kaigi_xmlapi::{Reply, XmlApi};
 use crate::state::AppState;
 
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
+    router_with_controls(kaigi, None)
+}
+
+/// The router, with the test-double controls (`/_kaigi/clock`, faults, journal…) when given.
+pub fn router_with_controls(kaigi: Arc<Kaigi>, controls: Option<Arc<crate::testctl::Controls>>) -> Router {
     let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };
     let rest = kaigi_rest::router(kaigi.clone());
-    Router::new()
+    let app = Router::new()
         .nest_service("/v1", rest)
         .route("/WBXService/XMLService", post(xml_service).get(xml_wrong_method))
         .route("/healthz", get(healthz))
@@ -31,7 +36,11 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         // Every HTML page (and the licence report's JSON beside its page): kaigi-web.
         .merge(kaigi_web::routes(kaigi))
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state);
+    match controls {
+        Some(controls) => crate::testctl::mount(app, controls),
+        None => app,
+    }
 }
 
 fn xml_response(reply: Reply) -> Response {

@@ -7,6 +7,7 @@ pub mod conn;
 pub mod control;
 pub mod demo;
 pub mod state;
+pub mod testctl;
 pub mod webhook_delivery;
 
 use std::net::SocketAddr;
@@ -28,6 +29,10 @@ pub struct ServeConfig {
     pub demo: bool,
     /// Connection limits (see [`conn::ConnLimits`]).
     pub limits: conn::ConnLimits,
+    /// Serve the test-double controls under `/_kaigi/` (always with `demo`); see testctl.
+    pub test_controls: bool,
+    /// Requests the controls' journal keeps.
+    pub journal_size: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +41,7 @@ pub enum ServeError {
     Store(#[from] kaigi_store::OpenError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
-    #[error("seeding the demo site failed: {0}")]
+    #[error("seeding the demo site or keeping the seeded state failed: {0}")]
     Demo(kaigi_core::Error),
     #[error("cannot make the webhook client: {0}")]
     WebhookClient(#[from] reqwest::Error),
@@ -49,6 +54,22 @@ pub async fn open_kaigi(url: &str, public_url: &str) -> Result<Arc<Kaigi>, kaigi
     Ok(Arc::new(Kaigi::new(Arc::new(store), clock, Arc::new(RandomKeys), Config::new(public_url))))
 }
 
+/// Like [`open_kaigi`], on an adjustable clock, with the test-double controls over the same
+/// clock and store.
+pub async fn open_kaigi_with_controls(
+    url: &str,
+    public_url: &str,
+    journal_size: usize,
+) -> Result<(Arc<Kaigi>, Arc<testctl::Controls>), kaigi_store::OpenError> {
+    let adjustable = Arc::new(kaigi_core::ports::AdjustableClock::default());
+    let clock: Arc<dyn kaigi_core::ports::Clock> = adjustable.clone();
+    let store = kaigi_store::open(url).await?.with_read_cache_on(kaigi_store::DEFAULT_CACHE_TTL, clock.clone());
+    let state: Arc<dyn kaigi_core::ports::StateStore> = Arc::new(store.clone());
+    let store: Arc<dyn kaigi_core::ports::Store> = Arc::new(store);
+    let kaigi = Arc::new(Kaigi::new(store.clone(), clock, Arc::new(RandomKeys), Config::new(public_url)));
+    Ok((kaigi, Arc::new(testctl::Controls::new(adjustable, store, state, journal_size))))
+}
+
 /// Runs the server until Ctrl-C or SIGTERM. `ready` is told the address it listens on (the port
 /// the system chose, for port 0) once connections are served.
 pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
@@ -56,18 +77,29 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     let listener = TcpListener::bind(config.listen).await.map_err(listen_error)?;
     let listen = listener.local_addr().map_err(listen_error)?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
-    let kaigi = open_kaigi(&config.database_url, &public_url).await?;
+    let (kaigi, controls) = if config.test_controls || config.demo {
+        let (kaigi, controls) =
+            open_kaigi_with_controls(&config.database_url, &public_url, config.journal_size).await?;
+        (kaigi, Some(controls))
+    } else {
+        (open_kaigi(&config.database_url, &public_url).await?, None)
+    };
     if config.demo {
         demo::seed(&kaigi).await.map_err(ServeError::Demo)?;
         tracing::info!(
             "demo site ready: siteName demo, admin / demo-admin-pass, host01..host10 and emp001..emp090 / demo-pass"
         );
     }
+    if let Some(controls) = &controls {
+        controls.keep_seed().await.map_err(|e| ServeError::Demo(e.into()))?;
+        tracing::info!(journal_size = controls.journal_size(), "test controls are on under /_kaigi/");
+    }
     tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
     let transport = Arc::new(webhook_delivery::HttpTransport::new()?);
     let deliveries = webhook_delivery::spawn_worker(kaigi.clone(), transport);
     ready(listen);
-    conn::serve_with_limits(listener, app::router(kaigi), config.limits, shutdown_signal()).await;
+    conn::serve_with_limits(listener, app::router_with_controls(kaigi, controls), config.limits, shutdown_signal())
+        .await;
     deliveries.abort();
     Ok(())
 }

@@ -58,6 +58,13 @@ enum Command {
         /// Seconds a client may take no bytes of an answer before the connection is closed.
         #[arg(long, env = "KAIGI_WRITE_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_WRITE_TIMEOUT.as_secs())]
         write_timeout_secs: u64,
+        /// Serve the test-double controls under /_kaigi/ (clock, faults, journal, outbox, reset,
+        /// snapshots; see docs/testing-with-kaigi.md). Always on with --demo.
+        #[arg(long, env = "KAIGI_TEST_CONTROLS")]
+        test_controls: bool,
+        /// Requests the test controls' journal keeps (the newest).
+        #[arg(long, env = "KAIGI_JOURNAL_SIZE", default_value_t = kaigi_server::testctl::journal::DEFAULT_SIZE)]
+        journal_size: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -138,6 +145,8 @@ fn main() -> ExitCode {
                 header_timeout_secs,
                 request_timeout_secs,
                 write_timeout_secs,
+                test_controls,
+                journal_size,
                 db,
             } => {
                 let limits = kaigi_server::conn::ConnLimits {
@@ -146,7 +155,15 @@ fn main() -> ExitCode {
                     request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
                     write_timeout: std::time::Duration::from_secs(write_timeout_secs.max(1)),
                 };
-                let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo, limits };
+                let config = kaigi_server::ServeConfig {
+                    listen,
+                    database_url: db.url,
+                    public_url,
+                    demo,
+                    limits,
+                    test_controls,
+                    journal_size,
+                };
                 // Nobody reading standard output does not stop the server.
                 let announce = |addr| {
                     let _ = out!("kaigi listening on http://{addr}");
