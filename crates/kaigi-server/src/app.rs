@@ -20,15 +20,27 @@ use crate::state::AppState;
 
 /// The routes with `/metrics` not served (the metrics are still counted).
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
-    router_with(kaigi, Arc::new(Metrics::new(None)), MetricsAccess::Hidden)
+    router_with(kaigi, Arc::new(Metrics::new(None)), MetricsAccess::Hidden, None)
 }
 
-/// The routes, counting into `metrics`; `/metrics` is served here as `access` says.
-pub fn router_with(kaigi: Arc<Kaigi>, metrics: Arc<Metrics>, access: MetricsAccess) -> Router {
+/// The routes with the test-double controls (`/_kaigi/clock`, faults, journal…) when given, and
+/// `/metrics` not served.
+pub fn router_with_controls(kaigi: Arc<Kaigi>, controls: Option<Arc<crate::testctl::Controls>>) -> Router {
+    router_with(kaigi, Arc::new(Metrics::new(None)), MetricsAccess::Hidden, controls)
+}
+
+/// The routes, counting into `metrics`; `/metrics` is served here as `access` says; the
+/// test-double controls when given.
+pub fn router_with(
+    kaigi: Arc<Kaigi>,
+    metrics: Arc<Metrics>,
+    access: MetricsAccess,
+    controls: Option<Arc<crate::testctl::Controls>>,
+) -> Router {
     let observe = crate::metrics::Observe { kaigi: kaigi.clone(), metrics: metrics.clone() };
     let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };
     let rest = kaigi_rest::router(kaigi.clone());
-    Router::new()
+    let app = Router::new()
         .nest_service("/v1", rest)
         .route("/WBXService/XMLService", post(xml_service).get(xml_wrong_method))
         .route("/healthz", get(healthz))
@@ -40,9 +52,13 @@ pub fn router_with(kaigi: Arc<Kaigi>, metrics: Arc<Metrics>, access: MetricsAcce
         .merge(kaigi_web::routes(kaigi))
         .merge(crate::metrics::route(metrics, access))
         .fallback(not_found)
-        .with_state(state)
-        // Tracking id, request metrics and the one log line of every request.
-        .layer(axum::middleware::from_fn_with_state(observe, crate::metrics::layer))
+        .with_state(state);
+    let app = match controls {
+        Some(controls) => crate::testctl::mount(app, controls),
+        None => app,
+    };
+    // Tracking id, request metrics and the one log line of every request (faulted ones too).
+    app.layer(axum::middleware::from_fn_with_state(observe, crate::metrics::layer))
 }
 
 fn xml_response(reply: Reply) -> Response {

@@ -8,6 +8,7 @@ pub mod control;
 pub mod demo;
 pub mod metrics;
 pub mod state;
+pub mod testctl;
 pub mod webhook_delivery;
 
 use std::net::SocketAddr;
@@ -33,6 +34,10 @@ pub struct ServeConfig {
     pub metrics_token: Option<String>,
     /// `GET /metrics` is also served on this address of its own (the token too, when one is set).
     pub metrics_listen: Option<SocketAddr>,
+    /// Serve the test-double controls under `/_kaigi/` (always with `demo`); see testctl.
+    pub test_controls: bool,
+    /// Requests the controls' journal keeps.
+    pub journal_size: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +46,7 @@ pub enum ServeError {
     Store(#[from] kaigi_store::OpenError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
-    #[error("seeding the demo site failed: {0}")]
+    #[error("seeding the demo site or keeping the seeded state failed: {0}")]
     Demo(kaigi_core::Error),
     #[error("cannot make the webhook client: {0}")]
     WebhookClient(#[from] reqwest::Error),
@@ -63,6 +68,22 @@ pub async fn open_kaigi_and_store(
     Ok((kaigi, store))
 }
 
+/// Like [`open_kaigi`], on an adjustable clock, with the test-double controls over the same
+/// clock and store.
+pub async fn open_kaigi_with_controls(
+    url: &str,
+    public_url: &str,
+    journal_size: usize,
+) -> Result<(Arc<Kaigi>, kaigi_store::SqlStore, Arc<testctl::Controls>), kaigi_store::OpenError> {
+    let adjustable = Arc::new(kaigi_core::ports::AdjustableClock::default());
+    let clock: Arc<dyn kaigi_core::ports::Clock> = adjustable.clone();
+    let sql = kaigi_store::open(url).await?.with_read_cache_on(kaigi_store::DEFAULT_CACHE_TTL, clock.clone());
+    let state: Arc<dyn kaigi_core::ports::StateStore> = Arc::new(sql.clone());
+    let store: Arc<dyn kaigi_core::ports::Store> = Arc::new(sql.clone());
+    let kaigi = Arc::new(Kaigi::new(store.clone(), clock, Arc::new(RandomKeys), Config::new(public_url)));
+    Ok((kaigi, sql, Arc::new(testctl::Controls::new(adjustable, store, state, journal_size))))
+}
+
 /// Runs the server until Ctrl-C or SIGTERM. `ready` is told the address it listens on (the port
 /// the system chose, for port 0) once connections are served.
 pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
@@ -70,7 +91,14 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     let listener = TcpListener::bind(config.listen).await.map_err(listen_error)?;
     let listen = listener.local_addr().map_err(listen_error)?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
-    let (kaigi, store) = open_kaigi_and_store(&config.database_url, &public_url).await?;
+    let (kaigi, store, controls) = if config.test_controls || config.demo {
+        let (kaigi, store, controls) =
+            open_kaigi_with_controls(&config.database_url, &public_url, config.journal_size).await?;
+        (kaigi, store, Some(controls))
+    } else {
+        let (kaigi, store) = open_kaigi_and_store(&config.database_url, &public_url).await?;
+        (kaigi, store, None)
+    };
     let metrics = Arc::new(metrics::Metrics::new(Some(Arc::new(move || store.stats()))));
     // The demo listens on 127.0.0.1 for trying kaigi: its metrics need no token.
     let access = match (&config.metrics_token, config.demo) {
@@ -91,6 +119,10 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
             "demo site ready: siteName demo, admin / demo-admin-pass, host01..host10 and emp001..emp090 / demo-pass"
         );
     }
+    if let Some(controls) = &controls {
+        controls.keep_seed().await.map_err(|e| ServeError::Demo(e.into()))?;
+        tracing::info!(journal_size = controls.journal_size(), "test controls are on under /_kaigi/");
+    }
     tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
     let transport = Arc::new(webhook_delivery::HttpTransport::new()?);
     let deliveries = webhook_delivery::spawn_worker_counted(kaigi.clone(), transport, Some(metrics.clone()));
@@ -106,7 +138,7 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         tokio::spawn(conn::serve_with_limits(listener, router, config.limits, std::future::pending()))
     });
     ready(listen);
-    let router = app::router_with(kaigi, metrics, access);
+    let router = app::router_with(kaigi, metrics, access, controls);
     conn::serve_with_limits(listener, router, config.limits, shutdown_signal()).await;
     deliveries.abort();
     if let Some(server) = metrics_server {

@@ -204,6 +204,14 @@ impl ReadCache {
         self.plans.clear();
     }
 
+    /// The whole state was replaced (a snapshot restored): nothing kept is true any more.
+    pub(crate) fn forget_all(&self) {
+        self.forget_tokens();
+        self.forget_sites();
+        self.users.clear();
+        self.meetings.clear();
+    }
+
     /// A user of `site` changed (None: some user, site unknown).
     pub(crate) fn forget_users(&self, site: Option<SiteId>) {
         match site {

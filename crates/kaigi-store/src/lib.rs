@@ -21,6 +21,7 @@ mod meetings;
 mod migrate;
 mod outbox;
 mod sites;
+mod state;
 mod tokens;
 mod tx;
 mod user_query;

@@ -38,7 +38,7 @@ use kaigi_core::model::{
 };
 use kaigi_core::ports::clock::AdjustableClock;
 use kaigi_core::ports::{
-    ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, Store, TokenStore, WebhookStore,
+    ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, StateStore, Store, TokenStore, WebhookStore,
 };
 use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
@@ -280,6 +280,8 @@ on_both_engines!(
     concurrent_join_failures_each_count_in_their_window,
     a_change_is_recorded_with_its_meeting_or_not_at_all,
     deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order,
+    a_snapshot_restores_every_table_and_the_cache_forgets,
+    the_outbox_is_emptied,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -2938,4 +2940,56 @@ async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ct
     s.delete_webhook(site.id, id).await.unwrap();
     assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (0, 0));
     assert!(matches!(s.delete_webhook(site.id, id).await, Err(StoreError::Missing)));
+}
+
+/// A snapshot is every table at once: restoring it takes back sites, users, meetings and mails
+/// made since, in one step, and the read cache serves nothing from before the restore.
+async fn a_snapshot_restores_every_table_and_the_cache_forgets(ctx: Ctx) {
+    let clock = Arc::new(AdjustableClock::pinned(t(0)));
+    let s = ctx.reopen().await.with_read_cache_on(std::time::Duration::from_secs(60), clock);
+    let site = new_site(&s, "acme").await;
+    let host = add(&s, &person(site.id, "host", "Host", "H")).await;
+    s.insert_meeting(&meeting(site.id, host.id, 111_111_111, 100)).await.expect("meeting");
+    assert!(matches!(s.restore_snapshot("base").await, Err(StoreError::Missing)));
+    s.save_snapshot("base").await.expect("save");
+    // Saving again replaces it.
+    s.save_snapshot("base").await.expect("save again");
+    assert_eq!(s.snapshots().await.unwrap(), ["base"]);
+
+    let later = add(&s, &person(site.id, "later", "Later", "L")).await;
+    s.insert_user(&person(site.id, "mailed", "", ""), NO_SEAT, &[welcome(site.id, "m@example.com", t(5))])
+        .await
+        .expect("mailed");
+    s.insert_meeting(&meeting(site.id, later.id, 222_222_222, 200)).await.expect("meeting");
+    let other = new_site(&s, "other").await;
+    // Read through the cache, so a stale copy would be served if the cache kept it.
+    assert!(s.user_by_webex_id(site.id, "later").await.unwrap().is_some());
+    assert!(s.meeting_by_key(site.id, 222_222_222).await.unwrap().is_some());
+    assert!(s.site_by_name("other").await.unwrap().is_some());
+
+    s.restore_snapshot("base").await.expect("restore");
+    assert!(s.user_by_webex_id(site.id, "later").await.unwrap().is_none());
+    assert!(s.meeting_by_key(site.id, 222_222_222).await.unwrap().is_none());
+    assert!(s.site_by_name("other").await.unwrap().is_none());
+    assert!(s.site_by_id(other.id).await.unwrap().is_none());
+    assert!(s.outbox(None, 10).await.unwrap().is_empty());
+    assert_eq!(s.user_by_webex_id(site.id, "host").await.unwrap().unwrap().id, host.id);
+    assert!(s.meeting_by_key(site.id, 111_111_111).await.unwrap().is_some());
+    // The store goes on: new rows get fresh ids, and restoring twice is the same state.
+    let again = add(&s, &person(site.id, "again", "Again", "A")).await;
+    assert!(again.id > host.id);
+    s.restore_snapshot("base").await.expect("restore again");
+    assert!(s.user_by_webex_id(site.id, "again").await.unwrap().is_none());
+    assert!(matches!(s.save_snapshot("Bad Name").await, Err(StoreError::Backend(_))));
+    assert!(matches!(s.restore_snapshot("nope").await, Err(StoreError::Missing)));
+}
+
+async fn the_outbox_is_emptied(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let mails = [welcome(site.id, "a@example.com", t(1)), welcome(site.id, "b@example.com", t(2))];
+    s.insert_user(&person(site.id, "one", "", ""), NO_SEAT, &mails).await.expect("one");
+    assert_eq!(s.clear_outbox().await.unwrap(), 2);
+    assert!(s.outbox(None, 10).await.unwrap().is_empty());
+    assert_eq!(s.clear_outbox().await.unwrap(), 0);
 }

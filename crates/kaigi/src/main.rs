@@ -76,6 +76,13 @@ enum Command {
         /// Serve `GET /metrics` on this address of its own as well (e.g. 127.0.0.1:9100).
         #[arg(long, env = "KAIGI_METRICS_LISTEN")]
         metrics_listen: Option<SocketAddr>,
+        /// Serve the test-double controls under /_kaigi/ (clock, faults, journal, outbox, reset,
+        /// snapshots; see docs/testing-with-kaigi.md). Always on with --demo.
+        #[arg(long, env = "KAIGI_TEST_CONTROLS")]
+        test_controls: bool,
+        /// Requests the test controls' journal keeps (the newest).
+        #[arg(long, env = "KAIGI_JOURNAL_SIZE", default_value_t = kaigi_server::testctl::journal::DEFAULT_SIZE)]
+        journal_size: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -163,6 +170,8 @@ fn main() -> ExitCode {
                 write_timeout_secs,
                 metrics_token,
                 metrics_listen,
+                test_controls,
+                journal_size,
                 db,
             } => {
                 let limits = kaigi_server::conn::ConnLimits {
@@ -180,6 +189,8 @@ fn main() -> ExitCode {
                     limits,
                     metrics_token,
                     metrics_listen,
+                    test_controls,
+                    journal_size,
                 };
                 // Nobody reading standard output does not stop the server.
                 let announce = |addr| {

@@ -39,6 +39,11 @@ impl AdjustableClock {
         self.pinned_ms.store(at.timestamp_millis(), Ordering::SeqCst);
     }
 
+    /// True while pinned to an instant (time stands still).
+    pub fn is_pinned(&self) -> bool {
+        self.pinned_ms.load(Ordering::SeqCst) != 0
+    }
+
     pub fn unpin(&self) {
         self.pinned_ms.store(0, Ordering::SeqCst);
     }

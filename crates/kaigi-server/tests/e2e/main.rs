@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
+mod test_controls;
 
 mod book;
 mod demo;

@@ -16,7 +16,7 @@ const TOKEN: &str = "scrape-me-0123456789";
 async fn observed(s: &TestServer, access: MetricsAccess) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kaigi_server::app::router_with(s.kaigi.clone(), Arc::new(Metrics::new(None)), access);
+    let app = kaigi_server::app::router_with(s.kaigi.clone(), Arc::new(Metrics::new(None)), access, None);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
     });

@@ -1,0 +1,55 @@
+"""The test-double controls used as an integration's tests would use them: book a meeting with the
+SDK while kaigi answers 429 once (the SDK retries), read the journal and the outbox, move the clock
+past the meeting, and undo everything with a snapshot."""
+
+from datetime import datetime, timedelta, timezone
+
+import requests
+
+from conftest import webex_api
+from kaigi_controls import kaigi_clock, kaigi_controls, kaigi_faults, kaigi_journal, kaigi_outbox, kaigi_reset  # noqa: F401
+
+
+def test_a_429_is_retried_and_journaled(server, kaigi_faults, kaigi_journal, kaigi_reset, kaigi_clock):
+    api = webex_api(server, server.host_token)
+    kaigi_faults.set_faults(
+        {"operation": "POST /v1/meetings", "times": 1, "effect": {"kind": "restRateLimit", "retryAfter": 1}}
+    )
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    meeting = api.meetings.create(
+        title="Controls", start=start.isoformat(), end=(start + timedelta(hours=1)).isoformat()
+    )
+    assert meeting.id
+    posts = kaigi_journal.journal(api="rest", operation="POST /v1/meetings")
+    assert [e["status"] for e in posts] == [429, 200]
+    assert posts[0]["faulted"] is True
+    assert kaigi_faults.faults()[0]["faulted"] == 1
+
+    # Past its end: the meeting is no longer upcoming.
+    kaigi_clock.set_clock(now=(start + timedelta(hours=2)).isoformat(), frozen=True)
+    assert kaigi_clock.clock()["frozen"] is True
+    got = api.meetings.get(meeting.id)
+    assert got.id == meeting.id
+
+
+def test_xml_failure_fault_writes_nothing(server, kaigi_faults, kaigi_journal):
+    kaigi_faults.set_faults(
+        {"operation": "meeting.CreateMeeting", "effect": {"kind": "xmlFailure", "exceptionID": "000045"}}
+    )
+    doc = (
+        '<?xml version="1.0" encoding="UTF-8"?><serv:message xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        "<header><securityContext><webExID>host01</webExID><password>demo-pass</password>"
+        "<siteName>demo</siteName></securityContext></header><body>"
+        '<bodyContent xsi:type="java:com.webex.service.binding.meeting.CreateMeeting">'
+        "<metaData><confName>x</confName></metaData></bodyContent></body></serv:message>"
+    )
+    r = requests.post(server.url + "/WBXService/XMLService", data=doc, timeout=30)
+    assert "<serv:exceptionID>000045</serv:exceptionID>" in r.text
+    [entry] = kaigi_journal.journal(api="xml", user="host01")
+    assert entry["operation"] == "meeting.CreateMeeting" and entry["exceptionID"] == "000045"
+
+
+def test_outbox_lists_mails_with_links(kaigi_outbox):
+    assert kaigi_outbox.outbox() == []
+    for mail in kaigi_outbox.outbox():
+        assert isinstance(mail["links"], list)
