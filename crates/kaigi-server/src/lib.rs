@@ -6,6 +6,7 @@ pub mod app;
 pub mod conn;
 pub mod control;
 pub mod demo;
+pub mod mail_delivery;
 pub mod state;
 pub mod webhook_delivery;
 
@@ -28,6 +29,10 @@ pub struct ServeConfig {
     pub demo: bool,
     /// Connection limits (see [`conn::ConnLimits`]).
     pub limits: conn::ConnLimits,
+    /// Where mail goes (see [`mail_delivery::SmtpTransport`]); None: mails stay in the outbox.
+    pub smtp_url: Option<String>,
+    /// The From address; None: `kaigi@` the public URL's host.
+    pub smtp_from: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +45,8 @@ pub enum ServeError {
     Demo(kaigi_core::Error),
     #[error("cannot make the webhook client: {0}")]
     WebhookClient(#[from] reqwest::Error),
+    #[error("{0}")]
+    Smtp(#[from] mail_delivery::SmtpConfigError),
 }
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
@@ -66,9 +73,24 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
     let transport = Arc::new(webhook_delivery::HttpTransport::new()?);
     let deliveries = webhook_delivery::spawn_worker(kaigi.clone(), transport);
+    let mailer = match &config.smtp_url {
+        Some(url) => {
+            let from = config.smtp_from.clone().unwrap_or_else(|| mail_delivery::default_from(&public_url));
+            let smtp = mail_delivery::SmtpTransport::new(url, &from)?;
+            tracing::info!(server = smtp.server(), from = %smtp.from(), "sending mail by SMTP");
+            Some(mail_delivery::spawn_worker(kaigi.clone(), Arc::new(smtp)))
+        }
+        None => {
+            tracing::info!("no --smtp-url: mails are kept in the outbox and not sent");
+            None
+        }
+    };
     ready(listen);
     conn::serve_with_limits(listener, app::router(kaigi), config.limits, shutdown_signal()).await;
     deliveries.abort();
+    if let Some(mailer) = mailer {
+        mailer.abort();
+    }
     Ok(())
 }
 

@@ -58,6 +58,14 @@ enum Command {
         /// Seconds a client may take no bytes of an answer before the connection is closed.
         #[arg(long, env = "KAIGI_WRITE_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_WRITE_TIMEOUT.as_secs())]
         write_timeout_secs: u64,
+        /// Send mail through this SMTP server: smtp://HOST:PORT (no TLS), smtp://HOST:PORT?tls=required
+        /// (STARTTLS), smtps://HOST:PORT (TLS); USER:PASS@ before the host to authenticate. Without
+        /// it, mails are kept in the outbox and not sent.
+        #[arg(long, env = "KAIGI_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The From address of the mails sent (default: kaigi@ the public URL's host).
+        #[arg(long, env = "KAIGI_SMTP_FROM")]
+        smtp_from: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -138,6 +146,8 @@ fn main() -> ExitCode {
                 header_timeout_secs,
                 request_timeout_secs,
                 write_timeout_secs,
+                smtp_url,
+                smtp_from,
                 db,
             } => {
                 let limits = kaigi_server::conn::ConnLimits {
@@ -146,7 +156,15 @@ fn main() -> ExitCode {
                     request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
                     write_timeout: std::time::Duration::from_secs(write_timeout_secs.max(1)),
                 };
-                let config = kaigi_server::ServeConfig { listen, database_url: db.url, public_url, demo, limits };
+                let config = kaigi_server::ServeConfig {
+                    listen,
+                    database_url: db.url,
+                    public_url,
+                    demo,
+                    limits,
+                    smtp_url,
+                    smtp_from,
+                };
                 // Nobody reading standard output does not stop the server.
                 let announce = |addr| {
                     let _ = out!("kaigi listening on http://{addr}");

@@ -3,12 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod smtp_sink;
 mod support;
 
 mod book;
 mod demo;
 mod license_report;
 mod lifecycle;
+mod mail;
 mod rest_auth;
 mod rest_examples;
 mod rest_fidelity;
