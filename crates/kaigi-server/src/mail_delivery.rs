@@ -38,13 +38,31 @@ pub struct SmtpTransport {
 
 impl SmtpTransport {
     pub fn new(url: &str, from: &str) -> Result<Self, SmtpConfigError> {
+        let from_text = from;
         let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(SmtpConfigError::Url)?
             .timeout(Some(Duration::from_secs(MAIL_TIMEOUT_SECS)))
             .build();
         let from =
             from.parse::<Mailbox>().map_err(|e| SmtpConfigError::From { from: from.into(), why: e.to_string() })?;
-        Ok(Self { smtp, from, server: without_credentials(url) })
+        let transport = Self { smtp, from, server: without_credentials(url) };
+        // lettre re-reads the From header when it builds a message: refuse at start a sender it
+        // would refuse on every mail (an IP literal as its domain, for one).
+        let probe = Mail {
+            id: 0,
+            site_id: 0,
+            kind: kaigi_core::model::MailKind::Welcome,
+            to: transport.from.email.to_string(),
+            subject: String::new(),
+            body: String::new(),
+            html: false,
+            language: String::new(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            attachment: None,
+            delivery: Default::default(),
+        };
+        transport.message(&probe).map_err(|why| SmtpConfigError::From { from: from_text.into(), why })?;
+        Ok(transport)
     }
 
     /// The server, for the log: scheme, host and port, no user or password.
@@ -106,16 +124,15 @@ impl MailTransport for SmtpTransport {
     }
 }
 
-/// The From address when `--smtp-from` is not given: `kaigi@` the public URL's host (an IP
-/// address as an address literal, `kaigi@[127.0.0.1]`).
+/// The From address when `--smtp-from` is not given: `kaigi@` the public URL's host, or
+/// `kaigi@localhost` when that host is an IP address (lettre cannot write an address literal in
+/// a From header).
 pub fn default_from(public_url: &str) -> String {
-    let host = url::Url::parse(public_url).ok().and_then(|u| u.host_str().map(str::to_string));
-    match host {
-        Some(h) if h.parse::<std::net::Ipv4Addr>().is_ok() => format!("kaigi@[{h}]"),
-        Some(h) if h.starts_with('[') => format!("kaigi@[IPv6:{}]", h.trim_matches(['[', ']'])),
-        Some(h) => format!("kaigi@{h}"),
-        None => "kaigi@localhost".to_string(),
-    }
+    let host = url::Url::parse(public_url).ok().and_then(|u| match u.host() {
+        Some(url::Host::Domain(d)) => Some(d.to_string()),
+        _ => None,
+    });
+    format!("kaigi@{}", host.as_deref().unwrap_or("localhost"))
 }
 
 /// Runs mail rounds until the task is dropped: at once while there is work, then again after a
@@ -140,10 +157,16 @@ mod tests {
     #[test]
     fn the_default_sender_is_at_the_public_host() {
         assert_eq!(default_from("https://meet.acme.example/x"), "kaigi@meet.acme.example");
-        assert_eq!(default_from("http://127.0.0.1:8080"), "kaigi@[127.0.0.1]");
+        assert_eq!(default_from("http://127.0.0.1:8080"), "kaigi@localhost");
         for url in ["https://meet.acme.example", "http://127.0.0.1:8080", "http://[::1]:8080", "nonsense"] {
-            assert!(default_from(url).parse::<Mailbox>().is_ok(), "{url}: {}", default_from(url));
+            assert!(SmtpTransport::new("smtp://127.0.0.1", &default_from(url)).is_ok(), "{url}: {}", default_from(url));
         }
+    }
+
+    #[test]
+    fn a_sender_lettre_cannot_write_is_refused_at_start() {
+        assert!(SmtpTransport::new("smtp://127.0.0.1", "kaigi@[127.0.0.1]").is_err());
+        assert!(SmtpTransport::new("smtp://127.0.0.1", "Meetings <kaigi@acme.example>").is_ok());
     }
 
     #[test]
