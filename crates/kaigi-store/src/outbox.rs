@@ -147,10 +147,11 @@ impl MailStore for SqlStore {
     async fn finish_mail(
         &self,
         id: i64,
+        held_until: DateTime<Utc>,
         at: DateTime<Utc>,
         attempted: bool,
         step: &MailStep,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let clip = |why: &str| Value::text(why.chars().take(MAX_ERROR_CHARS).collect::<String>());
         let (sent, failed, next, error) = match step {
             MailStep::Sent => (Value::int(ms(at)), Value::Int(None), Value::int(0), Value::Text(None)),
@@ -162,13 +163,14 @@ impl MailStore for SqlStore {
              last_attempt_at = CASE WHEN $2 > 0 THEN $3 ELSE last_attempt_at END, \
              sent_at = $4, failed_at = $5, next_attempt_at = $6, \
              last_error = $7, lease_until = 0 \
-             WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL",
+             WHERE id = $1 AND lease_until = $8 AND sent_at IS NULL AND failed_at IS NULL",
         )
         .bind(id)
         .bind(i64::from(attempted))
         .bind(ms(at));
         let mut tx = self.write().await?;
-        let result = bind_all(q, [sent, failed, next, error]).execute(tx.conn()).await.map_err(db).map(|_| ());
+        let values = [sent, failed, next, error, Value::int(ms(held_until))];
+        let result = bind_all(q, values).execute(tx.conn()).await.map_err(db).map(|done| done.rows_affected() == 1);
         tx.finish(result).await
     }
 }

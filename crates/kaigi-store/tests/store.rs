@@ -1283,12 +1283,17 @@ async fn mails_are_taken_by_one_worker_and_keep_their_delivery_state(ctx: Ctx) {
     taken.sort_by_key(|m| m.id);
     assert_eq!(taken[0].attachment.as_ref(), Some(&ics));
     let retry = MailStep::Retry { at: t(100), why: "451 try later".into() };
-    s.finish_mail(taken[0].id, t(5), true, &MailStep::Sent).await.expect("sent");
-    s.finish_mail(taken[1].id, t(5), true, &retry).await.expect("retry");
-    s.finish_mail(taken[2].id, t(5), true, &MailStep::Failed { why: "550 no such user".into() }).await.expect("failed");
-    s.finish_mail(taken[3].id, t(5), false, &MailStep::Failed { why: "too old".into() }).await.expect("given up");
-    // A mail finished twice (a worker whose lease ran out) keeps its first outcome.
-    s.finish_mail(taken[0].id, t(6), true, &retry).await.expect("again");
+    let finish = |id: i64, attempted: bool, step: MailStep| async move {
+        s.finish_mail(id, t(32), t(5), attempted, &step).await.expect("finish")
+    };
+    assert!(finish(taken[0].id, true, MailStep::Sent).await);
+    assert!(finish(taken[1].id, true, retry.clone()).await);
+    assert!(finish(taken[2].id, true, MailStep::Failed { why: "550 no such user".into() }).await);
+    assert!(finish(taken[3].id, false, MailStep::Failed { why: "too old".into() }).await);
+    // A mail finished twice keeps its first outcome; a worker that no longer holds a mail (its
+    // lease ran out and another took it) writes nothing.
+    assert!(!finish(taken[0].id, true, retry.clone()).await);
+    assert!(!s.finish_mail(taken[4].id, t(20), t(5), true, &MailStep::Sent).await.expect("not held"));
 
     let state = |id: i64| async move {
         s.outbox(Some(site.id), 10).await.expect("outbox").into_iter().find(|m| m.id == id).expect("mail").delivery
@@ -1311,6 +1316,8 @@ async fn mails_are_taken_by_one_worker_and_keep_their_delivery_state(ctx: Ctx) {
     assert!(s.take_due_mails(t(31), t(61), 10).await.expect("take").is_empty());
     let again: Vec<i64> = s.take_due_mails(t(33), t(200), 10).await.expect("take").iter().map(|m| m.id).collect();
     assert_eq!(again, [taken[4].id, taken[5].id]);
+    assert!(!s.finish_mail(taken[4].id, t(32), t(40), true, &MailStep::Sent).await.expect("late worker"));
+    assert_eq!(state(taken[4].id).await.state, MailState::Pending, "the late worker's outcome is not kept");
     let due = s.take_due_mails(t(100), t(130), 10).await.expect("take");
     assert_eq!(due.iter().map(|m| (m.id, m.delivery.attempts)).collect::<Vec<_>>(), [(taken[1].id, 1)]);
 }

@@ -22,9 +22,17 @@ pub trait MailStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Mail>, StoreError>;
     /// Records an attempt made at `at` (or, with `attempted` false, a mail given up without one)
-    /// and lets the mail go.
-    async fn finish_mail(&self, id: i64, at: DateTime<Utc>, attempted: bool, step: &MailStep)
-        -> Result<(), StoreError>;
+    /// and lets the mail go, if the worker still holds it: `held_until` is the lease it was
+    /// taken with. A worker whose lease ran out and was taken by another writes nothing (the
+    /// other one's outcome counts). Returns whether it was recorded.
+    async fn finish_mail(
+        &self,
+        id: i64,
+        held_until: DateTime<Utc>,
+        at: DateTime<Utc>,
+        attempted: bool,
+        step: &MailStep,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Hands one mail to the SMTP server, within the attempt timeout.

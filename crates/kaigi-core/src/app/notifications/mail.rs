@@ -49,7 +49,7 @@ impl Kaigi {
                 if too_old(mail.created_at, now) {
                     let why = format!("not sent within {MAIL_MAX_AGE_HOURS} hours of being written");
                     tracing::warn!(mail = mail.id, kind = mail.kind.as_str(), "{why}; marked failed");
-                    self.store.finish_mail(mail.id, now, false, &MailStep::Failed { why }).await?;
+                    self.store.finish_mail(mail.id, lease, now, false, &MailStep::Failed { why }).await?;
                     round.failed += 1;
                     continue;
                 }
@@ -75,7 +75,12 @@ impl Kaigi {
                     round.failed += 1;
                 }
             }
-            self.store.finish_mail(mail.id, at, true, &step).await?;
+            if !self.store.finish_mail(mail.id, lease, at, true, &step).await? {
+                tracing::warn!(
+                    mail = mail.id,
+                    "a mail's lease ran out before its attempt ended; another worker has it"
+                );
+            }
         }
         Ok(round)
     }
