@@ -200,6 +200,7 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/authorizations/tokenExpiry", get(oauth::token_expiry))
         .fallback(not_found)
         .layer(middleware::from_fn(json_method_not_allowed))
+        .layer(middleware::from_fn(tracking::route_pattern))
         .layer(middleware::from_fn_with_state(state.kaigi.clone(), tracking::middleware))
         .with_state(state)
 }

@@ -166,8 +166,9 @@ pub struct RegistrationBody {
 }
 
 impl RegistrationBody {
-    /// The registration form's required fields, by the core's names.
-    fn form(&self) -> RestResult<Vec<(String, bool)>> {
+    /// The registration form's required fields, by the core's names. `nested` names refused
+    /// members as they sit in a meeting (`registration.rules`) rather than on their own.
+    pub(crate) fn form(&self, nested: bool) -> RestResult<Vec<(String, bool)>> {
         for (name, v) in [
             ("requireFirstName", self.require_first_name),
             ("requireLastName", self.require_last_name),
@@ -177,30 +178,57 @@ impl RegistrationBody {
                 return Err(Refusal::AlwaysRequired(name).into());
             }
         }
-        for (name, list) in
+        let lists = if nested {
             [("registration.customizedQuestions", &self.customized_questions), ("registration.rules", &self.rules)]
-        {
+        } else {
+            [("customizedQuestions", &self.customized_questions), ("rules", &self.rules)]
+        };
+        for (name, list) in lists {
             if list.as_ref().is_some_and(|l| !l.is_empty()) {
                 return Err(Refusal::NotKeptSendNone(name).into());
             }
         }
-        Ok([
-            ("title", self.require_job_title),
-            ("company", self.require_company_name),
-            ("address1", self.require_address1),
-            ("address2", self.require_address2),
-            ("city", self.require_city),
-            ("state", self.require_state),
-            ("postalCode", self.require_zip_code),
-            ("country", self.require_country_region),
-            ("phone", self.require_work_phone),
-            ("fax", self.require_fax),
-        ]
-        .into_iter()
-        .filter_map(|(name, v)| v.map(|v| (name.to_string(), v)))
-        .collect())
+        let switches = [
+            self.require_job_title,
+            self.require_company_name,
+            self.require_address1,
+            self.require_address2,
+            self.require_city,
+            self.require_state,
+            self.require_zip_code,
+            self.require_country_region,
+            self.require_work_phone,
+            self.require_fax,
+        ];
+        Ok(REGISTRATION_FORM_FIELDS
+            .iter()
+            .zip(switches)
+            .filter_map(|((_, field), v)| v.map(|v| (field.to_string(), v)))
+            .collect())
+    }
+
+    pub(crate) fn auto_accept(&self) -> Option<bool> {
+        self.auto_accept_request
+    }
+
+    pub(crate) fn max_registrations(&self) -> Option<u32> {
+        self.max_register_num
     }
 }
+
+/// The form's optional fields: the REST member, the core's name.
+pub(crate) const REGISTRATION_FORM_FIELDS: [(&str, &str); 10] = [
+    ("requireJobTitle", "title"),
+    ("requireCompanyName", "company"),
+    ("requireAddress1", "address1"),
+    ("requireAddress2", "address2"),
+    ("requireCity", "city"),
+    ("requireState", "state"),
+    ("requireZipCode", "postalCode"),
+    ("requireCountryRegion", "country"),
+    ("requireWorkPhone", "phone"),
+    ("requireFax", "fax"),
+];
 
 /// The fields of the spec kaigi does not keep: a 400 naming the first one that asks for something.
 fn refuse_unkept(b: &MeetingBody, state: &RestState, site: &Site) -> RestResult<()> {
@@ -367,7 +395,7 @@ fn fields(
         invitees,
         webinar,
         registration: b.registration.as_ref().map(|r| r.auto_accept_request.unwrap_or(false)),
-        registration_form: b.registration.as_ref().map(RegistrationBody::form).transpose()?,
+        registration_form: b.registration.as_ref().map(|r| r.form(true)).transpose()?,
         max_registrations: b.registration.as_ref().and_then(|r| r.max_register_num),
         join_before_host_minutes: b.join_before_host_minutes.or(replace.then_some(0)),
         meeting_type: b.session_type_id,

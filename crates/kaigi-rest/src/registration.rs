@@ -15,8 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::Auth;
 use crate::error::{Refusal, RestResult};
-use crate::meeting_options::whole_number;
-use crate::meetings::{checked_query, host_of, Access};
+use crate::meetings::{checked_query, host_of, Access, RegistrationBody, REGISTRATION_FORM_FIELDS};
 use crate::params::{json_body, loose_bool, PathId};
 use crate::registrants::{registrant_json, request_of, series, text_of};
 use crate::RestState;
@@ -24,19 +23,6 @@ use crate::RestState;
 const DEFAULT_MAX: usize = 10;
 
 /// REST switch → registration-form field of the shared model (the XML API's names).
-const FORM_FIELDS: [(&str, &str); 10] = [
-    ("requireJobTitle", "title"),
-    ("requireCompanyName", "company"),
-    ("requireAddress1", "address1"),
-    ("requireAddress2", "address2"),
-    ("requireCity", "city"),
-    ("requireState", "state"),
-    ("requireZipCode", "postalCode"),
-    ("requireCountryRegion", "country"),
-    ("requireWorkPhone", "phone"),
-    ("requireFax", "fax"),
-];
-
 /// `GET /v1/meetings/{meetingId}/registration` and what `PUT` answers.
 fn form_json(m: &Meeting) -> Value {
     let mut o = Map::new();
@@ -44,7 +30,7 @@ fn form_json(m: &Meeting) -> Value {
     for name in ["requireFirstName", "requireLastName", "requireEmail"] {
         o.insert(name.into(), true.into());
     }
-    for (rest, field) in FORM_FIELDS {
+    for (rest, field) in REGISTRATION_FORM_FIELDS {
         o.insert(rest.into(), m.registration_required.iter().any(|r| r == field).into());
     }
     // kaigi keeps no questions of its own and no approval rules.
@@ -57,71 +43,18 @@ fn form_json(m: &Meeting) -> Value {
 #[serde(rename_all = "camelCase", default)]
 struct FormBody {
     host_email: Option<String>,
-    #[serde(deserialize_with = "loose_bool")]
-    auto_accept_request: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_first_name: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_last_name: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_email: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_job_title: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_company_name: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_address1: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_address2: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_city: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_state: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_zip_code: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_country_region: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_work_phone: Option<bool>,
-    #[serde(deserialize_with = "loose_bool")]
-    require_fax: Option<bool>,
-    #[serde(deserialize_with = "whole_number")]
-    max_register_num: Option<u32>,
-    customized_questions: Option<Vec<Value>>,
-    rules: Option<Vec<Value>>,
+    /// The same members as a meeting's `registration`.
+    #[serde(flatten)]
+    form: RegistrationBody,
 }
 
 impl FormBody {
     fn change(&self) -> RestResult<RegistrationChange> {
-        for (name, v) in [
-            ("requireFirstName", self.require_first_name),
-            ("requireLastName", self.require_last_name),
-            ("requireEmail", self.require_email),
-        ] {
-            if v == Some(false) {
-                return Err(Refusal::AlwaysRequired(name).into());
-            }
-        }
-        for (name, list) in [("customizedQuestions", &self.customized_questions), ("rules", &self.rules)] {
-            if list.as_ref().is_some_and(|l| !l.is_empty()) {
-                return Err(Refusal::NotKeptSendNone(name).into());
-            }
-        }
-        let switches = [
-            self.require_job_title,
-            self.require_company_name,
-            self.require_address1,
-            self.require_address2,
-            self.require_city,
-            self.require_state,
-            self.require_zip_code,
-            self.require_country_region,
-            self.require_work_phone,
-            self.require_fax,
-        ];
-        let form =
-            FORM_FIELDS.iter().zip(switches).filter_map(|((_, field), v)| v.map(|v| (field.to_string(), v))).collect();
-        Ok(RegistrationChange { auto_accept: self.auto_accept_request, form, max_registrations: self.max_register_num })
+        Ok(RegistrationChange {
+            auto_accept: self.form.auto_accept(),
+            form: self.form.form(false)?,
+            max_registrations: self.form.max_registrations(),
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -26,7 +26,8 @@ fn mint() -> String {
     format!("KAIGI_LOCAL_{:016x}", SEQUENCE.fetch_add(1, Ordering::Relaxed))
 }
 
-fn acceptable(v: &str) -> bool {
+/// A client's tracking id kaigi adopts: printable ASCII, at most 128 bytes.
+pub fn acceptable(v: &str) -> bool {
     !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic())
 }
 
@@ -44,6 +45,18 @@ pub async fn middleware(State(kaigi): State<Arc<Kaigi>>, req: Request, next: Nex
     let mut response = TRACKING_ID.scope(id.clone(), next.run(req)).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("trackingid", v);
+    }
+    response
+}
+
+/// Hands the route pattern that matched (`/meetings/{meetingId}`, never the path with its ids)
+/// to the layers outside this router, in the response's extensions: the server's request
+/// metrics label REST calls with it. Unmatched paths (the fallback) carry none.
+pub async fn route_pattern(req: Request, next: Next) -> Response {
+    let pattern = req.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(req).await;
+    if let Some(pattern) = pattern {
+        response.extensions_mut().insert(pattern);
     }
     response
 }

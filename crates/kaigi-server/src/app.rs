@@ -15,9 +15,17 @@ use kaigi_xmlapi::codes::Failure;
 use kaigi_xmlapi::envelope::{encode_unreadable, MAX_REQUEST_BYTES};
 use kaigi_xmlapi::{Reply, XmlApi};
 
+use crate::metrics::{Metrics, MetricsAccess, XmlOutcome};
 use crate::state::AppState;
 
+/// The routes with `/metrics` not served (the metrics are still counted).
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
+    router_with(kaigi, Arc::new(Metrics::new(None)), MetricsAccess::Hidden)
+}
+
+/// The routes, counting into `metrics`; `/metrics` is served here as `access` says.
+pub fn router_with(kaigi: Arc<Kaigi>, metrics: Arc<Metrics>, access: MetricsAccess) -> Router {
+    let observe = crate::metrics::Observe { kaigi: kaigi.clone(), metrics: metrics.clone() };
     let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };
     let rest = kaigi_rest::router(kaigi.clone());
     Router::new()
@@ -30,8 +38,11 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/_kaigi/meetings/{key}/end", post(crate::control::end))
         // Every HTML page (and the licence report's JSON beside its page): kaigi-web.
         .merge(kaigi_web::routes(kaigi))
+        .merge(crate::metrics::route(metrics, access))
         .fallback(not_found)
         .with_state(state)
+        // Tracking id, request metrics and the one log line of every request.
+        .layer(axum::middleware::from_fn_with_state(observe, crate::metrics::layer))
 }
 
 fn xml_response(reply: Reply) -> Response {
@@ -59,7 +70,10 @@ async fn xml_service(State(state): State<AppState>, headers: HeaderMap, body: Bo
         }
     };
     let jwt = headers.get("JWTToken").and_then(|v| v.to_str().ok());
-    xml_response(state.xml.handle(raw.into(), jwt).await)
+    let (reply, observed) = state.xml.handle_observed(raw.into(), jwt).await;
+    let mut response = xml_response(reply);
+    response.extensions_mut().insert(XmlOutcome(observed));
+    response
 }
 
 async fn xml_wrong_method() -> Response {

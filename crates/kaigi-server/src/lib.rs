@@ -7,6 +7,7 @@ pub mod conn;
 pub mod control;
 pub mod demo;
 pub mod mail_delivery;
+pub mod metrics;
 pub mod state;
 pub mod webhook_delivery;
 
@@ -33,6 +34,10 @@ pub struct ServeConfig {
     pub smtp_url: Option<String>,
     /// The From address; None: `kaigi@` the public URL's host.
     pub smtp_from: Option<String>,
+    /// `GET /metrics` on the main listener needs `Authorization: Bearer` this token.
+    pub metrics_token: Option<String>,
+    /// `GET /metrics` is also served on this address of its own (the token too, when one is set).
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,9 +56,18 @@ pub enum ServeError {
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
 pub async fn open_kaigi(url: &str, public_url: &str) -> Result<Arc<Kaigi>, kaigi_store::OpenError> {
+    Ok(open_kaigi_and_store(url, public_url).await?.0)
+}
+
+/// [`open_kaigi`], and the store itself (a handle on the same pools) for its metrics.
+pub async fn open_kaigi_and_store(
+    url: &str,
+    public_url: &str,
+) -> Result<(Arc<Kaigi>, kaigi_store::SqlStore), kaigi_store::OpenError> {
     let clock: Arc<dyn kaigi_core::ports::Clock> = Arc::new(SystemClock);
     let store = kaigi_store::open(url).await?.with_read_cache_on(kaigi_store::DEFAULT_CACHE_TTL, clock.clone());
-    Ok(Arc::new(Kaigi::new(Arc::new(store), clock, Arc::new(RandomKeys), Config::new(public_url))))
+    let kaigi = Arc::new(Kaigi::new(Arc::new(store.clone()), clock, Arc::new(RandomKeys), Config::new(public_url)));
+    Ok((kaigi, store))
 }
 
 /// Runs the server until Ctrl-C or SIGTERM. `ready` is told the address it listens on (the port
@@ -63,7 +77,21 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     let listener = TcpListener::bind(config.listen).await.map_err(listen_error)?;
     let listen = listener.local_addr().map_err(listen_error)?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
-    let kaigi = open_kaigi(&config.database_url, &public_url).await?;
+    let (kaigi, store) = open_kaigi_and_store(&config.database_url, &public_url).await?;
+    let metrics = Arc::new(metrics::Metrics::new(Some(Arc::new(move || store.stats()))));
+    // The demo listens on 127.0.0.1 for trying kaigi: its metrics need no token.
+    let access = match (&config.metrics_token, config.demo) {
+        (Some(token), _) => metrics::MetricsAccess::Token(token.clone()),
+        (None, true) => metrics::MetricsAccess::Open,
+        (None, false) => metrics::MetricsAccess::Hidden,
+    };
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Listen { addr, source })?;
+            Some(listener)
+        }
+        None => None,
+    };
     if config.demo {
         demo::seed(&kaigi).await.map_err(ServeError::Demo)?;
         tracing::info!(
@@ -72,7 +100,7 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     }
     tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
     let transport = Arc::new(webhook_delivery::HttpTransport::new()?);
-    let deliveries = webhook_delivery::spawn_worker(kaigi.clone(), transport);
+    let deliveries = webhook_delivery::spawn_worker_counted(kaigi.clone(), transport, Some(metrics.clone()));
     let mailer = match &config.smtp_url {
         Some(url) => {
             let from = config.smtp_from.clone().unwrap_or_else(|| mail_delivery::default_from(&public_url));
@@ -85,11 +113,26 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
             None
         }
     };
+    let metrics_server = metrics_listener.map(|listener| {
+        let own_access = match &config.metrics_token {
+            Some(token) => metrics::MetricsAccess::Token(token.clone()),
+            None => metrics::MetricsAccess::Open,
+        };
+        if let Ok(addr) = listener.local_addr() {
+            tracing::info!(listen = %addr, "metrics are served on their own address");
+        }
+        let router = metrics::route(metrics.clone(), own_access);
+        tokio::spawn(conn::serve_with_limits(listener, router, config.limits, std::future::pending()))
+    });
     ready(listen);
-    conn::serve_with_limits(listener, app::router(kaigi), config.limits, shutdown_signal()).await;
+    let router = app::router_with(kaigi, metrics, access);
+    conn::serve_with_limits(listener, router, config.limits, shutdown_signal()).await;
     deliveries.abort();
     if let Some(mailer) = mailer {
         mailer.abort();
+    }
+    if let Some(server) = metrics_server {
+        server.abort();
     }
     Ok(())
 }

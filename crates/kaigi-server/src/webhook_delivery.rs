@@ -69,7 +69,8 @@ impl WebhookTransport for HttpTransport {
             Err(e) if e.is_timeout() => {
                 DeliveryOutcome::Failed { why: format!("no answer within {WEBHOOK_TIMEOUT_SECS} s") }
             }
-            Err(e) => DeliveryOutcome::Failed { why: format!("cannot reach the receiver: {e}") },
+            // Without the URL: a token in its query must not reach the logs or the database.
+            Err(e) => DeliveryOutcome::Failed { why: format!("cannot reach the receiver: {}", e.without_url()) },
         }
     }
 }
@@ -77,9 +78,25 @@ impl WebhookTransport for HttpTransport {
 /// Runs delivery rounds until the task is dropped: at once while there is work, then again when
 /// a change is recorded here or after a short rest.
 pub fn spawn_worker(kaigi: Arc<Kaigi>, transport: Arc<dyn WebhookTransport>) -> tokio::task::JoinHandle<()> {
+    spawn_worker_counted(kaigi, transport, None)
+}
+
+/// [`spawn_worker`], counting each round into `metrics`.
+pub fn spawn_worker_counted(
+    kaigi: Arc<Kaigi>,
+    transport: Arc<dyn WebhookTransport>,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match kaigi.deliver_webhooks(transport.clone()).await {
+            let round = kaigi.deliver_webhooks(transport.clone()).await;
+            if let Some(m) = &metrics {
+                match &round {
+                    Ok(r) => m.webhook_round(r),
+                    Err(_) => m.webhook_round_failed(),
+                }
+            }
+            match round {
                 Ok(round) if round.did_something() => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "webhook delivery round failed; trying again shortly"),

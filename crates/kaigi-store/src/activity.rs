@@ -8,6 +8,7 @@ use kaigi_core::error::StoreError;
 use kaigi_core::model::{
     AttendeeRecord, ChangeEvent, EventKind, MeetingId, Participant, ParticipantId, ParticipantRecord, Recording,
     RecordingEntry, RecordingMove, Role, SessionEnd, SessionEvent, SessionKind, SessionState, SiteId, UsageRecord,
+    WebhookEvent, WebhookResource,
 };
 use kaigi_core::ports::ActivityStore;
 use sqlx::any::AnyRow;
@@ -257,6 +258,20 @@ impl SqlStore {
             ];
             bind_all(q, values).execute(&mut *conn).await.map_err(db)?;
         }
+        // Who is still in the session now, inside this transaction: a `left` change the core
+        // built for someone who left meanwhile (and got one of their own) is not written twice.
+        let still_in: Vec<i64> = sqlx::query(
+            "SELECT id FROM participants \
+             WHERE site_id = $1 AND meeting_id = $2 AND usage_id IS NULL AND left_at IS NULL",
+        )
+        .bind(u.site_id)
+        .bind(u.meeting_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<Result<_, _>>()?;
         sqlx::query(
             "UPDATE participants SET left_at = COALESCE(left_at, $1), usage_id = $2 \
              WHERE site_id = $3 AND meeting_id = $4 AND usage_id IS NULL",
@@ -273,7 +288,16 @@ impl SqlStore {
             None => None,
         };
         insert_events(conn, &end.events, None).await?;
-        insert_changes(conn, &end.changes, None, recording).await?;
+        let changes: Vec<ChangeEvent> = end
+            .changes
+            .iter()
+            .filter(|c| {
+                let left = c.resource == WebhookResource::MeetingParticipants && c.event == WebhookEvent::Left;
+                !left || still_in.contains(&c.subject_id)
+            })
+            .cloned()
+            .collect();
+        insert_changes(conn, &changes, None, recording).await?;
         Ok(usage_id)
     }
 }

@@ -40,6 +40,13 @@ pub(crate) struct GroupCommit {
 }
 
 impl GroupCommit {
+    /// Inserts waiting for the writer task.
+    pub(crate) fn queued(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+}
+
+impl GroupCommit {
     /// Spawns the writer task, which writes through `pool` holding `write_lock` per batch.
     pub(crate) fn spawn(pool: AnyPool, write_lock: Arc<Mutex<()>>) -> Self {
         let (queue, pending) = mpsc::channel(QUEUE_CAPACITY);

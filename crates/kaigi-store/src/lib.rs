@@ -82,6 +82,24 @@ pub struct SqlStore {
     applied_at_open: Arc<[i64]>,
     /// None: every read goes to the database.
     cache: Option<Arc<ReadCache>>,
+    /// Licence decisions recorded by this process, by outcome (see [`SqlStore::stats`]).
+    decisions_recorded: Arc<license_log::DecisionCounts>,
+}
+
+/// What the store can tell about itself for `GET /metrics`, read without touching the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Open connections of the read pool, and of them idle.
+    pub read_connections: u32,
+    pub read_idle: u32,
+    /// Open connections of the write pool, and of them idle.
+    pub write_connections: u32,
+    pub write_idle: u32,
+    /// SQLite: writes waiting in the meeting-insert and licence-decision queues (0 on PostgreSQL).
+    pub write_queue: usize,
+    /// Licence decisions recorded since start, by outcome (allowed, allowed_counted,
+    /// auto_assigned, refused, violation).
+    pub license_decisions: [(&'static str, u64); 5],
 }
 
 /// Opens (and migrates) the database `url` names:
@@ -141,12 +159,27 @@ async fn finish_open(target: connect::Target, schema: Option<String>) -> Result<
         decision_writer,
         applied_at_open: Arc::from(Vec::new()),
         cache: None,
+        decisions_recorded: Arc::default(),
     };
     store.applied_at_open = migrate::run(&store).await?.into();
     Ok(store)
 }
 
 impl SqlStore {
+    /// Connections, queued writes and licence decisions, for the server's metrics.
+    pub fn stats(&self) -> StoreStats {
+        let idle = |p: &AnyPool| u32::try_from(p.num_idle()).unwrap_or(u32::MAX);
+        StoreStats {
+            read_connections: self.pool.size(),
+            read_idle: idle(&self.pool),
+            write_connections: self.write_pool.size(),
+            write_idle: idle(&self.write_pool),
+            write_queue: self.group_commit.as_ref().map_or(0, GroupCommit::queued)
+                + self.decision_writer.as_ref().map_or(0, license_log::DecisionWriter::queued),
+            license_decisions: self.decisions_recorded.snapshot(),
+        }
+    }
+
     /// Serves the lookups every request makes (site, user, licence plans) from memory for up to
     /// `ttl`; writes through this store forget what they touch at once. See `cache.rs`.
     pub fn with_read_cache(mut self, ttl: std::time::Duration) -> Self {

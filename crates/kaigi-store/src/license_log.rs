@@ -8,6 +8,8 @@
 //! recording them does not cost each booking a transaction of its own. Callers are answered once
 //! the COMMIT succeeded; when it fails, every caller of that transaction gets the error.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use async_trait::async_trait;
 use kaigi_core::error::StoreError;
 use kaigi_core::model::{ExceptionCount, HostMonth, LicenseAction, LicenseDecision, LicenseOutcome, Month, SiteId};
@@ -25,6 +27,31 @@ const MAX_CALLERS: usize = 64;
 
 type Pending = (Vec<LicenseDecision>, oneshot::Sender<Result<(), StoreError>>);
 
+/// Licence decisions this process recorded, by outcome: five counters, read by the metrics.
+#[derive(Debug, Default)]
+pub(crate) struct DecisionCounts([AtomicU64; 5]);
+
+impl DecisionCounts {
+    const NAMES: [&'static str; 5] = ["allowed", "allowed_counted", "auto_assigned", "refused", "violation"];
+
+    fn add(&self, decisions: &[LicenseDecision]) {
+        for d in decisions {
+            let i = match d.outcome {
+                LicenseOutcome::Allowed => 0,
+                LicenseOutcome::AllowedCounted => 1,
+                LicenseOutcome::AutoAssigned => 2,
+                LicenseOutcome::Refused => 3,
+                LicenseOutcome::Violation => 4,
+            };
+            self.0[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> [(&'static str, u64); 5] {
+        std::array::from_fn(|i| (Self::NAMES[i], self.0[i].load(Ordering::Relaxed)))
+    }
+}
+
 /// The queue to the SQLite decision writer, which ends when the last clone is dropped.
 #[derive(Clone)]
 pub(crate) struct DecisionWriter {
@@ -32,6 +59,11 @@ pub(crate) struct DecisionWriter {
 }
 
 impl DecisionWriter {
+    /// Callers' batches waiting for the writer task.
+    pub(crate) fn queued(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
     pub(crate) fn spawn(pool: AnyPool, write_lock: std::sync::Arc<Mutex<()>>) -> Self {
         let (queue, pending) = mpsc::channel(1024);
         tokio::spawn(write_queued(pending, pool, write_lock));
@@ -213,12 +245,17 @@ impl LicenseLogStore for SqlStore {
         if decisions.is_empty() {
             return Ok(());
         }
-        if let Some(writer) = &self.decision_writer {
-            return writer.record(decisions.to_vec()).await;
+        let recorded = if let Some(writer) = &self.decision_writer {
+            writer.record(decisions.to_vec()).await
+        } else {
+            let mut w = self.write().await?;
+            let result = insert_decisions(w.conn(), decisions, &Known::new(), Params::default).await;
+            w.finish(result).await
+        };
+        if recorded.is_ok() {
+            self.decisions_recorded.add(decisions);
         }
-        let mut w = self.write().await?;
-        let result = insert_decisions(w.conn(), decisions, &Known::new(), Params::default).await;
-        w.finish(result).await
+        recorded
     }
 
     async fn license_host_months(&self, site: SiteId, from: Month, to: Month) -> Result<Vec<HostMonth>, StoreError> {

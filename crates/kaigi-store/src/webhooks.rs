@@ -279,6 +279,14 @@ impl WebhookStore for SqlStore {
                     rows.join(", ")
                 );
                 bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
+                // A webhook deleted since the worker read the list leaves nothing behind.
+                let mut p = Params::default();
+                let hooks = p.add_list(chunk.iter().map(|(w, _)| Value::int(*w)));
+                let sql = format!(
+                    "DELETE FROM webhook_deliveries WHERE webhook_id IN ({hooks}) \
+                     AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id)"
+                );
+                bind_all(sqlx::query(&sql), p.0).execute(&mut *conn).await.map_err(db)?;
             }
             for chunk in changes.chunks(1000) {
                 let mut p = Params::default();
@@ -304,6 +312,9 @@ impl WebhookStore for SqlStore {
     ) -> Result<Vec<Vec<Delivery>>, StoreError> {
         let now = ms(now);
         let mut tx = self.write().await?;
+        // The conditions stand twice: PostgreSQL (READ COMMITTED) re-checks the outer WHERE on a
+        // row another worker leased meanwhile, not the subquery that chose it, so without them
+        // two workers could both take one webhook.
         let taken = async {
             let conn = tx.conn();
             let rows = sqlx::query(
@@ -312,6 +323,7 @@ impl WebhookStore for SqlStore {
                    AND w.retry_at <= $2 \
                    AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.delivered_at IS NULL) \
                    ORDER BY w.retry_at, w.id LIMIT $3) \
+                 AND status = 'active' AND lease_until <= $2 AND retry_at <= $2 \
                  RETURNING id",
             )
             .bind(ms(lease_until))
@@ -327,22 +339,25 @@ impl WebhookStore for SqlStore {
         if taken.is_empty() {
             return Ok(Vec::new());
         }
-        let mut p = Params::default();
-        let ids = p.add_list(taken.iter().map(|id| Value::int(*id)));
-        let per = p.add(Value::int(i64::from(per_webhook)));
+        // Each webhook's next deliveries with an index seek (webhook, change): the cost does not
+        // grow with a webhook's backlog.
         let sql = format!(
             "SELECT {cols}, d.id AS d_id, d.attempts AS d_attempts, \
-                    c.id AS c_id, c.site_id AS c_site_id, c.resource AS c_resource, c.event AS c_event, c.meeting_id AS c_meeting_id, \
-                    c.subject_id AS c_subject_id, c.actor_id AS c_actor_id, c.at AS c_at, c.facts AS c_facts \
-             FROM (SELECT id, webhook_id, change_id, attempts, \
-                          ROW_NUMBER() OVER (PARTITION BY webhook_id ORDER BY change_id) AS n \
-                   FROM webhook_deliveries WHERE delivered_at IS NULL AND webhook_id IN ({ids})) d \
+                    c.id AS c_id, c.site_id AS c_site_id, c.resource AS c_resource, c.event AS c_event, \
+                    c.meeting_id AS c_meeting_id, c.subject_id AS c_subject_id, c.actor_id AS c_actor_id, \
+                    c.at AS c_at, c.facts AS c_facts \
+             FROM (SELECT id, webhook_id, change_id, attempts FROM webhook_deliveries \
+                   WHERE webhook_id = $1 AND delivered_at IS NULL ORDER BY change_id LIMIT $2) d \
              JOIN webhooks w ON w.id = d.webhook_id \
              JOIN change_events c ON c.id = d.change_id \
-             WHERE d.n <= {per} ORDER BY d.webhook_id, d.change_id",
+             ORDER BY d.change_id",
             cols = WEBHOOK_COLUMNS.split(", ").map(|c| format!("w.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&self.pool).await.map_err(db)?;
+        let mut rows = Vec::new();
+        for id in &taken {
+            let q = sqlx::query(&sql).bind(*id).bind(i64::from(per_webhook));
+            rows.extend(q.fetch_all(&self.pool).await.map_err(db)?);
+        }
         let mut by_webhook: BTreeMap<WebhookId, Vec<Delivery>> = BTreeMap::new();
         for r in &rows {
             let w = webhook(r)?;
@@ -358,7 +373,7 @@ impl WebhookStore for SqlStore {
         }
         // A webhook taken whose deliveries went meanwhile (deleted) is let go at once.
         for id in taken.iter().filter(|id| !by_webhook.contains_key(id)) {
-            self.release_webhook(*id).await?;
+            self.release_webhook(*id, lease_until).await?;
         }
         Ok(by_webhook.into_values().collect())
     }
@@ -366,6 +381,7 @@ impl WebhookStore for SqlStore {
     async fn finish_deliveries(
         &self,
         webhook: WebhookId,
+        lease: DateTime<Utc>,
         attempts: &[Attempt],
         retry_at: Option<DateTime<Utc>>,
         webhook_status: Option<WebhookStatus>,
@@ -385,20 +401,26 @@ impl WebhookStore for SqlStore {
                         (Value::Int(None), Value::Int(None), Value::text("target not allowed by the site"))
                     }
                 };
+                // Delivered stays delivered, also when a worker that lost its lease reports later.
                 let q = sqlx::query(
-                    "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $2, delivered_at = $3, \
-                     last_status = $4, last_error = $5 WHERE id = $1 AND webhook_id = $6",
+                    "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $2, \
+                     delivered_at = COALESCE(delivered_at, $3), last_status = $4, last_error = $5 \
+                     WHERE id = $1 AND webhook_id = $6",
                 )
                 .bind(a.delivery)
                 .bind(ms(a.at));
                 bind_all(q, [delivered, status, error, Value::int(webhook)]).execute(&mut *conn).await.map_err(db)?;
             }
             let q = sqlx::query(
-                "UPDATE webhooks SET lease_until = 0, retry_at = COALESCE($2, retry_at), status = COALESCE($3, status) \
-                 WHERE id = $1",
+                "UPDATE webhooks SET lease_until = 0, retry_at = COALESCE($2, retry_at), \
+                 status = COALESCE($3, status) WHERE id = $1 AND lease_until = $4",
             )
             .bind(webhook);
-            let values = [Value::Int(retry_at.map(ms)), Value::Text(webhook_status.map(|s| s.name().to_string()))];
+            let values = [
+                Value::Int(retry_at.map(ms)),
+                Value::Text(webhook_status.map(|s| s.name().to_string())),
+                Value::int(ms(lease)),
+            ];
             bind_all(q, values).execute(&mut *conn).await.map_err(db)?;
             Ok(())
         }
@@ -406,10 +428,11 @@ impl WebhookStore for SqlStore {
         tx.finish(result).await
     }
 
-    async fn release_webhook(&self, id: WebhookId) -> Result<(), StoreError> {
+    async fn release_webhook(&self, id: WebhookId, lease: DateTime<Utc>) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        let result = sqlx::query("UPDATE webhooks SET lease_until = 0 WHERE id = $1")
+        let result = sqlx::query("UPDATE webhooks SET lease_until = 0 WHERE id = $1 AND lease_until = $2")
             .bind(id)
+            .bind(ms(lease))
             .execute(tx.conn())
             .await
             .map_err(db)

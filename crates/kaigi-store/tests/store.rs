@@ -2997,7 +2997,7 @@ async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ct
         Attempt { delivery: first.id, outcome: DeliveryOutcome::Delivered { status: 200 }, at: t(13) },
         Attempt { delivery: second.id, outcome: failed.clone(), at: t(13) },
     ];
-    s.finish_deliveries(id, &attempts, Some(t(20)), None).await.unwrap();
+    s.finish_deliveries(id, t(41), &attempts, Some(t(20)), None).await.unwrap();
     assert_eq!(s.delivery_backlog(site.id).await.unwrap(), (2, 1));
     // What was delivered is forgotten after a while, with its change; what waits is kept.
     assert_eq!(s.purge_webhook_history(t(13), 100).await.unwrap(), 0, "nothing older yet");
@@ -3009,8 +3009,12 @@ async fn deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order(ct
     assert_eq!(order, [(ids[1], 1), (ids[2], 0)], "the failed one first, then the rest");
     // A crashed worker's lease runs out; a stopped webhook is taken by nobody.
     assert_eq!(s.take_due_deliveries(t(51), t(81), 10, 10).await.unwrap().len(), 1);
+    // The crashed worker coming back late does not let the webhook go under its new holder.
+    s.finish_deliveries(id, t(50), &[], None, None).await.unwrap();
+    s.release_webhook(id, t(50)).await.unwrap();
+    assert!(s.take_due_deliveries(t(52), t(82), 10, 10).await.unwrap().is_empty(), "held by the second worker");
     let again = [Attempt { delivery: retried[0][0].id, outcome: failed, at: t(82) }];
-    s.finish_deliveries(id, &again, Some(t(82)), Some(WebhookStatus::Inactive)).await.unwrap();
+    s.finish_deliveries(id, t(81), &again, Some(t(82)), Some(WebhookStatus::Inactive)).await.unwrap();
     assert!(s.take_due_deliveries(t(90), t(120), 10, 10).await.unwrap().is_empty());
     assert_eq!(s.webhook(site.id, id).await.unwrap().unwrap().status, WebhookStatus::Inactive);
     // Deleting the webhook takes what it had yet to deliver.

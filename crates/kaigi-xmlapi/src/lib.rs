@@ -63,6 +63,15 @@ pub struct Reply {
     pub body: String,
 }
 
+/// What one XML API request came to: the operation of its first bodyContent (None when the
+/// document was unreadable or the operation unknown) and the exceptionID of its first FAILURE
+/// (None: every answer was SUCCESS). Both are from fixed lists, so they can label metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Observed {
+    pub operation: Option<&'static str>,
+    pub exception_id: Option<&'static str>,
+}
+
 pub struct XmlApi {
     kaigi: Arc<Kaigi>,
     renders: render_cache::RenderCache,
@@ -80,6 +89,11 @@ impl XmlApi {
     /// `/healthz` with it); a small one, whose decoding the parser's count limits keep well under
     /// a millisecond, is decoded in place, without the hand-over.
     pub async fn handle(&self, raw: Vec<u8>, jwt: Option<&str>) -> Reply {
+        self.handle_observed(raw, jwt).await.0
+    }
+
+    /// [`XmlApi::handle`], and what the answer was, for the server's metrics and request log.
+    pub async fn handle_observed(&self, raw: Vec<u8>, jwt: Option<&str>) -> (Reply, Observed) {
         let decoded = if raw.len() <= INLINE_DECODE_BYTES {
             envelope::decode(&raw)
         } else {
@@ -87,11 +101,22 @@ impl XmlApi {
                 .await
                 .unwrap_or_else(|e| Err(Failure::not_forwarded(format!(" the request could not be decoded: {e}"))))
         };
-        let (status, body) = match decoded {
-            Ok(request) => envelope::encode(&self.answer(&request, jwt).await),
-            Err(failure) => envelope::encode_unreadable(&failure),
+        let (status, body, observed) = match decoded {
+            Ok(request) => {
+                let answers = self.answer(&request, jwt).await;
+                let observed = Observed {
+                    operation: answers.first().and_then(|a| a.op).map(|d| d.name),
+                    exception_id: answers.iter().find_map(|a| a.outcome.as_ref().err()).map(|f| f.exception_id),
+                };
+                let (status, body) = envelope::encode(&answers);
+                (status, body, observed)
+            }
+            Err(failure) => {
+                let (status, body) = envelope::encode_unreadable(&failure);
+                (status, body, Observed { operation: None, exception_id: Some(failure.exception_id) })
+            }
         };
-        Reply { status, body }
+        (Reply { status, body }, observed)
     }
 
     async fn answer(&self, request: &Request, jwt: Option<&str>) -> Vec<Answer> {

@@ -19,8 +19,18 @@ use clap::{Args, Parser, Subcommand};
     about = "A self-hosted meeting scheduling server that speaks the Webex Meetings APIs"
 )]
 struct Cli {
+    /// Log lines on standard error: `text` (for people) or `json` (one JSON object a line, for
+    /// log collectors; every request's line carries its tracking id).
+    #[arg(long, env = "KAIGI_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Clone)]
@@ -66,6 +76,14 @@ enum Command {
         /// The From address of the mails sent (default: kaigi@ the public URL's host).
         #[arg(long, env = "KAIGI_SMTP_FROM")]
         smtp_from: Option<String>,
+        /// Serve `GET /metrics` on the main listener to `Authorization: Bearer TOKEN` (also
+        /// required on --metrics-listen when both are set). Without this nor --metrics-listen,
+        /// /metrics is not served (except with --demo).
+        #[arg(long, env = "KAIGI_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
+        /// Serve `GET /metrics` on this address of its own as well (e.g. 127.0.0.1:9100).
+        #[arg(long, env = "KAIGI_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -121,14 +139,19 @@ pub struct SecretArgs {
     pub password_file: Option<PathBuf>,
 }
 
-fn init_logging() {
+fn init_logging(format: LogFormat) {
     let level = std::env::var("KAIGI_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).init();
+    let logs = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        // Fields at the top level of each object (see docs/operations.md, "Metrics and logs").
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    init_logging(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -148,6 +171,8 @@ fn main() -> ExitCode {
                 write_timeout_secs,
                 smtp_url,
                 smtp_from,
+                metrics_token,
+                metrics_listen,
                 db,
             } => {
                 let limits = kaigi_server::conn::ConnLimits {
@@ -156,6 +181,7 @@ fn main() -> ExitCode {
                     request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
                     write_timeout: std::time::Duration::from_secs(write_timeout_secs.max(1)),
                 };
+                let metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
                 let config = kaigi_server::ServeConfig {
                     listen,
                     database_url: db.url,
@@ -164,6 +190,8 @@ fn main() -> ExitCode {
                     limits,
                     smtp_url,
                     smtp_from,
+                    metrics_token,
+                    metrics_listen,
                 };
                 // Nobody reading standard output does not stop the server.
                 let announce = |addr| {

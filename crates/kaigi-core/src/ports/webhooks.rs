@@ -50,16 +50,18 @@ pub trait WebhookStore: Send + Sync {
     ) -> Result<Vec<Vec<Delivery>>, StoreError>;
     /// Records the attempts a worker made at the webhook's deliveries (delivered, or failed), the
     /// time the webhook may be tried again and its new status when a failure stopped it, and lets
-    /// other workers take it again: one transaction.
+    /// other workers take it again — unless another worker holds it by now (its lease is no
+    /// longer `lease`): one transaction.
     async fn finish_deliveries(
         &self,
         webhook: WebhookId,
+        lease: DateTime<Utc>,
         attempts: &[Attempt],
         retry_at: Option<DateTime<Utc>>,
         webhook_status: Option<WebhookStatus>,
     ) -> Result<(), StoreError>;
-    /// Lets other workers take the webhook again.
-    async fn release_webhook(&self, id: WebhookId) -> Result<(), StoreError>;
+    /// Lets other workers take the webhook again, if it is still held with `lease`.
+    async fn release_webhook(&self, id: WebhookId, lease: DateTime<Utc>) -> Result<(), StoreError>;
     /// Forgets deliveries made before `before`, and changes fanned out before it that have no
     /// delivery left to make; at most `limit` rows of each. Returns how many rows went.
     async fn purge_webhook_history(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;

@@ -219,6 +219,12 @@ pub const WEBHOOK_TIMEOUT_SECS: u64 = 10;
 /// same one after a crash) may take it: longer than an attempt may last.
 pub const WEBHOOK_LEASE_SECS: i64 = 30;
 
+/// How long a worker keeps sending one webhook's batch before leaving the rest to its next round:
+/// with one more attempt (at most [`WEBHOOK_TIMEOUT_SECS`]) it stays inside the lease.
+pub const WEBHOOK_SEND_BUDGET_SECS: u64 = 15;
+
+const _: () = assert!(WEBHOOK_SEND_BUDGET_SECS + WEBHOOK_TIMEOUT_SECS < WEBHOOK_LEASE_SECS as u64);
+
 /// Changes fanned out, and deliveries attempted, per round of the delivery worker.
 pub const WEBHOOK_BATCH: u32 = 200;
 

@@ -127,6 +127,12 @@ pub fn target_allowed(url: &url::Url, targets: &[String]) -> bool {
 }
 
 fn address_allowed(ip: IpAddr, targets: &[String]) -> bool {
+    // An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) reaches the IPv4 host: judge it as
+    // that, so allowing a wide IPv6 network never lets loopback or link-local IPv4 through.
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
     targets.iter().filter_map(|t| parse_network(t)).any(|net| net.contains(&ip))
 }
 
@@ -170,6 +176,10 @@ pub fn check_targets(list: &[String]) -> Result<Vec<String>> {
 /// the site), and every term of its filter holds.
 pub fn matches(w: &Webhook, change: &ChangeEvent, site_url: &str) -> bool {
     if w.site_id != change.site_id || w.resource != change.resource {
+        return false;
+    }
+    // A webhook hears of what happens after it was made.
+    if change.at < w.created_at {
         return false;
     }
     if w.event != WebhookEvent::All && w.event != change.event {
@@ -245,6 +255,10 @@ mod tests {
         assert!(!allowed("http://user:pw@127.0.0.1/", &demo));
         assert!(!allowed("ftp://127.0.0.1/", &demo));
         assert!(!allowed("http://127.0.0.1/", &[]));
+        // IPv4 written as IPv6 is judged as the IPv4 address it reaches.
+        assert!(!allowed("http://[::ffff:127.0.0.1]/", &["::/0"]));
+        assert!(!allowed("http://[::ffff:169.254.169.254]/", &["::/0"]));
+        assert!(allowed("http://[::ffff:127.0.0.1]/", &["127.0.0.0/8"]));
     }
 
     #[test]

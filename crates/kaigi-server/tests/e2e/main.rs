@@ -11,6 +11,7 @@ mod demo;
 mod license_report;
 mod lifecycle;
 mod mail;
+mod metrics;
 mod rest_auth;
 mod rest_examples;
 mod rest_fidelity;

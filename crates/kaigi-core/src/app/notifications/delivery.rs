@@ -16,6 +16,7 @@ use crate::model::{Attempt, Delivery, DeliveryOutcome, Site, SiteId, Webhook, We
 use crate::ports::WebhookTransport;
 use crate::rules::limits::{
     WEBHOOK_BATCH, WEBHOOK_KEEP_DAYS, WEBHOOK_LEASE_SECS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_PURGE_BATCH,
+    WEBHOOK_SEND_BUDGET_SECS,
 };
 use crate::rules::webhooks::{matches, retry_delay, target_allowed};
 use crate::Kaigi;
@@ -68,8 +69,15 @@ impl Kaigi {
             let allowed = url::Url::parse(&first.webhook.target_url).is_ok_and(|u| target_allowed(&u, &targets));
             let transport = transport.clone();
             tasks.spawn(async move {
+                // The lease must outlast the batch: after half of it, what is left waits for the
+                // next round (one attempt more can take at most the attempt timeout).
+                let started = tokio::time::Instant::now();
+                let budget = std::time::Duration::from_secs(WEBHOOK_SEND_BUDGET_SECS);
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for d in batch {
+                    if !outcomes.is_empty() && started.elapsed() > budget {
+                        break;
+                    }
                     let outcome =
                         if allowed { transport.deliver(&d, &site_url).await } else { DeliveryOutcome::Refused };
                     let stop = !matches!(outcome, DeliveryOutcome::Delivered { .. });
@@ -95,7 +103,7 @@ impl Kaigi {
             };
             let attempts: Vec<Attempt> =
                 outcomes.into_iter().map(|(d, outcome)| Attempt { delivery: d.id, outcome, at: now }).collect();
-            self.store.finish_deliveries(webhook, &attempts, retry_at, status).await?;
+            self.store.finish_deliveries(webhook, lease, &attempts, retry_at, status).await?;
         }
         Ok(round)
     }
@@ -142,6 +150,16 @@ impl Kaigi {
         Ok(purged)
     }
 
+    /// Whether the webhook's maker may still hear what it asks for: an active person, and for a
+    /// site-wide webhook still a site administrator. A webhook whose maker lost that hears nothing.
+    async fn still_owned(&self, w: &Webhook) -> Result<bool> {
+        let maker = self.store.user_by_id(w.site_id, w.created_by).await?;
+        Ok(maker.is_some_and(|u| {
+            u.active == crate::model::ActiveState::Activated
+                && (w.owned_by != crate::model::WebhookOwner::Org || u.privileges.site_admin)
+        }))
+    }
+
     /// Fans the oldest changes not yet fanned out to the webhooks they match.
     async fn fan_out_changes(&self) -> Result<DeliveryRound> {
         let changes = self.store.unsent_changes(WEBHOOK_BATCH).await?;
@@ -157,15 +175,16 @@ impl Kaigi {
                     None => String::new(),
                 };
                 let site_url = site_url.split_once("://").map_or(site_url.clone(), |(_, rest)| rest.to_string());
-                slot.insert((self.store.webhooks_of_site(c.site_id).await?, site_url));
+                let mut hooks = Vec::new();
+                for w in self.store.webhooks_of_site(c.site_id).await? {
+                    if w.status == WebhookStatus::Active && self.still_owned(&w).await? {
+                        hooks.push(w);
+                    }
+                }
+                slot.insert((hooks, site_url));
             }
             let (hooks, site_url) = &webhooks[&c.site_id];
-            pairs.extend(
-                hooks
-                    .iter()
-                    .filter(|w| w.status == WebhookStatus::Active && matches(w, c, site_url))
-                    .map(|w| (w.id, c.id)),
-            );
+            pairs.extend(hooks.iter().filter(|w| matches(w, c, site_url)).map(|w| (w.id, c.id)));
         }
         let ids: Vec<i64> = changes.iter().map(|c| c.id).collect();
         self.store.fan_out(&ids, &pairs, self.now()).await?;

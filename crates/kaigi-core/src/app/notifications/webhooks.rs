@@ -43,10 +43,12 @@ fn may_see_webhooks(who: &TokenCaller) -> Result<()> {
     }
 }
 
-/// Whether `w` is the caller's to see and change: one they made, or a site-wide one when they
-/// administer the site.
+/// Whether `w` is the caller's to see and change: one they made with the same application, or a
+/// site-wide one of that application when they administer the site.
 fn is_theirs(who: &TokenCaller, w: &Webhook) -> bool {
     w.site_id == who.caller.site.id
+        // A webhook is its application's: another integration of the same person sees none of it.
+        && w.app_client_id == who.client_id
         && (w.created_by == who.user().id || (w.owned_by == WebhookOwner::Org && who.user().privileges.site_admin))
 }
 
