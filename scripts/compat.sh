@@ -2,8 +2,8 @@
 # Runs the real, unmodified Webex Python SDKs from PyPI (and the OpenAPI contract checks) against
 # a live kaigi: builds the binary, starts `kaigi serve --demo` on a free loopback port with a
 # throw-away SQLite file, mints bearer tokens with `kaigi token create`, registers an OAuth
-# integration and a Service App with `kaigi integration create`, runs pytest in compat/, stops the
-# server. Exits non-zero when anything fails.
+# integration and a Service App with `kaigi integration create`, starts aiosmtpd for its mail
+# (`--smtp-url`), runs pytest in compat/, stops both. Exits non-zero when anything fails.
 #
 #   bash scripts/compat.sh                 # everything
 #   bash scripts/compat.sh -k wxc          # extra arguments go to pytest
@@ -34,11 +34,16 @@ fi
 
 work=$(mktemp -d)
 server_pid=
+smtp_pid=
 stop() {
   [[ -n ${KAIGI_COMPAT_LOG:-} && -f $work/server.log ]] && cp "$work/server.log" "$KAIGI_COMPAT_LOG"
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -n $smtp_pid ]] && kill -0 "$smtp_pid" 2>/dev/null; then
+    kill "$smtp_pid" 2>/dev/null || true
+    wait "$smtp_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
 }
@@ -49,8 +54,27 @@ port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 url=http://127.0.0.1:$port
 db=$work/kaigi.db
 
+# A real SMTP server for kaigi's mail (test_mail.py): aiosmtpd on another free port, writing each
+# message it takes to a Maildir the tests read.
+smtp_port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export KAIGI_COMPAT_MAILDIR=$work/maildir
+"$venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$KAIGI_COMPAT_MAILDIR" \
+  >"$work/smtp.log" 2>&1 &
+smtp_pid=$!
+"$venv/bin/python" - "$smtp_port" <<'PY' || { echo "compat: aiosmtpd did not listen; its log:" >&2; cat "$work/smtp.log" >&2; exit 1; }
+import socket, sys, time
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+
 KAIGI_LOG=${KAIGI_LOG:-warn} "$KAIGI_BIN" serve --demo --listen "127.0.0.1:$port" --public-url "$url" \
-  --database "$db" >"$work/server.log" 2>&1 &
+  --database "$db" --smtp-url "smtp://127.0.0.1:$smtp_port" >"$work/server.log" 2>&1 &
 server_pid=$!
 
 # Poll /healthz until it answers 200, the server exits, or 120 s pass (a debug build seeds the

@@ -6,6 +6,7 @@ pub mod app;
 pub mod conn;
 pub mod control;
 pub mod demo;
+pub mod mail_delivery;
 pub mod metrics;
 pub mod state;
 pub mod testctl;
@@ -30,6 +31,10 @@ pub struct ServeConfig {
     pub demo: bool,
     /// Connection limits (see [`conn::ConnLimits`]).
     pub limits: conn::ConnLimits,
+    /// Where mail goes (see [`mail_delivery::SmtpTransport`]); None: mails stay in the outbox.
+    pub smtp_url: Option<String>,
+    /// The From address; None: `kaigi@` the public URL's host.
+    pub smtp_from: Option<String>,
     /// `GET /metrics` on the main listener needs `Authorization: Bearer` this token.
     pub metrics_token: Option<String>,
     /// `GET /metrics` is also served on this address of its own (the token too, when one is set).
@@ -50,6 +55,8 @@ pub enum ServeError {
     Demo(kaigi_core::Error),
     #[error("cannot make the webhook client: {0}")]
     WebhookClient(#[from] reqwest::Error),
+    #[error("{0}")]
+    Smtp(#[from] mail_delivery::SmtpConfigError),
 }
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
@@ -126,6 +133,18 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
     let transport = Arc::new(webhook_delivery::HttpTransport::new()?);
     let deliveries = webhook_delivery::spawn_worker_counted(kaigi.clone(), transport, Some(metrics.clone()));
+    let mailer = match &config.smtp_url {
+        Some(url) => {
+            let from = config.smtp_from.clone().unwrap_or_else(|| mail_delivery::default_from(&public_url));
+            let smtp = mail_delivery::SmtpTransport::new(url, &from)?;
+            tracing::info!(server = smtp.server(), from = %smtp.from(), "sending mail by SMTP");
+            Some(mail_delivery::spawn_worker(kaigi.clone(), Arc::new(smtp)))
+        }
+        None => {
+            tracing::info!("no --smtp-url: mails are kept in the outbox and not sent");
+            None
+        }
+    };
     let metrics_server = metrics_listener.map(|listener| {
         let own_access = match &config.metrics_token {
             Some(token) => metrics::MetricsAccess::Token(token.clone()),
@@ -141,6 +160,9 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     let router = app::router_with(kaigi, metrics, access, controls);
     conn::serve_with_limits(listener, router, config.limits, shutdown_signal()).await;
     deliveries.abort();
+    if let Some(mailer) = mailer {
+        mailer.abort();
+    }
     if let Some(server) = metrics_server {
         server.abort();
     }

@@ -282,6 +282,7 @@ on_both_engines!(
     deliveries_are_fanned_out_once_taken_by_one_worker_and_kept_in_order,
     a_snapshot_restores_every_table_and_the_cache_forgets,
     the_outbox_is_emptied,
+    mails_are_taken_by_one_worker_and_keep_their_delivery_state,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -1244,6 +1245,85 @@ async fn a_meeting_write_from_a_stale_copy_is_refused(ctx: Ctx) {
     assert!(matches!(r, Err(StoreError::Missing)), "{r:?}");
 }
 
+async fn mails_are_taken_by_one_worker_and_keep_their_delivery_state(ctx: Ctx) {
+    use kaigi_core::model::{MailAttachment, MailState, MailStep};
+    use kaigi_core::ports::MailStore;
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let ics = MailAttachment {
+        filename: "123.ics".into(),
+        content_type: "text/calendar; charset=utf-8; method=REQUEST".into(),
+        content: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
+    };
+    let mails: Vec<Mail> = (0..6)
+        .map(|i| {
+            let m = welcome(site.id, &format!("p{i}@example.com"), t(1));
+            if i == 0 {
+                Mail { attachment: Some(ics.clone()), ..m }
+            } else {
+                m
+            }
+        })
+        .collect();
+    s.insert_user(&person(site.id, "p", "", ""), NO_SEAT, &mails).await.expect("queue");
+    let queued = s.outbox(Some(site.id), 10).await.expect("outbox");
+    assert!(queued.iter().all(|m| m.delivery == Default::default()), "{queued:?}");
+    assert_eq!(queued.iter().filter(|m| m.attachment.as_ref() == Some(&ics)).count(), 1);
+
+    // Two instances taking at once never take one mail twice.
+    let other = ctx.reopen().await;
+    let (a, b) = tokio::join!(s.take_due_mails(t(2), t(32), 4), other.take_due_mails(t(2), t(32), 4));
+    let (a, b) = (a.expect("take a"), b.expect("take b"));
+    let mut ids: Vec<i64> = a.iter().chain(&b).map(|m| m.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((ids.len(), a.len() + b.len()), (6, 6), "{a:?} {b:?}");
+    assert!(s.take_due_mails(t(3), t(33), 10).await.expect("take").is_empty(), "all are held");
+    other.close().await;
+
+    let mut taken: Vec<Mail> = a.into_iter().chain(b).collect();
+    taken.sort_by_key(|m| m.id);
+    assert_eq!(taken[0].attachment.as_ref(), Some(&ics));
+    let retry = MailStep::Retry { at: t(100), why: "451 try later".into() };
+    let finish = |id: i64, attempted: bool, step: MailStep| async move {
+        s.finish_mail(id, t(32), t(5), attempted, &step).await.expect("finish")
+    };
+    assert!(finish(taken[0].id, true, MailStep::Sent).await);
+    assert!(finish(taken[1].id, true, retry.clone()).await);
+    assert!(finish(taken[2].id, true, MailStep::Failed { why: "550 no such user".into() }).await);
+    assert!(finish(taken[3].id, false, MailStep::Failed { why: "too old".into() }).await);
+    // A mail finished twice keeps its first outcome; a worker that no longer holds a mail (its
+    // lease ran out and another took it) writes nothing.
+    assert!(!finish(taken[0].id, true, retry.clone()).await);
+    assert!(!s.finish_mail(taken[4].id, t(20), t(5), true, &MailStep::Sent).await.expect("not held"));
+
+    let state = |id: i64| async move {
+        s.outbox(Some(site.id), 10).await.expect("outbox").into_iter().find(|m| m.id == id).expect("mail").delivery
+    };
+    let sent = state(taken[0].id).await;
+    assert_eq!((sent.state, sent.attempts, sent.done_at, sent.last_error), (MailState::Sent, 1, Some(t(5)), None));
+    let waiting = state(taken[1].id).await;
+    assert_eq!((waiting.state, waiting.attempts), (MailState::Pending, 1));
+    assert_eq!((waiting.last_attempt_at, waiting.last_error.as_deref()), (Some(t(5)), Some("451 try later")));
+    let failed = state(taken[2].id).await;
+    assert_eq!(
+        (failed.state, failed.done_at, failed.last_error.as_deref()),
+        (MailState::Failed, Some(t(5)), Some("550 no such user"))
+    );
+    let old = state(taken[3].id).await;
+    assert_eq!((old.state, old.attempts, old.last_attempt_at), (MailState::Failed, 0, None));
+
+    // The two left unfinished are taken again once their lease ran out (a crashed worker); the
+    // retried one once its time came.
+    assert!(s.take_due_mails(t(31), t(61), 10).await.expect("take").is_empty());
+    let again: Vec<i64> = s.take_due_mails(t(33), t(200), 10).await.expect("take").iter().map(|m| m.id).collect();
+    assert_eq!(again, [taken[4].id, taken[5].id]);
+    assert!(!s.finish_mail(taken[4].id, t(32), t(40), true, &MailStep::Sent).await.expect("late worker"));
+    assert_eq!(state(taken[4].id).await.state, MailState::Pending, "the late worker's outcome is not kept");
+    let due = s.take_due_mails(t(100), t(130), 10).await.expect("take");
+    assert_eq!(due.iter().map(|m| (m.id, m.delivery.attempts)).collect::<Vec<_>>(), [(taken[1].id, 1)]);
+}
+
 async fn outbox_is_newest_first(ctx: Ctx) {
     let s = &ctx.store;
     let a = new_site(s, "a").await;
@@ -1283,11 +1363,14 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 }
 
 async fn reopening_applies_no_migration(ctx: Ctx) {
-    assert_eq!(ctx.store.migrations_applied_at_open(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]);
+    assert_eq!(
+        ctx.store.migrations_applied_at_open(),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]
+    );
     let recorded = ctx.store.migrations().await.expect("migrations");
     assert_eq!(
         recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]
     );
     let site = new_site(&ctx.store, "acme").await;
 
@@ -1304,7 +1387,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2676,7 +2759,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]);
     again.close().await;
 }
 

@@ -68,6 +68,14 @@ enum Command {
         /// Seconds a client may take no bytes of an answer before the connection is closed.
         #[arg(long, env = "KAIGI_WRITE_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_WRITE_TIMEOUT.as_secs())]
         write_timeout_secs: u64,
+        /// Send mail through this SMTP server: smtp://HOST:PORT (no TLS), smtp://HOST:PORT?tls=required
+        /// (STARTTLS), smtps://HOST:PORT (TLS); USER:PASS@ before the host to authenticate. Without
+        /// it, mails are kept in the outbox and not sent.
+        #[arg(long, env = "KAIGI_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The From address of the mails sent (default: kaigi@ the public URL's host).
+        #[arg(long, env = "KAIGI_SMTP_FROM")]
+        smtp_from: Option<String>,
         /// Serve `GET /metrics` on the main listener to `Authorization: Bearer TOKEN` (also
         /// required on --metrics-listen when both are set). Without this nor --metrics-listen,
         /// /metrics is not served (except with --demo).
@@ -168,6 +176,8 @@ fn main() -> ExitCode {
                 header_timeout_secs,
                 request_timeout_secs,
                 write_timeout_secs,
+                smtp_url,
+                smtp_from,
                 metrics_token,
                 metrics_listen,
                 test_controls,
@@ -187,6 +197,8 @@ fn main() -> ExitCode {
                     public_url,
                     demo,
                     limits,
+                    smtp_url,
+                    smtp_from,
                     metrics_token,
                     metrics_listen,
                     test_controls,

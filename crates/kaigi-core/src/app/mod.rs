@@ -10,7 +10,7 @@ mod people;
 mod scheduling;
 mod sessions;
 
-pub use notifications::DeliveryRound;
+pub use notifications::{DeliveryRound, MailRound};
 
 use crate::ports::Clock;
 use crate::ports::KeyGen;

@@ -55,6 +55,82 @@ pub struct Mail {
     /// BCP 47 tag of the language the mail is written in.
     pub language: String,
     pub created_at: DateTime<Utc>,
+    /// A file sent with the mail (the invitation's .ics), if any.
+    pub attachment: Option<MailAttachment>,
+    /// How far its delivery got (kept by the outbox; a new mail is pending).
+    pub delivery: MailDelivery,
+}
+
+/// A text file attached to a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAttachment {
+    pub filename: String,
+    /// Its MIME type with parameters, e.g. `text/calendar; charset=utf-8; method=REQUEST`.
+    pub content_type: String,
+    pub content: String,
+}
+
+/// Where a mail stands in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MailState {
+    /// Not sent yet (never tried, or waiting for its next attempt).
+    #[default]
+    Pending,
+    /// The SMTP server took it.
+    Sent,
+    /// Given up: refused for good, too many attempts, or too old to send.
+    Failed,
+}
+
+impl MailState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailState::Pending => "pending",
+            MailState::Sent => "sent",
+            MailState::Failed => "failed",
+        }
+    }
+}
+
+/// A mail's delivery state as the outbox keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailDelivery {
+    pub state: MailState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the SMTP server took it (state Sent), or when it was given up (state Failed).
+    pub done_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The last attempt's error, as the server or the connection told it.
+    pub last_error: Option<String>,
+}
+
+/// What one attempt to hand a mail to the SMTP server gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    Sent,
+    /// Worth trying again later: a 4xx answer, a connection or TLS failure, a timeout.
+    Transient {
+        why: String,
+    },
+    /// Refused for good: a 5xx answer, an address that is not one.
+    Permanent {
+        why: String,
+    },
+}
+
+/// What the outbox records after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailStep {
+    Sent,
+    /// Try again at `at`.
+    Retry {
+        at: DateTime<Utc>,
+        why: String,
+    },
+    Failed {
+        why: String,
+    },
 }
 
 /// One occurrence of a series as changed on its own: what its mails tell.

@@ -246,3 +246,24 @@ pub const MAX_SCHEDULE_START_CODES: usize = 5;
 pub const MAX_PASSWORD_CRITERION: u32 = 12;
 /// Most passwords on the site's list of disallowed meeting passwords.
 pub const MAX_DISALLOWED_PASSWORDS: usize = 100;
+
+/// Attempts at one mail before it is marked failed (a 5xx answer fails it at once).
+pub const MAIL_MAX_ATTEMPTS: u32 = 8;
+/// The wait after a mail's first failed attempt; it doubles after each further failure, up to
+/// [`MAIL_MAX_RETRY_SECS`] (30 s, 1, 2, 4, 8, 16, 30 min: the 8th attempt comes about an hour
+/// after the first).
+pub const MAIL_FIRST_RETRY_SECS: i64 = 30;
+pub const MAIL_MAX_RETRY_SECS: i64 = 1_800;
+/// A mail not sent this long after it was written is marked failed instead of sent late (mails
+/// queued while no SMTP server was configured are not all sent at once when one is).
+pub const MAIL_MAX_AGE_HOURS: i64 = 24;
+/// How long a worker holds the mails it took (other instances leave them alone meanwhile); a
+/// crashed worker's mails are taken again after it. Longer than a batch's SMTP attempts take.
+pub const MAIL_LEASE_SECS: i64 = 300;
+/// Mails taken in one round, sent [`MAIL_PARALLEL`] at a time: a round ends within the lease
+/// even when every attempt times out (16 / 4 × 60 s < 300 s).
+pub const MAIL_BATCH: u32 = 16;
+/// Mails one worker hands to the SMTP server at the same time.
+pub const MAIL_PARALLEL: usize = 4;
+/// Seconds one SMTP attempt may take (connect, TLS, the whole dialogue).
+pub const MAIL_TIMEOUT_SECS: u64 = 60;

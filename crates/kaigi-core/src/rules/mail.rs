@@ -3,7 +3,14 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{language, Mail, MailKind, OccurrenceChange, SiteId, User};
+use chrono::Duration;
+
+use crate::model::{
+    language, CalendarEntry, Mail, MailAttachment, MailDelivery, MailKind, MailOutcome, MailStep, OccurrenceChange,
+    SiteId, User,
+};
+use crate::rules::ical;
+use crate::rules::limits::{MAIL_FIRST_RETRY_SECS, MAIL_MAX_AGE_HOURS, MAIL_MAX_ATTEMPTS, MAIL_MAX_RETRY_SECS};
 use crate::rules::mail::language::Language;
 
 /// Greeting and sign-in line of the welcome mail, per language.
@@ -63,6 +70,8 @@ pub fn welcome(user: &User, site_url: &str, html: bool, now: DateTime<Utc>) -> M
         html,
         language: lang.tag.to_string(),
         created_at: now,
+        attachment: None,
+        delivery: MailDelivery::default(),
     }
 }
 
@@ -89,6 +98,8 @@ pub fn email_change_confirmation(
         html: false,
         language: lang.tag.to_string(),
         created_at: now,
+        attachment: None,
+        delivery: MailDelivery::default(),
     }
 }
 
@@ -111,13 +122,42 @@ pub fn attendee_mail(
         html: false,
         language: "en-US".to_string(),
         created_at: now,
+        attachment: None,
+        delivery: MailDelivery::default(),
     }
 }
 
-/// The invitation an attendee gets when added with `emailInvitations` TRUE.
-pub fn invitation(site_id: SiteId, to: &str, name: &str, meeting: &str, join_url: &str, now: DateTime<Utc>) -> Mail {
-    let body = format!("Hello {name},\n\nYou are invited to \"{meeting}\".\nJoin here when it starts:\n\n{join_url}\n");
-    attendee_mail(site_id, MailKind::Invitation, to, format!("Invitation: {meeting}"), body, now)
+/// The meeting's iCalendar file (the attendees' one, as served behind `iCalendarURL`) to attach
+/// to a mail, named after the meeting number.
+pub fn calendar_attachment(entry: &CalendarEntry) -> MailAttachment {
+    let method = if entry.meeting.deleted_at.is_some() { "CANCEL" } else { "REQUEST" };
+    MailAttachment {
+        filename: format!("{}.ics", entry.meeting.meeting_key),
+        content_type: format!("text/calendar; charset=utf-8; method={method}"),
+        content: ical::render(entry, &entry.host.display_name()),
+    }
+}
+
+/// The invitation an attendee gets when added with `emailInvitations` TRUE, with the meeting's
+/// calendar file attached.
+pub fn invitation(
+    site_id: SiteId,
+    to: &str,
+    name: &str,
+    meeting: &str,
+    join_url: &str,
+    ics: MailAttachment,
+    now: DateTime<Utc>,
+) -> Mail {
+    let body = format!(
+        "Hello {name},\n\nYou are invited to \"{meeting}\".\nJoin here when it starts:\n\n{join_url}\n\n\
+         The attached {file} adds it to your calendar.\n",
+        file = ics.filename
+    );
+    Mail {
+        attachment: Some(ics),
+        ..attendee_mail(site_id, MailKind::Invitation, to, format!("Invitation: {meeting}"), body, now)
+    }
 }
 
 /// Confirms a registration; `pending` when the host still has to approve it.
@@ -178,9 +218,51 @@ pub fn occurrence_cancelled(
     attendee_mail(site_id, MailKind::OccurrenceCancelled, to, format!("Cancelled: {meeting}"), body, now)
 }
 
+/// The wait before the next attempt after `attempts` failed ones: 30 s, doubling, at most 30 min.
+pub fn retry_delay(attempts: u32) -> Duration {
+    let exp = attempts.saturating_sub(1).min(20);
+    Duration::seconds((MAIL_FIRST_RETRY_SECS << exp).min(MAIL_MAX_RETRY_SECS))
+}
+
+/// Whether a pending mail written at `created_at` is too old to be sent at `now`.
+pub fn too_old(created_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - created_at > Duration::hours(MAIL_MAX_AGE_HOURS)
+}
+
+/// What the outbox records after an attempt, the mail's `attempts` before it counted: sent; a
+/// transient failure retried with backoff until [`MAIL_MAX_ATTEMPTS`]; a permanent one failed.
+pub fn after_attempt(attempts: u32, outcome: &MailOutcome, now: DateTime<Utc>) -> MailStep {
+    let attempts = attempts.saturating_add(1);
+    match outcome {
+        MailOutcome::Sent => MailStep::Sent,
+        MailOutcome::Permanent { why } => MailStep::Failed { why: why.clone() },
+        MailOutcome::Transient { why } if attempts >= MAIL_MAX_ATTEMPTS => {
+            MailStep::Failed { why: format!("{why} (gave up after {attempts} attempts)") }
+        }
+        MailOutcome::Transient { why } => MailStep::Retry { at: now + retry_delay(attempts), why: why.clone() },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_back_off_then_give_up() {
+        let now = DateTime::from_timestamp(0, 0).unwrap();
+        let delays: Vec<i64> = (1..=8).map(|n| retry_delay(n).num_seconds()).collect();
+        assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1800, 1800]);
+        let busy = MailOutcome::Transient { why: "451 busy".into() };
+        assert_eq!(
+            after_attempt(0, &busy, now),
+            MailStep::Retry { at: now + Duration::seconds(30), why: "451 busy".into() }
+        );
+        assert!(matches!(after_attempt(MAIL_MAX_ATTEMPTS - 1, &busy, now), MailStep::Failed { .. }));
+        let no = MailOutcome::Permanent { why: "550 no such user".into() };
+        assert_eq!(after_attempt(0, &no, now), MailStep::Failed { why: "550 no such user".into() });
+        assert_eq!(after_attempt(3, &MailOutcome::Sent, now), MailStep::Sent);
+        assert!(!too_old(now, now + Duration::hours(24)) && too_old(now, now + Duration::hours(25)));
+    }
 
     #[test]
     fn welcome_speaks_the_asked_language() {

@@ -2,6 +2,7 @@
 //! a store or a random source; use cases pass those in.
 
 pub mod credentials;
+pub mod ical;
 pub mod licence;
 pub mod licence_report;
 pub mod limits;

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod smtp_sink;
 mod support;
 mod test_controls;
 
@@ -10,6 +11,7 @@ mod book;
 mod demo;
 mod license_report;
 mod lifecycle;
+mod mail;
 mod metrics;
 mod rest_auth;
 mod rest_examples;

@@ -106,7 +106,10 @@ impl Kaigi {
             let name = if name.is_empty() { email.clone() } else { name };
             if p.email_invitations {
                 let join = self.meeting_links(&caller.site, &m).join;
-                mails.push(mail::invitation(caller.site.id, &email, &name, &m.name, &join, now));
+                // The attendee's calendar file (as served behind iCalendarURL) goes with it.
+                let entry = self.calendar_of(&caller.site, m.clone(), false).await?;
+                let ics = mail::calendar_attachment(&entry);
+                mails.push(mail::invitation(caller.site.id, &email, &name, &m.name, &join, ics, now));
             }
             if register {
                 let pending = status == AttendeeStatus::Pending;

@@ -3,6 +3,8 @@
 
 pub(crate) mod changes;
 mod delivery;
+mod mail;
 mod webhooks;
 
 pub use delivery::DeliveryRound;
+pub use mail::MailRound;

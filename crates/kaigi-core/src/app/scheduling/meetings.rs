@@ -706,6 +706,12 @@ impl Kaigi {
         let token = token.trim().strip_prefix('m').unwrap_or(token.trim()).to_ascii_lowercase();
         let meeting =
             self.store.meeting_by_calendar_token(site.id, &token).await?.ok_or(Error::NotFound(Entity::Meeting))?;
+        let for_host = meeting.host_token == token;
+        self.calendar_of(&site, meeting, for_host).await
+    }
+
+    /// The meeting's calendar entry: its host, its occurrence starts (up to 100) and its links.
+    pub(crate) async fn calendar_of(&self, site: &Site, meeting: Meeting, for_host: bool) -> Result<CalendarEntry> {
         let host = self.store.user_by_id(site.id, meeting.host_id).await?.ok_or(Error::NotFound(Entity::User))?;
         let zone = timezone::by_id(meeting.time_zone_id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)]);
         let starts = recurrence::starts_between(
@@ -716,7 +722,7 @@ impl Kaigi {
             DateTime::<Utc>::MAX_UTC,
             100,
         );
-        let links = self.meeting_links(&site, &meeting);
-        Ok(CalendarEntry { for_host: meeting.host_token == token, meeting, host, starts, links })
+        let links = self.meeting_links(site, &meeting);
+        Ok(CalendarEntry { for_host, meeting, host, starts, links })
     }
 }
