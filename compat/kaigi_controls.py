@@ -56,6 +56,11 @@ class KaigiControls:
     def reset(self):
         return self._call("POST", "/reset")
 
+    def load_fixture(self, fixture):
+        """Replaces the fixture's world with `fixture` (a dict, as docs/examples/fixture.json);
+        reset returns to it from then on. Answers {"sites": n, "users": n, "meetings": n}."""
+        return self._call("POST", "/fixture", json=fixture)
+
     def snapshot(self, name):
         return self._call("POST", "/snapshots", expect=201, json={"name": name})
 

@@ -23,6 +23,7 @@ def test_a_429_is_retried_and_journaled(server, kaigi_faults, kaigi_journal, kai
     posts = kaigi_journal.journal(api="rest", operation="POST /v1/meetings")
     assert [e["status"] for e in posts] == [429, 200]
     assert posts[0]["faulted"] is True
+    assert posts[1]["user"], "the token's user is journaled"
     assert kaigi_faults.faults()[0]["faulted"] == 1
 
     # Past its end: the meeting is no longer upcoming.
@@ -53,3 +54,18 @@ def test_outbox_lists_mails_with_links(kaigi_outbox):
     assert kaigi_outbox.outbox() == []
     for mail in kaigi_outbox.outbox():
         assert isinstance(mail["links"], list)
+
+
+def test_a_posted_fixture_loads_a_world(kaigi_reset):
+    loaded = kaigi_reset.load_fixture({"sites": [{
+        "name": "pytest_world", "licensePlan": {"kind": "namedUser", "seats": 1},
+        "users": [{"webExId": "solo", "email": "solo@world.example", "password": "solo-pass-1", "host": True}],
+        "meetings": [{"host": "solo", "title": "Planned", "startIn": "P1D", "durationMinutes": 30}],
+    }]})
+    assert loaded == {"sites": 1, "users": 1, "meetings": 1}
+    # The seat is taken: a second host breaks the plan's rule, named, and nothing changes.
+    r = kaigi_reset.http.post(kaigi_reset.url + "/fixture", timeout=30, json={"sites": [{
+        "name": "pytest_full", "licensePlan": {"kind": "namedUser", "seats": 1},
+        "users": [{"webExId": f"h{i}", "email": f"h{i}@full.example", "password": "h-pass-123", "host": True}
+                  for i in range(2)]}]})
+    assert r.status_code == 422 and "users[1] (h1)" in r.json()["message"], r.text

@@ -14,6 +14,24 @@ use crate::RestState;
 /// The authenticated caller of a request.
 pub struct Auth(pub TokenCaller);
 
+/// A slot a layer in front of the REST API may put in a request's extensions: once the bearer
+/// token is checked, the REST face writes the caller's webExId in it (the test controls'
+/// journal names the REST caller so, without checking the token twice). Nothing of it leaves
+/// the server.
+#[derive(Clone, Default)]
+pub struct CallerNote(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl CallerNote {
+    fn set(&self, webex_id: &str) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(webex_id.to_string());
+    }
+
+    /// The webExId the token named, if the request got as far as a token check that passed.
+    pub fn take(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
 impl FromRequestParts<RestState> for Auth {
     type Rejection = RestError;
 
@@ -27,7 +45,12 @@ impl FromRequestParts<RestState> for Auth {
             _ => return Err(Refusal::NotBearer.into()),
         };
         match state.kaigi.authenticate_bearer(token).await {
-            Ok(caller) => Ok(Auth(caller)),
+            Ok(caller) => {
+                if let (Some(note), Some(user)) = (parts.extensions.get::<CallerNote>(), caller.caller.user()) {
+                    note.set(&user.webex_id);
+                }
+                Ok(Auth(caller))
+            }
             Err(e) => Err(rest_error(state, e)),
         }
     }

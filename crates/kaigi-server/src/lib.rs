@@ -6,6 +6,7 @@ pub mod app;
 pub mod conn;
 pub mod control;
 pub mod demo;
+pub mod fixture;
 pub mod mail_delivery;
 pub mod metrics;
 pub mod state;
@@ -43,6 +44,8 @@ pub struct ServeConfig {
     pub test_controls: bool,
     /// Requests the controls' journal keeps.
     pub journal_size: usize,
+    /// A fixture file (a described world) loaded at start; see [`fixture`].
+    pub fixture: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +56,8 @@ pub enum ServeError {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("seeding the demo site or keeping the seeded state failed: {0}")]
     Demo(kaigi_core::Error),
+    #[error("{0}")]
+    Fixture(#[from] fixture::FixtureError),
     #[error("cannot make the webhook client: {0}")]
     WebhookClient(#[from] reqwest::Error),
     #[error("{0}")]
@@ -88,7 +93,8 @@ pub async fn open_kaigi_with_controls(
     let state: Arc<dyn kaigi_core::ports::StateStore> = Arc::new(sql.clone());
     let store: Arc<dyn kaigi_core::ports::Store> = Arc::new(sql.clone());
     let kaigi = Arc::new(Kaigi::new(store.clone(), clock, Arc::new(RandomKeys), Config::new(public_url)));
-    Ok((kaigi, sql, Arc::new(testctl::Controls::new(adjustable, store, state, journal_size))))
+    let controls = testctl::Controls::new(adjustable, store, state, journal_size).with_kaigi(kaigi.clone());
+    Ok((kaigi, sql, Arc::new(controls)))
 }
 
 /// Runs the server until Ctrl-C or SIGTERM. `ready` is told the address it listens on (the port
@@ -106,6 +112,9 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         let (kaigi, store) = open_kaigi_and_store(&config.database_url, &public_url).await?;
         (kaigi, store, None)
     };
+    // Read before anything changes: a fixture that cannot be read or breaks a bound stops here.
+    let fixture = config.fixture.as_deref().map(fixture::Fixture::read).transpose()?;
+    let state = store.clone();
     let metrics = Arc::new(metrics::Metrics::new(Some(Arc::new(move || store.stats()))));
     // The demo listens on 127.0.0.1 for trying kaigi: its metrics need no token.
     let access = match (&config.metrics_token, config.demo) {
@@ -125,6 +134,13 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         tracing::info!(
             "demo site ready: siteName demo, admin / demo-admin-pass, host01..host10 and emp001..emp090 / demo-pass"
         );
+    }
+    if let Some(fixture) = &fixture {
+        // The state before it is kept as the base (a failed load goes back to it).
+        let loaded = fixture::load_at_start(&kaigi, &state, fixture).await?;
+        tracing::info!(sites = loaded.sites, users = loaded.users, meetings = loaded.meetings, "fixture loaded");
+    } else if let Some(controls) = &controls {
+        controls.keep_base().await.map_err(|e| ServeError::Demo(e.into()))?;
     }
     if let Some(controls) = &controls {
         controls.keep_seed().await.map_err(|e| ServeError::Demo(e.into()))?;

@@ -91,6 +91,10 @@ enum Command {
         /// Requests the test controls' journal keeps (the newest).
         #[arg(long, env = "KAIGI_JOURNAL_SIZE", default_value_t = kaigi_server::testctl::journal::DEFAULT_SIZE)]
         journal_size: usize,
+        /// Load this fixture (a JSON world of sites, licences, users and meetings; see
+        /// docs/testing-with-kaigi.md) at start; with the test controls, reset returns to it.
+        #[arg(long, env = "KAIGI_FIXTURE")]
+        fixture: Option<PathBuf>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -182,6 +186,7 @@ fn main() -> ExitCode {
                 metrics_listen,
                 test_controls,
                 journal_size,
+                fixture,
                 db,
             } => {
                 let limits = kaigi_server::conn::ConnLimits {
@@ -203,6 +208,7 @@ fn main() -> ExitCode {
                     metrics_listen,
                     test_controls,
                     journal_size,
+                    fixture,
                 };
                 // Nobody reading standard output does not stop the server.
                 let announce = |addr| {

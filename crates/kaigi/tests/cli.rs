@@ -639,3 +639,84 @@ fn a_server_killed_with_sigkill_loses_no_webhook_event_and_delivers_them_after_a
     assert_eq!(seen, titles, "every event, once each after dropping duplicates, in order");
     drop(server);
 }
+
+/// One HTTP request with an optional bearer token and JSON body: (status, body).
+fn http(port: u16, method: &str, path: &str, bearer: Option<&str>, body: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).ok()?;
+    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    Some((status, text.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()))
+}
+
+fn example_fixture() -> String {
+    format!("{}/../../docs/examples/fixture.json", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn serve_loads_a_fixture_and_reset_returns_to_it() {
+    use std::io::BufRead;
+    let dir = scratch("fixture");
+    let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_kaigi"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--test-controls"])
+            .env("KAIGI_FIXTURE", example_fixture())
+            .env("KAIGI_DATABASE_URL", &db)
+            .env("KAIGI_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start kaigi serve"),
+    );
+    let mut line = String::new();
+    std::io::BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port: u16 = line.trim_end().strip_prefix("kaigi listening on http://127.0.0.1:").unwrap().parse().unwrap();
+    let users = ok(&kaigi(&dir, &["user", "list", "--site", "globex"], None));
+    assert!(users.contains("hank") && users.contains("frank"), "{users}");
+    let token = ok(&kaigi(&dir, &["token", "create", "--site", "globex", "--user", "hank"], None)).trim().to_string();
+    let (status, body) = http(port, "GET", "/v1/meetings", Some(&token), "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Quarterly plan"), "{body}");
+    ok(&kaigi(
+        &dir,
+        &["user", "create", "--site", "globex", "--webex-id", "lenny", "--email", "lenny@globex.example"],
+        Some("lenny-pass\n"),
+    ));
+    let (status, body) = http(port, "POST", "/_kaigi/reset", None, "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let users = ok(&kaigi(&dir, &["user", "list", "--site", "globex"], None));
+    assert!(!users.contains("lenny") && users.contains("frank"), "back to the fixture's world: {users}");
+    drop(server);
+}
+
+#[test]
+fn a_fixture_that_breaks_a_rule_stops_serve_and_names_the_entry() {
+    let dir = scratch("fixture-bad");
+    let path = dir.0.join("bad.json");
+    std::fs::write(
+        &path,
+        r#"{"sites": [{"name": "tight", "licensePlan": {"kind": "namedUser", "seats": 1}, "users": [
+            {"webExId": "a", "email": "a@tight.example", "password": "a-pass-123", "host": true},
+            {"webExId": "b", "email": "b@tight.example", "password": "b-pass-123", "host": true}]}]}"#,
+    )
+    .unwrap();
+    let path = path.display().to_string();
+    let out = kaigi(&dir, &["serve", "--listen", "127.0.0.1:0", "--fixture", &path], None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fixture sites[0] (tight).users[1] (b)"), "{err}");
+    let sites = ok(&kaigi(&dir, &["site", "list"], None));
+    assert!(!sites.contains("tight"), "nothing of it stays: {sites}");
+    let out = kaigi(&dir, &["serve", "--listen", "127.0.0.1:0", "--fixture", "/nonexistent/fixture.json"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the fixture"));
+}

@@ -271,6 +271,28 @@ pub async fn reset(State(c): Ctl) -> Response {
     }
 }
 
+/// Loads a fixture body (at most 4 MB) as the new world: see [`Controls::load_fixture`].
+pub async fn fixture_load(State(c): Ctl, body: Body) -> Response {
+    if c.kaigi.is_none() {
+        return error(StatusCode::NOT_FOUND, "fixtures are not served here");
+    }
+    let raw = match to_bytes(body, crate::fixture::MAX_BYTES).await {
+        Ok(raw) => raw,
+        Err(_) => return error(StatusCode::PAYLOAD_TOO_LARGE, "a fixture is at most 4 MB"),
+    };
+    let fixture = match crate::fixture::Fixture::parse(&raw) {
+        Ok(f) => f,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    match c.load_fixture(&fixture).await {
+        Ok(loaded) => {
+            Json(json!({ "sites": loaded.sites, "users": loaded.users, "meetings": loaded.meetings })).into_response()
+        }
+        Err(crate::fixture::FixtureError::Store(e)) => store_error(&e),
+        Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    }
+}
+
 /// None when `name` may be a tester's snapshot; otherwise the 400 to answer.
 fn bad_name(name: &str) -> Option<Response> {
     if valid_snapshot_name(name) && !name.starts_with("kaigi") {
@@ -423,6 +445,12 @@ pub async fn layer(State(c): Ctl, request: Request, next: Next) -> Response {
         let api = if path.starts_with("/v1/") { "rest" } else { "web" };
         (request, api, bounded(&format!("{method} {}", route_of(&path))), None)
     };
+    // The REST face writes the token's user here once it has checked the token.
+    let note = kaigi_rest::auth::CallerNote::default();
+    let mut request = request;
+    if api == "rest" {
+        request.extensions_mut().insert(note.clone());
+    }
     let call = if is_xml { Call::Xml(&operation) } else { Call::Http { method: &method, path: &path } };
     let effect = c.faults().decide(&call);
     let mut fault_exception = None;
@@ -445,7 +473,7 @@ pub async fn layer(State(c): Ctl, request: Request, next: Next) -> Response {
         time: c.clock.now(),
         api,
         operation,
-        user,
+        user: user.or_else(|| note.take().map(|u| bounded(&u))),
         status,
         exception_id: fault_exception,
         error: None,

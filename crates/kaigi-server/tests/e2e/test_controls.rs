@@ -23,6 +23,7 @@ struct Ctl {
     store: Arc<dyn Store>,
     clock: Arc<AdjustableClock>,
     site: Site,
+    kaigi: Arc<Kaigi>,
     http: reqwest::Client,
     path: std::path::PathBuf,
     server: tokio::task::JoinHandle<()>,
@@ -72,15 +73,15 @@ async fn start(journal_size: usize) -> Ctl {
         };
         kaigi.create_user(&op, &user).await.unwrap();
     }
-    let controls = Arc::new(Controls::new(clock.clone(), store.clone(), state, journal_size));
+    let controls = Arc::new(Controls::new(clock.clone(), store.clone(), state, journal_size).with_kaigi(kaigi.clone()));
     controls.keep_seed().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kaigi_server::app::router_with_controls(kaigi, Some(controls));
+    let app = kaigi_server::app::router_with_controls(kaigi.clone(), Some(controls));
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
     });
-    Ctl { base, store, clock, site, http: reqwest::Client::new(), path, server }
+    Ctl { base, store, clock, site, kaigi, http: reqwest::Client::new(), path, server }
 }
 
 impl Ctl {
@@ -258,4 +259,205 @@ async fn snapshots_restore_and_reset_returns_to_the_seed() {
     assert_eq!(s.send(Method::POST, "/_kaigi/snapshots/nothing/restore", None).await.0, 404);
     assert_eq!(s.send(Method::POST, "/_kaigi/snapshots", Some(json!({"name": "Bad Name"}))).await.0, 400);
     assert_eq!(s.send(Method::POST, "/_kaigi/snapshots", Some(json!({"name": "kaigi_seed"}))).await.0, 400);
+}
+
+impl Ctl {
+    async fn bearer(&self, path: &str, token: &str) -> (u16, Value) {
+        let resp = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn advance(&self, by: &str) {
+        let (st, body) = self.send(Method::PUT, "/_kaigi/clock", Some(json!({ "advance": by }))).await;
+        assert_eq!(st, 200, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn moving_the_clock_expires_a_rest_token() {
+    let s = start(10).await;
+    let t = s.kaigi.create_personal_token(&s.site, "alice", None).await.unwrap().token;
+    assert_eq!(s.bearer("/v1/people/me", &t).await.0, 200);
+    s.advance("PT11H59M").await;
+    assert_eq!(s.bearer("/v1/people/me", &t).await.0, 200);
+    s.advance("PT1M").await;
+    let (st, body) = s.bearer("/v1/people/me", &t).await;
+    assert_eq!(st, 401, "{body}");
+    assert!(body["errors"][0]["description"].as_str().unwrap_or_default().contains("expired"), "{body}");
+}
+
+#[tokio::test]
+async fn moving_the_clock_expires_an_xml_session_ticket() {
+    let s = start(10).await;
+    let ticket = s.xml("alice", "user.AuthenticateUser", "").await.value(&["sessionTicket"]);
+    assert!(!ticket.is_empty());
+    let with_ticket = |ticket: &str| {
+        envelope(
+            &format!(
+                "<securityContext><webExID>alice</webExID><sessionTicket>{ticket}</sessionTicket><siteName>{SITE}</siteName></securityContext>"
+            ),
+            "user.GetUser",
+            "<webExId>alice</webExId>",
+        )
+    };
+    let call = |doc: String| async {
+        let r = s.http.post(format!("{}/WBXService/XMLService", s.base)).body(doc).send().await.unwrap();
+        Reply::parse(r.text().await.unwrap())
+    };
+    call(with_ticket(&ticket)).await.assert_success();
+    // The site's ticket lifetime (5,400 s by default), and a minute more.
+    s.advance("PT1H31M").await;
+    let expired = call(with_ticket(&ticket)).await;
+    assert_eq!(expired.result(), "FAILURE", "the ticket no longer signs in");
+}
+
+#[tokio::test]
+async fn moving_the_clock_past_a_meeting_shows_it_missed_and_the_series_expired() {
+    let s = start(10).await;
+    // 2026-06-20 10:00, 30 minutes, in the host's zone.
+    s.xml("alice", "meeting.CreateMeeting", MEETING).await.assert_success();
+    let t = s.kaigi.create_personal_token(&s.site, "alice", None).await.unwrap().token;
+    let window = "from=2026-06-01T00:00:00Z&to=2026-07-01T00:00:00Z";
+    let (_, list) = s.bearer(&format!("/v1/meetings?{window}"), &t).await;
+    let id = list["items"][0]["id"].as_str().unwrap_or_else(|| panic!("{list}")).to_string();
+    let (_, series) = s.bearer(&format!("/v1/meetings/{id}"), &t).await;
+    assert_eq!(series["state"], "active");
+    let occurrences = format!("/v1/meetings?meetingType=scheduledMeeting&meetingSeriesId={id}&{window}");
+    let (_, before) = s.bearer(&occurrences, &t).await;
+    assert_eq!(before["items"][0]["state"], "ready", "the next one: {before}");
+    let (st, _) = s.send(Method::PUT, "/_kaigi/clock", Some(json!({"now": "2026-06-22T00:00:00Z"}))).await;
+    assert_eq!(st, 200);
+    // A fresh token: the first one's twelve hours have passed too.
+    let t = s.kaigi.create_personal_token(&s.site, "alice", None).await.unwrap().token;
+    let (_, after) = s.bearer(&occurrences, &t).await;
+    assert_eq!(after["items"][0]["state"], "missed", "{after}");
+    let (_, series) = s.bearer(&format!("/v1/meetings/{id}"), &t).await;
+    assert_eq!(series["state"], "expired", "{series}");
+}
+
+#[tokio::test]
+async fn moving_the_clock_a_month_moves_the_licence_report() {
+    let s = start(10).await;
+    let report = || async {
+        let r = s
+            .http
+            .get(format!("{}/_kaigi/sites/{SITE}/license-report", s.base))
+            .basic_auth(ADMIN, Some(ADMIN_PW))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        r.json::<Value>().await.unwrap()
+    };
+    assert_eq!(report().await["to"], "2026-06");
+    s.advance("P31D").await;
+    let r = report().await;
+    assert_eq!((r["from"].as_str(), r["to"].as_str()), (Some("2025-08"), Some("2026-07")), "{r}");
+}
+
+#[tokio::test]
+async fn the_journal_names_the_rest_caller() {
+    let s = start(10).await;
+    let t = s.kaigi.create_personal_token(&s.site, "alice", None).await.unwrap().token;
+    assert_eq!(s.bearer("/v1/people/me", &t).await.0, 200);
+    assert_eq!(s.bearer("/v1/people/me", "not-a-token").await.0, 401);
+    let (_, j) = s.send(Method::GET, "/_kaigi/journal?api=rest", None).await;
+    let items = j["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{j}");
+    assert_eq!((items[0]["user"].as_str(), items[0]["status"].as_u64()), (Some("alice"), Some(200)));
+    assert!(items[1].get("user").is_none(), "a refused token names nobody: {j}");
+    let (_, j) = s.send(Method::GET, "/_kaigi/journal?user=alice", None).await;
+    assert_eq!(j["items"].as_array().unwrap().len(), 1);
+}
+
+fn example_fixture() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples/fixture.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_posted_fixture_becomes_the_world_reset_returns_to() {
+    let s = start(10).await;
+    let (st, loaded) = s.send(Method::POST, "/_kaigi/fixture", Some(example_fixture())).await;
+    assert_eq!(st, 200, "{loaded}");
+    assert_eq!(loaded, json!({"sites": 2, "users": 5, "meetings": 2}));
+    let globex = s.kaigi.site_named("globex").await.unwrap();
+    assert_eq!(globex.settings.time_zone_id, kaigi_core::rules::timezone::by_iana("Europe/London", 2026).unwrap().id);
+    assert!(globex.settings.require_meeting_password);
+    let q = MeetingQuery { limit: 100, ..MeetingQuery::default() };
+    let meetings = s.store.list_meetings(globex.id, &q).await.unwrap();
+    assert_eq!(meetings.len(), 2);
+    let plan = meetings.iter().find(|m| m.name == "Quarterly plan").unwrap();
+    assert_eq!(plan.start, s.clock.now() + chrono::Duration::days(1), "startIn is from kaigi's clock");
+    assert_eq!(plan.invitees.len(), 2);
+    let review = meetings.iter().find(|m| m.name == "Safety review").unwrap();
+    assert!(review.password.is_some(), "the site's rule: every meeting gets a password");
+    // The seeded site is still there, and the fixture's people sign in.
+    assert_eq!(s.meetings().await, 0);
+    let doc = envelope(&security("globex", "hank", "hank-pass-1"), "user.GetUser", "<webExId>hank</webExId>");
+    let r = s.http.post(format!("{}/WBXService/XMLService", s.base)).body(doc).send().await.unwrap();
+    Reply::parse(r.text().await.unwrap()).assert_success();
+
+    // Changed, then reset: back to the fixture's world.
+    s.kaigi.deactivate_users(&Caller::operator(globex.clone()), &["frank".into()]).await.unwrap();
+    let op = Caller::operator(globex.clone());
+    let extra = kaigi_core::model::MeetingFields {
+        name: Some("Extra".into()),
+        start: Some(chrono::NaiveDateTime::parse_from_str("2026-07-01T10:00:00", "%Y-%m-%dT%H:%M:%S").unwrap()),
+        host_webex_id: Some("homer".into()),
+        ..Default::default()
+    };
+    s.kaigi.create_meeting(&op, kaigi_core::model::SessionKind::Meeting, &extra).await.unwrap();
+    assert_eq!(s.store.list_meetings(globex.id, &q).await.unwrap().len(), 3);
+    assert_eq!(s.send(Method::POST, "/_kaigi/reset", None).await.0, 200);
+    assert_eq!(s.store.list_meetings(globex.id, &q).await.unwrap().len(), 2);
+    let frank = s.kaigi.user_by_webex_id(&globex, "frank").await.unwrap().unwrap();
+    assert!(frank.is_active(), "reset undid the deactivation");
+
+    // Posting a fixture again replaces the fixture's world (same names load again).
+    let (st, again) = s.send(Method::POST, "/_kaigi/fixture", Some(example_fixture())).await;
+    assert_eq!(st, 200, "{again}");
+}
+
+#[tokio::test]
+async fn a_fixture_that_breaks_a_rule_names_the_entry_and_changes_nothing() {
+    let s = start(10).await;
+    assert_eq!(s.send(Method::POST, "/_kaigi/fixture", Some(example_fixture())).await.0, 200);
+    // Two seats, three hosts: the licence rule refuses the third.
+    let mut bad = example_fixture();
+    bad["sites"][1]["name"] = json!("umbrella");
+    bad["sites"][1]["licensePlan"] = json!({"kind": "namedUser", "seats": 1});
+    bad["sites"][1]["users"].as_array_mut().unwrap().push(
+        json!({"webExId": "alice2", "email": "alice2@umbrella.example", "password": "alice-pass-1", "host": true}),
+    );
+    let (st, body) = s.send(Method::POST, "/_kaigi/fixture", Some(bad)).await;
+    assert_eq!(st, 422, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("sites[1] (umbrella).users[1] (alice2)"), "{message}");
+    assert!(s.kaigi.find_site("umbrella").await.unwrap().is_none(), "nothing of it stays");
+    assert!(s.kaigi.find_site("globex").await.unwrap().is_some(), "the last fixture's world stays");
+
+    // A meeting in the past, an unknown host, bounds.
+    let mut past = example_fixture();
+    past["sites"][0]["meetings"][1] = json!({"host": "homer", "title": "Gone", "start": "2020-01-01T10:00:00Z"});
+    let (st, body) = s.send(Method::POST, "/_kaigi/fixture", Some(past)).await;
+    assert_eq!(st, 422);
+    assert!(body["message"].as_str().unwrap().contains("meetings[1] (Gone)"), "{body}");
+    let mut nobody = example_fixture();
+    nobody["sites"][0]["meetings"][0]["host"] = json!("nobody");
+    let (st, body) = s.send(Method::POST, "/_kaigi/fixture", Some(nobody)).await;
+    assert_eq!(st, 422);
+    assert!(body["message"].as_str().unwrap().contains("host \"nobody\""), "{body}");
+    let mut long = example_fixture();
+    long["sites"][0]["users"][0]["firstName"] = json!("x".repeat(300));
+    let (st, body) = s.send(Method::POST, "/_kaigi/fixture", Some(long)).await;
+    assert_eq!(st, 400);
+    assert!(body["message"].as_str().unwrap().contains("users[0] (admin): firstName is longer"), "{body}");
+    let many = json!({"sites": (0..21).map(|i| json!({"name": format!("s{i}"), "licensePlan": {"kind": "enterpriseAgreement"}})).collect::<Vec<_>>()});
+    assert_eq!(s.send(Method::POST, "/_kaigi/fixture", Some(many)).await.0, 400);
+    assert_eq!(s.send(Method::POST, "/_kaigi/fixture", Some(json!({"sites": [{"nome": "x"}]}))).await.0, 400);
+    // After every refusal, reset still returns to the last fixture's world.
+    assert_eq!(s.send(Method::POST, "/_kaigi/reset", None).await.0, 200);
+    assert!(s.kaigi.find_site("globex").await.unwrap().is_some());
 }
