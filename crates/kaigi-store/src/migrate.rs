@@ -35,6 +35,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 20, sql: include_str!("../migrations/sqlite/0020_meeting_conduct.sql") },
     Migration { version: 21, sql: include_str!("../migrations/sqlite/0021_recordings_recycle_bin.sql") },
     Migration { version: 22, sql: include_str!("../migrations/sqlite/0022_webhooks.sql") },
+    Migration { version: 25, sql: include_str!("../migrations/sqlite/0025_admin_audit.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -56,6 +57,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 20, sql: include_str!("../migrations/postgres/0020_meeting_conduct.sql") },
     Migration { version: 21, sql: include_str!("../migrations/postgres/0021_recordings_recycle_bin.sql") },
     Migration { version: 22, sql: include_str!("../migrations/postgres/0022_webhooks.sql") },
+    Migration { version: 25, sql: include_str!("../migrations/postgres/0025_admin_audit.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

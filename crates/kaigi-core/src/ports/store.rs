@@ -13,11 +13,22 @@ use crate::model::{
     ApiKey, ChangeEvent, DatedPlan, FailedLogin, LicenseDecision, Mail, Meeting, MeetingId, MeetingQuery, NewSite,
     Page, PreferencesWrite, SeatChange, SeatPeriod, SessionTicket, Site, SiteId, SiteSettings, User, UserId, UserQuery,
 };
-use crate::ports::{ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, TokenStore, WebhookStore};
+use crate::ports::{
+    ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, TokenStore, WebhookStore,
+};
 
 #[async_trait]
 pub trait Store:
-    ActivityStore + AttendeeStore + TokenStore + IntegrationStore + LicenseLogStore + WebhookStore + Send + Sync + 'static
+    ActivityStore
+    + AttendeeStore
+    + AuditStore
+    + TokenStore
+    + IntegrationStore
+    + LicenseLogStore
+    + WebhookStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Answers once the database is reachable and migrated.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -246,3 +246,9 @@ pub const MAX_SCHEDULE_START_CODES: usize = 5;
 pub const MAX_PASSWORD_CRITERION: u32 = 12;
 /// Most passwords on the site's list of disallowed meeting passwords.
 pub const MAX_DISALLOWED_PASSWORDS: usize = 100;
+
+/// Most rows one page of the administrator's console lists (people, meetings, webhooks, mails,
+/// audit rows).
+pub const MAX_CONSOLE_PAGE: u32 = 100;
+/// Longest text kept in a field of an audit row (longer is cut).
+pub const MAX_AUDIT_TEXT: usize = 1024;

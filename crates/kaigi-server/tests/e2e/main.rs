@@ -6,6 +6,7 @@
 mod support;
 mod test_controls;
 
+mod admin_console;
 mod book;
 mod demo;
 mod license_report;
