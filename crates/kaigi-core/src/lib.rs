@@ -16,7 +16,7 @@ pub mod model;
 pub mod ports;
 pub mod rules;
 
-pub use app::{Config, DeliveryRound, Kaigi, MailRound};
+pub use app::{Config, ConsolePage, DeliveryRound, Kaigi, MailRound};
 pub use error::{Error, Result};
 
 /// The rooms' one-way imports, checked on the source: a file of `model/` may name only `model`

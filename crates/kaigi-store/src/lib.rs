@@ -7,6 +7,7 @@
 
 mod activity;
 mod attendees;
+mod audit;
 mod cache;
 mod codec;
 mod connect;

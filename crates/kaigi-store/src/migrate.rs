@@ -36,6 +36,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 21, sql: include_str!("../migrations/sqlite/0021_recordings_recycle_bin.sql") },
     Migration { version: 22, sql: include_str!("../migrations/sqlite/0022_webhooks.sql") },
     Migration { version: 24, sql: include_str!("../migrations/sqlite/0024_outbox_delivery.sql") },
+    Migration { version: 25, sql: include_str!("../migrations/sqlite/0025_admin_audit.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -58,6 +59,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 21, sql: include_str!("../migrations/postgres/0021_recordings_recycle_bin.sql") },
     Migration { version: 22, sql: include_str!("../migrations/postgres/0022_webhooks.sql") },
     Migration { version: 24, sql: include_str!("../migrations/postgres/0024_outbox_delivery.sql") },
+    Migration { version: 25, sql: include_str!("../migrations/postgres/0025_admin_audit.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

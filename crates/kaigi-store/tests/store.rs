@@ -38,7 +38,8 @@ use kaigi_core::model::{
 };
 use kaigi_core::ports::clock::AdjustableClock;
 use kaigi_core::ports::{
-    ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, StateStore, Store, TokenStore, WebhookStore,
+    ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, StateStore, Store, TokenStore,
+    WebhookStore,
 };
 use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
@@ -242,6 +243,7 @@ on_both_engines!(
     tickets_and_api_keys_round_trip,
     meeting_keys_are_reserved_once,
     outbox_is_newest_first,
+    the_admin_audit_log_is_kept_per_site_newest_first,
     license_plans_are_a_dated_history,
     reopening_applies_no_migration,
     instances_starting_together_migrate_once,
@@ -1348,6 +1350,40 @@ async fn outbox_is_newest_first(ctx: Ctx) {
     assert_eq!(s.outbox(None, 2).await.expect("outbox").len(), 2);
 }
 
+async fn the_admin_audit_log_is_kept_per_site_newest_first(ctx: Ctx) {
+    use kaigi_core::model::{AdminAction, AdminActionKind};
+    let s = &ctx.store;
+    let a = new_site(s, "a").await;
+    let b = new_site(s, "b").await;
+    let row = |site, at, kind, target: &str| AdminAction {
+        id: 0,
+        site_id: site,
+        at: t(at),
+        actor: "admin".into(),
+        kind,
+        target: target.into(),
+        detail: "host=true <b>".into(),
+        outcome: "done".into(),
+    };
+    let first = row(a.id, 1, AdminActionKind::CreateUser, "carol");
+    let id1 = s.record_admin_action(&first).await.expect("first");
+    let id2 = s.record_admin_action(&row(b.id, 2, AdminActionKind::CancelMeeting, "123456789")).await.expect("b");
+    let refused = AdminAction {
+        outcome: "refused: all 3 seats in use".into(),
+        ..row(a.id, 3, AdminActionKind::AssignLicence, "dave")
+    };
+    let id3 = s.record_admin_action(&refused).await.expect("third");
+    assert!(id1 < id2 && id2 < id3);
+
+    let all = s.admin_actions(a.id, None, 10).await.expect("list");
+    assert_eq!(all, vec![AdminAction { id: id3, ..refused }, AdminAction { id: id1, ..first.clone() }]);
+    let older = s.admin_actions(a.id, Some(id3), 10).await.expect("older");
+    assert_eq!(older, vec![AdminAction { id: id1, ..first }]);
+    assert_eq!(s.admin_actions(a.id, None, 1).await.expect("one").len(), 1);
+    let other = s.admin_actions(b.id, None, 10).await.expect("b");
+    assert_eq!(other.iter().map(|r| r.kind).collect::<Vec<_>>(), [AdminActionKind::CancelMeeting]);
+}
+
 async fn license_plans_are_a_dated_history(ctx: Ctx) {
     let s = &ctx.store;
     let site = new_site(s, "acme").await;
@@ -1365,12 +1401,12 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 async fn reopening_applies_no_migration(ctx: Ctx) {
     assert_eq!(
         ctx.store.migrations_applied_at_open(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]
     );
     let recorded = ctx.store.migrations().await.expect("migrations");
     assert_eq!(
         recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]
     );
     let site = new_site(&ctx.store, "acme").await;
 
@@ -1387,7 +1423,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2759,7 +2795,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]);
     again.close().await;
 }
 

@@ -45,12 +45,14 @@ pub enum Page {
     LicenceReport,
     /// The link of an e-mail change confirmation.
     EmailConfirmation,
+    /// The site administrator's console (`/admin/{site}`).
+    AdminConsole,
 }
 
 impl Page {
     /// Whether a 401 of this page asks the browser for HTTP Basic credentials.
     fn asks_for_basic(self) -> bool {
-        matches!(self, Page::Integrations | Page::LicenceReport)
+        matches!(self, Page::Integrations | Page::LicenceReport | Page::AdminConsole)
     }
 }
 
@@ -242,6 +244,30 @@ fn page_text(e: &Error, page: Page) -> Option<(&'static str, String)> {
         }
         (P::LicenceReport, Error::NotFound(Entity::Site)) => t("Site not found", "The site could not be found."),
 
+        // The administrator's console.
+        (P::AdminConsole, Error::Auth(AuthFailure::Locked { .. })) => {
+            t("Sign in", "The account is locked after too many wrong passwords; try later.")
+        }
+        (P::AdminConsole, Error::Auth(_)) => t("Sign in", "Sign in as an administrator of this site."),
+        (P::AdminConsole, Error::AccessDenied) => t("Not allowed", "Only the site's administrators use its console."),
+        (P::AdminConsole, Error::NotFound(Entity::Site)) => t("Site not found", "No site has this name."),
+        (P::AdminConsole, Error::NotFound(Entity::User)) => {
+            t("Not found", "No person of this site has this user name.")
+        }
+        (P::AdminConsole, Error::NotFound(Entity::Meeting)) => {
+            t("Not found", "No meeting of this site has this number (it may be cancelled already).")
+        }
+        (
+            P::AdminConsole,
+            Error::License(LicenseError::ExceededSiteHostLimit { seats }) | Error::Store(StoreError::SeatLimit(seats)),
+        ) => Some((
+            "Licence refused",
+            format!(
+                "Licence refused: all {seats} host licences of the site are in use (Named User plan). \
+                 Unassign a licence or raise the plan's seats first."
+            ),
+        )),
+
         // The e-mail confirmation link.
         (P::EmailConfirmation, Error::NotFound(_)) => {
             t("Link not valid", "This confirmation link is unknown, already used, or replaced by a newer request.")
@@ -348,7 +374,7 @@ mod tests {
     use super::*;
     use kaigi_core::error::{ConflictOn, Field};
 
-    const PAGES: [Page; 8] = [
+    const PAGES: [Page; 9] = [
         Page::Meeting,
         Page::MeetingLink,
         Page::BookSignIn,
@@ -357,6 +383,7 @@ mod tests {
         Page::Integrations,
         Page::LicenceReport,
         Page::EmailConfirmation,
+        Page::AdminConsole,
     ];
 
     /// The table: each error and the status every page answers for it.
@@ -451,6 +478,9 @@ mod tests {
             .contains("spark-admin:licenses_read"));
         let link = explain(&Error::NotFound(Entity::Meeting), Page::MeetingLink);
         assert_eq!((link.title, link.text.as_str()), ("Meeting not found", "This link names no meeting."));
+        let full = explain(&Error::License(LicenseError::ExceededSiteHostLimit { seats: 3 }), Page::AdminConsole);
+        assert_eq!(full.status, StatusCode::FORBIDDEN);
+        assert!(full.text.contains("all 3 host licences of the site are in use"), "{}", full.text);
         let taken = explain(&Error::Duplicate(Duplicate::Email), Page::EmailConfirmation);
         assert_eq!((taken.status.as_u16(), taken.title), (409, "Address in use"));
     }

@@ -4,7 +4,7 @@
 //!
 //! The pages: the booking page (`/book`), the meeting's pages behind the links the APIs hand out
 //! (join, host, invitation, room), the OAuth consent page (`/v1/authorize`), the site
-//! administrator's integrations page, the licence report, and the e-mail confirmation link.
+//! administrator's console (`/admin`), the integrations page, the licence report, and the e-mail confirmation link.
 //!
 //! One of each, shared by every page (docs/web-pages.md):
 //! - [`layout`]: the page shell and the one function that sets the security headers;
@@ -14,6 +14,7 @@
 //!
 //! kaigi-server merges [`routes`] into its router; this crate does not depend on it.
 
+pub mod admin;
 pub mod book;
 pub mod consent;
 pub mod cookie;
@@ -68,6 +69,7 @@ where
         .route("/{site}/j.php", get(meeting::meeting_link))
         .merge(meeting::routes().layer(limit()))
         .merge(integrations::routes().layer(limit()))
+        .merge(admin::routes().layer(limit()))
         .merge(consent::routes(kaigi.clone()).layer(limit()))
         .merge(book::routes().layer(limit()))
         .with_state(Web::new(kaigi))

@@ -134,6 +134,10 @@ pub fn chart(months: &[MonthReport]) -> Markup {
     const GROUP: u32 = 4 * BAR + 14;
     const HEIGHT: u32 = 220;
     const LEFT: u32 = 44;
+    // The legend: one row per series and one for the plan's tick, under the month labels, each
+    // row inside the drawing whatever the number of months.
+    const LEGEND_ROW: u32 = 14;
+    const LEGEND_WIDTH: u32 = 180;
     let series: [Series; 4] = [
         ("distinct hosts", "#2b6cb0", |m| m.distinct_hosts),
         ("seats assigned", "#a0aec0", |m| m.seats_assigned),
@@ -147,10 +151,11 @@ pub fn chart(months: &[MonthReport]) -> Markup {
         .unwrap_or(0)
         .max(1);
     let y = |v: u32| HEIGHT - (u64::from(v) * u64::from(HEIGHT) / u64::from(top)) as u32;
-    let width = LEFT + GROUP * months.len() as u32 + 10;
-    let view_box = format!("0 0 {width} {}", HEIGHT + 60);
+    let width = (LEFT + GROUP * months.len() as u32 + 10).max(LEFT + LEGEND_WIDTH);
+    let full_height = HEIGHT + 26 + LEGEND_ROW * (series.len() as u32 + 1) + 4;
+    let view_box = format!("0 0 {width} {full_height}");
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" role="img" width=(width) height=(HEIGHT + 60) viewBox=(view_box)
+        svg xmlns="http://www.w3.org/2000/svg" role="img" width=(width) height=(full_height) viewBox=(view_box)
             font-family="sans-serif" font-size="10" {
             title { "Licences per month" }
             line x1=(LEFT) y1=(HEIGHT) x2=(width) y2=(HEIGHT) stroke="#333" {}
@@ -172,13 +177,16 @@ pub fn chart(months: &[MonthReport]) -> Markup {
                 @let fill = if m.over_purchase || !m.violation_counts.is_empty() { "#c53030" } else { "#333" };
                 text x=(x0 + 2 * BAR) y=(HEIGHT + 14) text-anchor="middle" fill=(fill) { (m.month) }
             }
-            @for (j, (name, colour, _)) in series.iter().enumerate() {
-                @let x = LEFT + 150 * j as u32;
-                rect x=(x) y=(HEIGHT + 30) width="10" height="10" fill=(colour) {}
-                text x=(x + 14) y=(HEIGHT + 39) { (name) }
+            g class="legend" {
+                @for (j, (name, colour, _)) in series.iter().enumerate() {
+                    @let y0 = HEIGHT + 26 + LEGEND_ROW * j as u32;
+                    rect x=(LEFT) y=(y0) width="10" height="10" fill=(colour) {}
+                    text x=(LEFT + 14) y=(y0 + 9) { (name) }
+                }
+                @let y0 = HEIGHT + 26 + LEGEND_ROW * series.len() as u32;
+                line x1=(LEFT) y1=(y0 + 5) x2=(LEFT + 10) y2=(y0 + 5) stroke="#c53030" stroke-width="2" {}
+                text x=(LEFT + 14) y=(y0 + 9) { "what the plan provides" }
             }
-            line x1=(LEFT) y1=(HEIGHT + 52) x2=(LEFT + 10) y2=(HEIGHT + 52) stroke="#c53030" stroke-width="2" {}
-            text x=(LEFT + 14) y=(HEIGHT + 55) { "what the plan provides" }
         }
     }
 }
@@ -193,6 +201,16 @@ fn plan_text(plan: &LicensePlan) -> String {
     }
 }
 
+/// The plan of a month as the table shows it: a month before the site's first plan (before the
+/// site existed) had none, which is not an Enterprise Agreement. A site that never had a plan is
+/// not limited, and says so.
+fn month_plan_text(r: &LicenseReport, m: &MonthReport) -> String {
+    match (&m.plan.effective_from, r.plan_history.is_empty()) {
+        (None, false) => "none yet (before the site's first plan)".into(),
+        _ => plan_text(&m.plan.plan),
+    }
+}
+
 fn page(r: &LicenseReport) -> Response {
     let w = &r.what_if;
     let more = (r.violations_listed as usize) > PAGE_VIOLATIONS || r.truncated;
@@ -204,17 +222,17 @@ fn page(r: &LicenseReport) -> Response {
         table {
             tr {
                 th { "month" } th { "plan" } th { "distinct hosts" } th { "seats assigned" }
-                th { "needed (Named User)" } th { "needed (Active User)" } th {} th { "violations" }
+                th { "needed (Named User)" } th { "needed (Active User)" } th { "over the purchase?" } th { "violations" }
             }
             @for m in &r.months {
                 tr {
                     td { (m.month) }
-                    td { (plan_text(&m.plan.plan)) }
+                    td { (month_plan_text(r, m)) }
                     td { (m.distinct_hosts) }
                     td { (m.seats_assigned) }
                     td { (m.needed_named_user) }
                     td { (m.needed_active_user) }
-                    td { @if m.over_purchase { "over the purchase" } }
+                    td { @if m.over_purchase { "yes" } @else { "no" } }
                     td { (m.violation_counts.values().sum::<u64>()) }
                 }
             }

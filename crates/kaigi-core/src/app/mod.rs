@@ -2,6 +2,7 @@
 //! keys) and the settings every use case needs; its fields are private to the core.
 
 mod attendance;
+mod console;
 pub(crate) mod identity;
 mod integrations;
 mod licensing;
@@ -10,6 +11,7 @@ mod people;
 mod scheduling;
 mod sessions;
 
+pub use console::ConsolePage;
 pub use notifications::{DeliveryRound, MailRound};
 
 use crate::ports::Clock;

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod attendee;
+pub mod audit;
 pub mod caller;
 pub mod integration;
 pub mod language;
@@ -25,6 +26,7 @@ pub mod webhook;
 
 pub use activity::*;
 pub use attendee::*;
+pub use audit::*;
 pub use caller::*;
 pub use integration::*;
 pub use licence::*;

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod attendees;
+pub mod audit;
 pub mod clock;
 pub mod integrations;
 pub mod keys;
@@ -15,6 +16,7 @@ pub mod webhooks;
 
 pub use activity::ActivityStore;
 pub use attendees::AttendeeStore;
+pub use audit::AuditStore;
 pub use clock::{AdjustableClock, Clock, SystemClock};
 pub use integrations::IntegrationStore;
 pub use keys::{KeyGen, RandomKeys, SeededKeys};

@@ -14,13 +14,14 @@ use crate::model::{
     Page, PreferencesWrite, SeatChange, SeatPeriod, SessionTicket, Site, SiteId, SiteSettings, User, UserId, UserQuery,
 };
 use crate::ports::{
-    ActivityStore, AttendeeStore, IntegrationStore, LicenseLogStore, MailStore, TokenStore, WebhookStore,
+    ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, MailStore, TokenStore, WebhookStore,
 };
 
 #[async_trait]
 pub trait Store:
     ActivityStore
     + AttendeeStore
+    + AuditStore
     + TokenStore
     + IntegrationStore
     + LicenseLogStore

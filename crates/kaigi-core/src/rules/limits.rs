@@ -267,3 +267,8 @@ pub const MAIL_BATCH: u32 = 16;
 pub const MAIL_PARALLEL: usize = 4;
 /// Seconds one SMTP attempt may take (connect, TLS, the whole dialogue).
 pub const MAIL_TIMEOUT_SECS: u64 = 60;
+/// Most rows one page of the administrator's console lists (people, meetings, webhooks, mails,
+/// audit rows).
+pub const MAX_CONSOLE_PAGE: u32 = 100;
+/// Longest text kept in a field of an audit row (longer is cut).
+pub const MAX_AUDIT_TEXT: usize = 1024;

@@ -7,6 +7,7 @@ mod smtp_sink;
 mod support;
 mod test_controls;
 
+mod admin_console;
 mod book;
 mod demo;
 mod license_report;
