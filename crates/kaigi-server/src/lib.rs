@@ -116,6 +116,7 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     let fixture = config.fixture.as_deref().map(fixture::Fixture::read).transpose()?;
     let state = store.clone();
     let metrics = Arc::new(metrics::Metrics::new(Some(Arc::new(move || store.stats()))));
+    metrics.read_live_from(kaigi.clone());
     // The demo listens on 127.0.0.1 for trying kaigi: its metrics need no token.
     let access = match (&config.metrics_token, config.demo) {
         (Some(token), _) => metrics::MetricsAccess::Token(token.clone()),
@@ -154,7 +155,7 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
             let from = config.smtp_from.clone().unwrap_or_else(|| mail_delivery::default_from(&public_url));
             let smtp = mail_delivery::SmtpTransport::new(url, &from)?;
             tracing::info!(server = smtp.server(), from = %smtp.from(), "sending mail by SMTP");
-            Some(mail_delivery::spawn_worker(kaigi.clone(), Arc::new(smtp)))
+            Some(mail_delivery::spawn_worker_counted(kaigi.clone(), Arc::new(smtp), Some(metrics.clone())))
         }
         None => {
             tracing::info!("no --smtp-url: mails are kept in the outbox and not sent");

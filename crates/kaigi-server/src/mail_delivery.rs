@@ -138,9 +138,22 @@ pub fn default_from(public_url: &str) -> String {
 /// Runs mail rounds until the task is dropped: at once while there is work, then again after a
 /// short rest.
 pub fn spawn_worker(kaigi: Arc<Kaigi>, transport: Arc<dyn MailTransport>) -> tokio::task::JoinHandle<()> {
+    spawn_worker_counted(kaigi, transport, None)
+}
+
+/// [`spawn_worker`], counting what each round did into `metrics`.
+pub fn spawn_worker_counted(
+    kaigi: Arc<Kaigi>,
+    transport: Arc<dyn MailTransport>,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match kaigi.send_mails(transport.clone()).await {
+            let done = kaigi.send_mails(transport.clone()).await;
+            if let (Ok(round), Some(m)) = (&done, &metrics) {
+                m.mail_round(round);
+            }
+            match done {
                 Ok(round) if round.did_something() => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "mail round failed; trying again shortly"),

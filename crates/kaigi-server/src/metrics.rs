@@ -84,7 +84,12 @@ pub struct Metrics {
     db_connections: Family<PoolLabels, Gauge>,
     write_queue: Gauge,
     license_decisions: Family<OutcomeLabel, Gauge>,
+    mails: Family<OutcomeLabel, Counter>,
+    live_sessions: Gauge,
+    live_participants: Gauge,
     store_stats: Option<StoreStatsFn>,
+    /// Where the live session figures are read at each scrape (set once the server has it).
+    live: std::sync::OnceLock<Arc<kaigi_core::Kaigi>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -141,6 +146,16 @@ impl Metrics {
             "Licence decisions recorded since start, by outcome",
             license_decisions.clone(),
         );
+        let mails = Family::<OutcomeLabel, Counter>::default();
+        registry.register(
+            "mails",
+            "Mail attempts by the SMTP worker, by outcome (sent, retrying, failed)",
+            mails.clone(),
+        );
+        let live_sessions = Gauge::default();
+        registry.register("live_sessions", "Sessions running now, on every site", live_sessions.clone());
+        let live_participants = Gauge::default();
+        registry.register("live_participants", "People in the sessions running now", live_participants.clone());
         Self {
             registry,
             requests,
@@ -151,7 +166,11 @@ impl Metrics {
             db_connections,
             write_queue,
             license_decisions,
+            mails,
+            live_sessions,
+            live_participants,
             store_stats,
+            live: std::sync::OnceLock::new(),
         }
     }
 
@@ -167,6 +186,32 @@ impl Metrics {
         let failed = round.attempted.saturating_sub(round.delivered);
         self.webhook_attempts.get_or_create(&OutcomeLabel { outcome: "delivered" }).inc_by(round.delivered as u64);
         self.webhook_attempts.get_or_create(&OutcomeLabel { outcome: "failed" }).inc_by(failed as u64);
+    }
+
+    /// Counts what one mail round did.
+    pub fn mail_round(&self, round: &kaigi_core::MailRound) {
+        for (outcome, n) in [("sent", round.sent), ("retrying", round.retrying), ("failed", round.failed)] {
+            self.mails.get_or_create(&OutcomeLabel { outcome }).inc_by(n as u64);
+        }
+    }
+
+    /// Reads the live sessions and participants from `kaigi` at each scrape.
+    pub fn read_live_from(&self, kaigi: Arc<kaigi_core::Kaigi>) {
+        let _ = self.live.set(kaigi);
+    }
+
+    /// Sets the gauges read from the database at scrape time (a failed read leaves the last
+    /// figures).
+    async fn refresh_live(&self) {
+        if let Some(kaigi) = self.live.get() {
+            match kaigi.live_activity().await {
+                Ok((sessions, people)) => {
+                    self.live_sessions.set(i64::try_from(sessions).unwrap_or(i64::MAX));
+                    self.live_participants.set(i64::try_from(people).unwrap_or(i64::MAX));
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the live sessions for the metrics"),
+            }
+        }
     }
 
     /// Counts a delivery round that failed as a whole.
@@ -208,7 +253,10 @@ pub fn route<S: Clone + Send + Sync + 'static>(metrics: Arc<Metrics>, access: Me
         "/metrics",
         get(move |req: Request| {
             let (metrics, access) = (metrics.clone(), access.clone());
-            async move { scrape(&metrics, &access, &req) }
+            async move {
+                metrics.refresh_live().await;
+                scrape(&metrics, &access, &req)
+            }
         }),
     )
 }

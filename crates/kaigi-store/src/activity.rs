@@ -419,6 +419,19 @@ impl ActivityStore for SqlStore {
         ended
     }
 
+    async fn live_counts(&self) -> Result<(u64, u64), StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM meetings WHERE status = 'INPROGRESS' AND deleted_at IS NULL) AS sessions, \
+                    (SELECT COUNT(*) FROM participants WHERE usage_id IS NULL AND left_at IS NULL) AS people",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        let sessions: i64 = get(&row, "sessions")?;
+        let people: i64 = get(&row, "people")?;
+        Ok((u64::try_from(sessions).unwrap_or(0), u64::try_from(people).unwrap_or(0)))
+    }
+
     async fn usage_history(&self, site: SiteId) -> Result<Vec<UsageRecord>, StoreError> {
         let sql = format!("SELECT {USAGE_COLUMNS} FROM usage_history WHERE site_id = $1 ORDER BY start_ms, id");
         let rows = sqlx::query(&sql).bind(site).fetch_all(&self.pool).await.map_err(db)?;

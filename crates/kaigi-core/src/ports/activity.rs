@@ -52,6 +52,9 @@ pub trait ActivityStore: Send + Sync {
     /// participants are closed at the usage end. Returns the usage row's id.
     async fn end_session(&self, end: &SessionEnd) -> Result<i64, StoreError>;
 
+    /// Sessions running now (all sites), and the people in them.
+    async fn live_counts(&self) -> Result<(u64, u64), StoreError>;
+
     /// The site's usage history, by start then id.
     async fn usage_history(&self, site: SiteId) -> Result<Vec<UsageRecord>, StoreError>;
 

@@ -224,3 +224,33 @@ async fn json_log_lines_carry_the_tracking_id_clients_see() {
     assert_eq!(r["status"], 404);
     request_line("CLIENT_abc-123");
 }
+
+#[tokio::test]
+async fn live_sessions_and_participants_are_read_at_each_scrape() {
+    let s = TestServer::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let metrics = Arc::new(Metrics::new(None));
+    metrics.read_live_from(s.kaigi.clone());
+    let app = kaigi_server::app::router_with(s.kaigi.clone(), metrics, MetricsAccess::Open, None);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
+    });
+    let gauge = |text: &str, name: &str| -> f64 {
+        parse(text).into_iter().find(|(n, _, _)| n == name).map(|(_, _, v)| v).unwrap_or_else(|| panic!("{name}"))
+    };
+    let (_, before) = scrape(&base, None).await;
+    assert_eq!(gauge(&before, "kaigi_live_sessions"), 0.0);
+    assert_eq!(gauge(&before, "kaigi_live_participants"), 0.0);
+    let made = s.call("alice", PW, "meeting.CreateMeeting", "<metaData><confName>Live</confName></metaData><accessControl><meetingPassword>pw1234</meetingPassword></accessControl><schedule><startDate>06/20/2026 10:00:00</startDate><duration>60</duration></schedule>").await;
+    let key = made.value(&["meetingkey"]);
+    let host_key =
+        s.call("alice", PW, "meeting.GetMeeting", &format!("<meetingKey>{key}</meetingKey>")).await.value(&["hostKey"]);
+    let host = serde_json::json!({ "name": "Alice", "email": "alice@acme.example", "hostKey": host_key, "password": "pw1234" });
+    lifecycle(&s, &key, "join", "e2e", host).await;
+    let guest = serde_json::json!({ "name": "Gina", "email": "gina@example.com", "password": "pw1234" });
+    lifecycle(&s, &key, "join", "e2e", guest).await;
+    let (_, during) = scrape(&base, None).await;
+    assert_eq!(gauge(&during, "kaigi_live_sessions"), 1.0);
+    assert_eq!(gauge(&during, "kaigi_live_participants"), 2.0);
+}

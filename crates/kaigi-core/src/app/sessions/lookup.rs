@@ -132,3 +132,10 @@ mod tests {
         assert_eq!(mtid_uuid("https://x/acme/j.php?MTID=mshort"), None);
     }
 }
+
+impl Kaigi {
+    /// Sessions running now on every site, and the people in them (for the operators' metrics).
+    pub async fn live_activity(&self) -> Result<(u64, u64)> {
+        Ok(self.store.live_counts().await?)
+    }
+}
