@@ -114,6 +114,13 @@ impl Kaigi {
     }
 }
 
+impl Kaigi {
+    /// Sessions running now on every site, and the people in them (for the operators' metrics).
+    pub async fn live_activity(&self) -> Result<(u64, u64)> {
+        Ok(self.store.live_counts().await?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::links::last_segment;
@@ -130,12 +137,5 @@ mod tests {
             Some(uuid.to_string())
         );
         assert_eq!(mtid_uuid("https://x/acme/j.php?MTID=mshort"), None);
-    }
-}
-
-impl Kaigi {
-    /// Sessions running now on every site, and the people in them (for the operators' metrics).
-    pub async fn live_activity(&self) -> Result<(u64, u64)> {
-        Ok(self.store.live_counts().await?)
     }
 }
