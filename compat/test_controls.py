@@ -10,27 +10,30 @@ from conftest import webex_api
 from kaigi_controls import kaigi_clock, kaigi_controls, kaigi_faults, kaigi_journal, kaigi_outbox, kaigi_reset  # noqa: F401
 
 
-def test_a_429_is_retried_and_journaled(server, kaigi_faults, kaigi_journal, kaigi_reset, kaigi_clock):
-    api = webex_api(server, server.host_token)
+def test_a_429_is_retried_and_journaled(server, kaigi_faults, kaigi_journal, kaigi_outbox, kaigi_reset, kaigi_clock):
+    # The worked example of docs/testing-with-kaigi.md, as it runs.
+    api = webex_api(server, server.host_token)  # webexpythonsdk, unmodified
     kaigi_faults.set_faults(
         {"operation": "POST /v1/meetings", "times": 1, "effect": {"kind": "restRateLimit", "retryAfter": 1}}
     )
     start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
-    meeting = api.meetings.create(
-        title="Controls", start=start.isoformat(), end=(start + timedelta(hours=1)).isoformat()
-    )
-    assert meeting.id
+    meeting = api.meetings.create(title="Review", start=start.isoformat(), end=(start + timedelta(hours=1)).isoformat())
+    api.meeting_invitees.create(meeting.id, "emp001@demo.example", sendEmail=True)
+    # The SDK waited Retry-After and tried again:
     posts = kaigi_journal.journal(api="rest", operation="POST /v1/meetings")
     assert [e["status"] for e in posts] == [429, 200]
     assert posts[0]["faulted"] is True
-    assert posts[1]["user"], "the token's user is journaled"
+    assert posts[1]["user"] == "host01", "the token's user is journaled"
     assert kaigi_faults.faults()[0]["faulted"] == 1
-
-    # Past its end: the meeting is no longer upcoming.
+    # The invitation, and the link in it a test can follow:
+    invitations = [m for m in kaigi_outbox.outbox() if m["to"] == "emp001@demo.example"]
+    assert len(invitations) == 1, invitations
+    links = invitations[0]["links"]
+    assert any(meeting.id in link or meeting.meetingNumber in link for link in links), links
+    # Past the meeting's end, it is no longer one to join:
     kaigi_clock.set_clock(now=(start + timedelta(hours=2)).isoformat(), frozen=True)
     assert kaigi_clock.clock()["frozen"] is True
-    got = api.meetings.get(meeting.id)
-    assert got.id == meeting.id
+    assert api.meetings.get(meeting.id).state == "expired"
 
 
 def test_xml_failure_fault_writes_nothing(server, kaigi_faults, kaigi_journal):
