@@ -7,6 +7,7 @@ pub mod auth;
 pub mod coverage;
 pub mod error;
 pub mod ids;
+mod interpretation_json;
 pub mod invitees;
 pub mod licenses;
 pub mod meeting_controls;

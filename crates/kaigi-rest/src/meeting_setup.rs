@@ -15,62 +15,20 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kaigi_core::model::{
-    BreakoutRequest, BreakoutSession, Interpretation, Interpreter, InterpreterRequest, InvitationSource,
-    InvitationSourceRequest, Meeting, SeriesRef, TokenCaller, WriteTarget,
+    BreakoutRequest, BreakoutSession, InterpreterRequest, InvitationSource, InvitationSourceRequest, Meeting,
+    SeriesRef, TokenCaller, WriteTarget,
 };
 use kaigi_core::rules::links;
 use kaigi_core::rules::scopes::{self, Operation};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::error::{Refusal, RestResult};
+use crate::interpretation_json::{interpretation_of, interpreter_out, InterpreterOut};
 use crate::meetings::{checked_query, host_of, Access};
 use crate::params::{json_body, loose_bool, Params, PathId, PathIds};
 use crate::{ids, RestState};
-
-/// An interpreter as the spec writes it (`GetInterpreterObject`, and the items of a meeting's
-/// `simultaneousInterpretation.interpreters`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct InterpreterOut<'a> {
-    id: &'a str,
-    language_code1: &'a str,
-    language_code2: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    display_name: Option<&'a str>,
-}
-
-pub(crate) fn interpreter_out(i: &Interpreter) -> InterpreterOut<'_> {
-    InterpreterOut {
-        id: &i.id,
-        language_code1: &i.language1,
-        language_code2: &i.language2,
-        email: i.email.as_deref(),
-        display_name: i.display_name.as_deref(),
-    }
-}
-
-/// A meeting's `simultaneousInterpretation`: `enabled`, and its interpreters when it has any.
-#[derive(Serialize)]
-pub(crate) struct InterpretationOut<'a> {
-    enabled: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    interpreters: Vec<InterpreterOut<'a>>,
-}
-
-pub(crate) fn interpretation_out(m: &Meeting) -> InterpretationOut<'_> {
-    match &m.options.conduct.interpretation {
-        Some(i) => interpretation_of(i),
-        None => InterpretationOut { enabled: false, interpreters: Vec::new() },
-    }
-}
-
-fn interpretation_of(i: &Interpretation) -> InterpretationOut<'_> {
-    InterpretationOut { enabled: i.enabled, interpreters: i.interpreters.iter().map(interpreter_out).collect() }
-}
 
 fn breakout_json(s: &BreakoutSession) -> Value {
     json!({ "id": s.id, "name": s.name, "invitees": s.invitees })

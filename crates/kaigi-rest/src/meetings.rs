@@ -22,11 +22,11 @@ use serde_json::{json, Value};
 
 use crate::auth::Auth;
 use crate::error::{Refusal, RestError, RestResult};
+use crate::interpretation_json::{interpretation_out, InterpretationOut};
 use crate::meeting_options::{
     audio_out, automatic_lock, meeting_options_out, options_from_body, privileges_out, tracking_out, unlocked_out,
     whole_number, AttendeePrivilegesBody, AudioConnectionBody, MeetingOptionsBody, Switches, TrackingCodeBody,
 };
-use crate::meeting_setup::{interpretation_out, InterpretationOut};
 use crate::paging::{self, link_after, link_next, OFFSET};
 use crate::params::{format_time, header_zone, json_body, loose_bool, nullable, Params, PathId};
 use crate::render_cache::View;

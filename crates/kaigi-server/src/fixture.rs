@@ -298,7 +298,7 @@ fn local_start(
     now: DateTime<Utc>,
 ) -> Result<NaiveDateTime, FixtureError> {
     if let Some(after) = &m.start_in {
-        let d = crate::testctl::parse_duration(after)
+        let d = crate::iso_duration::parse_duration(after)
             .ok_or_else(|| invalid(entry, "startIn must be an ISO 8601 duration such as P1D or PT2H"))?;
         return Ok(zone.to_local(now + d));
     }

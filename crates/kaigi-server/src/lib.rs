@@ -7,6 +7,7 @@ pub mod conn;
 pub mod control;
 pub mod demo;
 pub mod fixture;
+pub mod iso_duration;
 pub mod mail_delivery;
 pub mod metrics;
 pub mod state;

@@ -6,8 +6,6 @@ pub mod faults;
 pub mod journal;
 mod wire;
 
-pub use wire::parse_duration;
-
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::middleware::from_fn_with_state;
