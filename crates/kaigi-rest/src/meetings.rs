@@ -398,6 +398,8 @@ fn fields(
         registration_form: b.registration.as_ref().map(|r| r.form(true)).transpose()?,
         max_registrations: b.registration.as_ref().and_then(|r| r.max_register_num),
         join_before_host_minutes: b.join_before_host_minutes.or(replace.then_some(0)),
+        // `sendEmail` (default true): the invitees this request adds are invited by mail.
+        send_invitations: b.send_email.unwrap_or(true),
         meeting_type: b.session_type_id,
         join_requires_account: b.require_attendee_login.or(replace.then_some(false)),
         options: options_from_body(

@@ -49,6 +49,9 @@ pub struct MeetingFields {
     /// `integrationTags`); otherwise it is read from the tracking codes (see
     /// [`crate::license_log::requester_of`]). Only the licence log keeps it.
     pub requester: Option<String>,
+    /// Mail an invitation (with the meeting's .ics) to each invitee this request adds (the REST
+    /// API's `sendEmail`); the XML API's scheduling calls send none.
+    pub send_invitations: bool,
 }
 
 /// The links a meeting hands out, all under the public base URL.
@@ -237,6 +240,8 @@ pub struct SeriesFields {
     pub options: MeetingOptions,
     /// Who the booking is for, when a booking system books on someone's behalf (licence log).
     pub requester: Option<String>,
+    /// `sendEmail`: invite the invitees this request adds by mail.
+    pub send_invitations: bool,
 }
 
 /// A meeting that has run (`meetingType=meeting`): one ended session of a series.

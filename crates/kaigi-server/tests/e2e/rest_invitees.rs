@@ -239,3 +239,30 @@ async fn registrants_keep_their_values_and_queries_are_checked() {
     rest(&s, "GET", "/v1/meetingPreferences?userEmail=", Some(&t), None).await.assert_error(400);
     rest(&s, "GET", "/v1/meetings?hostEmail=", Some(&t), None).await.assert_error(400);
 }
+
+#[tokio::test]
+async fn invitees_of_a_new_or_changed_meeting_are_invited_by_mail_unless_send_email_is_false() {
+    let s = TestServer::start().await;
+    let t = token(&s, "alice", None).await;
+    let invited = |mails: &[kaigi_core::model::Mail], to: &str| {
+        mails.iter().filter(|m| m.to == to && m.subject.starts_with("Invitation")).count()
+    };
+    let body = json!({"title": "Planning", "start": "2026-06-02T01:00:00Z", "end": "2026-06-02T02:00:00Z",
+        "invitees": [{"email": "ivy@example.com", "displayName": "Ivy"}]});
+    let made = rest(&s, "POST", "/v1/meetings", Some(&t), Some(body)).await.ok().clone();
+    let mails = s.outbox().await;
+    assert_eq!(invited(&mails, "ivy@example.com"), 1, "the default sendEmail is true");
+    let ivy = mails.iter().find(|m| m.to == "ivy@example.com").unwrap();
+    assert!(ivy.attachment.is_some(), "the invitation carries the meeting's .ics");
+    // A change that adds an invitee invites only the new one; sendEmail false invites nobody.
+    let id = made["id"].as_str().unwrap();
+    let more = json!({"invitees": [{"email": "ivy@example.com"}, {"email": "jon@example.com"}]});
+    rest(&s, "PATCH", &format!("/v1/meetings/{id}"), Some(&t), Some(more)).await.ok();
+    let mails = s.outbox().await;
+    assert_eq!(invited(&mails, "ivy@example.com"), 1);
+    assert_eq!(invited(&mails, "jon@example.com"), 1);
+    let quiet = json!({"title": "Quiet", "start": "2026-06-03T01:00:00Z", "end": "2026-06-03T02:00:00Z",
+        "sendEmail": false, "invitees": [{"email": "kim@example.com"}]});
+    rest(&s, "POST", "/v1/meetings", Some(&t), Some(quiet)).await.ok();
+    assert_eq!(invited(&s.outbox().await, "kim@example.com"), 0);
+}

@@ -191,7 +191,9 @@ impl Kaigi {
     /// row, so that LstMeetingAttendee lists them; invitees who have one already are left alone,
     /// and attendees no longer in the list (SetMeeting replaced it) are removed. No mails: the
     /// scheduling request decides about invitations itself.
-    pub(crate) async fn attendees_for_invitees(&self, m: &Meeting) -> Result<()> {
+    /// Attendee rows for the meeting's invitees (and none for those it no longer has); with
+    /// `send_invitations`, an invitation mail to each invitee added now, in the same write.
+    pub(crate) async fn attendees_for_invitees(&self, m: &Meeting, send_invitations: bool) -> Result<()> {
         let existing = self.store.attendees_of(m.site_id, m.id).await?;
         let stale: Vec<AttendeeId> = existing
             .iter()
@@ -228,8 +230,21 @@ impl Kaigi {
                 created_at: now,
             })
             .collect();
+        let mut mails = Vec::new();
+        if send_invitations && !rows.is_empty() {
+            let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(Entity::Site))?;
+            let join = self.meeting_links(&site, m).join;
+            let entry = self.calendar_of(&site, m.clone(), false).await?;
+            let ics = mail::calendar_attachment(&entry);
+            for a in &rows {
+                let name = if a.name.trim().is_empty() { a.email.as_str() } else { a.name.as_str() };
+                mails.push(mail::invitation(m.site_id, &a.email, name, &m.name, &join, ics.clone(), now));
+            }
+        }
         if !rows.is_empty() {
-            self.store.insert_attendees(&rows, &[]).await?;
+            let rows: Vec<Attendee> =
+                rows.into_iter().map(|a| Attendee { email_invitations: send_invitations, ..a }).collect();
+            self.store.insert_attendees(&rows, &mails).await?;
         }
         Ok(())
     }

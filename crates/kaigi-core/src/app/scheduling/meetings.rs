@@ -407,7 +407,7 @@ impl Kaigi {
                     self.changes_recorded();
                     // A new meeting has no attendees yet: only invitees need rows.
                     if !m.invitees.is_empty() {
-                        self.attendees_for_invitees(&m).await?;
+                        self.attendees_for_invitees(&m, f.send_invitations).await?;
                     }
                     return Ok(m);
                 }
@@ -507,7 +507,7 @@ impl Kaigi {
         let decisions: Vec<LicenseDecision> = decisions.into_iter().map(|d| for_booking(d, &m)).collect();
         self.record_licence_decisions(&decisions).await?;
         if f.invitees.is_some() {
-            self.attendees_for_invitees(&m).await?;
+            self.attendees_for_invitees(&m, f.send_invitations).await?;
         }
         Ok(m)
     }

@@ -89,6 +89,7 @@ impl Kaigi {
             list_status: f.public.map(|p| if p { ListStatus::Public } else { ListStatus::Private }),
             invitees: f.invitees.clone(),
             requester: f.requester.clone(),
+            send_invitations: f.send_invitations,
             meeting_type: f.meeting_type,
             options: f.options.clone(),
             registration_form: f.registration_form.clone(),
