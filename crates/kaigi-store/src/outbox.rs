@@ -107,6 +107,21 @@ const MAX_ERROR_CHARS: usize = 500;
 
 #[async_trait]
 impl MailStore for SqlStore {
+    async fn purge_mails(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError> {
+        let mut w = self.write().await?;
+        let result = sqlx::query(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE \
+             (sent_at IS NOT NULL AND sent_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1) LIMIT $2)",
+        )
+        .bind(ms(before))
+        .bind(i64::from(limit))
+        .execute(w.conn())
+        .await
+        .map_err(db)
+        .map(|done| done.rows_affected());
+        w.finish(result).await
+    }
+
     async fn take_due_mails(
         &self,
         now: DateTime<Utc>,

@@ -1324,6 +1324,13 @@ async fn mails_are_taken_by_one_worker_and_keep_their_delivery_state(ctx: Ctx) {
     assert_eq!(state(taken[4].id).await.state, MailState::Pending, "the late worker's outcome is not kept");
     let due = s.take_due_mails(t(100), t(130), 10).await.expect("take");
     assert_eq!(due.iter().map(|m| (m.id, m.delivery.attempts)).collect::<Vec<_>>(), [(taken[1].id, 1)]);
+
+    // Sent and given-up mails are forgotten after a while; pending ones never this way.
+    assert_eq!(s.purge_mails(t(5), 100).await.expect("purge"), 0, "nothing done before t(5)");
+    assert_eq!(s.purge_mails(t(6), 100).await.expect("purge"), 3, "the sent one and the two failed ones");
+    let left: Vec<i64> = s.outbox(Some(site.id), 10).await.expect("outbox").iter().map(|m| m.id).collect();
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(![taken[0].id, taken[2].id, taken[3].id].iter().any(|id| left.contains(id)));
 }
 
 async fn outbox_is_newest_first(ctx: Ctx) {

@@ -64,6 +64,8 @@ pub struct Kaigi {
     pub(crate) changes_written: tokio::sync::Notify,
     /// When the delivery worker next forgets old deliveries (None: at its next round).
     pub(crate) next_webhook_purge: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
+    /// When the mail worker next forgets old mails (None: at its next round).
+    pub(crate) next_mail_purge: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Kaigi {
@@ -82,6 +84,7 @@ impl Kaigi {
             dummy_hash: Arc::default(),
             changes_written: tokio::sync::Notify::new(),
             next_webhook_purge: std::sync::Mutex::new(None),
+            next_mail_purge: std::sync::Mutex::new(None),
         }
     }
 

@@ -25,6 +25,8 @@ pub trait MailStore: Send + Sync {
     /// and lets the mail go, if the worker still holds it: `held_until` is the lease it was
     /// taken with. A worker whose lease ran out and was taken by another writes nothing (the
     /// other one's outcome counts). Returns whether it was recorded.
+    /// Forgets mails sent or given up before `before`, at most `limit` of them; returns how many.
+    async fn purge_mails(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;
     async fn finish_mail(
         &self,
         id: i64,

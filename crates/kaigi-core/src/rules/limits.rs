@@ -272,3 +272,10 @@ pub const MAIL_TIMEOUT_SECS: u64 = 60;
 pub const MAX_CONSOLE_PAGE: u32 = 100;
 /// Longest text kept in a field of an audit row (longer is cut).
 pub const MAX_AUDIT_TEXT: usize = 1024;
+
+/// Days a sent (or given-up) mail is kept in the outbox before the mail worker forgets it; a
+/// pending mail is never dropped this way.
+pub const MAIL_KEEP_DAYS: i64 = 30;
+
+/// Mails one purge forgets (it runs again while there is more).
+pub const MAIL_PURGE_BATCH: u32 = 10_000;

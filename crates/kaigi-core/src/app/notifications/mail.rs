@@ -12,7 +12,9 @@ use chrono::Duration;
 use crate::error::Result;
 use crate::model::{MailState, MailStep};
 use crate::ports::MailTransport;
-use crate::rules::limits::{MAIL_BATCH, MAIL_LEASE_SECS, MAIL_MAX_AGE_HOURS, MAIL_PARALLEL};
+use crate::rules::limits::{
+    MAIL_BATCH, MAIL_KEEP_DAYS, MAIL_LEASE_SECS, MAIL_MAX_AGE_HOURS, MAIL_PARALLEL, MAIL_PURGE_BATCH,
+};
 use crate::rules::mail::{after_attempt, too_old};
 use crate::Kaigi;
 
@@ -25,11 +27,13 @@ pub struct MailRound {
     /// Mails that will be tried again, and mails given up (this round).
     pub retrying: usize,
     pub failed: usize,
+    /// Old sent or given-up mails forgotten.
+    pub purged: u64,
 }
 
 impl MailRound {
     pub fn did_something(&self) -> bool {
-        self.attempted > 0 || self.failed > 0
+        self.attempted > 0 || self.failed > 0 || self.purged > 0
     }
 }
 
@@ -38,8 +42,8 @@ impl Kaigi {
     pub async fn send_mails(&self, transport: Arc<dyn MailTransport>) -> Result<MailRound> {
         let now = self.now();
         let lease = now + Duration::seconds(MAIL_LEASE_SECS);
+        let mut round = MailRound { purged: self.purge_old_mails(now).await?, ..MailRound::default() };
         let mails = self.store.take_due_mails(now, lease, MAIL_BATCH).await?;
-        let mut round = MailRound::default();
         let mut queue = mails.into_iter();
         let mut tasks = tokio::task::JoinSet::new();
         loop {
@@ -83,5 +87,24 @@ impl Kaigi {
             }
         }
         Ok(round)
+    }
+}
+
+impl Kaigi {
+    /// Forgets mails sent or given up more than [`MAIL_KEEP_DAYS`] ago, at most once an hour (by
+    /// the injected clock) while nothing is left, at once again while there is more.
+    async fn purge_old_mails(&self, now: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+        {
+            let mut next = self.next_mail_purge.lock().unwrap_or_else(|e| e.into_inner());
+            if next.is_some_and(|at| now < at) {
+                return Ok(0);
+            }
+            *next = Some(now + Duration::hours(1));
+        }
+        let purged = self.store.purge_mails(now - Duration::days(MAIL_KEEP_DAYS), MAIL_PURGE_BATCH).await?;
+        if purged > 0 {
+            *self.next_mail_purge.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+        Ok(purged)
     }
 }
