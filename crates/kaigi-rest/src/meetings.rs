@@ -6,7 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Datelike, DurationRound, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use kaigi_core::model::meeting_options::Feature;
 use kaigi_core::model::{
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::auth::Auth;
-use crate::error::{Refusal, RestError, RestResult};
+use crate::error::{Refusal, RestResult};
 use crate::interpretation_json::{interpretation_out, InterpretationOut};
 use crate::meeting_options::{
     audio_out, automatic_lock, meeting_options_out, options_from_body, privileges_out, tracking_out, unlocked_out,
@@ -747,9 +747,7 @@ pub async fn create(
     Ok(ok_json(series_json(&state, &who.caller.site, &m, &host, reply_zone(header, Some(&b)))))
 }
 
-/// `templateId` of a new meeting (one of `/v1/meetings/templates`): its session type and kind,
-/// and, when neither `start` nor `end` is given, the template's time (the next full hour, for an
-/// hour). A `sessionTypeId` or `scheduledType` that disagrees with the template is refused by name.
+/// `templateId` of a new meeting (one of `/v1/meetings/templates`), applied by the core.
 async fn from_template(
     state: &RestState,
     who: &TokenCaller,
@@ -757,36 +755,11 @@ async fn from_template(
     template: &Value,
     f: &mut SeriesFields,
 ) -> RestResult<()> {
-    let bad =
-        |why: String| -> RestError { kaigi_core::Error::invalid(kaigi_core::error::Field::TemplateId, why).into() };
-    let id = template.as_str().ok_or_else(|| bad("must be a template id (a string)".into()))?;
-    let t = match state.kaigi.meeting_template(who, b.host_email.as_deref(), id).await {
-        Ok(t) => t,
-        Err(kaigi_core::Error::NotFound(_)) => {
-            return Err(bad(format!("{id} is none of the host's meeting templates (GET /v1/meetings/templates)")))
-        }
-        Err(e) => return Err(e.into()),
+    let Some(id) = template.as_str() else {
+        let why = "must be a template id (a string)";
+        return Err(kaigi_core::Error::invalid(kaigi_core::error::Field::TemplateId, why).into());
     };
-    let webinar = t.kind == kaigi_core::model::TemplateKind::Webinar;
-    if b.scheduled_type.is_some() && f.webinar != webinar {
-        return Err(bad(format!(
-            "{id} makes a {}; scheduledType says otherwise",
-            if webinar { "webinar" } else { "meeting" }
-        )));
-    }
-    match f.meeting_type {
-        Some(given) if given != t.meeting_type.id => {
-            return Err(bad(format!("{id} has session type {}; sessionTypeId {given} disagrees", t.meeting_type.id)))
-        }
-        _ => f.meeting_type = Some(t.meeting_type.id),
-    }
-    f.webinar = webinar;
-    if f.start.is_none() && f.end.is_none() {
-        let now = state.kaigi.now();
-        let start = now.duration_trunc(chrono::Duration::hours(1)).unwrap_or(now) + chrono::Duration::hours(1);
-        f.start = Some(start);
-        f.end = Some(start + chrono::Duration::hours(1));
-    }
+    state.kaigi.apply_template(who, b.host_email.as_deref(), id, b.scheduled_type.is_some(), f).await?;
     Ok(())
 }
 

@@ -7,7 +7,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{Duration, DurationRound};
 use chrono_tz::Tz;
 use kaigi_core::error::Entity;
 use kaigi_core::model::{MeetingTemplate, MeetingTypeDef, SessionTypeKind, Site, TemplateKind};
@@ -93,9 +92,7 @@ pub async fn get_one(
     let t = state.kaigi.meeting_template(&who, params.named("hostEmail")?, &id).await?;
     let zone = header_zone(&headers)?.unwrap_or(Tz::UTC);
     let site = &who.caller.site;
-    let now = state.kaigi.now();
-    let start = now.duration_trunc(Duration::hours(1)).unwrap_or(now) + Duration::hours(1);
-    let end = start + Duration::hours(1);
+    let (start, end) = kaigi_core::rules::schedule::template_window(state.kaigi.now());
     let mut body = template_json(&state, site, &t, &locale_of(&params)?);
     body["meeting"] = json!({
         "title": t.name,

@@ -319,6 +319,13 @@ pub fn exception_of(m: &Meeting, occ: &ScheduledOccurrence) -> OccurrenceExcepti
     })
 }
 
+/// The time a meeting template proposes: the next full hour after `now`, for an hour.
+pub fn template_window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    use chrono::DurationRound;
+    let start = now.duration_trunc(Duration::hours(1)).unwrap_or(now) + Duration::hours(1);
+    (start, start + Duration::hours(1))
+}
+
 #[cfg(test)]
 mod list_window_tests {
     use super::*;

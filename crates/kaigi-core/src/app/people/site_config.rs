@@ -9,8 +9,8 @@
 use crate::error::{Entity, Error, Field, Result};
 use crate::model::{
     CommonSettings, CommonSettingsChange, HostTrackingCode, MeetingTemplate, MeetingTypeDef, NamedTrackingValue,
-    PersonRef, PreferencesWrite, SessionTypeKind, Site, SiteSettings, TemplateKind, TokenCaller, TrackingCode,
-    TrackingCodeWrite, TrackingOption, TrackingService, User, UserChange, UserFields,
+    PersonRef, PreferencesWrite, SeriesFields, SessionTypeKind, Site, SiteSettings, TemplateKind, TokenCaller,
+    TrackingCode, TrackingCodeWrite, TrackingOption, TrackingService, User, UserChange, UserFields,
 };
 use crate::rules::limits::MAX_TRACKING_CODES;
 use crate::rules::scopes::{self, Operation};
@@ -347,6 +347,48 @@ impl Kaigi {
             .into_iter()
             .find(|t| t.id == id)
             .ok_or(Error::NotFound(Entity::Template))
+    }
+
+    /// Fills a new meeting from the host's template `id`: its session type and kind, and, when
+    /// neither start nor end is given, the template's time. A session type, or a kind the request
+    /// named (`kind_given`), that disagrees with the template is refused, naming the template.
+    pub async fn apply_template(
+        &self,
+        who: &TokenCaller,
+        host_email: Option<&str>,
+        id: &str,
+        kind_given: bool,
+        f: &mut SeriesFields,
+    ) -> Result<()> {
+        let bad = |why: String| Error::invalid(Field::TemplateId, why);
+        let t = match self.meeting_template(who, host_email, id).await {
+            Ok(t) => t,
+            Err(Error::NotFound(_)) => {
+                return Err(bad(format!("{id} is none of the host's meeting templates (GET /v1/meetings/templates)")))
+            }
+            Err(e) => return Err(e),
+        };
+        let webinar = t.kind == TemplateKind::Webinar;
+        if kind_given && f.webinar != webinar {
+            let kind = if webinar { "webinar" } else { "meeting" };
+            return Err(bad(format!("{id} makes a {kind}; scheduledType says otherwise")));
+        }
+        match f.meeting_type {
+            Some(given) if given != t.meeting_type.id => {
+                return Err(bad(format!(
+                    "{id} has session type {}; sessionTypeId {given} disagrees",
+                    t.meeting_type.id
+                )))
+            }
+            _ => f.meeting_type = Some(t.meeting_type.id),
+        }
+        f.webinar = webinar;
+        if f.start.is_none() && f.end.is_none() {
+            let (start, end) = crate::rules::schedule::template_window(self.now());
+            f.start = Some(start);
+            f.end = Some(end);
+        }
+        Ok(())
     }
 
     // Common settings.
