@@ -53,11 +53,9 @@ pub struct RestState {
     pub bodies: Arc<render_cache::MeetingBodies>,
 }
 
-/// The site's URL as REST objects carry it (`siteUrl`): the public base without its scheme,
-/// then the site name, e.g. `meet.example.com/acme`.
+/// The site's URL as REST objects carry it (`siteUrl`, e.g. `meet.example.com/acme`).
 pub fn site_url(state: &RestState, site: &Site) -> String {
-    let url = state.kaigi.site_url(site);
-    url.split_once("://").map(|(_, rest)| rest.to_string()).unwrap_or(url)
+    state.kaigi.site_address(site)
 }
 
 /// The `/v1` routes, to be nested under `/v1`.

@@ -63,8 +63,7 @@ impl Kaigi {
                     site
                 }
             };
-            let site_url = site.as_ref().map(|s| self.site_url(s)).unwrap_or_default();
-            let site_url = site_url.split_once("://").map_or(site_url.clone(), |(_, rest)| rest.to_string());
+            let site_url = site.as_ref().map(|s| self.site_address(s)).unwrap_or_default();
             let targets = site.map(|s| s.settings.webhook_targets).unwrap_or_default();
             let allowed = url::Url::parse(&first.webhook.target_url).is_ok_and(|u| target_allowed(&u, &targets));
             let transport = transport.clone();
@@ -170,11 +169,8 @@ impl Kaigi {
         let mut pairs = Vec::new();
         for c in &changes {
             if let std::collections::hash_map::Entry::Vacant(slot) = webhooks.entry(c.site_id) {
-                let site_url = match self.store.site_by_id(c.site_id).await? {
-                    Some(site) => self.site_url(&site),
-                    None => String::new(),
-                };
-                let site_url = site_url.split_once("://").map_or(site_url.clone(), |(_, rest)| rest.to_string());
+                let site_url =
+                    self.store.site_by_id(c.site_id).await?.map(|s| self.site_address(&s)).unwrap_or_default();
                 let mut hooks = Vec::new();
                 for w in self.store.webhooks_of_site(c.site_id).await? {
                     if w.status == WebhookStatus::Active && self.still_owned(&w).await? {

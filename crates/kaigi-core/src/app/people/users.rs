@@ -359,6 +359,13 @@ impl Kaigi {
         format!("{}/{}", self.config.public_url, site.name)
     }
 
+    /// The site's address as REST objects and webhook deliveries carry it (`siteUrl`): the public
+    /// base without its scheme, then the site name, e.g. `meet.example.com/acme`.
+    pub fn site_address(&self, site: &Site) -> String {
+        let url = self.site_url(site);
+        url.split_once("://").map(|(_, rest)| rest.to_string()).unwrap_or(url)
+    }
+
     /// The links of a user's personal room, if they have one in use.
     pub fn personal_room_links(&self, site: &Site, user: &User) -> Option<PersonalRoomLinks> {
         let room = user.personal_room.as_ref().filter(|r| r.released_at.is_none())?;
