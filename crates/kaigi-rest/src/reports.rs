@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use kaigi_core::model::scope;
 use kaigi_core::model::{HistoryOrder, HistoryQuery, Role, SessionKind, TokenCaller, UsageRecord};
 use kaigi_core::rules::scopes::{self, Operation};
 use kaigi_core::Error;
@@ -153,7 +152,7 @@ pub async fn usage(
 
 /// Whether the token reads every host's sessions or only its user's own.
 fn reads_all(who: &TokenCaller) -> bool {
-    who.has(scope::ADMIN_SCHEDULE_READ)
+    scopes::for_others(who, Operation::ReadSchedules)
 }
 
 /// `GET /v1/meetingReports/attendees?siteUrl=…&meetingId=…`: the attendees of the ended

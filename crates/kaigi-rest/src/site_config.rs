@@ -14,6 +14,7 @@ use kaigi_core::model::{
     SessionTypeKind, Site, TelephonySupport, TrackingCode, TrackingCodeWrite, TrackingInput, TrackingOption,
     TrackingService, TrackingUse, User,
 };
+use kaigi_core::rules::limits::MAX_TRACKING_CODES;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -103,7 +104,7 @@ fn slot_of(id: &str) -> RestResult<u8> {
     id.trim()
         .parse::<u8>()
         .ok()
-        .filter(|s| (1..=10).contains(s))
+        .filter(|s| (1..=MAX_TRACKING_CODES).contains(s))
         .ok_or_else(|| kaigi_core::Error::NotFound(Entity::TrackingCode).into())
 }
 

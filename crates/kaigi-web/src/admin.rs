@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use kaigi_core::model::{Caller, LicensePlan, NewUser, User, UserFields, PRIVILEGE_NAMES};
+use kaigi_core::rules::licence::holds_seat;
 use kaigi_core::Error;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -504,7 +505,7 @@ async fn draw_licences(v: &View<'_>, q: &ListQuery, status: StatusCode, error: O
                     td { (u.webex_id) }
                     td { (u.display_name()) }
                     td { @if u.is_active() { "yes" } @else { "no" } }
-                    td class="holds" { @if u.privileges.host && u.is_active() { "yes" } @else { "no" } }
+                    td class="holds" { @if holds_seat(u.privileges.host, u.is_active()) { "yes" } @else { "no" } }
                     td {
                         @if u.privileges.host {
                             (v.button(&format!("{person}/unassign"), "unassign", "Unassign"))

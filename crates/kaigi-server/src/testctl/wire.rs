@@ -440,6 +440,15 @@ pub async fn layer(State(c): Ctl, request: Request, next: Next) -> Response {
         error: None,
         faulted: was_faulted,
     };
+    // The XML route tells its operation's exceptionID on the response (as it does the metrics):
+    // no need to buffer and read the answer then.
+    if is_xml && !was_faulted {
+        if let Some(outcome) = response.extensions().get::<crate::metrics::XmlOutcome>() {
+            entry.exception_id = outcome.0.exception_id.map(str::to_string);
+            c.journal().push(entry);
+            return response;
+        }
+    }
     let scan = is_xml || (api == "rest" && status >= 400);
     if !scan || was_faulted {
         c.journal().push(entry);
