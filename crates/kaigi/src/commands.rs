@@ -100,6 +100,9 @@ pub enum SiteCommand {
         #[arg(long, conflicts_with = "allow")]
         clear: bool,
     },
+    /// Make a site of many hosts and meetings, and the key files of the spread benchmark.
+    #[command(hide = true)]
+    GenerateSpreadData(crate::spreaddata::SpreadDataArgs),
 }
 
 #[derive(Subcommand)]
@@ -352,6 +355,7 @@ pub async fn site(command: SiteCommand, db: &DbArgs) -> Result<(), String> {
                 out!("trackingCode{i}\t{}", s.tracking_code_name(i))?;
             }
         }
+        SiteCommand::GenerateSpreadData(args) => crate::spreaddata::generate(kaigi.clone(), &args).await?,
         SiteCommand::Webhooks { site, allow, clear } => {
             let mut site = kaigi.site_named(&site).await.map_err(err)?;
             if clear || !allow.is_empty() {

@@ -5,6 +5,7 @@ mod output;
 mod benchdata;
 mod commands;
 mod report_text;
+mod spreaddata;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
