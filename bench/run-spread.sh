@@ -60,6 +60,9 @@ STAMP=$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$BENCH/results"
 OUT_DIR=$BENCH/results/spread-$STAMP
 mkdir -p "$OUT_DIR"
+# kaigi's log is kept beside the results whatever happens (a failed check is explained there).
+keep_log() { cp -f "$WORK/kaigi.log" "$OUT_DIR/kaigi.log" 2>/dev/null || true; bench_cleanup; }
+trap keep_log EXIT
 
 DB=${DATABASE:-$(sqlite_url "$WORK/kaigi.db" default)}
 log "generating the spread site: $HOSTS hosts, $MEETINGS meetings"

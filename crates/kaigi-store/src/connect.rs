@@ -172,6 +172,20 @@ pub(crate) async fn admin_statement(url: &str, sql: &str) -> Result<(), OpenErro
     result.map(|_| ()).map_err(|e| OpenError::Connect(e.to_string()))
 }
 
+/// Whether a connection comes back to the pool inside a transaction nobody owns any more; the
+/// pool then closes it instead of handing it out again.
+///
+/// It happens when a request's future is dropped (its client went away) while sqlx is beginning
+/// a transaction: sqlx 0.8 counts the BEGIN as done before `Transaction` exists to roll it back
+/// (its SQLite `begin_with` checks the connection after BEGIN is acknowledged; its PostgreSQL
+/// `begin` awaits the server's answer before counting, sqlx issues #3932 and #4393). Every later
+/// `begin_with` on that connection then failed ("non-zero transaction depth"). A transaction
+/// dropped the ordinary way may still be rolling back when its connection is released; closing
+/// that one too costs a reconnect, and only after a cancelled request.
+fn left_in_transaction(conn: &AnyConnection) -> bool {
+    conn.is_in_transaction()
+}
+
 /// Runs the per-connection settings on a new pooled connection.
 async fn run_setup(conn: &mut AnyConnection, sql: Option<Arc<str>>) -> Result<(), sqlx::Error> {
     if let Some(sql) = sql {
@@ -226,6 +240,12 @@ async fn pool(target: &Target, schema: Option<String>, writer: bool) -> Result<A
                 .max_connections(POSTGRES_MAX_CONNECTIONS)
                 .after_connect(move |conn, _| Box::pin(run_setup(conn, set_path.clone())))
         }
+    };
+    // An in-memory database lives only as long as its one connection: never closed.
+    let options = if target.in_memory {
+        options
+    } else {
+        options.after_release(|conn, _| Box::pin(std::future::ready(Ok(!left_in_transaction(conn)))))
     };
     options
         .acquire_timeout(Duration::from_secs(30))
