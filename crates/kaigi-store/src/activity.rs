@@ -350,7 +350,7 @@ impl ActivityStore for SqlStore {
         }
         .await;
         let joined = w.finish(result).await;
-        self.forget_meetings(state.site_id);
+        self.forget_meetings(state.site_id).await;
         joined
     }
 
@@ -415,7 +415,7 @@ impl ActivityStore for SqlStore {
         let mut w = self.write().await?;
         let result = Self::end_session_tx(w.conn(), end).await;
         let ended = w.finish(result).await;
-        self.forget_meetings(end.state.site_id);
+        self.forget_meetings(end.state.site_id).await;
         ended
     }
 

@@ -1,21 +1,37 @@
 //! A short-lived read cache for the lookups every request makes (the site, the signed-in user,
-//! the site's licence plans, the REST caller's bearer token). Writes made through this store drop the entries they touch at once;
-//! writes from elsewhere (another kaigi instance on the same PostgreSQL, or `kaigi user …` on the
-//! same SQLite file) are seen after at most the time-to-live.
+//! the site's licence plans, live meetings, the REST caller's bearer token, credential epochs).
+//!
+//! What keeps it true:
+//! - Writes made through this store drop the entries they touch at once.
+//! - PostgreSQL: every such drop is also announced to the other instances on the same schema
+//!   (LISTEN/NOTIFY, see `invalidation`), which apply it within milliseconds (the documented bound
+//!   is 100 ms). While this store's notification connection is down, nothing can be heard, so the
+//!   cache is emptied and bypassed (every read goes to the database) until it is back, and emptied
+//!   again then.
+//! - The time-to-live bounds everything else: on SQLite, writes by another process (`kaigi user …`
+//!   on the CLI against a running server); on PostgreSQL, a change whose notification was lost (a
+//!   crash between a commit and its notification) or a direct SQL edit.
+//!
+//! An entry read from the database is kept only if nothing was forgotten from its table while it
+//! was being read (a [`Ticket`] taken before the read), so a row read just before a change is not
+//! put back just after the change dropped it.
+//!
+//! Counters (entries, hits, misses per table) are relaxed atomics, read without a lock
+//! ([`CacheStats`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kaigi_core::model::{DatedPlan, Meeting, Site, SiteId, StoredToken, User, UserId};
-use kaigi_core::ports::{Clock, SystemClock};
+use kaigi_core::ports::Clock;
 
 /// How long an entry may be served without asking the database.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(2);
-/// Entries per table before the table is emptied (bounds memory).
+/// Entries per table before the table is emptied (bounds memory: six tables of at most 20,000).
 const CAPACITY: usize = 20_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,49 +61,136 @@ impl MeetingKey {
     }
 }
 
+/// What a lookup found.
+pub(crate) enum Lookup<V> {
+    Hit(V),
+    /// Not served from memory: read the database, then offer the result back with the ticket.
+    Miss(Ticket),
+}
+
+/// Taken by a lookup that missed, before the database is read: what is then read is kept only if
+/// nothing was forgotten from its table in between (the row read may predate the change that
+/// forgot it). `None`: the cache is bypassed, and nothing is kept.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ticket(Option<u64>);
+
+/// One table of the cache, as [`CacheStats`] shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableStats {
+    /// Entries held now (expired ones included until replaced or dropped; at most 20,000).
+    pub entries: u64,
+    /// Lookups served from memory since the store was opened.
+    pub hits: u64,
+    /// Lookups that went to the database: absent, expired, or the cache bypassed.
+    pub misses: u64,
+}
+
+/// What a store's read cache holds, how often it answered, and how it hears of other instances'
+/// changes ([`crate::SqlStore::cache_stats`]). Counts are since the store was opened; reading
+/// them takes no lock and touches no database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// The store has a read cache (`with_read_cache…`); without one everything else is zero.
+    pub enabled: bool,
+    pub sites: TableStats,
+    pub users: TableStats,
+    pub plans: TableStats,
+    pub meetings: TableStats,
+    pub tokens: TableStats,
+    pub epochs: TableStats,
+    /// PostgreSQL: the notification connection is up and listening, so the cache is served;
+    /// while false every lookup goes to the database. Always false on SQLite, which has no
+    /// notifications (there the cache is always served, and bounded by its time-to-live).
+    pub listening: bool,
+    /// Change notifications received (this instance's own included: re-applying them is harmless).
+    pub notifications: u64,
+    /// Times the notification connection was lost (or found not answering).
+    pub connections_lost: u64,
+    /// Times the whole cache was emptied at once: the notification connection made, lost or
+    /// remade, a snapshot restored, or another instance asking for it.
+    pub full_drops: u64,
+    /// Changes this store made that it could not announce to the others (logged; their caches
+    /// then catch up within the time-to-live).
+    pub announce_failures: u64,
+}
+
 /// Entries with the time they were read, by the injected clock (so that tests move time instead
 /// of waiting for it).
 struct Table<K, V> {
     entries: RwLock<HashMap<K, (DateTime<Utc>, V)>>,
+    /// Bumped by every forget, under the write lock (see [`Ticket`]).
+    generation: AtomicU64,
+    /// `entries.len()`, kept beside it so that counting takes no lock.
+    held: AtomicU64,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl<K: Eq + Hash, V: Clone> Table<K, V> {
     fn new() -> Self {
-        Self { entries: RwLock::new(HashMap::new()) }
-    }
-
-    fn get(&self, key: &K, ttl: Duration, now: DateTime<Utc>) -> Option<V> {
-        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        let fresh = |at: &DateTime<Utc>| chrono::Duration::from_std(ttl).is_ok_and(|ttl| now - *at < ttl);
-        entries.get(key).filter(|(at, _)| fresh(at)).map(|(_, v)| v.clone())
-    }
-
-    fn put(&self, key: K, value: V, now: DateTime<Utc>) {
-        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= CAPACITY {
-            entries.clear();
+        Self {
+            entries: RwLock::new(HashMap::new()),
+            generation: AtomicU64::new(0),
+            held: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
-        entries.insert(key, (now, value));
     }
 
-    /// Puts only when `still_fresh` says so, asked while no `clear` can run.
-    fn put_if(&self, key: K, value: V, now: DateTime<Utc>, still_fresh: impl FnOnce() -> bool) {
+    fn lookup(&self, key: &K, ttl: Duration, now: DateTime<Utc>, serving: bool) -> Lookup<V> {
+        if !serving {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return Lookup::Miss(Ticket(None));
+        }
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        // Read under the lock every forget takes to write it.
+        let generation = self.generation.load(Ordering::Relaxed);
+        let fresh = |at: &DateTime<Utc>| chrono::Duration::from_std(ttl).is_ok_and(|ttl| now - *at < ttl);
+        let found = entries.get(key).filter(|(at, _)| fresh(at)).map(|(_, v)| v.clone());
+        drop(entries);
+        match found {
+            Some(v) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                Lookup::Hit(v)
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                Lookup::Miss(Ticket(Some(generation)))
+            }
+        }
+    }
+
+    /// Keeps `value` unless the ticket says not to (bypassed, or something was forgotten since).
+    fn put(&self, ticket: Ticket, key: K, value: V, now: DateTime<Utc>) {
+        let Ticket(Some(generation)) = ticket else { return };
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        if !still_fresh() {
+        if self.generation.load(Ordering::Relaxed) != generation {
             return;
         }
         if entries.len() >= CAPACITY {
             entries.clear();
         }
         entries.insert(key, (now, value));
+        self.held.store(entries.len() as u64, Ordering::Relaxed);
     }
 
     fn clear(&self) {
-        self.entries.write().unwrap_or_else(|p| p.into_inner()).clear();
+        self.retain(|_| false);
     }
 
     fn retain(&self, keep: impl Fn(&K) -> bool) {
-        self.entries.write().unwrap_or_else(|p| p.into_inner()).retain(|k, _| keep(k));
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::Relaxed);
+        entries.retain(|k, _| keep(k));
+        self.held.store(entries.len() as u64, Ordering::Relaxed);
+    }
+
+    fn stats(&self) -> TableStats {
+        TableStats {
+            entries: self.held.load(Ordering::Relaxed),
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
     }
 }
 
@@ -100,23 +203,27 @@ pub(crate) struct ReadCache {
     /// Live meetings only; a miss is never remembered (new keys appear at once).
     meetings: Table<MeetingKey, Meeting>,
     /// Bearer tokens by the hash of the token; a miss is never remembered (a token just issued
-    /// works at once). Revocations through this store empty the table.
+    /// works at once). Revocations empty the table.
     tokens: Table<String, StoredToken>,
-    /// Counts revocations, so that a token read before one is not put back after it.
-    token_generation: AtomicU64,
-    /// Credential epochs by user id (what every ticket and token is checked against). A change
-    /// through this store forgets them at once, as it forgets tokens; another instance's change
-    /// is seen within the cache's time to live, as a token revoked there is.
+    /// Credential epochs by user id (what every ticket and token is checked against), forgotten
+    /// with the tokens.
     epochs: Table<UserId, i64>,
+    /// Whether entries may be served. PostgreSQL: only while the invalidation listener is
+    /// connected (a change elsewhere could not be heard otherwise). SQLite: always.
+    serving: AtomicBool,
+    full_drops: AtomicU64,
 }
 
 impl ReadCache {
+    /// A cache served at once, aging by the wall clock.
+    #[cfg(test)]
     pub(crate) fn new(ttl: Duration) -> Self {
-        Self::on_clock(ttl, Arc::new(SystemClock))
+        Self::on_clock(ttl, Arc::new(kaigi_core::ports::SystemClock), true)
     }
 
-    /// A cache whose entries age by `clock` (the application's injected clock).
-    pub(crate) fn on_clock(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+    /// A cache whose entries age by `clock` (the application's injected clock). `serving`: false
+    /// when it must wait for an invalidation listener to say it may be served.
+    pub(crate) fn on_clock(ttl: Duration, clock: Arc<dyn Clock>, serving: bool) -> Self {
         Self {
             ttl,
             clock,
@@ -125,70 +232,77 @@ impl ReadCache {
             plans: Table::new(),
             meetings: Table::new(),
             tokens: Table::new(),
-            token_generation: AtomicU64::new(0),
             epochs: Table::new(),
+            serving: AtomicBool::new(serving),
+            full_drops: AtomicU64::new(0),
         }
     }
 
-    pub(crate) fn epoch(&self, user: UserId) -> Option<i64> {
-        self.epochs.get(&user, self.ttl, self.clock.now())
+    /// Starts or stops serving entries (the invalidation listener's connection came or went).
+    /// Whoever calls it also empties the cache (`forget_all`): after stopping, so that a read
+    /// begun before is not kept; before starting, so that nothing from the silent time is served.
+    pub(crate) fn set_serving(&self, serving: bool) {
+        self.serving.store(serving, Ordering::SeqCst);
     }
 
-    /// Keeps an epoch read from the database, unless a revocation happened since `generation`.
-    pub(crate) fn put_epoch(&self, generation: u64, user: UserId, epoch: i64) {
-        self.epochs.put_if(user, epoch, self.clock.now(), || self.token_generation() == generation);
+    pub(crate) fn is_serving(&self) -> bool {
+        self.serving.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn site(&self, key: &SiteKey) -> Option<Option<Site>> {
-        self.sites.get(key, self.ttl, self.clock.now())
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
-    pub(crate) fn put_site(&self, key: SiteKey, site: Option<Site>) {
-        self.sites.put(key, site, self.clock.now());
+    pub(crate) fn epoch(&self, user: UserId) -> Lookup<i64> {
+        self.epochs.lookup(&user, self.ttl, self.now(), self.is_serving())
     }
 
-    pub(crate) fn user(&self, key: &UserKey) -> Option<Option<User>> {
-        self.users.get(key, self.ttl, self.clock.now())
+    pub(crate) fn put_epoch(&self, ticket: Ticket, user: UserId, epoch: i64) {
+        self.epochs.put(ticket, user, epoch, self.now());
     }
 
-    pub(crate) fn put_user(&self, key: UserKey, user: Option<User>) {
-        self.users.put(key, user, self.clock.now());
+    pub(crate) fn site(&self, key: &SiteKey) -> Lookup<Option<Site>> {
+        self.sites.lookup(key, self.ttl, self.now(), self.is_serving())
     }
 
-    pub(crate) fn plans(&self, site: SiteId) -> Option<Vec<DatedPlan>> {
-        self.plans.get(&site, self.ttl, self.clock.now())
+    pub(crate) fn put_site(&self, ticket: Ticket, key: SiteKey, site: Option<Site>) {
+        self.sites.put(ticket, key, site, self.now());
     }
 
-    pub(crate) fn put_plans(&self, site: SiteId, plans: Vec<DatedPlan>) {
-        self.plans.put(site, plans, self.clock.now());
+    pub(crate) fn user(&self, key: &UserKey) -> Lookup<Option<User>> {
+        self.users.lookup(key, self.ttl, self.now(), self.is_serving())
     }
 
-    pub(crate) fn meeting(&self, key: &MeetingKey) -> Option<Meeting> {
-        self.meetings.get(key, self.ttl, self.clock.now())
+    pub(crate) fn put_user(&self, ticket: Ticket, key: UserKey, user: Option<User>) {
+        self.users.put(ticket, key, user, self.now());
     }
 
-    pub(crate) fn put_meeting(&self, key: MeetingKey, meeting: Meeting) {
-        self.meetings.put(key, meeting, self.clock.now());
+    pub(crate) fn plans(&self, site: SiteId) -> Lookup<Vec<DatedPlan>> {
+        self.plans.lookup(&site, self.ttl, self.now(), self.is_serving())
     }
 
-    pub(crate) fn token(&self, token_hash: &str) -> Option<StoredToken> {
-        self.tokens.get(&token_hash.to_string(), self.ttl, self.clock.now())
+    pub(crate) fn put_plans(&self, ticket: Ticket, site: SiteId, plans: Vec<DatedPlan>) {
+        self.plans.put(ticket, site, plans, self.now());
     }
 
-    /// Where revocations stand: take it before reading a token from the database.
-    pub(crate) fn token_generation(&self) -> u64 {
-        self.token_generation.load(Ordering::SeqCst)
+    pub(crate) fn meeting(&self, key: &MeetingKey) -> Lookup<Meeting> {
+        self.meetings.lookup(key, self.ttl, self.now(), self.is_serving())
     }
 
-    /// Keeps a token read from the database, unless a revocation happened since `generation`
-    /// (the row read may predate it).
-    pub(crate) fn put_token(&self, generation: u64, token: StoredToken) {
-        self.tokens.put_if(token.token_hash.clone(), token, self.clock.now(), || self.token_generation() == generation);
+    pub(crate) fn put_meeting(&self, ticket: Ticket, key: MeetingKey, meeting: Meeting) {
+        self.meetings.put(ticket, key, meeting, self.now());
     }
 
-    /// Some token was revoked.
+    pub(crate) fn token(&self, token_hash: &str) -> Lookup<StoredToken> {
+        self.tokens.lookup(&token_hash.to_string(), self.ttl, self.now(), self.is_serving())
+    }
+
+    pub(crate) fn put_token(&self, ticket: Ticket, token: StoredToken) {
+        self.tokens.put(ticket, token.token_hash.clone(), token, self.now());
+    }
+
+    /// Some token was revoked, or some user's credentials.
     pub(crate) fn forget_tokens(&self) {
-        self.token_generation.fetch_add(1, Ordering::SeqCst);
         self.tokens.clear();
         self.epochs.clear();
     }
@@ -204,12 +318,13 @@ impl ReadCache {
         self.plans.clear();
     }
 
-    /// The whole state was replaced (a snapshot restored): nothing kept is true any more.
+    /// Nothing kept may be true any more (a snapshot restored, the notifications interrupted).
     pub(crate) fn forget_all(&self) {
         self.forget_tokens();
         self.forget_sites();
         self.users.clear();
         self.meetings.clear();
+        self.full_drops.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A user of `site` changed (None: some user, site unknown).
@@ -219,6 +334,21 @@ impl ReadCache {
                 UserKey::WebExId(site, _) | UserKey::Id(site, _) => *site != s,
             }),
             None => self.users.clear(),
+        }
+    }
+
+    /// The tables' counts and the full drops; the caller adds the listener's side.
+    pub(crate) fn stats(&self) -> CacheStats {
+        CacheStats {
+            enabled: true,
+            sites: self.sites.stats(),
+            users: self.users.stats(),
+            plans: self.plans.stats(),
+            meetings: self.meetings.stats(),
+            tokens: self.tokens.stats(),
+            epochs: self.epochs.stats(),
+            full_drops: self.full_drops.load(Ordering::Relaxed),
+            ..CacheStats::default()
         }
     }
 }
@@ -247,15 +377,89 @@ mod tests {
         }
     }
 
+    fn miss<V>(found: Lookup<V>) -> Ticket {
+        match found {
+            Lookup::Miss(ticket) => ticket,
+            Lookup::Hit(_) => panic!("expected a miss"),
+        }
+    }
+
+    fn hit<V>(found: Lookup<V>) -> V {
+        match found {
+            Lookup::Hit(v) => v,
+            Lookup::Miss(_) => panic!("expected a hit"),
+        }
+    }
+
     #[test]
     fn a_token_read_before_a_revocation_is_not_kept_after_it() {
         let cache = ReadCache::new(Duration::from_secs(60));
-        let before = cache.token_generation();
+        let before = miss(cache.token("read-before"));
         cache.forget_tokens();
         cache.put_token(before, token("read-before"));
-        assert!(cache.token("read-before").is_none(), "the row may predate the revocation");
-        let now = cache.token_generation();
+        assert!(matches!(cache.token("read-before"), Lookup::Miss(_)), "the row may predate the revocation");
+        let now = miss(cache.token("read-after"));
         cache.put_token(now, token("read-after"));
-        assert!(cache.token("read-after").is_some());
+        assert_eq!(hit(cache.token("read-after")).token_hash, "read-after");
+    }
+
+    /// A user read while another site's users were forgotten is not kept either: the forget may
+    /// have been for a change the read predates (the ticket is per table, not per key).
+    #[test]
+    fn any_forget_of_a_table_voids_the_tickets_taken_before_it() {
+        let cache = ReadCache::new(Duration::from_secs(60));
+        let key = UserKey::Id(1, 7);
+        let ticket = miss(cache.user(&key));
+        cache.forget_users(Some(2));
+        cache.put_user(ticket, key.clone(), None);
+        assert!(matches!(cache.user(&key), Lookup::Miss(_)));
+        // Another table's forget does not matter.
+        let ticket = miss(cache.user(&key));
+        cache.forget_meetings(1);
+        cache.put_user(ticket, key.clone(), None);
+        assert_eq!(hit(cache.user(&key)), None);
+    }
+
+    /// While not serving, every lookup misses, nothing is kept, and nothing kept before is
+    /// served; the counters say so.
+    #[test]
+    fn a_cache_not_serving_is_bypassed() {
+        let cache = ReadCache::on_clock(Duration::from_secs(60), Arc::new(kaigi_core::ports::SystemClock), false);
+        let key = SiteKey::Id(1);
+        let ticket = miss(cache.site(&key));
+        cache.put_site(ticket, key.clone(), None);
+        assert!(matches!(cache.site(&key), Lookup::Miss(_)));
+        assert_eq!(cache.stats().sites, TableStats { entries: 0, hits: 0, misses: 2 });
+
+        cache.forget_all();
+        cache.set_serving(true);
+        let ticket = miss(cache.site(&key));
+        cache.put_site(ticket, key.clone(), None);
+        assert_eq!(hit(cache.site(&key)), None);
+        assert_eq!(cache.stats().sites, TableStats { entries: 1, hits: 1, misses: 3 });
+
+        // Going silent: a read begun while serving is not kept once the cache was emptied.
+        let ticket = miss(cache.site(&SiteKey::Id(2)));
+        cache.set_serving(false);
+        cache.forget_all();
+        cache.put_site(ticket, SiteKey::Id(2), None);
+        assert!(matches!(cache.site(&key), Lookup::Miss(_)));
+        let stats = cache.stats();
+        assert_eq!((stats.sites.entries, stats.full_drops), (0, 2));
+    }
+
+    #[test]
+    fn entries_expire_with_the_clock() {
+        let clock = Arc::new(kaigi_core::ports::clock::AdjustableClock::pinned(
+            DateTime::from_timestamp(1_800_000_000, 0).expect("time"),
+        ));
+        let cache = ReadCache::on_clock(Duration::from_secs(2), clock.clone(), true);
+        let ticket = miss(cache.plans(1));
+        cache.put_plans(ticket, 1, Vec::new());
+        clock.advance(chrono::Duration::milliseconds(1_999));
+        assert!(hit(cache.plans(1)).is_empty());
+        clock.advance(chrono::Duration::milliseconds(1));
+        assert!(matches!(cache.plans(1), Lookup::Miss(_)));
+        assert_eq!(cache.stats().plans, TableStats { entries: 1, hits: 1, misses: 2 });
     }
 }

@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 
 use crate::codec::{bind_all, get, get_opt_time, get_time, ms, opt_ms, Value};
 use crate::errors::{corrupt, db, touched};
+use crate::invalidation::Forget;
 use crate::SqlStore;
 
 const COLUMNS: &str = "id, site_id, name, client_id, secret_hash, redirect_uris, scopes, kind, created_by, \
@@ -135,8 +136,12 @@ impl IntegrationStore for SqlStore {
             .map(|_| ())
             .map_err(db);
         }
+        if result.is_ok() {
+            result = self.announce_in(w.conn(), &[Forget::Tokens]).await;
+        }
         let result = w.finish(result).await;
-        self.forget_tokens();
+        // The other instances were told in the transaction.
+        self.forget_here(&[Forget::Tokens]);
         result
     }
 

@@ -15,6 +15,7 @@ mod credentials;
 mod errors;
 mod group_commit;
 mod integrations;
+mod invalidation;
 mod license_log;
 mod licenses;
 mod meeting_options;
@@ -58,11 +59,13 @@ use sqlx::AnyPool;
 use tokio::sync::Mutex;
 
 pub use crate::cache::DEFAULT_TTL as DEFAULT_CACHE_TTL;
-use crate::cache::{MeetingKey, ReadCache, SiteKey, UserKey};
+pub use crate::cache::{CacheStats, TableStats};
+use crate::cache::{Lookup, MeetingKey, ReadCache, SiteKey, UserKey};
 use crate::codec::{key_to_db, lc, Value};
 pub use crate::connect::{Engine, Synchronous, SQLITE_BUSY_TIMEOUT_MS};
 pub use crate::errors::OpenError;
 use crate::group_commit::GroupCommit;
+use crate::invalidation::Forget;
 
 /// Where kaigi keeps its data when not told otherwise: `kaigi.db` in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kaigi.db";
@@ -84,6 +87,11 @@ pub struct SqlStore {
     applied_at_open: Arc<[i64]>,
     /// None: every read goes to the database.
     cache: Option<Arc<ReadCache>>,
+    /// PostgreSQL: where this store announces what its writes make caches forget, so that other
+    /// instances on the same schema forget it too (see `invalidation`). Also without a cache.
+    channel: Option<Arc<invalidation::Channel>>,
+    /// PostgreSQL with a cache: the task that hears the other instances' announcements.
+    listener: Option<Arc<invalidation::Listener>>,
     /// Licence decisions recorded by this process, by outcome (see [`SqlStore::stats`]).
     decisions_recorded: Arc<license_log::DecisionCounts>,
 }
@@ -161,9 +169,14 @@ async fn finish_open(target: connect::Target, schema: Option<String>) -> Result<
         decision_writer,
         applied_at_open: Arc::from(Vec::new()),
         cache: None,
+        channel: None,
+        listener: None,
         decisions_recorded: Arc::default(),
     };
     store.applied_at_open = migrate::run(&store).await?.into();
+    if target.engine == Engine::Postgres {
+        store.channel = Some(Arc::new(invalidation::Channel::of(&store.pool, &target.url).await?));
+    }
     Ok(store)
 }
 
@@ -182,18 +195,40 @@ impl SqlStore {
         }
     }
 
-    /// Serves the lookups every request makes (site, user, licence plans) from memory for up to
-    /// `ttl`; writes through this store forget what they touch at once. See `cache.rs`.
-    pub fn with_read_cache(mut self, ttl: std::time::Duration) -> Self {
-        self.cache = Some(Arc::new(ReadCache::new(ttl)));
-        self
+    /// Serves the lookups every request makes (site, user, licence plans, live meetings, bearer
+    /// tokens, credential epochs) from memory for up to `ttl`; writes through this store forget
+    /// what they touch at once. On PostgreSQL the other instances' writes are heard too, and the
+    /// cache is used only while they can be (a listener task is started: call this inside a Tokio
+    /// runtime). See `cache.rs` and `invalidation.rs`.
+    pub fn with_read_cache(self, ttl: std::time::Duration) -> Self {
+        self.with_read_cache_on(ttl, Arc::new(kaigi_core::ports::SystemClock))
     }
 
     /// The read cache with entries aging by `clock`: the application's injected clock, which
     /// tests move instead of waiting.
     pub fn with_read_cache_on(mut self, ttl: std::time::Duration, clock: Arc<dyn kaigi_core::ports::Clock>) -> Self {
-        self.cache = Some(Arc::new(ReadCache::on_clock(ttl, clock)));
+        // PostgreSQL: served only once the listener listens.
+        let cache = Arc::new(ReadCache::on_clock(ttl, clock, self.channel.is_none()));
+        self.listener = self
+            .channel
+            .as_ref()
+            .map(|channel| Arc::new(invalidation::Listener::spawn(channel.clone(), cache.clone())));
+        self.cache = Some(cache);
         self
+    }
+
+    /// The read cache's entries, hits and misses per table, and how it hears other instances'
+    /// changes (PostgreSQL); all zero without a cache. Reads counters only: no lock, no database.
+    pub fn cache_stats(&self) -> CacheStats {
+        let Some(cache) = &self.cache else { return CacheStats::default() };
+        let mut stats = cache.stats();
+        if let Some(listener) = &self.listener {
+            stats.listening = listener.listening();
+            stats.notifications = listener.notifications();
+            stats.connections_lost = listener.connections_lost();
+        }
+        stats.announce_failures = self.channel.as_ref().map_or(0, |c| c.announce_failures());
+        stats
     }
 
     async fn cached_site(
@@ -202,11 +237,12 @@ impl SqlStore {
         load: impl std::future::Future<Output = Result<Option<Site>, StoreError>>,
     ) -> Result<Option<Site>, StoreError> {
         let Some(cache) = &self.cache else { return load.await };
-        if let Some(hit) = cache.site(&key) {
-            return Ok(hit);
-        }
+        let ticket = match cache.site(&key) {
+            Lookup::Hit(hit) => return Ok(hit),
+            Lookup::Miss(ticket) => ticket,
+        };
         let site = load.await?;
-        cache.put_site(key, site.clone());
+        cache.put_site(ticket, key, site.clone());
         Ok(site)
     }
 
@@ -216,11 +252,12 @@ impl SqlStore {
         load: impl std::future::Future<Output = Result<Option<User>, StoreError>>,
     ) -> Result<Option<User>, StoreError> {
         let Some(cache) = &self.cache else { return load.await };
-        if let Some(hit) = cache.user(&key) {
-            return Ok(hit);
-        }
+        let ticket = match cache.user(&key) {
+            Lookup::Hit(hit) => return Ok(hit),
+            Lookup::Miss(ticket) => ticket,
+        };
         let user = load.await?;
-        cache.put_user(key, user.clone());
+        cache.put_user(ticket, key, user.clone());
         Ok(user)
     }
 
@@ -230,38 +267,56 @@ impl SqlStore {
         load: impl std::future::Future<Output = Result<Option<Meeting>, StoreError>>,
     ) -> Result<Option<Meeting>, StoreError> {
         let Some(cache) = &self.cache else { return load.await };
-        if let Some(hit) = cache.meeting(&key) {
-            return Ok(Some(hit));
-        }
+        let ticket = match cache.meeting(&key) {
+            Lookup::Hit(hit) => return Ok(Some(hit)),
+            Lookup::Miss(ticket) => ticket,
+        };
         let meeting = load.await?;
         if let Some(m) = &meeting {
-            cache.put_meeting(key, m.clone());
+            cache.put_meeting(ticket, key, m.clone());
         }
         Ok(meeting)
     }
 
-    pub(crate) fn forget_meetings(&self, site: SiteId) {
-        if let Some(cache) = &self.cache {
-            cache.forget_meetings(site);
+    /// After a write (committed or not): forgets `what` here at once and, on PostgreSQL,
+    /// announces it to the other instances before the write's caller is answered (on the pool,
+    /// after the commit: see `invalidation` for why, and for the writes that announce inside
+    /// their transaction instead).
+    pub(crate) async fn forget(&self, what: &[Forget]) {
+        self.forget_here(what);
+        if let Some(channel) = &self.channel {
+            channel.announce_after_commit(&self.pool, what).await;
         }
     }
 
-    pub(crate) fn forget_tokens(&self) {
+    /// Forgets `what` in this store's cache only (announced already, inside the transaction).
+    pub(crate) fn forget_here(&self, what: &[Forget]) {
         if let Some(cache) = &self.cache {
-            cache.forget_tokens();
+            for forget in what {
+                forget.apply(cache);
+            }
         }
     }
 
-    fn forget_sites(&self) {
-        if let Some(cache) = &self.cache {
-            cache.forget_sites();
+    /// Inside a write transaction: on PostgreSQL, announces `what` to the other instances,
+    /// delivered at the commit (none for a rollback). Call [`Self::forget_here`] after the commit.
+    pub(crate) async fn announce_in(&self, conn: &mut sqlx::AnyConnection, what: &[Forget]) -> Result<(), StoreError> {
+        match &self.channel {
+            Some(channel) => channel.announce(conn, what).await.map_err(errors::db),
+            None => Ok(()),
         }
     }
 
-    fn forget_users(&self, site: Option<SiteId>) {
-        if let Some(cache) = &self.cache {
-            cache.forget_users(site);
-        }
+    pub(crate) async fn forget_meetings(&self, site: SiteId) {
+        self.forget(&[Forget::Meetings(site)]).await;
+    }
+
+    async fn forget_sites(&self) {
+        self.forget(&[Forget::Sites]).await;
+    }
+
+    async fn forget_users(&self, site: Option<SiteId>) {
+        self.forget(&[Forget::Users(site)]).await;
     }
 
     pub fn engine(&self) -> Engine {
@@ -278,8 +333,12 @@ impl SqlStore {
         migrate::recorded(self).await?.into_iter().map(|(v, at)| Ok((v, codec::time(at, "applied_at")?))).collect()
     }
 
-    /// Closes the pools, waiting for connections in use to come back.
+    /// Stops the invalidation listener, and closes the pools, waiting for connections in use to
+    /// come back.
     pub async fn close(&self) {
+        if let Some(listener) = &self.listener {
+            listener.stop().await;
+        }
         self.write_pool.close().await;
         self.pool.close().await;
     }
@@ -294,7 +353,7 @@ impl Store for SqlStore {
 
     async fn create_site(&self, site: &NewSite, now: DateTime<Utc>) -> Result<Site, StoreError> {
         let created = self.create_site_impl(site, now).await;
-        self.forget_sites();
+        self.forget_sites().await;
         created
     }
 
@@ -317,23 +376,24 @@ impl Store for SqlStore {
 
     async fn update_site_settings(&self, id: SiteId, settings: &SiteSettings) -> Result<(), StoreError> {
         let updated = self.update_site_settings_impl(id, settings).await;
-        self.forget_sites();
+        self.forget_sites().await;
         updated
     }
 
     async fn add_license_plan(&self, site: SiteId, plan: &DatedPlan) -> Result<(), StoreError> {
         let added = self.add_license_plan_impl(site, plan).await;
-        self.forget_sites();
+        self.forget_sites().await;
         added
     }
 
     async fn license_plans(&self, site: SiteId) -> Result<Vec<DatedPlan>, StoreError> {
         let Some(cache) = &self.cache else { return self.license_plans_impl(site).await };
-        if let Some(hit) = cache.plans(site) {
-            return Ok(hit);
-        }
+        let ticket = match cache.plans(site) {
+            Lookup::Hit(hit) => return Ok(hit),
+            Lookup::Miss(ticket) => ticket,
+        };
         let plans = self.license_plans_impl(site).await?;
-        cache.put_plans(site, plans.clone());
+        cache.put_plans(ticket, site, plans.clone());
         Ok(plans)
     }
 
@@ -347,13 +407,13 @@ impl Store for SqlStore {
 
     async fn insert_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<UserId, StoreError> {
         let inserted = self.insert_user_impl(user, seat, mails).await;
-        self.forget_users(Some(user.site_id));
+        self.forget_users(Some(user.site_id)).await;
         inserted
     }
 
     async fn update_user(&self, user: &User, seat: SeatChange, mails: &[Mail]) -> Result<(), StoreError> {
         let updated = self.update_user_impl(user, seat, mails).await;
-        self.forget_users(Some(user.site_id));
+        self.forget_users(Some(user.site_id)).await;
         updated
     }
 
@@ -364,7 +424,7 @@ impl Store for SqlStore {
         change: &PreferencesWrite,
     ) -> Result<User, StoreError> {
         let updated = self.update_user_preferences_impl(site, id, change).await;
-        self.forget_users(Some(site));
+        self.forget_users(Some(site)).await;
         updated
     }
 
@@ -400,7 +460,7 @@ impl Store for SqlStore {
         locked_until: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
         let recorded = self.record_login_state_impl(user, failed_logins, locked_until).await;
-        self.forget_users(None);
+        self.forget_users(None).await;
         recorded
     }
 
@@ -411,26 +471,26 @@ impl Store for SqlStore {
         lock_until: DateTime<Utc>,
     ) -> Result<FailedLogin, StoreError> {
         let recorded = self.record_failed_login_impl(user, threshold, lock_until).await;
-        self.forget_users(None);
+        self.forget_users(None).await;
         recorded
     }
 
     async fn credential_epoch(&self, user: UserId) -> Result<Option<i64>, StoreError> {
-        if let Some(hit) = self.cache.as_ref().and_then(|c| c.epoch(user)) {
-            return Ok(Some(hit));
-        }
-        let generation = self.cache.as_ref().map(|c| c.token_generation());
+        let Some(cache) = &self.cache else { return self.credential_epoch_impl(user).await };
+        let ticket = match cache.epoch(user) {
+            Lookup::Hit(hit) => return Ok(Some(hit)),
+            Lookup::Miss(ticket) => ticket,
+        };
         let epoch = self.credential_epoch_impl(user).await?;
-        if let (Some(cache), Some(generation), Some(e)) = (&self.cache, generation, epoch) {
-            cache.put_epoch(generation, user, e);
+        if let Some(e) = epoch {
+            cache.put_epoch(ticket, user, e);
         }
         Ok(epoch)
     }
 
     async fn revoke_credentials(&self, user: UserId) -> Result<(), StoreError> {
         let revoked = self.revoke_credentials_impl(user).await;
-        self.forget_users(None);
-        self.forget_tokens();
+        self.forget(&[Forget::Users(None), Forget::Tokens]).await;
         revoked
     }
 
@@ -477,7 +537,7 @@ impl Store for SqlStore {
 
     async fn update_meeting_with_mails(&self, meeting: &Meeting, mails: &[Mail]) -> Result<(), StoreError> {
         let updated = self.update_meeting_checked_impl(meeting, mails, &[], false).await;
-        self.forget_meetings(meeting.site_id);
+        self.forget_meetings(meeting.site_id).await;
         updated
     }
 
@@ -488,7 +548,7 @@ impl Store for SqlStore {
         changes: &[kaigi_core::model::ChangeEvent],
     ) -> Result<(), StoreError> {
         let updated = self.update_meeting_checked_impl(meeting, mails, changes, true).await;
-        self.forget_meetings(meeting.site_id);
+        self.forget_meetings(meeting.site_id).await;
         updated
     }
 
@@ -518,7 +578,7 @@ impl Store for SqlStore {
         changes: &[kaigi_core::model::ChangeEvent],
     ) -> Result<(), StoreError> {
         let deleted = self.delete_meeting_impl(site, id, at, changes).await;
-        self.forget_meetings(site);
+        self.forget_meetings(site).await;
         deleted
     }
 

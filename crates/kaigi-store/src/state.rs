@@ -6,7 +6,8 @@
 //! `CREATE TABLE … AS SELECT *` in one write transaction. Restoring empties every kaigi table and
 //! copies the snapshot back in one write transaction: parents before children (the foreign keys
 //! read from the catalog), so PostgreSQL's immediate foreign-key checks pass; SQLite defers them
-//! to the commit as well. Afterwards the read cache is emptied, so no read sees the state before.
+//! to the commit as well. Afterwards the read cache is emptied, so no read sees the state before;
+//! on PostgreSQL the transaction also tells the other instances to empty theirs.
 //! Identity sequences are not rewound: ids given after a restore stay unique.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +19,7 @@ use kaigi_core::ports::StateStore;
 use sqlx::{AnyConnection, Row};
 
 use crate::errors::db;
+use crate::invalidation::Forget;
 use crate::{Engine, SqlStore};
 
 const PREFIX: &str = "ksnap_";
@@ -191,13 +193,11 @@ impl StateStore for SqlStore {
                     Self::exec(conn, &format!("INSERT INTO {} SELECT * FROM {}", q(t), q(snap))).await?;
                 }
             }
-            Ok(())
+            self.announce_in(conn, &[Forget::Everything]).await
         }
         .await;
         let done = tx.finish(result).await;
-        if let Some(cache) = &self.cache {
-            cache.forget_all();
-        }
+        self.forget_here(&[Forget::Everything]);
         done
     }
 

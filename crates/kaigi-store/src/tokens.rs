@@ -6,8 +6,10 @@ use kaigi_core::error::StoreError;
 use kaigi_core::model::{StoredToken, TokenKind};
 use kaigi_core::ports::TokenStore;
 
+use crate::cache::Lookup;
 use crate::codec::{bind_all, get, get_opt_time, get_time, ms, opt_ms, Value};
 use crate::errors::{corrupt, db};
+use crate::invalidation::Forget;
 use crate::SqlStore;
 
 #[async_trait]
@@ -40,20 +42,22 @@ impl TokenStore for SqlStore {
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError> {
-        if let Some(hit) = self.cache.as_ref().and_then(|c| c.token(token_hash)) {
-            return Ok(Some(hit));
-        }
-        let generation = self.cache.as_ref().map(|c| c.token_generation());
+        let Some(cache) = &self.cache else { return self.load_token(token_hash).await };
+        let ticket = match cache.token(token_hash) {
+            Lookup::Hit(hit) => return Ok(Some(hit)),
+            Lookup::Miss(ticket) => ticket,
+        };
         let token = self.load_token(token_hash).await?;
-        if let (Some(cache), Some(generation), Some(t)) = (&self.cache, generation, &token) {
-            cache.put_token(generation, t.clone());
+        if let Some(t) = &token {
+            cache.put_token(ticket, t.clone());
         }
         Ok(token)
     }
 
     async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
         let result = self.revoke_token_row(id, at).await;
-        self.forget_tokens();
+        // The other instances were told in the transaction.
+        self.forget_here(&[Forget::Tokens]);
         result
     }
 }
@@ -111,6 +115,10 @@ impl SqlStore {
                 }
             }
             Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        };
+        let result = match result {
+            Ok(()) => self.announce_in(w.conn(), &[Forget::Tokens]).await,
             Err(e) => Err(e),
         };
         w.finish(result).await
