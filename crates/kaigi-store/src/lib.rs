@@ -25,6 +25,7 @@ mod sites;
 mod state;
 mod tokens;
 mod tx;
+mod usage;
 mod user_query;
 mod users;
 mod webhooks;
