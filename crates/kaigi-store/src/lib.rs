@@ -26,6 +26,7 @@ mod sites;
 mod state;
 mod tokens;
 mod tx;
+mod usage;
 mod user_query;
 mod users;
 mod webhooks;

@@ -37,6 +37,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 22, sql: include_str!("../migrations/sqlite/0022_webhooks.sql") },
     Migration { version: 24, sql: include_str!("../migrations/sqlite/0024_outbox_delivery.sql") },
     Migration { version: 25, sql: include_str!("../migrations/sqlite/0025_admin_audit.sql") },
+    Migration { version: 26, sql: include_str!("../migrations/sqlite/0026_usage_counts.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -60,6 +61,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 22, sql: include_str!("../migrations/postgres/0022_webhooks.sql") },
     Migration { version: 24, sql: include_str!("../migrations/postgres/0024_outbox_delivery.sql") },
     Migration { version: 25, sql: include_str!("../migrations/postgres/0025_admin_audit.sql") },
+    Migration { version: 26, sql: include_str!("../migrations/postgres/0026_usage_counts.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

@@ -39,7 +39,7 @@ use kaigi_core::model::{
 use kaigi_core::ports::clock::AdjustableClock;
 use kaigi_core::ports::{
     ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, StateStore, Store, TokenStore,
-    WebhookStore,
+    UsageStore, WebhookStore,
 };
 use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
@@ -285,6 +285,8 @@ on_both_engines!(
     a_snapshot_restores_every_table_and_the_cache_forgets,
     the_outbox_is_emptied,
     mails_are_taken_by_one_worker_and_keep_their_delivery_state,
+    usage_claims_of_two_instances_never_pass_the_limit_together,
+    usage_purge_forgets_old_windows_only,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -1408,12 +1410,12 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 async fn reopening_applies_no_migration(ctx: Ctx) {
     assert_eq!(
         ctx.store.migrations_applied_at_open(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]
     );
     let recorded = ctx.store.migrations().await.expect("migrations");
     assert_eq!(
         recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]
     );
     let site = new_site(&ctx.store, "acme").await;
 
@@ -1430,7 +1432,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2810,7 +2812,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]);
     again.close().await;
 }
 
@@ -3384,4 +3386,55 @@ async fn stores_in_other_schemas_are_not_heard(ctx: Ctx) {
     assert_eq!(x.cache_stats().users.hits, hits + 1, "X's user was never forgotten");
     x.close().await;
     y.close().await;
+}
+
+// ---------------------------------------------------------------- usage counts
+
+/// Two instances on one database (PostgreSQL: two stores on one schema; SQLite: two stores on one
+/// file) claim calls of one counter's window at once: together they are granted exactly the limit,
+/// no claim gets more than it asked, and a claim past the limit gets nothing.
+async fn usage_claims_of_two_instances_never_pass_the_limit_together(ctx: Ctx) {
+    const LIMIT: u32 = 500;
+    let stores = [ctx.store.clone(), ctx.reopen().await];
+    let grants = futures_join_all((0..8).map(|task| {
+        let store = stores[task % 2].clone();
+        async move {
+            let mut got = Vec::new();
+            for i in 0..40u32 {
+                let want = 1 + (i + task as u32) % 5;
+                let granted = store.claim_usage("rest:u1", t(0), want, LIMIT).await.expect("claimed");
+                assert!(granted <= want, "asked {want}, granted {granted}");
+                got.push(granted);
+            }
+            got
+        }
+    }))
+    .await;
+    let total: u32 = grants.iter().flatten().sum();
+    assert_eq!(total, LIMIT, "8 × 40 claims of up to 5 asked for more than the limit");
+    assert_eq!(stores[1].claim_usage("rest:u1", t(0), 3, LIMIT).await.expect("claimed"), 0);
+    // Other counters and other windows count apart; a raised limit grants the difference only.
+    assert_eq!(stores[0].claim_usage("rest:u2", t(0), 3, LIMIT).await.expect("claimed"), 3);
+    assert_eq!(stores[0].claim_usage("rest:u1", t(60), 7, LIMIT).await.expect("claimed"), 7);
+    assert_eq!(stores[0].claim_usage("rest:u1", t(0), 50, LIMIT + 10).await.expect("claimed"), 10);
+    assert_eq!(stores[1].claim_usage("rest:u1", t(0), 1, 3).await.expect("claimed"), 0, "lowered below the count");
+    assert_eq!(stores[1].claim_usage("rest:u3", t(0), 4, 0).await.expect("claimed"), 0, "a limit of 0");
+    stores[1].close().await;
+}
+
+/// The purge forgets windows that started before the time it is given, a bounded batch at a
+/// time, and leaves later windows counted.
+async fn usage_purge_forgets_old_windows_only(ctx: Ctx) {
+    let s = &ctx.store;
+    for (counter, at) in [("a", t(0)), ("b", t(0)), ("a", t(60)), ("a", t(120)), ("b", t(180))] {
+        assert_eq!(s.claim_usage(counter, at, 2, 2).await.expect("claimed"), 2);
+    }
+    assert_eq!(s.purge_usage(t(120), 2).await.expect("purged"), 2, "a batch of at most 2");
+    assert_eq!(s.purge_usage(t(120), 10).await.expect("purged"), 1);
+    assert_eq!(s.purge_usage(t(120), 10).await.expect("purged"), 0);
+    // The windows at 120 and 180 are still used up; the forgotten ones count afresh.
+    assert_eq!(s.claim_usage("a", t(120), 1, 2).await.expect("claimed"), 0);
+    assert_eq!(s.claim_usage("b", t(180), 1, 2).await.expect("claimed"), 0);
+    assert_eq!(s.claim_usage("a", t(0), 1, 2).await.expect("claimed"), 1);
+    assert_eq!(s.claim_usage("a", t(60), 1, 2).await.expect("claimed"), 1);
 }

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod usage;
 pub mod webhooks;
 
 pub use activity::ActivityStore;
@@ -25,4 +26,5 @@ pub use mail::{MailStore, MailTransport};
 pub use state::StateStore;
 pub use store::Store;
 pub use tokens::TokenStore;
+pub use usage::UsageStore;
 pub use webhooks::{WebhookStore, WebhookTransport};

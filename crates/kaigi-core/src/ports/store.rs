@@ -14,7 +14,8 @@ use crate::model::{
     Page, PreferencesWrite, SeatChange, SeatPeriod, SessionTicket, Site, SiteId, SiteSettings, User, UserId, UserQuery,
 };
 use crate::ports::{
-    ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, MailStore, TokenStore, WebhookStore,
+    ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, MailStore, TokenStore, UsageStore,
+    WebhookStore,
 };
 
 #[async_trait]
@@ -27,6 +28,7 @@ pub trait Store:
     + LicenseLogStore
     + WebhookStore
     + MailStore
+    + UsageStore
     + Send
     + Sync
     + 'static

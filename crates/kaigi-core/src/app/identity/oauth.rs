@@ -128,10 +128,12 @@ impl Kaigi {
 
     /// Counts one token request of `client_id`: [`Error::UsageLimited`] past
     /// [`TOKEN_REQUESTS_PER_MINUTE`] in this minute.
-    fn count_token_request(&self, client_id: &str) -> Result<()> {
+    async fn count_token_request(&self, client_id: &str) -> Result<()> {
         let client = client_id.trim();
-        let client = client.get(..client.len().min(256)).unwrap_or(client);
-        if self.usage.allow(client, "oauth-token", TOKEN_REQUESTS_PER_MINUTE, self.now()) {
+        // At most 256 bytes (cut at a character boundary): the counter's key is stored.
+        let end = (0..=client.len().min(256)).rev().find(|&i| client.is_char_boundary(i)).unwrap_or(0);
+        let client = client.get(..end).unwrap_or_default();
+        if self.within_usage(client, "oauth-token", TOKEN_REQUESTS_PER_MINUTE).await? {
             Ok(())
         } else {
             Err(Error::UsageLimited)
@@ -148,7 +150,7 @@ impl Kaigi {
         code: &str,
         redirect_uri: Option<&str>,
     ) -> Result<OauthTokens> {
-        self.count_token_request(client_id)?;
+        self.count_token_request(client_id).await?;
         let integration = self.authenticate_client(client_id, client_secret).await?;
         if code.is_empty() || code.len() > 512 {
             return Err(Error::OAuth(OAuthError::InvalidGrant("the code is unknown or already used")));
@@ -196,7 +198,7 @@ impl Kaigi {
         client_secret: &str,
         refresh_token: &str,
     ) -> Result<OauthTokens> {
-        self.count_token_request(client_id)?;
+        self.count_token_request(client_id).await?;
         let integration = self.authenticate_client(client_id, client_secret).await?;
         let bad = Error::OAuth(OAuthError::InvalidGrant("the refresh token is unknown, expired or revoked"));
         let refresh_token = refresh_token.trim();
@@ -256,7 +258,7 @@ impl Kaigi {
         if !client_id.trim().is_empty() && client_id.trim() != application_id.trim() {
             return Err(Error::invalid(Field::ClientId, "clientId must be the application's client id"));
         }
-        self.count_token_request(application_id)?;
+        self.count_token_request(application_id).await?;
         let app = self.authenticate_client(application_id, client_secret).await?;
         if app.kind != IntegrationKind::ServiceApp {
             return Err(Error::invalid(Field::ApplicationId, "this application is not a Service App"));

@@ -101,7 +101,7 @@ impl Kaigi {
             return Err(Error::Auth(AuthFailure::Inactive));
         }
         let limit = site.settings.rest_calls_per_minute.max(1);
-        if !self.usage.allow(&format!("u{}", user.id), "rest", limit, self.now()) {
+        if !self.within_usage(&format!("u{}", user.id), "rest", limit).await? {
             return Err(Error::UsageLimited);
         }
         // A token never grants more than the user's role allows today.

@@ -431,12 +431,7 @@ impl Kaigi {
         if matches!(caller.principal, crate::model::Principal::Anonymous) {
             return Err(Error::Auth(crate::error::AuthFailure::MissingCredentials));
         }
-        if !self.usage.allow(
-            &caller.usage_key(),
-            "GetUserCard",
-            caller.site.settings.usage_limit_per_minute,
-            self.now(),
-        ) {
+        if !self.within_usage(&caller.usage_key(), "GetUserCard", caller.site.settings.usage_limit_per_minute).await? {
             return Err(Error::UsageLimited);
         }
         let user =

@@ -26,7 +26,7 @@ impl Kaigi {
         password: Option<&str>,
     ) -> Result<SessionView> {
         let limit = caller.site.settings.usage_limit_per_minute;
-        if !self.usage.allow(&caller.usage_key(), "GetSessionInfo", limit, self.now()) {
+        if !self.within_usage(&caller.usage_key(), "GetSessionInfo", limit).await? {
             return Err(Error::UsageLimited);
         }
         let site = &caller.site;
