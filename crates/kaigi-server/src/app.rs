@@ -15,6 +15,7 @@ use kaigi_xmlapi::codes::Failure;
 use kaigi_xmlapi::envelope::{encode_unreadable, MAX_REQUEST_BYTES};
 use kaigi_xmlapi::{Reply, XmlApi};
 
+use crate::drain::Flag;
 use crate::metrics::{Metrics, MetricsAccess, XmlOutcome};
 use crate::state::AppState;
 
@@ -37,6 +38,18 @@ pub fn router_with(
     access: MetricsAccess,
     controls: Option<Arc<crate::testctl::Controls>>,
 ) -> Router {
+    router_serving(kaigi, metrics, access, controls, Flag::new())
+}
+
+/// [`router_with`], with `/readyz` answering 503 once `draining` is raised (the server is
+/// shutting down: a load balancer should send its requests elsewhere).
+pub fn router_serving(
+    kaigi: Arc<Kaigi>,
+    metrics: Arc<Metrics>,
+    access: MetricsAccess,
+    controls: Option<Arc<crate::testctl::Controls>>,
+    draining: Flag,
+) -> Router {
     let observe = crate::metrics::Observe { kaigi: kaigi.clone(), metrics: metrics.clone() };
     let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };
     let rest = kaigi_rest::router(kaigi.clone());
@@ -44,6 +57,7 @@ pub fn router_with(
         .nest_service("/v1", rest)
         .route("/WBXService/XMLService", post(xml_service).get(xml_wrong_method))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(move |State(state): State<AppState>| readyz(state, draining)))
         .route("/_kaigi/meetings/{key}/join", post(crate::control::join))
         .route("/_kaigi/meetings/{key}/leave", post(crate::control::leave))
         .route("/_kaigi/meetings/{key}/record", post(crate::control::record))
@@ -98,8 +112,22 @@ async fn xml_wrong_method() -> Response {
     r
 }
 
-/// 200 once the database answers; 503 otherwise.
+/// Liveness: 200 once the database answers; 503 otherwise. Still 200 while the server drains
+/// (restarting a process that is finishing its requests would cut them off).
 async fn healthz(State(state): State<AppState>) -> Response {
+    database_answers(&state).await
+}
+
+/// Readiness, for a load balancer: 200 while the server takes new requests and the database
+/// answers; 503 from the moment shutdown begins (then the port closes after `--shutdown-delay`).
+async fn readyz(state: AppState, draining: Flag) -> Response {
+    if draining.is_raised() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
+    }
+    database_answers(&state).await
+}
+
+async fn database_answers(state: &AppState) -> Response {
     match state.kaigi.storage_ready().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {

@@ -2,7 +2,8 @@
 //! next one waits in the listen backlog, so idle sockets cannot exhaust file descriptors), a
 //! deadline for each request's headers that also closes an idle keep-alive connection, a
 //! deadline for a whole request, body included, and a deadline for a client that stops taking
-//! the answer (a write that makes no progress).
+//! the answer (a write that makes no progress). And stopping (issue #16): draining what is in
+//! flight within a bound, see [`serve_draining`].
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -14,7 +15,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -25,6 +26,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::time::Sleep;
 use tower::ServiceExt;
+
+use crate::drain::{Shutdown, ShutdownTimes};
 
 /// The connection limits of `kaigi serve` (documented in docs/operations.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,19 +70,37 @@ async fn request_deadline(limit: Duration, request: Request, next: Next) -> Resp
     }
 }
 
-/// Serves `router` on `listener` with `limits` until `shutdown` completes. Each request carries
-/// the peer address as [`ConnectInfo`], as `axum::serve` does.
+/// Serves `router` on `listener` with `limits` until `shutdown` completes, then lets the open
+/// connections finish what they are serving for at most [`ShutdownTimes::DEFAULT_GRACE`]. Each
+/// request carries the peer address as [`ConnectInfo`], as `axum::serve` does.
 pub async fn serve_with_limits(
     listener: TcpListener,
     router: Router,
     limits: ConnLimits,
     shutdown: impl Future<Output = ()>,
 ) {
+    serve_draining(listener, router, limits, shutdown, ShutdownTimes::DEFAULT_GRACE, &Shutdown::default()).await;
+}
+
+/// [`serve_with_limits`], stopping as `kaigi serve` does: once `shutdown.draining` is raised,
+/// every answer carries `Connection: close` (clients and load balancers open their next request
+/// elsewhere); once `stop_accepting` completes, the port closes and each connection finishes the
+/// request it is serving (an idle keep-alive one closes at once); whatever is still open `grace`
+/// later, or when `shutdown.now` is raised, is cut off. Answers how many connections were cut
+/// off.
+pub async fn serve_draining(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnLimits,
+    stop_accepting: impl Future<Output = ()>,
+    grace: Duration,
+    shutdown: &Shutdown,
+) -> usize {
     let timeout = limits.request_timeout;
     let router =
         router.layer(axum::middleware::from_fn(move |req: Request, next: Next| request_deadline(timeout, req, next)));
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    tokio::pin!(shutdown);
+    tokio::pin!(stop_accepting);
     // Told to every connection when the server stops: each finishes the request it is serving
     // and closes (as `axum::serve`'s graceful shutdown does).
     let (stopping, stop_seen) = tokio::sync::watch::channel(false);
@@ -90,7 +111,7 @@ pub async fn serve_with_limits(
                 Ok(p) => p,
                 Err(_) => break,
             },
-            () = &mut shutdown => break,
+            () = &mut stop_accepting => break,
         };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -102,18 +123,28 @@ pub async fn serve_with_limits(
                     continue;
                 }
             },
-            () = &mut shutdown => break,
+            () = &mut stop_accepting => break,
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
+        let draining = shutdown.draining.clone();
         let service = hyper::service::service_fn(move |mut request: axum::http::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             let router = router.clone();
-            async move { Ok::<_, Infallible>(router.oneshot(request.map(axum::body::Body::new)).await.into_response()) }
+            let draining = draining.clone();
+            async move {
+                let mut response = router.oneshot(request.map(axum::body::Body::new)).await.into_response();
+                if draining.is_raised() {
+                    // hyper closes the connection after this answer.
+                    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+                }
+                Ok::<_, Infallible>(response)
+            }
         });
         let header_read_timeout = limits.header_read_timeout;
         let stream = WriteDeadline::new(stream, limits.write_timeout);
         let mut stop_seen = stop_seen.clone();
+        let cut_off = shutdown.now.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let mut http = hyper::server::conn::http1::Builder::new();
@@ -124,18 +155,37 @@ pub async fn serve_with_limits(
                 ended = conn.as_mut() => ended,
                 _ = stop_seen.changed() => {
                     conn.as_mut().graceful_shutdown();
-                    conn.await
+                    tokio::select! {
+                        ended = conn.as_mut() => ended,
+                        // Dropping the connection closes the socket and drops its request.
+                        () = cut_off.raised() => return,
+                    }
                 }
+                () = cut_off.raised() => return,
             };
             if let Err(e) = ended {
                 tracing::debug!(error = %e, %peer, "connection ended");
             }
         });
     }
-    // Stop accepting, let the open connections finish, and wait until every one has closed.
+    // Stop accepting, let the open connections finish, and wait until every one has closed, or
+    // the grace is over.
     drop(listener);
     let _ = stopping.send(true);
-    let _ = slots.acquire_many(max).await;
+    let open = || max as usize - slots.available_permits().min(max as usize);
+    tokio::select! {
+        _ = slots.acquire_many(max) => return 0,
+        () = tokio::time::sleep(grace) => {}
+        () = shutdown.now.raised() => {}
+    }
+    let left = open();
+    tracing::warn!(
+        connections = left,
+        grace_secs = grace.as_secs_f64(),
+        "connections still open after the grace; cutting them off"
+    );
+    shutdown.now.raise();
+    left
 }
 
 /// A stream whose writes fail with `TimedOut` when the peer takes no bytes for `limit`.

@@ -6,6 +6,7 @@ pub mod app;
 pub mod conn;
 pub mod control;
 pub mod demo;
+pub mod drain;
 pub mod fixture;
 pub mod iso_duration;
 pub mod mail_delivery;
@@ -47,6 +48,8 @@ pub struct ServeConfig {
     pub journal_size: usize,
     /// A fixture file (a described world) loaded at start; see [`fixture`].
     pub fixture: Option<std::path::PathBuf>,
+    /// How it stops on SIGTERM or Ctrl-C (see [`drain`]).
+    pub shutdown: drain::ShutdownTimes,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +66,8 @@ pub enum ServeError {
     WebhookClient(#[from] reqwest::Error),
     #[error("{0}")]
     Smtp(#[from] mail_delivery::SmtpConfigError),
+    #[error("cannot listen for SIGTERM and Ctrl-C: {0}")]
+    Signals(std::io::Error),
 }
 
 /// Builds the application on the store `url` names, with the real clock and randomness.
@@ -98,9 +103,14 @@ pub async fn open_kaigi_with_controls(
     Ok((kaigi, sql, Arc::new(controls)))
 }
 
-/// Runs the server until Ctrl-C or SIGTERM. `ready` is told the address it listens on (the port
-/// the system chose, for port 0) once connections are served.
+/// Runs the server until SIGTERM or Ctrl-C, then drains: `/readyz` turns 503 and connections are
+/// still accepted for `config.shutdown.delay`, then the port closes and in-flight requests and the
+/// workers' rounds under way get `config.shutdown.grace` to finish (a second signal ends that at
+/// once). `ready` is told the address it listens on (the port the system chose, for port 0) once
+/// connections are served.
 pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    // Before anything else: a signal that comes once kaigi is up must drain it, not kill it.
+    let signals = drain::Signals::install().map_err(ServeError::Signals)?;
     let listen_error = |source| ServeError::Listen { addr: config.listen, source };
     let listener = TcpListener::bind(config.listen).await.map_err(listen_error)?;
     let listen = listener.local_addr().map_err(listen_error)?;
@@ -149,20 +159,28 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         tracing::info!(journal_size = controls.journal_size(), "test controls are on under /_kaigi/");
     }
     tracing::info!(listen = %listen, public_url = %public_url, limits = ?config.limits, "kaigi is serving");
+    let shutdown = drain::Shutdown::default();
     let transport = Arc::new(webhook_delivery::HttpTransport::new()?);
-    let deliveries = webhook_delivery::spawn_worker_counted(kaigi.clone(), transport, Some(metrics.clone()));
-    let mailer = match &config.smtp_url {
+    let mut workers = vec![webhook_delivery::spawn_worker_counted(
+        kaigi.clone(),
+        transport,
+        Some(metrics.clone()),
+        shutdown.draining.clone(),
+    )];
+    match &config.smtp_url {
         Some(url) => {
             let from = config.smtp_from.clone().unwrap_or_else(|| mail_delivery::default_from(&public_url));
             let smtp = mail_delivery::SmtpTransport::new(url, &from)?;
             tracing::info!(server = smtp.server(), from = %smtp.from(), "sending mail by SMTP");
-            Some(mail_delivery::spawn_worker_counted(kaigi.clone(), Arc::new(smtp), Some(metrics.clone())))
+            workers.push(mail_delivery::spawn_worker_counted(
+                kaigi.clone(),
+                Arc::new(smtp),
+                Some(metrics.clone()),
+                shutdown.draining.clone(),
+            ));
         }
-        None => {
-            tracing::info!("no --smtp-url: mails are kept in the outbox and not sent");
-            None
-        }
-    };
+        None => tracing::info!("no --smtp-url: mails are kept in the outbox and not sent"),
+    }
     let metrics_server = metrics_listener.map(|listener| {
         let own_access = match &config.metrics_token {
             Some(token) => metrics::MetricsAccess::Token(token.clone()),
@@ -174,33 +192,29 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         let router = metrics::route(metrics.clone(), own_access);
         tokio::spawn(conn::serve_with_limits(listener, router, config.limits, std::future::pending()))
     });
+    let router = app::router_serving(kaigi, metrics, access, controls, shutdown.draining.clone());
+    let signalled = tokio::spawn(signals.drive(shutdown.clone()));
     ready(listen);
-    let router = app::router_with(kaigi, metrics, access, controls);
-    conn::serve_with_limits(listener, router, config.limits, shutdown_signal()).await;
-    deliveries.abort();
-    if let Some(mailer) = mailer {
-        mailer.abort();
-    }
+    let times = config.shutdown;
+    // The port stays open `delay` after the first signal, so that load balancers see /readyz
+    // fail and stop sending requests here before connections are refused.
+    let stopped_accepting = std::sync::OnceLock::new();
+    let stop_accepting = async {
+        shutdown.draining.raised().await;
+        tokio::select! {
+            () = tokio::time::sleep(times.delay) => {}
+            () = shutdown.now.raised() => {}
+        }
+        let _ = stopped_accepting.set(tokio::time::Instant::now());
+    };
+    let cut_off = conn::serve_draining(listener, router, config.limits, stop_accepting, times.grace, &shutdown).await;
+    // The workers were told to stop with the first signal; they get the same grace as requests.
+    let deadline = stopped_accepting.get().copied().unwrap_or_else(tokio::time::Instant::now) + times.grace;
+    drain::finish_workers(workers, deadline, &shutdown.now).await;
+    signalled.abort();
     if let Some(server) = metrics_server {
         server.abort();
     }
+    tracing::info!(connections_cut_off = cut_off, "kaigi stopped");
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

@@ -138,17 +138,20 @@ pub fn default_from(public_url: &str) -> String {
 /// Runs mail rounds until the task is dropped: at once while there is work, then again after a
 /// short rest.
 pub fn spawn_worker(kaigi: Arc<Kaigi>, transport: Arc<dyn MailTransport>) -> tokio::task::JoinHandle<()> {
-    spawn_worker_counted(kaigi, transport, None)
+    spawn_worker_counted(kaigi, transport, None, crate::drain::Flag::new())
 }
 
-/// [`spawn_worker`], counting what each round did into `metrics`.
+/// [`spawn_worker`], counting what each round did into `metrics`, and ending after the round
+/// under way once `stop` is raised (a mail cut off in the middle of its SMTP session would be
+/// sent again when its lease runs out).
 pub fn spawn_worker_counted(
     kaigi: Arc<Kaigi>,
     transport: Arc<dyn MailTransport>,
     metrics: Option<Arc<crate::metrics::Metrics>>,
+    stop: crate::drain::Flag,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
+        while !stop.is_raised() {
             let done = kaigi.send_mails(transport.clone()).await;
             if let (Ok(round), Some(m)) = (&done, &metrics) {
                 m.mail_round(round);
@@ -158,7 +161,10 @@ pub fn spawn_worker_counted(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "mail round failed; trying again shortly"),
             }
-            tokio::time::sleep(IDLE_POLL).await;
+            tokio::select! {
+                _ = tokio::time::sleep(IDLE_POLL) => {}
+                _ = stop.raised() => {}
+            }
         }
     })
 }

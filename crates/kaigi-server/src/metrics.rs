@@ -372,7 +372,7 @@ fn api_of(path: &str) -> &'static str {
         "rest"
     } else if path.starts_with("/WBXService/") {
         "xml"
-    } else if path == "/healthz" || path == "/metrics" || path.starts_with("/_kaigi/") {
+    } else if path == "/healthz" || path == "/readyz" || path == "/metrics" || path.starts_with("/_kaigi/") {
         "internal"
     } else {
         "web"
@@ -410,6 +410,7 @@ mod tests {
         assert_eq!(api_of("/v1/meetings/abc"), "rest");
         assert_eq!(api_of("/WBXService/XMLService"), "xml");
         assert_eq!(api_of("/healthz"), "internal");
+        assert_eq!(api_of("/readyz"), "internal");
         assert_eq!(api_of("/v1x"), "web");
         assert_eq!(api_of("/meet/123"), "web");
     }

@@ -78,17 +78,20 @@ impl WebhookTransport for HttpTransport {
 /// Runs delivery rounds until the task is dropped: at once while there is work, then again when
 /// a change is recorded here or after a short rest.
 pub fn spawn_worker(kaigi: Arc<Kaigi>, transport: Arc<dyn WebhookTransport>) -> tokio::task::JoinHandle<()> {
-    spawn_worker_counted(kaigi, transport, None)
+    spawn_worker_counted(kaigi, transport, None, crate::drain::Flag::new())
 }
 
-/// [`spawn_worker`], counting each round into `metrics`.
+/// [`spawn_worker`], counting each round into `metrics`, and ending after the round under way
+/// once `stop` is raised (a round cut off in the middle would leave deliveries its receiver took
+/// to be sent again when the lease runs out).
 pub fn spawn_worker_counted(
     kaigi: Arc<Kaigi>,
     transport: Arc<dyn WebhookTransport>,
     metrics: Option<Arc<crate::metrics::Metrics>>,
+    stop: crate::drain::Flag,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
+        while !stop.is_raised() {
             let round = kaigi.deliver_webhooks(transport.clone()).await;
             if let Some(m) = &metrics {
                 match &round {
@@ -104,6 +107,7 @@ pub fn spawn_worker_counted(
             tokio::select! {
                 _ = kaigi.change_recorded() => {}
                 _ = tokio::time::sleep(IDLE_POLL) => {}
+                _ = stop.raised() => {}
             }
         }
     })

@@ -69,6 +69,15 @@ enum Command {
         /// Seconds a client may take no bytes of an answer before the connection is closed.
         #[arg(long, env = "KAIGI_WRITE_TIMEOUT_SECS", default_value_t = kaigi_server::conn::ConnLimits::DEFAULT_WRITE_TIMEOUT.as_secs())]
         write_timeout_secs: u64,
+        /// Seconds, after SIGTERM or Ctrl-C, during which connections are still accepted while
+        /// `GET /readyz` answers 503, so a load balancer stops sending requests here before the
+        /// port closes (set it above the balancer's check interval times its failure count).
+        #[arg(long, env = "KAIGI_SHUTDOWN_DELAY_SECS", default_value_t = kaigi_server::drain::ShutdownTimes::DEFAULT_DELAY.as_secs())]
+        shutdown_delay_secs: u64,
+        /// Seconds in-flight requests and the webhook and mail rounds under way get to finish once
+        /// the port is closed; what is still open then is cut off. A second signal stops at once.
+        #[arg(long, env = "KAIGI_SHUTDOWN_GRACE_SECS", default_value_t = kaigi_server::drain::ShutdownTimes::DEFAULT_GRACE.as_secs())]
+        shutdown_grace_secs: u64,
         /// Send mail through this SMTP server: smtp://HOST:PORT (no TLS), smtp://HOST:PORT?tls=required
         /// (STARTTLS), smtps://HOST:PORT (TLS); USER:PASS@ before the host to authenticate. Without
         /// it, mails are kept in the outbox and not sent.
@@ -181,6 +190,8 @@ fn main() -> ExitCode {
                 header_timeout_secs,
                 request_timeout_secs,
                 write_timeout_secs,
+                shutdown_delay_secs,
+                shutdown_grace_secs,
                 smtp_url,
                 smtp_from,
                 metrics_token,
@@ -210,6 +221,10 @@ fn main() -> ExitCode {
                     test_controls,
                     journal_size,
                     fixture,
+                    shutdown: kaigi_server::drain::ShutdownTimes {
+                        delay: std::time::Duration::from_secs(shutdown_delay_secs),
+                        grace: std::time::Duration::from_secs(shutdown_grace_secs),
+                    },
                 };
                 // Nobody reading standard output does not stop the server.
                 let announce = |addr| {
