@@ -78,16 +78,18 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 IDLE_KB=$(rss_kb "$KAIGI_PID")
 
-# kaigi's answers by status, summed over every route (Prometheus text from /metrics).
+# kaigi's answers by API and code (HTTP status for REST, exceptionID or status for the XML API),
+# summed over every operation (Prometheus text from /metrics).
 status_counts() {
     curl -s --max-time 10 "$KAIGI_URL/metrics" | awk '
-        /^kaigi_http_requests_total\{/ {
-            match($0, /status="[0-9]+"/); s = substr($0, RSTART + 8, RLENGTH - 9); n[s] += $NF
+        /^kaigi_requests_total\{/ {
+            match($0, /api="[a-z]+"/); a = substr($0, RSTART + 5, RLENGTH - 6)
+            match($0, /code="[^"]*"/); c = substr($0, RSTART + 6, RLENGTH - 7); n[a " " c] += $NF
         }
-        END { for (s in n) printf "%s=%d ", s, n[s]; print "" }'
+        END { for (k in n) printf "%s=%d; ", k, n[k]; print "" }'
 }
 # The read cache lines of /metrics (entries, hits and misses per table), if kaigi exports them.
-cache_lines() { curl -s --max-time 10 "$KAIGI_URL/metrics" | grep -E '^kaigi_(read_cache|render_cache)' || true; }
+cache_lines() { curl -s --max-time 10 "$KAIGI_URL/metrics" | grep -E '^kaigi_(read_cache|render_cache|body_cache)' || true; }
 
 # --- one API: capture a reply, baseline, kaigi ------------------------------------------------------
 # api_run NAME SCRIPT TSV CANNED_MODE CAPTURE_COMMAND...

@@ -65,6 +65,11 @@ struct OutcomeLabel {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    table: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct PoolLabels {
     pool: &'static str,
     state: &'static str,
@@ -87,6 +92,11 @@ pub struct Metrics {
     mails: Family<OutcomeLabel, Counter>,
     live_sessions: Gauge,
     live_participants: Gauge,
+    cache_entries: Family<CacheLabels, Gauge>,
+    cache_hits: Family<CacheLabels, Gauge>,
+    cache_misses: Family<CacheLabels, Gauge>,
+    cache_listening: Gauge,
+    cache_full_drops: Gauge,
     store_stats: Option<StoreStatsFn>,
     /// Where the live session figures are read at each scrape (set once the server has it).
     live: std::sync::OnceLock<Arc<kaigi_core::Kaigi>>,
@@ -156,6 +166,33 @@ impl Metrics {
         registry.register("live_sessions", "Sessions running now, on every site", live_sessions.clone());
         let live_participants = Gauge::default();
         registry.register("live_participants", "People in the sessions running now", live_participants.clone());
+        // Read from the store at each scrape; hits and misses count since the store was opened.
+        let cache_entries = Family::<CacheLabels, Gauge>::default();
+        registry.register("read_cache_entries", "Read cache entries held, by table", cache_entries.clone());
+        let cache_hits = Family::<CacheLabels, Gauge>::default();
+        registry.register(
+            "read_cache_hits",
+            "Read cache lookups served from memory since start, by table",
+            cache_hits.clone(),
+        );
+        let cache_misses = Family::<CacheLabels, Gauge>::default();
+        registry.register(
+            "read_cache_misses",
+            "Read cache lookups that went to the database since start, by table",
+            cache_misses.clone(),
+        );
+        let cache_listening = Gauge::default();
+        registry.register(
+            "read_cache_listening",
+            "PostgreSQL: 1 while the cache hears other instances' changes (0 on SQLite)",
+            cache_listening.clone(),
+        );
+        let cache_full_drops = Gauge::default();
+        registry.register(
+            "read_cache_full_drops",
+            "Times the whole read cache was emptied since start",
+            cache_full_drops.clone(),
+        );
         Self {
             registry,
             requests,
@@ -169,6 +206,11 @@ impl Metrics {
             mails,
             live_sessions,
             live_participants,
+            cache_entries,
+            cache_hits,
+            cache_misses,
+            cache_listening,
+            cache_full_drops,
             store_stats,
             live: std::sync::OnceLock::new(),
         }
@@ -219,6 +261,26 @@ impl Metrics {
         self.webhook_round_failures.inc();
     }
 
+    fn record_cache(&self, c: &kaigi_store::CacheStats) {
+        let gauge = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let tables = [
+            ("sites", &c.sites),
+            ("users", &c.users),
+            ("plans", &c.plans),
+            ("meetings", &c.meetings),
+            ("tokens", &c.tokens),
+            ("epochs", &c.epochs),
+        ];
+        for (table, t) in tables {
+            let label = CacheLabels { table };
+            self.cache_entries.get_or_create(&label).set(gauge(t.entries));
+            self.cache_hits.get_or_create(&label).set(gauge(t.hits));
+            self.cache_misses.get_or_create(&label).set(gauge(t.misses));
+        }
+        self.cache_listening.set(i64::from(c.listening));
+        self.cache_full_drops.set(gauge(c.full_drops));
+    }
+
     /// The exposition, with the store's figures read now.
     pub fn render(&self) -> Result<String, std::fmt::Error> {
         if let Some(stats) = &self.store_stats {
@@ -236,6 +298,7 @@ impl Metrics {
                     .get_or_create(&OutcomeLabel { outcome })
                     .set(i64::try_from(n).unwrap_or(i64::MAX));
             }
+            self.record_cache(&s.cache);
         }
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry)?;

@@ -111,6 +111,8 @@ pub struct StoreStats {
     /// Licence decisions recorded since start, by outcome (allowed, allowed_counted,
     /// auto_assigned, refused, violation).
     pub license_decisions: [(&'static str, u64); 5],
+    /// The read cache: entries, hits and misses per table, and how it hears of other instances.
+    pub cache: CacheStats,
 }
 
 /// Opens (and migrates) the database `url` names:
@@ -193,6 +195,7 @@ impl SqlStore {
             write_queue: self.group_commit.as_ref().map_or(0, GroupCommit::queued)
                 + self.decision_writer.as_ref().map_or(0, license_log::DecisionWriter::queued),
             license_decisions: self.decisions_recorded.snapshot(),
+            cache: self.cache_stats(),
         }
     }
 
@@ -274,7 +277,7 @@ impl SqlStore {
         };
         let meeting = load.await?;
         if let Some(m) = &meeting {
-            cache.put_meeting(ticket, key, m.clone());
+            cache.put_meeting(ticket, m.clone());
         }
         Ok(meeting)
     }

@@ -13,6 +13,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+/// mimalloc instead of the system allocator. Profiles of the spread benchmark (bench/README.md,
+/// issue #16) spent 15% of kaigi's CPU in glibc malloc/free, and glibc's per-thread arenas kept
+/// freed memory from the read cache's churn; mimalloc is a kept allocator made for exactly this.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kaigi",
