@@ -7,7 +7,8 @@
 //!
 //! It writes two tab-separated files the benchmark's wrk scripts read:
 //! `xml.tsv` (webExId, password, meetingKey) and `rest.tsv` (token, meeting id), one line per
-//! meeting, in a shuffled order (so that no two neighbouring lines share a host).
+//! meeting, in a shuffled order (so that no two neighbouring lines share a host); and
+//! `people.tsv` (webExId, password, token), the site administrator first, then the hosts.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub struct SpreadDataArgs {
 
 /// Every host's password (a benchmark's, not a secret).
 pub const PASSWORD: &str = "spread-pass-1";
+/// The site administrator's webExId (same password).
+pub const ADMIN: &str = "badmin";
 
 /// splitmix64: the same shuffle on every machine.
 fn next(state: &mut u64) -> u64 {
@@ -65,6 +68,22 @@ pub async fn generate(kaigi: Arc<Kaigi>, a: &SpreadDataArgs) -> Result<(), Strin
         .await
         .map_err(|e| format!("create site {}: {e}", a.site))?;
     let operator = Caller::operator(site.clone());
+    // A site administrator, who lists every meeting of the site (the list benchmark's admin).
+    let admin = NewUser {
+        webex_id: ADMIN.into(),
+        fields: UserFields {
+            first_name: Some("Bench".into()),
+            last_name: Some("Admin".into()),
+            email: Some(format!("{ADMIN}@spread.example")),
+            password: Some(PASSWORD.into()),
+            privileges: vec![("siteAdmin".into(), true), ("host".into(), false)],
+            ..UserFields::default()
+        },
+        send_welcome: false,
+        html_email: false,
+    };
+    kaigi.create_user(&operator, &admin).await.map_err(|e| format!("user {ADMIN}: {e}"))?;
+    let admin_token = kaigi.create_personal_token(&site, ADMIN, None).await.map_err(|e| e.to_string())?.token;
     let mut webex_ids = Vec::with_capacity(hosts as usize);
     let mut tokens = Vec::with_capacity(hosts as usize);
     for i in 1..=hosts {
@@ -153,6 +172,12 @@ pub async fn generate(kaigi: Arc<Kaigi>, a: &SpreadDataArgs) -> Result<(), Strin
     };
     write("xml.tsv", &|(host, key, _)| format!("{}\t{PASSWORD}\t{key}", webex_ids[*host as usize]))?;
     write("rest.tsv", &|(host, _, uuid)| format!("{}\t{uuid}", tokens[*host as usize]))?;
+    let people = a.out.join("people.tsv");
+    let mut lines = format!("{ADMIN}\t{PASSWORD}\t{admin_token}\n");
+    for (webex_id, token) in webex_ids.iter().zip(&tokens) {
+        lines.push_str(&format!("{webex_id}\t{PASSWORD}\t{token}\n"));
+    }
+    std::fs::write(&people, lines).map_err(|e| format!("{}: {e}", people.display()))?;
     out!("{{\"site\":\"{}\",\"hosts\":{hosts},\"meetings\":{}}}", a.site, made.len())?;
     Ok(())
 }
