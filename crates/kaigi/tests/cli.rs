@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -22,21 +24,7 @@ fn scratch(name: &str) -> Scratch {
 
 fn kaigi(dir: &Scratch, args: &[&str], stdin: Option<&str>) -> Output {
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kaigi"))
-        .args(args)
-        .env("KAIGI_DATABASE_URL", db)
-        .env("KAIGI_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run kaigi");
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    common::run_kaigi(&db, args, stdin)
 }
 
 fn ok(out: &Output) -> String {
