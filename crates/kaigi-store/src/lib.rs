@@ -591,6 +591,10 @@ impl Store for SqlStore {
         self.list_meetings_impl(site, query).await
     }
 
+    async fn count_meetings(&self, site: SiteId, query: &MeetingQuery) -> Result<u64, StoreError> {
+        self.count_meetings_impl(site, query).await
+    }
+
     async fn outbox(&self, site: Option<SiteId>, limit: u32) -> Result<Vec<Mail>, StoreError> {
         self.outbox_impl(site, limit).await
     }

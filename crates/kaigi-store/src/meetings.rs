@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use kaigi_core::error::{ConflictOn, StoreError};
 use kaigi_core::model::{
-    ChangeEvent, Invitee, LicenseDecision, ListStatus, Mail, Meeting, MeetingId, MeetingQuery, SessionKind,
+    ChangeEvent, HostRole, Invitee, LicenseDecision, ListStatus, Mail, Meeting, MeetingId, MeetingQuery, SessionKind,
     SessionStatus, Shape, SiteId, UserId,
 };
 use sqlx::any::AnyRow;
@@ -455,10 +455,22 @@ const REPEATING: &str =
 
 /// Where a listing's rows come from: the site's meetings, those its users host, or those they are
 /// alternate hosts of (invitees with role HOST, matched by email).
+#[derive(Clone, Copy)]
 enum ListSource<'a> {
     Site,
     Hosted(&'a [(UserId, String)]),
     AlternateHosts(&'a [(UserId, String)]),
+}
+
+/// The sources a listing reads, by its hosts and the role asked for.
+fn list_sources(q: &MeetingQuery) -> Vec<ListSource<'_>> {
+    match (&q.hosts, q.role) {
+        (None, _) => vec![ListSource::Site],
+        (Some(hosts), _) if hosts.is_empty() => Vec::new(),
+        (Some(hosts), Some(HostRole::Host)) => vec![ListSource::Hosted(hosts)],
+        (Some(hosts), Some(HostRole::AlternateHost)) => vec![ListSource::AlternateHosts(hosts)],
+        (Some(hosts), None) => vec![ListSource::Hosted(hosts), ListSource::AlternateHosts(hosts)],
+    }
 }
 
 /// The WHERE clause of a listing from `source`, its parameters added to `p` in order.
@@ -647,21 +659,35 @@ impl SqlStore {
     /// `limit == 0` asks for nothing and gets nothing. A host's meetings are read in two index
     /// range scans (hosted, alternate-hosted) merged in order, so that a page costs what it
     /// returns, not what the host has (an `id IN (... UNION ...)` would collect every id first).
+    /// From one source, `offset` is skipped in the statement: through the index alone when it
+    /// holds every column the filter needs (the live single meetings, migration 0027); merged
+    /// from two, each reads `offset + limit` and the merge skips.
     pub(crate) async fn list_meetings_impl(&self, site: SiteId, q: &MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
-        let sources = match &q.hosts {
+        let sources = match list_sources(q) {
             _ if q.limit == 0 => return Ok(Vec::new()),
-            None => vec![ListSource::Site],
-            Some(hosts) if hosts.is_empty() => return Ok(Vec::new()),
-            Some(hosts) => vec![ListSource::Hosted(hosts), ListSource::AlternateHosts(hosts)],
+            sources => sources,
+        };
+        let (limit, offset) = match sources.as_slice() {
+            [_] => (i64::from(q.limit), i64::from(q.offset)),
+            _ => (i64::from(q.limit) + i64::from(q.offset), 0),
         };
         let mut tx = self.snapshot().await?;
         let mut meetings = Vec::new();
         for source in sources {
             let mut p = Params::default();
             let filter = list_filter(site, source, q, &mut p)?;
-            let limit = p.add(Value::int(i64::from(q.limit)));
+            let limit = p.add(Value::int(limit));
             let columns: &str = &SELECT_COLUMNS;
-            let sql = format!("SELECT {columns} FROM meetings WHERE {filter} ORDER BY start_ms, id LIMIT {limit}");
+            let sql = if offset == 0 {
+                format!("SELECT {columns} FROM meetings WHERE {filter} ORDER BY start_ms, id LIMIT {limit}")
+            } else {
+                // The rows skipped are chosen by id alone, so that skipping them reads no row.
+                let offset = p.add(Value::int(offset));
+                format!(
+                    "SELECT {columns} FROM meetings WHERE id IN (SELECT id FROM meetings WHERE {filter} \
+                     ORDER BY start_ms, id LIMIT {limit} OFFSET {offset}) ORDER BY start_ms, id"
+                )
+            };
             let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&mut *tx).await.map_err(db)?;
             for row in &rows {
                 meetings.push(meeting_from_row(row)?);
@@ -669,6 +695,9 @@ impl SqlStore {
         }
         meetings.sort_by_key(|m| (m.start, m.id));
         meetings.dedup_by_key(|m| m.id);
+        if offset == 0 {
+            meetings.drain(..meetings.len().min(usize::try_from(q.offset).unwrap_or(usize::MAX)));
+        }
         meetings.truncate(usize::try_from(q.limit).unwrap_or(usize::MAX));
         for chunk in meetings.chunks_mut(INVITEE_BATCH) {
             let mut p = Params::default();
@@ -677,6 +706,28 @@ impl SqlStore {
         }
         tx.commit().await.map_err(db)?;
         Ok(meetings)
+    }
+
+    /// How many live meetings match `q` (its `limit` and `offset` aside), counted in one statement;
+    /// a meeting both hosted and alternate-hosted by the listed hosts counts once.
+    pub(crate) async fn count_meetings_impl(&self, site: SiteId, q: &MeetingQuery) -> Result<u64, StoreError> {
+        let mut p = Params::default();
+        let filter = match list_sources(q).as_slice() {
+            [] => return Ok(0),
+            [source] => list_filter(site, *source, q, &mut p)?,
+            sources => {
+                let mut parts = Vec::new();
+                for source in sources {
+                    parts.push(format!("SELECT id FROM meetings WHERE {}", list_filter(site, *source, q, &mut p)?));
+                }
+                format!("id IN ({})", parts.join(" UNION "))
+            }
+        };
+        let sql = format!("SELECT COUNT(*) AS n FROM meetings WHERE {filter}");
+        let mut tx = self.snapshot().await?;
+        let row = bind_all(sqlx::query(&sql), p.0).fetch_one(&mut *tx).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        get_num(&row, "n")
     }
 
     /// At most `limit` meetings matching `filter` (whose parameters `p` holds) with their

@@ -38,6 +38,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 24, sql: include_str!("../migrations/sqlite/0024_outbox_delivery.sql") },
     Migration { version: 25, sql: include_str!("../migrations/sqlite/0025_admin_audit.sql") },
     Migration { version: 26, sql: include_str!("../migrations/sqlite/0026_usage_counts.sql") },
+    Migration { version: 27, sql: include_str!("../migrations/sqlite/0027_single_meetings_index.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -62,6 +63,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 24, sql: include_str!("../migrations/postgres/0024_outbox_delivery.sql") },
     Migration { version: 25, sql: include_str!("../migrations/postgres/0025_admin_audit.sql") },
     Migration { version: 26, sql: include_str!("../migrations/postgres/0026_usage_counts.sql") },
+    Migration { version: 27, sql: include_str!("../migrations/postgres/0027_single_meetings_index.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

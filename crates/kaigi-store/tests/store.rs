@@ -1410,12 +1410,12 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 async fn reopening_applies_no_migration(ctx: Ctx) {
     assert_eq!(
         ctx.store.migrations_applied_at_open(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]
     );
     let recorded = ctx.store.migrations().await.expect("migrations");
     assert_eq!(
         recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]
     );
     let site = new_site(&ctx.store, "acme").await;
 
@@ -1432,7 +1432,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2812,7 +2812,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]);
     again.close().await;
 }
 

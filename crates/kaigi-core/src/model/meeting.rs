@@ -336,6 +336,19 @@ pub struct MeetingQuery {
     pub after: Option<(DateTime<Utc>, MeetingId)>,
     /// Most series to return (a safety cap).
     pub limit: u32,
+    /// Series to skip first, in the listing order (offset paging, as the XML API's `startFrom`).
+    pub offset: u32,
+    /// Only the meetings the hosts host, or only those they are alternate hosts of. None: both.
+    pub role: Option<HostRole>,
+}
+
+/// How a listed host stands to a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostRole {
+    /// The meeting's host.
+    Host,
+    /// An invitee with role HOST (matched by email).
+    AlternateHost,
 }
 
 /// How many occurrences a meeting has, as listings tell them apart: a single meeting is shown at

@@ -168,6 +168,8 @@ pub trait Store:
     ) -> Result<(), StoreError>;
     /// Meetings that are not deleted and match the query, by start then id.
     async fn list_meetings(&self, site: SiteId, query: &MeetingQuery) -> Result<Vec<Meeting>, StoreError>;
+    /// How many meetings `list_meetings` would find for `query` without its `limit` and `offset`.
+    async fn count_meetings(&self, site: SiteId, query: &MeetingQuery) -> Result<u64, StoreError>;
 
     // ---- mail outbox
     /// The newest mails first; all sites when `site` is None.

@@ -39,6 +39,7 @@ mod xml_center_history;
 mod xml_envelope;
 mod xml_event;
 mod xml_history;
+mod xml_list_paging;
 mod xml_meeting;
 mod xml_recording;
 mod xml_round_trip;

@@ -10,16 +10,15 @@ use crate::model::WebhookEvent::{Created, Deleted, Updated};
 use crate::model::WebhookResource::Meetings;
 use crate::model::{
     AttendeeOptions, CalendarEntry, Caller, Invitee, LicenseAction, LicenseDecision, ListStatus, Meeting,
-    MeetingFields, MeetingLinks, MeetingListing, MeetingOptions, MeetingQuery, MeetingRef, Occurrence, Page, Person,
-    Principal, Recurrence, ScheduleShape, SessionKind, SessionStatus, Site, User, REGISTRATION_FIELDS,
+    MeetingFields, MeetingLinks, MeetingOptions, MeetingRef, Person, Recurrence, ScheduleShape, SessionKind,
+    SessionStatus, Site, User, REGISTRATION_FIELDS,
 };
 use crate::rules::licence::{for_booking, on_behalf_of, requester_of};
 use crate::rules::limits::{
-    DEFAULT_DURATION_MINUTES, DEFAULT_OPEN_TIME_SECS, GENERATED_PASSWORD_LEN, LIST_SCAN_LIMIT, MAX_DURATION_MINUTES,
-    MAX_INVITEES, MAX_OPEN_TIME_SECS, MAX_PASSWORD, WRITE_ATTEMPTS,
+    DEFAULT_DURATION_MINUTES, DEFAULT_OPEN_TIME_SECS, GENERATED_PASSWORD_LEN, MAX_DURATION_MINUTES, MAX_INVITEES,
+    MAX_OPEN_TIME_SECS, MAX_PASSWORD, WRITE_ATTEMPTS,
 };
 use crate::rules::links::{self, url_encode};
-use crate::rules::schedule::sort_occurrences;
 use crate::rules::timezone::TimeZoneInfo;
 use crate::rules::validate::meeting::{check_options, refuse_control, validate_rule};
 use crate::rules::validate::{clean_text, valid_email};
@@ -569,132 +568,6 @@ impl Kaigi {
             }
         }
         Ok((m, links, join))
-    }
-
-    /// Lists occurrences the caller may see: everyone sees what they host (or co-host); site
-    /// administrators see the whole site, or the host they name.
-    pub async fn list_meetings(&self, caller: &Caller, q: &MeetingListing) -> Result<Page<Occurrence>> {
-        let me = match &caller.principal {
-            Principal::User(u) => u,
-            // 40.2.0: anonymous session listings find nothing.
-            _ => return Err(Error::NoRecords),
-        };
-        let site = &caller.site;
-        let sees_all = me.privileges.site_admin || me.privileges.ro_site_admin;
-        let named_host = match (&q.host_webex_id, &q.host_email) {
-            (Some(id), _) => Some(self.store.user_by_webex_id(site.id, id).await?.ok_or(Error::NoRecords)?),
-            (None, Some(email)) => Some(self.store.user_by_email(site.id, email).await?.ok_or(Error::NoRecords)?),
-            (None, None) => None,
-        };
-        let hosts = match (sees_all, named_host) {
-            (true, None) => None,
-            (true, Some(h)) => Some(vec![(h.id, h.email.clone())]),
-            (false, Some(h)) if h.id != me.id => return Err(Error::NoRecords),
-            (false, _) => Some(vec![(me.id, me.email.clone())]),
-        };
-        let expand =
-            q.expand || q.start_from.is_some() || q.start_to.is_some() || q.end_from.is_some() || q.end_to.is_some();
-        let query = MeetingQuery {
-            kinds: q.kinds.clone(),
-            hosts,
-            from: q.start_from.or(q.end_from.map(|e| e - Duration::minutes(i64::from(MAX_DURATION_MINUTES)))),
-            to: q.start_to.or(q.end_to),
-            meeting_key: q.meeting_key,
-            limit: LIST_SCAN_LIMIT,
-            ..MeetingQuery::default()
-        };
-        let series = self.store.list_meetings(site.id, &query).await?;
-        let now = self.now();
-        let mut hosts_by_id: std::collections::HashMap<i64, User> = std::collections::HashMap::new();
-        let mut out: Vec<Occurrence> = Vec::new();
-        for m in series {
-            if let Some(prefix) = &q.name_prefix {
-                if !m.name.to_lowercase().starts_with(&prefix.to_lowercase()) {
-                    continue;
-                }
-            }
-            if q.status.is_some_and(|s| s != m.status) {
-                continue;
-            }
-            let host = match hosts_by_id.get(&m.host_id) {
-                Some(h) => h.clone(),
-                None => {
-                    let Some(h) = self.store.user_by_id(site.id, m.host_id).await? else { continue };
-                    hosts_by_id.insert(m.host_id, h.clone());
-                    h
-                }
-            };
-            let duration = Duration::minutes(i64::from(m.duration_minutes));
-            let zone = timezone::by_id(m.time_zone_id).unwrap_or(&timezone::all()[usize::from(timezone::GMT_ID)]);
-            let starts = if expand && m.repeat.is_recurring() {
-                let from = q
-                    .start_from
-                    .unwrap_or(DateTime::<Utc>::MIN_UTC)
-                    .min(q.end_from.map(|e| e - duration).unwrap_or(DateTime::<Utc>::MAX_UTC));
-                let to = q.start_to.unwrap_or(DateTime::<Utc>::MAX_UTC);
-                recurrence::starts_between(
-                    &m.repeat,
-                    zone.to_local(m.start),
-                    zone,
-                    from,
-                    to,
-                    recurrence::MAX_OCCURRENCES,
-                )
-            } else {
-                vec![m.start]
-            };
-            let next_upcoming = if m.repeat.is_recurring() {
-                recurrence::starts_between(
-                    &m.repeat,
-                    zone.to_local(m.start),
-                    zone,
-                    now - duration,
-                    DateTime::<Utc>::MAX_UTC,
-                    1,
-                )
-                .first()
-                .copied()
-            } else {
-                Some(m.start)
-            };
-            for start in starts {
-                let end = start + duration;
-                let in_start = q.start_from.is_none_or(|f| start >= f) && q.start_to.is_none_or(|t| start <= t);
-                let in_end = q.end_from.is_none_or(|f| end >= f) && q.end_to.is_none_or(|t| end <= t);
-                if expand && !(in_start && in_end) {
-                    continue;
-                }
-                let index = if m.repeat.is_recurring() {
-                    recurrence::starts_between(
-                        &m.repeat,
-                        zone.to_local(m.start),
-                        zone,
-                        m.start,
-                        start,
-                        recurrence::MAX_OCCURRENCES,
-                    )
-                    .len()
-                    .saturating_sub(1)
-                } else {
-                    0
-                };
-                out.push(Occurrence {
-                    meeting: m.clone(),
-                    host: host.clone(),
-                    start,
-                    index,
-                    is_next_upcoming: next_upcoming == Some(start),
-                });
-            }
-        }
-        sort_occurrences(&mut out, &q.order);
-        let total = out.len() as u64;
-        let page: Vec<Occurrence> =
-            out.into_iter().skip(q.offset as usize).take(q.limit.clamp(1, 500) as usize).collect();
-        if page.is_empty() {
-            return Err(Error::NoRecords);
-        }
-        Ok(Page { items: page, total })
     }
 }
 
