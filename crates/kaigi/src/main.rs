@@ -168,7 +168,10 @@ pub struct SecretArgs {
 
 fn init_logging(format: LogFormat) {
     let level = std::env::var("KAIGI_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
-    let logs = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal: a log file or a collector gets plain text (and
+    // the escape codes cost time on every request line).
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let logs = tracing_subscriber::fmt().with_max_level(level).with_ansi(colour).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => logs.init(),
         // Fields at the top level of each object (see docs/operations.md, "Metrics and logs").
