@@ -306,6 +306,24 @@ fn release_seat() -> SeatChange {
     SeatChange { before: true, after: false, limit: None }
 }
 
+/// A personal token of `user` that may read schedules for an hour from t(0).
+fn reading_token(hash: &str, site: SiteId, user: UserId) -> StoredToken {
+    StoredToken {
+        id: 0,
+        token_hash: hash.into(),
+        kind: TokenKind::Personal,
+        site_id: site,
+        user_id: user,
+        client_id: None,
+        scopes: vec!["meeting:schedules_read".into()],
+        created_at: t(0),
+        expires_at: t(3600),
+        revoked_at: None,
+        refresh_token_id: None,
+        credential_epoch: 0,
+    }
+}
+
 async fn new_site(s: &SqlStore, name: &str) -> Site {
     s.create_site(&NewSite { name: name.into(), site_number: None, settings: SiteSettings::default() }, t(0))
         .await
@@ -1672,20 +1690,7 @@ async fn the_read_cache_forgets_its_own_writes_and_expires_others(ctx: Ctx) {
     // Bearer tokens: one asked for before it exists is found as soon as it is issued; a revocation
     // through the cached store is seen at once.
     assert_eq!(cached.token_by_hash("cached-token").await.unwrap(), None);
-    let token = StoredToken {
-        id: 0,
-        token_hash: "cached-token".into(),
-        kind: TokenKind::Personal,
-        site_id: site.id,
-        user_id: ann.id,
-        client_id: None,
-        scopes: vec!["meeting:schedules_read".into()],
-        created_at: t(0),
-        expires_at: t(3600),
-        revoked_at: None,
-        refresh_token_id: None,
-        credential_epoch: 0,
-    };
+    let token = reading_token("cached-token", site.id, ann.id);
     let id = cached.insert_token(&token).await.unwrap();
     assert_eq!(cached.token_by_hash("cached-token").await.unwrap().unwrap().revoked_at, None);
     cached.revoke_token(id, t(10)).await.unwrap();
@@ -3247,20 +3252,7 @@ async fn another_instance_sees_each_change_within_100_ms(ctx: Ctx) {
     let site = new_site(setup, "acme").await;
     let ann = add(setup, &person(site.id, "ann", "Ann", "One")).await;
     let bob = add(setup, &person(site.id, "bob", "Bob", "Two")).await;
-    let token = StoredToken {
-        id: 0,
-        token_hash: "across-token".into(),
-        kind: TokenKind::Personal,
-        site_id: site.id,
-        user_id: ann.id,
-        client_id: None,
-        scopes: vec!["meeting:schedules_read".into()],
-        created_at: t(0),
-        expires_at: t(3600),
-        revoked_at: None,
-        refresh_token_id: None,
-        credential_epoch: 0,
-    };
+    let token = reading_token("across-token", site.id, ann.id);
     let token_id = setup.insert_token(&token).await.unwrap();
     let mut m = meeting(site.id, ann.id, 777_000_111, 100);
     m.id = setup.insert_meeting(&m).await.unwrap();

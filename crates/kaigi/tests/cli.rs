@@ -520,7 +520,7 @@ struct Receiver {
 }
 
 fn receiver() -> Receiver {
-    use std::io::{BufRead, Read, Write};
+    use std::io::Write;
     use std::sync::atomic::Ordering;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let r = Receiver {
@@ -533,22 +533,9 @@ fn receiver() -> Receiver {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut reader = std::io::BufReader::new(stream);
-            let (mut length, mut signature, mut delivery) = (0usize, String::new(), String::new());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let (name, value) = line.split_once(':').unwrap_or_default();
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.trim().parse().unwrap_or(0),
-                    "x-spark-signature" => signature = value.trim().to_string(),
-                    "x-kaigi-delivery" => delivery = value.trim().to_string(),
-                    _ => {}
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
+            let Some(common::Received { signature, delivery, body }) = common::read_request(&mut reader) else {
+                continue;
+            };
             let status = if up.load(Ordering::SeqCst) {
                 got.lock().unwrap().push((delivery, signature, body));
                 "200 OK"

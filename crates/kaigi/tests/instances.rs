@@ -602,23 +602,9 @@ fn held_receiver() -> Receiver {
             let (got, released) = (got.clone(), released.clone());
             std::thread::spawn(move || {
                 let mut reader = std::io::BufReader::new(stream);
-                let (mut length, mut delivery) = (0usize, String::new());
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    let (name, value) = line.split_once(':').unwrap_or_default();
-                    match name.to_ascii_lowercase().as_str() {
-                        "content-length" => length = value.trim().parse().unwrap_or(0),
-                        "x-kaigi-delivery" => delivery = value.trim().to_string(),
-                        _ => {}
-                    }
-                }
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
+                let Some(common::Received { delivery, body, .. }) = common::read_request(&mut reader) else {
                     return;
-                }
+                };
                 let v: Value = serde_json::from_slice(&body).unwrap_or_default();
                 let webhook = v["id"].as_str().unwrap_or_default().to_string();
                 let meeting = v["data"]["id"].as_str().unwrap_or_default().to_string();

@@ -1,4 +1,6 @@
-//! What the command-line tests share: running one `kaigi` command on a database.
+//! What the command-line tests share: running one `kaigi` command on a database, and reading a
+//! request as a webhook receiver. Each test binary uses a part of it.
+#![allow(dead_code)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -20,4 +22,33 @@ pub fn run_kaigi(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("kaigi ran")
+}
+
+/// One HTTP request as a test's webhook receiver reads it: the headers it looks at (names
+/// lower-cased) and the body. None when the connection ended before a whole request.
+pub struct Received {
+    pub signature: String,
+    pub delivery: String,
+    pub body: Vec<u8>,
+}
+
+/// Reads one request (head, then `Content-Length` bytes of body) from `reader`.
+pub fn read_request(reader: &mut impl std::io::BufRead) -> Option<Received> {
+    let (mut length, mut signature, mut delivery) = (0usize, String::new(), String::new());
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        let (name, value) = line.split_once(':').unwrap_or_default();
+        match name.to_ascii_lowercase().as_str() {
+            "content-length" => length = value.trim().parse().unwrap_or(0),
+            "x-spark-signature" => signature = value.trim().to_string(),
+            "x-kaigi-delivery" => delivery = value.trim().to_string(),
+            _ => {}
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Received { signature, delivery, body })
 }
