@@ -205,7 +205,7 @@ response checked); targets: kaigi / baseline >= $RATIO_TARGET and kaigi CPU <= $
 $(row xml "GetMeeting (XML API), by its host")
 $(row rest "GET /v1/meetings/{id}, host's token")
 
-answers by status (kaigi /metrics, cumulative): $(tail -n1 "$WORK/rest-statuses.txt")
+kaigi's answers by API and code since it started (/metrics): $(tail -n1 "$WORK/rest-statuses.txt" | sed "s/^after: *//")
 wrk: xml $(wrk_errors "$WORK/xml-kaigi.txt"); rest $(wrk_errors "$WORK/rest-kaigi.txt")
 
 memory (RSS): idle $(mib "$IDLE_KB"); after the XML load $(mib "$AFTER_XML_KB"); after the REST load $(mib "$AFTER_REST_KB"); peak $(mib "$PEAK_KB")

@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 struct Scratch(PathBuf);
 
@@ -191,10 +191,8 @@ fn serve(dir: &Scratch) -> (Server, u16) {
     use std::io::BufRead;
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
     let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_kaigi"))
+        common::kaigi_on(&db)
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("KAIGI_DATABASE_URL", &db)
-            .env("KAIGI_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -450,10 +448,8 @@ fn a_closed_output_pipe_ends_a_command_quietly() {
     site_with_root(&dir, "acme");
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
     let run_closed = |args: &[&str], stdin: &str, close_stderr: bool| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kaigi"))
+        let mut child = common::kaigi_on(&db)
             .args(args)
-            .env("KAIGI_DATABASE_URL", &db)
-            .env("KAIGI_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -643,11 +639,9 @@ fn serve_loads_a_fixture_and_reset_returns_to_it() {
     let dir = scratch("fixture");
     let db = format!("sqlite://{}", dir.0.join("kaigi.db").display());
     let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_kaigi"))
+        common::kaigi_on(&db)
             .args(["serve", "--listen", "127.0.0.1:0", "--test-controls"])
             .env("KAIGI_FIXTURE", example_fixture())
-            .env("KAIGI_DATABASE_URL", &db)
-            .env("KAIGI_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -72,11 +72,9 @@ impl Instance {
     /// `kaigi serve --listen 127.0.0.1:0` on `db` with `args`; waits for its listening line.
     fn start(db: &str, dir: &Scratch, name: &str, args: &[&str]) -> Instance {
         let log = dir.0.join(format!("{name}.log"));
-        let child = Command::new(env!("CARGO_BIN_EXE_kaigi"))
+        let child = common::kaigi_on(db)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
-            .env("KAIGI_DATABASE_URL", db)
-            .env("KAIGI_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()

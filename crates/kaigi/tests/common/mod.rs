@@ -5,13 +5,18 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+/// The `kaigi` binary under test, on the database `db`, logging warnings only.
+pub fn kaigi_on(db: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kaigi"));
+    command.env("KAIGI_DATABASE_URL", db).env("KAIGI_LOG", "warn");
+    command
+}
+
 /// Runs `kaigi ARGS` on the database `db` (quiet logs), feeding `stdin` when given, and returns
 /// what it did (whatever its exit status).
 pub fn run_kaigi(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kaigi"))
+    let mut child = kaigi_on(db)
         .args(args)
-        .env("KAIGI_DATABASE_URL", db)
-        .env("KAIGI_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
