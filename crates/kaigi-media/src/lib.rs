@@ -1,0 +1,1 @@
+//! kaigi's selective forwarding unit (docs/media.md).
