@@ -66,6 +66,8 @@ pub struct Kaigi {
     pub(crate) next_webhook_purge: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
     /// When the mail worker next forgets old mails (None: at its next round).
     pub(crate) next_mail_purge: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
+    /// The meetings' live media, once a media server is attached.
+    live: std::sync::OnceLock<Arc<dyn crate::ports::LiveMedia>>,
 }
 
 impl Kaigi {
@@ -85,6 +87,20 @@ impl Kaigi {
             changes_written: tokio::sync::Notify::new(),
             next_webhook_purge: std::sync::Mutex::new(None),
             next_mail_purge: std::sync::Mutex::new(None),
+            live: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Attaches the media server; the first one attached stays.
+    pub fn attach_live_media(&self, live: Arc<dyn crate::ports::LiveMedia>) {
+        let _ = self.live.set(live);
+    }
+
+    /// The media server, or none.
+    pub(crate) fn live(&self) -> &dyn crate::ports::LiveMedia {
+        match self.live.get() {
+            Some(live) => live.as_ref(),
+            None => &crate::ports::NoLiveMedia,
         }
     }
 

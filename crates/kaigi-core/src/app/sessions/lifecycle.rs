@@ -300,6 +300,21 @@ impl Kaigi {
         let left = self.participant_left(m, p, now).await?;
         self.store.record_leave(m.site_id, p.id, &event, &[left]).await?;
         self.changes_recorded();
+        self.live().removed(m.meeting_key, p.id);
+        Ok(())
+    }
+
+    /// A browser left the meeting's media for good (closed, or gone past its grace): `p` leaves,
+    /// and when nobody is left in the running session, it ends.
+    pub async fn left_the_room(&self, key: u64, actor: &Actor) -> Result<()> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        let p = self.live_participant(&m, actor).await?;
+        self.record_leave_of(&m, &p).await?;
+        let m = self.meeting_by_key_anywhere(key).await?;
+        let present = self.store.session_participants(m.site_id, m.id).await?;
+        if m.status == SessionStatus::InProgress && present.iter().all(|a| a.left_at.is_some()) {
+            self.end_running(&m, &p).await?;
+        }
         Ok(())
     }
 
@@ -321,6 +336,7 @@ impl Kaigi {
         let (on, _) = recording_state(&events, now);
         let kind = if on { EventKind::RecordStop } else { EventKind::RecordStart };
         self.store.record_event(&Self::event(&m, kind, &p, now)).await?;
+        self.live().recording(m.meeting_key, !on);
         Ok(!on)
     }
 
@@ -328,6 +344,12 @@ impl Kaigi {
     pub async fn end_session(&self, key: u64, actor: &Actor) -> Result<UsageRecord> {
         let m = self.meeting_by_key_anywhere(key).await?;
         let p = self.running_host(&m, actor).await?;
+        self.end_running(&m, &p).await
+    }
+
+    /// Ends `m`'s running session, by `p`: the history, the recording, the webhooks' changes.
+    async fn end_running(&self, m: &Meeting, p: &Participant) -> Result<UsageRecord> {
+        let (m, p) = (m.clone(), p.clone());
         let now = self.now();
         let events = self.store.session_events(m.site_id, m.id).await?;
         let start = current_session(&events).first().filter(|e| e.kind == EventKind::Start).map_or(now, |e| e.at);
@@ -374,11 +396,16 @@ impl Kaigi {
         if auto && !explicit {
             recorded_secs = (now - start).num_seconds().max(0);
         }
+        let uuid = self.keys.hex(16);
+        // The media server's file, when browsers were recorded: its real length and size.
+        let file = if explicit || auto { self.live().finish_recording(m.meeting_key, &uuid).await } else { None };
         let recording = if explicit || auto {
             let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(Entity::Site))?;
-            let uuid = self.keys.hex(16);
             let base = &self.config.public_url;
-            let duration_s = u32::try_from(recorded_secs).unwrap_or(u32::MAX);
+            let duration_s = match file {
+                Some(f) => u32::try_from(f.duration_ms.div_ceil(1000)).unwrap_or(u32::MAX),
+                None => u32::try_from(recorded_secs).unwrap_or(u32::MAX),
+            };
             Some(Recording {
                 id: 0,
                 site_id: m.site_id,
@@ -392,9 +419,10 @@ impl Kaigi {
                 description: String::new(),
                 created_at: now,
                 duration_s,
-                // About 256 kbit/s of MP4.
-                size_kb: u64::from(duration_s) * 32,
-                format: "MP4".into(),
+                // Without a file: about 256 kbit/s of MP4, as the bookkeeping-only sessions
+                // always answered.
+                size_kb: file.map_or(u64::from(duration_s) * 32, |f| f.bytes.div_ceil(1024)),
+                format: if file.is_some() { "WEBM".into() } else { "MP4".into() },
                 stream_url: format!("{base}/{}/ldr.php?RCID={uuid}", site.name),
                 file_url: format!("{base}/{}/lsr.php?RCID={uuid}", site.name),
                 password: m.password.clone(),
@@ -430,6 +458,7 @@ impl Kaigi {
         let end = SessionEnd { state, usage: usage.clone(), attendees, recording, events: end_events, changes };
         let id = self.store.end_session(&end).await?;
         self.changes_recorded();
+        self.live().ended(m.meeting_key);
         Ok(UsageRecord { id, ..usage })
     }
 }

@@ -195,6 +195,7 @@ impl Kaigi {
                     }
                     other => other?,
                 }
+                self.live().muted(item.meeting.meeting_key, id.into(), muted);
             }
         }
         self.participant_for(who, series, id, None, Operation::WriteParticipants).await
