@@ -1,1 +1,2 @@
 //! kaigi's selective forwarding unit (docs/media.md).
+pub mod webm;
