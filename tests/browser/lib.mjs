@@ -1,7 +1,7 @@
 // Shared pieces of the browser tests: a kaigi server of our own on a free loopback port with a
 // fresh demo site, the XML API spoken over fetch, and Debian's Chromium driven by playwright-core.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,7 @@ async function startKaigiOnce() {
   });
   let exited = null;
   child.on('exit', (code) => (exited = code));
+  const database = `sqlite://${join(dir, 'kaigi.db')}`;
   const stop = async () => {
     if (exited === null) {
       const gone = new Promise((r) => child.once('exit', r));
@@ -87,7 +88,13 @@ async function startKaigiOnce() {
     await stop();
     throw new Error(`kaigi exited with ${exited} before it served`);
   }
-  return { base, stop };
+  return { base, stop, database, dir };
+}
+
+/** A REST access token of `user` on the demo site (`kaigi token create`). */
+export function token(kaigi, user) {
+  const out = execFileSync(BIN, ['token', 'create', '--site', 'demo', '--user', user, '--database', kaigi.database], { encoding: 'utf8' });
+  return out.trim().split('\n').pop().trim();
 }
 
 const xmlEscape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -114,7 +121,7 @@ export function field(text, name) {
  * A fresh headless Chromium with its own profile directory; returns { context, close }.
  * `httpCredentials` ({ username, password }) answers kaigi's HTTP Basic challenges.
  */
-export async function openBrowser({ httpCredentials } = {}) {
+export async function openBrowser({ httpCredentials, media = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kaigi-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -129,6 +136,17 @@ export async function openBrowser({ httpCredentials } = {}) {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Meetings: a fake camera, microphone and screen, allowed without asking; sound plays
+      // without a click.
+      ...(media
+        ? [
+            '--use-fake-device-for-media-stream',
+            '--use-fake-ui-for-media-stream',
+            '--auto-select-desktop-capture-source=Entire screen',
+            '--autoplay-policy=no-user-gesture-required',
+            '--allow-loopback-in-peer-connection',
+          ]
+        : []),
     ],
   });
   context.setDefaultTimeout(30_000);

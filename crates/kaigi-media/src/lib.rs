@@ -126,10 +126,16 @@ impl Media {
     /// Binds the UDP ports and starts the workers on the current tokio runtime.
     pub async fn start(config: MediaConfig) -> Result<Media, MediaError> {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let ports: Vec<u16> = config.udp_ports.clone().take(cores).collect();
+        Media::start_on(config, &ports).await
+    }
+
+    /// [`Media::start`] with one worker on each of `ports` (0: a port the system chooses).
+    pub async fn start_on(config: MediaConfig, ports: &[u16]) -> Result<Media, MediaError> {
         let mut workers = Vec::new();
         let mut addresses = Vec::new();
         std::fs::create_dir_all(&config.recordings_dir).map_err(MediaError::Recording)?;
-        for port in config.udp_ports.clone().take(cores) {
+        for &port in ports {
             let socket = tokio::net::UdpSocket::bind(SocketAddr::new(config.bind, port))
                 .await
                 .map_err(|source| MediaError::Bind { port, source })?;

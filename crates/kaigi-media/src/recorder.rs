@@ -24,6 +24,7 @@ pub struct Recorder {
     video_waits_for_key: bool,
     last_video_ms: u64,
     last_audio_ms: u64,
+    frames: u64,
 }
 
 impl Recorder {
@@ -41,6 +42,7 @@ impl Recorder {
             video_waits_for_key: true,
             last_video_ms: 0,
             last_audio_ms: 0,
+            frames: 0,
         })
     }
 
@@ -86,18 +88,26 @@ impl Recorder {
                 }
                 self.video_waits_for_key = false;
                 self.last_video_ms = ms.max(self.last_video_ms);
+                self.frames += 1;
                 self.writer.write(Track::Video, self.last_video_ms, key, &data.data)
             }
             MediaKind::Audio if self.audio == Some((origin, mid)) => {
                 self.last_audio_ms = ms.max(self.last_audio_ms);
+                self.frames += 1;
                 self.writer.write(Track::Audio, self.last_audio_ms, true, &data.data)
             }
             _ => Ok(()),
         }
     }
 
-    /// Closes the file and moves it to `to`.
-    pub fn finish(self, to: &Path) -> std::io::Result<RecordedMedia> {
+    /// Closes the file and moves it to `to`; nothing when no frame was recorded (the partial
+    /// file is removed).
+    pub fn finish(self, to: &Path) -> std::io::Result<Option<RecordedMedia>> {
+        if self.frames == 0 {
+            drop(self.writer);
+            std::fs::remove_file(&self.path)?;
+            return Ok(None);
+        }
         let duration_ms = self.last_video_ms.max(self.last_audio_ms);
         let mut out = self.writer.finish()?;
         std::io::Write::flush(&mut out)?;
@@ -106,6 +116,6 @@ impl Recorder {
         drop(file);
         std::fs::rename(&self.path, to)?;
         let bytes = std::fs::metadata(to)?.len();
-        Ok(RecordedMedia { path: to.to_path_buf(), bytes, duration_ms })
+        Ok(Some(RecordedMedia { path: to.to_path_buf(), bytes, duration_ms }))
     }
 }

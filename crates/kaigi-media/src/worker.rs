@@ -170,7 +170,10 @@ impl Worker {
             Command::Record { room, on, path } => self.record(room, on, path),
             Command::FinishRecording { room, path, done } => {
                 let recorder = self.rooms.get_mut(&room).and_then(|r| r.recorder.take());
-                let result = recorder.map(|r| r.finish(&path)).transpose();
+                let result = match recorder {
+                    Some(r) => r.finish(&path),
+                    None => Ok(None),
+                };
                 let _ = done.send(result);
             }
             Command::Stats { done } => {

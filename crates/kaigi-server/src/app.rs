@@ -38,7 +38,7 @@ pub fn router_with(
     access: MetricsAccess,
     controls: Option<Arc<crate::testctl::Controls>>,
 ) -> Router {
-    router_serving(kaigi, metrics, access, controls, Flag::new())
+    router_serving(kaigi, metrics, access, controls, Flag::new(), None)
 }
 
 /// [`router_with`], with `/readyz` answering 503 once `draining` is raised (the server is
@@ -49,6 +49,7 @@ pub fn router_serving(
     access: MetricsAccess,
     controls: Option<Arc<crate::testctl::Controls>>,
     draining: Flag,
+    live: Option<Arc<kaigi_web::live::LiveRooms>>,
 ) -> Router {
     let observe = crate::metrics::Observe { kaigi: kaigi.clone(), metrics: metrics.clone() };
     let state = AppState { xml: Arc::new(XmlApi::new(kaigi.clone())), kaigi: kaigi.clone() };
@@ -63,7 +64,7 @@ pub fn router_serving(
         .route("/_kaigi/meetings/{key}/record", post(crate::control::record))
         .route("/_kaigi/meetings/{key}/end", post(crate::control::end))
         // Every HTML page (and the licence report's JSON beside its page): kaigi-web.
-        .merge(kaigi_web::routes(kaigi))
+        .merge(kaigi_web::routes_with_live(kaigi, live))
         .merge(crate::metrics::route(metrics, access))
         .fallback(not_found)
         .with_state(state);

@@ -149,7 +149,8 @@ pub async fn serve_draining(
             let _permit = permit;
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
-            let conn = http.serve_connection(TokioIo::new(stream), service);
+            // Upgrades: the room page's WebSocket (kaigi-web's live rooms) leaves HTTP here.
+            let conn = http.serve_connection(TokioIo::new(stream), service).with_upgrades();
             tokio::pin!(conn);
             let ended = tokio::select! {
                 ended = conn.as_mut() => ended,

@@ -10,6 +10,7 @@ pub mod drain;
 pub mod fixture;
 pub mod iso_duration;
 pub mod mail_delivery;
+pub mod media;
 pub mod metrics;
 pub mod state;
 pub mod testctl;
@@ -50,6 +51,8 @@ pub struct ServeConfig {
     pub fixture: Option<std::path::PathBuf>,
     /// How it stops on SIGTERM or Ctrl-C (see [`drain`]).
     pub shutdown: drain::ShutdownTimes,
+    /// The meetings' audio and video (None: the pages without media).
+    pub media: Option<media::MediaOptions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +69,8 @@ pub enum ServeError {
     WebhookClient(#[from] reqwest::Error),
     #[error("{0}")]
     Smtp(#[from] mail_delivery::SmtpConfigError),
+    #[error("cannot start the media server: {0}")]
+    Media(#[from] kaigi_media::MediaError),
     #[error("cannot listen for SIGTERM and Ctrl-C: {0}")]
     Signals(std::io::Error),
 }
@@ -192,7 +197,11 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         let router = metrics::route(metrics.clone(), own_access);
         tokio::spawn(conn::serve_with_limits(listener, router, config.limits, std::future::pending()))
     });
-    let router = app::router_serving(kaigi, metrics, access, controls, shutdown.draining.clone());
+    let live = match &config.media {
+        Some(options) => Some(media::start(&kaigi, options, listen.ip()).await?),
+        None => None,
+    };
+    let router = app::router_serving(kaigi, metrics, access, controls, shutdown.draining.clone(), live);
     let signalled = tokio::spawn(signals.drive(shutdown.clone()));
     ready(listen);
     let times = config.shutdown;

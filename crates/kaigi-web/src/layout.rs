@@ -99,7 +99,8 @@ pub fn page(status: StatusCode, title: &str, body: Markup) -> Response {
 
 /// The headers every HTML page of kaigi carries (the one place they are written): HTML content
 /// type, no caching, no framing, no content sniffing, no referrer (links carry meeting tokens),
-/// and a Content Security Policy that allows inline styles and inline SVG only, with forms
+/// and a Content Security Policy that allows inline styles, inline SVG and kaigi's own scripts
+/// and sockets (the room page's meeting.js) only, with forms
 /// posting where `form_action` says.
 pub fn security_headers(h: &mut HeaderMap, form_action: FormAction<'_>) {
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
@@ -108,7 +109,7 @@ pub fn security_headers(h: &mut HeaderMap, form_action: FormAction<'_>) {
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action {}",
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; media-src 'self'; frame-ancestors 'none'; form-action {}",
         form_action.source()
     );
     if let Ok(v) = HeaderValue::from_str(&csp) {

@@ -25,7 +25,9 @@ pub mod ical;
 pub mod integrations;
 pub mod layout;
 pub mod license_report;
+pub mod live;
 pub mod meeting;
+pub mod recording_file;
 pub mod url;
 
 use std::sync::Arc;
@@ -42,11 +44,13 @@ pub use url::encode_query as url_encode;
 #[derive(Clone)]
 pub struct Web {
     pub kaigi: Arc<Kaigi>,
+    /// The meetings' live media, when kaigi runs a media server.
+    pub live: Option<Arc<live::LiveRooms>>,
 }
 
 impl Web {
     pub fn new(kaigi: Arc<Kaigi>) -> Self {
-        Self { kaigi }
+        Self { kaigi, live: None }
     }
 
     /// Whether kaigi is reached over https (its public URL says so): its cookies are then `Secure`.
@@ -61,16 +65,25 @@ pub fn routes<S>(kaigi: Arc<Kaigi>) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
+    routes_with_live(kaigi, None)
+}
+
+/// [`routes`], with the meetings' live media behind the room pages.
+pub fn routes_with_live<S>(kaigi: Arc<Kaigi>, live: Option<Arc<live::LiveRooms>>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     let limit = || DefaultBodyLimit::max(MAX_FORM_BYTES);
     Router::new()
         .route("/_kaigi/confirm-email", get(email_link::confirm_email))
         .route("/_kaigi/sites/{site}/license-report", get(license_report::report))
         .route("/_kaigi/sites/{site}/license-report.html", get(license_report::report_page))
         .route("/{site}/j.php", get(meeting::meeting_link))
+        .route("/{site}/lsr.php", get(recording_file::download))
         .merge(meeting::routes().layer(limit()))
         .merge(integrations::routes().layer(limit()))
         .merge(admin::routes().layer(limit()))
         .merge(consent::routes(kaigi.clone()).layer(limit()))
         .merge(book::routes().layer(limit()))
-        .with_state(Web::new(kaigi))
+        .with_state(Web { kaigi, live })
 }

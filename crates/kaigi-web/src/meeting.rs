@@ -43,6 +43,15 @@ pub fn routes() -> Router<Web> {
         .route("/{site}/room/{key}/record", post(record))
         .route("/{site}/room/{key}/end", post(end))
         .route("/{site}/room/{key}/leave", post(leave))
+        .route("/{site}/room/{key}/live", get(crate::live::socket))
+        .route("/_kaigi/static/meeting.js", get(meeting_script))
+}
+
+/// The room page's script: plain JavaScript, no build step (WebRTC, the room's socket, the
+/// controls).
+async fn meeting_script() -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")];
+    (headers, include_str!("meeting.js")).into_response()
 }
 
 fn room_path(site: &str, key: u64) -> String {
@@ -282,7 +291,7 @@ async fn join(State(web): State<Web>, Path((site, key)): Path<(String, String)>,
 }
 
 /// The pass in the request's cookie, if it is shaped like one.
-fn pass_of(headers: &HeaderMap) -> Option<(String, ParticipantPass)> {
+pub(crate) fn pass_of(headers: &HeaderMap) -> Option<(String, ParticipantPass)> {
     let raw = cookie::read(headers, PASS_COOKIE)?;
     let pass = ParticipantPass::parse(&raw)?;
     Some((raw, pass))
@@ -340,6 +349,7 @@ fn render_room(
         (summary(room))
         (error_box(error))
         p { "You are in as " strong id="me" { (p.name) } ", role " strong id="role" { (p.role.wire()) } "." }
+        (live_section(&path, p))
         h2 { "In the meeting" }
         table id="participants" {
             tr { th { "Name" } th { "Role" } }
@@ -356,6 +366,43 @@ fn render_room(
         p { a href=(path) id="refresh" { "Refresh" } }
     };
     layout::page(status, &room.meeting.name, body)
+}
+
+const LIVE_STYLE: &str = "#stage{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:.5rem}\
+#stage figure{margin:0;background:#222;color:#fff;border:3px solid transparent}\
+#stage figure.speaking{border-color:#3c3}#stage figure.screen{grid-column:1/-1}\
+#stage video{width:100%;display:block}#stage figcaption{padding:.2rem .4rem}\
+#controls{margin:.5rem 0}#people li.speaking{font-weight:bold}";
+
+/// The live meeting: everyone's video, the controls, who is in and the chat; drawn by
+/// meeting.js over the room's socket (docs/media.md).
+fn live_section(path: &str, me: &Participant) -> Markup {
+    html! {
+        style { (LIVE_STYLE) }
+        section id="live" data-socket={ (path) "/live" } data-room=(path) data-me=(me.id) data-host=(me.role == Role::Host) {
+            p id="live-status" { "Connecting audio and video…" }
+            div id="stage" {
+                figure class="tile me" { video id="self-view" autoplay muted playsinline {} figcaption { (me.name) " (you)" } }
+            }
+            div id="controls" {
+                button type="button" id="mic" { "Mute" }
+                button type="button" id="camera" { "Stop video" }
+                button type="button" id="share" { "Share screen" }
+                button type="button" id="hand" { "Raise hand" }
+                @if me.role == Role::Host {
+                    button type="button" id="live-record" { "Record" }
+                    button type="button" id="live-end" { "End for everyone" }
+                }
+                button type="button" id="live-leave" { "Leave" }
+            }
+            h2 { "People" }
+            ul id="people" {}
+            h2 { "Chat" }
+            ol id="chat" {}
+            form id="chat-form" { input id="chat-text" maxlength="2000" autocomplete="off" aria-label="Message"; button type="submit" { "Send" } }
+        }
+        script src="/_kaigi/static/meeting.js" defer {}
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -111,6 +111,21 @@ enum Command {
         /// docs/testing-with-kaigi.md) at start; with the test controls, reset returns to it.
         #[arg(long, env = "KAIGI_FIXTURE")]
         fixture: Option<PathBuf>,
+        /// The UDP ports of the meetings' audio and video, FIRST-LAST (one per core is used; open
+        /// them in the firewall), or 0 for ports the system chooses (trying kaigi on one machine).
+        #[arg(long, env = "KAIGI_MEDIA_UDP_PORTS", default_value = "0")]
+        media_udp_ports: String,
+        /// The address browsers send media to, put in the ICE candidates: this machine's public
+        /// address when kaigi is behind a NAT (default: the --listen address).
+        #[arg(long, env = "KAIGI_MEDIA_PUBLIC_IP")]
+        media_public_ip: Option<std::net::IpAddr>,
+        /// Where meeting recordings are written (default: `recordings` beside the SQLite file,
+        /// or `./kaigi-recordings` with PostgreSQL).
+        #[arg(long, env = "KAIGI_RECORDINGS_DIR")]
+        recordings_dir: Option<PathBuf>,
+        /// Run without the media server: the meeting pages keep their buttons, with no audio or video.
+        #[arg(long, env = "KAIGI_NO_MEDIA")]
+        no_media: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -208,8 +223,23 @@ fn main() -> ExitCode {
                 test_controls,
                 journal_size,
                 fixture,
+                media_udp_ports,
+                media_public_ip,
+                recordings_dir,
+                no_media,
                 db,
             } => {
+                let media = if no_media {
+                    None
+                } else {
+                    let udp_ports = match kaigi_server::media::parse_port_range(&media_udp_ports) {
+                        Ok(ports) => ports,
+                        Err(e) => return Err(format!("--media-udp-ports: {e}")),
+                    };
+                    let recordings_dir =
+                        recordings_dir.unwrap_or_else(|| kaigi_server::media::default_recordings_dir(&db.url));
+                    Some(kaigi_server::media::MediaOptions { udp_ports, public_ip: media_public_ip, recordings_dir })
+                };
                 let limits = kaigi_server::conn::ConnLimits {
                     max_connections: max_connections.max(1),
                     header_read_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
@@ -230,6 +260,7 @@ fn main() -> ExitCode {
                     test_controls,
                     journal_size,
                     fixture,
+                    media,
                     shutdown: kaigi_server::drain::ShutdownTimes {
                         delay: std::time::Duration::from_secs(shutdown_delay_secs),
                         grace: std::time::Duration::from_secs(shutdown_grace_secs),

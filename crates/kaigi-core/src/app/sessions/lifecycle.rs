@@ -276,7 +276,7 @@ impl Kaigi {
         }
     }
 
-    async fn running_host(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
+    pub(super) async fn running_host(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
         let p = self.live_participant(m, actor).await?;
         if p.role != Role::Host {
             return Err(Error::Session(SessionError::NotHost));

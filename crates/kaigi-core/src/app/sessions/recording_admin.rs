@@ -312,3 +312,21 @@ impl Kaigi {
         Ok(MeetingArchive { usage, host, attendees })
     }
 }
+
+impl Kaigi {
+    /// The recording whose file a bearer of `token` downloads (`lsr.php?RCID=<id>`): one they
+    /// may read over REST (their own, shared with them, or any of their site's for an
+    /// administrator), with a token that may read recordings.
+    pub async fn recording_for_download(&self, token: &str, id: &str) -> Result<RecordingView> {
+        let who = self.authenticate_bearer(token).await?;
+        crate::rules::scopes::require(&who, crate::rules::scopes::Operation::ReadRecordings)?;
+        let which = RecordingLookup::Id(id.to_string());
+        match self.rest_recording(&who.caller, &RecordingAudience::Own, &which).await {
+            // Not theirs: an administrator who reads the site's recordings gets it too.
+            Err(Error::NotFound(_)) if who.caller.user().is_some_and(|u| u.privileges.reads_site()) => {
+                self.rest_recording(&who.caller, &RecordingAudience::Site, &which).await
+            }
+            other => other,
+        }
+    }
+}

@@ -36,6 +36,32 @@ impl Kaigi {
     }
 }
 
+impl Kaigi {
+    /// A host in the room mutes `target` (or lets them speak again): kept on the participant,
+    /// as the REST participants API keeps it, and told to the media server.
+    pub async fn mute_in_room(&self, key: u64, actor: &crate::model::Actor, target: i64, muted: bool) -> Result<()> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        self.running_host(&m, actor).await?;
+        let p = self.store.participant(m.site_id, target).await?;
+        let p = p.filter(|p| p.meeting_id == m.id && p.left_at.is_none()).ok_or(Error::Session(SessionError::NotInSession))?;
+        match self.store.set_participant_muted(m.site_id, p.id, muted).await {
+            Err(crate::error::StoreError::Missing) => return Err(Error::Session(SessionError::NotInSession)),
+            other => other?,
+        }
+        self.live().muted(key, p.id, muted);
+        Ok(())
+    }
+
+    /// A host in the room removes `target` from the running session.
+    pub async fn remove_from_room(&self, key: u64, actor: &crate::model::Actor, target: i64) -> Result<()> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        self.running_host(&m, actor).await?;
+        let p = self.store.participant(m.site_id, target).await?;
+        let p = p.filter(|p| p.meeting_id == m.id && p.left_at.is_none()).ok_or(Error::Session(SessionError::NotInSession))?;
+        self.record_leave_of(&m, &p).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::model::ParticipantPass;
