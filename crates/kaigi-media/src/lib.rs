@@ -263,8 +263,7 @@ pub struct Peer {
 impl Peer {
     /// The browser's answer to the last [`PeerEvent::Offer`].
     pub fn answer(&self, sdp: &str) -> Result<(), MediaError> {
-        let answer =
-            str0m::change::SdpAnswer::from_sdp_string(sdp).map_err(|e| MediaError::BadOffer(e.to_string()))?;
+        let answer = str0m::change::SdpAnswer::from_sdp_string(sdp).map_err(|e| MediaError::BadOffer(e.to_string()))?;
         self.media.send(self.room, Command::Answer { id: self.id, answer: Box::new(answer) })
     }
 

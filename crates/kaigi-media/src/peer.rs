@@ -44,7 +44,9 @@ impl TrackOut {
     fn mid(&self) -> Option<Mid> {
         match self.state {
             OutState::ToOpen => None,
-            OutState::Negotiating(m) | OutState::Open(m) | OutState::ToStop(m) | OutState::NegotiatingStop(m) => Some(m),
+            OutState::Negotiating(m) | OutState::Open(m) | OutState::ToStop(m) | OutState::NegotiatingStop(m) => {
+                Some(m)
+            }
         }
     }
 }
@@ -160,8 +162,8 @@ impl Peer {
                 if let Some(level) = data.ext_vals.audio_level {
                     self.level = Some((level, data.network_time));
                 }
-                let muted_mic = self.host_muted
-                    && self.tracks_in.iter().any(|t| t.mid == data.mid && t.kind == MediaKind::Audio);
+                let muted_mic =
+                    self.host_muted && self.tracks_in.iter().any(|t| t.mid == data.mid && t.kind == MediaKind::Audio);
                 (!muted_mic).then_some(Propagated::Media(data))
             }
             Event::KeyframeRequest(req) => {

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 
 use crate::peer::{Peer, Propagated};
 use crate::recorder::Recorder;
-use crate::{Member, MediaStats, PeerEvent, PeerId, RecordedMedia, Source};
+use crate::{MediaStats, Member, PeerEvent, PeerId, RecordedMedia, Source};
 
 pub(crate) enum Command {
     Join {
@@ -137,7 +137,9 @@ pub(crate) async fn run(socket: UdpSocket, announced: SocketAddr, mut commands: 
 impl Worker {
     fn command(&mut self, command: Command) {
         match command {
-            Command::Join { id, room, member, offer, sources, events } => self.join(id, room, member, *offer, sources, events),
+            Command::Join { id, room, member, offer, sources, events } => {
+                self.join(id, room, member, *offer, sources, events)
+            }
             Command::Answer { id, answer } => {
                 if let Some(p) = self.peers.iter_mut().find(|p| p.id == id) {
                     p.answered(*answer);
@@ -163,7 +165,9 @@ impl Worker {
                 }
             }
             Command::Remove { room, participant, reason } => {
-                for p in self.peers.iter_mut().filter(|p| p.room == room && participant.is_none_or(|id| p.member.id == id)) {
+                for p in
+                    self.peers.iter_mut().filter(|p| p.room == room && participant.is_none_or(|id| p.member.id == id))
+                {
                     p.close(&reason);
                 }
             }
@@ -413,7 +417,11 @@ impl Worker {
                 .find(|t| t.kind == MediaKind::Audio)
                 .map(|t| (t.origin, t.mid))
         };
-        let audio = r.speaking.and_then(|id| audio_of(Some(id))).or_else(|| rec.audio().filter(|(o, _)| in_room().any(|p| p.id == *o))).or_else(|| audio_of(None));
+        let audio = r
+            .speaking
+            .and_then(|id| audio_of(Some(id)))
+            .or_else(|| rec.audio().filter(|(o, _)| in_room().any(|p| p.id == *o)))
+            .or_else(|| audio_of(None));
         if let Some((origin, mid)) = rec.choose(video, audio) {
             if let Some(p) = self.peers.iter_mut().find(|p| p.id == origin) {
                 p.ask_keyframe(mid);

@@ -45,10 +45,16 @@ pub fn default_recordings_dir(database_url: &str) -> PathBuf {
 }
 
 /// Starts the media server on the address kaigi listens on and attaches it.
-pub async fn start(kaigi: &Arc<Kaigi>, options: &MediaOptions, listen_ip: IpAddr) -> Result<Arc<LiveRooms>, MediaError> {
+pub async fn start(
+    kaigi: &Arc<Kaigi>,
+    options: &MediaOptions,
+    listen_ip: IpAddr,
+) -> Result<Arc<LiveRooms>, MediaError> {
     let public_ip = options.public_ip.or_else(|| {
         if listen_ip.is_unspecified() {
-            tracing::warn!("kaigi listens on every address and no --media-public-ip is set: browsers are told 127.0.0.1 for media");
+            tracing::warn!(
+                "kaigi listens on every address and no --media-public-ip is set: browsers are told 127.0.0.1 for media"
+            );
             Some(IpAddr::from([127, 0, 0, 1]))
         } else {
             None
@@ -61,12 +67,15 @@ pub async fn start(kaigi: &Arc<Kaigi>, options: &MediaOptions, listen_ip: IpAddr
     } else {
         options.udp_ports.clone().collect()
     };
-    let media = Media::start_on(MediaConfig {
-        bind: listen_ip,
-        udp_ports: options.udp_ports.clone(),
-        public_ip,
-        recordings_dir: options.recordings_dir.clone(),
-    }, &udp_ports)
+    let media = Media::start_on(
+        MediaConfig {
+            bind: listen_ip,
+            udp_ports: options.udp_ports.clone(),
+            public_ip,
+            recordings_dir: options.recordings_dir.clone(),
+        },
+        &udp_ports,
+    )
     .await?;
     tracing::info!(addresses = ?media.addresses(), recordings = %options.recordings_dir.display(), "media server ready");
     let live = LiveRooms::new(media);

@@ -218,14 +218,33 @@ pub async fn socket(
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 enum FromBrowser {
-    Offer { sdp: String, #[serde(default)] sources: HashMap<String, Source> },
-    Answer { sdp: String },
-    Chat { text: String },
-    Hand { up: bool },
-    Muted { muted: bool },
-    Sharing { on: bool },
-    Mute { id: i64, muted: bool },
-    Remove { id: i64 },
+    Offer {
+        sdp: String,
+        #[serde(default)]
+        sources: HashMap<String, Source>,
+    },
+    Answer {
+        sdp: String,
+    },
+    Chat {
+        text: String,
+    },
+    Hand {
+        up: bool,
+    },
+    Muted {
+        muted: bool,
+    },
+    Sharing {
+        on: bool,
+    },
+    Mute {
+        id: i64,
+        muted: bool,
+    },
+    Remove {
+        id: i64,
+    },
     Record,
     End,
     Leave,

@@ -43,7 +43,10 @@ pub async fn download(
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_string());
     let Some(token) = token else {
-        return refused(StatusCode::UNAUTHORIZED, "a recording is downloaded with an access token (Authorization: Bearer)");
+        return refused(
+            StatusCode::UNAUTHORIZED,
+            "a recording is downloaded with an access token (Authorization: Bearer)",
+        );
     };
     let view = match web.kaigi.recording_for_download(&token, &id).await {
         Ok(v) => v,
@@ -56,7 +59,10 @@ pub async fn download(
     };
     let r = &view.entry.recording;
     let Some(path) = web.live.as_ref().and_then(|live| live.media().recording_path(&r.recording_uuid)) else {
-        return refused(StatusCode::NOT_FOUND, "this recording has no file (it was not recorded by kaigi's media server)");
+        return refused(
+            StatusCode::NOT_FOUND,
+            "this recording has no file (it was not recorded by kaigi's media server)",
+        );
     };
     let Ok(file) = tokio::fs::File::open(&path).await else {
         return refused(StatusCode::NOT_FOUND, "the recording's file is gone");

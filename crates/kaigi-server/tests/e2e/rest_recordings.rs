@@ -205,3 +205,36 @@ async fn recording_scopes_ids_and_the_report() {
     assert_eq!(gone.status, 204, "{}", gone.body);
     rest(&s, "GET", &format!("/v1/recordings/{id}"), Some(&alice), None).await.assert_error(404);
 }
+
+/// `lsr.php?RCID=…` (the recording's `downloadUrl` and XML `fileURL`) serves the file to a
+/// bearer of a token that may read the recording; a recording the lifecycle made without the
+/// media server has no file (docs/media.md).
+#[tokio::test]
+async fn a_recordings_file_needs_a_token_that_may_read_it() {
+    let s = TestServer::start().await;
+    recorded(&s).await;
+    let alice = token(&s, "alice", None).await;
+    let bob = token(&s, "bob", None).await;
+    let list = rest(&s, "GET", "/v1/recordings", Some(&alice), None).await;
+    let url = items(list.ok())[0]["downloadUrl"].as_str().unwrap().to_string();
+    let path = url.strip_prefix("http://kaigi.test").expect("the public URL's path");
+    assert!(path.starts_with("/acme/lsr.php?RCID="), "{path}");
+    let get = |token: Option<String>| {
+        let mut req = reqwest::Client::new().get(format!("{}{path}", s.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move {
+            let r = req.send().await.expect("request");
+            (r.status().as_u16(), r.text().await.expect("body"))
+        }
+    };
+    let (status, body) = get(None).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(get(Some("not-a-token".into())).await.0, 401);
+    let (status, body) = get(Some(bob)).await;
+    assert_eq!(status, 404, "bob may not read alice's recording: {body}");
+    let (status, body) = get(Some(alice)).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("no file"), "{body}");
+}

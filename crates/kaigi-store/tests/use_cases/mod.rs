@@ -168,3 +168,122 @@ async fn the_licence_report_covers_the_last_twelve_months_unless_told() {
     let alice = w.caller("alice").await;
     assert!(matches!(w.kaigi.license_report(&alice, None, None).await, Err(Error::AccessDenied)));
 }
+
+/// The live-media port as a test double: it writes down what the core tells it and hands back a
+/// recording file of a known size.
+#[derive(Default)]
+struct Told {
+    said: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl kaigi_core::ports::LiveMedia for Told {
+    fn muted(&self, key: u64, participant: i64, muted: bool) {
+        self.said.lock().expect("lock").push(format!("muted {key} {participant} {muted}"));
+    }
+    fn removed(&self, key: u64, participant: i64) {
+        self.said.lock().expect("lock").push(format!("removed {key} {participant}"));
+    }
+    fn ended(&self, key: u64) {
+        self.said.lock().expect("lock").push(format!("ended {key}"));
+    }
+    fn recording(&self, key: u64, on: bool) {
+        self.said.lock().expect("lock").push(format!("recording {key} {on}"));
+    }
+    async fn finish_recording(&self, key: u64, name: &str) -> Option<kaigi_core::ports::RecordedFile> {
+        self.said.lock().expect("lock").push(format!("finish {key} {name}"));
+        Some(kaigi_core::ports::RecordedFile { bytes: 1_500_000, duration_ms: 61_200 })
+    }
+}
+
+impl Told {
+    fn said(&self) -> Vec<String> {
+        self.said.lock().expect("lock").clone()
+    }
+}
+
+/// A booked meeting of alice's, started by alice with her host key, and carol in it.
+async fn running_meeting(
+    w: &World,
+) -> (kaigi_core::model::Meeting, kaigi_core::model::Joined, kaigi_core::model::Joined) {
+    let alice = w.caller("alice").await;
+    let m = w.kaigi.book_meeting(&alice, &booking(&[])).await.expect("book").meeting;
+    let ask =
+        |name: &str, email: &str, password: Option<String>, host_key: Option<String>| kaigi_core::model::JoinRequest {
+            name: name.into(),
+            email: email.into(),
+            password,
+            host_key,
+            ip_address: "127.0.0.1".into(),
+            client_agent: "test".into(),
+        };
+    let host = w
+        .kaigi
+        .join_session(m.meeting_key, &ask("Alice", "alice@acme.example", None, Some(m.host_key.clone())))
+        .await
+        .expect("the host starts it");
+    let carol = w
+        .kaigi
+        .join_session(m.meeting_key, &ask("Carol", "carol@example.com", m.password.clone(), None))
+        .await
+        .expect("carol joins");
+    (m, host, carol)
+}
+
+fn pass(joined: &kaigi_core::model::Joined) -> kaigi_core::model::Actor {
+    kaigi_core::model::Actor::Participant(kaigi_core::model::ParticipantPass::parse(&joined.pass).expect("a pass"))
+}
+
+#[tokio::test]
+async fn in_the_room_only_a_host_mutes_and_removes_and_the_last_one_leaving_ends_it() {
+    let w = world(5, &["alice"]).await;
+    let told = Arc::new(Told::default());
+    w.kaigi.attach_live_media(told.clone());
+    let (m, host, carol) = running_meeting(&w).await;
+    let key = m.meeting_key;
+
+    let refused = w.kaigi.mute_in_room(key, &pass(&carol), host.participant_id, true).await;
+    assert!(matches!(refused, Err(Error::Session(kaigi_core::error::SessionError::NotHost))), "{refused:?}");
+    assert!(told.said().is_empty(), "nothing reaches the media server on a refusal: {:?}", told.said());
+
+    w.kaigi.mute_in_room(key, &pass(&host), carol.participant_id, true).await.expect("the host mutes carol");
+    assert_eq!(told.said(), [format!("muted {key} {} true", carol.participant_id)]);
+    let carol_now = w.store.participant(w.site.id, carol.participant_id).await.expect("read").expect("there");
+    assert!(carol_now.left_at.is_none());
+
+    w.kaigi.remove_from_room(key, &pass(&host), carol.participant_id).await.expect("the host removes carol");
+    assert!(told.said().contains(&format!("removed {key} {}", carol.participant_id)));
+    let gone =
+        w.kaigi.participant_by_pass(key, &kaigi_core::model::ParticipantPass::parse(&carol.pass).expect("pass")).await;
+    assert!(gone.is_err(), "a removed participant's pass no longer works");
+
+    // The host is the last one in: leaving the room ends the session.
+    w.clock.advance(Duration::minutes(5));
+    w.kaigi.left_the_room(key, &pass(&host)).await.expect("the host leaves");
+    let after = w.kaigi.meeting_by_key_anywhere(key).await.expect("meeting");
+    assert_eq!(after.status, kaigi_core::model::SessionStatus::NotInProgress);
+    assert!(told.said().contains(&format!("ended {key}")), "{:?}", told.said());
+}
+
+#[tokio::test]
+async fn a_recorded_session_keeps_the_media_servers_file_as_its_recording() {
+    let w = world(5, &["alice"]).await;
+    let told = Arc::new(Told::default());
+    w.kaigi.attach_live_media(told.clone());
+    let (m, host, _carol) = running_meeting(&w).await;
+    let key = m.meeting_key;
+    assert!(w.kaigi.toggle_recording(key, &pass(&host)).await.expect("record"));
+    w.clock.advance(Duration::minutes(1));
+    w.kaigi.end_session(key, &pass(&host)).await.expect("end");
+    let said = told.said();
+    assert_eq!(said[0], format!("recording {key} true"));
+    let recordings = w.store.recordings(w.site.id).await.expect("recordings");
+    let r = recordings.iter().find(|r| r.meeting_key == key).expect("a recording");
+    assert!(
+        said.contains(&format!("finish {key} {}", r.recording_uuid)),
+        "the file is named by the recording's id: {said:?}"
+    );
+    assert_eq!(r.format, "WEBM");
+    assert_eq!(r.size_kb, 1_465, "1,500,000 bytes, in KB rounded up");
+    assert_eq!(r.duration_s, 62, "61.2 s of media, rounded up");
+}

@@ -43,7 +43,9 @@ impl Kaigi {
         let m = self.meeting_by_key_anywhere(key).await?;
         self.running_host(&m, actor).await?;
         let p = self.store.participant(m.site_id, target).await?;
-        let p = p.filter(|p| p.meeting_id == m.id && p.left_at.is_none()).ok_or(Error::Session(SessionError::NotInSession))?;
+        let p = p
+            .filter(|p| p.meeting_id == m.id && p.left_at.is_none())
+            .ok_or(Error::Session(SessionError::NotInSession))?;
         match self.store.set_participant_muted(m.site_id, p.id, muted).await {
             Err(crate::error::StoreError::Missing) => return Err(Error::Session(SessionError::NotInSession)),
             other => other?,
@@ -57,7 +59,9 @@ impl Kaigi {
         let m = self.meeting_by_key_anywhere(key).await?;
         self.running_host(&m, actor).await?;
         let p = self.store.participant(m.site_id, target).await?;
-        let p = p.filter(|p| p.meeting_id == m.id && p.left_at.is_none()).ok_or(Error::Session(SessionError::NotInSession))?;
+        let p = p
+            .filter(|p| p.meeting_id == m.id && p.left_at.is_none())
+            .ok_or(Error::Session(SessionError::NotInSession))?;
         self.record_leave_of(&m, &p).await
     }
 }
