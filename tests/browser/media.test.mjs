@@ -1,7 +1,8 @@
 // Issue #17 in real browsers: three Chromiums with fake cameras and microphones hold a meeting
 // through kaigi's media server on 127.0.0.1. Each receives the others' audio and video (getStats:
 // inbound bytes and decoded frames rising), a shared screen reaches the others, muting stops the
-// packets, the host mutes and removes, chat and hands reach everyone, the host records, and End
+// packets, the host mutes and removes, chat and hands reach everyone, the host locks the meeting
+// and admits a late joiner from the lobby, the host records, and End
 // disconnects everyone; the history shows each join and leave, and the recording is a WebM file
 // that Chromium plays.
 
@@ -54,7 +55,11 @@ async function flowing(page, from, source, what) {
   });
 }
 
-async function join(joinUrl, name, email, { password, hostKey } = {}) {
+async function connected(page, name) {
+  await until(`${name}'s media to connect`, () => page.evaluate(() => window.kaigiLive?.pc?.connectionState === 'connected'));
+}
+
+async function join(joinUrl, name, email, { password, hostKey, lobby = false } = {}) {
   const browser = await openBrowser({ media: true });
   browsers.push(browser);
   const page = await browser.context.newPage();
@@ -65,9 +70,9 @@ async function join(joinUrl, name, email, { password, hostKey } = {}) {
   if (hostKey) await page.fill('#host_key', hostKey);
   await page.click('#join');
   await page.locator('#live').waitFor();
-  await until(`${name}'s media to connect`, () => page.evaluate(() => window.kaigiLive?.pc?.connectionState === 'connected'));
+  if (!lobby) await connected(page, name);
   const id = Number(await page.locator('#live').getAttribute('data-me'));
-  return { page, id, name };
+  return { page, id, name, browser };
 }
 
 test('three browsers hold a meeting through kaigi: audio, video, screen, mute, host controls, record, end', async () => {
@@ -145,17 +150,32 @@ test('three browsers hold a meeting through kaigi: audio, video, screen, mute, h
   // The host removes Bob; then ends the meeting for everyone.
   await host.page.locator(`#people li[data-participant="${bob.id}"] .remove-other`).click();
   await bob.page.waitForURL(/notice=left/);
+  await bob.browser.close();
+  browsers.splice(browsers.indexOf(bob.browser), 1);
+
+  // The host locks the meeting: Cat waits in the lobby, without media, until the host admits her.
+  await host.page.click('#live-lock');
+  await until('the meeting is locked', async () => (await host.page.locator('#live').getAttribute('data-locked')) === 'on');
+  const cat = await join(joinUrl, 'Cat Late', 'cat@media.example', { password: 'Med1a!', lobby: true });
+  await cat.page.locator('#live-status', { hasText: 'waiting in the lobby' }).waitFor();
+  assert.equal(await cat.page.evaluate(() => window.kaigiLive.pc), null, 'no media from the lobby');
+  await screenshot(cat.page, 'media-3a-cat-in-the-lobby');
+  await host.page.locator(`#people li[data-participant="${cat.id}"] .admit-other`).click();
+  await connected(cat.page, 'Cat');
+  await flowing(host.page, cat.id, 'camera', 'the host sees Cat once admitted');
+  await flowing(cat.page, host.id, 'camera', 'Cat sees the host');
   await host.page.click('#live-end');
   await host.page.waitForURL(/notice=ended/);
   await ann.page.waitForURL(/notice=ended/);
+  await cat.page.waitForURL(/notice=ended/);
   await ann.page.locator('#notice', { hasText: 'The meeting has ended.' }).waitFor();
   await screenshot(ann.page, 'media-4-ended');
 
   // The history shows each join and leave.
   const attendees = await xml(base, 'admin', 'demo-admin-pass', 'history.LstmeetingattendeeHistory', mk);
-  for (const email of [hostEmail, 'ann@media.example', 'bob@media.example']) assert.ok(attendees.includes(email), `${email} in the attendee history`);
+  for (const email of [hostEmail, 'ann@media.example', 'bob@media.example', 'cat@media.example']) assert.ok(attendees.includes(email), `${email} in the attendee history`);
   const usage = await xml(base, 'admin', 'demo-admin-pass', 'history.LstmeetingusageHistory', mk);
-  assert.equal(field(usage, 'totalParticipants'), '3');
+  assert.equal(field(usage, 'totalParticipants'), '4');
   assert.equal(field(await xml(base, 'host01', 'demo-pass', 'meeting.GetMeeting', mk), 'status'), 'NOT_INPROGRESS');
 
   // The recording is listed and is a WebM file Chromium plays.

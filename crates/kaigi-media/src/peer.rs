@@ -52,6 +52,9 @@ impl TrackOut {
 }
 
 /// What a peer's output asks the worker to do with the other peers of its room.
+// Media is the large variant and the common one: boxing it would allocate per packet, while the
+// queue holding these is drained at once.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Propagated {
     TrackOpen(Weak<TrackIn>),
     Media(MediaData),

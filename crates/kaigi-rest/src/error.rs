@@ -399,7 +399,7 @@ impl From<Refusal> for RestError {
             R::RequiredWith { field, with } => (S::BAD_REQUEST, format!("{field} is required with {with}.")),
             R::ControlNotKept(field) => (
                 S::BAD_REQUEST,
-                format!("{field}: kaigi's meetings have no such control (no lock, no pause); send false or leave it out."),
+                format!("{field}: kaigi's meetings have no such control (no pause); send false or leave it out."),
             ),
             R::NoSurvey => (S::NOT_FOUND, "This meeting has no survey: kaigi's sites have no survey feature.".into()),
             R::PersonRequired => (S::BAD_REQUEST, "personId or email is required.".into()),
@@ -563,7 +563,7 @@ impl From<Error> for RestError {
             }
             Error::Session(SessionError::NotInLobby) => (
                 S::CONFLICT,
-                "The participant is not waiting in a lobby: kaigi's meetings have no lobby, so nobody is admitted."
+                "The participant is not waiting in the lobby: only who joins a meeting a host locked waits there, until admitted."
                     .into(),
             ),
             Error::Session(SessionError::NotRunning) => (S::CONFLICT, "The meeting is not in progress.".into()),
@@ -766,8 +766,8 @@ mod tests {
                 "Exactly one of meetingId, meetingNumber and webLink is required.";
             R::RequiredWith { .. } => R::RequiredWith { field: "email", with: "displayName" }, 400,
                 "email is required with displayName.";
-            R::ControlNotKept(_) => R::ControlNotKept("locked"), 400,
-                "locked: kaigi's meetings have no such control (no lock, no pause); send false or leave it out.";
+            R::ControlNotKept(_) => R::ControlNotKept("recordingPaused"), 400,
+                "recordingPaused: kaigi's meetings have no such control (no pause); send false or leave it out.";
             R::NoSurvey => R::NoSurvey, 404, "This meeting has no survey: kaigi's sites have no survey feature.";
             R::PersonRequired => R::PersonRequired, 400, "personId or email is required.";
             R::ReadOnlySetting(_) => R::ReadOnlySetting("telephonyConfig"), 400,

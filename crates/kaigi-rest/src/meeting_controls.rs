@@ -1,6 +1,7 @@
-//! `GET`/`PUT /v1/meetings/controls?meetingId=…`: the running session's recording, through the
-//! lifecycle's recording events. kaigi's sessions have no lock and no pause: `locked` and
-//! `recordingPaused` are answered false, and asking for either is refused by name.
+//! `GET`/`PUT /v1/meetings/controls?meetingId=…`: the running session's recording and lock,
+//! through the lifecycle's events (a locked meeting's joiners wait in the lobby). kaigi's
+//! sessions have no pause: `recordingPaused` is answered false, and asking for it is refused by
+//! name.
 
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -39,7 +40,7 @@ fn series_of(params: &Params) -> RestResult<String> {
 }
 
 fn controls_json(c: SessionControls) -> Response {
-    Json(json!({ "locked": false, "recordingStarted": c.recording, "recordingPaused": false })).into_response()
+    Json(json!({ "locked": c.locked, "recordingStarted": c.recording, "recordingPaused": false })).into_response()
 }
 
 /// `GET /v1/meetings/controls?meetingId=…`: all false while the meeting is not running.
@@ -50,7 +51,8 @@ pub async fn get(State(state): State<RestState>, Auth(who): Auth, RawQuery(raw):
 }
 
 /// `PUT /v1/meetings/controls?meetingId=…`: `recordingStarted` starts or stops recording (the
-/// meeting must be running: 409 otherwise); `locked` and `recordingPaused` may only be false.
+/// meeting must be running: 409 otherwise), `locked` locks or unlocks it; `recordingPaused` may
+/// only be false.
 pub async fn put(
     State(state): State<RestState>,
     Auth(who): Auth,
@@ -60,13 +62,18 @@ pub async fn put(
     scopes::require(&who, Operation::WriteSchedules)?;
     let series = series_of(&Params::parse(raw.as_deref())?)?;
     let b: ControlsBody = json_body(body).await?;
-    for (name, v) in [("locked", b.locked), ("recordingPaused", b.recording_paused)] {
-        if v == Some(true) {
-            return Err(Refusal::ControlNotKept(name).into());
-        }
+    if b.recording_paused == Some(true) {
+        return Err(Refusal::ControlNotKept("recordingPaused").into());
     }
-    let c = match b.recording_started {
-        Some(on) => state.kaigi.set_recording_by_host(&who.caller, &series, on).await?,
+    let mut c = None;
+    if let Some(locked) = b.locked {
+        c = Some(state.kaigi.set_locked_by_host(&who.caller, &series, locked).await?);
+    }
+    if let Some(on) = b.recording_started {
+        c = Some(state.kaigi.set_recording_by_host(&who.caller, &series, on).await?);
+    }
+    let c = match c {
+        Some(c) => c,
         None => state.kaigi.session_controls(&who.caller, &series).await?,
     };
     Ok(controls_json(c))

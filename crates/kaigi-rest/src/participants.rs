@@ -1,7 +1,7 @@
 //! `/v1/meetingParticipants`: the people of a meeting's running or ended session, read from the
 //! lifecycle's join and leave records (the ones the XML API's attendee history is written from);
-//! a host mutes and expels them. kaigi has no lobby and places no calls: admitting and calling
-//! out are refused with errors that say so.
+//! a host mutes, expels and admits them (from the lobby of a meeting a host locked in the meeting
+//! page, docs/media.md). kaigi places no calls: calling out is refused with an error that says so.
 //!
 //! A participant's id is `<meeting series id>_P_<n>`: it stays the same while the session runs
 //! and after it ended (kaigi's choice; the vendor's ids are opaque).
@@ -70,7 +70,11 @@ fn common_json(site_url: &str, p: &ParticipantItem) -> serde_json::Map<String, V
         "invitee": p.invitee,
         "muted": p.muted,
         "video": "off",
-        "state": if live { "joined" } else { "end" },
+        "state": match (live, p.participant.in_lobby) {
+            (true, true) => "lobby",
+            (true, false) => "joined",
+            (false, _) => "end",
+        },
         "siteUrl": site_url,
         "meetingId": meeting_id,
         "hostEmail": p.host.email,
@@ -259,8 +263,8 @@ struct AdmitBody {
     items: Option<Vec<AdmitItem>>,
 }
 
-/// `POST /v1/meetingParticipants/admit`: refused for every participant kaigi knows (there is no
-/// lobby to admit anyone from).
+/// `POST /v1/meetingParticipants/admit`: lets participants waiting in a locked meeting's lobby
+/// in; nobody is admitted unless every one named is waiting (409 naming the lobby otherwise).
 pub async fn admit(State(state): State<RestState>, Auth(who): Auth, body: Body) -> RestResult<Response> {
     scopes::require(&who, Operation::WriteParticipants)?;
     let b: AdmitBody = json_body(body).await?;

@@ -83,6 +83,8 @@ struct JoinedBody {
     role: &'static str,
     /// What the web pages use instead of the bare id (see kaigi_core::room).
     participant_pass: String,
+    /// The meeting is locked: they wait in the lobby until a host admits them.
+    in_lobby: bool,
 }
 
 /// The meeting key of the path and the decoded JSON body, or the error to answer.
@@ -114,6 +116,7 @@ pub async fn join(State(state): State<AppState>, Path(key): Path<String>, reques
                 participant_id: joined.participant_id,
                 role: joined.role.wire(),
                 participant_pass: joined.pass,
+                in_lobby: joined.in_lobby,
             };
             (StatusCode::OK, axum::Json(body)).into_response()
         }

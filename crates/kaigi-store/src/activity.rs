@@ -20,7 +20,8 @@ use crate::webhooks::insert_changes;
 use crate::SqlStore;
 
 const PARTICIPANT_COLUMNS: &str =
-    "id, meeting_id, site_id, name, email, user_id, role, joined_at, left_at, ip_address, client_agent, token_hash";
+    "id, meeting_id, site_id, name, email, user_id, role, joined_at, left_at, ip_address, client_agent, token_hash, \
+     in_lobby";
 const EVENT_COLUMNS: &str = "id, meeting_id, site_id, kind, participant_id, user_id, email, name, at";
 const USAGE_COLUMNS: &str = "id, site_id, meeting_id, meeting_key, uuid, conf_id, name, kind, host_id, start_ms, \
      end_ms, duration_minutes, total_participants, total_people_minutes";
@@ -48,6 +49,7 @@ fn participant_from_row(row: &AnyRow) -> Result<Participant, StoreError> {
         ip_address: get(row, "ip_address")?,
         client_agent: get(row, "client_agent")?,
         token_hash: get(row, "token_hash")?,
+        in_lobby: get_flag(row, "in_lobby")?,
     })
 }
 
@@ -326,7 +328,7 @@ impl ActivityStore for SqlStore {
             set_state(conn, state).await?;
             let q = sqlx::query(
                 "INSERT INTO participants (meeting_id, site_id, name, email, user_id, role, joined_at, left_at, \
-                 ip_address, client_agent, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ip_address, client_agent, token_hash, in_lobby) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                  RETURNING id",
             );
             let values = [
@@ -341,6 +343,7 @@ impl ActivityStore for SqlStore {
                 Value::text(&p.ip_address),
                 Value::text(&p.client_agent),
                 Value::text(&p.token_hash),
+                Value::int(i64::from(p.in_lobby)),
             ];
             let row = bind_all(q, values).fetch_one(&mut *conn).await.map_err(db)?;
             let id: i64 = get(&row, "id")?;
@@ -571,6 +574,28 @@ impl ActivityStore for SqlStore {
                  WHERE site_id = $2 AND id = $3 AND left_at IS NULL AND usage_id IS NULL",
             )
             .bind(i64::from(muted))
+            .bind(site)
+            .bind(id)
+            .execute(&mut *w.conn())
+            .await
+            .map_err(db)?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Missing);
+            }
+            Ok(())
+        }
+        .await;
+        w.finish(result).await
+    }
+
+    async fn admit_participant(&self, site: SiteId, id: ParticipantId) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = async {
+            // One update: two hosts admitting at once admit once.
+            let done = sqlx::query(
+                "UPDATE participants SET in_lobby = 0 \
+                 WHERE site_id = $1 AND id = $2 AND in_lobby = 1 AND left_at IS NULL AND usage_id IS NULL",
+            )
             .bind(site)
             .bind(id)
             .execute(&mut *w.conn())

@@ -39,6 +39,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 25, sql: include_str!("../migrations/sqlite/0025_admin_audit.sql") },
     Migration { version: 26, sql: include_str!("../migrations/sqlite/0026_usage_counts.sql") },
     Migration { version: 27, sql: include_str!("../migrations/sqlite/0027_single_meetings_index.sql") },
+    Migration { version: 28, sql: include_str!("../migrations/sqlite/0028_lobby.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -64,6 +65,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 25, sql: include_str!("../migrations/postgres/0025_admin_audit.sql") },
     Migration { version: 26, sql: include_str!("../migrations/postgres/0026_usage_counts.sql") },
     Migration { version: 27, sql: include_str!("../migrations/postgres/0027_single_meetings_index.sql") },
+    Migration { version: 28, sql: include_str!("../migrations/postgres/0028_lobby.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

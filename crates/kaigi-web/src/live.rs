@@ -52,6 +52,8 @@ struct Person {
     muted: bool,
     hand: bool,
     sharing: bool,
+    /// Waiting in the lobby of a locked meeting.
+    lobby: bool,
     sockets: u32,
 }
 
@@ -68,11 +70,18 @@ struct Hub {
     people: BTreeMap<i64, Person>,
     chat: VecDeque<ChatLine>,
     recording: bool,
+    locked: bool,
 }
 
 impl Hub {
     fn new() -> Hub {
-        Hub { notes: broadcast::channel(256).0, people: BTreeMap::new(), chat: VecDeque::new(), recording: false }
+        Hub {
+            notes: broadcast::channel(256).0,
+            people: BTreeMap::new(),
+            chat: VecDeque::new(),
+            recording: false,
+            locked: false,
+        }
     }
 
     fn people_json(&self) -> Value {
@@ -81,7 +90,10 @@ impl Hub {
             .iter()
             .filter(|(_, p)| p.sockets > 0)
             .map(|(id, p)| {
-                json!({"id": id, "name": p.name, "role": p.role, "muted": p.muted, "hand": p.hand, "sharing": p.sharing})
+                json!({
+                    "id": id, "name": p.name, "role": p.role, "muted": p.muted, "hand": p.hand,
+                    "sharing": p.sharing, "lobby": p.lobby,
+                })
             })
             .collect();
         json!({"type": "people", "people": people})
@@ -138,6 +150,23 @@ impl LiveMedia for LiveRooms {
                 p.sockets = 0;
             }
             hub.send_people();
+        });
+    }
+
+    fn admitted(&self, key: u64, participant: i64) {
+        self.with_hub(key, |hub| {
+            if let Some(p) = hub.people.get_mut(&participant) {
+                p.lobby = false;
+            }
+            hub.send(Some(participant), &json!({"type": "admitted"}), false);
+            hub.send_people();
+        });
+    }
+
+    fn locked(&self, key: u64, locked: bool) {
+        self.with_hub(key, |hub| {
+            hub.locked = locked;
+            hub.send(None, &json!({"type": "locked", "locked": locked}), false);
         });
     }
 
@@ -245,6 +274,12 @@ enum FromBrowser {
     Remove {
         id: i64,
     },
+    Admit {
+        id: i64,
+    },
+    Lock {
+        locked: bool,
+    },
     Record,
     End,
     Leave,
@@ -260,14 +295,17 @@ async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: Pa
             muted: false,
             hand: false,
             sharing: false,
+            lobby: me.in_lobby,
             sockets: 0,
         });
         person.sockets += 1;
         let welcome = json!({
             "type": "welcome",
             "me": {"id": me.id, "name": me.name, "role": role_name(me.role)},
+            "lobby": me.in_lobby,
             "chat": hub.chat,
             "recording": hub.recording,
+            "locked": hub.locked,
         });
         let notes = hub.notes.subscribe();
         hub.send_people();
@@ -381,6 +419,11 @@ async fn handle(
     let refused = |e: kaigi_core::Error| crate::error::explain(&e, crate::error::Page::Meeting).text;
     match message {
         FromBrowser::Offer { sdp, sources } => {
+            // Asked afresh: whoever waits in the lobby has no media until admitted.
+            let now = web.kaigi.participant_by_pass(key, pass).await.map_err(refused)?;
+            if now.in_lobby {
+                return Err("You are waiting in the lobby until a host lets you in.".into());
+            }
             let member = Member { id: me.id, name: me.name.clone() };
             *peer = Some(live.media.join(key, member, &sdp, sources).map_err(|e| e.to_string())?);
         }
@@ -429,6 +472,8 @@ async fn handle(
         }),
         FromBrowser::Mute { id, muted } => web.kaigi.mute_in_room(key, &actor(), id, muted).await.map_err(refused)?,
         FromBrowser::Remove { id } => web.kaigi.remove_from_room(key, &actor(), id).await.map_err(refused)?,
+        FromBrowser::Admit { id } => web.kaigi.admit_in_room(key, &actor(), id).await.map_err(refused)?,
+        FromBrowser::Lock { locked } => web.kaigi.set_room_locked(key, &actor(), locked).await.map_err(refused)?,
         FromBrowser::Record => {
             web.kaigi.toggle_recording(key, &actor()).await.map_err(refused)?;
         }

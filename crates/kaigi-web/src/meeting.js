@@ -25,6 +25,8 @@
     hand: false,
     speaking: null,
     recording: false,
+    locked: false,
+    lobby: false,
     closed: false,
   };
   // For tests and for the curious: the connection and what kaigi said.
@@ -81,9 +83,17 @@
     for (const p of state.people) {
       const item = document.createElement('li');
       item.dataset.participant = String(p.id);
-      const flags = [p.role === 'HOST' ? 'host' : '', p.muted ? 'muted' : '', p.hand ? '✋ hand raised' : '', p.sharing ? 'sharing' : '', state.speaking === p.id ? 'speaking' : ''].filter(Boolean);
+      const flags = [p.lobby ? 'waiting in the lobby' : '', p.role === 'HOST' ? 'host' : '', p.muted ? 'muted' : '', p.hand ? '✋ hand raised' : '', p.sharing ? 'sharing' : '', state.speaking === p.id ? 'speaking' : ''].filter(Boolean);
       item.textContent = `${p.name}${p.id === me ? ' (you)' : ''}${flags.length ? ` — ${flags.join(', ')}` : ''}`;
       if (state.speaking === p.id) item.className = 'speaking';
+      if (isHost && p.lobby) {
+        const admit = document.createElement('button');
+        admit.type = 'button';
+        admit.className = 'admit-other';
+        admit.textContent = 'Admit';
+        admit.onclick = () => send({ type: 'admit', id: p.id });
+        item.append(' ', admit);
+      }
       if (isHost && p.id !== me) {
         const mute = document.createElement('button');
         mute.type = 'button';
@@ -161,8 +171,23 @@
       case 'welcome':
         for (const line of m.chat) chatLine(line);
         state.recording = m.recording;
+        state.locked = m.locked;
+        state.lobby = m.lobby;
         drawControls();
-        await start();
+        if (state.lobby) {
+          status('The meeting is locked: you are waiting in the lobby until a host lets you in.');
+          for (const b of document.querySelectorAll('#controls button')) b.disabled = b.id !== 'live-leave';
+        } else {
+          await start();
+        }
+        break;
+      case 'admitted':
+        // In: the page starts again, with camera and microphone.
+        location.reload();
+        break;
+      case 'locked':
+        state.locked = m.locked;
+        drawControls();
         break;
       case 'answer':
         await state.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
@@ -224,6 +249,8 @@
     $('share').textContent = state.screen ? 'Stop sharing' : 'Share screen';
     $('hand').textContent = state.hand ? 'Lower hand' : 'Raise hand';
     if ($('live-record')) $('live-record').textContent = state.recording ? 'Stop recording' : 'Record';
+    if ($('live-lock')) $('live-lock').textContent = state.locked ? 'Unlock meeting' : 'Lock meeting';
+    live.dataset.locked = state.locked ? 'on' : 'off';
     live.dataset.recording = state.recording ? 'on' : 'off';
   }
 
@@ -264,6 +291,7 @@
     drawControls();
   };
   if ($('live-record')) $('live-record').onclick = () => send({ type: 'record' });
+  if ($('live-lock')) $('live-lock').onclick = () => send({ type: 'lock', locked: !state.locked });
   if ($('live-end')) $('live-end').onclick = () => send({ type: 'end' });
   $('live-leave').onclick = () => {
     send({ type: 'leave' });

@@ -391,6 +391,7 @@ fn live_section(path: &str, me: &Participant) -> Markup {
                 button type="button" id="hand" { "Raise hand" }
                 @if me.role == Role::Host {
                     button type="button" id="live-record" { "Record" }
+                    button type="button" id="live-lock" { "Lock meeting" }
                     button type="button" id="live-end" { "End for everyone" }
                 }
                 button type="button" id="live-leave" { "Leave" }

@@ -48,6 +48,8 @@ pub struct Participant {
     /// SHA-256 (hex) of the secret that lets this participant act in the session from a web page
     /// (see [`crate::room`]).
     pub token_hash: String,
+    /// Waiting in the lobby of a locked meeting until a host admits them.
+    pub in_lobby: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,9 @@ pub enum EventKind {
     RecordStart,
     RecordStop,
     End,
+    /// A host locked the meeting: who joins now waits in the lobby.
+    Lock,
+    Unlock,
 }
 
 impl EventKind {
@@ -73,6 +78,8 @@ impl EventKind {
             EventKind::RecordStart => "record_start",
             EventKind::RecordStop => "record_stop",
             EventKind::End => "end",
+            EventKind::Lock => "lock",
+            EventKind::Unlock => "unlock",
         }
     }
 
@@ -85,6 +92,8 @@ impl EventKind {
             "record_start" => EventKind::RecordStart,
             "record_stop" => EventKind::RecordStop,
             "end" => EventKind::End,
+            "lock" => EventKind::Lock,
+            "unlock" => EventKind::Unlock,
             _ => return None,
         })
     }
@@ -273,6 +282,8 @@ pub struct Vouched {
 pub struct SessionControls {
     pub running: bool,
     pub recording: bool,
+    /// Who joins waits in the lobby until a host admits them.
+    pub locked: bool,
 }
 
 /// What a joiner gives.
@@ -293,6 +304,8 @@ pub struct Joined {
     pub role: Role,
     /// Proves the bearer is this participant (see [`crate::room::ParticipantPass`]); shown once.
     pub pass: String,
+    /// The meeting is locked: they wait in its lobby until a host admits them.
+    pub in_lobby: bool,
 }
 
 /// How GetSessionInfo names the session (40.1.0 added the mobile forms, 40.6.0 meetingUUID).

@@ -104,6 +104,10 @@ pub trait ActivityStore: Send + Sync {
     /// Sets whether a participant of a running session is muted. Missing when they are not live.
     async fn set_participant_muted(&self, site: SiteId, id: ParticipantId, muted: bool) -> Result<(), StoreError>;
 
+    /// Lets a participant waiting in a locked meeting's lobby in. Missing when they are not
+    /// waiting (admitted already, gone, or never in the lobby).
+    async fn admit_participant(&self, site: SiteId, id: ParticipantId) -> Result<(), StoreError>;
+
     /// Every recording of the site, purged ones and those in the recycle bin included, with who
     /// each is shared with; newest first.
     async fn recording_entries(&self, site: SiteId) -> Result<Vec<RecordingEntry>, StoreError>;

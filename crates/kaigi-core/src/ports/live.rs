@@ -18,6 +18,10 @@ pub trait LiveMedia: Send + Sync {
     fn muted(&self, meeting_key: u64, participant: i64, muted: bool);
     /// `participant` left or was removed: their browsers are disconnected.
     fn removed(&self, meeting_key: u64, participant: i64);
+    /// A host admitted `participant` from the lobby.
+    fn admitted(&self, meeting_key: u64, participant: i64);
+    /// A host locked the meeting (or unlocked it).
+    fn locked(&self, meeting_key: u64, locked: bool);
     /// The session ended: everyone is disconnected.
     fn ended(&self, meeting_key: u64);
     /// Recording is on or off now.
@@ -33,6 +37,8 @@ pub struct NoLiveMedia;
 impl LiveMedia for NoLiveMedia {
     fn muted(&self, _: u64, _: i64, _: bool) {}
     fn removed(&self, _: u64, _: i64) {}
+    fn admitted(&self, _: u64, _: i64) {}
+    fn locked(&self, _: u64, _: bool) {}
     fn ended(&self, _: u64) {}
     fn recording(&self, _: u64, _: bool) {}
     async fn finish_recording(&self, _: u64, _: &str) -> Option<RecordedFile> {

@@ -36,6 +36,16 @@ pub fn recording_state(events: &[SessionEvent], now: DateTime<Utc>) -> (bool, i6
     (since.is_some(), total)
 }
 
+/// Whether a host locked the running session (its last lock or unlock was a lock): who joins
+/// then waits in the lobby.
+pub fn locked(events: &[SessionEvent]) -> bool {
+    current_session(events)
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EventKind::Lock | EventKind::Unlock))
+        .is_some_and(|e| e.kind == EventKind::Lock)
+}
+
 /// Whether `pass` is `p`'s: its secret hashes to the one kept for the participant.
 pub fn pass_proves(pass: &ParticipantPass, p: &Participant) -> bool {
     p.id == pass.participant_id && !p.token_hash.is_empty() && p.token_hash == token_hash(pass.secret())

@@ -83,8 +83,8 @@ async fn participants_of_a_running_and_an_ended_session() {
     assert_eq!(muted.body["state"], "joined");
     let read = rest(&s, "GET", &format!("/v1/meetingParticipants/{guest_id}"), Some(&alice), None).await;
     assert_eq!(read.ok()["muted"], true);
-    // Nobody waits in a lobby in kaigi: admitting one participant is the vendor's no-op, the bulk
-    // admit a refusal that says so.
+    // Taro is not waiting in a lobby: admitting him is the vendor's no-op, the bulk admit a
+    // refusal that says so.
     let admitted =
         rest(&s, "PUT", &format!("/v1/meetingParticipants/{guest_id}"), Some(&alice), Some(json!({"admit": true})))
             .await;
@@ -196,4 +196,57 @@ async fn participant_requests_are_checked() {
     rest(&s, "POST", "/v1/meetingParticipants/admit", Some(&alice), Some(json!({ "items": [] })))
         .await
         .assert_error(400);
+}
+
+/// A host locks the running meeting (`PUT /v1/meetings/controls` `locked`): who joins then waits
+/// in the lobby (`state: lobby`) until admitted, one by one (`POST /admit`) or by `PUT admit`.
+#[tokio::test]
+async fn a_locked_meetings_joiners_wait_in_the_lobby_until_admitted() {
+    let s = TestServer::start().await;
+    let (key, series, host_key) = alices_meeting(&s).await;
+    let alice = token(&s, "alice", None).await;
+    join(&s, &key, json!({ "name": "Alice", "email": "alice@acme.example", "hostKey": host_key })).await;
+    let early = join(&s, &key, json!({ "name": "Early", "email": "early@guest.example", "password": "s3cret" })).await;
+    assert_eq!(early["inLobby"], false);
+
+    let controls = format!("/v1/meetings/controls?meetingId={series}");
+    let locked = rest(&s, "PUT", &controls, Some(&alice), Some(json!({ "locked": true }))).await;
+    assert_eq!(locked.ok()["locked"], true);
+    assert_eq!(rest(&s, "GET", &controls, Some(&alice), None).await.ok()["locked"], true);
+
+    let taro = join(&s, &key, json!({ "name": "Taro", "email": "taro@guest.example", "password": "s3cret" })).await;
+    let hana = join(&s, &key, json!({ "name": "Hana", "email": "hana@guest.example", "password": "s3cret" })).await;
+    assert_eq!((taro["inLobby"].as_bool(), hana["inLobby"].as_bool()), (Some(true), Some(true)));
+    let state_of = |items: &Value, name: &str| {
+        items["items"].as_array().unwrap().iter().find(|p| p["displayName"] == name).unwrap()["state"].clone()
+    };
+    let list = rest(&s, "GET", &format!("/v1/meetingParticipants?meetingId={series}"), Some(&alice), None).await;
+    assert_eq!(state_of(list.ok(), "Early"), "joined", "who was in before the lock stays in");
+    assert_eq!(state_of(list.ok(), "Taro"), "lobby");
+    assert_eq!(state_of(list.ok(), "Hana"), "lobby");
+
+    // Admitting Taro and Early together admits nobody: Early is not waiting.
+    let taro_id = format!("{series}_P_{}", taro["participantId"]);
+    let early_id = format!("{series}_P_{}", early["participantId"]);
+    let both = json!({ "items": [{ "participantId": taro_id }, { "participantId": early_id }] });
+    rest(&s, "POST", "/v1/meetingParticipants/admit", Some(&alice), Some(both)).await.assert_error(409);
+    let list = rest(&s, "GET", &format!("/v1/meetingParticipants?meetingId={series}"), Some(&alice), None).await;
+    assert_eq!(state_of(list.ok(), "Taro"), "lobby");
+
+    let one = json!({ "items": [{ "participantId": taro_id }] });
+    let admitted = rest(&s, "POST", "/v1/meetingParticipants/admit", Some(&alice), Some(one.clone())).await;
+    assert_eq!(admitted.status, 204, "{}", admitted.body);
+    rest(&s, "POST", "/v1/meetingParticipants/admit", Some(&alice), Some(one)).await.assert_error(409);
+    let hana_id = format!("{series}_P_{}", hana["participantId"]);
+    let put =
+        rest(&s, "PUT", &format!("/v1/meetingParticipants/{hana_id}"), Some(&alice), Some(json!({"admit": true})))
+            .await;
+    assert_eq!(put.ok()["state"], "joined");
+    let list = rest(&s, "GET", &format!("/v1/meetingParticipants?meetingId={series}"), Some(&alice), None).await;
+    assert_eq!(state_of(list.ok(), "Taro"), "joined");
+
+    // Unlocked, the next joiner is in at once.
+    rest(&s, "PUT", &controls, Some(&alice), Some(json!({ "locked": false }))).await.ok();
+    let late = join(&s, &key, json!({ "name": "Late", "email": "late@guest.example", "password": "s3cret" })).await;
+    assert_eq!(late["inLobby"], false);
 }

@@ -60,7 +60,8 @@ impl Kaigi {
         }
         let events = self.store.session_events(m.site_id, m.id).await?;
         let (recording, _) = recording_state(&events, self.now());
-        Ok(SessionControls { running: true, recording })
+        let locked = crate::rules::sessions::locked(&events);
+        Ok(SessionControls { running: true, recording, locked })
     }
 
     /// Starts or stops recording the running session so that it is `on`; nothing changes when
@@ -71,6 +72,15 @@ impl Kaigi {
         if self.controls_of(&m).await?.recording != on {
             self.toggle_recording(m.meeting_key, &actor).await?;
         }
+        self.controls_of(&m).await
+    }
+
+    /// Locks the running session (who joins then waits in the lobby) or unlocks it. Answers the
+    /// controls as they are then.
+    pub async fn set_locked_by_host(&self, caller: &Caller, series: &str, locked: bool) -> Result<SessionControls> {
+        let m = self.session_of_managed(caller, series).await?;
+        let actor = self.vouched_host(caller, &m).await?;
+        self.set_room_locked(m.meeting_key, &actor, locked).await?;
         self.controls_of(&m).await
     }
 }

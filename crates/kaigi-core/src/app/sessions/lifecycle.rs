@@ -48,7 +48,7 @@ impl Kaigi {
         self.store.meeting_by_key(site, key).await?.ok_or(Error::NotFound(Entity::Meeting))
     }
 
-    fn event(m: &Meeting, kind: EventKind, p: &Participant, at: DateTime<Utc>) -> SessionEvent {
+    pub(super) fn event(m: &Meeting, kind: EventKind, p: &Participant, at: DateTime<Utc>) -> SessionEvent {
         SessionEvent {
             id: 0,
             meeting_id: m.id,
@@ -123,7 +123,12 @@ impl Kaigi {
         } else {
             None
         };
+        // A locked meeting's attendees wait in its lobby until a host admits them.
+        let in_lobby = role == Role::Attendee
+            && m.status == SessionStatus::InProgress
+            && crate::rules::sessions::locked(&self.store.session_events(m.site_id, m.id).await?);
         let participant = Participant {
+            in_lobby,
             id: 0,
             meeting_id: m.id,
             site_id: m.site_id,
@@ -165,7 +170,7 @@ impl Kaigi {
         if let Some(d) = licence {
             self.record_licence_decisions(&[d]).await?;
         }
-        Ok(Joined { participant_id: id, role, pass: ParticipantPass::new(id, &secret).to_string() })
+        Ok(Joined { participant_id: id, role, pass: ParticipantPass::new(id, &secret).to_string(), in_lobby })
     }
 
     fn too_many_tries(now: DateTime<Utc>) -> Error {

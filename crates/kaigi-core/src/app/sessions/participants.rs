@@ -186,8 +186,11 @@ impl Kaigi {
         if change.expel == Some(true) {
             self.record_leave_of(&item.meeting, &item.participant).await?;
         } else {
-            // `admit` of someone not in a lobby is a no-op, as the vendor documents it; in kaigi
-            // nobody is ever in a lobby.
+            // `admit` lets a participant waiting in the lobby in; of someone not in the lobby it
+            // is a no-op, as the vendor documents it.
+            if change.admit == Some(true) && item.participant.in_lobby {
+                self.admit_waiting(&item.meeting, item.participant.id).await?;
+            }
             if let Some(muted) = change.muted {
                 match self.store.set_participant_muted(item.meeting.site_id, id, muted).await {
                     Err(crate::error::StoreError::Missing) => {
@@ -195,7 +198,7 @@ impl Kaigi {
                     }
                     other => other?,
                 }
-                self.live().muted(item.meeting.meeting_key, id.into(), muted);
+                self.live().muted(item.meeting.meeting_key, id, muted);
             }
         }
         self.participant_for(who, series, id, None, Operation::WriteParticipants).await
@@ -204,12 +207,19 @@ impl Kaigi {
     /// `POST /meetingParticipants/admit`: every id must name a participant of a meeting the caller
     /// hosts; none can be waiting, as kaigi's sessions have no lobby.
     pub async fn admit_participants(&self, who: &TokenCaller, ids: &[(String, ParticipantId)]) -> Result<()> {
+        // Every one must be the caller's to admit and waiting, before anyone is let in.
+        let mut waiting = Vec::new();
         for (series, id) in ids {
-            self.participant_for(who, series, *id, None, Operation::WriteParticipants).await?;
+            let item = self.participant_for(who, series, *id, None, Operation::WriteParticipants).await?;
+            let live = item.usage.is_none() && item.participant.left_at.is_none();
+            if !(live && item.participant.in_lobby) {
+                return Err(Error::Session(SessionError::NotInLobby));
+            }
+            waiting.push(item);
         }
-        if ids.is_empty() {
-            return Ok(());
+        for item in waiting {
+            self.admit_waiting(&item.meeting, item.participant.id).await?;
         }
-        Err(Error::Session(SessionError::NotInLobby))
+        Ok(())
     }
 }

@@ -54,6 +54,38 @@ impl Kaigi {
         Ok(())
     }
 
+    /// A host locks the running session (who joins then waits in the lobby) or unlocks it.
+    pub async fn set_room_locked(&self, key: u64, actor: &crate::model::Actor, locked: bool) -> Result<()> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        let p = self.running_host(&m, actor).await?;
+        let events = self.store.session_events(m.site_id, m.id).await?;
+        if crate::rules::sessions::locked(&events) != locked {
+            let kind = if locked { crate::model::EventKind::Lock } else { crate::model::EventKind::Unlock };
+            self.store.record_event(&Self::event(&m, kind, &p, self.now())).await?;
+        }
+        self.live().locked(key, locked);
+        Ok(())
+    }
+
+    /// A host in the room admits `target` from the lobby.
+    pub async fn admit_in_room(&self, key: u64, actor: &crate::model::Actor, target: i64) -> Result<()> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        self.running_host(&m, actor).await?;
+        self.admit_waiting(&m, target).await
+    }
+
+    /// Lets `target` of `m`'s running session in from the lobby; NotInLobby when not waiting.
+    pub(super) async fn admit_waiting(&self, m: &crate::model::Meeting, target: i64) -> Result<()> {
+        match self.store.admit_participant(m.site_id, target).await {
+            Err(crate::error::StoreError::Missing) => Err(Error::Session(SessionError::NotInLobby)),
+            Err(e) => Err(e.into()),
+            Ok(()) => {
+                self.live().admitted(m.meeting_key, target);
+                Ok(())
+            }
+        }
+    }
+
     /// A host in the room removes `target` from the running session.
     pub async fn remove_from_room(&self, key: u64, actor: &crate::model::Actor, target: i64) -> Result<()> {
         let m = self.meeting_by_key_anywhere(key).await?;
