@@ -2,7 +2,8 @@
 // through kaigi's media server on 127.0.0.1. Each receives the others' audio and video (getStats:
 // inbound bytes and decoded frames rising), a shared screen reaches the others, muting stops the
 // packets, the host mutes and removes, chat and hands reach everyone, the host locks the meeting
-// and admits a late joiner from the lobby, the host records, and End
+// and admits a late joiner from the lobby, the host records, co-hosting is asked of the licences,
+// and End by the co-host
 // disconnects everyone; the history shows each join and leave, and the recording is a WebM file
 // that Chromium plays.
 
@@ -87,10 +88,12 @@ test('three browsers hold a meeting through kaigi: audio, video, screen, mute, h
   const meeting = await xml(base, 'host01', 'demo-pass', 'meeting.GetMeeting', mk);
   const hostKey = field(meeting, 'hostKey');
   const hostEmail = field(await xml(base, 'host01', 'demo-pass', 'user.GetUser', '<webExId>host01</webExId>'), 'email');
+  // Ann is host02 (she holds a licence, so she can be made co-host); the others are guests.
+  const annEmail = field(await xml(base, 'host02', 'demo-pass', 'user.GetUser', '<webExId>host02</webExId>'), 'email');
   const joinUrl = field(await xml(base, 'host01', 'demo-pass', 'meeting.GetjoinurlMeeting', mk), 'joinMeetingURL');
 
   const host = await join(joinUrl, 'Host One', hostEmail, { hostKey });
-  const ann = await join(joinUrl, 'Ann Attendee', 'ann@media.example', { password: 'Med1a!' });
+  const ann = await join(joinUrl, 'Ann Attendee', annEmail, { password: 'Med1a!' });
   const bob = await join(joinUrl, 'Bob Attendee', 'bob@media.example', { password: 'Med1a!' });
   const people = [host, ann, bob];
 
@@ -147,7 +150,11 @@ test('three browsers hold a meeting through kaigi: audio, video, screen, mute, h
   await until('three seconds of video go by', async () => (await streamFrom(host.page, ann.id, 'screen')).frames > before.frames + 60, 60_000);
   await screenshot(host.page, 'media-3-host-recording');
 
-  // The host removes Bob; then ends the meeting for everyone.
+  // Co-hosting is a licence question: Bob, a guest, is refused.
+  await host.page.locator(`#people li[data-participant="${bob.id}"] .cohost-other`).click();
+  await host.page.locator('#live-status', { hasText: 'holds no host licence' }).waitFor();
+
+  // The host removes Bob.
   await host.page.locator(`#people li[data-participant="${bob.id}"] .remove-other`).click();
   await bob.page.waitForURL(/notice=left/);
   await bob.browser.close();
@@ -164,7 +171,12 @@ test('three browsers hold a meeting through kaigi: audio, video, screen, mute, h
   await connected(cat.page, 'Cat');
   await flowing(host.page, cat.id, 'camera', 'the host sees Cat once admitted');
   await flowing(cat.page, host.id, 'camera', 'Cat sees the host');
-  await host.page.click('#live-end');
+  // Ann, who holds a licence, is made co-host: her page comes back with the host's controls, and
+  // she ends the meeting for everyone.
+  await host.page.locator(`#people li[data-participant="${ann.id}"] .cohost-other`).click();
+  await ann.page.locator('#role', { hasText: 'HOST' }).waitFor();
+  await ann.page.locator('#live-end').waitFor();
+  await ann.page.click('#live-end');
   await host.page.waitForURL(/notice=ended/);
   await ann.page.waitForURL(/notice=ended/);
   await cat.page.waitForURL(/notice=ended/);
@@ -173,7 +185,7 @@ test('three browsers hold a meeting through kaigi: audio, video, screen, mute, h
 
   // The history shows each join and leave.
   const attendees = await xml(base, 'admin', 'demo-admin-pass', 'history.LstmeetingattendeeHistory', mk);
-  for (const email of [hostEmail, 'ann@media.example', 'bob@media.example', 'cat@media.example']) assert.ok(attendees.includes(email), `${email} in the attendee history`);
+  for (const email of [hostEmail, annEmail, 'bob@media.example', 'cat@media.example']) assert.ok(attendees.includes(email), `${email} in the attendee history`);
   const usage = await xml(base, 'admin', 'demo-admin-pass', 'history.LstmeetingusageHistory', mk);
   assert.equal(field(usage, 'totalParticipants'), '4');
   assert.equal(field(await xml(base, 'host01', 'demo-pass', 'meeting.GetMeeting', mk), 'status'), 'NOT_INPROGRESS');

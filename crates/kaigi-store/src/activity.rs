@@ -610,6 +610,35 @@ impl ActivityStore for SqlStore {
         w.finish(result).await
     }
 
+    async fn make_participant_host(
+        &self,
+        site: SiteId,
+        id: ParticipantId,
+        event: &SessionEvent,
+    ) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = async {
+            let conn = w.conn();
+            let done = sqlx::query(
+                "UPDATE participants SET role = $1 \
+                 WHERE site_id = $2 AND id = $3 AND role = $4 AND in_lobby = 0 AND left_at IS NULL AND usage_id IS NULL",
+            )
+            .bind(Role::Host.wire())
+            .bind(site)
+            .bind(id)
+            .bind(Role::Attendee.wire())
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Missing);
+            }
+            insert_events(conn, std::slice::from_ref(event), Some(id)).await
+        }
+        .await;
+        w.finish(result).await
+    }
+
     async fn recording_entries(&self, site: SiteId) -> Result<Vec<RecordingEntry>, StoreError> {
         let sql = format!(
             "SELECT {RECORDING_COLUMNS}, recycled_at FROM recordings WHERE site_id = $1 \

@@ -2471,6 +2471,7 @@ fn joiner(m: &Meeting, email: &str, role: Role, at: i64) -> Participant {
         ip_address: "192.0.2.7".into(),
         client_agent: "agent/1".into(),
         token_hash: format!("hash-of-{email}"),
+        in_lobby: false,
     }
 }
 

@@ -163,6 +163,16 @@ impl LiveMedia for LiveRooms {
         });
     }
 
+    fn promoted(&self, key: u64, participant: i64) {
+        self.with_hub(key, |hub| {
+            if let Some(p) = hub.people.get_mut(&participant) {
+                p.role = "HOST";
+            }
+            hub.send(Some(participant), &json!({"type": "promoted"}), false);
+            hub.send_people();
+        });
+    }
+
     fn locked(&self, key: u64, locked: bool) {
         self.with_hub(key, |hub| {
             hub.locked = locked;
@@ -275,6 +285,9 @@ enum FromBrowser {
         id: i64,
     },
     Admit {
+        id: i64,
+    },
+    CoHost {
         id: i64,
     },
     Lock {
@@ -472,6 +485,7 @@ async fn handle(
         }),
         FromBrowser::Mute { id, muted } => web.kaigi.mute_in_room(key, &actor(), id, muted).await.map_err(refused)?,
         FromBrowser::Remove { id } => web.kaigi.remove_from_room(key, &actor(), id).await.map_err(refused)?,
+        FromBrowser::CoHost { id } => web.kaigi.make_cohost_in_room(key, &actor(), id).await.map_err(refused)?,
         FromBrowser::Admit { id } => web.kaigi.admit_in_room(key, &actor(), id).await.map_err(refused)?,
         FromBrowser::Lock { locked } => web.kaigi.set_room_locked(key, &actor(), locked).await.map_err(refused)?,
         FromBrowser::Record => {

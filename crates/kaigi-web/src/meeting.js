@@ -106,6 +106,14 @@
         remove.textContent = 'Remove';
         remove.onclick = () => send({ type: 'remove', id: p.id });
         item.append(' ', mute, ' ', remove);
+        if (p.role !== 'HOST' && !p.lobby) {
+          const cohost = document.createElement('button');
+          cohost.type = 'button';
+          cohost.className = 'cohost-other';
+          cohost.textContent = 'Make co-host';
+          cohost.onclick = () => send({ type: 'coHost', id: p.id });
+          item.append(' ', cohost);
+        }
       }
       list.append(item);
     }
@@ -180,6 +188,10 @@
         } else {
           await start();
         }
+        break;
+      case 'promoted':
+        // A co-host now: the page comes again with the host's controls.
+        location.reload();
         break;
       case 'admitted':
         // In: the page starts again, with camera and microphone.

@@ -63,6 +63,8 @@ pub enum EventKind {
     RecordStart,
     RecordStop,
     End,
+    /// A host made a participant co-host in the running session.
+    CoHost,
     /// A host locked the meeting: who joins now waits in the lobby.
     Lock,
     Unlock,
@@ -78,6 +80,7 @@ impl EventKind {
             EventKind::RecordStart => "record_start",
             EventKind::RecordStop => "record_stop",
             EventKind::End => "end",
+            EventKind::CoHost => "cohost",
             EventKind::Lock => "lock",
             EventKind::Unlock => "unlock",
         }
@@ -92,6 +95,7 @@ impl EventKind {
             "record_start" => EventKind::RecordStart,
             "record_stop" => EventKind::RecordStop,
             "end" => EventKind::End,
+            "cohost" => EventKind::CoHost,
             "lock" => EventKind::Lock,
             "unlock" => EventKind::Unlock,
             _ => return None,

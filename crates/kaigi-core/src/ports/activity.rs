@@ -108,6 +108,15 @@ pub trait ActivityStore: Send + Sync {
     /// waiting (admitted already, gone, or never in the lobby).
     async fn admit_participant(&self, site: SiteId, id: ParticipantId) -> Result<(), StoreError>;
 
+    /// Makes a live attendee of a running session a host of it (a co-host), with the event that
+    /// says so, in one transaction. Missing when they are not a live, admitted attendee.
+    async fn make_participant_host(
+        &self,
+        site: SiteId,
+        id: ParticipantId,
+        event: &SessionEvent,
+    ) -> Result<(), StoreError>;
+
     /// Every recording of the site, purged ones and those in the recycle bin included, with who
     /// each is shared with; newest first.
     async fn recording_entries(&self, site: SiteId) -> Result<Vec<RecordingEntry>, StoreError>;

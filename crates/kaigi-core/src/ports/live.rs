@@ -20,6 +20,8 @@ pub trait LiveMedia: Send + Sync {
     fn removed(&self, meeting_key: u64, participant: i64);
     /// A host admitted `participant` from the lobby.
     fn admitted(&self, meeting_key: u64, participant: i64);
+    /// A host made `participant` a co-host.
+    fn promoted(&self, meeting_key: u64, participant: i64);
     /// A host locked the meeting (or unlocked it).
     fn locked(&self, meeting_key: u64, locked: bool);
     /// The session ended: everyone is disconnected.
@@ -39,6 +41,7 @@ impl LiveMedia for NoLiveMedia {
     fn removed(&self, _: u64, _: i64) {}
     fn admitted(&self, _: u64, _: i64) {}
     fn locked(&self, _: u64, _: bool) {}
+    fn promoted(&self, _: u64, _: i64) {}
     fn ended(&self, _: u64) {}
     fn recording(&self, _: u64, _: bool) {}
     async fn finish_recording(&self, _: u64, _: &str) -> Option<RecordedFile> {

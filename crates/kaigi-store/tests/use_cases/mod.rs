@@ -190,6 +190,15 @@ impl kaigi_core::ports::LiveMedia for Told {
     fn recording(&self, key: u64, on: bool) {
         self.said.lock().expect("lock").push(format!("recording {key} {on}"));
     }
+    fn admitted(&self, key: u64, participant: i64) {
+        self.said.lock().expect("lock").push(format!("admitted {key} {participant}"));
+    }
+    fn locked(&self, key: u64, locked: bool) {
+        self.said.lock().expect("lock").push(format!("locked {key} {locked}"));
+    }
+    fn promoted(&self, key: u64, participant: i64) {
+        self.said.lock().expect("lock").push(format!("promoted {key} {participant}"));
+    }
     async fn finish_recording(&self, key: u64, name: &str) -> Option<kaigi_core::ports::RecordedFile> {
         self.said.lock().expect("lock").push(format!("finish {key} {name}"));
         Some(kaigi_core::ports::RecordedFile { bytes: 1_500_000, duration_ms: 61_200 })
@@ -286,4 +295,40 @@ async fn a_recorded_session_keeps_the_media_servers_file_as_its_recording() {
     assert_eq!(r.format, "WEBM");
     assert_eq!(r.size_kb, 1_465, "1,500,000 bytes, in KB rounded up");
     assert_eq!(r.duration_s, 62, "61.2 s of media, rounded up");
+}
+
+#[tokio::test]
+async fn a_co_host_is_made_in_the_room_only_with_a_licence() {
+    let w = world(5, &["alice", "dave"]).await;
+    let told = Arc::new(Told::default());
+    w.kaigi.attach_live_media(told.clone());
+    let (m, host, carol) = running_meeting(&w).await;
+    let key = m.meeting_key;
+    let refused = w.kaigi.make_cohost_in_room(key, &pass(&host), carol.participant_id).await;
+    assert!(matches!(refused, Err(Error::License(_))), "carol is a guest: {refused:?}");
+    let asked = w.store.recent_license_decisions(w.site.id, 10).await.expect("decisions");
+    assert!(asked.iter().any(|d| d.person == "carol@example.com"), "the refusal is recorded: {asked:?}");
+    // carol is no host: she cannot record.
+    assert!(w.kaigi.toggle_recording(key, &pass(&carol)).await.is_err());
+
+    let dave = w
+        .kaigi
+        .join_session(
+            key,
+            &kaigi_core::model::JoinRequest {
+                name: "Dave".into(),
+                email: "dave@acme.example".into(),
+                password: m.password.clone(),
+                host_key: None,
+                ip_address: "127.0.0.1".into(),
+                client_agent: "test".into(),
+            },
+        )
+        .await
+        .expect("dave joins");
+    w.kaigi.make_cohost_in_room(key, &pass(&host), dave.participant_id).await.expect("dave holds a licence");
+    assert!(told.said().contains(&format!("promoted {key} {}", dave.participant_id)), "{:?}", told.said());
+    // As co-host, dave records and ends the meeting.
+    assert!(w.kaigi.toggle_recording(key, &pass(&dave)).await.expect("the co-host records"));
+    w.kaigi.end_session(key, &pass(&dave)).await.expect("the co-host ends it");
 }

@@ -86,6 +86,41 @@ impl Kaigi {
         }
     }
 
+    /// A host in the room makes `target` a co-host: a host of the running session (recording,
+    /// muting, removing, ending). Co-hosting is a licence question, asked and recorded as when a
+    /// co-host is named for a booking; refused, nobody is promoted.
+    pub async fn make_cohost_in_room(&self, key: u64, actor: &crate::model::Actor, target: i64) -> Result<()> {
+        let m = self.meeting_by_key_anywhere(key).await?;
+        self.running_host(&m, actor).await?;
+        let p = self.store.participant(m.site_id, target).await?;
+        let p = p
+            .filter(|p| p.meeting_id == m.id && p.left_at.is_none() && !p.in_lobby)
+            .ok_or(Error::Session(SessionError::NotInSession))?;
+        if p.role == crate::model::Role::Host {
+            return Ok(());
+        }
+        let site = self.store.site_by_id(m.site_id).await?.ok_or(Error::NotFound(crate::error::Entity::Site))?;
+        let user = self.store.user_by_email(m.site_id, &p.email).await?;
+        let who = match &user {
+            Some(u) => crate::model::Person::User(u),
+            None => crate::model::Person::Guest(&p.email),
+        };
+        let asked = self.ask_licence(&site, crate::model::LicenseAction::Cohost, who).await?;
+        let refused = asked.refused();
+        let error = refused.then(|| asked.error());
+        self.record_licence_decisions(&[crate::rules::licence::for_booking(asked.decision, &m)]).await?;
+        if let Some(e) = error {
+            return Err(e);
+        }
+        let event = Self::event(&m, crate::model::EventKind::CoHost, &p, self.now());
+        match self.store.make_participant_host(m.site_id, p.id, &event).await {
+            Err(crate::error::StoreError::Missing) => return Err(Error::Session(SessionError::NotInSession)),
+            other => other?,
+        }
+        self.live().promoted(key, p.id);
+        Ok(())
+    }
+
     /// A host in the room removes `target` from the running session.
     pub async fn remove_from_room(&self, key: u64, actor: &crate::model::Actor, target: i64) -> Result<()> {
         let m = self.meeting_by_key_anywhere(key).await?;
