@@ -105,6 +105,9 @@ test('three browsers hold a meeting through kaigi: audio, video, screen, mute, h
     }
   }
   await until('the people list shows three', async () => (await host.page.locator('#people li').count()) === 3);
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /^kaigi_media_peers 3$/m, 'the metrics count three browsers');
+  assert.match(metrics, /^kaigi_media_rooms 1$/m);
   for (const p of people) await screenshot(p.page, `media-1-three-in-${p.name.split(' ')[0].toLowerCase()}`);
 
   // Ann shares her screen: the others receive it.

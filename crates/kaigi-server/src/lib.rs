@@ -201,6 +201,9 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
         Some(options) => Some(media::start(&kaigi, options, listen.ip()).await?),
         None => None,
     };
+    if let Some(live) = &live {
+        metrics.read_media_from(live.media().clone());
+    }
     let router = app::router_serving(kaigi, metrics, access, controls, shutdown.draining.clone(), live);
     let signalled = tokio::spawn(signals.drive(shutdown.clone()));
     ready(listen);

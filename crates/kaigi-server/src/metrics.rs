@@ -97,6 +97,12 @@ pub struct Metrics {
     cache_misses: Family<CacheLabels, Gauge>,
     cache_listening: Gauge,
     cache_full_drops: Gauge,
+    media_peers: Gauge,
+    media_rooms: Gauge,
+    media_packets_in: Gauge,
+    media_packets_out: Gauge,
+    /// The media server, when it runs (its counters are read at each scrape).
+    media: std::sync::OnceLock<kaigi_media::Media>,
     store_stats: Option<StoreStatsFn>,
     /// Where the live session figures are read at each scrape (set once the server has it).
     live: std::sync::OnceLock<Arc<kaigi_core::Kaigi>>,
@@ -193,7 +199,28 @@ impl Metrics {
             "Times the whole read cache was emptied since start",
             cache_full_drops.clone(),
         );
+        let media_peers = Gauge::default();
+        registry.register("media_peers", "Browsers connected to the media server now", media_peers.clone());
+        let media_rooms = Gauge::default();
+        registry.register("media_rooms", "Meetings with browsers on the media server now", media_rooms.clone());
+        let media_packets_in = Gauge::default();
+        registry.register(
+            "media_frames_received",
+            "Audio and video frames the media server received from browsers since start",
+            media_packets_in.clone(),
+        );
+        let media_packets_out = Gauge::default();
+        registry.register(
+            "media_frames_forwarded",
+            "Frames the media server forwarded to browsers since start (one per receiver)",
+            media_packets_out.clone(),
+        );
         Self {
+            media_peers,
+            media_rooms,
+            media_packets_in,
+            media_packets_out,
+            media: std::sync::OnceLock::new(),
             registry,
             requests,
             latency,
@@ -242,9 +269,22 @@ impl Metrics {
         let _ = self.live.set(kaigi);
     }
 
+    /// Reads the media server's counters at each scrape.
+    pub fn read_media_from(&self, media: kaigi_media::Media) {
+        let _ = self.media.set(media);
+    }
+
     /// Sets the gauges read from the database at scrape time (a failed read leaves the last
     /// figures).
     async fn refresh_live(&self) {
+        if let Some(media) = self.media.get() {
+            let s = media.stats().await;
+            let gauge = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+            self.media_peers.set(gauge(s.peers));
+            self.media_rooms.set(gauge(s.rooms));
+            self.media_packets_in.set(gauge(s.packets_in));
+            self.media_packets_out.set(gauge(s.packets_out));
+        }
         if let Some(kaigi) = self.live.get() {
             match kaigi.live_activity().await {
                 Ok((sessions, people)) => {
