@@ -225,6 +225,14 @@ impl Media {
         (ok && path.is_file()).then_some(path)
     }
 
+    /// Removes the finished recording `name`'s file, if it is there.
+    pub fn delete_recording(&self, name: &str) -> std::io::Result<()> {
+        match self.recording_path(name) {
+            Some(path) => std::fs::remove_file(path),
+            None => Ok(()),
+        }
+    }
+
     /// How many peers are connected and how many streams are forwarded, over all workers.
     pub async fn stats(&self) -> MediaStats {
         let mut total = MediaStats::default();

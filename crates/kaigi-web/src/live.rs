@@ -196,6 +196,12 @@ impl LiveMedia for LiveRooms {
         });
     }
 
+    fn forget_recording(&self, name: &str) {
+        if let Err(e) = self.media.delete_recording(name) {
+            tracing::warn!(recording = name, error = %e, "a deleted recording's file could not be removed");
+        }
+    }
+
     async fn finish_recording(&self, key: u64, name: &str) -> Option<RecordedFile> {
         match self.media.finish_recording(key, name).await {
             Ok(Some(done)) => Some(RecordedFile { bytes: done.bytes, duration_ms: done.duration_ms }),

@@ -28,6 +28,8 @@ pub trait LiveMedia: Send + Sync {
     fn ended(&self, meeting_key: u64);
     /// Recording is on or off now.
     fn recording(&self, meeting_key: u64, on: bool);
+    /// The recording `name` was deleted for good: its file goes too.
+    fn forget_recording(&self, name: &str);
     /// Finishes the session's recording file as `name`, if media was recorded.
     async fn finish_recording(&self, meeting_key: u64, name: &str) -> Option<RecordedFile>;
 }
@@ -42,6 +44,7 @@ impl LiveMedia for NoLiveMedia {
     fn admitted(&self, _: u64, _: i64) {}
     fn locked(&self, _: u64, _: bool) {}
     fn promoted(&self, _: u64, _: i64) {}
+    fn forget_recording(&self, _: &str) {}
     fn ended(&self, _: u64) {}
     fn recording(&self, _: u64, _: bool) {}
     async fn finish_recording(&self, _: u64, _: &str) -> Option<RecordedFile> {

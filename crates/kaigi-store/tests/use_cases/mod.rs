@@ -199,6 +199,9 @@ impl kaigi_core::ports::LiveMedia for Told {
     fn promoted(&self, key: u64, participant: i64) {
         self.said.lock().expect("lock").push(format!("promoted {key} {participant}"));
     }
+    fn forget_recording(&self, name: &str) {
+        self.said.lock().expect("lock").push(format!("forget {name}"));
+    }
     async fn finish_recording(&self, key: u64, name: &str) -> Option<kaigi_core::ports::RecordedFile> {
         self.said.lock().expect("lock").push(format!("finish {key} {name}"));
         Some(kaigi_core::ports::RecordedFile { bytes: 1_500_000, duration_ms: 61_200 })
@@ -295,6 +298,15 @@ async fn a_recorded_session_keeps_the_media_servers_file_as_its_recording() {
     assert_eq!(r.format, "WEBM");
     assert_eq!(r.size_kb, 1_465, "1,500,000 bytes, in KB rounded up");
     assert_eq!(r.duration_s, 62, "61.2 s of media, rounded up");
+
+    // Deleted for good, the recording's file goes too; moved to the recycle bin, it stays.
+    let alice = w.caller("alice").await;
+    let which = [kaigi_core::model::RecordingLookup::Id(r.recording_uuid.clone())];
+    let own = kaigi_core::model::RecordingAudience::Own;
+    w.kaigi.move_recordings(&alice, &own, &which, kaigi_core::model::RecordingMove::Recycle).await.expect("recycle");
+    assert!(!told.said().contains(&format!("forget {}", r.recording_uuid)));
+    w.kaigi.move_recordings(&alice, &own, &which, kaigi_core::model::RecordingMove::Purge).await.expect("purge");
+    assert!(told.said().contains(&format!("forget {}", r.recording_uuid)), "{:?}", told.said());
 }
 
 #[tokio::test]

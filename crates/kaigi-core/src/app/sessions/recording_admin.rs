@@ -173,11 +173,13 @@ impl Kaigi {
         ids.dedup();
         let now = self.now();
         let changes = self.recordings_gone(caller, audience, &ids, movement, now).await?;
+        let files = self.files_of(caller, audience, &ids, movement).await?;
         match self.store.move_recordings(caller.site.id, &ids, movement, now, &changes).await {
             Err(StoreError::Missing) => Err(Error::NotFound(Entity::Recording)),
             other => {
                 other?;
                 self.changes_recorded();
+                self.forget_files(&files);
                 Ok(())
             }
         }
@@ -199,13 +201,42 @@ impl Kaigi {
             .collect();
         let now = self.now();
         let changes = self.recordings_gone(caller, audience, &ids, movement, now).await?;
+        let files = self.files_of(caller, audience, &ids, movement).await?;
         match self.store.move_recordings(caller.site.id, &ids, movement, now, &changes).await {
             Err(StoreError::Missing) => Err(Error::Store(StoreError::Stale)),
             other => {
                 other?;
                 self.changes_recorded();
+                self.forget_files(&files);
                 Ok(())
             }
+        }
+    }
+
+    /// The files (recording ids) a move deletes for good: a purge or a delete's.
+    async fn files_of(
+        &self,
+        caller: &Caller,
+        audience: &RecordingAudience,
+        ids: &[i64],
+        movement: RecordingMove,
+    ) -> Result<Vec<String>> {
+        if !matches!(movement, RecordingMove::Purge | RecordingMove::Delete) {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .audience_recordings(caller, audience, true)
+            .await?
+            .into_iter()
+            .filter(|v| ids.contains(&v.entry.recording.id))
+            .map(|v| v.entry.recording.recording_uuid)
+            .collect())
+    }
+
+    /// A recording deleted for good takes its media file with it.
+    pub(super) fn forget_files(&self, files: &[String]) {
+        for name in files {
+            self.live().forget_recording(name);
         }
     }
 

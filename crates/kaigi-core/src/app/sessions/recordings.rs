@@ -98,6 +98,7 @@ impl Kaigi {
         match self.store.delete_recording(caller.site.id, r.id, now, &[deleted]).await {
             Ok(()) => {
                 self.changes_recorded();
+                self.forget_files(std::slice::from_ref(&r.recording_uuid));
                 Ok(())
             }
             Err(StoreError::Missing) => Err(Error::NoRecords),
