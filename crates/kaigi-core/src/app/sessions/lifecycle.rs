@@ -317,7 +317,8 @@ impl Kaigi {
         self.record_leave_of(&m, &p).await?;
         let m = self.meeting_by_key_anywhere(key).await?;
         let present = self.store.session_participants(m.site_id, m.id).await?;
-        if m.status == SessionStatus::InProgress && present.iter().all(|a| a.left_at.is_some()) {
+        // Who waits in the lobby keeps no meeting going: with nobody admitted left, it ends.
+        if m.status == SessionStatus::InProgress && present.iter().all(|a| a.left_at.is_some() || a.in_lobby) {
             self.end_running(&m, &p).await?;
         }
         Ok(())
