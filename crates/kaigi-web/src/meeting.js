@@ -77,6 +77,16 @@
     }
   }
 
+  // A host's button beside someone in the people list: it sends `message`.
+  function control(className, text, message) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = className;
+    button.textContent = text;
+    button.onclick = () => send(message);
+    return button;
+  }
+
   function drawPeople() {
     const list = $('people');
     list.replaceChildren();
@@ -86,34 +96,11 @@
       const flags = [p.lobby ? 'waiting in the lobby' : '', p.role === 'HOST' ? 'host' : '', p.muted ? 'muted' : '', p.hand ? '✋ hand raised' : '', p.sharing ? 'sharing' : '', state.speaking === p.id ? 'speaking' : ''].filter(Boolean);
       item.textContent = `${p.name}${p.id === me ? ' (you)' : ''}${flags.length ? ` — ${flags.join(', ')}` : ''}`;
       if (state.speaking === p.id) item.className = 'speaking';
-      if (isHost && p.lobby) {
-        const admit = document.createElement('button');
-        admit.type = 'button';
-        admit.className = 'admit-other';
-        admit.textContent = 'Admit';
-        admit.onclick = () => send({ type: 'admit', id: p.id });
-        item.append(' ', admit);
-      }
+      if (isHost && p.lobby) item.append(' ', control('admit-other', 'Admit', { type: 'admit', id: p.id }));
       if (isHost && p.id !== me) {
-        const mute = document.createElement('button');
-        mute.type = 'button';
-        mute.className = 'mute-other';
-        mute.textContent = 'Mute';
-        mute.onclick = () => send({ type: 'mute', id: p.id, muted: true });
-        const remove = document.createElement('button');
-        remove.type = 'button';
-        remove.className = 'remove-other';
-        remove.textContent = 'Remove';
-        remove.onclick = () => send({ type: 'remove', id: p.id });
-        item.append(' ', mute, ' ', remove);
-        if (p.role !== 'HOST' && !p.lobby) {
-          const cohost = document.createElement('button');
-          cohost.type = 'button';
-          cohost.className = 'cohost-other';
-          cohost.textContent = 'Make co-host';
-          cohost.onclick = () => send({ type: 'coHost', id: p.id });
-          item.append(' ', cohost);
-        }
+        item.append(' ', control('mute-other', 'Mute', { type: 'mute', id: p.id, muted: true }));
+        item.append(' ', control('remove-other', 'Remove', { type: 'remove', id: p.id }));
+        if (p.role !== 'HOST' && !p.lobby) item.append(' ', control('cohost-other', 'Make co-host', { type: 'coHost', id: p.id }));
       }
       list.append(item);
     }

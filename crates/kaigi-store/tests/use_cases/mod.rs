@@ -214,21 +214,24 @@ impl Told {
     }
 }
 
+/// What someone gives to join a meeting from the test.
+fn ask(name: &str, email: &str, password: Option<String>, host_key: Option<String>) -> kaigi_core::model::JoinRequest {
+    kaigi_core::model::JoinRequest {
+        name: name.into(),
+        email: email.into(),
+        password,
+        host_key,
+        ip_address: "127.0.0.1".into(),
+        client_agent: "test".into(),
+    }
+}
+
 /// A booked meeting of alice's, started by alice with her host key, and carol in it.
 async fn running_meeting(
     w: &World,
 ) -> (kaigi_core::model::Meeting, kaigi_core::model::Joined, kaigi_core::model::Joined) {
     let alice = w.caller("alice").await;
     let m = w.kaigi.book_meeting(&alice, &booking(&[])).await.expect("book").meeting;
-    let ask =
-        |name: &str, email: &str, password: Option<String>, host_key: Option<String>| kaigi_core::model::JoinRequest {
-            name: name.into(),
-            email: email.into(),
-            password,
-            host_key,
-            ip_address: "127.0.0.1".into(),
-            client_agent: "test".into(),
-        };
     let host = w
         .kaigi
         .join_session(m.meeting_key, &ask("Alice", "alice@acme.example", None, Some(m.host_key.clone())))
@@ -325,17 +328,7 @@ async fn a_co_host_is_made_in_the_room_only_with_a_licence() {
 
     let dave = w
         .kaigi
-        .join_session(
-            key,
-            &kaigi_core::model::JoinRequest {
-                name: "Dave".into(),
-                email: "dave@acme.example".into(),
-                password: m.password.clone(),
-                host_key: None,
-                ip_address: "127.0.0.1".into(),
-                client_agent: "test".into(),
-            },
-        )
+        .join_session(key, &ask("Dave", "dave@acme.example", m.password.clone(), None))
         .await
         .expect("dave joins");
     w.kaigi.make_cohost_in_room(key, &pass(&host), dave.participant_id).await.expect("dave holds a licence");

@@ -8,3 +8,4 @@ mod participants;
 mod recording_admin;
 mod recordings;
 mod room;
+mod room_controls;
