@@ -72,7 +72,9 @@ def test_controls_and_end_of_a_meeting_not_running(raw_host):
     controls = raw_host.call("GET", f"/meetings/controls?meetingId={meeting['id']}", 200).json()
     assert controls == {"locked": False, "recordingStarted": False, "recordingPaused": False}
     raw_host.call("PUT", f"/meetings/controls?meetingId={meeting['id']}", 409, json={"recordingStarted": True})
-    raw_host.call("PUT", f"/meetings/controls?meetingId={meeting['id']}", 400, json={"locked": True})
+    # Locking is the running meeting's (its lobby): a meeting not running cannot be locked.
+    raw_host.call("PUT", f"/meetings/controls?meetingId={meeting['id']}", 409, json={"locked": True})
+    raw_host.call("PUT", f"/meetings/controls?meetingId={meeting['id']}", 400, json={"recordingPaused": True})
     raw_host.call("POST", f"/meetings/{meeting['id']}/end", 409)
 
 

@@ -130,6 +130,12 @@ pub enum SessionError {
     TooManyTries { until_unix: i64 },
     /// Admitting someone who is not waiting in a lobby: kaigi's sessions have no lobby.
     NotInLobby,
+    /// The participant waits in the lobby of a locked meeting: they take part (chat) only once a
+    /// host admits them.
+    InLobby,
+    /// The running session's chat holds as many lines as a session keeps (the limits'
+    /// `MAX_CHAT_LINES_PER_SESSION`); no more are kept.
+    ChatFull,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -307,6 +313,8 @@ pub enum Field {
     InvitationSources,
     SourceId,
     SourceEmail,
+    /// A line of the in-meeting chat.
+    ChatText,
 }
 
 impl Field {
@@ -354,6 +362,7 @@ impl Field {
             Field::InvitationSources => "invitationSources",
             Field::SourceId => "sourceId",
             Field::SourceEmail => "sourceEmail",
+            Field::ChatText => "text",
             Field::Agenda => "agenda",
             Field::ApplicationId => "applicationId",
             Field::AttendeeId => "attendeeId",

@@ -54,6 +54,8 @@ pub const SERVED: &[(&str, &str)] = &[
     ("POST", "/meetings/{meetingId}/end"),
     ("GET", "/meetings/controls"),
     ("PUT", "/meetings/controls"),
+    ("GET", "/meetings/postMeetingChats"),
+    ("DELETE", "/meetings/postMeetingChats"),
     ("GET", "/meetings/{meetingId}/registration"),
     ("PUT", "/meetings/{meetingId}/registration"),
     ("DELETE", "/meetings/{meetingId}/registration"),

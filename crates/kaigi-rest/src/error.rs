@@ -130,6 +130,9 @@ pub enum Refusal {
     UnknownLicence,
     /// An occurrence or instance id where the registrant API needs the series id.
     NotSeriesId(String),
+    /// A series or scheduled meeting id (or a running session's) where the post-meeting chats need
+    /// an ended instance's id.
+    NotEndedInstance(String),
     /// An occurrence or instance id where the invitee API needs the series id.
     InviteesPerSeries(String),
     /// One scheduled meeting of a recurring series, where a meeting's setup (interpreters,
@@ -306,6 +309,13 @@ impl From<Refusal> for RestError {
             R::UnknownAttendee => return Error::NotFound(Entity::Attendee).into(),
             R::UnknownLicence => (S::NOT_FOUND, "Licence not found.".into()),
             R::NotSeriesId(id) => (S::BAD_REQUEST, format!("Meeting ID '{id}' is not allowed for this API.")),
+            R::NotEndedInstance(id) => (
+                S::BAD_REQUEST,
+                format!(
+                    "Meeting ID '{id}' is not allowed for this API: only an ended meeting instance \
+                     (<meeting series id>_I_<n>) has post-meeting chats."
+                ),
+            ),
             R::InviteesPerSeries(id) => (
                 S::BAD_REQUEST,
                 format!("Meeting ID '{id}' is not allowed for this API: kaigi keeps invitees per meeting series."),
@@ -699,6 +709,8 @@ mod tests {
             R::UnknownLicence => R::UnknownLicence, 404, "Licence not found.";
             R::NotSeriesId(_) => R::NotSeriesId("abc_I_1".into()), 400,
                 "Meeting ID 'abc_I_1' is not allowed for this API.";
+            R::NotEndedInstance(_) => R::NotEndedInstance("abc".into()), 400,
+                "Meeting ID 'abc' is not allowed for this API: only an ended meeting instance (<meeting series id>_I_<n>) has post-meeting chats.";
             R::InviteesPerSeries(_) => R::InviteesPerSeries("abc_I_1".into()), 400,
                 "Meeting ID 'abc_I_1' is not allowed for this API: kaigi keeps invitees per meeting series.";
             R::SetupPerSeries(_) => R::SetupPerSeries("abc_20260602T100000Z".into()), 400,

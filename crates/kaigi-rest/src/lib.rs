@@ -4,6 +4,7 @@
 
 pub mod admin_meetings;
 pub mod auth;
+pub mod chats;
 pub mod coverage;
 pub mod error;
 pub mod ids;
@@ -64,11 +65,11 @@ pub fn site_url(state: &RestState, site: &Site) -> String {
 /// found.", or a DELETE reaching the meeting-delete handler); they get the unknown-resource 404,
 /// whatever the method. A test keeps this list equal to the spec's fixed segments that have no
 /// route here.
-pub const UNSERVED_MEETING_PATHS: [&str; 4] = ["pollResults", "polls", "postMeetingChats", "q_and_a"];
+pub const UNSERVED_MEETING_PATHS: [&str; 3] = ["pollResults", "polls", "q_and_a"];
 
 /// The spec's fixed segments under `/meetings/` that kaigi serves with routes of their own.
-pub const SERVED_MEETING_PATHS: [&str; 6] =
-    ["controls", "join", "reassignHost", "sessionTypes", "templates", "trackingCodes"];
+pub const SERVED_MEETING_PATHS: [&str; 7] =
+    ["controls", "join", "postMeetingChats", "reassignHost", "sessionTypes", "templates", "trackingCodes"];
 
 pub fn router(kaigi: Arc<Kaigi>) -> Router {
     let state = RestState { kaigi, bodies: Arc::default() };
@@ -85,6 +86,7 @@ pub fn router(kaigi: Arc<Kaigi>) -> Router {
         .route("/meetings/join", post(meeting_join::join))
         .route("/meetings/reassignHost", post(meeting_host::reassign_host))
         .route("/meetings/controls", get(meeting_controls::get).put(meeting_controls::put))
+        .route("/meetings/postMeetingChats", get(chats::list).delete(chats::delete))
         .route("/meetings/{id}/end", post(meeting_host::end))
         .route(
             "/meetings/{id}/registration",

@@ -285,6 +285,16 @@ impl SqlStore {
         .execute(&mut *conn)
         .await
         .map_err(db)?;
+        // The session's chat becomes the ended instance's, with its participants.
+        sqlx::query(
+            "UPDATE meeting_chats SET usage_id = $1 WHERE site_id = $2 AND meeting_id = $3 AND usage_id IS NULL",
+        )
+        .bind(usage_id)
+        .bind(u.site_id)
+        .bind(u.meeting_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
         let recording = match &end.recording {
             Some(r) => Some(insert_recording(conn, r).await?),
             None => None,

@@ -9,6 +9,7 @@ mod activity;
 mod attendees;
 mod audit;
 mod cache;
+mod chats;
 mod codec;
 mod connect;
 mod credentials;

@@ -40,6 +40,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 26, sql: include_str!("../migrations/sqlite/0026_usage_counts.sql") },
     Migration { version: 27, sql: include_str!("../migrations/sqlite/0027_single_meetings_index.sql") },
     Migration { version: 28, sql: include_str!("../migrations/sqlite/0028_lobby.sql") },
+    Migration { version: 29, sql: include_str!("../migrations/sqlite/0029_meeting_chats.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -66,6 +67,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 26, sql: include_str!("../migrations/postgres/0026_usage_counts.sql") },
     Migration { version: 27, sql: include_str!("../migrations/postgres/0027_single_meetings_index.sql") },
     Migration { version: 28, sql: include_str!("../migrations/postgres/0028_lobby.sql") },
+    Migration { version: 29, sql: include_str!("../migrations/postgres/0029_meeting_chats.sql") },
 ];
 
 /// Advisory lock class taken while migrating ("kaig" in ASCII); the second key is the schema's

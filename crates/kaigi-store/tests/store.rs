@@ -28,8 +28,8 @@ use kaigi_core::model::meeting_options::{
 };
 use kaigi_core::model::{
     ActiveState, ApiKey, Attendee, AttendeeOptions, AttendeeRecord, AttendeeRole, AttendeeStatus, AudioOptions,
-    AudioType, DatedPlan, EventKind, ExceptionCount, HostMonth, Integration, IntegrationKind, Invitee, JoinStatus,
-    LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, ListStatus, Mail, Meeting, MeetingId,
+    AudioType, ChatLine, DatedPlan, EventKind, ExceptionCount, HostMonth, Integration, IntegrationKind, Invitee,
+    JoinStatus, LicenseAction, LicenseDecision, LicenseOutcome, LicensePlan, ListStatus, Mail, Meeting, MeetingId,
     MeetingPreferences, MeetingQuery, NewSite, OauthCode, OccurrenceException, Participant, PendingEmail, PersonalRoom,
     PhoneNumber, PreferencesWrite, Privileges, Profile, Recording, Recurrence, RepeatKind, Role, RoomOptions,
     SchedulingOptions, SeatChange, SeatPeriod, SessionEnd, SessionEvent, SessionKind, SessionState, SessionStatus,
@@ -38,8 +38,8 @@ use kaigi_core::model::{
 };
 use kaigi_core::ports::clock::AdjustableClock;
 use kaigi_core::ports::{
-    ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, StateStore, Store, TokenStore,
-    UsageStore, WebhookStore,
+    ActivityStore, AttendeeStore, AuditStore, ChatStore, IntegrationStore, LicenseLogStore, StateStore, Store,
+    TokenStore, UsageStore, WebhookStore,
 };
 use kaigi_core::rules::mail;
 use kaigi_store::{open, open_in_schema, Engine, OpenError, SqlStore};
@@ -264,6 +264,7 @@ on_both_engines!(
     a_session_runs_and_ends_into_history,
     ending_a_session_is_all_or_nothing,
     recordings_are_edited_and_deleted_per_site,
+    the_chat_of_a_session_is_kept_and_tied_to_its_instance_when_it_ends,
     attendees_round_trip_with_their_mails,
     deleting_attendees_is_all_or_nothing,
     attendee_status_changes_and_corrupt_rows,
@@ -1428,12 +1429,12 @@ async fn license_plans_are_a_dated_history(ctx: Ctx) {
 async fn reopening_applies_no_migration(ctx: Ctx) {
     assert_eq!(
         ctx.store.migrations_applied_at_open(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27, 28, 29]
     );
     let recorded = ctx.store.migrations().await.expect("migrations");
     assert_eq!(
         recorded.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27, 28, 29]
     );
     let site = new_site(&ctx.store, "acme").await;
 
@@ -1450,7 +1451,7 @@ async fn instances_starting_together_migrate_once(ctx: Ctx) {
     // Each migration is applied once, by whichever instance got to it first.
     let mut applied: Vec<i64> = [&a, &b, &c].iter().flat_map(|s| s.migrations_applied_at_open().to_vec()).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27, 28, 29]);
     new_site(&a, "acme").await;
     assert!(c.site_by_name("ACME").await.expect("site").is_some());
     for s in [a, b, c] {
@@ -2672,6 +2673,83 @@ async fn recordings_are_edited_and_deleted_per_site(ctx: Ctx) {
     assert_eq!(s.recordings(site.id).await.unwrap().len(), 1);
 }
 
+fn chat_line(m: &Meeting, p: &Participant, participant: i64, text: &str, at: i64) -> ChatLine {
+    ChatLine {
+        id: 0,
+        uuid: format!("00000000-0000-4000-8000-{:012x}", at * 1000 + text.len() as i64),
+        site_id: m.site_id,
+        meeting_id: m.id,
+        usage_id: None,
+        participant_id: participant,
+        sender_name: p.name.clone(),
+        sender_email: p.email.clone(),
+        sender_user_id: p.user_id,
+        text: text.into(),
+        at: t(at),
+    }
+}
+
+async fn the_chat_of_a_session_is_kept_and_tied_to_its_instance_when_it_ends(ctx: Ctx) {
+    let s = &ctx.store;
+    let site = new_site(s, "acme").await;
+    let other = new_site(s, "other").await;
+    let host = add(s, &person(site.id, "host", "Host", "H")).await;
+    let m = schedule(s, &meeting(site.id, host.id, 600_000_031, 0)).await;
+    let running = state(&m, SessionStatus::InProgress, true, 10);
+    let alice = Participant { user_id: Some(host.id), ..joiner(&m, "host@example.com", Role::Host, 10) };
+    let a = s.record_join(&running, &alice, &[], &[]).await.unwrap();
+    let guest = joiner(&m, "guest@example.com", Role::Attendee, 20);
+    let g = s.record_join(&running, &guest, &[], &[]).await.unwrap();
+
+    let first = chat_line(&m, &alice, a, "hello", 30);
+    let id = s.add_chat_line(&first, 3).await.unwrap().expect("kept");
+    assert!(id > 0);
+    s.add_chat_line(&chat_line(&m, &guest, g, "hi", 40), 3).await.unwrap().expect("kept");
+    s.add_chat_line(&chat_line(&m, &alice, a, "third", 50), 3).await.unwrap().expect("kept");
+    assert_eq!(s.add_chat_line(&chat_line(&m, &guest, g, "fourth", 60), 3).await.unwrap(), None, "the limit");
+    let room = s.running_chat(site.id, m.id, 10).await.unwrap();
+    assert_eq!(room.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["hello", "hi", "third"]);
+    assert_eq!(room[0], ChatLine { id, ..first.clone() }, "every field round-trips");
+    let newest = s.running_chat(site.id, m.id, 2).await.unwrap();
+    assert_eq!(newest.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["hi", "third"], "the newest, oldest first");
+    assert!(s.running_chat(other.id, m.id, 10).await.unwrap().is_empty(), "lines stay in their site");
+
+    // Who left says nothing more; nor does anyone of another site or meeting.
+    s.record_leave(site.id, g, &happened(&m, EventKind::Leave, "guest@example.com", 70), &[]).await.unwrap();
+    let gone = s.add_chat_line(&chat_line(&m, &guest, g, "late", 80), 10).await;
+    assert!(matches!(gone, Err(StoreError::Missing)), "{gone:?}");
+    let foreign = s.add_chat_line(&ChatLine { site_id: other.id, ..chat_line(&m, &alice, a, "x", 80) }, 10).await;
+    assert!(matches!(foreign, Err(StoreError::Missing)), "{foreign:?}");
+
+    let end = SessionEnd {
+        changes: Vec::new(),
+        state: state(&m, SessionStatus::NotInProgress, false, 600),
+        usage: usage_of(&m, 10, 600),
+        attendees: vec![],
+        recording: None,
+        events: vec![],
+    };
+    let usage = s.end_session(&end).await.unwrap();
+    assert!(s.running_chat(site.id, m.id, 10).await.unwrap().is_empty(), "the session is over");
+    let ended = s.add_chat_line(&chat_line(&m, &alice, a, "after", 700), 10).await;
+    assert!(matches!(ended, Err(StoreError::Missing)), "{ended:?}");
+
+    // The next session's chat is its own.
+    let b = s.record_join(&state(&m, SessionStatus::InProgress, true, 800), &alice, &[], &[]).await.unwrap();
+    s.add_chat_line(&chat_line(&m, &alice, b, "again", 810), 3).await.unwrap().expect("a new session, a new limit");
+    assert_eq!(s.running_chat(site.id, m.id, 10).await.unwrap().len(), 1);
+
+    let page = s.instance_chats(site.id, m.id, usage, 1, 1).await.unwrap();
+    assert_eq!(page.total, 3);
+    assert_eq!(page.items.iter().map(|l| (l.text.as_str(), l.usage_id)).collect::<Vec<_>>(), [("hi", Some(usage))]);
+    assert_eq!(s.instance_chats(site.id, m.id, usage, 3, 10).await.unwrap().items, []);
+    assert_eq!(s.instance_chats(other.id, m.id, usage, 0, 10).await.unwrap().total, 0);
+    assert_eq!(s.delete_instance_chats(other.id, m.id, usage).await.unwrap(), 0);
+    assert_eq!(s.delete_instance_chats(site.id, m.id, usage).await.unwrap(), 3);
+    assert_eq!(s.instance_chats(site.id, m.id, usage, 0, 10).await.unwrap().total, 0);
+    assert_eq!(s.running_chat(site.id, m.id, 10).await.unwrap().len(), 1, "the running session's stay");
+}
+
 // ---------------------------------------------------------------- licence decision log
 
 fn decision(
@@ -2818,7 +2896,7 @@ async fn a_missing_earlier_migration_is_applied_after_a_later_one(ctx: Ctx) {
     let again = ctx.reopen().await;
     assert_eq!(again.migrations_applied_at_open(), [4]);
     let recorded: Vec<i64> = again.migrations().await.expect("migrations").iter().map(|(v, _)| *v).collect();
-    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27]);
+    assert_eq!(recorded, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 20, 21, 22, 24, 25, 26, 27, 28, 29]);
     again.close().await;
 }
 

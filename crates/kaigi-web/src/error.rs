@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use kaigi_core::error::{
     AuthFailure, Duplicate, Entity, LicenseError, OAuthError, ScheduleError, SessionError, StoreError,
 };
-use kaigi_core::rules::limits::JOIN_FAILURE_WINDOW_MINUTES;
+use kaigi_core::rules::limits::{JOIN_FAILURE_WINDOW_MINUTES, MAX_CHAT_LINES_PER_SESSION};
 use kaigi_core::{Error, Kaigi};
 use serde_json::json;
 
@@ -101,7 +101,11 @@ pub fn status_of(e: &Error) -> StatusCode {
             | SessionError::WrongHostKey
             | SessionError::NotHost
             | SessionError::BadPass => S::FORBIDDEN,
-            SessionError::WaitingForHost | SessionError::NotRunning | SessionError::NotInLobby => S::CONFLICT,
+            SessionError::WaitingForHost
+            | SessionError::NotRunning
+            | SessionError::NotInLobby
+            | SessionError::ChatFull => S::CONFLICT,
+            SessionError::InLobby => S::FORBIDDEN,
             SessionError::NotInSession => S::NOT_FOUND,
             SessionError::NoHostInSession => S::CONFLICT,
             SessionError::TooManyTries { .. } => S::TOO_MANY_REQUESTS,
@@ -141,6 +145,16 @@ fn page_text(e: &Error, page: Page) -> Option<(&'static str, String)> {
             SessionError::NotInSession => t("Not in the meeting", "The participant is not in this meeting."),
             SessionError::NoHostInSession => t("No host in the meeting", "No host of this meeting is in it now."),
             SessionError::NotInLobby => t("Not waiting", "The participant is not waiting in a lobby."),
+            SessionError::InLobby => {
+                t("Waiting in the lobby", "You are waiting in the lobby until a host lets you in.")
+            }
+            SessionError::ChatFull => Some((
+                "Chat full",
+                format!(
+                    "This meeting's chat keeps at most {} lines a session; no more can be said.",
+                    MAX_CHAT_LINES_PER_SESSION
+                ),
+            )),
             SessionError::TooManyTries { .. } => Some((
                 "Too many tries",
                 format!(

@@ -6,7 +6,7 @@
 //! host control is the core's use case with that pass, and what the core decides reaches the
 //! browsers through [`LiveRooms`], the core's live-media port.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use kaigi_core::model::{Actor, Participant, ParticipantPass, Role};
+use kaigi_core::model::{Actor, ChatLine, Participant, ParticipantPass, Role};
 use kaigi_core::ports::{LiveMedia, RecordedFile};
 use kaigi_media::{Media, Member, Source};
 use serde::Deserialize;
@@ -29,9 +29,6 @@ use crate::Web;
 const LEAVE_GRACE: Duration = Duration::from_secs(10);
 /// The largest message a browser may send (an SDP offer is a few kilobytes).
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
-/// Chat lines kept per meeting for browsers that join later.
-const CHAT_KEPT: usize = 500;
-const CHAT_MAX_CHARS: usize = 2_000;
 /// Messages a browser may send per second, on average over [`BURST`].
 const MESSAGES_PER_SECOND: u32 = 20;
 const BURST: u32 = 60;
@@ -57,31 +54,26 @@ struct Person {
     sockets: u32,
 }
 
-#[derive(Clone, serde::Serialize)]
-struct ChatLine {
-    from: i64,
-    name: String,
-    text: String,
-    at: String,
+/// A line of the room's chat as the browsers read it (the core keeps it with the meeting).
+fn chat_json(line: &ChatLine) -> Value {
+    json!({
+        "from": line.participant_id,
+        "name": line.sender_name,
+        "text": line.text,
+        "at": line.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
 }
 
 struct Hub {
     notes: broadcast::Sender<Note>,
     people: BTreeMap<i64, Person>,
-    chat: VecDeque<ChatLine>,
     recording: bool,
     locked: bool,
 }
 
 impl Hub {
     fn new() -> Hub {
-        Hub {
-            notes: broadcast::channel(256).0,
-            people: BTreeMap::new(),
-            chat: VecDeque::new(),
-            recording: false,
-            locked: false,
-        }
+        Hub { notes: broadcast::channel(256).0, people: BTreeMap::new(), recording: false, locked: false }
     }
 
     fn people_json(&self) -> Value {
@@ -307,6 +299,15 @@ enum FromBrowser {
 /// A browser's session in the room, until its socket closes.
 async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: ParticipantPass, socket: WebSocket) {
     let (mut tx, mut rx) = socket.split();
+    // The running session's chat, as kept with the meeting (none when it cannot be read: the
+    // room still opens).
+    let chat: Vec<Value> = match web.kaigi.room_chat(key).await {
+        Ok(lines) => lines.iter().map(chat_json).collect(),
+        Err(e) => {
+            tracing::warn!(meeting_key = key, error = %e, "the room's chat could not be read");
+            Vec::new()
+        }
+    };
     let (mut notes, welcome) = live.with_hub(key, |hub| {
         let person = hub.people.entry(me.id).or_insert_with(|| Person {
             name: me.name.clone(),
@@ -322,7 +323,7 @@ async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: Pa
             "type": "welcome",
             "me": {"id": me.id, "name": me.name, "role": role_name(me.role)},
             "lobby": me.in_lobby,
-            "chat": hub.chat,
+            "chat": chat,
             "recording": hub.recording,
             "locked": hub.locked,
         });
@@ -452,19 +453,8 @@ async fn handle(
             }
         }
         FromBrowser::Chat { text } => {
-            let text: String = text.trim().chars().take(CHAT_MAX_CHARS).collect();
-            if text.is_empty() {
-                return Ok(Handled::Continue);
-            }
-            let at = web.kaigi.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let line = ChatLine { from: me.id, name: me.name.clone(), text, at };
-            live.with_hub(key, |hub| {
-                hub.send(None, &json!({"type": "chat", "line": line}), false);
-                hub.chat.push_back(line);
-                if hub.chat.len() > CHAT_KEPT {
-                    hub.chat.pop_front();
-                }
-            });
+            let line = web.kaigi.say_in_room(key, &actor(), &text).await.map_err(refused)?;
+            live.with_hub(key, |hub| hub.send(None, &json!({"type": "chat", "line": chat_json(&line)}), false));
         }
         FromBrowser::Hand { up } => live.with_hub(key, |hub| {
             if let Some(p) = hub.people.get_mut(&me.id) {

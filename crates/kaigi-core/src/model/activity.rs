@@ -573,3 +573,25 @@ pub enum RecordingLookup {
     /// Its playback or download link.
     Link(String),
 }
+
+/// One line of a meeting's in-meeting chat, said to everyone in the room. Kept with the meeting:
+/// while its session runs `usage_id` is None; ending the session ties it to the ended instance
+/// (its usage-history row), whose post-meeting chats it then is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatLine {
+    pub id: i64,
+    /// Its id on the wire: a UUID (hyphenated, lowercase).
+    pub uuid: String,
+    pub site_id: SiteId,
+    pub meeting_id: MeetingId,
+    /// The ended session it was said in; None while that session runs.
+    pub usage_id: Option<i64>,
+    /// Who said it: the participant, their name and email as they joined, and the site user with
+    /// that email, when there is one.
+    pub participant_id: ParticipantId,
+    pub sender_name: String,
+    pub sender_email: String,
+    pub sender_user_id: Option<UserId>,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}

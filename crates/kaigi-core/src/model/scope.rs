@@ -25,3 +25,9 @@ pub const ADMIN_RECORDINGS_WRITE: &str = "meeting:admin_recordings_write";
 pub const ADMIN_CONFIG_READ: &str = "meeting:admin_config_read";
 /// Change the site's meeting configuration and people's tracking codes and session types.
 pub const ADMIN_CONFIG_WRITE: &str = "meeting:admin_config_write";
+/// Read the post-meeting chats (and, when kaigi keeps them, transcripts) of one's meetings.
+pub const TRANSCRIPTS_READ: &str = "meeting:transcripts_read";
+/// Delete them.
+pub const TRANSCRIPTS_WRITE: &str = "meeting:transcripts_write";
+/// Read anyone's (an administrator).
+pub const ADMIN_TRANSCRIPTS_READ: &str = "meeting:admin_transcripts_read";

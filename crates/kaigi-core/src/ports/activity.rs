@@ -49,7 +49,8 @@ pub trait ActivityStore: Send + Sync {
     async fn session_events(&self, site: SiteId, meeting: MeetingId) -> Result<Vec<SessionEvent>, StoreError>;
 
     /// Ends the running session: state, usage, attendee history, recording and events; live
-    /// participants are closed at the usage end. Returns the usage row's id.
+    /// participants are closed at the usage end; the participants and the chat lines of the
+    /// running session are tied to the new usage row. Returns the usage row's id.
     async fn end_session(&self, end: &SessionEnd) -> Result<i64, StoreError>;
 
     /// Sessions running now (all sites), and the people in them.

@@ -38,6 +38,16 @@ pub trait KeyGen: Send + Sync {
         buf.iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// A random (version 4) UUID, hyphenated and lowercase: `1aea8390-e375-4547-b7ff-58ecd9e0b03d`.
+    fn uuid(&self) -> String {
+        let mut b = [0u8; 16];
+        self.fill(&mut b);
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    }
+
     /// `bytes` bytes as lowercase hex whose first six are the milliseconds of `at` and the rest
     /// random: values made later sort later, so an index of them grows at its end instead of
     /// touching a random page per insert (meeting UUIDs and host tokens: at 16 bytes, 80 random
@@ -135,6 +145,19 @@ mod tests {
         assert!(early < later && same < later, "{early} {same} {later}");
         assert_eq!(early[..12], same[..12]);
         assert_ne!(early[12..], same[12..]);
+    }
+
+    #[test]
+    fn uuids_are_version_4_and_lowercase() {
+        let keys = SeededKeys::new(9);
+        for _ in 0..100 {
+            let u = keys.uuid();
+            let parts: Vec<&str> = u.split('-').collect();
+            assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{u}");
+            assert!(u.chars().all(|c| c == '-' || (c.is_ascii_hexdigit() && !c.is_ascii_uppercase())), "{u}");
+            assert!(parts[2].starts_with('4'), "{u}");
+            assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'), "{u}");
+        }
     }
 
     #[test]

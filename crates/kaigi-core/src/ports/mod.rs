@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod attendees;
 pub mod audit;
+pub mod chats;
 pub mod clock;
 pub mod integrations;
 pub mod keys;
@@ -19,6 +20,7 @@ pub mod webhooks;
 pub use activity::ActivityStore;
 pub use attendees::AttendeeStore;
 pub use audit::AuditStore;
+pub use chats::ChatStore;
 pub use clock::{AdjustableClock, Clock, SystemClock};
 pub use integrations::IntegrationStore;
 pub use keys::{KeyGen, RandomKeys, SeededKeys};

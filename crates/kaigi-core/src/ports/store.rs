@@ -14,8 +14,8 @@ use crate::model::{
     Page, PreferencesWrite, SeatChange, SeatPeriod, SessionTicket, Site, SiteId, SiteSettings, User, UserId, UserQuery,
 };
 use crate::ports::{
-    ActivityStore, AttendeeStore, AuditStore, IntegrationStore, LicenseLogStore, MailStore, TokenStore, UsageStore,
-    WebhookStore,
+    ActivityStore, AttendeeStore, AuditStore, ChatStore, IntegrationStore, LicenseLogStore, MailStore, TokenStore,
+    UsageStore, WebhookStore,
 };
 
 #[async_trait]
@@ -23,6 +23,7 @@ pub trait Store:
     ActivityStore
     + AttendeeStore
     + AuditStore
+    + ChatStore
     + TokenStore
     + IntegrationStore
     + LicenseLogStore

@@ -279,3 +279,10 @@ pub const MAIL_KEEP_DAYS: i64 = 30;
 
 /// Mails one purge forgets (it runs again while there is more).
 pub const MAIL_PURGE_BATCH: u32 = 10_000;
+
+/// Longest line of the in-meeting chat, in characters (the room page's input takes as many).
+pub const MAX_CHAT_CHARS: usize = 2_000;
+/// Most chat lines one session keeps; the next is refused (`SessionError::ChatFull`).
+pub const MAX_CHAT_LINES_PER_SESSION: u32 = 5_000;
+/// Chat lines of the running session a browser gets when it enters the room (the newest).
+pub const ROOM_CHAT_SHOWN: u32 = 500;

@@ -49,6 +49,10 @@ pub enum Operation {
     WriteSiteConfig,
     /// The usage report of every meeting of the site.
     ReadUsageReports,
+    /// Read the post-meeting chats of one's meetings (others' with the admin scope).
+    ReadTranscripts,
+    /// Delete the post-meeting chats of one's meetings.
+    WriteTranscripts,
 }
 
 /// Which scopes let a token do an operation.
@@ -103,6 +107,10 @@ pub const fn policy(op: Operation) -> ScopePolicy {
         ReadSiteConfig => (&[scope::ADMIN_CONFIG_READ, scope::ADMIN_CONFIG_WRITE], None),
         WriteSiteConfig => (&[scope::ADMIN_CONFIG_WRITE], None),
         ReadUsageReports => (&[scope::ADMIN_SCHEDULE_READ], None),
+        ReadTranscripts => {
+            (&[scope::TRANSCRIPTS_READ, scope::ADMIN_TRANSCRIPTS_READ], Some(scope::ADMIN_TRANSCRIPTS_READ))
+        }
+        WriteTranscripts => (&[scope::TRANSCRIPTS_WRITE], None),
     };
     ScopePolicy { any_of, for_others }
 }
@@ -159,6 +167,8 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
         scope::PARTICIPANTS_WRITE,
         scope::RECORDINGS_READ,
         scope::RECORDINGS_WRITE,
+        scope::TRANSCRIPTS_READ,
+        scope::TRANSCRIPTS_WRITE,
     ];
     let p = &user.privileges;
     if p.site_admin || p.ro_site_admin {
@@ -170,6 +180,7 @@ pub fn scopes_allowed(user: &User) -> Vec<&'static str> {
             scope::ADMIN_PARTICIPANTS_READ,
             scope::ADMIN_RECORDINGS_READ,
             scope::ADMIN_CONFIG_READ,
+            scope::ADMIN_TRANSCRIPTS_READ,
         ]);
     }
     if p.site_admin {
@@ -216,6 +227,9 @@ pub fn known_scopes() -> &'static [&'static str] {
         scope::ADMIN_RECORDINGS_WRITE,
         scope::ADMIN_CONFIG_READ,
         scope::ADMIN_CONFIG_WRITE,
+        scope::TRANSCRIPTS_READ,
+        scope::TRANSCRIPTS_WRITE,
+        scope::ADMIN_TRANSCRIPTS_READ,
     ]
 }
 
@@ -309,5 +323,20 @@ mod tests {
         );
         assert_eq!(policy(Operation::WriteSiteConfig).any_of, [scope::ADMIN_CONFIG_WRITE]);
         assert_eq!(policy(Operation::ReadSiteConfig).any_of[0], scope::ADMIN_CONFIG_READ);
+    }
+
+    #[test]
+    fn everyone_reads_and_deletes_their_chats_and_administrators_read_anyones() {
+        let mut host = sample_user();
+        host.privileges = crate::model::Privileges { host: true, ..Default::default() };
+        let mut reader = sample_user();
+        reader.privileges = crate::model::Privileges { ro_site_admin: true, ..Default::default() };
+        for s in [scope::TRANSCRIPTS_READ, scope::TRANSCRIPTS_WRITE] {
+            assert!(scopes_allowed(&host).contains(&s) && known_scopes().contains(&s), "{s}");
+        }
+        assert!(!scopes_allowed(&host).contains(&scope::ADMIN_TRANSCRIPTS_READ));
+        assert!(scopes_allowed(&reader).contains(&scope::ADMIN_TRANSCRIPTS_READ));
+        assert_eq!(scope_for_others(Operation::ReadTranscripts), scope::ADMIN_TRANSCRIPTS_READ);
+        assert_eq!(policy(Operation::WriteTranscripts).for_others, None, "only the host deletes");
     }
 }

@@ -15,6 +15,7 @@ mod lifecycle;
 mod mail;
 mod metrics;
 mod rest_auth;
+mod rest_chats;
 mod rest_examples;
 mod rest_fidelity;
 mod rest_invitees;

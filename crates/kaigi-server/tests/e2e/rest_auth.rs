@@ -74,7 +74,7 @@ async fn tracking_ids_are_echoed_or_minted_and_errors_are_never_html() {
     rest(&s, "GET", "/v1/meetings/not-an-id", Some(&t), None).await.assert_error(404);
     // The spec's fixed paths under /meetings/ that kaigi does not serve are unknown resources,
     // whatever the method: never taken for a meeting id.
-    for (method, path) in [("GET", "/v1/meetings/polls"), ("DELETE", "/v1/meetings/postMeetingChats")] {
+    for (method, path) in [("GET", "/v1/meetings/polls"), ("DELETE", "/v1/meetings/q_and_a")] {
         let r = rest(&s, method, path, Some(&t), None).await;
         r.assert_error(404);
         assert_eq!(r.description(), "No such REST resource in kaigi.", "{method} {path}");

@@ -337,3 +337,105 @@ async fn a_co_host_is_made_in_the_room_only_with_a_licence() {
     assert!(w.kaigi.toggle_recording(key, &pass(&dave)).await.expect("the co-host records"));
     w.kaigi.end_session(key, &pass(&dave)).await.expect("the co-host ends it");
 }
+
+/// A bearer token of `webex_id` with every scope their role allows, or only `scopes`.
+async fn token_caller(w: &World, webex_id: &str, scopes: Option<&[&str]>) -> kaigi_core::model::TokenCaller {
+    let narrow: Option<Vec<String>> = scopes.map(|l| l.iter().map(|s| s.to_string()).collect());
+    let issued = w.kaigi.create_personal_token(&w.site, webex_id, narrow.as_deref()).await.expect("token");
+    w.kaigi.authenticate_bearer(&issued.token).await.expect("the token works")
+}
+
+#[tokio::test]
+async fn the_room_chat_is_kept_with_the_meeting_and_read_after_it_ended() {
+    use kaigi_core::error::{Field, SessionError};
+    use kaigi_core::rules::limits::MAX_CHAT_CHARS;
+    let w = world(5, &["alice", "bob"]).await;
+    let (m, host, carol) = running_meeting(&w).await;
+    let key = m.meeting_key;
+    let alice = w.user("alice").await;
+
+    let first = w.kaigi.say_in_room(key, &pass(&host), "  Hello, all \n").await.expect("the host says");
+    assert_eq!(first.text, "Hello, all", "trimmed");
+    assert_eq!((first.usage_id, first.sender_user_id), (None, Some(alice.id)));
+    assert_eq!((first.sender_name.as_str(), first.sender_email.as_str()), ("Alice", "alice@acme.example"));
+    assert_eq!(first.uuid.len(), 36, "{}", first.uuid);
+    assert_eq!(first.at, start_time());
+    w.clock.advance(Duration::seconds(30));
+    let second = w.kaigi.say_in_room(key, &pass(&carol), "Hi Alice").await.expect("a guest says");
+    assert_eq!((second.sender_user_id, second.participant_id), (None, carol.participant_id));
+    let longest = "長".repeat(MAX_CHAT_CHARS);
+    w.kaigi.say_in_room(key, &pass(&carol), &longest).await.expect("the longest line is kept");
+
+    let empty = w.kaigi.say_in_room(key, &pass(&carol), " \t ").await;
+    assert!(matches!(empty, Err(Error::Invalid { field: Field::ChatText, .. })), "{empty:?}");
+    let too_long = w.kaigi.say_in_room(key, &pass(&carol), &format!("{longest}!")).await;
+    assert!(matches!(too_long, Err(Error::Invalid { field: Field::ChatText, .. })), "{too_long:?}");
+    let forged = kaigi_core::model::ParticipantPass::parse(&format!("{}.00ff", carol.participant_id)).expect("pass");
+    let forged = w.kaigi.say_in_room(key, &kaigi_core::model::Actor::Participant(forged), "I am Carol").await;
+    assert!(matches!(forged, Err(Error::Session(SessionError::BadPass))), "{forged:?}");
+
+    // The host locks the meeting: who joins now waits in the lobby and says nothing.
+    w.kaigi.set_room_locked(key, &pass(&host), true).await.expect("lock");
+    let dave = w
+        .kaigi
+        .join_session(
+            key,
+            &kaigi_core::model::JoinRequest {
+                name: "Dave".into(),
+                email: "dave@example.com".into(),
+                password: m.password.clone(),
+                host_key: None,
+                ip_address: "127.0.0.1".into(),
+                client_agent: "test".into(),
+            },
+        )
+        .await
+        .expect("dave joins");
+    assert!(dave.in_lobby);
+    let waiting = w.kaigi.say_in_room(key, &pass(&dave), "Let me in").await;
+    assert!(matches!(waiting, Err(Error::Session(SessionError::InLobby))), "{waiting:?}");
+
+    let room: Vec<String> = w.kaigi.room_chat(key).await.expect("room chat").into_iter().map(|l| l.text).collect();
+    assert_eq!(room, ["Hello, all".to_string(), "Hi Alice".into(), longest.clone()], "oldest first");
+
+    // The session ends: its chat becomes the ended instance's.
+    w.clock.advance(Duration::minutes(5));
+    let usage = w.kaigi.end_session(key, &pass(&host)).await.expect("end");
+    assert!(w.kaigi.room_chat(key).await.expect("room chat").is_empty(), "a new session starts with no chat");
+    let late = w.kaigi.say_in_room(key, &pass(&carol), "Bye").await;
+    assert!(matches!(late, Err(Error::Session(SessionError::NotInSession))), "{late:?}");
+
+    let instance = u64::try_from(usage.id).expect("an id");
+    let host_token = token_caller(&w, "alice", None).await;
+    let page = w.kaigi.post_meeting_chats(&host_token, &m.uuid, instance, 0, 2).await.expect("the host reads");
+    assert_eq!(page.total, 3);
+    assert_eq!(page.items.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["Hello, all", "Hi Alice"]);
+    assert!(page.items.iter().all(|l| l.usage_id == Some(usage.id)));
+    assert_eq!(page.items[0].uuid, first.uuid);
+    let rest = w.kaigi.post_meeting_chats(&host_token, &m.uuid, instance, 2, 2).await.expect("the next page");
+    assert_eq!(rest.items.len(), 1);
+    assert_eq!(rest.items[0].text, longest);
+    let unknown = w.kaigi.post_meeting_chats(&host_token, &m.uuid, instance + 1, 0, 10).await;
+    assert!(matches!(unknown, Err(Error::NotFound(_))), "{unknown:?}");
+
+    // Another host may not; the administrator reads with the admin scope, and only with it.
+    let bob = token_caller(&w, "bob", None).await;
+    let refused = w.kaigi.post_meeting_chats(&bob, &m.uuid, instance, 0, 10).await;
+    assert!(matches!(refused, Err(Error::AccessDenied)), "{refused:?}");
+    let boss = token_caller(&w, "boss", None).await;
+    assert_eq!(w.kaigi.post_meeting_chats(&boss, &m.uuid, instance, 0, 10).await.expect("admin").total, 3);
+    let narrow = token_caller(&w, "boss", Some(&["meeting:transcripts_read"])).await;
+    let refused = w.kaigi.post_meeting_chats(&narrow, &m.uuid, instance, 0, 10).await;
+    assert!(matches!(refused, Err(Error::AccessDenied)), "{refused:?}");
+    let no_scope = token_caller(&w, "alice", Some(&["meeting:schedules_read"])).await;
+    let refused = w.kaigi.post_meeting_chats(&no_scope, &m.uuid, instance, 0, 10).await;
+    assert!(matches!(refused, Err(Error::MissingScope("meeting:transcripts_read"))), "{refused:?}");
+
+    // Deleting is the host's: the administrator may not; then nothing is left.
+    let refused = w.kaigi.delete_post_meeting_chats(&boss, &m.uuid, instance).await;
+    assert!(matches!(refused, Err(Error::AccessDenied)), "{refused:?}");
+    assert_eq!(w.kaigi.delete_post_meeting_chats(&host_token, &m.uuid, instance).await.expect("delete"), 3);
+    assert_eq!(w.kaigi.delete_post_meeting_chats(&host_token, &m.uuid, instance).await.expect("again"), 0);
+    let after = w.kaigi.post_meeting_chats(&host_token, &m.uuid, instance, 0, 10).await.expect("read");
+    assert_eq!((after.total, after.items.len()), (0, 0));
+}

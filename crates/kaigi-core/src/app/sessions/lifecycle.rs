@@ -243,7 +243,7 @@ impl Kaigi {
     /// The participant of `m` that `pass` proves: BadPass when the secret is not that
     /// participant's (participant ids are sequential, so an id alone proves nothing), NotInSession
     /// when they have left.
-    async fn live_participant(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
+    pub(super) async fn live_participant(&self, m: &Meeting, actor: &Actor) -> Result<Participant> {
         let (id, pass) = match actor {
             Actor::Participant(pass) => (pass.participant_id, Some(pass)),
             Actor::SiteAdmin { participant, user, password } => {

@@ -1,5 +1,6 @@
-//! Meetings in progress and after: join, start, end, rooms, recordings, history.
+//! Meetings in progress and after: join, start, end, rooms, the chat, recordings, history.
 
+mod chats;
 mod end_by_host;
 mod history;
 mod lifecycle;

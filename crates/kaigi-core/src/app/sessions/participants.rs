@@ -28,9 +28,11 @@ fn within(t: DateTime<Utc>, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc
 }
 
 impl Kaigi {
-    /// The meeting of series `series` on the caller's site, if the caller may see its participants
-    /// (`host_email`, when given, must be its host).
-    async fn participants_meeting(
+    /// The meeting of series `series` on the caller's site, if the caller may do `op` on it (see
+    /// its participants, its post-meeting chats): its host or an alternate host, or, for an
+    /// operation others may do with an admin scope, an administrator who reads the site and whose
+    /// token has that scope (`host_email`, when given, must be its host).
+    pub(super) async fn participants_meeting(
         &self,
         who: &TokenCaller,
         series: &str,
@@ -46,9 +48,7 @@ impl Kaigi {
         }
         let me = &who.user;
         let hosts = m.host_id == me.id || co_host_of(&m, &me.email);
-        let admin = op == Operation::ReadParticipants
-            && me.privileges.reads_site()
-            && scopes::for_others(who, Operation::ReadParticipants);
+        let admin = me.privileges.reads_site() && scopes::for_others(who, op);
         if !hosts && !admin {
             return Err(Error::AccessDenied);
         }
@@ -82,7 +82,7 @@ impl Kaigi {
         }
     }
 
-    async fn usages_of(&self, m: &Meeting) -> Result<Vec<UsageRecord>> {
+    pub(super) async fn usages_of(&self, m: &Meeting) -> Result<Vec<UsageRecord>> {
         let mut all = self.store.usage_history(m.site_id).await?;
         all.retain(|u| u.meeting_id == m.id);
         Ok(all)
