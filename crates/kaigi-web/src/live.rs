@@ -57,6 +57,7 @@ struct Person {
 /// A line of the room's chat as the browsers read it (the core keeps it with the meeting).
 fn chat_json(line: &ChatLine) -> Value {
     json!({
+        "id": line.uuid,
         "from": line.participant_id,
         "name": line.sender_name,
         "text": line.text,
@@ -299,6 +300,9 @@ enum FromBrowser {
 /// A browser's session in the room, until its socket closes.
 async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: ParticipantPass, socket: WebSocket) {
     let (mut tx, mut rx) = socket.split();
+    // Listening starts before the kept chat is read, so that no line said meanwhile is missed
+    // (one said in between arrives twice; the page shows each id once).
+    let mut notes = live.with_hub(key, |hub| hub.notes.subscribe());
     // The running session's chat, as kept with the meeting (none when it cannot be read: the
     // room still opens).
     let chat: Vec<Value> = match web.kaigi.room_chat(key).await {
@@ -308,7 +312,7 @@ async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: Pa
             Vec::new()
         }
     };
-    let (mut notes, welcome) = live.with_hub(key, |hub| {
+    let welcome = live.with_hub(key, |hub| {
         let person = hub.people.entry(me.id).or_insert_with(|| Person {
             name: me.name.clone(),
             role: role_name(me.role),
@@ -327,9 +331,8 @@ async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: Pa
             "recording": hub.recording,
             "locked": hub.locked,
         });
-        let notes = hub.notes.subscribe();
         hub.send_people();
-        (notes, welcome)
+        welcome
     });
     let mut peer: Option<kaigi_media::Peer> = None;
     let mut left = false;

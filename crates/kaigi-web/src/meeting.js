@@ -118,7 +118,10 @@
     }
   }
 
+  const chatSeen = new Set();
   function chatLine(line) {
+    if (chatSeen.has(line.id)) return;
+    chatSeen.add(line.id);
     const item = document.createElement('li');
     item.textContent = `${line.name}: ${line.text}`;
     $('chat').append(item);
