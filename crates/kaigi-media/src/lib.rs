@@ -136,9 +136,8 @@ impl Media {
         let mut addresses = Vec::new();
         std::fs::create_dir_all(&config.recordings_dir).map_err(MediaError::Recording)?;
         for &port in ports {
-            let socket = tokio::net::UdpSocket::bind(SocketAddr::new(config.bind, port))
-                .await
-                .map_err(|source| MediaError::Bind { port, source })?;
+            let socket =
+                bind_udp(SocketAddr::new(config.bind, port)).map_err(|source| MediaError::Bind { port, source })?;
             let local = socket.local_addr().map_err(|source| MediaError::Bind { port, source })?;
             let announced = SocketAddr::new(config.public_ip.unwrap_or(local.ip()), local.port());
             let (tx, rx) = mpsc::unbounded_channel();
@@ -249,6 +248,23 @@ impl Media {
         }
         total
     }
+}
+
+/// The receive and send buffers asked of the kernel for each worker's socket (it caps them at
+/// `net.core.rmem_max` / `wmem_max`): the default ~200 KB holds 10–15 ms of a busy worker's
+/// datagrams, so a worker descheduled that long lost media (bench/README.md).
+const SOCKET_BUFFER_BYTES: usize = 4 * 1024 * 1024;
+
+/// A non-blocking UDP socket bound to `addr`, with [`SOCKET_BUFFER_BYTES`] buffers.
+fn bind_udp(addr: SocketAddr) -> std::io::Result<tokio::net::UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    // Smaller buffers than asked are no reason to refuse to start.
+    let _ = socket.set_recv_buffer_size(SOCKET_BUFFER_BYTES);
+    let _ = socket.set_send_buffer_size(SOCKET_BUFFER_BYTES);
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    tokio::net::UdpSocket::from_std(socket.into())
 }
 
 /// Counters of the media server.

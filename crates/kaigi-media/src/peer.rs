@@ -81,7 +81,18 @@ pub(crate) struct Peer {
     keyframe_asked: HashMap<Mid, Instant>,
     /// When str0m next needs `handle_input(Timeout)`.
     pub next_timeout: Instant,
+    /// Something reached this peer since it was last polled (input, time, a forwarded frame, a
+    /// new stream): only such peers are polled.
+    pub needs_poll: bool,
+    /// The streams it receives changed since the last offer (one may be due).
+    renegotiate: bool,
+    /// ICE said the browser is unreachable, since then; it has [`RECONNECT_GRACE`] to come back.
+    pub disconnected_at: Option<Instant>,
 }
+
+/// How long a browser whose ICE says disconnected may take to come back (a network change, a
+/// burst of loss) before its media connection is closed.
+pub(crate) const RECONNECT_GRACE: Duration = Duration::from_secs(5);
 
 impl Peer {
     pub fn new(
@@ -108,6 +119,9 @@ impl Peer {
             level: None,
             keyframe_asked: HashMap::new(),
             next_timeout: now,
+            needs_poll: true,
+            renegotiate: false,
+            disconnected_at: None,
         }
     }
 
@@ -139,7 +153,11 @@ impl Peer {
                 None
             }
             Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
-                self.close("the media connection was lost");
+                self.disconnected_at.get_or_insert_with(Instant::now);
+                None
+            }
+            Event::IceConnectionStateChange(_) => {
+                self.disconnected_at = None;
                 None
             }
             Event::MediaAdded(added) if added.direction != Direction::SendOnly => {
@@ -187,20 +205,29 @@ impl Peer {
         if let Some(mut writer) = self.rtc.writer(mid) {
             let _ = writer.request_keyframe(None, KeyframeRequestKind::Pli);
             self.keyframe_asked.insert(mid, now);
+            self.needs_poll = true;
         }
     }
 
     /// Someone else's stream opened in the room: it will be offered to this browser.
     pub fn track_opened(&mut self, track_in: Weak<TrackIn>) {
         self.tracks_out.push(TrackOut { track_in, state: OutState::ToOpen });
+        self.streams_changed();
+    }
+
+    /// A stream this browser receives came or went: an offer is due.
+    pub fn streams_changed(&mut self) {
+        self.renegotiate = true;
+        self.needs_poll = true;
     }
 
     /// Offers the browser the streams added or removed since the last offer, if any and if no
     /// offer is waiting for its answer. Returns whether it offered.
     pub fn negotiate_if_needed(&mut self) -> bool {
-        if !self.connected || self.pending.is_some() {
+        if !self.renegotiate || !self.connected || self.pending.is_some() {
             return false;
         }
+        self.renegotiate = false;
         for t in &mut self.tracks_out {
             if let OutState::Open(m) = t.state {
                 if t.track_in.upgrade().is_none() {
@@ -261,6 +288,8 @@ impl Peer {
             }
         }
         self.tracks_out.retain(|t| !matches!(t.state, OutState::NegotiatingStop(_)));
+        // What changed while the offer waited for its answer is offered now.
+        self.streams_changed();
     }
 
     /// Forwards `data` from `origin` if this browser receives that stream; returns whether it did.
@@ -283,6 +312,7 @@ impl Peer {
             self.close("forwarding failed");
             return false;
         }
+        self.needs_poll = true;
         true
     }
 
@@ -291,6 +321,7 @@ impl Peer {
         if self.tracks_in.iter().any(|t| t.mid == mid_in) {
             if let Some(mut writer) = self.rtc.writer(mid_in) {
                 let _ = writer.request_keyframe(None, req.kind);
+                self.needs_poll = true;
             }
         }
     }

@@ -70,6 +70,12 @@ const SPEAKING_EVERY: Duration = Duration::from_millis(300);
 const SPEAKING_LEVEL: i8 = -50;
 /// A largest UDP datagram a browser sends (str0m keeps below 1,200 bytes; headroom for others).
 const DATAGRAM_MAX: usize = 2_000;
+/// Datagrams read in one turn of a worker's loop before the peers are polled: a busy socket is
+/// drained in batches instead of one poll of the peers per datagram.
+const READ_BATCH: usize = 64;
+/// Timeouts a peer may be given in one poll while they are already due: str0m's pacer releases
+/// about one packet per due timeout, so a frame leaves in one go only if they are given at once.
+const DUE_TIMEOUTS_PER_POLL: usize = 64;
 
 #[derive(Default)]
 struct Room {
@@ -117,6 +123,12 @@ pub(crate) async fn run(socket: UdpSocket, announced: SocketAddr, mut commands: 
             received = w.socket.recv_from(&mut buf) => {
                 if let Ok((n, source)) = received {
                     w.input(&buf[..n], source);
+                    for _ in 1..READ_BATCH {
+                        match w.socket.try_recv_from(&mut buf) {
+                            Ok((n, source)) => w.input(&buf[..n], source),
+                            Err(_) => break,
+                        }
+                    }
                 }
             }
             () = tokio::time::sleep_until(deadline.into()) => {}
@@ -143,6 +155,7 @@ impl Worker {
             Command::Answer { id, answer } => {
                 if let Some(p) = self.peers.iter_mut().find(|p| p.id == id) {
                     p.answered(*answer);
+                    p.needs_poll = true;
                 }
             }
             Command::Leave { id } => {
@@ -262,6 +275,7 @@ impl Worker {
         let Some(i) = index else { return };
         self.by_addr.insert(source, self.peers[i].id);
         let peer = &mut self.peers[i];
+        peer.needs_poll = true;
         if let Err(e) = peer.rtc.handle_input(input) {
             tracing::info!(peer = peer.id.0, error = %e, "a browser's media input failed; disconnecting it");
             peer.close("the media connection failed");
@@ -269,7 +283,15 @@ impl Worker {
     }
 
     fn timeouts(&mut self, now: Instant) {
-        for p in self.peers.iter_mut().filter(|p| p.next_timeout <= now && p.rtc.is_alive()) {
+        for p in self.peers.iter_mut().filter(|p| p.rtc.is_alive()) {
+            if p.disconnected_at.is_some_and(|at| now.duration_since(at) > crate::peer::RECONNECT_GRACE) {
+                p.close("the media connection was lost");
+                continue;
+            }
+            if p.next_timeout > now {
+                continue;
+            }
+            p.needs_poll = true;
             if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
                 tracing::info!(peer = p.id.0, error = %e, "a browser's media connection failed");
                 p.close("the media connection failed");
@@ -277,40 +299,20 @@ impl Worker {
         }
     }
 
-    /// Polls every peer until each waits for time, forwarding what they produce to their rooms;
-    /// returns when the next peer needs time.
+    /// Polls the peers something reached until each waits for time, forwarding what they
+    /// produce to their rooms (which may reach others: polled in the next round); returns when
+    /// the next peer needs time.
     fn poll_all(&mut self) -> Instant {
         let mut queue: Vec<(PeerId, u64, Propagated)> = Vec::new();
         loop {
             let socket = &self.socket;
-            let mut sent = 0u64;
             let mut send = |bytes: &[u8], to: SocketAddr| {
                 // A full socket buffer drops the datagram, as the network would; RTP recovers.
                 let _ = socket.try_send_to(bytes, to);
-                sent += 1;
             };
-            for p in &mut self.peers {
-                while p.rtc.is_alive() {
-                    if p.negotiate_if_needed() {
-                        continue;
-                    }
-                    let output = match p.rtc.poll_output() {
-                        Ok(o) => o,
-                        Err(e) => {
-                            tracing::info!(peer = p.id.0, error = %e, "a browser's media connection failed");
-                            p.close("the media connection failed");
-                            break;
-                        }
-                    };
-                    match p.handle_output(output, &mut send) {
-                        Ok(Some(prop)) => queue.push((p.id, p.room, prop)),
-                        Ok(None) => {}
-                        Err(t) => {
-                            p.next_timeout = t;
-                            break;
-                        }
-                    }
-                }
+            let now = Instant::now();
+            for p in self.peers.iter_mut().filter(|p| p.needs_poll) {
+                poll_peer(p, now, &mut send, &mut queue);
             }
             if queue.is_empty() {
                 break;
@@ -433,7 +435,13 @@ impl Worker {
         if self.peers.iter().all(|p| p.rtc.is_alive()) {
             return;
         }
+        let left: std::collections::HashSet<u64> =
+            self.peers.iter().filter(|p| !p.rtc.is_alive()).map(|p| p.room).collect();
         self.peers.retain(|p| p.rtc.is_alive());
+        // Those who stay stop receiving the streams of who left: an offer is due.
+        for p in self.peers.iter_mut().filter(|p| left.contains(&p.room)) {
+            p.streams_changed();
+        }
         let ids: std::collections::HashSet<PeerId> = self.peers.iter().map(|p| p.id).collect();
         self.by_addr.retain(|_, id| ids.contains(id));
         let rooms: std::collections::HashSet<u64> = self.peers.iter().map(|p| p.room).collect();
@@ -441,6 +449,47 @@ impl Worker {
         self.rooms.retain(|id, r| rooms.contains(id) || r.recorder.is_some());
         for r in self.rooms.values_mut() {
             r.video_seen.retain(|(origin, _), _| ids.contains(origin));
+        }
+    }
+}
+
+/// Polls one peer until it waits for time (giving it the timeouts already due at once), queueing
+/// what it asks of the others.
+fn poll_peer(
+    p: &mut Peer,
+    now: Instant,
+    send: &mut dyn FnMut(&[u8], SocketAddr),
+    queue: &mut Vec<(PeerId, u64, Propagated)>,
+) {
+    p.needs_poll = false;
+    let mut due = 0;
+    while p.rtc.is_alive() {
+        if p.negotiate_if_needed() {
+            continue;
+        }
+        let output = match p.rtc.poll_output() {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::info!(peer = p.id.0, error = %e, "a browser's media connection failed");
+                p.close("the media connection failed");
+                return;
+            }
+        };
+        match p.handle_output(output, send) {
+            Ok(Some(prop)) => queue.push((p.id, p.room, prop)),
+            Ok(None) => {}
+            Err(t) if t <= now && due < DUE_TIMEOUTS_PER_POLL => {
+                due += 1;
+                if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
+                    tracing::info!(peer = p.id.0, error = %e, "a browser's media connection failed");
+                    p.close("the media connection failed");
+                    return;
+                }
+            }
+            Err(t) => {
+                p.next_timeout = t;
+                return;
+            }
         }
     }
 }
