@@ -8,6 +8,7 @@
 // that Chromium plays.
 
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { field, openBrowser, screenshot, startKaigi, token, until, wireDate, xml } from './lib.mjs';
 
@@ -56,6 +57,19 @@ async function flowing(page, from, source, what) {
   });
 }
 
+/** The status a WebSocket upgrade of `url` gets with `headers` (101 when it is accepted). */
+function upgrade(url, headers) {
+  return new Promise((ok, fail) => {
+    const r = request(url, {
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+    });
+    r.on('upgrade', (_res, socket) => { socket.destroy(); ok(101); });
+    r.on('response', (res) => { res.resume(); ok(res.statusCode); });
+    r.on('error', fail);
+    r.end();
+  });
+}
+
 async function connected(page, name) {
   await until(`${name}'s media to connect`, () => page.evaluate(() => window.kaigiLive?.pc?.connectionState === 'connected'));
 }
@@ -93,6 +107,13 @@ test('three browsers hold a meeting through kaigi: audio, video, screen, mute, h
   const joinUrl = field(await xml(base, 'host01', 'demo-pass', 'meeting.GetjoinurlMeeting', mk), 'joinMeetingURL');
 
   const host = await join(joinUrl, 'Host One', hostEmail, { hostKey });
+
+  // The room's socket needs the room's pass, from one of kaigi's own pages.
+  const socketUrl = `${base}${await host.page.locator('#live').getAttribute('data-socket')}`;
+  const pass = (await host.browser.context.cookies()).find((c) => c.name === 'kaigi_p');
+  assert.equal(await upgrade(socketUrl, {}), 403, 'no pass, no socket');
+  assert.equal(await upgrade(socketUrl, { Cookie: `kaigi_p=${pass.value}`, Origin: 'http://elsewhere.example' }), 403, 'another site\'s page');
+  assert.equal(await upgrade(socketUrl, { Cookie: `kaigi_p=${pass.value}`, Origin: base }), 101);
   const ann = await join(joinUrl, 'Ann Attendee', annEmail, { password: 'Med1a!' });
   const bob = await join(joinUrl, 'Bob Attendee', 'bob@media.example', { password: 'Med1a!' });
   const people = [host, ann, bob];

@@ -302,3 +302,43 @@ impl Drop for Peer {
         let _ = self.media.send(self.room, Command::Leave { id: self.id });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn media(dir: &std::path::Path) -> Media {
+        let config = MediaConfig {
+            bind: IpAddr::from([127, 0, 0, 1]),
+            udp_ports: 0..=0,
+            public_ip: None,
+            recordings_dir: dir.to_path_buf(),
+        };
+        Media::start_on(config, &[0]).await.expect("media starts")
+    }
+
+    #[tokio::test]
+    async fn a_recording_is_found_only_by_a_plain_name_inside_its_directory() {
+        let dir = std::env::temp_dir().join(format!("kaigi-media-test-{}", std::process::id()));
+        let m = media(&dir).await;
+        std::fs::write(dir.join("abc123.webm"), b"x").expect("write");
+        assert!(m.recording_path("abc123").is_some());
+        for bad in ["", "../abc123", "abc123.webm", "a/b", "missing"] {
+            assert!(m.recording_path(bad).is_none(), "{bad:?}");
+        }
+        m.delete_recording("abc123").expect("delete");
+        assert!(m.recording_path("abc123").is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn an_offer_that_is_no_sdp_is_refused() {
+        let dir = std::env::temp_dir().join(format!("kaigi-media-test-offer-{}", std::process::id()));
+        let m = media(&dir).await;
+        let member = Member { id: 1, name: "A".into() };
+        assert!(matches!(m.join(7, member, "not an offer", HashMap::new()), Err(MediaError::BadOffer(_))));
+        assert_eq!(m.addresses().len(), 1);
+        assert!(m.addresses()[0].port() != 0, "the system chose a port");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

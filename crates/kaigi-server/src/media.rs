@@ -82,3 +82,28 @@ pub async fn start(
     kaigi.attach_live_media(live.clone());
     Ok(live)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_ranges_are_read_or_refused() {
+        assert_eq!(parse_port_range("50000-50003"), Ok(50000..=50003));
+        assert_eq!(parse_port_range("50000"), Ok(50000..=50000));
+        assert_eq!(parse_port_range("0"), Ok(0..=0));
+        for bad in ["", "x", "50003-50000", "0-10", "70000", "1-2-3"] {
+            assert!(parse_port_range(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn recordings_live_beside_the_sqlite_file() {
+        assert_eq!(
+            default_recordings_dir("sqlite:///var/lib/kaigi/kaigi.db"),
+            PathBuf::from("/var/lib/kaigi/recordings")
+        );
+        assert_eq!(default_recordings_dir("sqlite://kaigi.db?synchronous=full"), PathBuf::from("recordings"));
+        assert_eq!(default_recordings_dir("postgres://kaigi@db/kaigi"), PathBuf::from("kaigi-recordings"));
+    }
+}
