@@ -155,3 +155,15 @@ def assert_meeting_basics(meeting, server, title, start, end, host_email=HOST):
     assert re.fullmatch(r"\d{6}", meeting["hostKey"]), meeting["hostKey"]
     assert meeting["meetingType"] == "meetingSeries"
     assert meeting["state"] == "active", meeting["state"]
+
+
+def control(server, key, action, body):
+    """One of kaigi's JSON lifecycle endpoints (`/_kaigi/meetings/{key}/{action}`), asserted 200."""
+    response = requests.post(f"{server.url}/_kaigi/meetings/{key}/{action}", json=body, timeout=30)
+    assert response.status_code == 200, response.text[:300]
+    return response.json()
+
+
+def who(joined):
+    """The participant id and pass a join answered, as the other lifecycle endpoints take them."""
+    return {"participantId": joined["participantId"], "participantPass": joined["participantPass"]}

@@ -13,20 +13,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from conftest import HOST, iso, slot
+from conftest import HOST, control, iso, slot, who
 from served import uses
 
 SITE = "demo"
-
-
-def control(server, key, action, body):
-    response = requests.post(f"{server.url}/_kaigi/meetings/{key}/{action}", json=body, timeout=30)
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
-
-
-def who(joined):
-    return {"participantId": joined["participantId"], "participantPass": joined["participantPass"]}
 
 
 class RoomSocket:

@@ -4,20 +4,9 @@ SDKs read the participants and recordings (wxc-sdk has both APIs; webexpythonsdk
 whose `list` sends `max_recordings`/`_from` and whose `delete` issues a GET, so only `get` of it is
 used). Every plain answer is checked against the vendor's contract."""
 
-import requests
 
-from conftest import HOST, iso, slot
+from conftest import HOST, control, iso, slot, who
 from served import uses
-
-
-def control(server, key, action, body):
-    response = requests.post(f"{server.url}/_kaigi/meetings/{key}/{action}", json=body, timeout=30)
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
-
-
-def who(joined):
-    return {"participantId": joined["participantId"], "participantPass": joined["participantPass"]}
 
 
 @uses(

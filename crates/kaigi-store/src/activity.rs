@@ -35,6 +35,26 @@ fn role(row: &AnyRow) -> Result<Role, StoreError> {
     Role::parse(&s).ok_or_else(|| corrupt("participant role", &s))
 }
 
+impl SqlStore {
+    /// Runs one UPDATE in the writer; Missing when it changed no row (the participant is not
+    /// in the state the statement asks for).
+    async fn update_exactly_one<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
+        let result = async {
+            let done = q.execute(&mut *w.conn()).await.map_err(db)?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Missing);
+            }
+            Ok(())
+        }
+        .await;
+        w.finish(result).await
+    }
+}
+
 fn participant_from_row(row: &AnyRow) -> Result<Participant, StoreError> {
     Ok(Participant {
         id: get(row, "id")?,
@@ -577,47 +597,20 @@ impl ActivityStore for SqlStore {
     }
 
     async fn set_participant_muted(&self, site: SiteId, id: ParticipantId, muted: bool) -> Result<(), StoreError> {
-        let mut w = self.write().await?;
-        let result = async {
-            let done = sqlx::query(
-                "UPDATE participants SET muted = $1 \
-                 WHERE site_id = $2 AND id = $3 AND left_at IS NULL AND usage_id IS NULL",
-            )
-            .bind(i64::from(muted))
-            .bind(site)
-            .bind(id)
-            .execute(&mut *w.conn())
-            .await
-            .map_err(db)?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::Missing);
-            }
-            Ok(())
-        }
-        .await;
-        w.finish(result).await
+        let q = sqlx::query(
+            "UPDATE participants SET muted = $1 \
+             WHERE site_id = $2 AND id = $3 AND left_at IS NULL AND usage_id IS NULL",
+        );
+        self.update_exactly_one(q.bind(i64::from(muted)).bind(site).bind(id)).await
     }
 
     async fn admit_participant(&self, site: SiteId, id: ParticipantId) -> Result<(), StoreError> {
-        let mut w = self.write().await?;
-        let result = async {
-            // One update: two hosts admitting at once admit once.
-            let done = sqlx::query(
-                "UPDATE participants SET in_lobby = 0 \
-                 WHERE site_id = $1 AND id = $2 AND in_lobby = 1 AND left_at IS NULL AND usage_id IS NULL",
-            )
-            .bind(site)
-            .bind(id)
-            .execute(&mut *w.conn())
-            .await
-            .map_err(db)?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::Missing);
-            }
-            Ok(())
-        }
-        .await;
-        w.finish(result).await
+        // One update: two hosts admitting at once admit once.
+        let q = sqlx::query(
+            "UPDATE participants SET in_lobby = 0 \
+             WHERE site_id = $1 AND id = $2 AND in_lobby = 1 AND left_at IS NULL AND usage_id IS NULL",
+        );
+        self.update_exactly_one(q.bind(site).bind(id)).await
     }
 
     async fn make_participant_host(
