@@ -10,6 +10,11 @@
 //!
 //! This crate knows nothing of HTTP or of the meeting's rules: who may join, mute or record is
 //! decided by the core before anything here is called.
+//!
+//! Time here is `std::time::Instant`, monotonic, because str0m's sans-IO API is driven by it: it
+//! paces the network (timeouts, retransmissions, key frame throttling, a browser's reconnect
+//! grace, recording timestamps relative to the recording's start) and never dates anything of
+//! the meeting — joins, leaves, chat lines and recordings are dated by the core's clock.
 
 mod peer;
 pub mod recorder;

@@ -15,6 +15,7 @@
 //! kaigi-server merges [`routes`] into its router; this crate does not depend on it.
 
 pub mod admin;
+pub mod authorization;
 pub mod book;
 pub mod consent;
 pub mod cookie;

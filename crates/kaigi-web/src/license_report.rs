@@ -4,7 +4,7 @@
 //! Errors are JSON on both, through the pages' one error mapping.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use kaigi_core::error::AuthFailure;
@@ -14,12 +14,11 @@ use kaigi_core::Error;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::authorization::{authorization, Authorization};
 use crate::error::{json_failure, Page};
 use crate::layout::{FormAction, Shell};
 use crate::Web;
 
-/// Longest Authorization header read.
-const MAX_AUTHORIZATION: usize = 1024;
 /// Violations the page lists (the JSON has them all, up to the report's own limit).
 const PAGE_VIOLATIONS: usize = 300;
 
@@ -53,25 +52,6 @@ async fn report_reader(web: &Web, site: &str, headers: &HeaderMap) -> Result<Cal
     match authorization(headers)? {
         Authorization::Basic(encoded) => basic_sign_in(web, site, encoded).await,
         Authorization::Bearer(token) => web.kaigi.licence_report_reader(token, site).await,
-    }
-}
-
-enum Authorization<'a> {
-    Bearer(&'a str),
-    Basic(&'a str),
-}
-
-fn authorization(headers: &HeaderMap) -> Result<Authorization<'_>, Error> {
-    let value = headers.get(header::AUTHORIZATION).ok_or(Error::Auth(AuthFailure::MissingCredentials))?;
-    let value =
-        value.to_str().ok().filter(|v| v.len() <= MAX_AUTHORIZATION).ok_or(Error::Auth(AuthFailure::BadPassword))?;
-    let (scheme, encoded) = value.trim().split_once(' ').ok_or(Error::Auth(AuthFailure::BadPassword))?;
-    if scheme.eq_ignore_ascii_case("bearer") {
-        Ok(Authorization::Bearer(encoded.trim()))
-    } else if scheme.eq_ignore_ascii_case("basic") {
-        Ok(Authorization::Basic(encoded.trim()))
-    } else {
-        Err(Error::Auth(AuthFailure::BadPassword))
     }
 }
 

@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use kaigi_core::model::{Actor, ChatLine, Participant, ParticipantPass, Role};
+use kaigi_core::model::{Actor, ChatLine, Participant, ParticipantPass};
 use kaigi_core::ports::{LiveMedia, RecordedFile};
 use kaigi_media::{Media, Member, Source};
 use serde::Deserialize;
@@ -207,13 +207,6 @@ impl LiveMedia for LiveRooms {
     }
 }
 
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Host => "HOST",
-        _ => "ATTENDEE",
-    }
-}
-
 /// Whether the upgrade comes from a page of this kaigi: a browser sends the page's origin, and
 /// another site's page must not open a socket with the pass cookie.
 fn same_origin(web: &Web, headers: &HeaderMap) -> bool {
@@ -315,7 +308,7 @@ async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: Pa
     let welcome = live.with_hub(key, |hub| {
         let person = hub.people.entry(me.id).or_insert_with(|| Person {
             name: me.name.clone(),
-            role: role_name(me.role),
+            role: me.role.wire(),
             muted: false,
             hand: false,
             sharing: false,
@@ -325,7 +318,7 @@ async fn run(web: Web, live: Arc<LiveRooms>, key: u64, me: Participant, pass: Pa
         person.sockets += 1;
         let welcome = json!({
             "type": "welcome",
-            "me": {"id": me.id, "name": me.name, "role": role_name(me.role)},
+            "me": {"id": me.id, "name": me.name, "role": me.role.wire()},
             "lobby": me.in_lobby,
             "chat": chat,
             "recording": hub.recording,
@@ -443,10 +436,7 @@ async fn handle(
     match message {
         FromBrowser::Offer { sdp, sources } => {
             // Asked afresh: whoever waits in the lobby has no media until admitted.
-            let now = web.kaigi.participant_by_pass(key, pass).await.map_err(refused)?;
-            if now.in_lobby {
-                return Err("You are waiting in the lobby until a host lets you in.".into());
-            }
+            web.kaigi.media_participant(key, pass).await.map_err(refused)?;
             let member = Member { id: me.id, name: me.name.clone() };
             *peer = Some(live.media.join(key, member, &sdp, sources).map_err(|e| e.to_string())?);
         }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 
+use crate::authorization::{authorization, Authorization};
 use crate::Web;
 
 #[derive(Deserialize)]
@@ -36,19 +37,13 @@ pub async fn download(
     let Some(id) = q.rcid.filter(|id| !id.is_empty()) else {
         return refused(StatusCode::NOT_FOUND, "no such recording");
     };
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_string());
-    let Some(token) = token else {
+    let Ok(Authorization::Bearer(token)) = authorization(&headers) else {
         return refused(
             StatusCode::UNAUTHORIZED,
             "a recording is downloaded with an access token (Authorization: Bearer)",
         );
     };
-    let view = match web.kaigi.recording_for_download(&token, &id).await {
+    let view = match web.kaigi.recording_for_download(token, &id).await {
         Ok(v) => v,
         Err(kaigi_core::Error::Auth(_)) => return refused(StatusCode::UNAUTHORIZED, "the access token is not valid"),
         Err(kaigi_core::Error::NotFound(_)) => return refused(StatusCode::NOT_FOUND, "no such recording"),

@@ -25,6 +25,16 @@ impl Kaigi {
         Ok(Room { site, meeting, host, present, recording })
     }
 
+    /// The participant `pass` proves, when they may send and receive the meeting's media: in
+    /// the running session and admitted (InLobby while they wait in a locked meeting's lobby).
+    pub async fn media_participant(&self, key: u64, pass: &ParticipantPass) -> Result<Participant> {
+        let p = self.participant_by_pass(key, pass).await?;
+        if p.in_lobby {
+            return Err(Error::Session(SessionError::InLobby));
+        }
+        Ok(p)
+    }
+
     /// The live participant of meeting `key` that `pass` proves, or NotInSession.
     pub async fn participant_by_pass(&self, key: u64, pass: &ParticipantPass) -> Result<Participant> {
         let m = self.meeting_by_key_anywhere(key).await?;
